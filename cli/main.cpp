@@ -1,0 +1,37 @@
+// hotspot: the command line. main stays tiny: subcommands register themselves from one explicit
+// list, and errors map to exit codes here and nowhere else.
+//   0 ok, 1 internal, 2 usage or config, 3 bad input data, 4 I/O
+#include <iostream>
+
+#include "hotspot/error.hpp"
+#include "options.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"hotspot: geospatial hotspot analysis for incidents, communes and industrial zones"};
+  app.name("hotspot");
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("hotspot ") + HOTSPOT_VERSION);
+  hotspot::cli::add_aggregate(app);
+  hotspot::cli::add_validate(app);
+  try {
+    app.parse(argc, argv);
+    return 0;
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);  // prints help or the parse error
+    return rc == 0 ? 0 : 2;
+  } catch (const hotspot::Error& e) {
+    std::cerr << "hotspot: error: " << e.what() << "\n";
+    switch (e.kind()) {
+      case hotspot::ErrorKind::Usage: return 2;
+      case hotspot::ErrorKind::Input: return 3;
+      case hotspot::ErrorKind::Io: return 4;
+      case hotspot::ErrorKind::Internal: return 1;
+    }
+  } catch (const std::bad_alloc&) {
+    std::cerr << "hotspot: error: out of memory\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "hotspot: internal error: " << e.what() << "\n";
+  }
+  return 1;
+}

@@ -1,0 +1,50 @@
+#include "options.hpp"
+
+#include "hotspot/error.hpp"
+
+namespace hotspot::cli {
+
+void add_input_options(CLI::App& app, CommonInputs& o) {
+  auto& in = o.inputs;
+  app.add_option("--communes", in.communes.path, "Commune boundaries (any OGR polygon source)")->required();
+  app.add_option("--communes-layer", in.communes.layer, "Layer in the communes source (default: first)");
+  app.add_option("--communes-id-field", in.communes.id_field, "Commune id field (default: detected)");
+  app.add_option("--communes-name-field", in.communes.name_field, "Commune name field (default: detected)");
+  app.add_option("--population-field", in.communes.population_field, "Commune population field");
+  app.add_option("--communes-crs", in.communes.crs, "Override the communes' CRS (any PROJ string, or planar)");
+  app.add_option("--zones", in.zones.path, "Industrial-zone boundaries (any OGR polygon source)");
+  app.add_option("--zones-layer", in.zones.layer, "Layer in the zones source (default: first)");
+  app.add_option("--zones-id-field", in.zones.id_field, "Zone id field (default: detected)");
+  app.add_option("--zones-name-field", in.zones.name_field, "Zone name field (default: detected)");
+  app.add_option("--zones-crs", in.zones.crs, "Override the zones' CRS (any PROJ string, or planar)");
+  app.add_option("--incidents", in.incidents.path, "Incidents: CSV, or any OGR point layer")->required();
+  app.add_option("--incidents-layer", in.incidents.layer, "Layer in an OGR incidents source");
+  app.add_option("--incidents-crs", in.incidents.crs, "Incidents' CRS (default: the source's; EPSG:4326 for CSV)");
+  app.add_option("--x-field", in.incidents.x_field, "CSV x/longitude column (default: lon, longitude, x)");
+  app.add_option("--y-field", in.incidents.y_field, "CSV y/latitude column (default: lat, latitude, y)");
+  app.add_option("--id-field", in.incidents.id_field, "Incident id column (default: id)");
+  app.add_option("--time-field", in.incidents.time_field, "Timestamp column, ISO 8601 (default: time, timestamp, ...)");
+  app.add_option("--category-field", in.incidents.category_field, "Category column (default: category, type)");
+  app.add_option("--weight-field", in.incidents.weight_field, "Weight column (default: none, every incident counts 1)");
+  app.add_option("--utc-offset", o.utc_offset, "UTC offset of timestamps without one")->capture_default_str();
+  app.add_flag("--fix-swapped-axes", in.incidents.fix_swapped_axes,
+               "Swap lat/lon back on rows where they are apparently swapped, instead of rejecting them");
+  app.add_option("--work-crs", in.work_crs,
+                 "Working CRS in metres (default: the inputs' projected CRS, else the data's UTM zone)");
+  app.add_option("--threads", in.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
+}
+
+void finish_input_options(CommonInputs& o) {
+  const std::string& s = o.utc_offset;
+  int sign = 0, h = 0, m = 0;
+  if (s.size() == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' && std::isdigit(s[1]) && std::isdigit(s[2]) &&
+      std::isdigit(s[4]) && std::isdigit(s[5])) {
+    sign = s[0] == '-' ? -1 : 1;
+    h = (s[1] - '0') * 10 + (s[2] - '0');
+    m = (s[4] - '0') * 10 + (s[5] - '0');
+  }
+  if (!sign || h > 14 || m > 59) throw UsageError("--utc-offset '" + s + "': expected +HH:MM or -HH:MM, e.g. +07:00");
+  o.inputs.incidents.utc_offset_minutes = sign * (h * 60 + m);
+}
+
+}  // namespace hotspot::cli

@@ -1,0 +1,21 @@
+# Regenerates the sample into WORK and compares it byte for byte with the committed SAMPLE.
+# cmake -DDATAGEN=... -DSAMPLE=... -DWORK=... -P check_sample.cmake
+file(REMOVE_RECURSE "${WORK}")
+execute_process(COMMAND "${DATAGEN}" --out "${WORK}" RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "hotspot-datagen failed (${rc})")
+endif()
+set(failed 0)
+foreach(f communes.gpkg zones.geojson incidents.csv expected_rejects.json planted.json)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${SAMPLE}/${f}" "${WORK}/${f}"
+                  RESULT_VARIABLE diff)
+  if(diff EQUAL 0)
+    message(STATUS "same: ${f}")
+  else()
+    message(SEND_ERROR "differs from data/sample: ${f} (regenerate with the hotspot-sample target)")
+    set(failed 1)
+  endif()
+endforeach()
+if(failed)
+  message(FATAL_ERROR "data/sample is not what hotspot-datagen makes")
+endif()

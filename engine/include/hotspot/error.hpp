@@ -1,0 +1,41 @@
+#pragma once
+// Typed errors. Each carries a message naming the stage and the offending value; the CLI maps the
+// type to an exit code in exactly one place (cli/main.cpp).
+#include <stdexcept>
+#include <string>
+
+namespace hotspot {
+
+enum class ErrorKind { Usage, Input, Io, Internal };
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  ErrorKind kind() const { return kind_; }
+
+ private:
+  ErrorKind kind_;
+};
+
+// A bad option or configuration value (exit 2).
+struct UsageError : Error {
+  explicit UsageError(const std::string& m) : Error(ErrorKind::Usage, m) {}
+};
+// User data that cannot be used as it is (exit 3).
+struct InputError : Error {
+  explicit InputError(const std::string& m) : Error(ErrorKind::Input, m) {}
+};
+// A CRS that is missing, unknown or unusable for the job (exit 3).
+struct CrsError : InputError {
+  explicit CrsError(const std::string& m) : InputError("CRS: " + m) {}
+};
+// A file that cannot be read or written (exit 4).
+struct IoError : Error {
+  explicit IoError(const std::string& m) : Error(ErrorKind::Io, m) {}
+};
+// A bug in hotspot, never the user's fault (exit 1).
+struct InternalError : Error {
+  explicit InternalError(const std::string& m) : Error(ErrorKind::Internal, "internal: " + m) {}
+};
+
+}  // namespace hotspot

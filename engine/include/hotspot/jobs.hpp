@@ -1,0 +1,54 @@
+#pragma once
+// Whole jobs as the CLI runs them: load -> project -> index -> analyse -> write.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hotspot/ingest.hpp"
+
+namespace hotspot {
+
+struct InputOptions {
+  PolygonOptions communes;
+  PolygonOptions zones;  // path empty: no zones
+  IncidentOptions incidents;
+  std::string work_crs;  // DEFAULT: first projected metre CRS among the inputs, else UTM of the data
+  int threads = 0;       // DEFAULT: 0 = all cores
+};
+
+struct AggregateOptions {
+  InputOptions inputs;
+  double zone_buffer_m = 1000;  // DEFAULT: 1000
+  std::string out;              // .gpkg path
+  std::string command_line;     // recorded in the run metadata
+};
+
+struct StepTime {
+  std::string step;
+  double seconds = 0;
+};
+
+struct RunSummary {
+  IngestReport ingest;
+  std::string work_crs;
+  std::string work_crs_reason;
+  std::int64_t communes = 0, zones = 0;
+  std::int64_t polygons_repaired = 0;
+  std::vector<std::string> polygons_dropped;
+  std::int64_t outside_communes = 0;
+  std::int64_t zone_commune_links = 0;
+  std::vector<std::pair<std::string, std::int64_t>> layers;  // name, feature count
+  std::vector<StepTime> timings;
+  std::vector<std::string> warnings;
+  std::string out;
+};
+
+// Reads and checks every input and reports what aggregate would do, writing nothing.
+RunSummary run_validate(const InputOptions& options);
+RunSummary run_aggregate(const AggregateOptions& options);
+
+// Plain-text summary for the terminal (UTF-8).
+std::string format_summary(const RunSummary& s);
+
+}  // namespace hotspot

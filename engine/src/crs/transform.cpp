@@ -1,0 +1,142 @@
+#include "crs/transform.hpp"
+
+#include <ogr_spatialref.h>
+
+#include <cmath>
+#include <cstdio>
+#include <algorithm>
+#include <limits>
+#include <vector>
+
+#include "hotspot/error.hpp"
+
+namespace hotspot {
+
+namespace {
+
+// Since GDAL 3, an SRS built from "EPSG:4326" follows the authority's axis order (lat, lon).
+// Incident files, GeoJSON and every GIS tool put longitude first, so we pin traditional GIS order
+// on each SRS we create. This is the only place where axis order is decided.
+void pin_axis_order(OGRSpatialReference& srs) {
+  srs.SetAxisMappingStrategy(OAMS_TRADITIONAL_GIS_ORDER);
+}
+
+std::string export_wkt2(const OGRSpatialReference& srs) {
+  char* wkt = nullptr;
+  const char* options[] = {"FORMAT=WKT2_2019", nullptr};
+  srs.exportToWkt(&wkt, options);
+  std::string out = wkt ? wkt : "";
+  CPLFree(wkt);
+  return out;
+}
+
+}  // namespace
+
+std::string Crs::label() const {
+  if (planar()) return "planar (undefined Cartesian)";
+  if (!authority.empty()) return authority + " (" + name + ")";
+  return name;
+}
+
+bool Crs::same_as(const Crs& other) const {
+  if (planar() || other.planar()) return planar() == other.planar();
+  if (!authority.empty() && authority == other.authority) return true;
+  auto a = to_ogr(*this), b = to_ogr(other);
+  const char* opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT", nullptr};
+  return a->IsSame(b.get(), opts);
+}
+
+Crs crs_from_ogr(const OGRSpatialReference* in) {
+  Crs crs;
+  if (!in) return crs;  // planar
+  OGRSpatialReference srs(*in);
+  pin_axis_order(srs);
+  if (srs.IsLocal()) return crs;  // an undefined Cartesian frame
+  crs.kind = srs.IsGeographic() ? Crs::Kind::Geographic : Crs::Kind::Projected;
+  crs.wkt = export_wkt2(srs);
+  crs.name = srs.GetName() ? srs.GetName() : "unnamed CRS";
+  const char* auth = srs.GetAuthorityName(nullptr);
+  const char* code = srs.GetAuthorityCode(nullptr);
+  if (!auth || !code) {
+    // A CRS read from a file often lacks its code although PROJ knows it (e.g. from .prj files).
+    OGRSpatialReference probe(srs);
+    if (probe.AutoIdentifyEPSG() == OGRERR_NONE) {
+      auth = probe.GetAuthorityName(nullptr);
+      code = probe.GetAuthorityCode(nullptr);
+      if (auth && code) crs.authority = std::string(auth) + ":" + code;
+    }
+  } else {
+    crs.authority = std::string(auth) + ":" + code;
+  }
+  double w, s, e, n;
+  const char* area = nullptr;
+  if (srs.GetAreaOfUse(&w, &s, &e, &n, &area) && w > -1000) {
+    crs.area_of_use_lonlat = Box{w, s, e, n};  // w > e when the area crosses the antimeridian
+  }
+  crs.metres = srs.IsProjected() && std::abs(srs.GetLinearUnits(nullptr) - 1.0) < 1e-12;
+  return crs;
+}
+
+Crs parse_crs(const std::string& text, const std::string& what) {
+  if (text == "planar") return Crs{};
+  OGRSpatialReference srs;
+  if (srs.SetFromUserInput(text.c_str()) != OGRERR_NONE)
+    throw UsageError(what + ": PROJ does not understand '" + text +
+                     "' (give e.g. EPSG:9210, EPSG:32648, a WKT string, or 'planar')");
+  return crs_from_ogr(&srs);
+}
+
+Crs utm_crs_for(double lon, double lat) {
+  int zone = static_cast<int>(std::floor((lon + 180.0) / 6.0)) + 1;
+  zone = std::clamp(zone, 1, 60);
+  int epsg = (lat >= 0 ? 32600 : 32700) + zone;
+  Crs crs = parse_crs("EPSG:" + std::to_string(epsg), "UTM zone");
+  // A UTM zone is 6 degrees wide; we accept data up to 3 degrees beyond it, where the scale error
+  // stays below 0.5 %, so a dataset on a zone edge is not cut in two.
+  crs.area_of_use_lonlat.xmin -= 3;
+  crs.area_of_use_lonlat.xmax += 3;
+  return crs;
+}
+
+std::unique_ptr<OGRSpatialReference> to_ogr(const Crs& crs) {
+  if (crs.planar()) throw InternalError("to_ogr called on a planar CRS");
+  auto srs = std::make_unique<OGRSpatialReference>();
+  if (srs->importFromWkt(crs.wkt.c_str()) != OGRERR_NONE)
+    throw InternalError("cannot re-import WKT of " + crs.label());
+  pin_axis_order(*srs);
+  return srs;
+}
+
+Transformer::Transformer(const Crs& from, const Crs& to) {
+  if (from.planar() && to.planar()) return;
+  if (from.planar() || to.planar())
+    throw CrsError("cannot combine planar data with " + (from.planar() ? to : from).label() +
+                   "; give every input and --work-crs as planar, or give the planar input its CRS");
+  if (from.same_as(to)) return;
+  auto a = to_ogr(from), b = to_ogr(to);
+  ct_.reset(OGRCreateCoordinateTransformation(a.get(), b.get()));
+  if (!ct_) throw CrsError("PROJ found no transformation from " + from.label() + " to " + to.label());
+}
+
+Transformer::~Transformer() = default;
+Transformer::Transformer(Transformer&&) noexcept = default;
+
+std::size_t Transformer::transform(std::size_t n, double* x, double* y) const {
+  if (!ct_ || n == 0) return 0;
+  std::vector<int> ok(n);
+  std::size_t failed = 0;
+  constexpr std::size_t kBatch = 1 << 16;
+  for (std::size_t i = 0; i < n; i += kBatch) {
+    std::size_t m = std::min(kBatch, n - i);
+    ct_->Transform(static_cast<int>(m), x + i, y + i, nullptr, nullptr, ok.data() + i);
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!ok[i] || !std::isfinite(x[i]) || !std::isfinite(y[i])) {
+      x[i] = y[i] = std::numeric_limits<double>::quiet_NaN();
+      ++failed;
+    }
+  }
+  return failed;
+}
+
+}  // namespace hotspot

@@ -1,0 +1,34 @@
+#pragma once
+// OGR/PROJ behind a small value interface. Every OGRSpatialReference made here has its axis
+// mapping pinned to traditional GIS order (x = easting/longitude, y = northing/latitude).
+#include <memory>
+#include <string>
+
+#include "hotspot/crs.hpp"
+
+class OGRSpatialReference;
+class OGRCoordinateTransformation;
+
+namespace hotspot {
+
+// Builds the Crs value from an OGR SRS; null means the source has no CRS.
+Crs crs_from_ogr(const OGRSpatialReference* srs);
+
+// A heap OGRSpatialReference for a non-planar Crs, axis order pinned.
+std::unique_ptr<OGRSpatialReference> to_ogr(const Crs& crs);
+
+class Transformer {
+ public:
+  // Throws CrsError when one side is planar and the other is not, or PROJ finds no path.
+  Transformer(const Crs& from, const Crs& to);
+  ~Transformer();
+  Transformer(Transformer&&) noexcept;
+  // In place. Points PROJ cannot transform become NaN; returns how many did.
+  std::size_t transform(std::size_t n, double* x, double* y) const;
+  bool identity() const { return !ct_; }
+
+ private:
+  std::unique_ptr<OGRCoordinateTransformation> ct_;
+};
+
+}  // namespace hotspot

@@ -1,0 +1,75 @@
+#pragma once
+// GEOS C-API (_r) behind RAII. One Geos object per thread; geometries it makes are owned by Geom.
+#include <geos_c.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "hotspot/geometry.hpp"
+
+namespace hotspot {
+
+class Geos;
+
+class Geom {
+ public:
+  Geom() = default;
+  Geom(GEOSContextHandle_t ctx, GEOSGeometry* g) : ctx_(ctx), g_(g) {}
+  Geom(Geom&& o) noexcept : ctx_(o.ctx_), g_(o.g_) { o.g_ = nullptr; }
+  Geom& operator=(Geom&& o) noexcept {
+    std::swap(ctx_, o.ctx_);
+    std::swap(g_, o.g_);
+    return *this;
+  }
+  Geom(const Geom&) = delete;
+  Geom& operator=(const Geom&) = delete;
+  ~Geom() {
+    if (g_) GEOSGeom_destroy_r(ctx_, g_);
+  }
+  const GEOSGeometry* get() const { return g_; }
+  GEOSGeometry* release() {
+    auto* g = g_;
+    g_ = nullptr;
+    return g;
+  }
+  explicit operator bool() const { return g_ != nullptr; }
+
+ private:
+  GEOSContextHandle_t ctx_ = nullptr;
+  GEOSGeometry* g_ = nullptr;
+};
+
+class Geos {
+ public:
+  Geos();
+  ~Geos();
+  Geos(const Geos&) = delete;
+  Geos& operator=(const Geos&) = delete;
+  GEOSContextHandle_t ctx() const { return ctx_; }
+
+  Geom from_wkb(const unsigned char* wkb, std::size_t size) const;
+  Geom from(const MultiPolygon& mp) const;
+  // Polygonal parts only; lines and points (e.g. collapsed parts after make-valid) are dropped.
+  MultiPolygon to_multipolygon(const GEOSGeometry* g) const;
+
+  bool is_valid(const GEOSGeometry* g, std::string* reason) const;
+  // GEOS make-valid with the "structure" method: rings are rebuilt as areas, collapsed parts
+  // are dropped.
+  Geom make_valid(const GEOSGeometry* g) const;
+  Geom buffer(const GEOSGeometry* g, double distance) const;
+  Geom intersection(const GEOSGeometry* a, const GEOSGeometry* b) const;
+  Geom difference(const GEOSGeometry* a, const GEOSGeometry* b) const;
+  Geom boundary(const GEOSGeometry* g) const;
+  bool intersects(const GEOSGeometry* a, const GEOSGeometry* b) const;
+  double area(const GEOSGeometry* g) const;
+  double length(const GEOSGeometry* g) const;
+  std::string last_error() const { return error_; }
+
+ private:
+  Geom check(GEOSGeometry* g, const char* what) const;
+  GEOSContextHandle_t ctx_;
+  std::string error_;
+};
+
+}  // namespace hotspot

@@ -1,0 +1,145 @@
+#include "io/csv_reader.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "hotspot/error.hpp"
+
+namespace hotspot {
+
+namespace {
+constexpr std::size_t kChunk = 4 << 20;
+
+bool blank(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+}
+}  // namespace
+
+CsvReader::CsvReader(const std::string& path) : path_(path), buf_(kChunk) {
+  file_ = std::fopen(path.c_str(), "rb");
+  if (!file_) throw IoError("cannot open incidents file '" + path + "': " + std::strerror(errno));
+  fill();
+  if (end_ - begin_ >= 3 && std::memcmp(buf_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) begin_ += 3;
+  // The delimiter is whichever of , ; TAB occurs most often in the header line outside quotes.
+  std::size_t hdr_end;
+  bool open_quote;
+  if (!find_record_end(&hdr_end, &open_quote))
+    throw InputError("incidents file '" + path + "' is empty: no header line");
+  std::string_view hdr(buf_.data() + begin_, hdr_end - begin_);
+  std::size_t best = 0;
+  for (char c : {',', ';', '\t'}) {
+    auto n = static_cast<std::size_t>(std::count(hdr.begin(), hdr.end(), c));
+    if (n > best) best = n, delim_ = c;
+  }
+  CsvRecord rec;
+  if (!next(rec)) throw InputError("incidents file '" + path + "' is empty: no header line");
+  for (auto f : rec.fields) {
+    while (!f.empty() && (f.front() == ' ')) f.remove_prefix(1);
+    while (!f.empty() && (f.back() == ' ')) f.remove_suffix(1);
+    header_.emplace_back(f);
+  }
+}
+
+CsvReader::~CsvReader() {
+  if (file_) std::fclose(file_);
+}
+
+bool CsvReader::fill() {
+  if (eof_) return false;
+  if (begin_ > 0) {
+    std::memmove(buf_.data(), buf_.data() + begin_, end_ - begin_);
+    end_ -= begin_;
+    begin_ = 0;
+  }
+  if (end_ == buf_.size()) buf_.resize(buf_.size() * 2);  // a record longer than the buffer
+  std::size_t n = std::fread(buf_.data() + end_, 1, buf_.size() - end_, file_);
+  if (n == 0) {
+    if (std::ferror(file_)) throw IoError("read error in '" + path_ + "': " + std::strerror(errno));
+    eof_ = true;
+    return false;
+  }
+  end_ += n;
+  return true;
+}
+
+// Finds the newline ending the record that starts at begin_, reading more as needed. A record
+// runs to the end of the file when no newline follows (a truncated last line is still a record).
+bool CsvReader::find_record_end(std::size_t* end, bool* open_quote) {
+  std::size_t scanned = begin_;
+  bool in_quote = false;
+  for (;;) {
+    const char* p = buf_.data();
+    for (std::size_t i = scanned; i < end_; ++i) {
+      if (p[i] == '"') {
+        in_quote = !in_quote;
+      } else if (p[i] == '\n' && !in_quote) {
+        *end = i;
+        *open_quote = false;
+        return true;
+      }
+    }
+    std::size_t consumed = end_ - begin_;
+    if (!fill()) {
+      *end = end_;
+      *open_quote = in_quote;
+      return end_ > begin_;
+    }
+    scanned = begin_ + consumed;
+  }
+}
+
+void CsvReader::split(std::string_view raw, CsvRecord& rec) {
+  rec.fields.clear();
+  scratch_.clear();
+  scratch_.reserve(raw.size());  // never reallocates below, so views into it stay valid
+  std::size_t i = 0;
+  for (;;) {
+    if (i < raw.size() && raw[i] == '"') {
+      std::size_t start = scratch_.size();
+      ++i;
+      for (; i < raw.size(); ++i) {
+        if (raw[i] == '"') {
+          if (i + 1 < raw.size() && raw[i + 1] == '"') {
+            scratch_.push_back('"');
+            ++i;
+          } else {
+            ++i;
+            break;
+          }
+        } else {
+          scratch_.push_back(raw[i]);
+        }
+      }
+      // Text between the closing quote and the delimiter is kept, as most readers do.
+      while (i < raw.size() && raw[i] != delim_) scratch_.push_back(raw[i++]);
+      rec.fields.emplace_back(scratch_.data() + start, scratch_.size() - start);
+    } else {
+      std::size_t start = i;
+      while (i < raw.size() && raw[i] != delim_) ++i;
+      rec.fields.push_back(raw.substr(start, i - start));
+    }
+    if (i >= raw.size()) break;
+    ++i;  // the delimiter
+  }
+}
+
+bool CsvReader::next(CsvRecord& rec) {
+  for (;;) {
+    std::size_t end;
+    bool open_quote;
+    if (!find_record_end(&end, &open_quote)) return false;
+    std::string_view raw(buf_.data() + begin_, end - begin_);
+    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+    rec.line = line_;
+    line_ += 1 + std::count(raw.begin(), raw.end(), '\n');
+    begin_ = std::min(end + 1, end_);
+    if (blank(raw)) continue;
+    rec.raw = raw;
+    rec.unterminated_quote = open_quote;
+    split(raw, rec);
+    return true;
+  }
+}
+
+}  // namespace hotspot

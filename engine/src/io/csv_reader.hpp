@@ -1,0 +1,49 @@
+#pragma once
+// Streaming RFC 4180 reader: quoted fields (with embedded delimiters, quotes and newlines), a UTF-8
+// BOM, CRLF, and ',', ';' or tab delimiters detected from the header. It holds one buffer of a few
+// MiB, never the whole file.
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hotspot {
+
+struct CsvRecord {
+  std::vector<std::string_view> fields;  // unquoted; valid until the next call to next()
+  std::string_view raw;                  // the record as in the file, without its line end
+  std::int64_t line = 0;                 // physical line of its first character (header = 1)
+  bool unterminated_quote = false;       // a quote was still open at the end of the file
+};
+
+class CsvReader {
+ public:
+  explicit CsvReader(const std::string& path);
+  ~CsvReader();
+  CsvReader(const CsvReader&) = delete;
+  CsvReader& operator=(const CsvReader&) = delete;
+
+  const std::vector<std::string>& header() const { return header_; }
+  char delimiter() const { return delim_; }
+  // Reads the next non-blank record; false at the end of the file.
+  bool next(CsvRecord& rec);
+
+ private:
+  bool fill();                                 // reads more bytes after the unparsed tail
+  bool find_record_end(std::size_t* end, bool* open_quote);
+  void split(std::string_view raw, CsvRecord& rec);
+
+  std::FILE* file_ = nullptr;
+  std::string path_;
+  std::vector<char> buf_;
+  std::size_t begin_ = 0, end_ = 0;  // unparsed bytes are buf_[begin_, end_)
+  bool eof_ = false;
+  std::int64_t line_ = 1;
+  char delim_ = ',';
+  std::vector<std::string> header_;
+  std::string scratch_;  // unescaped quoted fields
+};
+
+}  // namespace hotspot

@@ -1,0 +1,107 @@
+#pragma once
+// A GeoPackage 1.3 writer on SQLite directly. All values go through bound parameters and every
+// identifier is quoted. Spatial indexes are filled in bulk after a layer's rows, and the spec's
+// R-tree triggers are created only then, so no trigger fires per row.
+//
+// Atomicity: the file is built as a hidden temporary file in the target directory and renamed
+// over the target only by commit(), after fsync. A writer destroyed without commit() (an
+// exception, a bad input) removes its temporary file, so the target is either untouched or
+// complete.
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "hotspot/crs.hpp"
+#include "hotspot/geometry.hpp"
+
+namespace hotspot {
+
+enum class FieldType { Integer, Real, Text, DateTime };
+
+struct FieldDef {
+  std::string name;
+  FieldType type;
+};
+
+enum class GeometryType { kNone, kPoint, kMultiPolygon };
+
+class GpkgWriter;
+
+class LayerWriter {
+ public:
+  void set_null(int field);
+  void set(int field, std::int64_t v);
+  void set(int field, double v);  // NaN is written as NULL
+  void set(int field, std::string_view v);
+  void set_time(int field, std::int64_t utc_seconds);  // kNoTime is written as NULL
+  void set_point(XY p);
+  void set_geometry(const MultiPolygon& mp);
+  // Writes the row and clears the values; returns its fid.
+  std::int64_t insert();
+  const std::string& name() const { return name_; }
+
+ private:
+  friend class GpkgWriter;
+  LayerWriter(GpkgWriter& w, std::string name, GeometryType g, int srs_id, std::vector<FieldDef> fields,
+              std::string description);
+  void finish();
+
+  GpkgWriter& w_;
+  std::string name_, description_;
+  GeometryType geom_type_;
+  int srs_id_;
+  std::vector<FieldDef> fields_;
+  sqlite3_stmt* insert_ = nullptr;
+  std::vector<unsigned char> blob_;
+  bool has_geom_ = false;
+  Box row_box_, extent_;
+  struct Entry {
+    std::int64_t fid;
+    double minx, maxx, miny, maxy;
+  };
+  std::vector<Entry> rtree_;
+  std::int64_t next_fid_ = 1;
+};
+
+class GpkgWriter {
+ public:
+  explicit GpkgWriter(const std::string& target_path);
+  ~GpkgWriter();
+  GpkgWriter(const GpkgWriter&) = delete;
+  GpkgWriter& operator=(const GpkgWriter&) = delete;
+
+  // Starts a layer (finishing the previous one). crs is ignored for GeometryType::kNone.
+  LayerWriter& begin_layer(const std::string& name, GeometryType g, const Crs& crs,
+                           std::vector<FieldDef> fields, const std::string& description);
+  // A QGIS default style for a layer, in the layer_styles table QGIS reads.
+  void add_style(const std::string& layer, const std::string& style_name, const std::string& qml);
+  // Runs a statement with text parameters ?1, ?2, ...
+  void exec(const std::string& sql, const std::vector<std::string>& params = {});
+  // Finishes, syncs and renames the file over the target.
+  void commit();
+  const std::string& temp_path() const { return temp_; }
+  sqlite3* db() const { return db_; }
+
+ private:
+  friend class LayerWriter;
+  int srs_id(const Crs& crs);
+  void create_core_tables();
+  sqlite3_stmt* prepare(const std::string& sql);
+  void check(int rc, const char* what);
+
+  std::string target_, temp_;
+  sqlite3* db_ = nullptr;
+  std::unique_ptr<LayerWriter> layer_;
+  bool committed_ = false;
+  bool styles_table_ = false;
+  int next_custom_srs_ = 100000;
+  std::vector<std::pair<std::string, int>> srs_ids_;  // authority or WKT -> srs_id
+};
+
+std::string quote_identifier(std::string_view name);
+
+}  // namespace hotspot

@@ -1,0 +1,28 @@
+#pragma once
+// Stage 1 of ingest: stream rows, check each one on its own (numbers, timestamps, duplicate ids),
+// and keep accepted incidents as columns in the source CRS. CRS-dependent checks (area of use,
+// swapped axes) come later, in pipeline/load, once the working CRS is known.
+#include <string>
+#include <vector>
+
+#include "hotspot/ingest.hpp"
+
+namespace hotspot {
+
+struct IncidentRead {
+  Incidents incidents;  // x/y in report.source_crs
+  IngestReport report;
+  bool csv = false;
+};
+
+IncidentRead read_incidents(const IncidentOptions& options);
+
+// The raw text of the given CSV records (sorted lines, as in RejectedRow::line), read again from
+// the file, so accepted rows need not keep their text in memory.
+std::vector<std::string> reread_csv_records(const std::string& path,
+                                            const std::vector<std::int64_t>& lines);
+
+// Valid UTF-8 (invalid bytes become U+FFFD), at most max_bytes long.
+std::string sanitize_utf8(std::string_view s, std::size_t max_bytes = 2048);
+
+}  // namespace hotspot

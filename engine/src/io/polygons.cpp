@@ -1,0 +1,130 @@
+#include "io/polygons.hpp"
+
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "crs/transform.hpp"
+#include "geom/geos.hpp"
+#include "hotspot/error.hpp"
+#include "io/gdal_util.hpp"
+
+namespace hotspot {
+
+namespace {
+
+std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+int find_field(OGRFeatureDefn* defn, const std::string& wanted, std::initializer_list<const char*> candidates,
+               const std::string& option, const std::string& what) {
+  if (!wanted.empty()) {
+    int i = defn->GetFieldIndex(wanted.c_str());
+    if (i >= 0) return i;
+    std::string names;
+    for (int k = 0; k < defn->GetFieldCount(); ++k)
+      names += (k ? ", " : "") + std::string(defn->GetFieldDefn(k)->GetNameRef());
+    throw UsageError(option + ": " + what + " has no field '" + wanted + "' (fields: " + names + ")");
+  }
+  for (const char* c : candidates)
+    for (int k = 0; k < defn->GetFieldCount(); ++k)
+      if (lower(defn->GetFieldDefn(k)->GetNameRef()) == c) return k;
+  return -1;
+}
+
+// A GeoPackage layer whose srs_id is -1 is in the spec's "undefined Cartesian SRS": planar data.
+// GDAL reports it, like srs_id 0 (undefined geographic), as "no SRS", so we ask the file itself.
+bool gpkg_undefined_cartesian(GDALDataset& ds, OGRLayer& layer) {
+  if (!EQUAL(ds.GetDriverName(), "GPKG")) return false;
+  std::string name = layer.GetName();
+  std::string quoted;
+  for (char c : name) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  OGRLayer* r = ds.ExecuteSQL(("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = '" + quoted + "'").c_str(),
+                              nullptr, nullptr);
+  if (!r) return false;
+  bool planar = false;
+  if (FeaturePtr f{r->GetNextFeature()}) planar = f->GetFieldAsInteger64(0) == -1;
+  ds.ReleaseResultSet(r);
+  return planar;
+}
+
+}  // namespace
+
+PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what, const std::string& crs_option) {
+  DatasetPtr ds = open_vector(opt.path, what);
+  OGRLayer* layer = pick_layer(*ds, opt.layer, what);
+  OGRFeatureDefn* defn = layer->GetLayerDefn();
+  PolygonLayer out;
+
+  if (!opt.crs.empty()) {
+    out.source_crs = parse_crs(opt.crs, crs_option);
+  } else if (const OGRSpatialReference* srs = layer->GetSpatialRef()) {
+    out.source_crs = crs_from_ogr(srs);
+  } else if (gpkg_undefined_cartesian(*ds, *layer)) {
+    out.source_crs = Crs{};  // planar
+  } else {
+    throw CrsError(what + " layer '" + std::string(layer->GetName()) + "' in '" + opt.path +
+                   "' has no CRS; give it with " + crs_option + " (e.g. EPSG:9210, or planar)");
+  }
+
+  int id_i = find_field(defn, opt.id_field, {"commune_id", "zone_id", "id", "code", "ma", "ma_xa"}, "--" + what + "-id-field", what);
+  int name_i = find_field(defn, opt.name_field, {"name", "ten", "ten_xa", "name_vi"}, "--" + what + "-name-field", what);
+  int pop_i = opt.population_field.empty() ? -1
+              : find_field(defn, opt.population_field, {}, "--population-field", what);
+  if (pop_i >= 0) {
+    auto t = defn->GetFieldDefn(pop_i)->GetType();
+    if (t != OFTInteger && t != OFTInteger64 && t != OFTReal && t != OFTString)
+      throw UsageError("--population-field: field '" + opt.population_field + "' is not numeric");
+  }
+  out.id_field = id_i >= 0 ? defn->GetFieldDefn(id_i)->GetNameRef() : "fid";
+  out.name_field = name_i >= 0 ? defn->GetFieldDefn(name_i)->GetNameRef() : "";
+  out.population_field = pop_i >= 0 ? defn->GetFieldDefn(pop_i)->GetNameRef() : "";
+
+  Geos geos;
+  std::vector<unsigned char> wkb;
+  layer->ResetReading();
+  for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+    ++out.read;
+    std::int64_t fid = f->GetFID();
+    const OGRGeometry* g = f->GetGeometryRef();
+    if (!g || g->IsEmpty()) {
+      out.dropped.push_back("fid " + std::to_string(fid) + ": " + (g ? "empty" : "null") + " geometry");
+      continue;
+    }
+    auto type = wkbFlatten(g->getGeometryType());
+    if (type != wkbPolygon && type != wkbMultiPolygon && type != wkbCurvePolygon &&
+        type != wkbMultiSurface && type != wkbGeometryCollection)
+      throw InputError(what + " '" + opt.path + "' fid " + std::to_string(fid) + ": geometry is a " +
+                       g->getGeometryName() + "; a polygon layer is needed");
+    std::unique_ptr<OGRGeometry> linear;
+    if (g->hasCurveGeometry()) {
+      linear.reset(g->getLinearGeometry());
+      g = linear.get();
+    }
+    wkb.resize(static_cast<std::size_t>(g->WkbSize()));
+    g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+    Geom geom = geos.from_wkb(wkb.data(), wkb.size());
+    std::string reason;
+    if (!geos.is_valid(geom.get(), &reason)) {
+      geom = geos.make_valid(geom.get());
+      ++out.repaired;
+    }
+    MultiPolygon mp = geos.to_multipolygon(geom.get());
+    if (mp.empty()) {
+      out.dropped.push_back("fid " + std::to_string(fid) + ": no area left after repair");
+      continue;
+    }
+    out.geom.push_back(std::move(mp));
+    out.fid.push_back(fid);
+    out.id.push_back(id_i >= 0 && f->IsFieldSetAndNotNull(id_i) ? f->GetFieldAsString(id_i) : std::to_string(fid));
+    out.name.push_back(name_i >= 0 && f->IsFieldSetAndNotNull(name_i) ? f->GetFieldAsString(name_i) : "");
+    if (pop_i >= 0)
+      out.population.push_back(f->IsFieldSetAndNotNull(pop_i) ? f->GetFieldAsDouble(pop_i)
+                                                              : std::numeric_limits<double>::quiet_NaN());
+  }
+  return out;
+}
+
+}  // namespace hotspot

@@ -1,0 +1,156 @@
+#include "io/styles.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace hotspot {
+
+namespace {
+
+// ColorBrewer-like ramps, chosen to read on a white or OpenStreetMap background.
+const std::vector<RGB> kReds = {{254, 240, 217}, {253, 204, 138}, {252, 141, 89}, {227, 74, 51}, {179, 0, 0}};
+const std::vector<RGB> kQualitative = {{31, 120, 180}, {227, 26, 28}, {51, 160, 44}, {255, 127, 0},
+                                       {106, 61, 154}, {177, 89, 40}, {166, 206, 227}, {251, 154, 153},
+                                       {178, 223, 138}, {253, 191, 111}, {202, 178, 214}, {255, 255, 153}};
+
+std::string color(RGB c, int alpha = 255) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%d,%d,%d,%d", c.r, c.g, c.b, alpha);
+  return buf;
+}
+
+std::string option(const std::string& name, const std::string& value) {
+  return "      <Option value=\"" + xml_escape(value) + "\" name=\"" + name + "\" type=\"QString\"/>\n";
+}
+
+std::string fill_symbol(int id, RGB c, bool outline_only) {
+  std::string s = "   <symbol name=\"" + std::to_string(id) +
+                  "\" clip_to_extent=\"1\" type=\"fill\" alpha=\"1\" force_rhr=\"0\">\n"
+                  "    <layer locked=\"0\" class=\"SimpleFill\" enabled=\"1\" pass=\"0\">\n     <Option type=\"Map\">\n";
+  s += option("color", color(c, outline_only ? 0 : 220));
+  s += option("outline_color", outline_only ? color(c) : "90,90,90,255");
+  s += option("outline_style", "solid");
+  s += option("outline_width", outline_only ? "0.8" : "0.26");
+  s += option("outline_width_unit", "MM");
+  s += option("style", outline_only ? "no" : "solid");
+  s += "     </Option>\n    </layer>\n   </symbol>\n";
+  return s;
+}
+
+std::string marker_symbol(int id, RGB c) {
+  std::string s = "   <symbol name=\"" + std::to_string(id) +
+                  "\" clip_to_extent=\"1\" type=\"marker\" alpha=\"1\" force_rhr=\"0\">\n"
+                  "    <layer locked=\"0\" class=\"SimpleMarker\" enabled=\"1\" pass=\"0\">\n     <Option type=\"Map\">\n";
+  s += option("color", color(c));
+  s += option("name", "circle");
+  s += option("outline_color", "50,50,50,255");
+  s += option("outline_style", "solid");
+  s += option("outline_width", "0.1");
+  s += option("outline_width_unit", "MM");
+  s += option("size", "1.6");
+  s += option("size_unit", "MM");
+  s += "     </Option>\n    </layer>\n   </symbol>\n";
+  return s;
+}
+
+std::string labeling(const std::string& field) {
+  if (field.empty()) return "";
+  return " <labeling type=\"simple\">\n  <settings calloutType=\"simple\">\n"
+         "   <text-style fieldName=\"" + xml_escape(field) + "\" isExpression=\"0\" fontSize=\"9\" "
+         "fontSizeUnit=\"Point\" textColor=\"30,30,30,255\" fontWeight=\"50\" fontItalic=\"0\" "
+         "fontFamily=\"Sans Serif\" textOpacity=\"1\">\n"
+         "    <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"1\"/>\n"
+         "   </text-style>\n   <placement placement=\"0\" centroidWhole=\"1\" centroidInside=\"1\"/>\n"
+         "   <rendering scaleVisibility=\"0\" obstacle=\"1\"/>\n  </settings>\n </labeling>\n";
+}
+
+std::string header(bool labels) {
+  return std::string("<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis labelsEnabled=\"") +
+         (labels ? "1" : "0") + "\" version=\"3.22.16-Białowieża\" styleCategories=\"Symbology|Labeling\">\n";
+}
+
+std::string fmt_number(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.15g", v);
+  return buf;
+}
+
+std::string fmt_label(double v) {
+  char buf[64];
+  if (std::abs(v) >= 100 || v == std::floor(v))
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+  else
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+}  // namespace
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::vector<double> quantile_breaks(std::vector<double> v, int classes) {
+  v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
+  if (v.empty()) return {0, 1};
+  std::sort(v.begin(), v.end());
+  std::vector<double> breaks{v.front()};
+  for (int k = 1; k <= classes; ++k) {
+    double b = v[std::min(v.size() - 1, static_cast<std::size_t>(std::ceil(static_cast<double>(k) * static_cast<double>(v.size()) / classes)) - 1)];
+    if (b > breaks.back()) breaks.push_back(b);
+  }
+  if (breaks.size() == 1) breaks.push_back(breaks.front() + 1);
+  return breaks;
+}
+
+std::string graduated_fill_qml(const std::string& field, const std::vector<double>& breaks,
+                               const std::string& label_field) {
+  std::string ranges, symbols;
+  const std::size_t n = breaks.size() - 1;
+  for (std::size_t i = 0; i < n; ++i) {
+    std::size_t ci = n == 1 ? kReds.size() - 1 : i * (kReds.size() - 1) / (n - 1);
+    ranges += "   <range lower=\"" + fmt_number(breaks[i]) + "\" upper=\"" + fmt_number(breaks[i + 1]) +
+              "\" symbol=\"" + std::to_string(i) + "\" label=\"" + fmt_label(breaks[i]) + " – " +
+              fmt_label(breaks[i + 1]) + "\" render=\"true\"/>\n";
+    symbols += fill_symbol(static_cast<int>(i), kReds[ci], false);
+  }
+  return header(!label_field.empty()) + " <renderer-v2 symbollevels=\"0\" attr=\"" + xml_escape(field) +
+         "\" forceraster=\"0\" referencescale=\"-1\" type=\"graduatedSymbol\" enableorderby=\"0\" "
+         "graduatedMethod=\"GraduatedColor\">\n  <ranges>\n" + ranges + "  </ranges>\n  <symbols>\n" + symbols +
+         "  </symbols>\n  <classificationMethod id=\"Quantile\">\n   <labelFormat trimtrailingzeroes=\"1\" "
+         "format=\"%1 – %2\" labelprecision=\"2\"/>\n  </classificationMethod>\n </renderer-v2>\n" +
+         labeling(label_field) + " <layerGeometryType>2</layerGeometryType>\n</qgis>\n";
+}
+
+std::string categorized_qml(const std::string& field, const std::vector<std::string>& values, bool points,
+                            const std::string& label_field, bool outline_only) {
+  std::string cats, symbols;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    RGB c = kQualitative[i % kQualitative.size()];
+    cats += "   <category value=\"" + xml_escape(values[i]) + "\" symbol=\"" + std::to_string(i) + "\" label=\"" +
+            xml_escape(values[i]) + "\" render=\"true\" type=\"string\"/>\n";
+    symbols += points ? marker_symbol(static_cast<int>(i), c) : fill_symbol(static_cast<int>(i), c, outline_only);
+  }
+  // Anything not listed (e.g. empty category) is drawn grey.
+  const int other = static_cast<int>(values.size());
+  cats += "   <category value=\"\" symbol=\"" + std::to_string(other) + "\" label=\"(other)\" render=\"true\"/>\n";
+  symbols += points ? marker_symbol(other, {150, 150, 150}) : fill_symbol(other, {150, 150, 150}, outline_only);
+  return header(!label_field.empty()) + " <renderer-v2 symbollevels=\"0\" attr=\"" + xml_escape(field) +
+         "\" forceraster=\"0\" referencescale=\"-1\" type=\"categorizedSymbol\" enableorderby=\"0\">\n"
+         "  <categories>\n" + cats + "  </categories>\n  <symbols>\n" + symbols + "  </symbols>\n </renderer-v2>\n" +
+         labeling(label_field) + " <layerGeometryType>" + (points ? "0" : "2") + "</layerGeometryType>\n</qgis>\n";
+}
+
+}  // namespace hotspot

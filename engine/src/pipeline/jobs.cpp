@@ -1,0 +1,349 @@
+// Jobs: load -> project -> index/assign -> aggregate -> write. One function per job, each reading
+// only what the stage before it returned.
+#include "hotspot/jobs.hpp"
+
+#include <gdal.h>
+#include <geos_c.h>
+#include <proj.h>
+#include <sqlite3.h>
+
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "hotspot/aggregate.hpp"
+#include "hotspot/error.hpp"
+#include "io/gpkg_writer.hpp"
+#include "io/styles.hpp"
+#include "pipeline/load.hpp"
+#include "util/hash.hpp"
+#include "util/time.hpp"
+#include "util/timer.hpp"
+
+#ifndef HOTSPOT_VERSION
+#define HOTSPOT_VERSION "unknown"
+#endif
+
+namespace hotspot {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+RunSummary summarise(const LoadedInputs& in) {
+  RunSummary s;
+  s.ingest = in.report;
+  s.work_crs = in.work_crs.label();
+  s.work_crs_reason = in.work_crs_reason;
+  s.communes = static_cast<std::int64_t>(in.communes.size());
+  s.zones = static_cast<std::int64_t>(in.zones.size());
+  s.polygons_repaired = in.communes.repaired + in.zones.repaired;
+  for (const auto& d : in.communes.dropped) s.polygons_dropped.push_back("communes " + d);
+  for (const auto& d : in.zones.dropped) s.polygons_dropped.push_back("zones " + d);
+  s.timings = in.timings;
+  s.warnings = in.report.warnings;
+  if (in.work_crs.planar())
+    s.warnings.push_back("planar data: distances and areas are in data units; *_km2 fields hold units² / 1e6");
+  return s;
+}
+
+// An output that would overwrite an input is refused before any work.
+void refuse_overwriting_inputs(const std::string& out, const InputOptions& in) {
+  std::error_code ec;
+  for (const std::string* p : {&in.communes.path, &in.zones.path, &in.incidents.path}) {
+    if (p->empty()) continue;
+    if (fs::exists(out, ec) && fs::equivalent(out, *p, ec))
+      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
+    if (fs::absolute(out, ec).lexically_normal() == fs::absolute(*p, ec).lexically_normal())
+      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
+  }
+}
+
+std::string field_safe(const std::string& label) {
+  std::string out;
+  for (unsigned char c : label) out += (std::isalnum(c) || c >= 0x80) ? static_cast<char>(c) : '_';
+  return out;
+}
+
+json versions() {
+  PJ_INFO pj = proj_info();
+  return {{"hotspot", HOTSPOT_VERSION},
+          {"gdal", GDALVersionInfo("RELEASE_NAME")},
+          {"geos", GEOSversion()},
+          {"proj", pj.version},
+          {"sqlite", sqlite3_libversion()}};
+}
+
+void write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneStats& cs) {
+  const auto& cats = in.incidents.categories.labels();
+  constexpr std::size_t kMaxCategoryColumns = 40;
+  std::vector<FieldDef> fields = {{"commune_id", FieldType::Text}, {"name", FieldType::Text},
+                                  {"population", FieldType::Real}, {"area_km2", FieldType::Real},
+                                  {"incidents", FieldType::Integer}, {"per_km2", FieldType::Real},
+                                  {"per_1000", FieldType::Real}};
+  const std::size_t wide = std::min(cats.size(), kMaxCategoryColumns);
+  for (std::size_t k = 0; k < wide; ++k) fields.push_back({"n_" + field_safe(cats[k]), FieldType::Integer});
+  LayerWriter& L = w.begin_layer("communes", GeometryType::kMultiPolygon, in.work_crs, fields,
+                                 "Incident counts and rates per commune");
+  const auto& c = in.communes;
+  for (std::size_t i = 0; i < c.size(); ++i) {
+    L.set_geometry(c.geom[i]);
+    L.set(0, std::string_view(c.id[i]));
+    L.set(1, std::string_view(c.name[i]));
+    L.set(2, c.population.empty() ? std::nan("") : c.population[i]);
+    L.set(3, cs.area_km2[i]);
+    L.set(4, cs.count[i]);
+    L.set(5, cs.per_km2[i]);
+    L.set(6, cs.per_1000[i]);
+    for (std::size_t k = 0; k < wide; ++k) L.set(static_cast<int>(7 + k), cs.by_category[i * cs.n_categories + k]);
+    L.insert();
+  }
+  // Long form, complete whatever the number of categories; QGIS can join it on commune_id.
+  LayerWriter& T = w.begin_layer("commune_category_counts", GeometryType::kNone, in.work_crs,
+                                 {{"commune_id", FieldType::Text}, {"category", FieldType::Text}, {"incidents", FieldType::Integer}},
+                                 "Incidents per commune and category");
+  for (std::size_t i = 0; i < c.size(); ++i)
+    for (std::size_t k = 0; k < cats.size(); ++k) {
+      T.set(0, std::string_view(c.id[i]));
+      T.set(1, std::string_view(cats[k]));
+      T.set(2, cs.by_category[i * cs.n_categories + k]);
+      T.insert();
+    }
+  const std::string rate = c.population.empty() ? "per_km2" : "per_km2";
+  w.add_style("communes", "incidents per km²", graduated_fill_qml(rate, quantile_breaks(cs.per_km2, 5), "name"));
+}
+
+void write_zones(GpkgWriter& w, const LoadedInputs& in, const ZoneStats& zs, double buffer_m) {
+  const auto& z = in.zones;
+  LayerWriter& L = w.begin_layer("zones", GeometryType::kMultiPolygon, in.work_crs,
+                                 {{"zone_id", FieldType::Text}, {"name", FieldType::Text}, {"area_ha", FieldType::Real},
+                                  {"incidents_inside", FieldType::Integer}, {"per_ha", FieldType::Real},
+                                  {"buffer_m", FieldType::Real}, {"ring_area_ha", FieldType::Real},
+                                  {"incidents_ring", FieldType::Integer}, {"communes", FieldType::Text}},
+                                 "Industrial zones: incidents inside and in the buffer ring");
+  for (std::size_t i = 0; i < z.size(); ++i) {
+    std::string communes;
+    for (const auto& link : zs.links)
+      if (link.zone == static_cast<std::int32_t>(i))
+        communes += (communes.empty() ? "" : ", ") + in.communes.name[static_cast<std::size_t>(link.commune)];
+    L.set_geometry(z.geom[i]);
+    L.set(0, std::string_view(z.id[i]));
+    L.set(1, std::string_view(z.name[i]));
+    L.set(2, zs.area_ha[i]);
+    L.set(3, zs.count_inside[i]);
+    L.set(4, zs.per_ha[i]);
+    L.set(5, buffer_m);
+    L.set(6, zs.ring_area_ha[i]);
+    L.set(7, zs.count_ring[i]);
+    L.set(8, std::string_view(communes));
+    L.insert();
+  }
+  w.add_style("zones", "industrial zones", categorized_qml("name", z.name, false, "name", true));
+
+  LayerWriter& Z = w.begin_layer(
+      "zone_communes", GeometryType::kMultiPolygon, in.work_crs,
+      {{"zone_id", FieldType::Text}, {"zone_name", FieldType::Text}, {"commune_id", FieldType::Text},
+       {"commune_name", FieldType::Text}, {"shared_area_km2", FieldType::Real}, {"ring_area_km2", FieldType::Real},
+       {"fence_length_m", FieldType::Real}, {"incidents_shared", FieldType::Integer},
+       {"incidents_ring", FieldType::Integer}},
+      "Communes that meet each industrial zone or its buffer: who patrols together");
+  for (const auto& link : zs.links) {
+    auto zi = static_cast<std::size_t>(link.zone), ci = static_cast<std::size_t>(link.commune);
+    Z.set_geometry(link.geom);
+    Z.set(0, std::string_view(z.id[zi]));
+    Z.set(1, std::string_view(z.name[zi]));
+    Z.set(2, std::string_view(in.communes.id[ci]));
+    Z.set(3, std::string_view(in.communes.name[ci]));
+    Z.set(4, link.shared_area_km2);
+    Z.set(5, link.ring_area_km2);
+    Z.set(6, link.fence_length_m);
+    Z.set(7, link.incidents_shared);
+    Z.set(8, link.incidents_ring);
+    Z.insert();
+  }
+  w.add_style("zone_communes", "zone partners", categorized_qml("zone_name", z.name, false, "commune_name"));
+}
+
+void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a) {
+  const Incidents& inc = in.incidents;
+  std::vector<FieldDef> fields = {{"incident_id", FieldType::Text}, {"time", FieldType::DateTime},
+                                  {"category", FieldType::Text}, {"commune_id", FieldType::Text},
+                                  {"zone_id", FieldType::Text}, {"lon", FieldType::Real},
+                                  {"lat", FieldType::Real}, {"source_line", FieldType::Integer}};
+  if (!inc.weight.empty()) fields.push_back({"weight", FieldType::Real});
+  LayerWriter& L = w.begin_layer("incidents", GeometryType::kPoint, in.work_crs, fields,
+                                 "Accepted incidents with their commune and industrial zone");
+  for (std::size_t i = 0; i < inc.size(); ++i) {
+    L.set_point({inc.x[i], inc.y[i]});
+    L.set(0, inc.id[i]);
+    L.set_time(1, inc.time_utc[i]);
+    if (inc.category[i] != Dictionary::kNone) L.set(2, std::string_view(inc.categories[inc.category[i]]));
+    if (a.commune[i] >= 0) L.set(3, std::string_view(in.communes.id[static_cast<std::size_t>(a.commune[i])]));
+    if (a.zone[i] >= 0) L.set(4, std::string_view(in.zones.id[static_cast<std::size_t>(a.zone[i])]));
+    L.set(5, inc.lon[i]);
+    L.set(6, inc.lat[i]);
+    L.set(7, inc.line[i]);
+    if (!inc.weight.empty()) L.set(8, inc.weight[i]);
+    L.insert();
+  }
+  w.add_style("incidents", "category", categorized_qml("category", inc.categories.labels(), true, ""));
+}
+
+void write_rejected(GpkgWriter& w, const LoadedInputs& in) {
+  LayerWriter& L = w.begin_layer("rejected_incidents", GeometryType::kNone, in.work_crs,
+                                 {{"line", FieldType::Integer}, {"reason", FieldType::Text},
+                                  {"message", FieldType::Text}, {"raw", FieldType::Text}},
+                                 "Incident rows that were not accepted, with the reason");
+  for (const auto& r : in.report.rejected) {
+    L.set(0, r.line);
+    L.set(1, std::string_view(reason_code(r.reason)));
+    L.set(2, std::string_view(r.message));
+    L.set(3, std::string_view(r.raw));
+    L.insert();
+  }
+}
+
+json input_json(const std::string& path) {
+  if (path.empty()) return nullptr;
+  return {{"path", path}, {"sha256", sha256_file(path)}};
+}
+
+void write_metadata(GpkgWriter& w, const AggregateOptions& opt, const RunSummary& s, const LoadedInputs& in) {
+  const auto& io = opt.inputs;
+  json params = {
+      {"command", "aggregate"},
+      {"command_line", opt.command_line},
+      {"work_crs", s.work_crs},
+      {"work_crs_reason", s.work_crs_reason},
+      {"zone_buffer_m", opt.zone_buffer_m},
+      {"utc_offset_minutes", io.incidents.utc_offset_minutes},
+      {"fix_swapped_axes", io.incidents.fix_swapped_axes},
+      {"incident_fields",
+       {{"x", in.report.x_field}, {"y", in.report.y_field}, {"id", in.report.id_field},
+        {"time", in.report.time_field}, {"category", in.report.category_field}, {"weight", in.report.weight_field}}},
+      {"incidents_crs", in.report.source_crs.label()},
+      {"communes_crs", in.communes.source_crs.label()},
+      {"zones_crs", io.zones.path.empty() ? "" : in.zones.source_crs.label()},
+      {"communes_fields", {{"id", in.communes.id_field}, {"name", in.communes.name_field}, {"population", in.communes.population_field}}},
+  };
+  json counts = {{"read", s.ingest.read}, {"accepted", s.ingest.accepted},
+                 {"rejected", static_cast<std::int64_t>(s.ingest.rejected.size())},
+                 {"swapped_fixed", s.ingest.swapped_fixed}, {"outside_communes", s.outside_communes},
+                 {"polygons_repaired", s.polygons_repaired}, {"polygons_dropped", s.polygons_dropped}};
+  json timings = json::object();
+  for (const auto& t : s.timings) timings[t.step] = t.seconds;
+  json inputs = {{"communes", input_json(io.communes.path)}, {"zones", input_json(io.zones.path)},
+                 {"incidents", input_json(io.incidents.path)}};
+  LayerWriter& L = w.begin_layer("run_metadata", GeometryType::kNone, in.work_crs,
+                                 {{"key", FieldType::Text}, {"value", FieldType::Text}},
+                                 "Parameters, inputs, software versions and timings of the run (JSON values)");
+  const std::vector<std::pair<std::string, json>> rows = {
+      {"parameters", params}, {"inputs", inputs},   {"versions", versions()},
+      {"seed", nullptr},      {"counts", counts},   {"timings_s", timings},
+      {"warnings", s.warnings}};
+  for (const auto& [k, v] : rows) {
+    L.set(0, std::string_view(k));
+    L.set(1, std::string_view(v.dump()));
+    L.insert();
+  }
+}
+
+}  // namespace
+
+const char* reason_code(RejectReason r) {
+  switch (r) {
+    case RejectReason::BadRow: return "bad_row";
+    case RejectReason::BadNumber: return "bad_number";
+    case RejectReason::MissingCoordinate: return "missing_coordinate";
+    case RejectReason::OutsideArea: return "outside_area";
+    case RejectReason::SwappedAxes: return "swapped_axes";
+    case RejectReason::BadTimestamp: return "bad_timestamp";
+    case RejectReason::DuplicateId: return "duplicate_id";
+  }
+  return "unknown";
+}
+
+RunSummary run_validate(const InputOptions& options) {
+  LoadedInputs in = load_inputs(options);
+  Timer timer;
+  Assignment a = assign_incidents(in.incidents, in.communes, in.zones, options.threads);
+  RunSummary s = summarise(in);
+  s.outside_communes = a.outside_communes;
+  s.timings.push_back({"assign", timer.lap()});
+  return s;
+}
+
+RunSummary run_aggregate(const AggregateOptions& opt) {
+  if (opt.out.empty()) throw UsageError("--out is required");
+  refuse_overwriting_inputs(opt.out, opt.inputs);
+  LoadedInputs in = load_inputs(opt.inputs);
+  Timer timer;
+  Assignment a = assign_incidents(in.incidents, in.communes, in.zones, opt.inputs.threads);
+  RunSummary s = summarise(in);
+  s.outside_communes = a.outside_communes;
+  s.timings.push_back({"assign", timer.lap()});
+  CommuneStats cs = commune_stats(in.incidents, in.communes, a);
+  ZoneStats zs = zone_stats(in.incidents, in.communes, in.zones, a, opt.zone_buffer_m);
+  s.zone_commune_links = static_cast<std::int64_t>(zs.links.size());
+  s.timings.push_back({"aggregate", timer.lap()});
+
+  GpkgWriter w(opt.out);
+  write_communes(w, in, cs);
+  write_zones(w, in, zs, opt.zone_buffer_m);
+  write_incidents(w, in, a);
+  write_rejected(w, in);
+  s.timings.push_back({"write", timer.lap()});
+  s.layers = {{"communes", s.communes},
+              {"zones", s.zones},
+              {"zone_communes", s.zone_commune_links},
+              {"incidents", s.ingest.accepted},
+              {"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())}};
+  s.out = opt.out;
+  write_metadata(w, opt, s, in);
+  w.commit();
+  return s;
+}
+
+std::string format_summary(const RunSummary& s) {
+  std::string out;
+  char buf[256];
+  auto line = [&](const char* fmt, auto... args) {
+    std::snprintf(buf, sizeof buf, fmt, args...);
+    out += buf;
+    out += '\n';
+  };
+  const auto& r = s.ingest;
+  line("incidents  read %lld = accepted %lld + rejected %lld", static_cast<long long>(r.read),
+       static_cast<long long>(r.accepted), static_cast<long long>(r.rejected.size()));
+  std::map<std::string, int> by_reason;
+  for (const auto& rej : r.rejected) ++by_reason[reason_code(rej.reason)];
+  for (const auto& [reason, n] : by_reason) line("  rejected %-20s %d", reason.c_str(), n);
+  if (r.swapped_fixed) line("  swapped lat/lon repaired: %lld", static_cast<long long>(r.swapped_fixed));
+  line("  outside every commune: %lld", static_cast<long long>(s.outside_communes));
+  line("communes   %lld, zones %lld, zone-commune links %lld", static_cast<long long>(s.communes),
+       static_cast<long long>(s.zones), static_cast<long long>(s.zone_commune_links));
+  line("polygons   repaired %lld, dropped %zu", static_cast<long long>(s.polygons_repaired), s.polygons_dropped.size());
+  for (const auto& d : s.polygons_dropped) line("  dropped %s", d.c_str());
+  line("work CRS   %s (%s)", s.work_crs.c_str(), s.work_crs_reason.c_str());
+  double total = 0;
+  for (const auto& t : s.timings) total += t.seconds;
+  std::string steps;
+  for (const auto& t : s.timings) {
+    std::snprintf(buf, sizeof buf, "%s%s %.2fs", steps.empty() ? "" : ", ", t.step.c_str(), t.seconds);
+    steps += buf;
+  }
+  line("time       %.2fs (%s)", total, steps.c_str());
+  for (const auto& w : s.warnings) line("warning: %s", w.c_str());
+  if (!s.out.empty()) {
+    std::string layers;
+    for (const auto& [name, n] : s.layers) layers += (layers.empty() ? "" : ", ") + name + " " + std::to_string(n);
+    line("wrote      %s (%s)", s.out.c_str(), layers.c_str());
+  }
+  return out;
+}
+
+}  // namespace hotspot

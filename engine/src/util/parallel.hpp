@@ -1,0 +1,43 @@
+#pragma once
+// Static, contiguous split of [0, n) over threads. Each index is handled by exactly one thread
+// and the result of each index depends only on that index, so output never depends on the
+// thread count.
+#include <algorithm>
+#include <cstddef>
+#include <exception>
+#include <thread>
+#include <vector>
+
+namespace hotspot {
+
+inline int resolve_threads(int requested) {
+  if (requested > 0) return requested;
+  return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// fn(begin, end, thread_index)
+template <class F>
+void parallel_ranges(std::size_t n, int threads, F&& fn) {
+  auto t = static_cast<std::size_t>(std::max(1, threads));
+  t = std::min(t, std::max<std::size_t>(1, n / 4096));
+  if (t <= 1) {
+    fn(std::size_t{0}, n, 0);
+    return;
+  }
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(t);
+  for (std::size_t k = 0; k < t; ++k) {
+    pool.emplace_back([&, k] {
+      try {
+        fn(n * k / t, n * (k + 1) / t, static_cast<int>(k));
+      } catch (...) {
+        errors[k] = std::current_exception();
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+}  // namespace hotspot

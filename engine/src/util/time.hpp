@@ -1,0 +1,22 @@
+#pragma once
+// ISO 8601 timestamps <-> seconds since the Unix epoch (UTC).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace hotspot {
+
+// Accepts YYYY-MM-DD, optionally followed by 'T' or ' ' and HH:MM[:SS[.fff]], optionally followed
+// by Z, +HH:MM, +HHMM or +HH. A timestamp without an offset is local time at
+// naive_offset_minutes. Returns nullopt and sets *why on failure.
+std::optional<std::int64_t> parse_iso8601(std::string_view text, int naive_offset_minutes,
+                                          std::string* why);
+
+// "2024-03-05T15:14:09Z"
+std::string format_utc(std::int64_t seconds);
+
+// Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's days_from_civil).
+std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
+
+}  // namespace hotspot
