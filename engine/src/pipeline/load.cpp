@@ -139,6 +139,7 @@ Crs choose_work_crs(const InputOptions& opt, const PolygonLayer& communes, const
 }
 
 void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& what) {
+  if (layer.size() == 0) return;  // e.g. no zones given: its CRS is unset
   Transformer t(layer.source_crs, work);
   if (t.identity()) return;
   std::vector<double> xs, ys;

@@ -1,0 +1,90 @@
+#include "io/csv_reader.hpp"
+
+#include <gtest/gtest.h>
+
+#include "hotspot/error.hpp"
+#include "support/temp_dir.hpp"
+
+namespace hotspot {
+namespace {
+
+std::vector<std::vector<std::string>> read_all(const std::string& path, std::vector<std::int64_t>* lines = nullptr,
+                                               std::vector<bool>* open_quotes = nullptr) {
+  CsvReader r(path);
+  std::vector<std::vector<std::string>> rows;
+  CsvRecord rec;
+  while (r.next(rec)) {
+    rows.emplace_back(rec.fields.begin(), rec.fields.end());
+    if (lines) lines->push_back(rec.line);
+    if (open_quotes) open_quotes->push_back(rec.unterminated_quote);
+  }
+  return rows;
+}
+
+TEST(CsvReader, BomCrlfAndTruncatedLastLine) {
+  test::TempDir dir;
+  auto path = dir.write("a.csv", "\xEF\xBB\xBFid,lon,lat\r\n1,106.5,20.8\r\n2,106.6,20.9");
+  CsvReader r(path);
+  EXPECT_EQ(r.header(), (std::vector<std::string>{"id", "lon", "lat"}));
+  auto rows = read_all(path);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], (std::vector<std::string>{"1", "106.5", "20.8"}));
+  EXPECT_EQ(rows[1], (std::vector<std::string>{"2", "106.6", "20.9"}));
+}
+
+TEST(CsvReader, QuotedFieldsWithDelimitersQuotesAndNewlines) {
+  test::TempDir dir;
+  auto path = dir.write("q.csv", "id,cat,lon\n1,\"theft, attempted\",1\n2,\"say \"\"hi\"\"\",2\n3,\"two\nlines\",3\n4,x,4\n");
+  std::vector<std::int64_t> lines;
+  auto rows = read_all(path, &lines);
+  ASSERT_EQ(rows.size(), 4u);
+  EXPECT_EQ(rows[0][1], "theft, attempted");
+  EXPECT_EQ(rows[1][1], "say \"hi\"");
+  EXPECT_EQ(rows[2][1], "two\nlines");
+  EXPECT_EQ(lines, (std::vector<std::int64_t>{2, 3, 4, 6}));  // physical line of each record
+}
+
+TEST(CsvReader, SemicolonAndTabDelimitersAreDetected) {
+  test::TempDir dir;
+  CsvReader semi(dir.write("s.csv", "id;lon;lat\n1;106,5;20,8\n"));
+  EXPECT_EQ(semi.delimiter(), ';');
+  CsvReader tab(dir.write("t.csv", "id\tlon\tlat\n1\t106.5\t20.8\n"));
+  EXPECT_EQ(tab.delimiter(), '\t');
+}
+
+TEST(CsvReader, BlankLinesAreSkippedButCounted) {
+  test::TempDir dir;
+  std::vector<std::int64_t> lines;
+  auto rows = read_all(dir.write("b.csv", "id,x\n\n1,2\r\n   \n3,4\n\n"), &lines);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(lines, (std::vector<std::int64_t>{3, 5}));
+}
+
+TEST(CsvReader, UnterminatedQuoteRunsToTheEndAndIsFlagged) {
+  test::TempDir dir;
+  std::vector<bool> open;
+  auto rows = read_all(dir.write("u.csv", "id,x\n1,2\n2,\"oops\n3,4\n"), nullptr, &open);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_FALSE(open[0]);
+  EXPECT_TRUE(open[1]);
+}
+
+TEST(CsvReader, RecordsLongerThanTheBufferAndManyRows) {
+  test::TempDir dir;
+  std::string big(9 << 20, 'a');  // longer than the 4 MiB read buffer
+  std::string content = "id,text\n1," + big + "\n";
+  for (int i = 2; i <= 200000; ++i) content += std::to_string(i) + ",t\n";
+  auto rows = read_all(dir.write("big.csv", content));
+  ASSERT_EQ(rows.size(), 200000u);
+  EXPECT_EQ(rows[0][1].size(), big.size());
+  EXPECT_EQ(rows.back()[0], "200000");
+}
+
+TEST(CsvReader, EmptyAndMissingFilesAreClearErrors) {
+  test::TempDir dir;
+  EXPECT_THROW(CsvReader(dir.write("e.csv", "")), InputError);
+  EXPECT_THROW(CsvReader(dir.file("missing.csv")), IoError);
+}
+
+}  // namespace
+}  // namespace hotspot
