@@ -18,9 +18,9 @@ constexpr double kPi = std::numbers::pi;
 // Real commune and town names of An Duong, used for the default 20 communes. The polygons are
 // NOT their real boundaries.
 const char* const kCommuneNames[] = {
-    "An Đồng",   "An Hòa",    "An Hưng",  "An Hồng",    "Bắc Sơn",    "Đại Bản",  "Đặng Cương",
-    "Đồng Thái", "Hồng Phong", "Hồng Thái", "Lê Lợi",    "Lê Thiện",   "Nam Sơn",  "Quốc Tuấn",
-    "Tân Tiến",  "An Dương",  "Lê Chân",  "Hải Thành", "Tân Hưng",   "Hòa Bình"};
+    "An Đồng",   "An Hòa",     "An Hưng",   "An Hồng",   "Bắc Sơn",  "Đại Bản", "Đặng Cương",
+    "Đồng Thái", "Hồng Phong", "Hồng Thái", "Lê Lợi",    "Lê Thiện", "Nam Sơn", "Quốc Tuấn",
+    "Tân Tiến",  "An Dương",   "Lê Chân",   "Hải Thành", "Tân Hưng", "Hòa Bình"};
 constexpr int kNamedCommunes = 20;
 const char* const kZoneNames[] = {"KCN Tràng Duệ", "KCN Nam Đình Vũ", "KCN An Dương"};
 
@@ -28,7 +28,7 @@ const char* const kZoneNames[] = {"KCN Tràng Duệ", "KCN Nam Đình Vũ", "KCN
 constexpr Pt kCentre{589300.0, 2307700.0};
 constexpr double kOutlineAspect = 1.3;  // east-west over north-south: ~15 km x 12 km at 20 communes
 constexpr int kOutlineVertices = 720;
-constexpr int kLloydIterations = 2;
+constexpr int kLloydIterations = 5;
 constexpr double kGridM = 0.001;            // the tessellation is snapped to whole millimetres
 constexpr double kZoneInsetM = 300;         // zones keep this far inside the outline
 constexpr double kZoneGapM = 500;           // and this far from each other
@@ -47,7 +47,8 @@ int digits(long n) {
 
 std::string numbered(const char* prefix, long n, int width) {
   std::string num = std::to_string(n);
-  if (static_cast<int>(num.size()) < width) num.insert(0, static_cast<std::size_t>(width) - num.size(), '0');
+  if (static_cast<int>(num.size()) < width)
+    num.insert(0, static_cast<std::size_t>(width) - num.size(), '0');
   return prefix + num;
 }
 
@@ -68,7 +69,8 @@ Ring make_outline(Rng& rng, Pt c, double area_m2) {
     double r = 1;
     for (int k = 2; k <= 6; ++k) r += amp[k] * std::cos(k * t + phase[k]);
     const double lx = kOutlineAspect * r * std::cos(t), ly = r * std::sin(t);
-    unit.push_back({lx * std::cos(tilt) - ly * std::sin(tilt), lx * std::sin(tilt) + ly * std::cos(tilt)});
+    unit.push_back(
+        {lx * std::cos(tilt) - ly * std::sin(tilt), lx * std::sin(tilt) + ly * std::cos(tilt)});
   }
   unit.push_back(unit.front());
   const double s = std::sqrt(area_m2 / ring_area_m2(unit));
@@ -82,8 +84,8 @@ GeomPtr box_polygon(const Geos& g, double x0, double y0, double x1, double y1) {
   return g.polygon({{x0, y0}, {x1, y0}, {x1, y1}, {x0, y1}, {x0, y0}});
 }
 
-// Lloyd relaxation: move each seed to the centroid of its cell clipped to the outline. Two
-// rounds even out the commune sizes while keeping them irregular.
+// Lloyd relaxation: move each seed to the centroid of its cell clipped to the outline. A few
+// rounds even out the commune sizes (most land at 5-8 km2) while keeping them irregular.
 std::vector<Pt> relax(const Geos& g, std::vector<Pt> seeds, const GEOSGeometry* outline,
                       const GEOSPreparedGeometry* outline_prep, const PointInRings& inside,
                       const GEOSGeometry* env) {
@@ -169,11 +171,12 @@ void check_shared_edges(const Geos& g, const std::vector<Commune>& communes, con
   auto boundary = g.line(outline);
   for (const auto& [seg, n] : uses) {
     if (n == 2) continue;
-    const Pt mid{(std::get<0>(seg) + std::get<2>(seg)) / 2, (std::get<1>(seg) + std::get<3>(seg)) / 2};
+    const Pt mid{(std::get<0>(seg) + std::get<2>(seg)) / 2,
+                 (std::get<1>(seg) + std::get<3>(seg)) / 2};
     if (n == 1 && g.distance(g.point(mid).get(), boundary.get()) < 0.01) continue;
     char msg[160];
-    std::snprintf(msg, sizeof msg, "tessellation check: segment at (%.3f, %.3f) used %d times", mid.x,
-                  mid.y, n);
+    std::snprintf(msg, sizeof msg, "tessellation check: segment at (%.3f, %.3f) used %d times",
+                  mid.x, mid.y, n);
     throw std::runtime_error(msg);
   }
 }
@@ -189,9 +192,9 @@ Ring zone_ring(const ZoneShape& s, std::array<Pt, 2>* gates) {
   const double h = std::sqrt(s.area_m2 / (s.aspect * (1 - kNotchWidth * kNotchDepth)));
   const double w = s.aspect * h;
   const double nx = (s.notch_at - 0.5) * w, nw = kNotchWidth * w, nd = kNotchDepth * h;
-  const Pt local[] = {{-w / 2, -h / 2},          {w / 2, -h / 2},        {w / 2, h / 2},
-                      {nx + nw / 2, h / 2},      {nx + nw / 2, h / 2 - nd}, {nx - nw / 2, h / 2 - nd},
-                      {nx - nw / 2, h / 2},      {-w / 2, h / 2},       {-w / 2, -h / 2}};
+  const Pt local[] = {{-w / 2, -h / 2},     {w / 2, -h / 2},           {w / 2, h / 2},
+                      {nx + nw / 2, h / 2}, {nx + nw / 2, h / 2 - nd}, {nx - nw / 2, h / 2 - nd},
+                      {nx - nw / 2, h / 2}, {-w / 2, h / 2},           {-w / 2, -h / 2}};
   const double ca = std::cos(s.angle), sa = std::sin(s.angle);
   auto place = [&](Pt p) { return Pt{s.c.x + p.x * ca - p.y * sa, s.c.y + p.x * sa + p.y * ca}; };
   Ring r;
@@ -230,7 +233,8 @@ struct CommuneIndex {
   std::vector<std::array<double, 4>> box;
 };
 
-std::vector<std::size_t> touching(const Geos& g, const CommuneIndex& idx, const GEOSGeometry* geom) {
+std::vector<std::size_t> touching(const Geos& g, const CommuneIndex& idx,
+                                  const GEOSGeometry* geom) {
   double x0, y0, x1, y1;
   GEOSGeom_getXMin_r(g.h(), geom, &x0);
   GEOSGeom_getYMin_r(g.h(), geom, &y0);
@@ -298,8 +302,9 @@ District build_district(const Geos& g, Projector& proj, const DistrictOptions& o
     if (t.faces[i].empty()) throw std::runtime_error("tessellation: a commune has no polygon");
     Commune c;
     c.id = numbered("AD", static_cast<long>(k + 1), id_width);
-    c.name = opt.communes <= kNamedCommunes ? kCommuneNames[k]
-                                            : numbered("Xã Tổng hợp ", static_cast<long>(k + 1), name_width);
+    c.name = opt.communes <= kNamedCommunes
+                 ? kCommuneNames[k]
+                 : numbered("Xã Tổng hợp ", static_cast<long>(k + 1), name_width);
     c.population = 5000 + 10 * static_cast<int>(pop_rng.below(2501));
     c.seed = seeds[i];
     if (t.faces[i].size() == 1) {
@@ -339,7 +344,8 @@ District build_district(const Geos& g, Projector& proj, const DistrictOptions& o
       const double dx = p.x - kCentre.x, dy = p.y - kCentre.y;
       return std::make_tuple(dx * dx + dy * dy, p.x, p.y);
     };
-    std::sort(verts.begin(), verts.end(), [&](const Pt& a, const Pt& b) { return key(a) < key(b); });
+    std::sort(verts.begin(), verts.end(),
+              [&](const Pt& a, const Pt& b) { return key(a) < key(b); });
     verts.erase(std::unique(verts.begin(), verts.end(),
                             [](const Pt& a, const Pt& b) { return a.x == b.x && a.y == b.y; }),
                 verts.end());
@@ -353,7 +359,8 @@ District build_district(const Geos& g, Projector& proj, const DistrictOptions& o
     for (std::size_t v = 0; v < verts.size() && !placed; ++v) {
       for (const Pt& s : shifts) {
         for (int a = 0; a < 6 && !placed; ++a) {
-          ZoneShape shape{{verts[v].x + s.x, verts[v].y + s.y}, kZone1AreaM2, 1.25, kPi * a / 6, 0.35};
+          ZoneShape shape{
+              {verts[v].x + s.x, verts[v].y + s.y}, kZone1AreaM2, 1.25, kPi * a / 6, 0.35};
           std::array<Pt, 2> gates;
           Zone z = as_written(proj, zone_ring(shape, &gates));
           auto poly = g.polygon(z.metres);
@@ -363,7 +370,8 @@ District build_district(const Geos& g, Projector& proj, const DistrictOptions& o
           if (hits.size() != 4) continue;
           bool substantial = true;
           for (std::size_t i : hits) {
-            auto part = g.own(GEOSIntersection_r(g.h(), poly.get(), d.communes[i].geom.get()), "overlap");
+            auto part =
+                g.own(GEOSIntersection_r(g.h(), poly.get(), d.communes[i].geom.get()), "overlap");
             if (g.area(part.get()) <= kZone1MinOverlapM2) substantial = false;
           }
           if (!substantial) continue;
@@ -376,7 +384,8 @@ District build_district(const Geos& g, Projector& proj, const DistrictOptions& o
       }
     }
     if (!placed)
-      throw std::runtime_error("no place for zone 1 across exactly four communes; try another --seed");
+      throw std::runtime_error(
+          "no place for zone 1 across exactly four communes; try another --seed");
   }
 
   // The other zones: 100-300 ha, anywhere with room, apart from each other.
@@ -408,7 +417,9 @@ District build_district(const Geos& g, Projector& proj, const DistrictOptions& o
       d.zones.push_back(std::move(z));
       ok = true;
     }
-    if (!ok) throw std::runtime_error("no room for zone " + std::to_string(zi + 1));
+    if (!ok)
+      throw std::runtime_error("no room for zone " + std::to_string(zi + 1) +
+                               "; ask for fewer --zones or more --communes");
   }
   const int zone_width = std::max(2, digits(opt.zones));
   for (std::size_t i = 0; i < d.zones.size(); ++i) {
@@ -418,15 +429,23 @@ District build_district(const Geos& g, Projector& proj, const DistrictOptions& o
 
   // Roads: a few long gently curving lines across the district, clipped to it.
   Rng road_rng(opt.seed, "roads");
-  const int roads = std::clamp(static_cast<int>(std::lround(1.5 * std::sqrt(opt.communes / 20.0))), 3, 30);
+  const int roads =
+      std::clamp(static_cast<int>(std::lround(1.5 * std::sqrt(opt.communes / 20.0))), 3, 30);
   const double radius = std::sqrt(d.outline_area_m2 / kPi);
   double reach = 0;
-  for (const Pt& p : d.outline) reach = std::max(reach, std::hypot(p.x - kCentre.x, p.y - kCentre.y));
+  for (const Pt& p : d.outline)
+    reach = std::max(reach, std::hypot(p.x - kCentre.x, p.y - kCentre.y));
   const double base = road_rng.uniform(0, kPi);
-  const double spread = roads <= 3 ? 0.3 : 0.85;
+  const double spread = roads <= 3 ? 0.5 : 0.85;
+  // Directions and offsets are both spread out, and paired at random: the roads neither run
+  // parallel nor all meet in one spot.
+  std::vector<int> slot(static_cast<std::size_t>(roads));
+  for (int r = 0; r < roads; ++r) slot[static_cast<std::size_t>(r)] = r;
+  for (std::size_t i = slot.size() - 1; i > 0; --i) std::swap(slot[i], slot[road_rng.below(i + 1)]);
   for (int r = 0; r < roads; ++r) {
     const double ang = base + kPi * r / roads + road_rng.uniform(-0.15, 0.15);
-    const double off = road_rng.uniform(-spread, spread) * radius;
+    const double off = spread * radius *
+                       (2 * (slot[static_cast<std::size_t>(r)] + road_rng.uniform()) / roads - 1);
     const double amp = road_rng.uniform(0.02, 0.05) * radius, freq = road_rng.uniform(1.0, 2.5);
     const double phase = road_rng.uniform(0, 2 * kPi);
     const Pt dir{std::cos(ang), std::sin(ang)}, nrm{-dir.y, dir.x};
@@ -435,7 +454,8 @@ District build_district(const Geos& g, Projector& proj, const DistrictOptions& o
     for (int k = 0; k <= kSteps; ++k) {
       const double along = reach * (-1.2 + 2.4 * k / kSteps);
       const double side = off + amp * std::sin(2 * kPi * freq * k / kSteps + phase);
-      pts.push_back({kCentre.x + along * dir.x + side * nrm.x, kCentre.y + along * dir.y + side * nrm.y});
+      pts.push_back(
+          {kCentre.x + along * dir.x + side * nrm.x, kCentre.y + along * dir.y + side * nrm.y});
     }
     auto line = g.line(pts);
     auto clipped = g.own(GEOSIntersection_r(g.h(), line.get(), outline_poly.get()), "clip road");
@@ -444,7 +464,8 @@ District build_district(const Geos& g, Projector& proj, const DistrictOptions& o
       road.pts = std::move(piece);
       double acc = 0;
       for (std::size_t i = 0; i < road.pts.size(); ++i) {
-        if (i > 0) acc += std::hypot(road.pts[i].x - road.pts[i - 1].x, road.pts[i].y - road.pts[i - 1].y);
+        if (i > 0)
+          acc += std::hypot(road.pts[i].x - road.pts[i - 1].x, road.pts[i].y - road.pts[i - 1].y);
         road.cum_m.push_back(acc);
       }
       if (road.length_m() >= 500) d.roads.push_back(std::move(road));

@@ -26,16 +26,16 @@ struct Commune {
   std::string id, name;
   int population = 0;
   Pt seed;
-  GeomPtr geom;     // Polygon or MultiPolygon, vertices on the millimetre grid
+  GeomPtr geom;      // Polygon or MultiPolygon, vertices on the millimetre grid
   PointInRings pip;  // for sampling points inside it
   double area_m2 = 0;
 };
 
 struct Zone {
   std::string id, name;
-  Ring lonlat;  // the GeoJSON vertices, already rounded to 7 decimals
-  Ring metres;  // the same vertices projected back: what a reader of the GeoJSON sees
-  double area_m2 = 0;  // of `metres`
+  Ring lonlat;              // the GeoJSON vertices, already rounded to 7 decimals
+  Ring metres;              // the same vertices projected back: what a reader of the GeoJSON sees
+  double area_m2 = 0;       // of `metres`
   std::array<Pt, 2> gates;  // on the boundary, metres
   std::vector<std::string> communes;  // ids of the communes it intersects (zone 1: exactly 4)
 };

@@ -259,7 +259,8 @@ void run(OGRCoordinateTransformation& ct, std::vector<double>& x, std::vector<do
   constexpr std::size_t kChunk = 1 << 16;
   for (std::size_t at = 0; at < x.size(); at += kChunk) {
     const std::size_t n = std::min(kChunk, x.size() - at);
-    if (!ct.Transform(static_cast<int>(n), x.data() + at, y.data() + at, nullptr, nullptr, ok.data() + at))
+    if (!ct.Transform(static_cast<int>(n), x.data() + at, y.data() + at, nullptr, nullptr,
+                      ok.data() + at))
       throw std::runtime_error("PROJ: transformation failed");
   }
   for (std::size_t i = 0; i < ok.size(); ++i)

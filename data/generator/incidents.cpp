@@ -16,8 +16,9 @@ const char* const kRejectReasons[6] = {"bad_number",   "missing_coordinate", "sw
 
 namespace {
 
-const char* const kCategories[6] = {"theft", "robbery", "assault", "burglary", "disturbance", "drugs"};
-enum : std::uint8_t { kTheft, kRobbery, kAssault, kBurglary, kDisturbance, kDrugs };
+const char* const kCategories[6] = {"theft",    "robbery",     "assault",
+                                    "burglary", "disturbance", "drugs"};
+constexpr std::uint8_t kRobbery = 1;  // index into kCategories
 
 // Two years of local time (UTC+07:00, no daylight saving): 2024-01-01 00:00 to 2025-12-31 23:59.
 constexpr std::int64_t kDays = 731;
@@ -35,8 +36,6 @@ const double kBackgroundMix[6] = {0.35, 0.07, 0.10, 0.20, 0.18, 0.10};
 // Relative incidents per hour of the day for the background: quiet before dawn, busy evenings.
 const double kHourProfile[24] = {2.0, 1.5, 1.0, 0.8, 0.8, 1.2, 2.0, 3.0, 3.8, 4.0, 4.0, 4.5,
                                  5.0, 4.5, 4.5, 5.0, 5.5, 6.5, 7.5, 8.0, 7.5, 6.0, 4.5, 3.0};
-
-enum Kind : std::uint8_t { kGate, kRoad, kBackground, kRepeated };
 
 struct Rec {
   std::int64_t t;  // local seconds since 2024-01-01 00:00
@@ -147,7 +146,9 @@ class Sampler {
   std::unique_ptr<Picker> by_population_, by_length_;
 };
 
-std::int64_t day_time(Rng& rng, std::int64_t day_seconds) { return static_cast<std::int64_t>(rng.below(kDays)) * kDaySec + day_seconds; }
+std::int64_t day_time(Rng& rng, std::int64_t day_seconds) {
+  return static_cast<std::int64_t>(rng.below(kDays)) * kDaySec + day_seconds;
+}
 
 int digits(std::int64_t n) {
   int d = 1;
@@ -179,7 +180,8 @@ class Out {
 
  private:
   void flush() {
-    if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size()) throw std::runtime_error("write error");
+    if (std::fwrite(buf_.data(), 1, buf_.size(), f_) != buf_.size())
+      throw std::runtime_error("write error");
     buf_.clear();
   }
   static constexpr std::size_t kFlush = 1 << 20;
@@ -283,7 +285,8 @@ IncidentReport write_incidents(const District& d, Projector& proj, const Inciden
   // Background, in proportion to population, with a day/night profile. A few hundred rows share
   // a handful of addresses ("one address, many incidents"): each address at least twice.
   std::vector<Pt> addresses;
-  for (std::int64_t i = 0; i < rep.repeated_addresses; ++i) addresses.push_back(sampler.background(rng));
+  for (std::int64_t i = 0; i < rep.repeated_addresses; ++i)
+    addresses.push_back(sampler.background(rng));
   const std::int64_t fresh = rep.background - rep.repeated_address_rows;
   for (std::int64_t i = 0; i < rep.background; ++i) {
     Pt p;
@@ -325,7 +328,8 @@ IncidentReport write_incidents(const District& d, Projector& proj, const Inciden
     for (std::size_t i = specs.size() - 1; i > 0; --i)
       std::swap(specs[i], specs[edge_rng.below(i + 1)]);
     for (std::size_t k = 0; k < specs.size(); ++k)
-      at.push_back((static_cast<std::int64_t>(k) + 1) * n / static_cast<std::int64_t>(specs.size() + 1));
+      at.push_back((static_cast<std::int64_t>(k) + 1) * n /
+                   static_cast<std::int64_t>(specs.size() + 1));
   }
 
   const int id_width = std::max(7, digits(n + 24));
@@ -349,25 +353,55 @@ IncidentReport write_incidents(const District& d, Projector& proj, const Inciden
     std::string cat = kCategories[edge_rng.below(6)];
     std::string id, note = s.note;
     switch (s.variant) {
-      case 0: lon = "abc"; break;
-      case 1: lat = "NaN"; break;
-      case 2: lon = "inf"; break;
-      case 3: lat = "1e400"; break;
-      case 4: lat.clear(); break;
-      case 5: lon.clear(); break;
-      case 6: lon.clear(), lat.clear(); break;
-      case 7: std::swap(lon, lat); break;
-      case 8: lon = "-0.127600", lat = "51.507200"; break;
-      case 9: lon = "-74.006000", lat = "40.712800"; break;
-      case 10: lon = "151.209300", lat = "-33.868800"; break;
-      case 11: time = "2024-13-45 25:00"; break;
-      case 12: time = "yesterday"; break;
-      case 13: time.clear(); break;
+      case 0:
+        lon = "abc";
+        break;
+      case 1:
+        lat = "NaN";
+        break;
+      case 2:
+        lon = "inf";
+        break;
+      case 3:
+        lat = "1e400";
+        break;
+      case 4:
+        lat.clear();
+        break;
+      case 5:
+        lon.clear();
+        break;
+      case 6:
+        lon.clear(), lat.clear();
+        break;
+      case 7:
+        std::swap(lon, lat);
+        break;
+      case 8:
+        lon = "-0.127600", lat = "51.507200";
+        break;
+      case 9:
+        lon = "-74.006000", lat = "40.712800";
+        break;
+      case 10:
+        lon = "151.209300", lat = "-33.868800";
+        break;
+      case 11:
+        time = "2024-13-45 25:00";
+        break;
+      case 12:
+        time = "yesterday";
+        break;
+      case 13:
+        time.clear();
+        break;
       case 14:
         id = prev_id;
         note = "reuses the id of line " + std::to_string(line);
         break;
-      case 15: cat = "\"theft, attempted\""; break;
+      case 15:
+        cat = "\"theft, attempted\"";
+        break;
     }
     if (id.empty()) id = make_id(next_id++);
     ++line;

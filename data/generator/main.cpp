@@ -1,9 +1,9 @@
 // hotspot-datagen: deterministic SYNTHETIC inputs shaped like An Duong district, Hai Phong.
 // The same seed and options give byte-identical files (for the same GDAL / GEOS / PROJ).
-#include <CLI/CLI.hpp>
 #include <cpl_conv.h>
 #include <gdal_priv.h>
 
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -20,16 +20,19 @@ constexpr int kSampleCommunes = 20;
 
 int main(int argc, char** argv) {
   CLI::App app{
-      "hotspot-datagen: deterministic SYNTHETIC test data shaped like An Duong district, Hai Phong, "
+      "hotspot-datagen: deterministic SYNTHETIC test data shaped like An Duong district, Hai "
+      "Phong, "
       "Vietnam (not real boundaries or incidents)"};
   std::string out;
   std::uint64_t seed = 20240101;
   int communes = kSampleCommunes, zones = 3;
   std::int64_t incidents = kSampleIncidents;
   bool bad_rows = false;
-  app.add_option("--out", out, "Output directory (created if missing; files are overwritten)")->required();
+  app.add_option("--out", out, "Output directory (created if missing; files are overwritten)")
+      ->required();
   app.add_option("--seed", seed, "Random seed")->capture_default_str();
-  app.add_option("--communes", communes, "Number of communes; the district grows to keep ~6.5 km2 each")
+  app.add_option("--communes", communes,
+                 "Number of communes; the district grows to keep ~6.5 km2 each")
       ->capture_default_str();
   CLI::Option* zones_opt = app.add_option(
       "--zones", zones, "Number of industrial zones (default 3, or one per ~100 communes)");
@@ -39,7 +42,8 @@ int main(int argc, char** argv) {
       "Add the 24 edge-case rows (default: only with the default --communes and --incidents)");
   CLI11_PARSE(app, argc, argv);
 
-  if (bad_opt->count() == 0) bad_rows = incidents == kSampleIncidents && communes == kSampleCommunes;
+  if (bad_opt->count() == 0)
+    bad_rows = incidents == kSampleIncidents && communes == kSampleCommunes;
   if (zones_opt->count() == 0) zones = std::max(3, static_cast<int>(std::lround(communes / 100.0)));
 
   try {
@@ -57,17 +61,19 @@ int main(int argc, char** argv) {
     run.incidents = incidents;
     run.edge_rows = bad_rows;
     run.description =
-        "SYNTHETIC test data shaped like An Duong district, Hai Phong, Vietnam: not real boundaries, "
-        "populations or incidents. Made by hotspot-datagen --seed " + std::to_string(seed) +
-        " --communes " + std::to_string(communes) + " --zones " + std::to_string(zones) + ".";
+        "SYNTHETIC test data shaped like An Duong district, Hai Phong, Vietnam: not real "
+        "boundaries, "
+        "populations or incidents. Made by hotspot-datagen --seed " +
+        std::to_string(seed) + " --communes " + std::to_string(communes) + " --zones " +
+        std::to_string(zones) + ".";
 
     datagen::Geos geos;
     datagen::Projector proj;
     const datagen::District d = datagen::build_district(geos, proj, {seed, communes, zones});
     datagen::write_communes_gpkg(geos, d, run, (dir / "communes.gpkg").string());
     datagen::write_zones_geojson(d, run, (dir / "zones.geojson").string());
-    const datagen::IncidentReport rep =
-        datagen::write_incidents(d, proj, {seed, incidents, bad_rows}, (dir / "incidents.csv").string());
+    const datagen::IncidentReport rep = datagen::write_incidents(
+        d, proj, {seed, incidents, bad_rows}, (dir / "incidents.csv").string());
     datagen::write_expected_rejects(rep, run, (dir / "expected_rejects.json").string());
     datagen::write_planted(d, proj, rep, run, (dir / "planted.json").string());
 
@@ -75,10 +81,12 @@ int main(int argc, char** argv) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     std::printf(
         "hotspot-datagen: seed %llu -> %s: %d communes (%.1f km2), %d zones (KCN01 %.2f ha over "
-        "%zu communes), %lld incident rows (%lld good + %lld edge-case, %lld to reject) in %.2f s\n",
-        static_cast<unsigned long long>(seed), out.c_str(), communes, d.outline_area_m2 / 1e6, zones,
-        d.zones[0].area_m2 / 1e4, d.zones[0].communes.size(), static_cast<long long>(rep.rows),
-        static_cast<long long>(incidents), static_cast<long long>(rep.rows - incidents),
+        "%zu communes), %lld incident rows (%lld good + %lld edge-case, %lld to reject) in %.2f "
+        "s\n",
+        static_cast<unsigned long long>(seed), out.c_str(), communes, d.outline_area_m2 / 1e6,
+        zones, d.zones[0].area_m2 / 1e4, d.zones[0].communes.size(),
+        static_cast<long long>(rep.rows), static_cast<long long>(incidents),
+        static_cast<long long>(rep.rows - incidents),
         static_cast<long long>(rep.rows - rep.accepted), secs);
     return 0;
   } catch (const std::invalid_argument& e) {

@@ -32,7 +32,8 @@ DatasetPtr create(const char* driver_name, const std::string& path) {
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName(driver_name);
   if (!drv) gdal_fail(std::string("no ") + driver_name + " driver");
   VSIStatBufL st;
-  if (VSIStatL(path.c_str(), &st) == 0 && VSIUnlink(path.c_str()) != 0) gdal_fail("cannot remove " + path);
+  if (VSIStatL(path.c_str(), &st) == 0 && VSIUnlink(path.c_str()) != 0)
+    gdal_fail("cannot remove " + path);
   DatasetPtr ds(drv->Create(path.c_str(), 0, 0, 0, GDT_Unknown, nullptr));
   if (!ds) gdal_fail("cannot create " + path);
   return ds;
@@ -58,7 +59,8 @@ std::string json_string(const std::string& s) {
       out += c;
     } else if (static_cast<unsigned char>(c) < 0x20) {
       char buf[8];
-      std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+      std::snprintf(buf, sizeof buf, "\\u%04x",
+                    static_cast<unsigned>(static_cast<unsigned char>(c)));
       out += buf;
     } else {
       out += c;
@@ -90,7 +92,8 @@ double area_ha(const Zone& z) { return std::round(z.area_m2 / 100.0) / 100.0; }
 
 }  // namespace
 
-void write_communes_gpkg(const Geos& g, const District& d, const RunInfo& run, const std::string& path) {
+void write_communes_gpkg(const Geos& g, const District& d, const RunInfo& run,
+                         const std::string& path) {
   auto ds = create("GPKG", path);
   OGRSpatialReference crs = srs(9210);
   char** lco = nullptr;
@@ -103,7 +106,7 @@ void write_communes_gpkg(const Geos& g, const District& d, const RunInfo& run, c
   if (!lyr) gdal_fail("cannot create layer communes");
   add_field(lyr, "commune_id", OFTString);
   add_field(lyr, "name", OFTString);
-  add_field(lyr, "population", OFTInteger);
+  add_field(lyr, "population", OFTInteger64);  // SQL type INTEGER
 
   if (ds->StartTransaction() != OGRERR_NONE) gdal_fail("cannot start a transaction");
   for (std::size_t i = 0; i < d.communes.size(); ++i) {
@@ -112,7 +115,7 @@ void write_communes_gpkg(const Geos& g, const District& d, const RunInfo& run, c
     f.SetFID(static_cast<GIntBig>(i + 1));
     f.SetField("commune_id", c.id.c_str());
     f.SetField("name", c.name.c_str());
-    f.SetField("population", c.population);
+    f.SetField("population", static_cast<GIntBig>(c.population));
     const auto wkb = g.wkb(c.geom.get());
     OGRGeometry* geom = nullptr;
     if (OGRGeometryFactory::createFromWkb(wkb.data(), nullptr, &geom, wkb.size()) != OGRERR_NONE)
@@ -153,7 +156,8 @@ void write_zones_geojson(const District& d, const RunInfo& run, const std::strin
   ds.reset();
 }
 
-void write_expected_rejects(const IncidentReport& rep, const RunInfo& run, const std::string& path) {
+void write_expected_rejects(const IncidentReport& rep, const RunInfo& run,
+                            const std::string& path) {
   std::map<std::string, int> counts;
   for (const char* r : kRejectReasons) counts[r] = 0;
   std::int64_t rejected = 0;
@@ -184,14 +188,14 @@ void write_expected_rejects(const IncidentReport& rep, const RunInfo& run, const
   write_text(path, s);
 }
 
-void write_planted(const District& d, Projector& proj, const IncidentReport& rep, const RunInfo& run,
-                   const std::string& path) {
+void write_planted(const District& d, Projector& proj, const IncidentReport& rep,
+                   const RunInfo& run, const std::string& path) {
   std::string s = "{\n";
   s += "  \"synthetic\": true,\n";
   s += "  \"description\": " + json_string(run.description) + ",\n";
   s += "  \"seed\": " + std::to_string(run.seed) + ",\n";
-  s += "  \"district\": {\"crs\": \"EPSG:9210\", \"area_km2\": " + fixed(d.outline_area_m2 / 1e6, 3) +
-       ", \"communes\": " + std::to_string(d.communes.size()) +
+  s += "  \"district\": {\"crs\": \"EPSG:9210\", \"area_km2\": " +
+       fixed(d.outline_area_m2 / 1e6, 3) + ", \"communes\": " + std::to_string(d.communes.size()) +
        ", \"centre_lonlat\": " + lonlat(proj.to_lonlat(d.centre)) + "},\n";
   s += "  \"incidents\": {\"good\": " + std::to_string(run.incidents) +
        ", \"gate_clusters\": " + std::to_string(rep.gate) +

@@ -16,10 +16,11 @@ struct RunInfo {
   std::string description;  // goes into the GPKG and GeoJSON layer descriptions
 };
 
-void write_communes_gpkg(const Geos& g, const District& d, const RunInfo& run, const std::string& path);
+void write_communes_gpkg(const Geos& g, const District& d, const RunInfo& run,
+                         const std::string& path);
 void write_zones_geojson(const District& d, const RunInfo& run, const std::string& path);
 void write_expected_rejects(const IncidentReport& rep, const RunInfo& run, const std::string& path);
-void write_planted(const District& d, Projector& proj, const IncidentReport& rep, const RunInfo& run,
-                   const std::string& path);
+void write_planted(const District& d, Projector& proj, const IncidentReport& rep,
+                   const RunInfo& run, const std::string& path);
 
 }  // namespace datagen

@@ -127,6 +127,7 @@ LayerWriter::LayerWriter(GpkgWriter& w, std::string name, GeometryType g, int sr
   }
   w_.exec(create + ")");
   insert_ = w_.prepare(insert + ") VALUES (" + values + ")");
+  text_.resize(fields_.size());
 }
 
 void LayerWriter::set_null(int field) {
@@ -140,8 +141,11 @@ void LayerWriter::set(int field, double v) {
   w_.check(sqlite3_bind_double(insert_, field + (geom_type_ == GeometryType::kNone ? 2 : 3), v), "bind");
 }
 void LayerWriter::set(int field, std::string_view v) {
-  w_.check(sqlite3_bind_text(insert_, field + (geom_type_ == GeometryType::kNone ? 2 : 3), v.data(),
-                             static_cast<int>(v.size()), SQLITE_TRANSIENT),
+  // Copied into a per-field buffer that lives until insert(), so SQLite need not copy it again.
+  std::string& buf = text_[static_cast<std::size_t>(field)];
+  buf.assign(v);
+  w_.check(sqlite3_bind_text(insert_, field + (geom_type_ == GeometryType::kNone ? 2 : 3), buf.data(),
+                             static_cast<int>(buf.size()), SQLITE_STATIC),
            "bind");
 }
 void LayerWriter::set_time(int field, std::int64_t t) {
@@ -183,7 +187,7 @@ std::int64_t LayerWriter::insert() {
   w_.check(sqlite3_bind_int64(insert_, 1, fid), "bind");
   if (geom_type_ != GeometryType::kNone) {
     if (has_geom_ && !row_box_.empty()) {
-      w_.check(sqlite3_bind_blob(insert_, 2, blob_.data(), static_cast<int>(blob_.size()), SQLITE_TRANSIENT), "bind");
+      w_.check(sqlite3_bind_blob(insert_, 2, blob_.data(), static_cast<int>(blob_.size()), SQLITE_STATIC), "bind");
       rtree_.push_back({fid, row_box_.xmin, row_box_.xmax, row_box_.ymin, row_box_.ymax});
       extent_.expand(row_box_);
     } else {
@@ -225,22 +229,11 @@ void LayerWriter::finish() {
   w_.exec("INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, ?3, 0, 0)",
           {t, geometry_name(geom_type_), std::to_string(srs_id_)});
 
-  // Spatial index, filled in bulk; the triggers that keep it current come after the fill.
+  // Spatial index, packed in bulk (io/rtree_bulk.hpp); the triggers that keep it current come after.
   const std::string rtree = "rtree_" + t + "_geom";
   const std::string qr = quote_identifier(rtree), qt = quote_identifier(t);
   w_.exec("CREATE VIRTUAL TABLE " + qr + " USING rtree(id, minx, maxx, miny, maxy)");
-  st = w_.prepare("INSERT INTO " + qr + " VALUES (?1, ?2, ?3, ?4, ?5)");
-  for (const Entry& e : rtree_) {
-    sqlite3_bind_int64(st, 1, e.fid);
-    sqlite3_bind_double(st, 2, e.minx);
-    sqlite3_bind_double(st, 3, e.maxx);
-    sqlite3_bind_double(st, 4, e.miny);
-    sqlite3_bind_double(st, 5, e.maxy);
-    rc = sqlite3_step(st);
-    if (rc != SQLITE_DONE) w_.check(rc, "rtree insert");
-    sqlite3_reset(st);
-  }
-  sqlite3_finalize(st);
+  w_.check(rtree_bulk_load(w_.db_, rtree, std::move(rtree_)), "spatial index");
   rtree_.clear();
   rtree_.shrink_to_fit();
   const std::string values = "VALUES (NEW.\"fid\", ST_MinX(NEW.\"geom\"), ST_MaxX(NEW.\"geom\"), "
@@ -278,7 +271,7 @@ GpkgWriter::GpkgWriter(const std::string& target_path) : target_(target_path) {
   if (fs::is_directory(target, ec)) throw IoError("output '" + target_path + "' is a directory");
   temp_ = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
   fs::remove(temp_, ec);
-  int rc = sqlite3_open_v2(temp_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  int rc = sqlite3_open_v2(temp_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -286,9 +279,12 @@ GpkgWriter::GpkgWriter(const std::string& target_path) : target_(target_path) {
     throw IoError("cannot create '" + temp_ + "' next to the output: " + why);
   }
   // The temporary file is renamed into place only when complete, so no journal is needed while
-  // building it; commit() syncs it before the rename.
+  // building it; commit() syncs it before the rename. The connection is used by one thread only
+  // (SQLITE_OPEN_NOMUTEX above).
   exec("PRAGMA journal_mode = OFF");
   exec("PRAGMA synchronous = OFF");
+  exec("PRAGMA locking_mode = EXCLUSIVE");
+  exec("PRAGMA cache_size = -262144");  // 256 MiB: R-tree inserts touch pages all over the file
   exec("PRAGMA application_id = 1196444487");  // 'GPKG'
   exec("PRAGMA user_version = 10300");         // GeoPackage 1.3.0
   exec("BEGIN");

@@ -17,6 +17,7 @@
 
 #include "hotspot/crs.hpp"
 #include "hotspot/geometry.hpp"
+#include "io/rtree_bulk.hpp"
 
 namespace hotspot {
 
@@ -57,13 +58,10 @@ class LayerWriter {
   std::vector<FieldDef> fields_;
   sqlite3_stmt* insert_ = nullptr;
   std::vector<unsigned char> blob_;
+  std::vector<std::string> text_;  // bound text values, one buffer per field
   bool has_geom_ = false;
   Box row_box_, extent_;
-  struct Entry {
-    std::int64_t fid;
-    double minx, maxx, miny, maxy;
-  };
-  std::vector<Entry> rtree_;
+  std::vector<RtreeEntry> rtree_;
   std::int64_t next_fid_ = 1;
 };
 
