@@ -1,0 +1,245 @@
+#!/usr/bin/python3
+"""End-to-end tests of the hotspot CLI on the bundled sample and on small broken inputs.
+
+Usage: test_cli.py HOTSPOT_BINARY REPO_ROOT   (run by ctest; needs python3-gdal)
+"""
+import csv
+import json
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from osgeo import gdal, ogr
+
+HOTSPOT, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+SAMPLE = os.path.join(ROOT, "data", "sample")
+GOLDEN = os.path.join(ROOT, "tests", "golden")
+gdal.UseExceptions()
+
+
+def run(*args, cwd=None):
+    p = subprocess.run([HOTSPOT, *args], capture_output=True, text=True, cwd=cwd)
+    return p.returncode, p.stdout, p.stderr
+
+
+def sample_args(out):
+    return ["aggregate", "--communes", f"{SAMPLE}/communes.gpkg", "--zones", f"{SAMPLE}/zones.geojson",
+            "--incidents", f"{SAMPLE}/incidents.csv", "--population-field", "population", "--out", out]
+
+
+def validate_gpkg(path):
+    p = subprocess.run([sys.executable, "-m", "osgeo_utils.samples.validate_gpkg", path],
+                       capture_output=True, text=True)
+    return p.returncode, p.stdout + p.stderr
+
+
+class SampleRun(unittest.TestCase):
+    """One aggregate run on data/sample, checked from several sides."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="hotspot-cli-")
+        cls.out = os.path.join(cls.tmp, "demo.gpkg")
+        cls.rc, cls.stdout, cls.stderr = run(*sample_args(cls.out))
+        cls.db = sqlite3.connect(cls.out) if cls.rc == 0 else None
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.db:
+            cls.db.close()
+        shutil.rmtree(cls.tmp)
+
+    def test_exit_and_summary(self):
+        self.assertEqual(self.rc, 0, self.stderr)
+        self.assertIn("read 50024 = accepted 50003 + rejected 21", self.stdout)
+
+    def test_passes_gdal_validator(self):
+        rc, report = validate_gpkg(self.out)
+        self.assertEqual(rc, 0, report)
+
+    def test_read_equals_accepted_plus_rejected_with_expected_reasons(self):
+        expected = json.load(open(f"{SAMPLE}/expected_rejects.json"))
+        accepted = self.db.execute("SELECT count(*) FROM incidents").fetchone()[0]
+        reasons = dict(self.db.execute("SELECT reason, count(*) FROM rejected_incidents GROUP BY reason"))
+        self.assertEqual(accepted, expected["accepted"])
+        self.assertEqual(reasons, expected["rejected"])
+        self.assertEqual(accepted + sum(reasons.values()), expected["rows"])
+        for row in expected["edge_rows"]:
+            got = self.db.execute("SELECT reason, raw FROM rejected_incidents WHERE line = ?", (row["line"],)).fetchone()
+            if row["reason"] == "accepted":
+                self.assertIsNone(got, row)
+            else:
+                self.assertEqual(got[0], row["reason"], row)
+                self.assertIn(row["id"], got[1])
+
+    def test_counts_agree_with_geopandas_reference(self):
+        ours = dict(self.db.execute("SELECT commune_id, incidents FROM communes"))
+        areas = dict(self.db.execute("SELECT commune_id, area_km2 FROM communes"))
+        with open(f"{GOLDEN}/sample_communes.csv") as f:
+            for r in csv.DictReader(f):
+                self.assertEqual(ours[r["commune_id"]], int(r["incidents"]), r)
+                self.assertAlmostEqual(areas[r["commune_id"]], float(r["area_km2"]), places=6)
+        zones = {r[0]: r[1:] for r in self.db.execute(
+            "SELECT zone_id, area_ha, incidents_inside, ring_area_ha, incidents_ring FROM zones")}
+        with open(f"{GOLDEN}/sample_zones.csv") as f:
+            for r in csv.DictReader(f):
+                area, inside, ring_area, ring = zones[r["zone_id"]]
+                self.assertAlmostEqual(area, float(r["area_ha"]), places=4)
+                self.assertEqual(inside, int(r["incidents_inside"]))
+                self.assertAlmostEqual(ring_area, float(r["ring_area_ha"]), places=4)
+                self.assertEqual(ring, int(r["incidents_ring"]))
+        links = {(r[0], r[1]): r[2:] for r in self.db.execute(
+            "SELECT zone_id, commune_id, shared_area_km2, ring_area_km2, fence_length_m, incidents_shared, "
+            "incidents_ring FROM zone_communes")}
+        with open(f"{GOLDEN}/sample_zone_communes.csv") as f:
+            ref = list(csv.DictReader(f))
+        self.assertEqual(set(links), {(r["zone_id"], r["commune_id"]) for r in ref})
+        for r in ref:
+            shared, ring_area, fence, n_shared, n_ring = links[(r["zone_id"], r["commune_id"])]
+            self.assertAlmostEqual(shared, float(r["shared_area_km2"]), places=6)
+            self.assertAlmostEqual(ring_area, float(r["ring_area_km2"]), places=6)
+            self.assertAlmostEqual(fence, float(r["fence_length_m"]), places=3)
+            self.assertEqual((n_shared, n_ring), (int(r["incidents_shared"]), int(r["incidents_ring"])))
+
+    def test_trang_due_is_shared_by_four_communes(self):
+        n = self.db.execute("SELECT count(*) FROM zone_communes WHERE zone_name = 'KCN Tràng Duệ' "
+                            "AND shared_area_km2 > 0").fetchone()[0]
+        self.assertEqual(n, 4)
+
+    def test_vietnamese_names_round_trip(self):
+        src = ogr.Open(f"{SAMPLE}/communes.gpkg")
+        names_in = {f.GetField("commune_id"): f.GetField("name") for f in src.GetLayer(0)}
+        out = ogr.Open(self.out)
+        names_out = {f.GetField("commune_id"): f.GetField("name") for f in out.GetLayerByName("communes")}
+        self.assertEqual(names_in, names_out)
+        self.assertTrue(any("Đ" in n or "ồ" in n for n in names_out.values()))
+
+    def test_every_vector_layer_has_a_default_style(self):
+        styled = {r[0] for r in self.db.execute("SELECT f_table_name FROM layer_styles WHERE useAsDefault")}
+        layers = {r[0] for r in self.db.execute("SELECT table_name FROM gpkg_contents WHERE data_type='features'")}
+        self.assertEqual(styled, layers)
+
+    def test_metadata_records_parameters_inputs_versions_and_timings(self):
+        meta = {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM run_metadata")}
+        self.assertEqual(set(meta), {"parameters", "inputs", "versions", "seed", "counts", "timings_s", "warnings"})
+        self.assertEqual(len(meta["inputs"]["incidents"]["sha256"]), 64)
+        self.assertTrue(meta["versions"]["gdal"] and meta["versions"]["geos"] and meta["versions"]["proj"])
+        self.assertEqual(meta["counts"]["read"], 50024)
+        self.assertIn("EPSG:9210", meta["parameters"]["work_crs"])
+        self.assertIn("write", meta["timings_s"])
+
+    def test_incidents_carry_commune_and_zone(self):
+        n_no_commune = self.db.execute("SELECT count(*) FROM incidents WHERE commune_id IS NULL").fetchone()[0]
+        n_zone = self.db.execute("SELECT count(*) FROM incidents WHERE zone_id IS NOT NULL").fetchone()[0]
+        self.assertEqual(n_no_commune, 0)
+        inside = sum(r[0] for r in self.db.execute("SELECT incidents_inside FROM zones"))
+        self.assertEqual(n_zone, inside)
+
+
+class ExitCodesAndSafety(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.mkdtemp(prefix="hotspot-cli-")
+
+    def tearDown(self):
+        shutil.rmtree(self.tmp)
+
+    def write(self, name, text):
+        path = os.path.join(self.tmp, name)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+        return path
+
+    def test_usage_errors_exit_2(self):
+        self.assertEqual(run("aggregate", "--communes", "x")[0], 2)                  # missing options
+        self.assertEqual(run("frobnicate")[0], 2)                                     # unknown subcommand
+        out = os.path.join(self.tmp, "o.gpkg")
+        rc, _, err = run(*sample_args(out), "--work-crs", "EPSG:4326")
+        self.assertEqual(rc, 2)
+        self.assertIn("degrees", err)
+        rc, _, err = run(*sample_args(out), "--incidents-crs", "not-a-crs")
+        self.assertEqual(rc, 2)
+        rc, _, err = run(*sample_args(out), "--utc-offset", "7")
+        self.assertEqual(rc, 2)
+        self.assertFalse(os.path.exists(out))
+
+    def test_output_equal_to_input_is_refused(self):
+        copy = os.path.join(self.tmp, "communes.gpkg")
+        shutil.copy(f"{SAMPLE}/communes.gpkg", copy)
+        before = open(copy, "rb").read()
+        rc, _, err = run("aggregate", "--communes", copy, "--incidents", f"{SAMPLE}/incidents.csv", "--out", copy)
+        self.assertEqual(rc, 2, err)
+        self.assertEqual(open(copy, "rb").read(), before)
+
+    def test_io_errors_exit_4(self):
+        rc, _, err = run(*sample_args(os.path.join(self.tmp, "no", "dir", "o.gpkg")))
+        self.assertEqual(rc, 4, err)
+        rc, _, err = run("aggregate", "--communes", os.path.join(self.tmp, "missing.gpkg"),
+                         "--incidents", f"{SAMPLE}/incidents.csv", "--out", os.path.join(self.tmp, "o.gpkg"))
+        self.assertEqual(rc, 4, err)
+
+    def test_bad_data_exits_3_and_keeps_the_previous_output(self):
+        out = os.path.join(self.tmp, "o.gpkg")
+        self.assertEqual(run(*sample_args(out))[0], 0)
+        before = open(out, "rb").read()
+        points = self.write("points.geojson", '{"type":"FeatureCollection","features":[{"type":"Feature",'
+                            '"properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[106.6,20.8]}}]}')
+        rc, _, err = run("aggregate", "--communes", points, "--incidents", f"{SAMPLE}/incidents.csv", "--out", out)
+        self.assertEqual(rc, 3, err)
+        self.assertIn("polygon", err)
+        self.assertEqual(open(out, "rb").read(), before)
+        self.assertFalse([f for f in os.listdir(self.tmp) if ".tmp-" in f])
+        self.assertEqual(validate_gpkg(out)[0], 0)
+
+    def test_validate_writes_nothing(self):
+        rc, stdout, err = run("validate", "--communes", f"{SAMPLE}/communes.gpkg", "--zones", f"{SAMPLE}/zones.geojson",
+                              "--incidents", f"{SAMPLE}/incidents.csv", cwd=self.tmp)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("read 50024 = accepted 50003 + rejected 21", stdout)
+        self.assertIn("swapped_axes", stdout)
+        self.assertEqual(os.listdir(self.tmp), [])
+
+    def test_planar_inputs(self):
+        # Communes in an undefined Cartesian frame (as R spData ships them) and x/y incidents.
+        communes = os.path.join(self.tmp, "planar.gpkg")
+        ds = ogr.GetDriverByName("GPKG").CreateDataSource(communes)
+        layer = ds.CreateLayer("units", None, ogr.wkbPolygon)
+        layer.CreateField(ogr.FieldDefn("id", ogr.OFTString))
+        for i, wkt in enumerate(["POLYGON((0 0,10 0,10 10,0 10,0 0))", "POLYGON((10 0,20 0,20 10,10 10,10 0))"]):
+            f = ogr.Feature(layer.GetLayerDefn())
+            f.SetField("id", f"u{i}")
+            f.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+            layer.CreateFeature(f)
+        ds = None
+        inc = self.write("xy.csv", "id,x,y\n1,5,5\n2,15,5\n3,10,5\n4,25,5\n")
+        out = os.path.join(self.tmp, "planar_out.gpkg")
+        # GDAL writes "no SRS" as srs_id 0, the undefined *geographic* SRS: we refuse to guess.
+        db = sqlite3.connect(communes)
+        self.assertEqual(db.execute("SELECT srs_id FROM gpkg_geometry_columns").fetchone()[0], 0)
+        rc, _, err = run("aggregate", "--communes", communes, "--incidents", inc, "--incidents-crs", "planar",
+                         "--out", out)
+        self.assertEqual(rc, 3, err)
+        self.assertIn("--communes-crs", err)
+        # srs_id -1, the undefined Cartesian SRS, is read as planar.
+        db.execute("UPDATE gpkg_geometry_columns SET srs_id = -1")
+        db.execute("UPDATE gpkg_contents SET srs_id = -1 WHERE table_name = 'units'")
+        db.commit()
+        db.close()
+        rc, stdout, err = run("aggregate", "--communes", communes, "--incidents", inc, "--incidents-crs", "planar",
+                              "--out", out)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("planar", stdout)
+        db = sqlite3.connect(out)
+        self.assertEqual(dict(db.execute("SELECT commune_id, incidents FROM communes")), {"u0": 1, "u1": 2})
+        self.assertEqual(db.execute("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name='communes'").fetchone()[0], -1)
+        self.assertEqual(validate_gpkg(out)[0], 0)
+        # Planar data with a georeferenced input cannot be combined.
+        rc, _, err = run("aggregate", "--communes", communes, "--incidents", f"{SAMPLE}/incidents.csv", "--out", out)
+        self.assertEqual(rc, 3, err)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])

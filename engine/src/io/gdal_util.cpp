@@ -1,7 +1,9 @@
 #include "io/gdal_util.hpp"
 
 #include <mutex>
+#include <optional>
 
+#include "crs/transform.hpp"
 #include "hotspot/error.hpp"
 
 namespace hotspot {
@@ -49,6 +51,36 @@ OGRLayer* pick_layer(GDALDataset& ds, const std::string& name, const std::string
   for (int i = 0; i < ds.GetLayerCount(); ++i)
     names += (i ? ", " : "") + std::string(ds.GetLayer(i)->GetName());
   throw InputError(what + ": no layer named '" + name + "' (layers: " + names + ")");
+}
+
+namespace {
+
+// srs_id of a GeoPackage layer, read from the file itself; nullopt for other formats.
+std::optional<std::int64_t> gpkg_srs_id(GDALDataset& ds, OGRLayer& layer) {
+  if (!EQUAL(ds.GetDriverName(), "GPKG")) return std::nullopt;
+  std::string quoted;
+  for (char c : std::string(layer.GetName())) quoted += c == '\'' ? std::string("''") : std::string(1, c);
+  OGRLayer* r = ds.ExecuteSQL(
+      ("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = '" + quoted + "'").c_str(), nullptr, nullptr);
+  if (!r) return std::nullopt;
+  std::optional<std::int64_t> id;
+  if (FeaturePtr f{r->GetNextFeature()}) id = f->GetFieldAsInteger64(0);
+  ds.ReleaseResultSet(r);
+  return id;
+}
+
+}  // namespace
+
+Crs layer_crs(GDALDataset& ds, OGRLayer& layer, const std::string& override, const std::string& what,
+              const std::string& option) {
+  if (!override.empty()) return parse_crs(override, option);
+  auto srs_id = gpkg_srs_id(ds, layer);
+  if (srs_id == -1) return Crs{};  // planar
+  const OGRSpatialReference* srs = layer.GetSpatialRef();
+  if (srs && srs_id != 0) return crs_from_ogr(srs);
+  throw CrsError(what + " layer '" + std::string(layer.GetName()) + "' in '" + ds.GetDescription() + "' has " +
+                 (srs_id == 0 ? "the undefined geographic SRS (srs_id 0)" : "no CRS") + "; give its CRS with " +
+                 option + " (e.g. EPSG:9210, EPSG:4326, or planar)");
 }
 
 }  // namespace hotspot

@@ -7,6 +7,8 @@
 #include <memory>
 #include <string>
 
+#include "hotspot/crs.hpp"
+
 namespace hotspot {
 
 struct GdalDatasetCloser {
@@ -38,5 +40,12 @@ void register_gdal_once();
 DatasetPtr open_vector(const std::string& path, const std::string& what);
 // The named layer, or the first one; throws InputError listing the layers present.
 OGRLayer* pick_layer(GDALDataset& ds, const std::string& name, const std::string& what);
+
+// The CRS of a layer: `override` when given, else the source's. A GeoPackage layer with srs_id -1
+// (the spec's undefined Cartesian SRS) is planar. A layer with no CRS, or GeoPackage srs_id 0
+// (undefined geographic, which GDAL reports as a made-up geographic CRS) is refused with a
+// CrsError that names `option`.
+Crs layer_crs(GDALDataset& ds, OGRLayer& layer, const std::string& override, const std::string& what,
+              const std::string& option);
 
 }  // namespace hotspot

@@ -264,15 +264,7 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
   auto& rep = out.report;
   rep.x_field = "geometry", rep.y_field = "geometry", rep.id_field = name(id);
   rep.time_field = name(ti), rep.category_field = name(ci), rep.weight_field = name(wi);
-  if (!opt.crs.empty()) {
-    rep.source_crs = parse_crs(opt.crs, "--incidents-crs");
-  } else {
-    const OGRSpatialReference* srs = layer->GetSpatialRef();
-    if (!srs)
-      throw CrsError("incidents layer '" + std::string(layer->GetName()) +
-                     "' has no CRS; give it with --incidents-crs (e.g. EPSG:4326, or planar)");
-    rep.source_crs = crs_from_ogr(srs);
-  }
+  rep.source_crs = layer_crs(*ds, *layer, opt.crs, "incidents", "--incidents-crs");
   bool typed_time = ti >= 0 && (defn->GetFieldDefn(ti)->GetType() == OFTDateTime ||
                                 defn->GetFieldDefn(ti)->GetType() == OFTDate);
   RowChecker checker(opt, out, id >= 0, ti >= 0, wi >= 0, false);

@@ -34,22 +34,6 @@ int find_field(OGRFeatureDefn* defn, const std::string& wanted, std::initializer
   return -1;
 }
 
-// A GeoPackage layer whose srs_id is -1 is in the spec's "undefined Cartesian SRS": planar data.
-// GDAL reports it, like srs_id 0 (undefined geographic), as "no SRS", so we ask the file itself.
-bool gpkg_undefined_cartesian(GDALDataset& ds, OGRLayer& layer) {
-  if (!EQUAL(ds.GetDriverName(), "GPKG")) return false;
-  std::string name = layer.GetName();
-  std::string quoted;
-  for (char c : name) quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  OGRLayer* r = ds.ExecuteSQL(("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = '" + quoted + "'").c_str(),
-                              nullptr, nullptr);
-  if (!r) return false;
-  bool planar = false;
-  if (FeaturePtr f{r->GetNextFeature()}) planar = f->GetFieldAsInteger64(0) == -1;
-  ds.ReleaseResultSet(r);
-  return planar;
-}
-
 }  // namespace
 
 PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what, const std::string& crs_option) {
@@ -58,16 +42,7 @@ PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what, c
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   PolygonLayer out;
 
-  if (!opt.crs.empty()) {
-    out.source_crs = parse_crs(opt.crs, crs_option);
-  } else if (const OGRSpatialReference* srs = layer->GetSpatialRef()) {
-    out.source_crs = crs_from_ogr(srs);
-  } else if (gpkg_undefined_cartesian(*ds, *layer)) {
-    out.source_crs = Crs{};  // planar
-  } else {
-    throw CrsError(what + " layer '" + std::string(layer->GetName()) + "' in '" + opt.path +
-                   "' has no CRS; give it with " + crs_option + " (e.g. EPSG:9210, or planar)");
-  }
+  out.source_crs = layer_crs(*ds, *layer, opt.crs, what, crs_option);
 
   int id_i = find_field(defn, opt.id_field, {"commune_id", "zone_id", "id", "code", "ma", "ma_xa"}, "--" + what + "-id-field", what);
   int name_i = find_field(defn, opt.name_field, {"name", "ten", "ten_xa", "name_vi"}, "--" + what + "-name-field", what);

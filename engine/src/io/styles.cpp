@@ -42,13 +42,15 @@ std::string marker_symbol(int id, RGB c) {
   std::string s = "   <symbol name=\"" + std::to_string(id) +
                   "\" clip_to_extent=\"1\" type=\"marker\" alpha=\"1\" force_rhr=\"0\">\n"
                   "    <layer locked=\"0\" class=\"SimpleMarker\" enabled=\"1\" pass=\"0\">\n     <Option type=\"Map\">\n";
-  s += option("color", color(c));
+  // Small and translucent: incident layers hold tens of thousands of points and must not hide
+  // the polygons under them.
+  s += option("color", color(c, 150));
   s += option("name", "circle");
-  s += option("outline_color", "50,50,50,255");
-  s += option("outline_style", "solid");
-  s += option("outline_width", "0.1");
+  s += option("outline_color", "50,50,50,0");
+  s += option("outline_style", "no");
+  s += option("outline_width", "0");
   s += option("outline_width_unit", "MM");
-  s += option("size", "1.6");
+  s += option("size", "1.0");
   s += option("size_unit", "MM");
   s += "     </Option>\n    </layer>\n   </symbol>\n";
   return s;
