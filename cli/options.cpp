@@ -4,9 +4,10 @@
 
 namespace hotspot::cli {
 
-void add_input_options(CLI::App& app, CommonInputs& o) {
+void add_input_options(CLI::App& app, CommonInputs& o, bool communes_required) {
   auto& in = o.inputs;
-  app.add_option("--communes", in.communes.path, "Commune boundaries (any OGR polygon source)")->required();
+  app.add_option("--communes", in.communes.path, "Commune boundaries (any OGR polygon source)")
+      ->required(communes_required);
   app.add_option("--communes-layer", in.communes.layer, "Layer in the communes source (default: first)");
   app.add_option("--communes-id-field", in.communes.id_field, "Commune id field (default: detected)");
   app.add_option("--communes-name-field", in.communes.name_field, "Commune name field (default: detected)");

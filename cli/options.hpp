@@ -13,7 +13,9 @@ struct CommonInputs {
   std::string utc_offset = "+07:00";
 };
 
-void add_input_options(CLI::App& app, CommonInputs& o);
+// Communes are required by the commune-based commands (aggregate, validate) and optional for the
+// analyses that run on incidents alone.
+void add_input_options(CLI::App& app, CommonInputs& o, bool communes_required = true);
 // Validates and converts the raw option values; throws UsageError.
 void finish_input_options(CommonInputs& o);
 

@@ -10,7 +10,7 @@
 namespace hotspot {
 
 struct InputOptions {
-  PolygonOptions communes;
+  PolygonOptions communes;  // path empty: no communes (analyses on incidents alone)
   PolygonOptions zones;  // path empty: no zones
   IncidentOptions incidents;
   std::string work_crs;  // DEFAULT: first projected metre CRS among the inputs, else UTM of the data
@@ -46,7 +46,7 @@ struct RunSummary {
 
 // Reads and checks every input and reports what aggregate would do, writing nothing.
 RunSummary run_validate(const InputOptions& options);
-RunSummary run_aggregate(const AggregateOptions& options);
+RunSummary run_aggregate(const AggregateOptions& options);  // communes required
 
 // Plain-text summary for the terminal (UTF-8).
 std::string format_summary(const RunSummary& s);

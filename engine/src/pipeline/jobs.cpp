@@ -279,6 +279,7 @@ RunSummary run_validate(const InputOptions& options) {
 
 RunSummary run_aggregate(const AggregateOptions& opt) {
   if (opt.out.empty()) throw UsageError("--out is required");
+  if (opt.inputs.communes.path.empty()) throw UsageError("aggregate needs --communes");
   refuse_overwriting_inputs(opt.out, opt.inputs);
   LoadedInputs in = load_inputs(opt.inputs);
   Timer timer;

@@ -93,7 +93,7 @@ void check_areas(Incidents& inc, IngestReport& rep, const IncidentRead& read, co
   (void)read;
 }
 
-Crs choose_work_crs(const InputOptions& opt, const PolygonLayer& communes, const PolygonLayer* zones,
+Crs choose_work_crs(const InputOptions& opt, const PolygonLayer* communes, const PolygonLayer* zones,
                     const Crs& incidents_crs, const Incidents& inc, std::string* reason) {
   if (!opt.work_crs.empty()) {
     Crs c = parse_crs(opt.work_crs, "--work-crs");
@@ -106,7 +106,9 @@ Crs choose_work_crs(const InputOptions& opt, const PolygonLayer& communes, const
     return c;
   }
   const std::pair<const Crs*, const char*> sources[] = {
-      {&communes.source_crs, "communes"}, {zones ? &zones->source_crs : nullptr, "zones"}, {&incidents_crs, "incidents"}};
+      {communes ? &communes->source_crs : nullptr, "communes"},
+      {zones ? &zones->source_crs : nullptr, "zones"},
+      {&incidents_crs, "incidents"}};
   bool any_planar = false, all_planar = true;
   for (auto [c, name] : sources) {
     if (!c) continue;
@@ -128,7 +130,7 @@ Crs choose_work_crs(const InputOptions& opt, const PolygonLayer& communes, const
   }
   double lon = median(inc.lon), lat = median(inc.lat);
   if (!std::isfinite(lon)) {
-    Box b = communes.geom.empty() ? Box{} : bounds(communes.geom.front());
+    Box b = communes && !communes->geom.empty() ? bounds(communes->geom.front()) : Box{};
     // Communes are in a geographic CRS here (else one of them would be projected in metres).
     lon = (b.xmin + b.xmax) / 2, lat = (b.ymin + b.ymax) / 2;
   }
@@ -164,9 +166,11 @@ void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& w
 LoadedInputs load_inputs(const InputOptions& opt) {
   LoadedInputs out;
   Timer timer;
-  out.communes = read_polygons(opt.communes, "communes", "--communes-crs");
-  if (out.communes.size() == 0)
-    throw InputError("communes '" + opt.communes.path + "' hold no usable polygons");
+  if (!opt.communes.path.empty()) {
+    out.communes = read_polygons(opt.communes, "communes", "--communes-crs");
+    if (out.communes.size() == 0)
+      throw InputError("communes '" + opt.communes.path + "' hold no usable polygons");
+  }
   if (!opt.zones.path.empty()) out.zones = read_polygons(opt.zones, "zones", "--zones-crs");
   out.timings.push_back({"read polygons", timer.lap()});
 
@@ -190,7 +194,8 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   std::vector<std::size_t> reread_slots;
   if (!src.planar()) check_areas(inc, rep, read, opt.incidents, {src, "input"}, reread_lines, reread_slots);
 
-  out.work_crs = choose_work_crs(opt, out.communes, opt.zones.path.empty() ? nullptr : &out.zones, src, inc,
+  out.work_crs = choose_work_crs(opt, opt.communes.path.empty() ? nullptr : &out.communes,
+                                 opt.zones.path.empty() ? nullptr : &out.zones, src, inc,
                                  &out.work_crs_reason);
   if (!src.planar() && !out.work_crs.planar())
     check_areas(inc, rep, read, opt.incidents, {out.work_crs, "working"}, reread_lines, reread_slots);
