@@ -31,11 +31,15 @@ void register_gdal_once() {
   std::call_once(once, [] { GDALAllRegister(); });
 }
 
-DatasetPtr open_vector(const std::string& path, const std::string& what) {
+DatasetPtr open_vector(const std::string& path, const std::string& what,
+                       const std::vector<std::string>& open_options) {
   register_gdal_once();
   GdalErrorScope errors;
+  std::vector<const char*> opts;
+  for (const auto& o : open_options) opts.push_back(o.c_str());
+  opts.push_back(nullptr);
   DatasetPtr ds(static_cast<GDALDataset*>(
-      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
+      GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, opts.data(), nullptr)));
   if (!ds) {
     std::string why = errors.last().empty() ? "not a readable vector dataset" : errors.last();
     throw IoError("cannot open " + what + " '" + path + "': " + why);

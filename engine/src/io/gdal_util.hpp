@@ -6,6 +6,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "hotspot/crs.hpp"
 
@@ -37,7 +38,9 @@ class GdalErrorScope {
 
 void register_gdal_once();
 // Opens a vector source read-only; throws IoError naming `what` and GDAL's reason.
-DatasetPtr open_vector(const std::string& path, const std::string& what);
+// `open_options`: GDAL open options ("KEY=VALUE"), e.g. the CSV driver's X_POSSIBLE_NAMES.
+DatasetPtr open_vector(const std::string& path, const std::string& what,
+                       const std::vector<std::string>& open_options = {});
 // The named layer, or the first one; throws InputError listing the layers present.
 OGRLayer* pick_layer(GDALDataset& ds, const std::string& name, const std::string& what);
 

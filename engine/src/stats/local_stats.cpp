@@ -1,0 +1,306 @@
+#include "stats/local_stats.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "hotspot/error.hpp"
+#include "util/parallel.hpp"
+
+namespace hotspot {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+std::uint64_t splitmix64(std::uint64_t& s) {
+  std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+
+std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+double mean_of(const std::vector<double>& x) {
+  double s = 0;
+  for (double v : x) s += v;
+  return s / static_cast<double>(x.size());
+}
+
+void check_values(const std::vector<double>& x, std::size_t n_rows, const char* what) {
+  if (x.size() != n_rows)
+    throw InternalError(std::string(what) + ": " + std::to_string(x.size()) + " values for " +
+                        std::to_string(n_rows) + " weight rows");
+  if (x.size() < 3) throw InputError(std::string(what) + ": needs at least 3 units (have " + std::to_string(x.size()) + ")");
+  for (double v : x)
+    if (!std::isfinite(v)) throw InputError(std::string(what) + ": a value is missing or not finite");
+  double m = mean_of(x), ss = 0;
+  for (double v : x) ss += (v - m) * (v - m);
+  if (!(ss > 0))
+    throw InputError(std::string(what) + ": the values have zero variance (all " + std::to_string(x.size()) +
+                     " units equal " + std::to_string(x.front()) + "); the statistic is undefined");
+}
+
+// Row i's entries excluding the unit itself.
+std::size_t others(const SpatialWeights& w, std::size_t i) {
+  std::size_t c = 0;
+  for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e) c += w.index[static_cast<std::size_t>(e)] != static_cast<std::int32_t>(i);
+  return c;
+}
+
+}  // namespace
+
+double normal_two_sided_p(double z) { return std::isnan(z) ? kNaN : std::erfc(std::fabs(z) / std::sqrt(2.0)); }
+
+GiStar getis_ord_gi_star(const std::vector<double>& x, const SpatialWeights& w) {
+  check_values(x, w.size(), "Gi*");
+  const std::size_t n = x.size();
+  const double nd = static_cast<double>(n), xbar = mean_of(x);
+  double ss = 0;
+  for (double v : x) ss += (v - xbar) * (v - xbar);
+  const double s2 = ss / nd;
+  GiStar out;
+  out.z.assign(n, kNaN);
+  out.p.assign(n, kNaN);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (others(w, i) == 0) continue;
+    double lag = 0, W = 0, S1 = 0;
+    for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e) {
+      double wij = w.weight[static_cast<std::size_t>(e)];
+      lag += wij * x[static_cast<std::size_t>(w.index[static_cast<std::size_t>(e)])];
+      W += wij, S1 += wij * wij;
+    }
+    double var = s2 * ((nd * S1 - W * W) / (nd - 1));
+    out.z[i] = (lag - W * xbar) / std::sqrt(var);
+    out.p[i] = normal_two_sided_p(out.z[i]);
+  }
+  return out;
+}
+
+LocalMoran local_moran(const std::vector<double>& x, const SpatialWeights& w) {
+  check_values(x, w.size(), "Local Moran");
+  const std::size_t n = x.size();
+  const double nd = static_cast<double>(n), xbar = mean_of(x);
+  LocalMoran out;
+  out.z.resize(n);
+  double m2 = 0, m4 = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    out.z[i] = x[i] - xbar;
+    m2 += out.z[i] * out.z[i];
+    m4 += out.z[i] * out.z[i] * out.z[i] * out.z[i];
+  }
+  m2 /= nd;
+  for (auto* v : {&out.I, &out.E, &out.V, &out.Z, &out.p, &out.lag_z}) v->assign(n, kNaN);
+  for (std::size_t i = 0; i < n; ++i) {
+    if (others(w, i) == 0) continue;
+    double lz = 0, W = 0, W2 = 0;
+    for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e) {
+      double wij = w.weight[static_cast<std::size_t>(e)];
+      lz += wij * out.z[static_cast<std::size_t>(w.index[static_cast<std::size_t>(e)])];
+      W += wij, W2 += wij * wij;
+    }
+    const double zi = out.z[i];
+    out.lag_z[i] = lz;
+    out.I[i] = (zi / m2) * lz;
+    // Conditional randomisation moments (spdep localmoran, conditional = TRUE, mlvar = TRUE).
+    out.E[i] = -(zi * zi * W) / ((nd - 1) * m2);
+    out.V[i] = (zi / m2) * (zi / m2) * (nd / (nd - 2)) * (W2 - W * W / (nd - 1)) * (m2 - zi * zi / (nd - 1));
+    out.Z[i] = (out.I[i] - out.E[i]) / std::sqrt(out.V[i]);
+    // A unit exactly at the mean has I = E = V = 0: its z is undefined, and reported as NaN.
+    out.p[i] = normal_two_sided_p(out.Z[i]);
+  }
+  return out;
+}
+
+GlobalMoran global_moran(const std::vector<double>& x, const SpatialWeights& w) {
+  check_values(x, w.size(), "Global Moran");
+  const std::size_t n = x.size();
+  const double nd = static_cast<double>(n), xbar = mean_of(x);
+  std::vector<double> z(n), rs(n, 0.0), cs(n, 0.0);
+  double m2 = 0, m4 = 0, cross = 0, S0 = 0, S1 = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    z[i] = x[i] - xbar;
+    m2 += z[i] * z[i];
+    m4 += z[i] * z[i] * z[i] * z[i];
+  }
+  // S1 = 1/2 Σ (w_ij + w_ji)^2 needs w_ji: rows are sorted, so look it up by binary search.
+  auto weight_of = [&](std::size_t i, std::int32_t j) {
+    auto b = w.index.begin() + w.offset[i], e = w.index.begin() + w.offset[i + 1];
+    auto it = std::lower_bound(b, e, j);
+    return it != e && *it == j ? w.weight[static_cast<std::size_t>(it - w.index.begin())] : 0.0;
+  };
+  for (std::size_t i = 0; i < n; ++i)
+    for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e) {
+      auto j = static_cast<std::size_t>(w.index[static_cast<std::size_t>(e)]);
+      double wij = w.weight[static_cast<std::size_t>(e)];
+      S0 += wij;
+      cross += wij * z[i] * z[j];
+      rs[i] += wij, cs[j] += wij;
+      double wji = weight_of(j, static_cast<std::int32_t>(i));
+      S1 += (wij + wji) * (wij + wji);  // pairs seen from both sides; halved below, plus one-sided pairs
+      if (wji == 0) S1 += (wij + wji) * (wij + wji);
+    }
+  S1 /= 2;
+  double S2 = 0;
+  for (std::size_t i = 0; i < n; ++i) S2 += (rs[i] + cs[i]) * (rs[i] + cs[i]);
+  GlobalMoran g;
+  g.I = (nd / S0) * cross / m2;
+  g.E = -1.0 / (nd - 1);
+  double K = (m4 / nd) / ((m2 / nd) * (m2 / nd));
+  double num = nd * ((nd * nd - 3 * nd + 3) * S1 - nd * S2 + 3 * S0 * S0) -
+               K * ((nd * nd - nd) * S1 - 2 * nd * S2 + 6 * S0 * S0);
+  g.V = num / ((nd - 1) * (nd - 2) * (nd - 3) * S0 * S0) - g.E * g.E;
+  g.z = (g.I - g.E) / std::sqrt(g.V);
+  g.p = normal_two_sided_p(g.z);
+  return g;
+}
+
+UnitSampler::UnitSampler(std::uint64_t seed, std::size_t unit, std::size_t n) : unit_(unit), n_(n) {
+  std::uint64_t sm = seed ^ (0xD1B54A32D192ED03ULL * (static_cast<std::uint64_t>(unit) + 1));
+  splitmix64(sm);
+  for (auto& s : s_) s = splitmix64(sm);
+}
+
+std::uint64_t UnitSampler::next() {  // xoshiro256++
+  std::uint64_t r = rotl(s_[0] + s_[3], 23) + s_[0];
+  std::uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0], s_[3] ^= s_[1], s_[1] ^= s_[2], s_[0] ^= s_[3], s_[2] ^= t;
+  s_[3] = rotl(s_[3], 45);
+  return r;
+}
+
+std::uint32_t UnitSampler::bounded(std::uint32_t range) {  // Lemire, unbiased
+  std::uint64_t m = (next() >> 32) * range;
+  auto l = static_cast<std::uint32_t>(m);
+  if (l < range) {
+    std::uint32_t t = static_cast<std::uint32_t>(-range) % range;
+    while (l < t) {
+      m = (next() >> 32) * range;
+      l = static_cast<std::uint32_t>(m);
+    }
+  }
+  return static_cast<std::uint32_t>(m >> 32);
+}
+
+void UnitSampler::draw(std::size_t k, std::int32_t* out) {
+  const auto range = static_cast<std::uint32_t>(n_ - 1);
+  if (k <= 16) {
+    for (std::size_t q = 0; q < k;) {
+      std::uint32_t r = bounded(range);
+      if (r >= unit_) ++r;
+      auto v = static_cast<std::int32_t>(r);
+      bool dup = false;
+      for (std::size_t t = 0; t < q; ++t) dup |= out[t] == v;
+      if (!dup) out[q++] = v;
+    }
+    return;
+  }
+  // Same accept/reject decisions as above, with an O(1) membership test.
+  if (stamp_.size() != n_) stamp_.assign(n_, 0);
+  if (++gen_ == 0) {
+    std::fill(stamp_.begin(), stamp_.end(), 0);
+    gen_ = 1;
+  }
+  for (std::size_t q = 0; q < k;) {
+    std::uint32_t r = bounded(range);
+    if (r >= unit_) ++r;
+    if (stamp_[r] == gen_) continue;
+    stamp_[r] = gen_;
+    out[q++] = static_cast<std::int32_t>(r);
+  }
+}
+
+PermutationResult permutation_pvalues(const std::vector<double>& x, const SpatialWeights* gw,
+                                      const SpatialWeights* lw, int permutations, std::uint64_t seed, int threads) {
+  PermutationResult out;
+  if (permutations <= 0) return out;
+  const std::size_t n = x.size();
+  check_values(x, (gw ? gw : lw)->size(), "permutations");
+  const double xbar = mean_of(x);
+  std::vector<double> z(n);
+  for (std::size_t i = 0; i < n; ++i) z[i] = x[i] - xbar;
+  if (gw) out.gi_p.assign(n, kNaN);
+  if (lw) out.lisa_p.assign(n, kNaN);
+  const auto N = static_cast<std::size_t>(permutations);
+  parallel_ranges(n, threads, [&](std::size_t begin, std::size_t end, int) {
+    std::vector<std::int32_t> draws;
+    std::vector<double> gwt, lwt;  // weights of the non-self entries, in row order
+    for (std::size_t i = begin; i < end; ++i) {
+      const auto self = static_cast<std::int32_t>(i);
+      double g_self = 0, g_obs = 0, l_obs = 0;
+      gwt.clear(), lwt.clear();
+      if (gw)
+        for (auto e = gw->offset[i]; e < gw->offset[i + 1]; ++e) {
+          auto j = gw->index[static_cast<std::size_t>(e)];
+          double wij = gw->weight[static_cast<std::size_t>(e)];
+          if (j == self) g_self = wij * x[i];
+          else gwt.push_back(wij), g_obs += wij * x[static_cast<std::size_t>(j)];
+        }
+      if (lw)
+        for (auto e = lw->offset[i]; e < lw->offset[i + 1]; ++e) {
+          auto j = lw->index[static_cast<std::size_t>(e)];
+          if (j == self) continue;
+          lwt.push_back(lw->weight[static_cast<std::size_t>(e)]);
+          l_obs += lwt.back() * z[static_cast<std::size_t>(j)];
+        }
+      const std::size_t k = gw ? gwt.size() : lwt.size();
+      if (k == 0) continue;
+      if (gw && lw && gwt.size() != lwt.size())
+        throw InternalError("permutations: Gi* and Local Moran weights differ in row " + std::to_string(i));
+      // The unit's own term is fixed under conditional randomisation; compare the rest only.
+      (void)g_self;
+      const double zi = z[i];
+      UnitSampler rng(seed, i, n);
+      draws.resize(k);
+      std::size_t g_ge = 0, l_ge = 0;
+      for (std::size_t p = 0; p < N; ++p) {
+        rng.draw(k, draws.data());
+        if (gw) {
+          double s = 0;
+          for (std::size_t q = 0; q < k; ++q) s += gwt[q] * x[static_cast<std::size_t>(draws[q])];
+          g_ge += s >= g_obs;
+        }
+        if (lw) {
+          double s = 0;
+          for (std::size_t q = 0; q < k; ++q) s += lwt[q] * z[static_cast<std::size_t>(draws[q])];
+          // I_perm >= I_obs  <=>  zi * s >= zi * l_obs (the factor 1/m2 is positive).
+          l_ge += zi * s >= zi * l_obs;
+        }
+      }
+      auto folded = [&](std::size_t ge) {
+        std::size_t rnk = std::min(ge, N - ge);
+        return static_cast<double>(rnk + 1) / static_cast<double>(N + 1);
+      };
+      if (gw) out.gi_p[i] = folded(g_ge);
+      if (lw) out.lisa_p[i] = folded(l_ge);
+    }
+  });
+  return out;
+}
+
+std::vector<double> bh_adjust(const std::vector<double>& p) {
+  std::vector<std::size_t> idx;
+  for (std::size_t i = 0; i < p.size(); ++i)
+    if (!std::isnan(p[i])) idx.push_back(i);
+  std::vector<double> out(p.size(), kNaN);
+  const double m = static_cast<double>(idx.size());
+  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
+  double run = 1;
+  for (std::size_t r = 0; r < idx.size(); ++r) {
+    double rank = m - static_cast<double>(r);  // 1-based rank in increasing order
+    run = std::min(run, p[idx[r]] * m / rank);
+    out[idx[r]] = std::min(run, 1.0);
+  }
+  return out;
+}
+
+int gi_bin(double z, double p) {
+  if (std::isnan(z) || std::isnan(p)) return 0;
+  int level = p < 0.01 ? 3 : p < 0.05 ? 2 : p < 0.10 ? 1 : 0;
+  return z > 0 ? level : z < 0 ? -level : 0;
+}
+
+}  // namespace hotspot
