@@ -221,7 +221,9 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
   check_values(x, (gw ? gw : lw)->size(), "permutations");
   const double xbar = mean_of(x);
   std::vector<double> z(n);
-  for (std::size_t i = 0; i < n; ++i) z[i] = x[i] - xbar;
+  double s2 = 0;
+  for (std::size_t i = 0; i < n; ++i) z[i] = x[i] - xbar, s2 += z[i] * z[i];
+  s2 /= static_cast<double>(n);
   if (gw) out.gi_p.assign(n, kNaN);
   if (lw) out.lisa_p.assign(n, kNaN);
   const auto N = static_cast<std::size_t>(permutations);
@@ -250,9 +252,16 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
       if (k == 0) continue;
       if (gw && lw && gwt.size() != lwt.size())
         throw InternalError("permutations: Gi* and Local Moran weights differ in row " + std::to_string(i));
-      // The unit's own term is fixed under conditional randomisation; compare the rest only.
+      // The unit's own term (g_self) is fixed under conditional randomisation: compare the rest.
       (void)g_self;
       const double zi = z[i];
+      // Ties count as "as extreme". A permuted sum of the same values in another order may differ
+      // from the observed one in the last bits, so equality is judged within 1e-9 of the sum's
+      // standard deviation under randomisation.
+      double gs2 = 0, ls2 = 0;
+      for (double v : gwt) gs2 += v * v;
+      for (double v : lwt) ls2 += v * v;
+      const double g_tol = 1e-9 * std::sqrt(s2 * gs2), l_tol = 1e-9 * std::fabs(zi) * std::sqrt(s2 * ls2);
       UnitSampler rng(seed, i, n);
       draws.resize(k);
       std::size_t g_ge = 0, l_ge = 0;
@@ -261,13 +270,13 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
         if (gw) {
           double s = 0;
           for (std::size_t q = 0; q < k; ++q) s += gwt[q] * x[static_cast<std::size_t>(draws[q])];
-          g_ge += s >= g_obs;
+          g_ge += s >= g_obs - g_tol;
         }
         if (lw) {
           double s = 0;
           for (std::size_t q = 0; q < k; ++q) s += lwt[q] * z[static_cast<std::size_t>(draws[q])];
           // I_perm >= I_obs  <=>  zi * s >= zi * l_obs (the factor 1/m2 is positive).
-          l_ge += zi * s >= zi * l_obs;
+          l_ge += zi * s >= zi * l_obs - l_tol;
         }
       }
       auto folded = [&](std::size_t ge) {
