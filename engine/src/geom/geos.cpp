@@ -125,3 +125,39 @@ double Geos::length(const GEOSGeometry* g) const {
 }
 
 }  // namespace hotspot
+
+namespace hotspot {
+
+Geom Geos::union_all(const std::vector<MultiPolygon>& parts) const {
+  std::vector<GEOSGeometry*> gs;
+  for (const auto& mp : parts) gs.push_back(from(mp).release());
+  Geom coll = check(GEOSGeom_createCollection_r(ctx_, GEOS_GEOMETRYCOLLECTION, gs.data(), static_cast<unsigned>(gs.size())),
+                    "collection");
+  return check(GEOSUnaryUnion_r(ctx_, coll.get()), "union");
+}
+
+Geom Geos::convex_hull(const std::vector<XY>& pts) const {
+  std::vector<GEOSGeometry*> gs;
+  gs.reserve(pts.size());
+  for (auto p : pts) gs.push_back(GEOSGeom_createPointFromXY_r(ctx_, p.x, p.y));
+  Geom coll = check(GEOSGeom_createCollection_r(ctx_, GEOS_MULTIPOINT, gs.data(), static_cast<unsigned>(gs.size())),
+                    "multipoint");
+  return check(GEOSConvexHull_r(ctx_, coll.get()), "convex hull");
+}
+
+Prepared::Prepared(GEOSContextHandle_t ctx, const GEOSGeometry* g) : ctx_(ctx), p_(GEOSPrepare_r(ctx, g)) {
+  if (!p_) throw InternalError("GEOS prepare failed");
+}
+Prepared::~Prepared() { GEOSPreparedGeom_destroy_r(ctx_, p_); }
+bool Prepared::contains(const GEOSGeometry* g) const {
+  char r = GEOSPreparedContains_r(ctx_, p_, g);
+  if (r == 2) throw InternalError("GEOS prepared contains failed");
+  return r == 1;
+}
+bool Prepared::intersects(const GEOSGeometry* g) const {
+  char r = GEOSPreparedIntersects_r(ctx_, p_, g);
+  if (r == 2) throw InternalError("GEOS prepared intersects failed");
+  return r == 1;
+}
+
+}  // namespace hotspot

@@ -40,6 +40,21 @@ class Geom {
   GEOSGeometry* g_ = nullptr;
 };
 
+// A GEOS prepared geometry (fast repeated contains/intersects against one geometry).
+class Prepared {
+ public:
+  Prepared(GEOSContextHandle_t ctx, const GEOSGeometry* g);
+  ~Prepared();
+  Prepared(const Prepared&) = delete;
+  Prepared& operator=(const Prepared&) = delete;
+  bool contains(const GEOSGeometry* g) const;
+  bool intersects(const GEOSGeometry* g) const;
+
+ private:
+  GEOSContextHandle_t ctx_;
+  const GEOSPreparedGeometry* p_;
+};
+
 class Geos {
  public:
   Geos();
@@ -63,6 +78,10 @@ class Geos {
   Geom boundary(const GEOSGeometry* g) const;
   bool intersects(const GEOSGeometry* a, const GEOSGeometry* b) const;
   double area(const GEOSGeometry* g) const;
+  // Union of many polygons (GEOS cascaded union).
+  Geom union_all(const std::vector<MultiPolygon>& parts) const;
+  // Convex hull of points, as a polygon (empty result for fewer than 3 distinct points).
+  Geom convex_hull(const std::vector<XY>& pts) const;
   double length(const GEOSGeometry* g) const;
   std::string last_error() const { return error_; }
 

@@ -1,0 +1,45 @@
+#pragma once
+// Generated analysis grids (ArcGIS's Optimized Hot Spot Analysis): hexagons or fishnet squares
+// over the study area, clipped to it, with incidents counted into them.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hotspot/geometry.hpp"
+
+namespace hotspot {
+
+enum class CellShape { Hex, Square };
+
+// size_m: distance between the centres of adjacent cells. Hexagons are pointy-top, so this is
+// their width across the flats (area √3/2·size²); squares have side size (area size²).
+struct GridSpec {
+  CellShape shape = CellShape::Hex;
+  double size_m = 0;
+};
+
+struct Grid {
+  std::vector<MultiPolygon> cells;  // clipped to the study area
+  std::vector<XY> centroid;         // of the clipped cell
+  std::vector<std::int64_t> row, col;
+  std::vector<char> clipped;        // 1 when the study-area boundary cuts the cell
+  std::vector<double> count;        // incidents (or the sum of their weights) in the cell
+  std::int64_t outside = 0;         // incidents outside the study area
+  double study_area_m2 = 0;
+};
+
+// The study area: the union of the polygons, or the convex hull of the points when there are none.
+MultiPolygon study_area(const std::vector<MultiPolygon>& polygons, const std::vector<XY>& points);
+
+// weights: per incident (empty: each counts 1).
+Grid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector<double>& x,
+               const std::vector<double>& y, const std::vector<double>& weights);
+
+// --grid auto: size so that an average cell holds 10 incidents, kept between the sizes that give
+// 100 000 and 100 cells over the study area.
+double auto_cell_size(double area_m2, std::size_t incidents, CellShape shape);
+
+// Even-odd point in multipolygon (holes respected); a brute-force reference for cell counting.
+bool point_in(const MultiPolygon& mp, XY p);
+
+}  // namespace hotspot
