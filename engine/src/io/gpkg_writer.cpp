@@ -372,7 +372,8 @@ LayerWriter& GpkgWriter::begin_layer(const std::string& name, GeometryType g, co
   return *layer_;
 }
 
-void GpkgWriter::add_style(const std::string& layer, const std::string& style_name, const std::string& qml) {
+void GpkgWriter::add_style(const std::string& layer, const std::string& style_name, const std::string& qml,
+                           bool as_default) {
   if (!styles_table_) {
     char* err = nullptr;
     if (sqlite3_exec(db_, kStylesSql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -384,8 +385,8 @@ void GpkgWriter::add_style(const std::string& layer, const std::string& style_na
   }
   exec("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
        "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-       "VALUES ('', '', ?1, 'geom', ?2, ?3, '', 1, 'hotspot default style', '', '')",
-       {layer, style_name, qml});
+       "VALUES ('', '', ?1, 'geom', ?2, ?3, '', ?4, ?5, '', '')",
+       {layer, style_name, qml, as_default ? "1" : "0", as_default ? "hotspot default style" : "hotspot style"});
 }
 
 void GpkgWriter::commit() {

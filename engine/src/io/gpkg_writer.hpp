@@ -75,8 +75,10 @@ class GpkgWriter {
   // Starts a layer (finishing the previous one). crs is ignored for GeometryType::kNone.
   LayerWriter& begin_layer(const std::string& name, GeometryType g, const Crs& crs,
                            std::vector<FieldDef> fields, const std::string& description);
-  // A QGIS default style for a layer, in the layer_styles table QGIS reads.
-  void add_style(const std::string& layer, const std::string& style_name, const std::string& qml);
+  // A QGIS style for a layer, in the layer_styles table QGIS reads; as_default: the one QGIS
+  // applies on load (one per layer), the others are offered in the layer's style menu.
+  void add_style(const std::string& layer, const std::string& style_name, const std::string& qml,
+                 bool as_default = true);
   // Runs a statement with text parameters ?1, ?2, ...
   void exec(const std::string& sql, const std::vector<std::string>& params = {});
   // Finishes, syncs and renames the file over the target.

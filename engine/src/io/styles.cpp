@@ -155,4 +155,35 @@ std::string categorized_qml(const std::string& field, const std::vector<std::str
          labeling(label_field) + " <layerGeometryType>" + (points ? "0" : "2") + "</layerGeometryType>\n</qgis>\n";
 }
 
+std::string categorized_colors_qml(const std::string& field, const std::vector<std::string>& values,
+                                   const std::vector<std::string>& labels, const std::vector<RGB>& colors, bool points) {
+  std::string cats, symbols;
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    cats += "   <category value=\"" + xml_escape(values[i]) + "\" symbol=\"" + std::to_string(i) + "\" label=\"" +
+            xml_escape(labels[i]) + "\" render=\"true\" type=\"string\"/>\n";
+    symbols += points ? marker_symbol(static_cast<int>(i), colors[i]) : fill_symbol(static_cast<int>(i), colors[i], false);
+  }
+  return header(false) + " <renderer-v2 symbollevels=\"0\" attr=\"" + xml_escape(field) +
+         "\" forceraster=\"0\" referencescale=\"-1\" type=\"categorizedSymbol\" enableorderby=\"0\">\n"
+         "  <categories>\n" + cats + "  </categories>\n  <symbols>\n" + symbols + "  </symbols>\n </renderer-v2>\n" +
+         labeling("") + " <layerGeometryType>" + (points ? "0" : "2") + "</layerGeometryType>\n</qgis>\n";
+}
+
+std::string gi_bin_qml(bool points) {
+  // ArcGIS's hot spot colours: dark red (99 %) to dark blue (cold, 99 %), pale grey when not significant.
+  return categorized_colors_qml(
+      "Gi_Bin", {"3", "2", "1", "0", "-1", "-2", "-3"},
+      {"Hot spot, 99% confidence", "Hot spot, 95% confidence", "Hot spot, 90% confidence", "Not significant",
+       "Cold spot, 90% confidence", "Cold spot, 95% confidence", "Cold spot, 99% confidence"},
+      {{215, 48, 39}, {252, 141, 89}, {254, 224, 144}, {242, 242, 242}, {224, 243, 248}, {145, 191, 219}, {69, 117, 180}},
+      points);
+}
+
+std::string cotype_qml(bool points) {
+  return categorized_colors_qml("COType", {"HH", "HL", "LH", "LL", ""},
+                                {"High-High cluster", "High-Low outlier", "Low-High outlier", "Low-Low cluster",
+                                 "Not significant"},
+                                {{215, 25, 28}, {253, 174, 97}, {171, 217, 233}, {44, 123, 182}, {242, 242, 242}}, points);
+}
+
 }  // namespace hotspot

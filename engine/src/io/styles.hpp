@@ -21,6 +21,13 @@ std::string categorized_qml(const std::string& field, const std::vector<std::str
 
 // Up to `classes` quantile breaks of the finite values (first = min, last = max); fewer when
 // values repeat.
+// One explicit colour and label per value of `field`.
+std::string categorized_colors_qml(const std::string& field, const std::vector<std::string>& values,
+                                   const std::vector<std::string>& labels, const std::vector<RGB>& colors, bool points);
+// Gi_Bin -3..3 as a diverging red/blue scheme; COType HH/HL/LH/LL in four colours.
+std::string gi_bin_qml(bool points);
+std::string cotype_qml(bool points);
+
 std::vector<double> quantile_breaks(std::vector<double> values, int classes);
 
 std::string xml_escape(const std::string& s);

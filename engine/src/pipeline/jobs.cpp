@@ -2,11 +2,6 @@
 // only what the stage before it returned.
 #include "hotspot/jobs.hpp"
 
-#include <gdal.h>
-#include <geos_c.h>
-#include <proj.h>
-#include <sqlite3.h>
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -19,13 +14,9 @@
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
 #include "pipeline/load.hpp"
-#include "util/hash.hpp"
+#include "pipeline/output.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
-
-#ifndef HOTSPOT_VERSION
-#define HOTSPOT_VERSION "unknown"
-#endif
 
 namespace hotspot {
 
@@ -67,15 +58,6 @@ std::string field_safe(const std::string& label) {
   std::string out;
   for (unsigned char c : label) out += (std::isalnum(c) || c >= 0x80) ? static_cast<char>(c) : '_';
   return out;
-}
-
-json versions() {
-  PJ_INFO pj = proj_info();
-  return {{"hotspot", HOTSPOT_VERSION},
-          {"gdal", GDALVersionInfo("RELEASE_NAME")},
-          {"geos", GEOSversion()},
-          {"proj", pj.version},
-          {"sqlite", sqlite3_libversion()}};
 }
 
 void write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneStats& cs) {
@@ -193,25 +175,6 @@ void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a)
   w.add_style("incidents", "category", categorized_qml("category", inc.categories.labels(), true, ""));
 }
 
-void write_rejected(GpkgWriter& w, const LoadedInputs& in) {
-  LayerWriter& L = w.begin_layer("rejected_incidents", GeometryType::kNone, in.work_crs,
-                                 {{"line", FieldType::Integer}, {"reason", FieldType::Text},
-                                  {"message", FieldType::Text}, {"raw", FieldType::Text}},
-                                 "Incident rows that were not accepted, with the reason");
-  for (const auto& r : in.report.rejected) {
-    L.set(0, r.line);
-    L.set(1, std::string_view(reason_code(r.reason)));
-    L.set(2, std::string_view(r.message));
-    L.set(3, std::string_view(r.raw));
-    L.insert();
-  }
-}
-
-json input_json(const std::string& path) {
-  if (path.empty()) return nullptr;
-  return {{"path", path}, {"sha256", sha256_file(path)}};
-}
-
 void write_metadata(GpkgWriter& w, const AggregateOptions& opt, const RunSummary& s, const LoadedInputs& in) {
   const auto& io = opt.inputs;
   json params = {
@@ -238,18 +201,10 @@ void write_metadata(GpkgWriter& w, const AggregateOptions& opt, const RunSummary
   for (const auto& t : s.timings) timings[t.step] = t.seconds;
   json inputs = {{"communes", input_json(io.communes.path)}, {"zones", input_json(io.zones.path)},
                  {"incidents", input_json(io.incidents.path)}};
-  LayerWriter& L = w.begin_layer("run_metadata", GeometryType::kNone, in.work_crs,
-                                 {{"key", FieldType::Text}, {"value", FieldType::Text}},
-                                 "Parameters, inputs, software versions and timings of the run (JSON values)");
-  const std::vector<std::pair<std::string, json>> rows = {
-      {"parameters", params}, {"inputs", inputs},   {"versions", versions()},
-      {"seed", nullptr},      {"counts", counts},   {"timings_s", timings},
-      {"warnings", s.warnings}};
-  for (const auto& [k, v] : rows) {
-    L.set(0, std::string_view(k));
-    L.set(1, std::string_view(v.dump()));
-    L.insert();
-  }
+  write_run_metadata(w, in.work_crs,
+                     {{"parameters", params}, {"inputs", inputs},   {"versions", versions_json()},
+                      {"seed", nullptr},      {"counts", counts},   {"timings_s", timings},
+                      {"warnings", s.warnings}});
 }
 
 }  // namespace
@@ -296,7 +251,7 @@ RunSummary run_aggregate(const AggregateOptions& opt) {
   write_communes(w, in, cs);
   write_zones(w, in, zs, opt.zone_buffer_m);
   write_incidents(w, in, a);
-  write_rejected(w, in);
+  write_rejected(w, in.report, in.work_crs);
   s.timings.push_back({"write", timer.lap()});
   s.layers = {{"communes", s.communes},
               {"zones", s.zones},
