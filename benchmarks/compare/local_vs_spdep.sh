@@ -27,7 +27,7 @@ run_ours() {  # grid size, threads, out
 echo "== ~12k hexagons (hex:113 over the sample district), queen, 999 permutations"
 OURS2=$(run_ours 113 2 "$TMP/g12.gpkg")
 OURS1=$(run_ours 113 1 "$TMP/g12_1.gpkg")
-CELLS=$(grep -o 'units *[0-9]*' "$TMP/g12.gpkg.log" | grep -o '[0-9]*')
+CELLS=$(awk '/^units/ {print $2}' "$TMP/g12.gpkg.log")
 PERM2=$(grep -o 'permutations [0-9.]*s' "$TMP/g12.gpkg.log" | grep -o '[0-9.]*' | head -1)
 STAT2=$(grep -o 'statistics [0-9.]*s' "$TMP/g12.gpkg.log" | grep -o '[0-9.]*' | head -1)
 SPDEP=$(Rscript --vanilla - "$TMP/g12.gpkg" <<'REOF' 2>/dev/null

@@ -61,8 +61,9 @@ for (cs in cases) {
   rows[[cs$name]] <- data.frame(case = cs$name, unit = seq_along(nb) - 1L, island = as.integer(isl),
                                 neighbours = nbs, gi_z = gi, Ii = lm[, 1], EIi = lm[, 2], VarIi = lm[, 3],
                                 ZIi = lm[, 4], p = p, p_bh = bh)
-  if (!any(isl)) {
-    mt <- moran.test(cs$x, lw_w, randomisation = TRUE)
+  {
+    # Islands count in n (adjust.n = FALSE), as in hotspot.
+    mt <- moran.test(cs$x, lw_w, randomisation = TRUE, zero.policy = TRUE, adjust.n = FALSE)
     glob[[cs$name]] <- data.frame(case = cs$name, I = mt$estimate[1], E = mt$estimate[2], V = mt$estimate[3],
                                   z = mt$statistic)
   }

@@ -15,15 +15,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-std::uint64_t splitmix64(std::uint64_t& s) {
-  std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-
-std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-
 double mean_of(const std::vector<double>& x) {
   double s = 0;
   for (double v : x) s += v;
@@ -158,61 +149,6 @@ GlobalMoran global_moran(const std::vector<double>& x, const SpatialWeights& w) 
   return g;
 }
 
-UnitSampler::UnitSampler(std::uint64_t seed, std::size_t unit, std::size_t n) : unit_(unit), n_(n) {
-  std::uint64_t sm = seed ^ (0xD1B54A32D192ED03ULL * (static_cast<std::uint64_t>(unit) + 1));
-  splitmix64(sm);
-  for (auto& s : s_) s = splitmix64(sm);
-}
-
-std::uint64_t UnitSampler::next() {  // xoshiro256++
-  std::uint64_t r = rotl(s_[0] + s_[3], 23) + s_[0];
-  std::uint64_t t = s_[1] << 17;
-  s_[2] ^= s_[0], s_[3] ^= s_[1], s_[1] ^= s_[2], s_[0] ^= s_[3], s_[2] ^= t;
-  s_[3] = rotl(s_[3], 45);
-  return r;
-}
-
-std::uint32_t UnitSampler::bounded(std::uint32_t range) {  // Lemire, unbiased
-  std::uint64_t m = (next() >> 32) * range;
-  auto l = static_cast<std::uint32_t>(m);
-  if (l < range) {
-    std::uint32_t t = static_cast<std::uint32_t>(-range) % range;
-    while (l < t) {
-      m = (next() >> 32) * range;
-      l = static_cast<std::uint32_t>(m);
-    }
-  }
-  return static_cast<std::uint32_t>(m >> 32);
-}
-
-void UnitSampler::draw(std::size_t k, std::int32_t* out) {
-  const auto range = static_cast<std::uint32_t>(n_ - 1);
-  if (k <= 16) {
-    for (std::size_t q = 0; q < k;) {
-      std::uint32_t r = bounded(range);
-      if (r >= unit_) ++r;
-      auto v = static_cast<std::int32_t>(r);
-      bool dup = false;
-      for (std::size_t t = 0; t < q; ++t) dup |= out[t] == v;
-      if (!dup) out[q++] = v;
-    }
-    return;
-  }
-  // Same accept/reject decisions as above, with an O(1) membership test.
-  if (stamp_.size() != n_) stamp_.assign(n_, 0);
-  if (++gen_ == 0) {
-    std::fill(stamp_.begin(), stamp_.end(), 0);
-    gen_ = 1;
-  }
-  for (std::size_t q = 0; q < k;) {
-    std::uint32_t r = bounded(range);
-    if (r >= unit_) ++r;
-    if (stamp_[r] == gen_) continue;
-    stamp_[r] = gen_;
-    out[q++] = static_cast<std::int32_t>(r);
-  }
-}
-
 PermutationResult permutation_pvalues(const std::vector<double>& x, const SpatialWeights* gw,
                                       const SpatialWeights* lw, int permutations, std::uint64_t seed, int threads) {
   PermutationResult out;
@@ -255,6 +191,9 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
       // The unit's own term (g_self) is fixed under conditional randomisation: compare the rest.
       (void)g_self;
       const double zi = z[i];
+      // A unit exactly at the mean has I = 0 under every permutation: no evidence either way
+      // (the folded count would otherwise call it extreme), so its pseudo p is null, like its z.
+      const bool lisa_defined = zi != 0;
       // Ties count as "as extreme". A permuted sum of the same values in another order may differ
       // from the observed one in the last bits, so equality is judged within 1e-9 of the sum's
       // standard deviation under randomisation.
@@ -265,6 +204,30 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
       UnitSampler rng(seed, i, n);
       draws.resize(k);
       std::size_t g_ge = 0, l_ge = 0;
+      // Binary and row-standardised rows (the usual case) carry one weight per row: then both
+      // statistics are monotone in the plain sum S of the drawn values, and one gather serves both.
+      const bool g_uniform = !gw || std::all_of(gwt.begin(), gwt.end(), [&](double v) { return v == gwt[0]; });
+      const bool l_uniform = !lw || std::all_of(lwt.begin(), lwt.end(), [&](double v) { return v == lwt[0]; });
+      if (g_uniform && l_uniform && k <= 16) {
+        double s_obs = 0;
+        for (auto e = (gw ? gw : lw)->offset[i]; e < (gw ? gw : lw)->offset[i + 1]; ++e) {
+          auto j = (gw ? gw : lw)->index[static_cast<std::size_t>(e)];
+          if (j != self) s_obs += x[static_cast<std::size_t>(j)];
+        }
+        const double tol = 1e-9 * std::sqrt(s2 * static_cast<double>(k));
+        const double hi = s_obs - tol, lo = s_obs + tol;
+        std::size_t ge = 0, le = 0;
+        std::int32_t d[16];
+        for (std::size_t p = 0; p < N; ++p) {
+          rng.draw(k, d);
+          double sum = 0;
+          for (std::size_t q = 0; q < k; ++q) sum += x[static_cast<std::size_t>(d[q])];
+          ge += sum >= hi;
+          le += sum <= lo;
+        }
+        g_ge = ge;
+        l_ge = zi > 0 ? ge : le;
+      } else {
       for (std::size_t p = 0; p < N; ++p) {
         rng.draw(k, draws.data());
         if (gw) {
@@ -279,12 +242,13 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
           l_ge += zi * s >= zi * l_obs - l_tol;
         }
       }
+      }
       auto folded = [&](std::size_t ge) {
         std::size_t rnk = std::min(ge, N - ge);
         return static_cast<double>(rnk + 1) / static_cast<double>(N + 1);
       };
       if (gw) out.gi_p[i] = folded(g_ge);
-      if (lw) out.lisa_p[i] = folded(l_ge);
+      if (lw && lisa_defined) out.lisa_p[i] = folded(l_ge);
     }
   });
   return out;

@@ -6,6 +6,7 @@
 //   Global Moran's I = spdep::moran.test(x, listw, randomisation = TRUE)
 // plus conditional-permutation pseudo p-values and Benjamini-Hochberg adjustment.
 // Islands (rows with no neighbour other than the unit itself) get NaN in every field.
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -52,12 +53,91 @@ class UnitSampler {
 
  private:
   std::uint64_t next();
+  std::uint32_t next32();  // both halves of each 64-bit output, high half first
   std::uint32_t bounded(std::uint32_t range);
   std::uint64_t s_[4];
+  std::uint64_t spare_ = 0;
+  bool have_spare_ = false;
   std::size_t unit_, n_;
   std::vector<std::uint32_t> stamp_;  // for large k
   std::uint32_t gen_ = 0;
 };
+
+namespace detail {
+inline std::uint64_t splitmix64(std::uint64_t& s) {
+  std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
+  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+  return z ^ (z >> 31);
+}
+inline std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+}  // namespace detail
+
+// Inline: the permutation loop spends most of its time here.
+inline UnitSampler::UnitSampler(std::uint64_t seed, std::size_t unit, std::size_t n) : unit_(unit), n_(n) {
+  std::uint64_t sm = seed ^ (0xD1B54A32D192ED03ULL * (static_cast<std::uint64_t>(unit) + 1));
+  detail::splitmix64(sm);
+  for (auto& s : s_) s = detail::splitmix64(sm);
+}
+
+inline std::uint64_t UnitSampler::next() {  // xoshiro256++
+  std::uint64_t r = detail::rotl(s_[0] + s_[3], 23) + s_[0];
+  std::uint64_t t = s_[1] << 17;
+  s_[2] ^= s_[0], s_[3] ^= s_[1], s_[1] ^= s_[2], s_[0] ^= s_[3], s_[2] ^= t;
+  s_[3] = detail::rotl(s_[3], 45);
+  return r;
+}
+
+inline std::uint32_t UnitSampler::next32() {
+  if (have_spare_) {
+    have_spare_ = false;
+    return static_cast<std::uint32_t>(spare_);
+  }
+  std::uint64_t r = next();
+  spare_ = r, have_spare_ = true;
+  return static_cast<std::uint32_t>(r >> 32);
+}
+
+inline std::uint32_t UnitSampler::bounded(std::uint32_t range) {  // Lemire, unbiased
+  std::uint64_t m = std::uint64_t{next32()} * range;
+  auto l = static_cast<std::uint32_t>(m);
+  if (l < range) {
+    std::uint32_t t = static_cast<std::uint32_t>(-range) % range;
+    while (l < t) {
+      m = std::uint64_t{next32()} * range;
+      l = static_cast<std::uint32_t>(m);
+    }
+  }
+  return static_cast<std::uint32_t>(m >> 32);
+}
+
+inline void UnitSampler::draw(std::size_t k, std::int32_t* out) {
+  const auto range = static_cast<std::uint32_t>(n_ - 1);
+  if (k <= 16) {
+    for (std::size_t q = 0; q < k;) {
+      std::uint32_t r = bounded(range);
+      if (r >= unit_) ++r;
+      auto v = static_cast<std::int32_t>(r);
+      bool dup = false;
+      for (std::size_t t = 0; t < q; ++t) dup |= out[t] == v;
+      if (!dup) out[q++] = v;
+    }
+    return;
+  }
+  // Same accept/reject decisions as above, with an O(1) membership test.
+  if (stamp_.size() != n_) stamp_.assign(n_, 0);
+  if (++gen_ == 0) {
+    std::fill(stamp_.begin(), stamp_.end(), 0);
+    gen_ = 1;
+  }
+  for (std::size_t q = 0; q < k;) {
+    std::uint32_t r = bounded(range);
+    if (r >= unit_) ++r;
+    if (stamp_[r] == gen_) continue;
+    stamp_[r] = gen_;
+    out[q++] = static_cast<std::int32_t>(r);
+  }
+}
 
 // Benjamini-Hochberg adjusted p-values (R's p.adjust(p, "BH")); NaN entries stay NaN and are not
 // counted.
