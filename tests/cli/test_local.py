@@ -92,6 +92,18 @@ class Local(unittest.TestCase):
             sig = float(r["p_bh"]) < 0.05
             self.assertEqual(g["COType"] != "" and g["COType"] is not None, sig)
 
+    def test_lon_lat_points_are_projected_to_utm(self):
+        # Boston tracts by longitude/latitude (CSV default EPSG:4326): worked in UTM 19N, metres.
+        o = self.out("bll.gpkg")
+        rc, so, se = run("--units", f"{G}/boston.csv", "--x-field", "lon", "--y-field", "lat", "--field", "cmedv",
+                         "--weights", "knn:6", "--permutations", "0", "--out", o)
+        self.assertEqual(rc, 0, se)
+        self.assertIn("UTM zone 19N", so)
+        got = features(o)
+        self.assertTrue(all(g["NNeighbors"] == 6 for g in got))
+        # spData's own UTM coordinates (km) give nearly the same neighbours, hence a close Moran's I.
+        self.assertIn("Global Moran's I 0.58", so)
+
     def test_islands_keep_and_nearest(self):
         o = self.out("isl.gpkg")
         rc, so, se = run("--units", f"{G}/baltim.csv", "--units-crs", "planar", "--field", "price",

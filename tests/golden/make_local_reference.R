@@ -23,7 +23,8 @@ st_write(columbus[, c("POLYID", "CRIME")], file.path(out, "columbus.geojson"), q
 st_write(ny8[, c("AREANAME", "Z")], file.path(out, "ny8.gpkg"), quiet = TRUE)
 bx <- data.frame(id = baltim$STATION, x = baltim$X, y = baltim$Y, price = baltim$PRICE)
 write.csv(bx, file.path(out, "baltim.csv"), row.names = FALSE)
-bo <- data.frame(id = seq_len(nrow(boston.utm)), x = boston.utm[, 1], y = boston.utm[, 2], cmedv = boston.c$CMEDV)
+bo <- data.frame(id = seq_len(nrow(boston.utm)), x = boston.utm[, 1], y = boston.utm[, 2], cmedv = boston.c$CMEDV,
+                 lon = boston.c$LON, lat = boston.c$LAT)
 write.csv(bo, file.path(out, "boston.csv"), row.names = FALSE)
 
 bcoords <- cbind(bx$x, bx$y)
