@@ -218,10 +218,11 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
         const double hi = s_obs - tol, lo = s_obs + tol;
         std::size_t ge = 0, le = 0;
         std::int32_t d[16];
+        const double* xd = x.data();
         for (std::size_t p = 0; p < N; ++p) {
           rng.draw(k, d);
           double sum = 0;
-          for (std::size_t q = 0; q < k; ++q) sum += x[static_cast<std::size_t>(d[q])];
+          for (std::size_t q = 0; q < k; ++q) sum += xd[d[q]];
           ge += sum >= hi;
           le += sum <= lo;
         }
