@@ -165,6 +165,7 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
   const auto N = static_cast<std::size_t>(permutations);
   parallel_ranges(n, threads, [&](std::size_t begin, std::size_t end, int) {
     std::vector<std::int32_t> draws;
+    std::vector<double> sums;
     std::vector<double> gwt, lwt;  // weights of the non-self entries, in row order
     for (std::size_t i = begin; i < end; ++i) {
       const auto self = static_cast<std::int32_t>(i);
@@ -217,12 +218,9 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
         const double tol = 1e-9 * std::sqrt(s2 * static_cast<double>(k));
         const double hi = s_obs - tol, lo = s_obs + tol;
         std::size_t ge = 0, le = 0;
-        std::int32_t d[16];
-        const double* xd = x.data();
-        for (std::size_t p = 0; p < N; ++p) {
-          rng.draw(k, d);
-          double sum = 0;
-          for (std::size_t q = 0; q < k; ++q) sum += xd[d[q]];
+        sums.resize(N);
+        rng.sums(N, k, x.data(), sums.data());
+        for (double sum : sums) {
           ge += sum >= hi;
           le += sum <= lo;
         }

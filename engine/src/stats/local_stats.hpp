@@ -50,6 +50,9 @@ class UnitSampler {
  public:
   UnitSampler(std::uint64_t seed, std::size_t unit, std::size_t n);
   void draw(std::size_t k, std::int32_t* out);
+  // N successive draws of k <= 16 indices (exactly the draws draw() would make), each reduced to
+  // the sum of x over the drawn indices, in draw order. The generator state lives in registers.
+  void sums(std::size_t N, std::size_t k, const double* x, double* out);
 
  private:
   std::uint64_t next();
@@ -137,6 +140,45 @@ inline void UnitSampler::draw(std::size_t k, std::int32_t* out) {
     stamp_[r] = gen_;
     out[q++] = static_cast<std::int32_t>(r);
   }
+}
+
+inline void UnitSampler::sums(std::size_t N, std::size_t k, const double* x, double* out) {
+  std::uint64_t a = s_[0], b = s_[1], c = s_[2], d = s_[3], spare = spare_;
+  bool have = have_spare_;
+  const auto range = static_cast<std::uint32_t>(n_ - 1);
+  const auto unit = static_cast<std::uint32_t>(unit_);
+  const std::uint32_t threshold = static_cast<std::uint32_t>(-range) % range;
+  auto next32 = [&]() -> std::uint32_t {
+    if (have) {
+      have = false;
+      return static_cast<std::uint32_t>(spare);
+    }
+    std::uint64_t r = detail::rotl(a + d, 23) + a;  // xoshiro256++, as next()
+    std::uint64_t t = b << 17;
+    c ^= a, d ^= b, b ^= c, a ^= d, c ^= t;
+    d = detail::rotl(d, 45);
+    spare = r, have = true;
+    return static_cast<std::uint32_t>(r >> 32);
+  };
+  std::int32_t drawn[16];
+  for (std::size_t p = 0; p < N; ++p) {
+    double sum = 0;
+    for (std::size_t q = 0; q < k;) {
+      std::uint64_t m = std::uint64_t{next32()} * range;  // Lemire, as bounded()
+      if (static_cast<std::uint32_t>(m) < range)
+        while (static_cast<std::uint32_t>(m) < threshold) m = std::uint64_t{next32()} * range;
+      auto r = static_cast<std::uint32_t>(m >> 32);
+      if (r >= unit) ++r;
+      const auto v = static_cast<std::int32_t>(r);
+      bool dup = false;
+      for (std::size_t t = 0; t < q; ++t) dup |= drawn[t] == v;
+      if (dup) continue;
+      drawn[q++] = v;
+      sum += x[r];
+    }
+    out[p] = sum;
+  }
+  s_[0] = a, s_[1] = b, s_[2] = c, s_[3] = d, spare_ = spare, have_spare_ = have;
 }
 
 // Benjamini-Hochberg adjusted p-values (R's p.adjust(p, "BH")); NaN entries stay NaN and are not
