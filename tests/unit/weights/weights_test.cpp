@@ -121,7 +121,7 @@ TEST(PointWeights, FastEqualsBruteForceOnRandomPoints) {
     std::vector<XY> pts;
     std::uniform_real_distribution<double> u(0, 1000);
     std::normal_distribution<double> cl(500, 30);
-    for (int i = 0; i < 500; ++i) pts.push_back(trial % 2 ? XY{u(rng), u(rng)} : XY{cl(rng), cl(rng)});
+    for (int i = 0; i < 300; ++i) pts.push_back(trial % 2 ? XY{u(rng), u(rng)} : XY{cl(rng), cl(rng)});
     // Exact duplicates and a lattice (ties) too.
     for (int i = 0; i < 50; ++i) pts.push_back(pts[static_cast<std::size_t>(i)]);
     for (int i = 0; i < 100; ++i) pts.push_back({2000.0 + (i % 10) * 5.0, (i / 10) * 5.0});
