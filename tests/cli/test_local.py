@@ -78,6 +78,23 @@ class Local(unittest.TestCase):
             self.assertEqual(g["POLYID"], int(float(g["POLYID"])))  # the units' own fields are kept
         self.assertLess(worst, 1e-12)
 
+    def test_ny8_default_snap_gives_spdeps_neighbours(self):
+        # NY8 census tracts (UTM 18N, metres): the default 0.5 m snap finds exactly poly2nb's queen
+        # neighbours, and the values match spdep's.
+        o = self.out("ny8.gpkg")
+        rc, so, se = run("--units", f"{G}/ny8.gpkg", "--field", "Z", "--weights", "queen", "--permutations", "0",
+                         "--out", o)
+        self.assertEqual(rc, 0, se)
+        self.assertIn("snap 0.5 m", so)
+        self.assertIn("Global Moran's I 0.195686", so)
+        got = features(o)
+        ref = reference("ny8_queen")
+        for g, r in zip(got, ref):
+            self.assertEqual(g["NNeighbors"], len(r["neighbours"].split()))
+            self.assertAlmostEqual(g["GiZScore"], float(r["gi_z"]), delta=1e-12 * max(1, abs(float(r["gi_z"]))))
+            self.assertAlmostEqual(g["LMiZScore"], float(r["ZIi"]), delta=1e-12 * max(1, abs(float(r["ZIi"]))))
+        self.assertEqual(got[0]["AREANAME"], ogr.Open(f"{G}/ny8.gpkg").GetLayer(0).GetNextFeature()["AREANAME"])
+
     def test_boston_knn_points_csv_with_fdr(self):
         o = self.out("boston.gpkg")
         rc, so, se = run("--units", f"{G}/boston.csv", "--units-crs", "planar", "--field", "cmedv",
