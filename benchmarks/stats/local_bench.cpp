@@ -25,7 +25,8 @@ const Fixture& fixture(std::int64_t cells) {
   auto it = cache.find(cells);
   if (it != cache.end()) return it->second;
   Fixture f;
-  const double side = 10000, size = std::sqrt(side * side / (std::sqrt(3.0) / 2 * static_cast<double>(cells)));
+  const double side = 10000,
+               size = std::sqrt(side * side / (std::sqrt(3.0) / 2 * static_cast<double>(cells)));
   MultiPolygon area{{Ring{{0, 0}, {side, 0}, {side, side}, {0, side}, {0, 0}}, {}}};
   std::mt19937_64 rng(1);
   std::normal_distribution<double> hot(3000, 600);
@@ -73,8 +74,13 @@ void BM_GiAndLocalMoran999Permutations(benchmark::State& st) {
 BENCHMARK(BM_QueenWeights)->Arg(12000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GiAndLocalMoranAnalytic)->Arg(12000)->Arg(100000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_GiAndLocalMoran999Permutations)
-    ->Args({12000, 1})->Args({12000, 2})->Args({100000, 1})->Args({100000, 2})
-    ->Unit(benchmark::kMillisecond)->UseRealTime()->Iterations(2);
+    ->Args({12000, 1})
+    ->Args({12000, 2})
+    ->Args({100000, 1})
+    ->Args({100000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime()
+    ->Iterations(2);
 
 }  // namespace
 }  // namespace hotspot

@@ -20,15 +20,20 @@ inline std::vector<std::string> split_csv(const std::string& line) {
   std::string cur;
   bool q = false;
   for (char c : line) {
-    if (c == '"') q = !q;
-    else if (c == ',' && !q) out.push_back(cur), cur.clear();
-    else cur += c;
+    if (c == '"')
+      q = !q;
+    else if (c == ',' && !q)
+      out.push_back(cur), cur.clear();
+    else
+      cur += c;
   }
   out.push_back(cur);
   return out;
 }
 
-inline double num(const std::string& s) { return s.empty() || s == "NA" ? std::nan("") : std::strtod(s.c_str(), nullptr); }
+inline double num(const std::string& s) {
+  return s.empty() || s == "NA" ? std::nan("") : std::strtod(s.c_str(), nullptr);
+}
 
 struct RefRow {
   bool island = false;
@@ -70,7 +75,8 @@ inline std::map<std::string, RefGlobal> read_global() {
   return out;
 }
 
-inline UnitLayer golden_units(const std::string& file, const std::string& field, const std::string& crs) {
+inline UnitLayer golden_units(const std::string& file, const std::string& field,
+                              const std::string& crs) {
   UnitOptions o;
   o.path = golden_dir() + file;
   o.value_field = field;

@@ -12,53 +12,53 @@ namespace hotspot {
 
 struct LocalOptions {
   // Units: a polygon or point layer (or CSV) with a value field ...
-  std::string units;               // path; empty when grid is set
-  std::string units_layer;         // DEFAULT: the first layer
-  std::string units_crs;           // DEFAULT: the source's; EPSG:4326 for CSV
-  std::string x_field, y_field;    // CSV units; DEFAULT: detected
-  std::string field;               // the value field (required with units)
+  std::string units;             // path; empty when grid is set
+  std::string units_layer;       // DEFAULT: the first layer
+  std::string units_crs;         // DEFAULT: the source's; EPSG:4326 for CSV
+  std::string x_field, y_field;  // CSV units; DEFAULT: detected
+  std::string field;             // the value field (required with units)
   // ... or a generated grid of incident counts: "hex:SIZE", "square:SIZE" (metres) or "auto".
   std::string grid;
-  InputOptions inputs;             // incidents (and optional communes = study area) for grids;
-                                   // work_crs and threads apply to units too
-  std::string stat = "both";       // gi | lisa | both. DEFAULT: both
-  std::string weights;             // queen | rook | knn:K | band:D. DEFAULT: none (required),
-                                   // except --grid auto: band from incremental spatial autocorrelation
-  double snap = -1;                // contiguity snapping tolerance. DEFAULT: -1 = 0.5 m, or 1e-7 of the
-                                   // extent for planar data
-  double inverse_distance = 0;     // power p of w = d^-p on knn/band weights. DEFAULT: 0 = binary
-  std::string islands = "keep";    // keep | nearest. DEFAULT: keep (null statistics)
-  int permutations = 999;          // DEFAULT: 999; 0 = analytic p-values only
-  std::uint64_t seed = 12345;      // DEFAULT: 12345
-  bool fdr = false;                // DEFAULT: off
-  std::string out;                 // .gpkg
+  InputOptions inputs;        // incidents (and optional communes = study area) for grids;
+                              // work_crs and threads apply to units too
+  std::string stat = "both";  // gi | lisa | both. DEFAULT: both
+  std::string weights;        // queen | rook | knn:K | band:D. DEFAULT: none (required),
+                              // except --grid auto: band from incremental spatial autocorrelation
+  double snap = -1;           // contiguity snapping tolerance. DEFAULT: -1 = 0.5 m, or 1e-7 of the
+                              // extent for planar data
+  double inverse_distance = 0;   // power p of w = d^-p on knn/band weights. DEFAULT: 0 = binary
+  std::string islands = "keep";  // keep | nearest. DEFAULT: keep (null statistics)
+  int permutations = 999;        // DEFAULT: 999; 0 = analytic p-values only
+  std::uint64_t seed = 12345;    // DEFAULT: 12345
+  bool fdr = false;              // DEFAULT: off
+  std::string out;               // .gpkg
   std::string command_line;
 };
 
 struct LocalSummary {
-  std::string units_kind;          // "polygons", "points", "hex grid", "square grid"
+  std::string units_kind;  // "polygons", "points", "hex grid", "square grid"
   std::int64_t units = 0;
   std::vector<std::string> units_dropped;
   std::string value_field;
   std::string work_crs, work_crs_reason;
-  std::string weights;             // e.g. "queen contiguity (snap 0.5 m), binary"
+  std::string weights;  // e.g. "queen contiguity (snap 0.5 m), binary"
   double snap = 0;
-  std::int64_t links = 0;          // non-zero weights, self excluded
+  std::int64_t links = 0;  // non-zero weights, self excluded
   double mean_neighbours = 0;
   std::vector<std::string> islands;  // unit ids
   std::string islands_policy;
-  double cell_size_m = 0;          // grids
+  double cell_size_m = 0;                      // grids
   std::vector<std::pair<double, double>> isa;  // --grid auto: (band, Global Moran z)
-  double band = 0;                 // band distance used (band weights)
+  double band = 0;                             // band distance used (band weights)
   std::int64_t incidents_counted = 0, incidents_outside = 0;
-  IngestReport ingest;             // grids
+  IngestReport ingest;  // grids
   bool has_global = false;
   double moran_I = 0, moran_E = 0, moran_V = 0, moran_z = 0, moran_p = 0;
   int permutations = 0;
   std::uint64_t seed = 0;
   bool fdr = false;
-  std::vector<std::pair<std::string, std::int64_t>> gi_bins;   // label, count
-  std::vector<std::pair<std::string, std::int64_t>> cotypes;   // label, count
+  std::vector<std::pair<std::string, std::int64_t>> gi_bins;  // label, count
+  std::vector<std::pair<std::string, std::int64_t>> cotypes;  // label, count
   std::vector<StepTime> timings;
   std::vector<std::string> warnings;
   std::string out;

@@ -25,7 +25,8 @@ bool in_ring(const Ring& r, XY p) {
 double area_of(const MultiPolygon& mp) {
   auto ring = [](const Ring& r) {
     double a = 0;
-    for (std::size_t k = 0; k + 1 < r.size(); ++k) a += (r[k].x - r[0].x) * (r[k + 1].y - r[0].y) - (r[k + 1].x - r[0].x) * (r[k].y - r[0].y);
+    for (std::size_t k = 0; k + 1 < r.size(); ++k)
+      a += (r[k].x - r[0].x) * (r[k + 1].y - r[0].y) - (r[k + 1].x - r[0].x) * (r[k].y - r[0].y);
     return std::fabs(a) / 2;
   };
   double a = 0;
@@ -45,8 +46,10 @@ struct Lattice {
   std::int64_t nrow, ncol;
 
   XY centre(std::int64_t j, std::int64_t i) const {
-    if (shape == CellShape::Square) return {x0 + (static_cast<double>(i) + 0.5) * s, y0 + (static_cast<double>(j) + 0.5) * s};
-    return {x0 + static_cast<double>(2 * i + (j & 1)) * (s / 2), y0 + static_cast<double>(3 * j) * (R / 2)};
+    if (shape == CellShape::Square)
+      return {x0 + (static_cast<double>(i) + 0.5) * s, y0 + (static_cast<double>(j) + 0.5) * s};
+    return {x0 + static_cast<double>(2 * i + (j & 1)) * (s / 2),
+            y0 + static_cast<double>(3 * j) * (R / 2)};
   }
   Ring ring(std::int64_t j, std::int64_t i) const {
     if (shape == CellShape::Square) {
@@ -57,7 +60,7 @@ struct Lattice {
     const std::int64_t m = 2 * i + (j & 1), q = 3 * j;
     auto X = [&](std::int64_t k) { return x0 + static_cast<double>(k) * (s / 2); };
     auto Y = [&](std::int64_t k) { return y0 + static_cast<double>(k) * (R / 2); };
-    return {{X(m), Y(q - 2)}, {X(m + 1), Y(q - 1)}, {X(m + 1), Y(q + 1)}, {X(m), Y(q + 2)},
+    return {{X(m), Y(q - 2)},     {X(m + 1), Y(q - 1)}, {X(m + 1), Y(q + 1)}, {X(m), Y(q + 2)},
             {X(m - 1), Y(q + 1)}, {X(m - 1), Y(q - 1)}, {X(m), Y(q - 2)}};
   }
   // The cell whose centre is nearest (ties: the lower row, then column). -1 when off the lattice.
@@ -71,7 +74,8 @@ struct Lattice {
       auto j0 = static_cast<std::int64_t>(std::floor((p.y - y0) / h));
       double best = INFINITY;
       for (std::int64_t j = j0; j <= j0 + 1; ++j) {
-        auto i = static_cast<std::int64_t>(std::llround((p.x - x0 - static_cast<double>(j & 1) * (s / 2)) / s));
+        auto i = static_cast<std::int64_t>(
+            std::llround((p.x - x0 - static_cast<double>(j & 1) * (s / 2)) / s));
         for (std::int64_t ii = i - 1; ii <= i + 1; ++ii) {
           XY c = centre(j, ii);
           double d = (c.x - p.x) * (c.x - p.x) + (c.y - p.y) * (c.y - p.y);
@@ -100,13 +104,16 @@ MultiPolygon study_area(const std::vector<MultiPolygon>& polygons, const std::ve
   Geos geos;
   if (!polygons.empty()) return geos.to_multipolygon(geos.union_all(polygons).get());
   MultiPolygon hull = geos.to_multipolygon(geos.convex_hull(points).get());
-  if (hull.empty()) throw InputError("grid: the incidents span no area (fewer than 3 distinct positions); give --communes");
+  if (hull.empty())
+    throw InputError(
+        "grid: the incidents span no area (fewer than 3 distinct positions); give --communes");
   return hull;
 }
 
 double auto_cell_size(double area_m2, std::size_t incidents, CellShape shape) {
   const double k = shape == CellShape::Hex ? std::sqrt(3.0) / 2 : 1.0;  // cell area = k·size²
-  double size = std::sqrt(10.0 * area_m2 / (k * static_cast<double>(std::max<std::size_t>(incidents, 1))));
+  double size =
+      std::sqrt(10.0 * area_m2 / (k * static_cast<double>(std::max<std::size_t>(incidents, 1))));
   double smallest = std::sqrt(area_m2 / (k * 100000.0)), largest = std::sqrt(area_m2 / (k * 100.0));
   return std::clamp(size, smallest, largest);
 }
@@ -129,13 +136,15 @@ Grid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector
   const double lattice_cells = static_cast<double>(L.ncol) * static_cast<double>(L.nrow);
   if (lattice_cells > 5e6)
     throw UsageError("--grid: cell size " + std::to_string(spec.size_m) + " gives " +
-                     std::to_string(static_cast<long long>(lattice_cells)) + " cells over the study area; use a larger size");
+                     std::to_string(static_cast<long long>(lattice_cells)) +
+                     " cells over the study area; use a larger size");
   Geos geos;
   Geom area_g = geos.from(area);
   Prepared prep(geos.ctx(), area_g.get());
   Grid g;
   g.study_area_m2 = area_of(area);
-  const double cell_area = spec.shape == CellShape::Hex ? std::sqrt(3.0) / 2 * L.s * L.s : L.s * L.s;
+  const double cell_area =
+      spec.shape == CellShape::Hex ? std::sqrt(3.0) / 2 * L.s * L.s : L.s * L.s;
   std::vector<std::int32_t> slot(static_cast<std::size_t>(L.nrow * L.ncol), -1);
   for (std::int64_t j = 0; j < L.nrow; ++j)
     for (std::int64_t i = 0; i < L.ncol; ++i) {
@@ -163,7 +172,8 @@ Grid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector
     XY p{x[k], y[k]};
     std::int64_t c = L.locate(p);
     std::int32_t s = c < 0 ? -1 : slot[static_cast<std::size_t>(c)];
-    if (s < 0 || (g.clipped[static_cast<std::size_t>(s)] && !point_in(g.cells[static_cast<std::size_t>(s)], p))) {
+    if (s < 0 || (g.clipped[static_cast<std::size_t>(s)] &&
+                  !point_in(g.cells[static_cast<std::size_t>(s)], p))) {
       ++g.outside;
       continue;
     }

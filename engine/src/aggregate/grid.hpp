@@ -22,9 +22,9 @@ struct Grid {
   std::vector<MultiPolygon> cells;  // clipped to the study area
   std::vector<XY> centroid;         // of the clipped cell
   std::vector<std::int64_t> row, col;
-  std::vector<char> clipped;        // 1 when the study-area boundary cuts the cell
-  std::vector<double> count;        // incidents (or the sum of their weights) in the cell
-  std::int64_t outside = 0;         // incidents outside the study area
+  std::vector<char> clipped;  // 1 when the study-area boundary cuts the cell
+  std::vector<double> count;  // incidents (or the sum of their weights) in the cell
+  std::int64_t outside = 0;   // incidents outside the study area
   double study_area_m2 = 0;
 };
 

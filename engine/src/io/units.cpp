@@ -14,7 +14,8 @@ namespace {
 bool ends_with_ci(const std::string& s, const std::string& suffix) {
   if (s.size() < suffix.size()) return false;
   for (std::size_t k = 0; k < suffix.size(); ++k)
-    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + k])) != suffix[k]) return false;
+    if (std::tolower(static_cast<unsigned char>(s[s.size() - suffix.size() + k])) != suffix[k])
+      return false;
   return true;
 }
 
@@ -25,8 +26,11 @@ UnitLayer read_units(const UnitOptions& opt) {
   const bool csv = ends_with_ci(opt.path, ".csv");
   std::vector<std::string> open_options;
   if (csv) {
-    open_options.push_back("X_POSSIBLE_NAMES=" + (opt.x_field.empty() ? std::string("x,lon,longitude,lng") : opt.x_field));
-    open_options.push_back("Y_POSSIBLE_NAMES=" + (opt.y_field.empty() ? std::string("y,lat,latitude") : opt.y_field));
+    open_options.push_back("X_POSSIBLE_NAMES=" + (opt.x_field.empty()
+                                                      ? std::string("x,lon,longitude,lng")
+                                                      : opt.x_field));
+    open_options.push_back("Y_POSSIBLE_NAMES=" +
+                           (opt.y_field.empty() ? std::string("y,lat,latitude") : opt.y_field));
     open_options.push_back("AUTODETECT_TYPE=YES");
   }
   DatasetPtr ds = open_vector(opt.path, "units", open_options);
@@ -40,16 +44,18 @@ UnitLayer read_units(const UnitOptions& opt) {
   int value_i = defn->GetFieldIndex(opt.value_field.c_str());
   if (value_i < 0) {
     std::string names;
-    for (int k = 0; k < defn->GetFieldCount(); ++k) names += (k ? ", " : "") + std::string(defn->GetFieldDefn(k)->GetNameRef());
-    throw UsageError("--field: units '" + opt.path + "' have no field '" + opt.value_field + "' (fields: " + names + ")");
+    for (int k = 0; k < defn->GetFieldCount(); ++k)
+      names += (k ? ", " : "") + std::string(defn->GetFieldDefn(k)->GetNameRef());
+    throw UsageError("--field: units '" + opt.path + "' have no field '" + opt.value_field +
+                     "' (fields: " + names + ")");
   }
   for (int k = 0; k < defn->GetFieldCount(); ++k) {
     UnitAttribute a;
     a.name = defn->GetFieldDefn(k)->GetNameRef();
     auto t = defn->GetFieldDefn(k)->GetType();
     a.type = (t == OFTInteger || t == OFTInteger64) ? UnitAttribute::Type::Integer
-             : t == OFTReal                          ? UnitAttribute::Type::Real
-                                                     : UnitAttribute::Type::Text;
+             : t == OFTReal                         ? UnitAttribute::Type::Real
+                                                    : UnitAttribute::Type::Text;
     out.attributes.push_back(std::move(a));
   }
 
@@ -62,7 +68,8 @@ UnitLayer read_units(const UnitOptions& opt) {
     const std::int64_t fid = f->GetFID();
     const OGRGeometry* g = f->GetGeometryRef();
     if (!g || g->IsEmpty()) {
-      out.dropped.push_back("fid " + std::to_string(fid) + ": " + (g ? "empty" : "null") + " geometry");
+      out.dropped.push_back("fid " + std::to_string(fid) + ": " + (g ? "empty" : "null") +
+                            " geometry");
       continue;
     }
     if (!f->IsFieldSetAndNotNull(value_i)) {
@@ -73,16 +80,20 @@ UnitLayer read_units(const UnitOptions& opt) {
     const char* text = f->GetFieldAsString(value_i);
     double v = std::strtod(text, &end);
     if (end == text || *end != '\0' || !std::isfinite(v))
-      throw InputError("units '" + opt.path + "' fid " + std::to_string(fid) + ": " + opt.value_field + " = '" +
-                       text + "' is not a finite number");
+      throw InputError("units '" + opt.path + "' fid " + std::to_string(fid) + ": " +
+                       opt.value_field + " = '" + text + "' is not a finite number");
     auto type = wkbFlatten(g->getGeometryType());
-    int this_kind = type == wkbPoint ? 2 : (type == wkbPolygon || type == wkbMultiPolygon || type == wkbCurvePolygon ||
-                                            type == wkbMultiSurface) ? 1 : 0;
+    int this_kind = type == wkbPoint ? 2
+                    : (type == wkbPolygon || type == wkbMultiPolygon || type == wkbCurvePolygon ||
+                       type == wkbMultiSurface)
+                        ? 1
+                        : 0;
     if (this_kind == 0)
       throw InputError("units '" + opt.path + "' fid " + std::to_string(fid) + ": geometry is a " +
                        g->getGeometryName() + "; polygons or points are needed");
     if (kind != 0 && this_kind != kind)
-      throw InputError("units '" + opt.path + "' mix points and polygons (fid " + std::to_string(fid) + ")");
+      throw InputError("units '" + opt.path + "' mix points and polygons (fid " +
+                       std::to_string(fid) + ")");
     kind = this_kind;
     if (kind == 2) {
       auto* p = g->toPoint();

@@ -13,9 +13,10 @@ namespace hotspot {
 
 struct UnitOptions {
   std::string path;
-  std::string layer;        // DEFAULT: the first layer
-  std::string crs;          // DEFAULT: the source's; EPSG:4326 for CSV
-  std::string x_field, y_field;  // CSV only; DEFAULT: detected (x/lon/longitude/lng, y/lat/latitude)
+  std::string layer;  // DEFAULT: the first layer
+  std::string crs;    // DEFAULT: the source's; EPSG:4326 for CSV
+  std::string x_field,
+      y_field;              // CSV only; DEFAULT: detected (x/lon/longitude/lng, y/lat/latitude)
   std::string value_field;  // required
 };
 

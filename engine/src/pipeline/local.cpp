@@ -49,11 +49,15 @@ double parse_number(const std::string& text, const std::string& option) {
 WeightsSpec parse_weights(const std::string& s) {
   WeightsSpec w;
   if (s.empty()) return w;
-  if (s == "queen") w.kind = WeightsSpec::Kind::Queen;
-  else if (s == "rook") w.kind = WeightsSpec::Kind::Rook;
+  if (s == "queen")
+    w.kind = WeightsSpec::Kind::Queen;
+  else if (s == "rook")
+    w.kind = WeightsSpec::Kind::Rook;
   else if (s.rfind("knn:", 0) == 0) {
     double k = parse_number(s.substr(4), "--weights knn:K");
-    if (k != std::floor(k) || k > 1000) throw UsageError("--weights knn:K: K must be a whole number 1..1000 (got " + s.substr(4) + ")");
+    if (k != std::floor(k) || k > 1000)
+      throw UsageError("--weights knn:K: K must be a whole number 1..1000 (got " + s.substr(4) +
+                       ")");
     w.kind = WeightsSpec::Kind::Knn, w.k = static_cast<int>(k);
   } else if (s.rfind("band:", 0) == 0) {
     w.kind = WeightsSpec::Kind::Band, w.band = parse_number(s.substr(5), "--weights band:D");
@@ -77,9 +81,13 @@ struct Units {
 Crs units_work_crs(const LocalOptions& o, const UnitLayer& u, std::string* reason) {
   if (!o.inputs.work_crs.empty()) {
     Crs c = parse_crs(o.inputs.work_crs, "--work-crs");
-    if (c.geographic()) throw UsageError("--work-crs " + o.inputs.work_crs + " is geographic; distances are never computed in degrees");
-    if (!c.planar() && !c.metres) throw UsageError("--work-crs " + o.inputs.work_crs + " does not use metres");
-    if (c.planar() != u.source_crs.planar()) throw CrsError("planar data cannot be mixed with georeferenced data (--work-crs)");
+    if (c.geographic())
+      throw UsageError("--work-crs " + o.inputs.work_crs +
+                       " is geographic; distances are never computed in degrees");
+    if (!c.planar() && !c.metres)
+      throw UsageError("--work-crs " + o.inputs.work_crs + " does not use metres");
+    if (c.planar() != u.source_crs.planar())
+      throw CrsError("planar data cannot be mixed with georeferenced data (--work-crs)");
     *reason = "given with --work-crs";
     return c;
   }
@@ -114,8 +122,8 @@ Units units_from_layer(const LocalOptions& o, LocalSummary& s, std::string* reas
     std::vector<double> xs(pts.size()), ys(pts.size());
     for (std::size_t k = 0; k < pts.size(); ++k) xs[k] = pts[k].x, ys[k] = pts[k].y;
     if (t.transform(pts.size(), xs.data(), ys.data()) > 0)
-      throw CrsError("unit fid " + std::to_string(u.fid[i]) + " cannot be projected from " + u.source_crs.label() + " to " +
-                     out.crs.label() + " (is --units-crs right?)");
+      throw CrsError("unit fid " + std::to_string(u.fid[i]) + " cannot be projected from " +
+                     u.source_crs.label() + " to " + out.crs.label() + " (is --units-crs right?)");
     for (std::size_t k = 0; k < pts.size(); ++k) pts[k] = {xs[k], ys[k]};
   };
   out.points = u.points;
@@ -140,7 +148,8 @@ Units units_from_layer(const LocalOptions& o, LocalSummary& s, std::string* reas
   return out;
 }
 
-Units units_from_grid(const LocalOptions& o, LocalSummary& s, LoadedInputs& in, std::string* reason) {
+Units units_from_grid(const LocalOptions& o, LocalSummary& s, LoadedInputs& in,
+                      std::string* reason) {
   in = load_inputs(o.inputs);
   *reason = in.work_crs_reason;
   if (in.work_crs.planar() && o.grid != "auto")
@@ -158,7 +167,8 @@ Units units_from_grid(const LocalOptions& o, LocalSummary& s, LoadedInputs& in, 
   }
   std::vector<XY> pts(in.incidents.size());
   for (std::size_t i = 0; i < pts.size(); ++i) pts[i] = {in.incidents.x[i], in.incidents.y[i]};
-  if (pts.size() < 3) throw InputError("grid: needs incidents (" + std::to_string(pts.size()) + " accepted)");
+  if (pts.size() < 3)
+    throw InputError("grid: needs incidents (" + std::to_string(pts.size()) + " accepted)");
   MultiPolygon area = study_area(in.communes.geom, pts);
   if (o.grid == "auto") {
     Geos geos;
@@ -172,18 +182,22 @@ Units units_from_grid(const LocalOptions& o, LocalSummary& s, LoadedInputs& in, 
   s.units_kind = spec.shape == CellShape::Hex ? "hex grid" : "square grid";
   s.value_field = in.incidents.weight.empty() ? "incidents" : "incidents (sum of weights)";
   s.ingest = in.report;
-  if (g.cells.size() < 3) throw InputError("grid: only " + std::to_string(g.cells.size()) + " cells in the study area; use a smaller size");
+  if (g.cells.size() < 3)
+    throw InputError("grid: only " + std::to_string(g.cells.size()) +
+                     " cells in the study area; use a smaller size");
   Units u;
   u.crs = in.work_crs;
   u.polygons = std::move(g.cells);
   u.xy = std::move(g.centroid);
   u.value = g.count;
   for (double c : g.count) s.incidents_counted += static_cast<std::int64_t>(c);
-  UnitAttribute id{"cell_id", UnitAttribute::Type::Text, {}, {}}, cnt{"incidents", UnitAttribute::Type::Real, {}, {}};
+  UnitAttribute id{"cell_id", UnitAttribute::Type::Text, {}, {}},
+      cnt{"incidents", UnitAttribute::Type::Real, {}, {}};
   UnitAttribute clip{"clipped", UnitAttribute::Type::Integer, {}, {}};
   char buf[64];
   for (std::size_t i = 0; i < u.value.size(); ++i) {
-    std::snprintf(buf, sizeof buf, "r%lld_c%lld", static_cast<long long>(g.row[i]), static_cast<long long>(g.col[i]));
+    std::snprintf(buf, sizeof buf, "r%lld_c%lld", static_cast<long long>(g.row[i]),
+                  static_cast<long long>(g.col[i]));
     id.values.emplace_back(buf), id.null.push_back(0);
     std::snprintf(buf, sizeof buf, "%.17g", g.count[i]);
     cnt.values.emplace_back(buf), cnt.null.push_back(0);
@@ -207,12 +221,15 @@ double isa_band(const Units& u, double cell, LocalSummary& s) {
     s.isa.push_back({d, g.z});
     z.push_back(g.z);
     if (g.z > best_z) best_z = g.z, best_d = d;
-    // A peak at k - 1: higher than the band before it (or the first band) and not lower than the next.
-    if (k >= 1 && (k == 1 || z[static_cast<std::size_t>(k - 1)] > z[static_cast<std::size_t>(k - 2)]) &&
+    // A peak at k - 1: higher than the band before it (or the first band) and not lower than the
+    // next.
+    if (k >= 1 &&
+        (k == 1 || z[static_cast<std::size_t>(k - 1)] > z[static_cast<std::size_t>(k - 2)]) &&
         z[static_cast<std::size_t>(k - 1)] >= z[static_cast<std::size_t>(k)])
       return s.isa[static_cast<std::size_t>(k - 1)].first;
   }
-  s.warnings.push_back("--grid auto: no peak of Global Moran z over 10 bands; used the band with the largest z");
+  s.warnings.push_back(
+      "--grid auto: no peak of Global Moran z over 10 bands; used the band with the largest z");
   return best_d;
 }
 
@@ -228,7 +245,8 @@ void refuse_overwriting(const std::string& out, const std::vector<std::string>& 
     if (p.empty()) continue;
     if ((fs::exists(out, ec) && fs::equivalent(out, p, ec)) ||
         fs::absolute(out, ec).lexically_normal() == fs::absolute(p, ec).lexically_normal())
-      throw UsageError("--out '" + out + "' is the same file as the input '" + p + "'; choose another output");
+      throw UsageError("--out '" + out + "' is the same file as the input '" + p +
+                       "'; choose another output");
   }
 }
 
@@ -236,14 +254,19 @@ void refuse_overwriting(const std::string& out, const std::vector<std::string>& 
 
 LocalSummary run_local(const LocalOptions& o) {
   if (o.out.empty()) throw UsageError("--out is required");
-  if (o.units.empty() == o.grid.empty()) throw UsageError("give either --units (with --field) or --grid (with --incidents)");
-  if (o.stat != "gi" && o.stat != "lisa" && o.stat != "both") throw UsageError("--stat '" + o.stat + "': expected gi, lisa or both");
-  if (o.islands != "keep" && o.islands != "nearest") throw UsageError("--islands '" + o.islands + "': expected keep or nearest");
+  if (o.units.empty() == o.grid.empty())
+    throw UsageError("give either --units (with --field) or --grid (with --incidents)");
+  if (o.stat != "gi" && o.stat != "lisa" && o.stat != "both")
+    throw UsageError("--stat '" + o.stat + "': expected gi, lisa or both");
+  if (o.islands != "keep" && o.islands != "nearest")
+    throw UsageError("--islands '" + o.islands + "': expected keep or nearest");
   if (o.permutations < 0) throw UsageError("--permutations must be >= 0");
   if (o.inverse_distance < 0) throw UsageError("--inverse-distance must be > 0");
   WeightsSpec ws = parse_weights(o.weights);
-  if (ws.kind == WeightsSpec::Kind::None && o.grid != "auto") throw UsageError("--weights is required (queen, rook, knn:K or band:D)");
-  if (!o.grid.empty() && o.inputs.incidents.path.empty()) throw UsageError("--grid needs --incidents");
+  if (ws.kind == WeightsSpec::Kind::None && o.grid != "auto")
+    throw UsageError("--weights is required (queen, rook, knn:K or band:D)");
+  if (!o.grid.empty() && o.inputs.incidents.path.empty())
+    throw UsageError("--grid needs --incidents");
   refuse_overwriting(o.out, {o.units, o.inputs.incidents.path, o.inputs.communes.path});
   const bool want_gi = o.stat != "lisa", want_lisa = o.stat != "gi";
   const int threads = resolve_threads(o.inputs.threads);
@@ -251,7 +274,8 @@ LocalSummary run_local(const LocalOptions& o) {
   LocalSummary s;
   Timer timer;
   LoadedInputs in;
-  Units u = o.grid.empty() ? units_from_layer(o, s, &s.work_crs_reason) : units_from_grid(o, s, in, &s.work_crs_reason);
+  Units u = o.grid.empty() ? units_from_layer(o, s, &s.work_crs_reason)
+                           : units_from_grid(o, s, in, &s.work_crs_reason);
   s.work_crs = u.crs.label();
   s.units = static_cast<std::int64_t>(u.value.size());
   s.timings.push_back({"units", timer.lap()});
@@ -262,40 +286,51 @@ LocalSummary run_local(const LocalOptions& o) {
   if (ws.kind == WeightsSpec::Kind::None) {  // --grid auto
     ws.kind = WeightsSpec::Kind::Band;
     ws.band = isa_band(u, s.cell_size_m, s);
-    s.weights = "distance band " + fmt(ws.band) + unit_word + " (first peak of incremental spatial autocorrelation)";
+    s.weights = "distance band " + fmt(ws.band) + unit_word +
+                " (first peak of incremental spatial autocorrelation)";
   }
   switch (ws.kind) {
     case WeightsSpec::Kind::Queen:
     case WeightsSpec::Kind::Rook: {
-      if (u.points) throw UsageError("--weights " + o.weights + " needs polygons; use knn:K or band:D for points");
+      if (u.points)
+        throw UsageError("--weights " + o.weights +
+                         " needs polygons; use knn:K or band:D for points");
       Box b;
       for (const auto& p : u.polygons) b.expand(bounds(p));
       double diag = std::hypot(b.xmax - b.xmin, b.ymax - b.ymin);
       s.snap = o.snap >= 0 ? o.snap : u.crs.planar() ? 1e-7 * diag : 0.5;
-      w = contiguity_weights(u.polygons, ws.kind == WeightsSpec::Kind::Queen ? Contiguity::Queen : Contiguity::Rook, s.snap);
-      s.weights = std::string(ws.kind == WeightsSpec::Kind::Queen ? "queen" : "rook") + " contiguity (snap " + fmt(s.snap) +
-                  unit_word + ")";
+      w = contiguity_weights(
+          u.polygons, ws.kind == WeightsSpec::Kind::Queen ? Contiguity::Queen : Contiguity::Rook,
+          s.snap);
+      s.weights = std::string(ws.kind == WeightsSpec::Kind::Queen ? "queen" : "rook") +
+                  " contiguity (snap " + fmt(s.snap) + unit_word + ")";
       break;
     }
     case WeightsSpec::Kind::Knn:
       w = knn_weights(u.xy, ws.k);
-      s.weights = std::to_string(ws.k) + " nearest neighbours" + (u.points ? "" : " (polygon centroids)");
+      s.weights =
+          std::to_string(ws.k) + " nearest neighbours" + (u.points ? "" : " (polygon centroids)");
       break;
     case WeightsSpec::Kind::Band:
       w = band_weights(u.xy, ws.band);
       s.band = ws.band;
-      if (s.weights.empty()) s.weights = "distance band " + fmt(ws.band) + unit_word + (u.points ? "" : " (polygon centroids)");
+      if (s.weights.empty())
+        s.weights =
+            "distance band " + fmt(ws.band) + unit_word + (u.points ? "" : " (polygon centroids)");
       break;
-    case WeightsSpec::Kind::None: break;
+    case WeightsSpec::Kind::None:
+      break;
   }
   for (auto i : w.islands()) s.islands.push_back(u.label[static_cast<std::size_t>(i)]);
   s.islands_policy = o.islands;
   if (!s.islands.empty()) {
     if (o.islands == "nearest") {
       attach_islands(w, u.xy);
-      s.warnings.push_back(std::to_string(s.islands.size()) + " island(s) attached to their nearest unit (--islands nearest)");
+      s.warnings.push_back(std::to_string(s.islands.size()) +
+                           " island(s) attached to their nearest unit (--islands nearest)");
     } else {
-      s.warnings.push_back(std::to_string(s.islands.size()) + " island(s) without neighbours: their statistics are null "
+      s.warnings.push_back(std::to_string(s.islands.size()) +
+                           " island(s) without neighbours: their statistics are null "
                            "(--islands nearest attaches them)");
     }
   }
@@ -309,7 +344,8 @@ LocalSummary run_local(const LocalOptions& o) {
   s.mean_neighbours = static_cast<double>(s.links) / static_cast<double>(w.size());
   const SpatialWeights w_gi = with_self(w, 1.0);
   const SpatialWeights w_row = row_standardised(w);
-  s.weights += "; Gi*: " + std::string(o.inverse_distance > 0 ? "" : "binary ") + "weights including the unit itself (self weight 1)" +
+  s.weights += "; Gi*: " + std::string(o.inverse_distance > 0 ? "" : "binary ") +
+               "weights including the unit itself (self weight 1)" +
                "; Local Moran: row-standardised";
   s.timings.push_back({"weights", timer.lap()});
 
@@ -329,8 +365,9 @@ LocalSummary run_local(const LocalOptions& o) {
   s.fdr = o.fdr;
   std::vector<double> gi_p = gi.p, lm_p = lm.p;
   if (o.permutations > 0) {
-    PermutationResult pr = permutation_pvalues(u.value, want_gi ? &w_gi : nullptr, want_lisa ? &w_row : nullptr,
-                                               o.permutations, o.seed, threads);
+    PermutationResult pr =
+        permutation_pvalues(u.value, want_gi ? &w_gi : nullptr, want_lisa ? &w_row : nullptr,
+                            o.permutations, o.seed, threads);
     if (want_gi) gi_p = pr.gi_p;
     if (want_lisa) lm_p = pr.lisa_p;
     s.timings.push_back({"permutations", timer.lap()});
@@ -342,12 +379,14 @@ LocalSummary run_local(const LocalOptions& o) {
     if (o.permutations > 0) {
       const double n = static_cast<double>(u.value.size()), floor_p = 1.0 / (o.permutations + 1);
       if (floor_p * n > 0.05)
-        s.warnings.push_back("--fdr with " + std::to_string(o.permutations) + " permutations: the smallest pseudo p is " +
-                             fmt(floor_p) + ", so at " + std::to_string(u.value.size()) +
+        s.warnings.push_back("--fdr with " + std::to_string(o.permutations) +
+                             " permutations: the smallest pseudo p is " + fmt(floor_p) +
+                             ", so at " + std::to_string(u.value.size()) +
                              " units a unit can pass Benjamini-Hochberg at 95 % only if at least " +
                              std::to_string(static_cast<long long>(std::ceil(floor_p * n / 0.05))) +
                              " units are as extreme; use --permutations " +
-                             std::to_string(static_cast<long long>(std::ceil(n / 0.05)) - 1) + " or more");
+                             std::to_string(static_cast<long long>(std::ceil(n / 0.05)) - 1) +
+                             " or more");
     }
   }
   const std::size_t n = u.value.size();
@@ -363,17 +402,20 @@ LocalSummary run_local(const LocalOptions& o) {
       ++co_count[cotype[i]];
     }
   }
-  const char* bin_labels[] = {"cold 99%", "cold 95%", "cold 90%", "not significant", "hot 90%", "hot 95%", "hot 99%"};
+  const char* bin_labels[] = {"cold 99%", "cold 95%", "cold 90%", "not significant",
+                              "hot 90%",  "hot 95%",  "hot 99%"};
   if (want_gi)
     for (int b = 3; b >= -3; --b) s.gi_bins.push_back({bin_labels[b + 3], bin_count[b]});
   if (want_lisa)
-    for (const char* c : {"HH", "HL", "LH", "LL", ""}) s.cotypes.push_back({*c ? c : "not significant", co_count[c]});
+    for (const char* c : {"HH", "HL", "LH", "LL", ""})
+      s.cotypes.push_back({*c ? c : "not significant", co_count[c]});
 
   // Output.
   GpkgWriter out(o.out);
   std::vector<FieldDef> fields;
-  std::set<std::string> ours = {"NNeighbors", "GiZScore", "GiPValue", "GiPValueFDR", "Gi_Bin", "LMiIndex",
-                                "LMiExpected", "LMiVariance", "LMiZScore", "LMiPValue", "LMiPValueFDR", "COType"};
+  std::set<std::string> ours = {"NNeighbors", "GiZScore",  "GiPValue",     "GiPValueFDR",
+                                "Gi_Bin",     "LMiIndex",  "LMiExpected",  "LMiVariance",
+                                "LMiZScore",  "LMiPValue", "LMiPValueFDR", "COType"};
   for (const auto& a : u.attributes) {
     std::string name = ours.count(a.name) || a.name == "fid" ? "src_" + a.name : a.name;
     fields.push_back({name, a.type == UnitAttribute::Type::Integer ? FieldType::Integer
@@ -386,27 +428,35 @@ LocalSummary run_local(const LocalOptions& o) {
   if (want_gi) {
     f_gi = static_cast<int>(fields.size());
     for (const char* f : {"GiZScore", "GiPValue", "GiPValueFDR", "Gi_Bin"})
-      if (o.fdr || std::string(f) != "GiPValueFDR") fields.push_back({f, std::string(f) == "Gi_Bin" ? FieldType::Integer : FieldType::Real});
+      if (o.fdr || std::string(f) != "GiPValueFDR")
+        fields.push_back({f, std::string(f) == "Gi_Bin" ? FieldType::Integer : FieldType::Real});
   }
   if (want_lisa) {
     f_lm = static_cast<int>(fields.size());
-    for (const char* f : {"LMiIndex", "LMiExpected", "LMiVariance", "LMiZScore", "LMiPValue", "LMiPValueFDR", "COType"})
+    for (const char* f : {"LMiIndex", "LMiExpected", "LMiVariance", "LMiZScore", "LMiPValue",
+                          "LMiPValueFDR", "COType"})
       if (o.fdr || std::string(f) != "LMiPValueFDR")
         fields.push_back({f, std::string(f) == "COType" ? FieldType::Text : FieldType::Real});
   }
-  LayerWriter& L = out.begin_layer("local_stats", u.points ? GeometryType::kPoint : GeometryType::kMultiPolygon, u.crs, fields,
-                                   "Local statistics (Getis-Ord Gi*, Local Moran's I) per unit; weights: " + s.weights);
+  LayerWriter& L = out.begin_layer(
+      "local_stats", u.points ? GeometryType::kPoint : GeometryType::kMultiPolygon, u.crs, fields,
+      "Local statistics (Getis-Ord Gi*, Local Moran's I) per unit; weights: " + s.weights);
   for (std::size_t i = 0; i < n; ++i) {
-    if (u.points) L.set_point(u.xy[i]);
-    else L.set_geometry(u.polygons[i]);
+    if (u.points)
+      L.set_point(u.xy[i]);
+    else
+      L.set_geometry(u.polygons[i]);
     for (std::size_t a = 0; a < u.attributes.size(); ++a) {
       const auto& at = u.attributes[a];
       const int f = static_cast<int>(a);
       if (at.null[i]) continue;
       const std::string& v = at.values[i];
-      if (at.type == UnitAttribute::Type::Integer) L.set(f, static_cast<std::int64_t>(std::strtoll(v.c_str(), nullptr, 10)));
-      else if (at.type == UnitAttribute::Type::Real) L.set(f, std::strtod(v.c_str(), nullptr));
-      else L.set(f, std::string_view(v));
+      if (at.type == UnitAttribute::Type::Integer)
+        L.set(f, static_cast<std::int64_t>(std::strtoll(v.c_str(), nullptr, 10)));
+      else if (at.type == UnitAttribute::Type::Real)
+        L.set(f, std::strtod(v.c_str(), nullptr));
+      else
+        L.set(f, std::string_view(v));
     }
     L.set(base, static_cast<std::int64_t>(w.cardinality(i)));
     if (want_gi) {
@@ -428,8 +478,11 @@ LocalSummary run_local(const LocalOptions& o) {
     }
     L.insert();
   }
-  if (want_gi) out.add_style("local_stats", "Gi* hot and cold spots (Gi_Bin)", gi_bin_qml(u.points), true);
-  if (want_lisa) out.add_style("local_stats", "Local Moran clusters and outliers (COType)", cotype_qml(u.points), !want_gi);
+  if (want_gi)
+    out.add_style("local_stats", "Gi* hot and cold spots (Gi_Bin)", gi_bin_qml(u.points), true);
+  if (want_lisa)
+    out.add_style("local_stats", "Local Moran clusters and outliers (COType)", cotype_qml(u.points),
+                  !want_gi);
   if (!o.grid.empty()) write_rejected(out, in.report, u.crs);
   s.timings.push_back({"write", timer.lap()});
   s.warnings.insert(s.warnings.end(), s.ingest.warnings.begin(), s.ingest.warnings.end());
@@ -454,21 +507,32 @@ LocalSummary run_local(const LocalOptions& o) {
                  {"work_crs_reason", s.work_crs_reason}};
   json isa = json::array();
   for (auto [d, z] : s.isa) isa.push_back({{"band", d}, {"moran_z", z}});
-  json global = s.has_global ? json{{"I", s.moran_I}, {"E", s.moran_E}, {"V", s.moran_V}, {"z", s.moran_z}, {"p", s.moran_p},
-                                    {"weights", "row-standardised"}}
-                             : json(nullptr);
-  json counts = {{"units", s.units},        {"units_dropped", s.units_dropped}, {"links", s.links},
-                 {"islands", s.islands},    {"incidents_counted", s.incidents_counted},
+  json global = s.has_global
+                    ? json{{"I", s.moran_I}, {"E", s.moran_E}, {"V", s.moran_V},
+                           {"z", s.moran_z}, {"p", s.moran_p}, {"weights", "row-standardised"}}
+                    : json(nullptr);
+  json counts = {{"units", s.units},
+                 {"units_dropped", s.units_dropped},
+                 {"links", s.links},
+                 {"islands", s.islands},
+                 {"incidents_counted", s.incidents_counted},
                  {"incidents_outside", s.incidents_outside}};
   json timings = json::object();
   for (const auto& t : s.timings) timings[t.step] = t.seconds;
-  json inputs = {{"units", input_json(o.units)},
-                 {"incidents", o.grid.empty() ? json(nullptr) : input_json(o.inputs.incidents.path)},
-                 {"communes", o.grid.empty() ? json(nullptr) : input_json(o.inputs.communes.path)}};
+  json inputs = {
+      {"units", input_json(o.units)},
+      {"incidents", o.grid.empty() ? json(nullptr) : input_json(o.inputs.incidents.path)},
+      {"communes", o.grid.empty() ? json(nullptr) : input_json(o.inputs.communes.path)}};
   write_run_metadata(out, u.crs,
-                     {{"parameters", params}, {"inputs", inputs}, {"versions", versions_json()}, {"seed", o.seed},
-                      {"counts", counts}, {"global_moran", global}, {"incremental_spatial_autocorrelation", isa},
-                      {"timings_s", timings}, {"warnings", s.warnings}});
+                     {{"parameters", params},
+                      {"inputs", inputs},
+                      {"versions", versions_json()},
+                      {"seed", o.seed},
+                      {"counts", counts},
+                      {"global_moran", global},
+                      {"incremental_spatial_autocorrelation", isa},
+                      {"timings_s", timings},
+                      {"warnings", s.warnings}});
   out.commit();
   s.out = o.out;
   return s;
@@ -483,27 +547,36 @@ std::string format_local_summary(const LocalSummary& s) {
     out += '\n';
   };
   if (s.ingest.read > 0)
-    line("incidents  read %lld = accepted %lld + rejected %zu; counted %lld, outside the study area %lld",
-         static_cast<long long>(s.ingest.read), static_cast<long long>(s.ingest.accepted), s.ingest.rejected.size(),
-         static_cast<long long>(s.incidents_counted), static_cast<long long>(s.incidents_outside));
-  line("units      %lld %s, value %s%s", static_cast<long long>(s.units), s.units_kind.c_str(), s.value_field.c_str(),
-       s.units_dropped.empty() ? "" : (", dropped " + std::to_string(s.units_dropped.size())).c_str());
+    line(
+        "incidents  read %lld = accepted %lld + rejected %zu; counted %lld, outside the study area "
+        "%lld",
+        static_cast<long long>(s.ingest.read), static_cast<long long>(s.ingest.accepted),
+        s.ingest.rejected.size(), static_cast<long long>(s.incidents_counted),
+        static_cast<long long>(s.incidents_outside));
+  line("units      %lld %s, value %s%s", static_cast<long long>(s.units), s.units_kind.c_str(),
+       s.value_field.c_str(),
+       s.units_dropped.empty() ? ""
+                               : (", dropped " + std::to_string(s.units_dropped.size())).c_str());
   for (const auto& d : s.units_dropped) line("  dropped %s", d.c_str());
   if (s.cell_size_m > 0) line("cell size  %g", s.cell_size_m);
-  for (auto [d, z] : s.isa) line("  incremental spatial autocorrelation: band %-10g Moran z %.3f%s", d, z, d == s.band ? "  <- used" : "");
+  for (auto [d, z] : s.isa)
+    line("  incremental spatial autocorrelation: band %-10g Moran z %.3f%s", d, z,
+         d == s.band ? "  <- used" : "");
   line("weights    %s", s.weights.c_str());
-  line("           %lld links, %.2f neighbours on average", static_cast<long long>(s.links), s.mean_neighbours);
+  line("           %lld links, %.2f neighbours on average", static_cast<long long>(s.links),
+       s.mean_neighbours);
   if (s.islands.empty()) {
     line("islands    none");
   } else {
     std::string ids;
-    for (std::size_t k = 0; k < s.islands.size() && k < 20; ++k) ids += (k ? ", " : "") + s.islands[k];
+    for (std::size_t k = 0; k < s.islands.size() && k < 20; ++k)
+      ids += (k ? ", " : "") + s.islands[k];
     if (s.islands.size() > 20) ids += ", ...";
     line("islands    %zu (%s): %s", s.islands.size(), s.islands_policy.c_str(), ids.c_str());
   }
   if (s.has_global)
-    line("Global Moran's I %.6f (E %.6f, Var %.6g, z %.3f, p %.3g; randomisation)", s.moran_I, s.moran_E, s.moran_V,
-         s.moran_z, s.moran_p);
+    line("Global Moran's I %.6f (E %.6f, Var %.6g, z %.3f, p %.3g; randomisation)", s.moran_I,
+         s.moran_E, s.moran_V, s.moran_z, s.moran_p);
   if (s.permutations > 0)
     line("inference  %d conditional permutations, seed %llu, folded pseudo p%s", s.permutations,
          static_cast<unsigned long long>(s.seed), s.fdr ? ", Benjamini-Hochberg FDR" : "");
@@ -524,12 +597,14 @@ std::string format_local_summary(const LocalSummary& s) {
   std::string steps;
   for (const auto& t : s.timings) {
     total += t.seconds;
-    std::snprintf(buf, sizeof buf, "%s%s %.2fs", steps.empty() ? "" : ", ", t.step.c_str(), t.seconds);
+    std::snprintf(buf, sizeof buf, "%s%s %.2fs", steps.empty() ? "" : ", ", t.step.c_str(),
+                  t.seconds);
     steps += buf;
   }
   line("time       %.2fs (%s)", total, steps.c_str());
   for (const auto& w : s.warnings) line("warning: %s", w.c_str());
-  if (!s.out.empty()) line("wrote      %s (local_stats %lld)", s.out.c_str(), static_cast<long long>(s.units));
+  if (!s.out.empty())
+    line("wrote      %s (local_stats %lld)", s.out.c_str(), static_cast<long long>(s.units));
   return out;
 }
 

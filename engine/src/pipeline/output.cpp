@@ -31,8 +31,10 @@ json input_json(const std::string& path) {
 
 void write_rejected(GpkgWriter& w, const IngestReport& report, const Crs& crs) {
   LayerWriter& L = w.begin_layer("rejected_incidents", GeometryType::kNone, crs,
-                                 {{"line", FieldType::Integer}, {"reason", FieldType::Text},
-                                  {"message", FieldType::Text}, {"raw", FieldType::Text}},
+                                 {{"line", FieldType::Integer},
+                                  {"reason", FieldType::Text},
+                                  {"message", FieldType::Text},
+                                  {"raw", FieldType::Text}},
                                  "Incident rows that were not accepted, with the reason");
   for (const auto& r : report.rejected) {
     L.set(0, r.line);
@@ -43,10 +45,12 @@ void write_rejected(GpkgWriter& w, const IngestReport& report, const Crs& crs) {
   }
 }
 
-void write_run_metadata(GpkgWriter& w, const Crs& crs, const std::vector<std::pair<std::string, json>>& rows) {
-  LayerWriter& L = w.begin_layer("run_metadata", GeometryType::kNone, crs,
-                                 {{"key", FieldType::Text}, {"value", FieldType::Text}},
-                                 "Parameters, inputs, software versions and timings of the run (JSON values)");
+void write_run_metadata(GpkgWriter& w, const Crs& crs,
+                        const std::vector<std::pair<std::string, json>>& rows) {
+  LayerWriter& L =
+      w.begin_layer("run_metadata", GeometryType::kNone, crs,
+                    {{"key", FieldType::Text}, {"value", FieldType::Text}},
+                    "Parameters, inputs, software versions and timings of the run (JSON values)");
   for (const auto& [k, v] : rows) {
     L.set(0, std::string_view(k));
     L.set(1, std::string_view(v.dump()));

@@ -16,6 +16,7 @@ nlohmann::json versions_json();
 nlohmann::json input_json(const std::string& path);
 void write_rejected(GpkgWriter& w, const IngestReport& report, const Crs& crs);
 // One row per key; values are stored as JSON text.
-void write_run_metadata(GpkgWriter& w, const Crs& crs, const std::vector<std::pair<std::string, nlohmann::json>>& rows);
+void write_run_metadata(GpkgWriter& w, const Crs& crs,
+                        const std::vector<std::pair<std::string, nlohmann::json>>& rows);
 
 }  // namespace hotspot

@@ -25,26 +25,33 @@ void check_values(const std::vector<double>& x, std::size_t n_rows, const char* 
   if (x.size() != n_rows)
     throw InternalError(std::string(what) + ": " + std::to_string(x.size()) + " values for " +
                         std::to_string(n_rows) + " weight rows");
-  if (x.size() < 3) throw InputError(std::string(what) + ": needs at least 3 units (have " + std::to_string(x.size()) + ")");
+  if (x.size() < 3)
+    throw InputError(std::string(what) + ": needs at least 3 units (have " +
+                     std::to_string(x.size()) + ")");
   for (double v : x)
-    if (!std::isfinite(v)) throw InputError(std::string(what) + ": a value is missing or not finite");
+    if (!std::isfinite(v))
+      throw InputError(std::string(what) + ": a value is missing or not finite");
   double m = mean_of(x), ss = 0;
   for (double v : x) ss += (v - m) * (v - m);
   if (!(ss > 0))
-    throw InputError(std::string(what) + ": the values have zero variance (all " + std::to_string(x.size()) +
-                     " units equal " + std::to_string(x.front()) + "); the statistic is undefined");
+    throw InputError(std::string(what) + ": the values have zero variance (all " +
+                     std::to_string(x.size()) + " units equal " + std::to_string(x.front()) +
+                     "); the statistic is undefined");
 }
 
 // Row i's entries excluding the unit itself.
 std::size_t others(const SpatialWeights& w, std::size_t i) {
   std::size_t c = 0;
-  for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e) c += w.index[static_cast<std::size_t>(e)] != static_cast<std::int32_t>(i);
+  for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e)
+    c += w.index[static_cast<std::size_t>(e)] != static_cast<std::int32_t>(i);
   return c;
 }
 
 }  // namespace
 
-double normal_two_sided_p(double z) { return std::isnan(z) ? kNaN : std::erfc(std::fabs(z) / std::sqrt(2.0)); }
+double normal_two_sided_p(double z) {
+  return std::isnan(z) ? kNaN : std::erfc(std::fabs(z) / std::sqrt(2.0));
+}
 
 GiStar getis_ord_gi_star(const std::vector<double>& x, const SpatialWeights& w) {
   check_values(x, w.size(), "Gi*");
@@ -98,7 +105,8 @@ LocalMoran local_moran(const std::vector<double>& x, const SpatialWeights& w) {
     out.I[i] = (zi / m2) * lz;
     // Conditional randomisation moments (spdep localmoran, conditional = TRUE, mlvar = TRUE).
     out.E[i] = -(zi * zi * W) / ((nd - 1) * m2);
-    out.V[i] = (zi / m2) * (zi / m2) * (nd / (nd - 2)) * (W2 - W * W / (nd - 1)) * (m2 - zi * zi / (nd - 1));
+    out.V[i] = (zi / m2) * (zi / m2) * (nd / (nd - 2)) * (W2 - W * W / (nd - 1)) *
+               (m2 - zi * zi / (nd - 1));
     out.Z[i] = (out.I[i] - out.E[i]) / std::sqrt(out.V[i]);
     // A unit exactly at the mean has I = E = V = 0: its z is undefined, and reported as NaN.
     out.p[i] = normal_two_sided_p(out.Z[i]);
@@ -131,7 +139,8 @@ GlobalMoran global_moran(const std::vector<double>& x, const SpatialWeights& w) 
       cross += wij * z[i] * z[j];
       rs[i] += wij, cs[j] += wij;
       double wji = weight_of(j, static_cast<std::int32_t>(i));
-      S1 += (wij + wji) * (wij + wji);  // pairs seen from both sides; halved below, plus one-sided pairs
+      S1 += (wij + wji) *
+            (wij + wji);  // pairs seen from both sides; halved below, plus one-sided pairs
       if (wji == 0) S1 += (wij + wji) * (wij + wji);
     }
   S1 /= 2;
@@ -150,7 +159,8 @@ GlobalMoran global_moran(const std::vector<double>& x, const SpatialWeights& w) 
 }
 
 PermutationResult permutation_pvalues(const std::vector<double>& x, const SpatialWeights* gw,
-                                      const SpatialWeights* lw, int permutations, std::uint64_t seed, int threads) {
+                                      const SpatialWeights* lw, int permutations,
+                                      std::uint64_t seed, int threads) {
   PermutationResult out;
   if (permutations <= 0) return out;
   const std::size_t n = x.size();
@@ -175,8 +185,10 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
         for (auto e = gw->offset[i]; e < gw->offset[i + 1]; ++e) {
           auto j = gw->index[static_cast<std::size_t>(e)];
           double wij = gw->weight[static_cast<std::size_t>(e)];
-          if (j == self) g_self = wij * x[i];
-          else gwt.push_back(wij), g_obs += wij * x[static_cast<std::size_t>(j)];
+          if (j == self)
+            g_self = wij * x[i];
+          else
+            gwt.push_back(wij), g_obs += wij * x[static_cast<std::size_t>(j)];
         }
       if (lw)
         for (auto e = lw->offset[i]; e < lw->offset[i + 1]; ++e) {
@@ -188,7 +200,8 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
       const std::size_t k = gw ? gwt.size() : lwt.size();
       if (k == 0) continue;
       if (gw && lw && gwt.size() != lwt.size())
-        throw InternalError("permutations: Gi* and Local Moran weights differ in row " + std::to_string(i));
+        throw InternalError("permutations: Gi* and Local Moran weights differ in row " +
+                            std::to_string(i));
       // The unit's own term (g_self) is fixed under conditional randomisation: compare the rest.
       (void)g_self;
       const double zi = z[i];
@@ -201,14 +214,17 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
       double gs2 = 0, ls2 = 0;
       for (double v : gwt) gs2 += v * v;
       for (double v : lwt) ls2 += v * v;
-      const double g_tol = 1e-9 * std::sqrt(s2 * gs2), l_tol = 1e-9 * std::fabs(zi) * std::sqrt(s2 * ls2);
+      const double g_tol = 1e-9 * std::sqrt(s2 * gs2),
+                   l_tol = 1e-9 * std::fabs(zi) * std::sqrt(s2 * ls2);
       UnitSampler rng(seed, i, n);
       draws.resize(k);
       std::size_t g_ge = 0, l_ge = 0;
       // Binary and row-standardised rows (the usual case) carry one weight per row: then both
       // statistics are monotone in the plain sum S of the drawn values, and one gather serves both.
-      const bool g_uniform = !gw || std::all_of(gwt.begin(), gwt.end(), [&](double v) { return v == gwt[0]; });
-      const bool l_uniform = !lw || std::all_of(lwt.begin(), lwt.end(), [&](double v) { return v == lwt[0]; });
+      const bool g_uniform =
+          !gw || std::all_of(gwt.begin(), gwt.end(), [&](double v) { return v == gwt[0]; });
+      const bool l_uniform =
+          !lw || std::all_of(lwt.begin(), lwt.end(), [&](double v) { return v == lwt[0]; });
       if (g_uniform && l_uniform && k <= 16) {
         double s_obs = 0;
         for (auto e = (gw ? gw : lw)->offset[i]; e < (gw ? gw : lw)->offset[i + 1]; ++e) {
@@ -227,20 +243,20 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
         g_ge = ge;
         l_ge = zi > 0 ? ge : le;
       } else {
-      for (std::size_t p = 0; p < N; ++p) {
-        rng.draw(k, draws.data());
-        if (gw) {
-          double s = 0;
-          for (std::size_t q = 0; q < k; ++q) s += gwt[q] * x[static_cast<std::size_t>(draws[q])];
-          g_ge += s >= g_obs - g_tol;
+        for (std::size_t p = 0; p < N; ++p) {
+          rng.draw(k, draws.data());
+          if (gw) {
+            double s = 0;
+            for (std::size_t q = 0; q < k; ++q) s += gwt[q] * x[static_cast<std::size_t>(draws[q])];
+            g_ge += s >= g_obs - g_tol;
+          }
+          if (lw) {
+            double s = 0;
+            for (std::size_t q = 0; q < k; ++q) s += lwt[q] * z[static_cast<std::size_t>(draws[q])];
+            // I_perm >= I_obs  <=>  zi * s >= zi * l_obs (the factor 1/m2 is positive).
+            l_ge += zi * s >= zi * l_obs - l_tol;
+          }
         }
-        if (lw) {
-          double s = 0;
-          for (std::size_t q = 0; q < k; ++q) s += lwt[q] * z[static_cast<std::size_t>(draws[q])];
-          // I_perm >= I_obs  <=>  zi * s >= zi * l_obs (the factor 1/m2 is positive).
-          l_ge += zi * s >= zi * l_obs - l_tol;
-        }
-      }
       }
       auto folded = [&](std::size_t ge) {
         std::size_t rnk = std::min(ge, N - ge);
@@ -259,7 +275,8 @@ std::vector<double> bh_adjust(const std::vector<double>& p) {
     if (!std::isnan(p[i])) idx.push_back(i);
   std::vector<double> out(p.size(), kNaN);
   const double m = static_cast<double>(idx.size());
-  std::stable_sort(idx.begin(), idx.end(), [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
+  std::stable_sort(idx.begin(), idx.end(),
+                   [&](std::size_t a, std::size_t b) { return p[a] > p[b]; });
   double run = 1;
   for (std::size_t r = 0; r < idx.size(); ++r) {
     double rank = m - static_cast<double>(r);  // 1-based rank in increasing order

@@ -41,8 +41,8 @@ struct PermutationResult {
   std::vector<double> gi_p, lisa_p;  // NaN for islands; empty when that statistic was not asked
 };
 PermutationResult permutation_pvalues(const std::vector<double>& x, const SpatialWeights* gi_w_self,
-                                      const SpatialWeights* lisa_w, int permutations, std::uint64_t seed,
-                                      int threads);
+                                      const SpatialWeights* lisa_w, int permutations,
+                                      std::uint64_t seed, int threads);
 
 // The draws of one unit: `k` distinct indices in [0, n) \ {i} for permutation `perm`, written to
 // out (k entries). Sequential within a unit: call with perm = 0, 1, ... on the same sampler.
@@ -77,7 +77,8 @@ inline std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 
 }  // namespace detail
 
 // Inline: the permutation loop spends most of its time here.
-inline UnitSampler::UnitSampler(std::uint64_t seed, std::size_t unit, std::size_t n) : unit_(unit), n_(n) {
+inline UnitSampler::UnitSampler(std::uint64_t seed, std::size_t unit, std::size_t n)
+    : unit_(unit), n_(n) {
   std::uint64_t sm = seed ^ (0xD1B54A32D192ED03ULL * (static_cast<std::uint64_t>(unit) + 1));
   detail::splitmix64(sm);
   for (auto& s : s_) s = detail::splitmix64(sm);

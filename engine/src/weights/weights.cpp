@@ -24,7 +24,8 @@ class PointGrid {
     for (auto p : pts) box_.expand(p);
     if (pts.empty()) box_ = Box{0, 0, 0, 0};
     double w = std::max(box_.xmax - box_.xmin, 0.0), h = std::max(box_.ymax - box_.ymin, 0.0);
-    double min_cell = std::sqrt(std::max(w * h, 1e-300) / (4.0 * static_cast<double>(std::max<std::size_t>(pts.size(), 1))));
+    double min_cell = std::sqrt(std::max(w * h, 1e-300) /
+                                (4.0 * static_cast<double>(std::max<std::size_t>(pts.size(), 1))));
     cell_ = std::max({cell, min_cell, std::max(w, h) / 65536.0, 1e-12});
     nx_ = static_cast<std::int64_t>(w / cell_) + 1;
     ny_ = static_cast<std::int64_t>(h / cell_) + 1;
@@ -38,11 +39,16 @@ class PointGrid {
     items_.resize(pts.size());
     std::vector<std::int64_t> fill(start_.begin(), start_.end() - 1);
     for (std::size_t i = 0; i < pts.size(); ++i)
-      items_[static_cast<std::size_t>(fill[static_cast<std::size_t>(cid[i])]++)] = static_cast<std::int32_t>(i);
+      items_[static_cast<std::size_t>(fill[static_cast<std::size_t>(cid[i])]++)] =
+          static_cast<std::int32_t>(i);
   }
   double cell() const { return cell_; }
-  std::int64_t cx(double x) const { return std::clamp<std::int64_t>(static_cast<std::int64_t>((x - box_.xmin) / cell_), 0, nx_ - 1); }
-  std::int64_t cy(double y) const { return std::clamp<std::int64_t>(static_cast<std::int64_t>((y - box_.ymin) / cell_), 0, ny_ - 1); }
+  std::int64_t cx(double x) const {
+    return std::clamp<std::int64_t>(static_cast<std::int64_t>((x - box_.xmin) / cell_), 0, nx_ - 1);
+  }
+  std::int64_t cy(double y) const {
+    return std::clamp<std::int64_t>(static_cast<std::int64_t>((y - box_.ymin) / cell_), 0, ny_ - 1);
+  }
   std::int64_t cell_of(XY p) const { return cy(p.y) * nx_ + cx(p.x); }
   std::int64_t nx() const { return nx_; }
   std::int64_t ny() const { return ny_; }
@@ -105,16 +111,21 @@ struct Contact {
   XY p;
 };
 
-SpatialWeights from_contacts(std::size_t n, std::vector<Contact>& contacts, Contiguity c, double snap) {
+SpatialWeights from_contacts(std::size_t n, std::vector<Contact>& contacts, Contiguity c,
+                             double snap) {
   std::sort(contacts.begin(), contacts.end(), [](const Contact& a, const Contact& b) {
-    return a.i != b.i ? a.i < b.i : a.j != b.j ? a.j < b.j : a.p.x != b.p.x ? a.p.x < b.p.x : a.p.y < b.p.y;
+    return a.i != b.i       ? a.i < b.i
+           : a.j != b.j     ? a.j < b.j
+           : a.p.x != b.p.x ? a.p.x < b.p.x
+                            : a.p.y < b.p.y;
   });
   std::vector<std::vector<std::int32_t>> lists(n);
   const double snap2 = snap * snap;
   for (std::size_t a = 0; a < contacts.size();) {
     std::size_t b = a;
     bool linked = c == Contiguity::Queen;
-    while (b < contacts.size() && contacts[b].i == contacts[a].i && contacts[b].j == contacts[a].j) {
+    while (b < contacts.size() && contacts[b].i == contacts[a].i &&
+           contacts[b].j == contacts[a].j) {
       if (!linked && d2(contacts[b].p, contacts[a].p) > snap2) linked = true;
       ++b;
     }
@@ -128,8 +139,8 @@ SpatialWeights from_contacts(std::size_t n, std::vector<Contact>& contacts, Cont
 }
 
 template <class Less>
-void push_topk(std::vector<std::pair<double, std::int32_t>>& best, std::size_t k, std::pair<double, std::int32_t> c,
-               Less less) {
+void push_topk(std::vector<std::pair<double, std::int32_t>>& best, std::size_t k,
+               std::pair<double, std::int32_t> c, Less less) {
   if (best.size() == k && !less(c, best.back())) return;
   auto it = std::upper_bound(best.begin(), best.end(), c, less);
   best.insert(it, c);
@@ -160,7 +171,8 @@ SpatialWeights from_lists(std::vector<std::vector<std::int32_t>> lists) {
   return w;
 }
 
-SpatialWeights contiguity_weights(const std::vector<MultiPolygon>& polys, Contiguity c, double snap) {
+SpatialWeights contiguity_weights(const std::vector<MultiPolygon>& polys, Contiguity c,
+                                  double snap) {
   if (!(snap >= 0)) throw UsageError("--snap must be >= 0 (got " + std::to_string(snap) + ")");
   std::vector<Seg> segs;
   for (std::size_t i = 0; i < polys.size(); ++i) {
@@ -180,8 +192,14 @@ SpatialWeights contiguity_weights(const std::vector<MultiPolygon>& polys, Contig
                           std::max(box.xmax - box.xmin, box.ymax - box.ymin) / 4096.0});
   auto nx = static_cast<std::int64_t>((box.xmax - box.xmin + 2 * snap) / cell) + 1;
   auto ny = static_cast<std::int64_t>((box.ymax - box.ymin + 2 * snap) / cell) + 1;
-  auto cx = [&](double x) { return std::clamp<std::int64_t>(static_cast<std::int64_t>((x - box.xmin + snap) / cell), 0, nx - 1); };
-  auto cy = [&](double y) { return std::clamp<std::int64_t>(static_cast<std::int64_t>((y - box.ymin + snap) / cell), 0, ny - 1); };
+  auto cx = [&](double x) {
+    return std::clamp<std::int64_t>(static_cast<std::int64_t>((x - box.xmin + snap) / cell), 0,
+                                    nx - 1);
+  };
+  auto cy = [&](double y) {
+    return std::clamp<std::int64_t>(static_cast<std::int64_t>((y - box.ymin + snap) / cell), 0,
+                                    ny - 1);
+  };
   std::vector<std::int64_t> start(static_cast<std::size_t>(nx * ny + 1), 0);
   auto for_cells = [&](const Seg& s, auto&& f) {
     for (auto y = cy(std::min(s.a.y, s.b.y) - snap); y <= cy(std::max(s.a.y, s.b.y) + snap); ++y)
@@ -194,7 +212,9 @@ SpatialWeights contiguity_weights(const std::vector<MultiPolygon>& polys, Contig
   {
     std::vector<std::int64_t> fill(start.begin(), start.end() - 1);
     for (std::size_t si = 0; si < segs.size(); ++si)
-      for_cells(segs[si], [&](std::size_t k) { items[static_cast<std::size_t>(fill[k]++)] = static_cast<std::int32_t>(si); });
+      for_cells(segs[si], [&](std::size_t k) {
+        items[static_cast<std::size_t>(fill[k]++)] = static_cast<std::int32_t>(si);
+      });
   }
   std::vector<Contact> contacts;
   const double snap2 = snap * snap;
@@ -225,14 +245,17 @@ SpatialWeights contiguity_weights(const std::vector<MultiPolygon>& polys, Contig
   return from_contacts(polys.size(), contacts, c, snap);
 }
 
-SpatialWeights contiguity_weights_brute(const std::vector<MultiPolygon>& polys, Contiguity c, double snap) {
+SpatialWeights contiguity_weights_brute(const std::vector<MultiPolygon>& polys, Contiguity c,
+                                        double snap) {
   std::vector<std::vector<Seg>> segs;
-  for (std::size_t i = 0; i < polys.size(); ++i) segs.push_back(segments_of(polys[i], static_cast<std::int32_t>(i)));
+  for (std::size_t i = 0; i < polys.size(); ++i)
+    segs.push_back(segments_of(polys[i], static_cast<std::int32_t>(i)));
   std::vector<Contact> contacts;
   for (std::size_t i = 0; i < polys.size(); ++i)
     for (std::size_t j = 0; j < polys.size(); ++j) {
       if (i == j) continue;
-      auto lo = static_cast<std::int32_t>(std::min(i, j)), hi = static_cast<std::int32_t>(std::max(i, j));
+      auto lo = static_cast<std::int32_t>(std::min(i, j)),
+           hi = static_cast<std::int32_t>(std::max(i, j));
       for (const auto& s : segs[i]) {
         for (const auto& t : segs[j]) {
           if (seg_dist2(s.a, t.a, t.b) <= snap * snap) {
@@ -254,16 +277,18 @@ SpatialWeights knn_weights(const std::vector<XY>& pts, int k) {
   const std::size_t n = pts.size();
   if (k < 1) throw UsageError("knn: K must be >= 1 (got " + std::to_string(k) + ")");
   if (static_cast<std::size_t>(k) >= n)
-    throw UsageError("knn:" + std::to_string(k) + " needs more than " + std::to_string(k) + " units (have " +
-                     std::to_string(n) + ")");
+    throw UsageError("knn:" + std::to_string(k) + " needs more than " + std::to_string(k) +
+                     " units (have " + std::to_string(n) + ")");
   Box box;
   for (auto p : pts) box.expand(p);
   const double side = std::max(box.xmax - box.xmin, box.ymax - box.ymin);
   // Points along a line have no area: size cells by the longer side instead.
-  double area = std::max((box.xmax - box.xmin) * (box.ymax - box.ymin), side * side / static_cast<double>(n));
+  double area =
+      std::max((box.xmax - box.xmin) * (box.ymax - box.ymin), side * side / static_cast<double>(n));
   area = std::max(area, 1e-300);
   PointGrid grid(pts, std::sqrt(area * k / static_cast<double>(n)));
-  auto less = [](const std::pair<double, std::int32_t>& a, const std::pair<double, std::int32_t>& b) { return a < b; };
+  auto less = [](const std::pair<double, std::int32_t>& a,
+                 const std::pair<double, std::int32_t>& b) { return a < b; };
   std::vector<std::vector<std::int32_t>> lists(n);
   std::vector<std::pair<double, std::int32_t>> best;
   const auto uk = static_cast<std::size_t>(k);
@@ -271,7 +296,8 @@ SpatialWeights knn_weights(const std::vector<XY>& pts, int k) {
     best.clear();
     const auto x0 = grid.cx(pts[i].x), y0 = grid.cy(pts[i].y);
     auto take = [&](std::int32_t j) {
-      if (static_cast<std::size_t>(j) != i) push_topk(best, uk, {d2(pts[i], pts[static_cast<std::size_t>(j)]), j}, less);
+      if (static_cast<std::size_t>(j) != i)
+        push_topk(best, uk, {d2(pts[i], pts[static_cast<std::size_t>(j)]), j}, less);
     };
     for (std::int64_t r = 0;; ++r) {
       if (r == 0) {
@@ -279,9 +305,12 @@ SpatialWeights knn_weights(const std::vector<XY>& pts, int k) {
       } else {
         // The ring of cells at Chebyshev distance r, clipped to the grid.
         const auto xa = std::max<std::int64_t>(x0 - r, 0), xb = std::min(x0 + r, grid.nx() - 1);
-        const auto ya = std::max<std::int64_t>(y0 - r + 1, 0), yb = std::min(y0 + r - 1, grid.ny() - 1);
-        for (auto x = xa; x <= xb; ++x) grid.visit_cell(x, y0 - r, take), grid.visit_cell(x, y0 + r, take);
-        for (auto y = ya; y <= yb; ++y) grid.visit_cell(x0 - r, y, take), grid.visit_cell(x0 + r, y, take);
+        const auto ya = std::max<std::int64_t>(y0 - r + 1, 0),
+                   yb = std::min(y0 + r - 1, grid.ny() - 1);
+        for (auto x = xa; x <= xb; ++x)
+          grid.visit_cell(x, y0 - r, take), grid.visit_cell(x, y0 + r, take);
+        for (auto y = ya; y <= yb; ++y)
+          grid.visit_cell(x0 - r, y, take), grid.visit_cell(x0 + r, y, take);
       }
       // Every unvisited cell is at least r cells away from the point's cell: distance >= r * cell.
       double reach = static_cast<double>(r) * grid.cell();
@@ -300,13 +329,15 @@ SpatialWeights knn_weights_brute(const std::vector<XY>& pts, int k) {
     for (std::size_t j = 0; j < pts.size(); ++j)
       if (j != i) all.push_back({d2(pts[i], pts[j]), static_cast<std::int32_t>(j)});
     std::sort(all.begin(), all.end());
-    for (std::size_t q = 0; q < static_cast<std::size_t>(k) && q < all.size(); ++q) lists[i].push_back(all[q].second);
+    for (std::size_t q = 0; q < static_cast<std::size_t>(k) && q < all.size(); ++q)
+      lists[i].push_back(all[q].second);
   }
   return from_lists(std::move(lists));
 }
 
 SpatialWeights band_weights(const std::vector<XY>& pts, double band) {
-  if (!(band > 0) || !std::isfinite(band)) throw UsageError("band: distance must be > 0 (got " + std::to_string(band) + ")");
+  if (!(band > 0) || !std::isfinite(band))
+    throw UsageError("band: distance must be > 0 (got " + std::to_string(band) + ")");
   PointGrid grid(pts, band);
   const auto r = static_cast<std::int64_t>(std::ceil(band / grid.cell()));
   const double b2 = band * band;
@@ -316,7 +347,9 @@ SpatialWeights band_weights(const std::vector<XY>& pts, double band) {
     for (auto y = y0 - r; y <= y0 + r; ++y)
       for (auto x = x0 - r; x <= x0 + r; ++x)
         grid.visit_cell(x, y, [&](std::int32_t j) {
-          if (static_cast<std::size_t>(j) != i && d2(pts[i], pts[static_cast<std::size_t>(j)]) <= b2) lists[i].push_back(j);
+          if (static_cast<std::size_t>(j) != i &&
+              d2(pts[i], pts[static_cast<std::size_t>(j)]) <= b2)
+            lists[i].push_back(j);
         });
   }
   return from_lists(std::move(lists));
@@ -326,19 +359,21 @@ SpatialWeights band_weights_brute(const std::vector<XY>& pts, double band) {
   std::vector<std::vector<std::int32_t>> lists(pts.size());
   for (std::size_t i = 0; i < pts.size(); ++i)
     for (std::size_t j = 0; j < pts.size(); ++j)
-      if (j != i && d2(pts[i], pts[j]) <= band * band) lists[i].push_back(static_cast<std::int32_t>(j));
+      if (j != i && d2(pts[i], pts[j]) <= band * band)
+        lists[i].push_back(static_cast<std::int32_t>(j));
   return from_lists(std::move(lists));
 }
 
 void apply_inverse_distance(SpatialWeights& w, const std::vector<XY>& pts, double power) {
-  if (!(power > 0)) throw UsageError("--inverse-distance power must be > 0 (got " + std::to_string(power) + ")");
+  if (!(power > 0))
+    throw UsageError("--inverse-distance power must be > 0 (got " + std::to_string(power) + ")");
   for (std::size_t i = 0; i < w.size(); ++i)
     for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e) {
       auto j = static_cast<std::size_t>(w.index[static_cast<std::size_t>(e)]);
       double d = std::sqrt(d2(pts[i], pts[j]));
       if (d == 0)
-        throw InputError("inverse-distance weights: units " + std::to_string(i) + " and " + std::to_string(j) +
-                         " are at the same position (distance 0)");
+        throw InputError("inverse-distance weights: units " + std::to_string(i) + " and " +
+                         std::to_string(j) + " are at the same position (distance 0)");
       w.weight[static_cast<std::size_t>(e)] = std::pow(d, -power);
     }
 }
@@ -348,7 +383,8 @@ std::vector<std::int32_t> attach_islands(SpatialWeights& w, const std::vector<XY
   if (isl.empty() || pts.size() < 2) return {};
   std::vector<std::vector<std::int32_t>> lists(w.size());
   for (std::size_t i = 0; i < w.size(); ++i)
-    for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e) lists[i].push_back(w.index[static_cast<std::size_t>(e)]);
+    for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e)
+      lists[i].push_back(w.index[static_cast<std::size_t>(e)]);
   auto nn = knn_weights(pts, 1);
   for (auto i : isl) {
     auto j = nn.index[static_cast<std::size_t>(nn.offset[static_cast<std::size_t>(i)])];
@@ -365,7 +401,8 @@ SpatialWeights row_standardised(const SpatialWeights& w) {
   for (std::size_t i = 0; i < w.size(); ++i) {
     double s = 0;
     for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e) s += w.weight[static_cast<std::size_t>(e)];
-    for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e) out.weight[static_cast<std::size_t>(e)] /= s;
+    for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e)
+      out.weight[static_cast<std::size_t>(e)] /= s;
   }
   return out;
 }

@@ -16,7 +16,9 @@ struct SpatialWeights {
   std::vector<double> weight;           // weight of each entry
 
   std::size_t size() const { return offset.size() - 1; }
-  std::size_t cardinality(std::size_t i) const { return static_cast<std::size_t>(offset[i + 1] - offset[i]); }
+  std::size_t cardinality(std::size_t i) const {
+    return static_cast<std::size_t>(offset[i + 1] - offset[i]);
+  }
   std::vector<std::int32_t> islands() const;  // rows with no neighbour
   // Σ_ij w_ij and Σ_i (Σ_j w_ij)^2 etc. are computed by the statistics themselves.
 };
@@ -29,8 +31,10 @@ enum class Contiguity { Queen, Rook };
 // Two polygons are queen neighbours when a vertex of one lies within `snap` of the other's
 // boundary, or their edges cross; rook neighbours when those contact points include two that are
 // more than `snap` apart (a shared edge, not a single corner). Binary weights.
-SpatialWeights contiguity_weights(const std::vector<MultiPolygon>& polys, Contiguity c, double snap);
-SpatialWeights contiguity_weights_brute(const std::vector<MultiPolygon>& polys, Contiguity c, double snap);
+SpatialWeights contiguity_weights(const std::vector<MultiPolygon>& polys, Contiguity c,
+                                  double snap);
+SpatialWeights contiguity_weights_brute(const std::vector<MultiPolygon>& polys, Contiguity c,
+                                        double snap);
 
 // The k nearest other points (ties broken by the lower index). Not symmetric. Binary weights.
 SpatialWeights knn_weights(const std::vector<XY>& pts, int k);

@@ -1,10 +1,11 @@
 // Generated grids: cell geometry, clipping, and counts against a brute-force point-in-polygon.
+#include "aggregate/grid.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
 
-#include "aggregate/grid.hpp"
 #include "weights/weights.hpp"
 
 namespace hotspot {
@@ -12,7 +13,8 @@ namespace {
 
 MultiPolygon disc(double r, int n) {
   Ring ring;
-  for (int k = 0; k < n; ++k) ring.push_back({r * std::cos(2 * M_PI * k / n), r * std::sin(2 * M_PI * k / n)});
+  for (int k = 0; k < n; ++k)
+    ring.push_back({r * std::cos(2 * M_PI * k / n), r * std::sin(2 * M_PI * k / n)});
   ring.push_back(ring.front());
   return {{ring, {}}};
 }
@@ -68,7 +70,8 @@ TEST(Grid, HexagonsTileWithSixRookNeighboursSquaresWithFourOrEight) {
   for (const auto& c : h.cells)
     for (const auto& p : c) {
       double s = 0;
-      for (std::size_t k = 0; k + 1 < p.shell.size(); ++k) s += p.shell[k].x * p.shell[k + 1].y - p.shell[k + 1].x * p.shell[k].y;
+      for (std::size_t k = 0; k + 1 < p.shell.size(); ++k)
+        s += p.shell[k].x * p.shell[k + 1].y - p.shell[k + 1].x * p.shell[k].y;
       area += std::fabs(s) / 2;
     }
   EXPECT_NEAR(area, 25e6, 1e-3);
@@ -82,7 +85,9 @@ TEST(Grid, AutoSizeKeepsCellCountInRange) {
   double a = 1e8;
   double s = auto_cell_size(a, 50000, CellShape::Hex);
   EXPECT_NEAR(a / (std::sqrt(3.0) / 2 * s * s), 5000, 1e-6);  // 10 incidents per cell on average
-  EXPECT_NEAR(a / (auto_cell_size(a, 10, CellShape::Square) * auto_cell_size(a, 10, CellShape::Square)), 100, 1e-6);
+  EXPECT_NEAR(
+      a / (auto_cell_size(a, 10, CellShape::Square) * auto_cell_size(a, 10, CellShape::Square)),
+      100, 1e-6);
   EXPECT_NEAR(a / std::pow(auto_cell_size(a, 100000000, CellShape::Square), 2), 100000, 1e-3);
 }
 

@@ -1,5 +1,7 @@
 // Local statistics against R spdep on spData (localG, localmoran, moran.test, p.adjust,
 // localmoran_perm) and against brute-force oracles for the permutation machinery.
+#include "stats/local_stats.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -7,7 +9,6 @@
 #include <random>
 
 #include "hotspot/error.hpp"
-#include "stats/local_stats.hpp"
 #include "support/local_golden.hpp"
 
 namespace hotspot {
@@ -29,8 +30,10 @@ std::vector<Case> cases() {
   auto ny = test::golden_units("ny8.gpkg", "Z", "");
   auto bal = test::golden_units("baltim.csv", "price", "planar");
   auto bos = test::golden_units("boston.csv", "cmedv", "planar");
-  all.push_back({"columbus_queen", col, contiguity_weights(col.polygons, Contiguity::Queen, kSpdepSnap)});
-  all.push_back({"columbus_rook", col, contiguity_weights(col.polygons, Contiguity::Rook, kSpdepSnap)});
+  all.push_back(
+      {"columbus_queen", col, contiguity_weights(col.polygons, Contiguity::Queen, kSpdepSnap)});
+  all.push_back(
+      {"columbus_rook", col, contiguity_weights(col.polygons, Contiguity::Rook, kSpdepSnap)});
   all.push_back({"ny8_queen", ny, contiguity_weights(ny.polygons, Contiguity::Queen, kSpdepSnap)});
   all.push_back({"ny8_rook", ny, contiguity_weights(ny.polygons, Contiguity::Rook, kSpdepSnap)});
   all.push_back({"baltim_band15", bal, band_weights(bal.xy, 15)});
@@ -57,13 +60,18 @@ TEST(LocalStats, GiStarAndLocalMoranEqualSpdep) {
     for (std::size_t i = 0; i < rows.size(); ++i) {
       const auto& r = rows[i];
       if (r.island) {
-        EXPECT_TRUE(std::isnan(gi.z[i]) && std::isnan(lm.I[i]) && std::isnan(lm.Z[i])) << c.name << " island " << i;
+        EXPECT_TRUE(std::isnan(gi.z[i]) && std::isnan(lm.I[i]) && std::isnan(lm.Z[i]))
+            << c.name << " island " << i;
         EXPECT_TRUE(std::isnan(bh[i]));
         continue;
       }
       ++compared;
       if (!c.idw) worst_gi = std::max(worst_gi, rel(gi.z[i], r.gi_z));
-      for (auto [a, b] : {std::pair{lm.I[i], r.Ii}, {lm.E[i], r.EIi}, {lm.V[i], r.VarIi}, {lm.Z[i], r.ZIi}, {lm.p[i], r.p}})
+      for (auto [a, b] : {std::pair{lm.I[i], r.Ii},
+                          {lm.E[i], r.EIi},
+                          {lm.V[i], r.VarIi},
+                          {lm.Z[i], r.ZIi},
+                          {lm.p[i], r.p}})
         worst_lm = std::max(worst_lm, rel(a, b));
       worst_bh = std::max(worst_bh, rel(bh[i], r.p_bh));
     }
@@ -75,8 +83,8 @@ TEST(LocalStats, GiStarAndLocalMoranEqualSpdep) {
   EXPECT_GT(compared, 2000u);
   RecordProperty("max_rel_diff_gi", std::to_string(worst_gi));
   RecordProperty("max_rel_diff_localmoran", std::to_string(worst_lm));
-  std::printf("vs spdep: %zu units, max rel diff Gi* z %.2e, localmoran %.2e, BH %.2e\n", compared, worst_gi, worst_lm,
-              worst_bh);
+  std::printf("vs spdep: %zu units, max rel diff Gi* z %.2e, localmoran %.2e, BH %.2e\n", compared,
+              worst_gi, worst_lm, worst_bh);
 }
 
 TEST(LocalStats, GlobalMoranEqualsMoranTest) {
@@ -147,7 +155,9 @@ TEST(Sampler, DistinctExcludesSelfUniform) {
       }
     }
     // Chi-square over the n - 1 allowed values; 99.99th percentile of chi2(48) is about 94.
-    double expected = static_cast<double>(reps) * static_cast<double>(k) / static_cast<double>(n - 1), chi2 = 0;
+    double expected =
+               static_cast<double>(reps) * static_cast<double>(k) / static_cast<double>(n - 1),
+           chi2 = 0;
     for (std::size_t v = 0; v < n; ++v)
       if (v != unit) chi2 += (hits[v] - expected) * (hits[v] - expected) / expected;
     EXPECT_LT(chi2, 94.0) << "k=" << k;
@@ -162,7 +172,8 @@ TEST(Sampler, DistinctExcludesSelfUniform) {
 
 // Oracle: the same draws, the full spdep formulas on the permuted vector (x_i fixed, global mean
 // and variance fixed), z-scores compared instead of partial sums.
-PermutationResult oracle(const std::vector<double>& x, const SpatialWeights& nb, int N, std::uint64_t seed) {
+PermutationResult oracle(const std::vector<double>& x, const SpatialWeights& nb, int N,
+                         std::uint64_t seed) {
   // nb may carry any weights (binary or inverse distance); Gi* adds the unit itself with weight 1.
   const std::size_t n = x.size();
   PermutationResult out;
@@ -195,7 +206,8 @@ PermutationResult oracle(const std::vector<double>& x, const SpatialWeights& nb,
       }
       double zg = (lag - W * xbar) / std::sqrt(s2 * (nd * S1 - W * W) / (nd - 1));
       g_ge += zg >= gi.z[i] - 1e-9;  // ties within rounding count, as in the engine
-      // Compare on the z scale of the permutation distribution: (I - E) / sd, sd ~ |z_i| sqrt(s2 Σw²) / s2.
+      // Compare on the z scale of the permutation distribution: (I - E) / sd, sd ~ |z_i| sqrt(s2
+      // Σw²) / s2.
       double Ip = ((x[i] - xbar) / s2) * lz;
       double sd = std::fabs((x[i] - xbar) / s2) * std::sqrt(s2 * w2);
       l_ge += (Ip - lm.I[i]) / sd >= -1e-9;
@@ -232,7 +244,8 @@ TEST(Permutations, EqualBruteForceOracleAndIndependentOfThreads) {
   std::uniform_real_distribution<double> u(0, 100);
   std::vector<XY> pts;
   std::vector<double> x;
-  for (int i = 0; i < 9000; ++i) pts.push_back({u(rng), u(rng)}), x.push_back(u(rng) + pts.back().x);
+  for (int i = 0; i < 9000; ++i)
+    pts.push_back({u(rng), u(rng)}), x.push_back(u(rng) + pts.back().x);
   auto nb = knn_weights(pts, 5);
   auto g2 = with_self(nb, 1.0);
   auto l2 = row_standardised(nb);
@@ -267,7 +280,8 @@ TEST(Permutations, PseudoPWithinMonteCarloErrorOfSpdep) {
   }
   EXPECT_EQ(i, 506u);
   EXPECT_LE(outside, 2u);  // 4 sd: expect ~0.03 of 506 by chance
-  std::printf("pseudo p vs spdep: worst |diff| / sd = %.2f, outside 4 sd: %zu of %zu\n", worst, outside, i);
+  std::printf("pseudo p vs spdep: worst |diff| / sd = %.2f, outside 4 sd: %zu of %zu\n", worst,
+              outside, i);
 }
 
 }  // namespace

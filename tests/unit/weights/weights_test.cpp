@@ -1,11 +1,12 @@
 // Spatial weights: every builder against spdep's neighbour lists on spData (real data), and
 // against its brute-force twin on seeded random inputs.
+#include "weights/weights.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
 #include "support/local_golden.hpp"
-#include "weights/weights.hpp"
 
 namespace hotspot {
 namespace {
@@ -13,17 +14,20 @@ namespace {
 std::vector<std::vector<std::int32_t>> lists_of(const SpatialWeights& w) {
   std::vector<std::vector<std::int32_t>> out(w.size());
   for (std::size_t i = 0; i < w.size(); ++i)
-    for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e) out[i].push_back(w.index[static_cast<std::size_t>(e)]);
+    for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e)
+      out[i].push_back(w.index[static_cast<std::size_t>(e)]);
   return out;
 }
 
 // spdep's knearneigh breaks ties at the k-th distance in kd-tree order, we by the lower index: a
 // neighbour may differ only when it is exactly as far as the one spdep chose instead.
-bool same_up_to_knn_ties(const std::vector<std::int32_t>& ours, const std::vector<std::int32_t>& theirs,
-                         const std::vector<XY>& pts, std::size_t i) {
+bool same_up_to_knn_ties(const std::vector<std::int32_t>& ours,
+                         const std::vector<std::int32_t>& theirs, const std::vector<XY>& pts,
+                         std::size_t i) {
   if (ours.size() != theirs.size()) return false;
   auto dist = [&](std::int32_t j) {
-    double dx = pts[i].x - pts[static_cast<std::size_t>(j)].x, dy = pts[i].y - pts[static_cast<std::size_t>(j)].y;
+    double dx = pts[i].x - pts[static_cast<std::size_t>(j)].x,
+           dy = pts[i].y - pts[static_cast<std::size_t>(j)].y;
     return dx * dx + dy * dy;
   };
   std::vector<double> a, b;
@@ -34,14 +38,16 @@ bool same_up_to_knn_ties(const std::vector<std::int32_t>& ours, const std::vecto
   return a == b;
 }
 
-void expect_same_as_reference(const SpatialWeights& w, const std::string& name, const std::vector<XY>* knn_pts = nullptr) {
+void expect_same_as_reference(const SpatialWeights& w, const std::string& name,
+                              const std::vector<XY>* knn_pts = nullptr) {
   static const auto ref = test::read_reference();
   const auto& rows = ref.at(name);
   ASSERT_EQ(w.size(), rows.size()) << name;
   auto l = lists_of(w);
   std::size_t differing = 0, ties = 0;
   for (std::size_t i = 0; i < rows.size(); ++i) {
-    if (knn_pts && l[i] != rows[i].neighbours && same_up_to_knn_ties(l[i], rows[i].neighbours, *knn_pts, i)) {
+    if (knn_pts && l[i] != rows[i].neighbours &&
+        same_up_to_knn_ties(l[i], rows[i].neighbours, *knn_pts, i)) {
       ++ties;
       continue;
     }
@@ -53,21 +59,28 @@ void expect_same_as_reference(const SpatialWeights& w, const std::string& name, 
   EXPECT_LE(ties, rows.size() / 20) << name;
 }
 
-const double kSpdepSnap = 1.4901161193847656e-08;  // spdep poly2nb default: sqrt(.Machine$double.eps)
+const double kSpdepSnap =
+    1.4901161193847656e-08;  // spdep poly2nb default: sqrt(.Machine$double.eps)
 
 TEST(Contiguity, ColumbusQueenAndRookEqualSpdep) {
   auto u = test::golden_units("columbus.geojson", "CRIME", "planar");
-  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Queen, kSpdepSnap), "columbus_queen");
-  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Rook, kSpdepSnap), "columbus_rook");
-  expect_same_as_reference(contiguity_weights_brute(u.polygons, Contiguity::Queen, kSpdepSnap), "columbus_queen");
-  expect_same_as_reference(contiguity_weights_brute(u.polygons, Contiguity::Rook, kSpdepSnap), "columbus_rook");
+  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Queen, kSpdepSnap),
+                           "columbus_queen");
+  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Rook, kSpdepSnap),
+                           "columbus_rook");
+  expect_same_as_reference(contiguity_weights_brute(u.polygons, Contiguity::Queen, kSpdepSnap),
+                           "columbus_queen");
+  expect_same_as_reference(contiguity_weights_brute(u.polygons, Contiguity::Rook, kSpdepSnap),
+                           "columbus_rook");
 }
 
 TEST(Contiguity, Ny8TractsQueenAndRookEqualSpdep) {
   auto u = test::golden_units("ny8.gpkg", "Z", "");
   EXPECT_TRUE(u.source_crs.metres);
-  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Queen, kSpdepSnap), "ny8_queen");
-  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Rook, kSpdepSnap), "ny8_rook");
+  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Queen, kSpdepSnap),
+                           "ny8_queen");
+  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Rook, kSpdepSnap),
+                           "ny8_rook");
 }
 
 TEST(Contiguity, SnapToleranceJoinsDigitisingGaps) {
@@ -80,7 +93,8 @@ TEST(Contiguity, SnapToleranceJoinsDigitisingGaps) {
   EXPECT_EQ(contiguity_weights(p, Contiguity::Queen, 0.31).cardinality(0), 1u);
   EXPECT_EQ(contiguity_weights(p, Contiguity::Rook, 0.31).cardinality(0), 1u);
   // b and c meet at one corner: queen neighbours, not rook.
-  EXPECT_EQ(lists_of(contiguity_weights(p, Contiguity::Queen, 1e-9))[2], std::vector<std::int32_t>{1});
+  EXPECT_EQ(lists_of(contiguity_weights(p, Contiguity::Queen, 1e-9))[2],
+            std::vector<std::int32_t>{1});
   EXPECT_TRUE(lists_of(contiguity_weights(p, Contiguity::Rook, 1e-9))[2].empty());
 }
 
@@ -93,14 +107,17 @@ TEST(Contiguity, FastEqualsBruteForceOnRandomPerturbedGrid) {
   for (int r = 0; r < 9; ++r)
     for (int c = 0; c < 12; ++c) {
       if ((r * 12 + c) % 17 == 5) continue;
-      Ring ring{{c + jitter(rng), r + jitter(rng)}, {c + 1 + jitter(rng), r + jitter(rng)},
-                {c + 1 + jitter(rng), r + 1 + jitter(rng)}, {c + jitter(rng), r + 1 + jitter(rng)}};
+      Ring ring{{c + jitter(rng), r + jitter(rng)},
+                {c + 1 + jitter(rng), r + jitter(rng)},
+                {c + 1 + jitter(rng), r + 1 + jitter(rng)},
+                {c + jitter(rng), r + 1 + jitter(rng)}};
       ring.push_back(ring.front());
       polys.push_back({{ring, {}}});
     }
   for (double snap : {0.0, 0.001, 0.003, 0.01})
     for (auto c : {Contiguity::Queen, Contiguity::Rook})
-      EXPECT_EQ(lists_of(contiguity_weights(polys, c, snap)), lists_of(contiguity_weights_brute(polys, c, snap)))
+      EXPECT_EQ(lists_of(contiguity_weights(polys, c, snap)),
+                lists_of(contiguity_weights_brute(polys, c, snap)))
           << "snap " << snap;
 }
 
@@ -121,12 +138,15 @@ TEST(PointWeights, FastEqualsBruteForceOnRandomPoints) {
     std::vector<XY> pts;
     std::uniform_real_distribution<double> u(0, 1000);
     std::normal_distribution<double> cl(500, 30);
-    for (int i = 0; i < 300; ++i) pts.push_back(trial % 2 ? XY{u(rng), u(rng)} : XY{cl(rng), cl(rng)});
+    for (int i = 0; i < 300; ++i)
+      pts.push_back(trial % 2 ? XY{u(rng), u(rng)} : XY{cl(rng), cl(rng)});
     // Exact duplicates and a lattice (ties) too.
     for (int i = 0; i < 50; ++i) pts.push_back(pts[static_cast<std::size_t>(i)]);
     for (int i = 0; i < 100; ++i) pts.push_back({2000.0 + (i % 10) * 5.0, (i / 10) * 5.0});
-    for (int k : {1, 4, 8, 30}) EXPECT_EQ(lists_of(knn_weights(pts, k)), lists_of(knn_weights_brute(pts, k))) << k;
-    for (double d : {1.0, 5.0, 25.0, 150.0}) EXPECT_EQ(lists_of(band_weights(pts, d)), lists_of(band_weights_brute(pts, d))) << d;
+    for (int k : {1, 4, 8, 30})
+      EXPECT_EQ(lists_of(knn_weights(pts, k)), lists_of(knn_weights_brute(pts, k))) << k;
+    for (double d : {1.0, 5.0, 25.0, 150.0})
+      EXPECT_EQ(lists_of(band_weights(pts, d)), lists_of(band_weights_brute(pts, d))) << d;
   }
 }
 
