@@ -183,3 +183,23 @@ Grid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector
 }
 
 }  // namespace hotspot
+
+namespace hotspot {
+
+GridSpec parse_grid_spec(const std::string& text, const std::string& option) {
+  GridSpec spec;
+  std::string size;
+  if (text.rfind("hex:", 0) == 0) {
+    spec.shape = CellShape::Hex, size = text.substr(4);
+  } else if (text.rfind("square:", 0) == 0) {
+    spec.shape = CellShape::Square, size = text.substr(7);
+  } else {
+    throw UsageError(option + " '" + text + "': expected hex:SIZE or square:SIZE, e.g. hex:250");
+  }
+  auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), spec.size_m);
+  if (ec != std::errc() || end != size.data() + size.size() || !(spec.size_m > 0) || !std::isfinite(spec.size_m))
+    throw UsageError(option + " '" + text + "': the cell size must be a number > 0");
+  return spec;
+}
+
+}  // namespace hotspot

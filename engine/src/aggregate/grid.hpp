@@ -43,3 +43,9 @@ double auto_cell_size(double area_m2, std::size_t incidents, CellShape shape);
 bool point_in(const MultiPolygon& mp, XY p);
 
 }  // namespace hotspot
+
+namespace hotspot {
+// "hex:250" or "square:250" (metres, or data units for planar input); throws UsageError naming
+// `option`. `auto` is not handled here (it needs the data).
+GridSpec parse_grid_spec(const std::string& text, const std::string& option);
+}  // namespace hotspot

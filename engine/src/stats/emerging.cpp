@@ -1,0 +1,192 @@
+#include "stats/emerging.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "hotspot/error.hpp"
+#include "util/time.hpp"
+
+namespace hotspot {
+
+namespace {
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+
+// Month number (year * 12 + month - 1) of a day count since 1970-01-01.
+std::int64_t month_of_day(std::int64_t day) {
+  std::string s = format_utc(day * 86400);
+  return std::stoll(s.substr(0, 4)) * 12 + std::stoll(s.substr(5, 2)) - 1;
+}
+
+}  // namespace
+
+TimeStep parse_time_step(const std::string& text) {
+  TimeStep ts;
+  std::size_t digits = 0;
+  while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
+  const std::string unit = text.substr(digits);
+  if (digits > 0) {
+    if (digits > 4) throw UsageError("--time-step '" + text + "': too many steps per step");
+    ts.count = std::stoi(text.substr(0, digits));
+  }
+  if (unit == "d") ts.unit = TimeStep::Unit::Day;
+  else if (unit == "w") ts.unit = TimeStep::Unit::Week;
+  else if (unit == "mo") ts.unit = TimeStep::Unit::Month;
+  else throw UsageError("--time-step '" + text + "': expected Nd, Nw or Nmo, e.g. 1w or 1mo");
+  if (ts.count < 1) throw UsageError("--time-step '" + text + "': the count must be at least 1");
+  return ts;
+}
+
+StepBinning bin_times(const std::vector<std::int64_t>& t, const TimeStep& step, int utc_offset_minutes) {
+  StepBinning b;
+  b.step_of.assign(t.size(), -1);
+  const std::int64_t offset = std::int64_t{utc_offset_minutes} * 60;
+  // The period number of each incident: days, Monday-based weeks (1970-01-01 was a Thursday) or
+  // months, counted from the epoch in local time.
+  auto period = [&](std::int64_t utc) {
+    std::int64_t day = floor_div(utc + offset, 86400);
+    switch (step.unit) {
+      case TimeStep::Unit::Day: return day;
+      case TimeStep::Unit::Week: return floor_div(day + 3, 7);
+      case TimeStep::Unit::Month: return month_of_day(day);
+    }
+    return day;
+  };
+  std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = std::numeric_limits<std::int64_t>::min();
+  std::vector<std::int64_t> per(t.size());
+  for (std::size_t i = 0; i < t.size(); ++i) {
+    if (t[i] == kNoTime) continue;
+    per[i] = period(t[i]);
+    first = std::min(first, per[i]), last = std::max(last, per[i]);
+  }
+  if (first > last) return b;
+  const std::int64_t k = step.count;
+  const std::int64_t steps = floor_div(last - first, k) + 1;
+  if (steps > 100000) throw UsageError("--time-step: " + std::to_string(steps) + " steps; choose a longer step");
+  for (std::size_t i = 0; i < t.size(); ++i)
+    if (t[i] != kNoTime) b.step_of[i] = static_cast<std::int32_t>(floor_div(per[i] - first, k));
+  for (std::int64_t s = 0; s < steps; ++s) {
+    const std::int64_t p = first + s * k;
+    std::int64_t day = 0;
+    switch (step.unit) {
+      case TimeStep::Unit::Day: day = p; break;
+      case TimeStep::Unit::Week: day = p * 7 - 3; break;
+      case TimeStep::Unit::Month:
+        day = days_from_civil(floor_div(p, 12), static_cast<unsigned>(p - floor_div(p, 12) * 12 + 1), 1);
+        break;
+    }
+    b.start_utc.push_back(day * 86400 - offset);
+  }
+  return b;
+}
+
+GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::size_t steps,
+                          const SpatialWeights& w_self, int window) {
+  const std::size_t n = cells * steps;
+  if (x.size() != n || w_self.size() != cells) throw InternalError("space_time_gi_star: sizes do not match");
+  double sum = 0, sum2 = 0;
+  for (double v : x) sum += v, sum2 += v * v;
+  const double nd = static_cast<double>(n);
+  const double mean = sum / nd;
+  const double s = std::sqrt(std::max(0.0, sum2 / nd - mean * mean));
+  GiStar g;
+  g.z.assign(n, std::numeric_limits<double>::quiet_NaN());
+  g.p.assign(n, std::numeric_limits<double>::quiet_NaN());
+  if (!(s > 0)) throw InputError("emerging: every bin of the space-time cube holds the same count; nothing to test");
+  // Spatial lag of every bin, then a running sum over the window of steps.
+  std::vector<double> lag(n, 0.0);
+  for (std::size_t t = 0; t < steps; ++t)
+    for (std::size_t c = 0; c < cells; ++c) {
+      double l = 0;
+      for (auto k = w_self.offset[c]; k < w_self.offset[c + 1]; ++k)
+        l += x[t * cells + static_cast<std::size_t>(w_self.index[static_cast<std::size_t>(k)])];
+      lag[t * cells + c] = l;
+    }
+  const auto w = static_cast<std::size_t>(std::max(0, window));
+  for (std::size_t c = 0; c < cells; ++c) {
+    const auto nb = static_cast<double>(w_self.cardinality(c));
+    double running = 0;
+    for (std::size_t t = 0; t < steps; ++t) {
+      running += lag[t * cells + c];
+      if (t > w) running -= lag[(t - w - 1) * cells + c];
+      const double m = static_cast<double>(std::min(t, w) + 1);
+      const double W = nb * m;
+      const double denom = s * std::sqrt((nd * W - W * W) / (nd - 1));
+      if (!(denom > 0)) continue;
+      const double z = (running - mean * W) / denom;
+      g.z[t * cells + c] = z;
+      g.p[t * cells + c] = std::erfc(std::abs(z) / std::sqrt(2.0));
+    }
+  }
+  return g;
+}
+
+SpatialWeights space_time_weights(std::size_t cells, std::size_t steps, const SpatialWeights& w_self, int window) {
+  std::vector<std::vector<std::int32_t>> lists(cells * steps);
+  for (std::size_t t = 0; t < steps; ++t)
+    for (std::size_t c = 0; c < cells; ++c)
+      for (std::size_t s = t >= static_cast<std::size_t>(window) ? t - static_cast<std::size_t>(window) : 0; s <= t; ++s)
+        for (auto k = w_self.offset[c]; k < w_self.offset[c + 1]; ++k)
+          lists[t * cells + c].push_back(
+              static_cast<std::int32_t>(s * cells + static_cast<std::size_t>(w_self.index[static_cast<std::size_t>(k)])));
+  return from_lists(std::move(lists));
+}
+
+Emerging classify_emerging(const double* z, const double* p, std::size_t steps, double alpha, const MannKendall& trend) {
+  if (steps == 0) return Emerging::NoPattern;
+  auto hot = [&](std::size_t t) { return z[t] > 0 && p[t] < alpha; };
+  auto cold = [&](std::size_t t) { return z[t] < 0 && p[t] < alpha; };
+  // One side's patterns; `same` marks that side's significant bins, `other` the opposite side's.
+  auto side = [&](auto same, auto other, Emerging base) -> Emerging {
+    auto at = [&](int offset) { return static_cast<Emerging>(static_cast<int>(base) + offset); };
+    std::size_t count = 0;
+    for (std::size_t t = 0; t < steps; ++t) count += same(t);
+    const bool mostly = static_cast<double>(count) >= 0.9 * static_cast<double>(steps);
+    const std::size_t last = steps - 1;
+    if (!same(last)) return mostly ? at(7) : Emerging::NoPattern;  // historical
+    if (mostly) {
+      const bool significant = trend.p_value < alpha;
+      // Intensity of clustering: the z-scores grow (hot) or fall (cold) in magnitude.
+      const bool stronger = base == Emerging::NewHot ? trend.z > 0 : trend.z < 0;
+      if (significant && stronger) return at(2);   // intensifying
+      if (significant && !stronger) return at(4);  // diminishing
+      return at(3);                                // persistent
+    }
+    if (count == 1) return at(0);  // new: only the final step
+    std::size_t run = 0;
+    while (run < steps && same(last - run)) ++run;
+    if (run == count) return at(1);  // consecutive: one run of >= 2, ending now, nothing before
+    for (std::size_t t = 0; t < last; ++t)
+      if (other(t)) return at(6);  // oscillating: was on the other side before
+    return at(5);                  // sporadic
+  };
+  Emerging h = side(hot, cold, Emerging::NewHot);
+  if (h != Emerging::NoPattern) return h;
+  return side(cold, hot, Emerging::NewCold);
+}
+
+const char* emerging_name(Emerging e) {
+  switch (e) {
+    case Emerging::NoPattern: return "No Pattern Detected";
+    case Emerging::NewHot: return "New Hot Spot";
+    case Emerging::ConsecutiveHot: return "Consecutive Hot Spot";
+    case Emerging::IntensifyingHot: return "Intensifying Hot Spot";
+    case Emerging::PersistentHot: return "Persistent Hot Spot";
+    case Emerging::DiminishingHot: return "Diminishing Hot Spot";
+    case Emerging::SporadicHot: return "Sporadic Hot Spot";
+    case Emerging::OscillatingHot: return "Oscillating Hot Spot";
+    case Emerging::HistoricalHot: return "Historical Hot Spot";
+    case Emerging::NewCold: return "New Cold Spot";
+    case Emerging::ConsecutiveCold: return "Consecutive Cold Spot";
+    case Emerging::IntensifyingCold: return "Intensifying Cold Spot";
+    case Emerging::PersistentCold: return "Persistent Cold Spot";
+    case Emerging::DiminishingCold: return "Diminishing Cold Spot";
+    case Emerging::SporadicCold: return "Sporadic Cold Spot";
+    case Emerging::OscillatingCold: return "Oscillating Cold Spot";
+    case Emerging::HistoricalCold: return "Historical Cold Spot";
+  }
+  return "No Pattern Detected";
+}
+
+}  // namespace hotspot

@@ -1,0 +1,45 @@
+#pragma once
+// The pieces of emerging hot spot analysis: time steps, the space-time Gi*, the classification.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hotspot/emerging.hpp"
+#include "hotspot/spacetime.hpp"
+#include "stats/local_stats.hpp"
+#include "weights/weights.hpp"
+
+namespace hotspot {
+
+struct TimeStep {
+  enum class Unit { Day, Week, Month };
+  Unit unit = Unit::Week;
+  int count = 1;
+};
+// "1d", "7d", "1w", "2w", "1mo", "3mo"; throws UsageError.
+TimeStep parse_time_step(const std::string& text);
+
+// Steps run from the one holding the earliest incident to the one holding the latest, in local
+// time (UTC + offset): days start at midnight, weeks on Monday, months on the 1st.
+struct StepBinning {
+  std::vector<std::int32_t> step_of;       // per incident; -1 without a time
+  std::vector<std::int64_t> start_utc;     // first instant of each step
+  std::size_t steps() const { return start_utc.size(); }
+};
+StepBinning bin_times(const std::vector<std::int64_t>& time_utc, const TimeStep& step, int utc_offset_minutes);
+
+// Gi* of every bin of a cube x[t * cells + c], with binary weights: bin (c, t) neighbours every
+// (c', s) with c' in row c of `w_self` (which must include c itself) and t - window <= s <= t.
+// The mean and variance are over all bins, as spdep::localG over the cube's bins would. Equal to
+// getis_ord_gi_star on the materialised space-time weights (the test oracle) without building
+// them: per-step spatial lags, summed over a sliding window of steps.
+GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::size_t steps,
+                          const SpatialWeights& w_self, int window);
+// The oracle: the same weights written out for getis_ord_gi_star.
+SpatialWeights space_time_weights(std::size_t cells, std::size_t steps, const SpatialWeights& w_self, int window);
+
+// A cell's category from its Gi* z and p per step (oldest first) and the Mann-Kendall trend of
+// its z series. Hot bin: z > 0 and p < alpha; cold bin: z < 0 and p < alpha.
+Emerging classify_emerging(const double* z, const double* p, std::size_t steps, double alpha, const MannKendall& trend);
+
+}  // namespace hotspot
