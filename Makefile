@@ -24,6 +24,7 @@ demo: build
 test: build
 	@ctest --preset release -j $(JOBS)
 
+bench: DEPS = bench
 bench: build
 	@bash benchmarks/compare/run_all.sh
 
