@@ -194,6 +194,23 @@ class ExitCodesAndSafety(unittest.TestCase):
         self.assertFalse([f for f in os.listdir(self.tmp) if ".tmp-" in f])
         self.assertEqual(validate_gpkg(out)[0], 0)
 
+    def test_same_layer_contents_at_one_and_two_threads(self):
+        def contents(threads):
+            out = os.path.join(self.tmp, f"t{threads}.gpkg")
+            rc, _, err = run(*sample_args(out), "--threads", str(threads))
+            self.assertEqual(rc, 0, err)
+            db = sqlite3.connect(out)
+            tables = [r[0] for r in db.execute("SELECT table_name FROM gpkg_contents WHERE table_name != 'run_metadata' "
+                                               "ORDER BY table_name")]
+            dump = {t: db.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+            dump["rtree"] = db.execute("SELECT * FROM rtree_incidents_geom ORDER BY id").fetchall()
+            db.close()
+            return dump
+        one, two = contents(1), contents(2)
+        self.assertEqual(one.keys(), two.keys())
+        for table in one:
+            self.assertEqual(one[table], two[table], table)
+
     def test_validate_writes_nothing(self):
         rc, stdout, err = run("validate", "--communes", f"{SAMPLE}/communes.gpkg", "--zones", f"{SAMPLE}/zones.geojson",
                               "--incidents", f"{SAMPLE}/incidents.csv", cwd=self.tmp)

@@ -77,39 +77,45 @@ NumberStatus parse_number(std::string_view s, bool decimal_comma, double* out, s
   return NumberStatus::Ok;
 }
 
-// Open-addressing set of incident ids (indices into the id column); no allocation per id.
+// Open-addressing set of incident ids (indices into the id column); no allocation per id. Each
+// slot keeps 32 bits of the hash, so most probes are settled without touching the id's bytes.
 class IdSet {
  public:
   explicit IdSet(const StringColumn& ids) : ids_(ids) {}
-  // Inserts ids_[index]; returns false when an equal id is present already.
+  // Inserts ids_[last]; returns false when an equal id is present already.
   bool insert_last() {
-    std::uint32_t index = static_cast<std::uint32_t>(ids_.size() - 1);
+    auto index = static_cast<std::uint32_t>(ids_.size() - 1);
     if (slots_.size() < 2 * (count_ + 1)) rehash(std::max<std::size_t>(1024, slots_.size() * 2));
     std::string_view id = ids_[index];
-    std::size_t h = std::hash<std::string_view>{}(id) & (slots_.size() - 1);
-    while (slots_[h] != kEmpty) {
-      if (ids_[slots_[h]] == id) return false;
-      h = (h + 1) & (slots_.size() - 1);
+    const std::size_t h = std::hash<std::string_view>{}(id);
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    std::size_t k = h & (slots_.size() - 1);
+    while (slots_[k].index != kEmpty) {
+      if (slots_[k].tag == tag && ids_[slots_[k].index] == id) return false;
+      k = (k + 1) & (slots_.size() - 1);
     }
-    slots_[h] = index;
+    slots_[k] = {index, tag};
     ++count_;
     return true;
   }
 
  private:
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  struct Slot {
+    std::uint32_t index = kEmpty, tag = 0;
+  };
   void rehash(std::size_t n) {
-    std::vector<std::uint32_t> old(n, kEmpty);
+    std::vector<Slot> old(n);
     old.swap(slots_);
-    for (std::uint32_t v : old) {
-      if (v == kEmpty) continue;
-      std::size_t h = std::hash<std::string_view>{}(ids_[v]) & (slots_.size() - 1);
-      while (slots_[h] != kEmpty) h = (h + 1) & (slots_.size() - 1);
-      slots_[h] = v;
+    for (const Slot& s : old) {
+      if (s.index == kEmpty) continue;
+      std::size_t k = std::hash<std::string_view>{}(ids_[s.index]) & (slots_.size() - 1);
+      while (slots_[k].index != kEmpty) k = (k + 1) & (slots_.size() - 1);
+      slots_[k] = s;
     }
   }
   const StringColumn& ids_;
-  std::vector<std::uint32_t> slots_;
+  std::vector<Slot> slots_;
   std::size_t count_ = 0;
 };
 

@@ -8,6 +8,7 @@
 #include "hotspot/error.hpp"
 #include "io/incidents.hpp"
 #include "io/polygons.hpp"
+#include "util/parallel.hpp"
 #include "util/timer.hpp"
 
 namespace hotspot {
@@ -187,7 +188,8 @@ LoadedInputs load_inputs(const InputOptions& opt) {
     std::fill(inc.lon.begin(), inc.lon.end(), std::numeric_limits<double>::quiet_NaN());
     std::fill(inc.lat.begin(), inc.lat.end(), std::numeric_limits<double>::quiet_NaN());
   } else if (!src.geographic()) {
-    Transformer(src, parse_crs("EPSG:4326", "WGS 84")).transform(inc.size(), inc.lon.data(), inc.lat.data());
+    Transformer(src, parse_crs("EPSG:4326", "WGS 84"))
+        .transform(inc.size(), inc.lon.data(), inc.lat.data(), resolve_threads(opt.threads));
   }
 
   std::vector<std::int64_t> reread_lines;
@@ -218,7 +220,7 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   out.timings.push_back({"check incidents", timer.lap()});
 
   Transformer to_work(src, out.work_crs);
-  std::size_t failed = to_work.transform(inc.size(), inc.x.data(), inc.y.data());
+  std::size_t failed = to_work.transform(inc.size(), inc.x.data(), inc.y.data(), resolve_threads(opt.threads));
   if (failed > 0) throw InternalError(std::to_string(failed) + " incidents inside the CRS area failed to project");
   project_polygons(out.communes, out.work_crs, "commune");
   project_polygons(out.zones, out.work_crs, "zone");
