@@ -202,7 +202,10 @@ class ExitCodesAndSafety(unittest.TestCase):
             db = sqlite3.connect(out)
             tables = [r[0] for r in db.execute("SELECT table_name FROM gpkg_contents WHERE table_name != 'run_metadata' "
                                                "ORDER BY table_name")]
-            dump = {t: db.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables}
+            dump = {t: db.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables if t != "layer_styles"}
+            # The styles themselves, without their wall-clock update_time.
+            dump["layer_styles"] = db.execute("SELECT f_table_name, styleName, styleQML FROM layer_styles "
+                                              "ORDER BY 1").fetchall()
             dump["rtree"] = db.execute("SELECT * FROM rtree_incidents_geom ORDER BY id").fetchall()
             db.close()
             return dump
