@@ -173,7 +173,7 @@ class RowChecker {
     }
     Incidents& inc = out_.incidents;
     if (has_id_) {
-      inc.id.push_back(trim(r.id));
+      inc.id.push_back(utf8(trim(r.id)));
     } else {
       inc.id.push_back(std::to_string(line));  // no id column: the line (or fid) identifies the row
     }
@@ -185,7 +185,7 @@ class RowChecker {
     inc.x.push_back(x);
     inc.y.push_back(y);
     inc.time_utc.push_back(t);
-    std::string_view cat = trim(r.category);
+    std::string_view cat = utf8(trim(r.category));
     inc.category.push_back(cat.empty() ? Dictionary::kNone : inc.categories.intern(cat));
     if (has_weight_) inc.weight.push_back(w);
     inc.line.push_back(line);
@@ -193,8 +193,19 @@ class RowChecker {
   }
 
  private:
+  // Text as valid UTF-8: invalid bytes (a Latin-1 export, say) become U+FFFD and are counted, so
+  // the output never holds text that QGIS or SQLite cannot decode.
+  std::string_view utf8(std::string_view s) {
+    bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii) return s;
+    fixed_ = sanitize_utf8(s, s.size() * 3 + 3);  // room for every byte to become U+FFFD: no cut
+    if (fixed_ != s) ++out_.report.text_repaired;
+    return fixed_;
+  }
+
   const IncidentOptions& opt_;
   IncidentRead& out_;
+  std::string fixed_;
   IdSet ids_;
   bool has_id_, has_time_, has_weight_, decimal_comma_;
 };

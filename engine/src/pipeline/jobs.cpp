@@ -34,6 +34,21 @@ using json = nlohmann::json;
 
 namespace {
 
+void warn_overlaps(const PolygonLayer& layer, const char* what, std::vector<std::string>& warnings) {
+  auto overlaps = find_overlaps(layer);
+  if (overlaps.empty()) return;
+  double total = 0;
+  for (const auto& o : overlaps) total += o.area_km2;
+  const auto& first = overlaps.front();
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "%zu pairs of %s overlap (%.4f km² in all; e.g. '%s' and '%s', %.4f km²); incidents in an "
+                "overlap count for the one listed first",
+                overlaps.size(), what, total, layer.id[static_cast<std::size_t>(first.a)].c_str(),
+                layer.id[static_cast<std::size_t>(first.b)].c_str(), first.area_km2);
+  warnings.emplace_back(buf);
+}
+
 RunSummary summarise(const LoadedInputs& in) {
   RunSummary s;
   s.ingest = in.report;
@@ -278,6 +293,9 @@ RunSummary run_validate(const InputOptions& options) {
   RunSummary s = summarise(in);
   s.outside_communes = a.outside_communes;
   s.timings.push_back({"assign", timer.lap()});
+  warn_overlaps(in.communes, "communes", s.warnings);
+  warn_overlaps(in.zones, "zones", s.warnings);
+  s.timings.push_back({"check overlaps", timer.lap()});
   return s;
 }
 
@@ -291,6 +309,9 @@ RunSummary run_aggregate(const AggregateOptions& opt) {
   RunSummary s = summarise(in);
   s.outside_communes = a.outside_communes;
   s.timings.push_back({"assign", timer.lap()});
+  warn_overlaps(in.communes, "communes", s.warnings);
+  warn_overlaps(in.zones, "zones", s.warnings);
+  s.timings.push_back({"check overlaps", timer.lap()});
   CommuneStats cs = commune_stats(in.incidents, in.communes, a);
   ZoneStats zs = zone_stats(in.incidents, in.communes, in.zones, a, opt.zone_buffer_m);
   s.zone_commune_links = static_cast<std::int64_t>(zs.links.size());

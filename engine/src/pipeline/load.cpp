@@ -226,6 +226,10 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   project_polygons(out.zones, out.work_crs, "zone");
   out.timings.push_back({"project", timer.lap()});
 
+  if (rep.text_repaired > 0)
+    rep.warnings.push_back(std::to_string(rep.text_repaired) +
+                           " incident ids or categories were not valid UTF-8; invalid bytes were replaced by U+FFFD "
+                           "(is the file in another encoding? convert it with iconv)");
   if (rep.read > 0 && rep.accepted == 0)
     rep.warnings.push_back("no incident was accepted; check the reject reasons (a wrong --incidents-crs?)");
   else if (rep.read > 10 && static_cast<double>(rep.rejected.size()) > 0.5 * static_cast<double>(rep.read))
