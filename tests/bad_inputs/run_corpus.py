@@ -40,6 +40,10 @@ def check_output(out, expect, problems):
         for k, v in expect["commune_counts"].items():
             if got.get(k) != v:
                 problems.append(f"commune {k}: {got.get(k)} incidents, expected {v}")
+    if "outside_flagged" in expect:
+        n = db.execute("SELECT count(*) FROM incidents WHERE outside_communes = 1 AND commune_id IS NULL").fetchone()[0]
+        if n != expect["outside_flagged"]:
+            problems.append(f"{n} incidents flagged outside every commune, expected {expect['outside_flagged']}")
     if expect.get("utf8_output"):
         for table in ("incidents", "rejected_incidents", "communes"):
             for row in db.execute(f'SELECT * FROM "{table}"'):

@@ -134,6 +134,8 @@ class SampleRun(unittest.TestCase):
 
     def test_incidents_carry_commune_and_zone(self):
         n_no_commune = self.db.execute("SELECT count(*) FROM incidents WHERE commune_id IS NULL").fetchone()[0]
+        n_flagged = self.db.execute("SELECT count(*) FROM incidents WHERE outside_communes = 1").fetchone()[0]
+        self.assertEqual(n_flagged, n_no_commune)
         n_zone = self.db.execute("SELECT count(*) FROM incidents WHERE zone_id IS NOT NULL").fetchone()[0]
         self.assertEqual(n_no_commune, 0)
         inside = sum(r[0] for r in self.db.execute("SELECT incidents_inside FROM zones"))

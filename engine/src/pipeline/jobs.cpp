@@ -188,7 +188,8 @@ void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a)
   std::vector<FieldDef> fields = {{"incident_id", FieldType::Text}, {"time", FieldType::DateTime},
                                   {"category", FieldType::Text}, {"commune_id", FieldType::Text},
                                   {"zone_id", FieldType::Text}, {"lon", FieldType::Real},
-                                  {"lat", FieldType::Real}, {"source_line", FieldType::Integer}};
+                                  {"lat", FieldType::Real}, {"source_line", FieldType::Integer},
+                                  {"outside_communes", FieldType::Integer}};
   if (!inc.weight.empty()) fields.push_back({"weight", FieldType::Real});
   LayerWriter& L = w.begin_layer("incidents", GeometryType::kPoint, in.work_crs, fields,
                                  "Accepted incidents with their commune and industrial zone");
@@ -202,7 +203,8 @@ void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a)
     L.set(5, inc.lon[i]);
     L.set(6, inc.lat[i]);
     L.set(7, inc.line[i]);
-    if (!inc.weight.empty()) L.set(8, inc.weight[i]);
+    L.set(8, std::int64_t{a.commune[i] < 0});  // kept, and flagged
+    if (!inc.weight.empty()) L.set(9, inc.weight[i]);
     L.insert();
   }
   w.add_style("incidents", "category", categorized_qml("category", inc.categories.labels(), true, ""));
