@@ -40,7 +40,7 @@ fuzz: deps
 	@for t in $(FUZZERS); do \
 	  mkdir -p build-fuzz/corpus/$$t build-fuzz/findings/$$t; \
 	  echo "== $${t}_fuzz for $(FUZZ_SECONDS) s"; \
-	  build-fuzz/tests/fuzz/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	  build-fuzz/bin/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
 	    -artifact_prefix=build-fuzz/findings/$$t/ -print_final_stats=1 \
 	    build-fuzz/corpus/$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t || exit 1; \
 	done
