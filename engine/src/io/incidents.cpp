@@ -45,6 +45,26 @@ int find_column(const std::vector<std::string>& header, const std::string& wante
   return -1;
 }
 
+// The attribute columns both sources share (id, time, category, weight), found by name, and
+// recorded in the report.
+struct AttributeColumns {
+  int id = -1, time = -1, category = -1, weight = -1;
+};
+
+AttributeColumns find_attribute_columns(const std::vector<std::string>& header, const IncidentOptions& opt,
+                                        IngestReport& rep) {
+  AttributeColumns c;
+  c.id = find_column(header, opt.id_field, {"id", "incident_id", "case_id"}, "--id-field");
+  c.time = find_column(header, opt.time_field, {"time", "timestamp", "datetime", "date", "occurred_at"}, "--time-field");
+  c.category = find_column(header, opt.category_field, {"category", "type", "offence", "offense", "crime_type"},
+                           "--category-field");
+  c.weight = opt.weight_field.empty() ? -1 : find_column(header, opt.weight_field, {}, "--weight-field");
+  auto name = [&](int i) { return i < 0 ? std::string() : header[static_cast<std::size_t>(i)]; };
+  rep.id_field = name(c.id), rep.time_field = name(c.time);
+  rep.category_field = name(c.category), rep.weight_field = name(c.weight);
+  return c;
+}
+
 enum class NumberStatus { Ok, Empty, Bad };
 
 // Parses a decimal number. With decimal_comma, "106,5" reads as 106.5 (for ';'-separated files).
@@ -223,14 +243,10 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
   if (xi < 0 || yi < 0)
     throw UsageError("incidents '" + opt.path + "': cannot find the coordinate columns (looked for " +
                      "lon/longitude/x and lat/latitude/y); name them with --x-field and --y-field");
-  int id = find_column(header, opt.id_field, {"id", "incident_id", "case_id"}, "--id-field");
-  int ti = find_column(header, opt.time_field, {"time", "timestamp", "datetime", "date", "occurred_at"}, "--time-field");
-  int ci = find_column(header, opt.category_field, {"category", "type", "offence", "offense", "crime_type"}, "--category-field");
-  int wi = opt.weight_field.empty() ? -1 : find_column(header, opt.weight_field, {}, "--weight-field");
-  auto name = [&](int i) { return i < 0 ? std::string() : header[static_cast<std::size_t>(i)]; };
   auto& rep = out.report;
-  rep.x_field = name(xi), rep.y_field = name(yi), rep.id_field = name(id);
-  rep.time_field = name(ti), rep.category_field = name(ci), rep.weight_field = name(wi);
+  const AttributeColumns cols = find_attribute_columns(header, opt, rep);
+  const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight;
+  rep.x_field = header[static_cast<std::size_t>(xi)], rep.y_field = header[static_cast<std::size_t>(yi)];
   rep.source_crs = parse_crs(opt.crs.empty() ? "EPSG:4326" : opt.crs, "--incidents-crs");
 
   RowChecker checker(opt, out, id >= 0, ti >= 0, wi >= 0, reader.delimiter() == ';');
@@ -273,14 +289,10 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
   for (int i = 0; i < defn->GetFieldCount(); ++i) header.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
   if (!opt.x_field.empty() || !opt.y_field.empty())
     throw UsageError("--x-field/--y-field apply to CSV input; '" + opt.path + "' is read as point geometries");
-  int id = find_column(header, opt.id_field, {"id", "incident_id", "case_id"}, "--id-field");
-  int ti = find_column(header, opt.time_field, {"time", "timestamp", "datetime", "date", "occurred_at"}, "--time-field");
-  int ci = find_column(header, opt.category_field, {"category", "type", "offence", "offense", "crime_type"}, "--category-field");
-  int wi = opt.weight_field.empty() ? -1 : find_column(header, opt.weight_field, {}, "--weight-field");
-  auto name = [&](int i) { return i < 0 ? std::string() : header[static_cast<std::size_t>(i)]; };
   auto& rep = out.report;
-  rep.x_field = "geometry", rep.y_field = "geometry", rep.id_field = name(id);
-  rep.time_field = name(ti), rep.category_field = name(ci), rep.weight_field = name(wi);
+  const AttributeColumns cols = find_attribute_columns(header, opt, rep);
+  const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight;
+  rep.x_field = "geometry", rep.y_field = "geometry";
   rep.source_crs = layer_crs(*ds, *layer, opt.crs, "incidents", "--incidents-crs");
   bool typed_time = ti >= 0 && (defn->GetFieldDefn(ti)->GetType() == OFTDateTime ||
                                 defn->GetFieldDefn(ti)->GetType() == OFTDate);

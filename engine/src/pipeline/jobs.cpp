@@ -288,32 +288,38 @@ const char* reason_code(RejectReason r) {
   return "unknown";
 }
 
-RunSummary run_validate(const InputOptions& options) {
-  LoadedInputs in = load_inputs(options);
+namespace {
+
+// What validate and aggregate share: load, assign, check the polygon layers.
+struct Assigned {
+  LoadedInputs in;
+  Assignment a;
+  RunSummary s;
+};
+
+Assigned load_and_assign(const InputOptions& options) {
+  Assigned r{load_inputs(options), {}, {}};
   Timer timer;
-  Assignment a = assign_incidents(in.incidents, in.communes, in.zones, options.threads);
-  RunSummary s = summarise(in);
-  s.outside_communes = a.outside_communes;
-  s.timings.push_back({"assign", timer.lap()});
-  warn_overlaps(in.communes, "communes", s.warnings);
-  warn_overlaps(in.zones, "zones", s.warnings);
-  s.timings.push_back({"check overlaps", timer.lap()});
-  return s;
+  r.a = assign_incidents(r.in.incidents, r.in.communes, r.in.zones, options.threads);
+  r.s = summarise(r.in);
+  r.s.outside_communes = r.a.outside_communes;
+  r.s.timings.push_back({"assign", timer.lap()});
+  warn_overlaps(r.in.communes, "communes", r.s.warnings);
+  warn_overlaps(r.in.zones, "zones", r.s.warnings);
+  r.s.timings.push_back({"check overlaps", timer.lap()});
+  return r;
 }
+
+}  // namespace
+
+RunSummary run_validate(const InputOptions& options) { return load_and_assign(options).s; }
 
 RunSummary run_aggregate(const AggregateOptions& opt) {
   if (opt.out.empty()) throw UsageError("--out is required");
   if (opt.inputs.communes.path.empty()) throw UsageError("aggregate needs --communes");
   refuse_overwriting_inputs(opt.out, opt.inputs);
-  LoadedInputs in = load_inputs(opt.inputs);
+  auto [in, a, s] = load_and_assign(opt.inputs);
   Timer timer;
-  Assignment a = assign_incidents(in.incidents, in.communes, in.zones, opt.inputs.threads);
-  RunSummary s = summarise(in);
-  s.outside_communes = a.outside_communes;
-  s.timings.push_back({"assign", timer.lap()});
-  warn_overlaps(in.communes, "communes", s.warnings);
-  warn_overlaps(in.zones, "zones", s.warnings);
-  s.timings.push_back({"check overlaps", timer.lap()});
   CommuneStats cs = commune_stats(in.incidents, in.communes, a);
   ZoneStats zs = zone_stats(in.incidents, in.communes, in.zones, a, opt.zone_buffer_m);
   s.zone_commune_links = static_cast<std::int64_t>(zs.links.size());
