@@ -2,10 +2,6 @@
 // only what the stage before it returned.
 #include "hotspot/jobs.hpp"
 
-#include <gdal.h>
-#include <geos_c.h>
-#include <proj.h>
-#include <sqlite3.h>
 
 #include <cmath>
 #include <cstdio>
@@ -16,16 +12,14 @@
 
 #include "hotspot/aggregate.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/spacetime.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
 #include "pipeline/load.hpp"
-#include "util/hash.hpp"
+#include "pipeline/outputs.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
 
-#ifndef HOTSPOT_VERSION
-#define HOTSPOT_VERSION "unknown"
-#endif
 
 namespace hotspot {
 
@@ -67,16 +61,6 @@ RunSummary summarise(const LoadedInputs& in) {
 }
 
 // An output that would overwrite an input is refused before any work.
-void refuse_overwriting_inputs(const std::string& out, const InputOptions& in) {
-  std::error_code ec;
-  for (const std::string* p : {&in.communes.path, &in.zones.path, &in.incidents.path}) {
-    if (p->empty()) continue;
-    if (fs::exists(out, ec) && fs::equivalent(out, *p, ec))
-      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
-    if (fs::absolute(out, ec).lexically_normal() == fs::absolute(*p, ec).lexically_normal())
-      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
-  }
-}
 
 std::string field_safe(const std::string& label) {
   std::string out;
@@ -84,14 +68,6 @@ std::string field_safe(const std::string& label) {
   return out;
 }
 
-json versions() {
-  PJ_INFO pj = proj_info();
-  return {{"hotspot", HOTSPOT_VERSION},
-          {"gdal", GDALVersionInfo("RELEASE_NAME")},
-          {"geos", GEOSversion()},
-          {"proj", pj.version},
-          {"sqlite", sqlite3_libversion()}};
-}
 
 void write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneStats& cs) {
   const auto& cats = in.incidents.categories.labels();
@@ -183,6 +159,62 @@ void write_zones(GpkgWriter& w, const LoadedInputs& in, const ZoneStats& zs, dou
   w.add_style("zone_communes", "zone partners", categorized_qml("zone_name", z.name, false, "commune_name"));
 }
 
+// 24 x 7 profiles (local time) and peak hours per commune and per zone, keyed by layer and
+// feature id so QGIS can join them.
+void write_profiles(GpkgWriter& w, const LoadedInputs& in, const Assignment& a, int utc_offset_minutes) {
+  struct Source {
+    const char* layer;
+    const PolygonLayer& polygons;
+    const std::vector<std::int32_t>& feature_of;
+  };
+  const Source sources[] = {{"communes", in.communes, a.commune}, {"zones", in.zones, a.zone}};
+  std::vector<std::vector<WeekProfile>> profiles;
+  for (const auto& src : sources)
+    profiles.push_back(week_profiles(in.incidents, src.feature_of, src.polygons.size(), utc_offset_minutes));
+  LayerWriter& T = w.begin_layer("temporal_profiles", GeometryType::kNone, in.work_crs,
+                                 {{"layer", FieldType::Text}, {"feature_id", FieldType::Text},
+                                  {"weekday", FieldType::Integer}, {"hour", FieldType::Integer},
+                                  {"incidents", FieldType::Integer}},
+                                 "Incidents per weekday (0 = Monday) and hour, local time, per feature");
+  for (std::size_t k = 0; k < std::size(sources); ++k)
+    for (std::size_t f = 0; f < profiles[k].size(); ++f)
+      for (std::size_t c = 0; c < 7 * 24; ++c) {
+        T.set(0, std::string_view(sources[k].layer));
+        T.set(1, std::string_view(sources[k].polygons.id[f]));
+        T.set(2, static_cast<std::int64_t>(c / 24));
+        T.set(3, static_cast<std::int64_t>(c % 24));
+        T.set(4, profiles[k][f][c]);
+        T.insert();
+      }
+  LayerWriter& P = w.begin_layer("peak_hours", GeometryType::kNone, in.work_crs,
+                                 {{"layer", FieldType::Text}, {"feature_id", FieldType::Text},
+                                  {"peak_hours", FieldType::Text}, {"start_hour", FieldType::Integer},
+                                  {"incidents", FieldType::Integer}, {"share", FieldType::Real},
+                                  {"busiest_weekday", FieldType::Integer}},
+                                 "The 3-hour window of the day with the most incidents, per feature (local time)");
+  for (std::size_t k = 0; k < std::size(sources); ++k)
+    for (std::size_t f = 0; f < profiles[k].size(); ++f) {
+      const WeekProfile& prof = profiles[k][f];
+      PeakHours peak = peak_hours(prof);
+      std::int64_t best_day = 0, best = -1;
+      for (int d = 0; d < 7; ++d) {
+        std::int64_t n = 0;
+        for (int h = 0; h < 24; ++h) n += prof[static_cast<std::size_t>(d * 24 + h)];
+        if (n > best) best = n, best_day = d;
+      }
+      char window[32];
+      std::snprintf(window, sizeof window, "%02d:00-%02d:00", peak.start_hour, (peak.start_hour + peak.hours) % 24);
+      P.set(0, std::string_view(sources[k].layer));
+      P.set(1, std::string_view(sources[k].polygons.id[f]));
+      P.set(2, std::string_view(window));
+      P.set(3, std::int64_t{peak.start_hour});
+      P.set(4, peak.incidents);
+      P.set(5, peak.share);
+      P.set(6, best_day);
+      P.insert();
+    }
+}
+
 void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a) {
   const Incidents& inc = in.incidents;
   std::vector<FieldDef> fields = {{"incident_id", FieldType::Text}, {"time", FieldType::DateTime},
@@ -210,67 +242,24 @@ void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a)
   w.add_style("incidents", "category", categorized_qml("category", inc.categories.labels(), true, ""));
 }
 
-void write_rejected(GpkgWriter& w, const LoadedInputs& in) {
-  LayerWriter& L = w.begin_layer("rejected_incidents", GeometryType::kNone, in.work_crs,
-                                 {{"line", FieldType::Integer}, {"reason", FieldType::Text},
-                                  {"message", FieldType::Text}, {"raw", FieldType::Text}},
-                                 "Incident rows that were not accepted, with the reason");
-  for (const auto& r : in.report.rejected) {
-    L.set(0, r.line);
-    L.set(1, std::string_view(reason_code(r.reason)));
-    L.set(2, std::string_view(r.message));
-    L.set(3, std::string_view(r.raw));
-    L.insert();
-  }
-}
 
-json input_json(const std::string& path) {
-  if (path.empty()) return nullptr;
-  return {{"path", path}, {"sha256", sha256_file(path)}};
-}
 
-json input_hashes(const InputOptions& io) {
-  return {{"communes", input_json(io.communes.path)}, {"zones", input_json(io.zones.path)},
-          {"incidents", input_json(io.incidents.path)}};
-}
 
 void write_metadata(GpkgWriter& w, const AggregateOptions& opt, const RunSummary& s, const LoadedInputs& in,
                     const json& inputs) {
-  const auto& io = opt.inputs;
-  json params = {
-      {"command", "aggregate"},
-      {"command_line", opt.command_line},
-      {"work_crs", s.work_crs},
-      {"work_crs_reason", s.work_crs_reason},
-      {"zone_buffer_m", opt.zone_buffer_m},
-      {"utc_offset_minutes", io.incidents.utc_offset_minutes},
-      {"fix_swapped_axes", io.incidents.fix_swapped_axes},
-      {"incident_fields",
-       {{"x", in.report.x_field}, {"y", in.report.y_field}, {"id", in.report.id_field},
-        {"time", in.report.time_field}, {"category", in.report.category_field}, {"weight", in.report.weight_field}}},
-      {"incidents_crs", in.report.source_crs.label()},
-      {"communes_crs", in.communes.source_crs.label()},
-      {"zones_crs", io.zones.path.empty() ? "" : in.zones.source_crs.label()},
-      {"communes_fields", {{"id", in.communes.id_field}, {"name", in.communes.name_field}, {"population", in.communes.population_field}}},
-  };
+  json params = ingest_parameters(opt.inputs, in);
+  params["command"] = "aggregate";
+  params["command_line"] = opt.command_line;
+  params["zone_buffer_m"] = opt.zone_buffer_m;
+  params["communes_fields"] = {{"id", in.communes.id_field}, {"name", in.communes.name_field},
+                               {"population", in.communes.population_field}};
   json counts = {{"read", s.ingest.read}, {"accepted", s.ingest.accepted},
                  {"rejected", static_cast<std::int64_t>(s.ingest.rejected.size())},
                  {"swapped_fixed", s.ingest.swapped_fixed}, {"outside_communes", s.outside_communes},
                  {"polygons_repaired", s.polygons_repaired}, {"polygons_dropped", s.polygons_dropped}};
-  json timings = json::object();
-  for (const auto& t : s.timings) timings[t.step] = t.seconds;
-  LayerWriter& L = w.begin_layer("run_metadata", GeometryType::kNone, in.work_crs,
-                                 {{"key", FieldType::Text}, {"value", FieldType::Text}},
-                                 "Parameters, inputs, software versions and timings of the run (JSON values)");
-  const std::vector<std::pair<std::string, json>> rows = {
-      {"parameters", params}, {"inputs", inputs},   {"versions", versions()},
-      {"seed", nullptr},      {"counts", counts},   {"timings_s", timings},
-      {"warnings", s.warnings}};
-  for (const auto& [k, v] : rows) {
-    L.set(0, std::string_view(k));
-    L.set(1, std::string_view(v.dump()));
-    L.insert();
-  }
+  write_run_metadata(w, in.work_crs,
+                     {{"parameters", params}, {"inputs", inputs}, {"versions", versions()}, {"seed", nullptr},
+                      {"counts", counts}, {"timings_s", timings_json(s.timings)}, {"warnings", s.warnings}});
 }
 
 }  // namespace
@@ -331,6 +320,7 @@ RunSummary run_aggregate(const AggregateOptions& opt) {
   GpkgWriter w(opt.out);
   write_communes(w, in, cs);
   write_zones(w, in, zs, opt.zone_buffer_m);
+  write_profiles(w, in, a, opt.inputs.incidents.utc_offset_minutes);
   write_incidents(w, in, a);
   write_rejected(w, in);
   // The metadata records the write time up to here; the summary's figure also covers the final
@@ -363,10 +353,13 @@ std::string format_summary(const RunSummary& s) {
   for (const auto& rej : r.rejected) ++by_reason[reason_code(rej.reason)];
   for (const auto& [reason, n] : by_reason) line("  rejected %-20s %d", reason.c_str(), n);
   if (r.swapped_fixed) line("  swapped lat/lon repaired: %lld", static_cast<long long>(r.swapped_fixed));
-  line("  outside every commune: %lld", static_cast<long long>(s.outside_communes));
-  line("communes   %lld, zones %lld, zone-commune links %lld", static_cast<long long>(s.communes),
-       static_cast<long long>(s.zones), static_cast<long long>(s.zone_commune_links));
-  line("polygons   repaired %lld, dropped %zu", static_cast<long long>(s.polygons_repaired), s.polygons_dropped.size());
+  if (s.communes > 0) {  // analyses on incidents alone have no polygon layers to report
+    line("  outside every commune: %lld", static_cast<long long>(s.outside_communes));
+    line("communes   %lld, zones %lld, zone-commune links %lld", static_cast<long long>(s.communes),
+         static_cast<long long>(s.zones), static_cast<long long>(s.zone_commune_links));
+    line("polygons   repaired %lld, dropped %zu", static_cast<long long>(s.polygons_repaired),
+         s.polygons_dropped.size());
+  }
   for (const auto& d : s.polygons_dropped) line("  dropped %s", d.c_str());
   line("work CRS   %s (%s)", s.work_crs.c_str(), s.work_crs_reason.c_str());
   double total = 0;
