@@ -43,22 +43,6 @@ void warn_overlaps(const PolygonLayer& layer, const char* what, std::vector<std:
   warnings.emplace_back(buf);
 }
 
-RunSummary summarise(const LoadedInputs& in) {
-  RunSummary s;
-  s.ingest = in.report;
-  s.work_crs = in.work_crs.label();
-  s.work_crs_reason = in.work_crs_reason;
-  s.communes = static_cast<std::int64_t>(in.communes.size());
-  s.zones = static_cast<std::int64_t>(in.zones.size());
-  s.polygons_repaired = in.communes.repaired + in.zones.repaired;
-  for (const auto& d : in.communes.dropped) s.polygons_dropped.push_back("communes " + d);
-  for (const auto& d : in.zones.dropped) s.polygons_dropped.push_back("zones " + d);
-  s.timings = in.timings;
-  s.warnings = in.report.warnings;
-  if (in.work_crs.planar())
-    s.warnings.push_back("planar data: distances and areas are in data units; *_km2 fields hold units² / 1e6");
-  return s;
-}
 
 // An output that would overwrite an input is refused before any work.
 

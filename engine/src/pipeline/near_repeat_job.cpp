@@ -16,14 +16,8 @@ NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
   if (!opt.out.empty()) refuse_overwriting_inputs(opt.out, opt.inputs);
   LoadedInputs in = load_inputs(opt.inputs);
   NearRepeatSummary out;
+  out.run = summarise(in);
   RunSummary& s = out.run;
-  s.ingest = in.report;
-  s.work_crs = in.work_crs.label();
-  s.work_crs_reason = in.work_crs_reason;
-  s.communes = static_cast<std::int64_t>(in.communes.size());
-  s.zones = static_cast<std::int64_t>(in.zones.size());
-  s.timings = in.timings;
-  s.warnings = in.report.warnings;
   if (in.report.time_field.empty() && in.report.accepted > 0)
     throw UsageError("near-repeat needs incident times; name the time column with --time-field");
   Timer timer;

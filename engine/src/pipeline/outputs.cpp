@@ -30,12 +30,27 @@ void refuse_overwriting_inputs(const std::string& out, const InputOptions& in) {
   }
 }
 
-namespace {
 json input_json(const std::string& path) {
   if (path.empty()) return nullptr;
   return {{"path", path}, {"sha256", sha256_file(path)}};
 }
-}  // namespace
+
+RunSummary summarise(const LoadedInputs& in) {
+  RunSummary s;
+  s.ingest = in.report;
+  s.work_crs = in.work_crs.label();
+  s.work_crs_reason = in.work_crs_reason;
+  s.communes = static_cast<std::int64_t>(in.communes.size());
+  s.zones = static_cast<std::int64_t>(in.zones.size());
+  s.polygons_repaired = in.communes.repaired + in.zones.repaired;
+  for (const auto& d : in.communes.dropped) s.polygons_dropped.push_back("communes " + d);
+  for (const auto& d : in.zones.dropped) s.polygons_dropped.push_back("zones " + d);
+  s.timings = in.timings;
+  s.warnings = in.report.warnings;
+  if (in.work_crs.planar())
+    s.warnings.push_back("planar data: distances and areas are in data units; *_km2 fields hold units² / 1e6");
+  return s;
+}
 
 json input_hashes(const InputOptions& io) {
   return {{"communes", input_json(io.communes.path)}, {"zones", input_json(io.zones.path)},
@@ -51,12 +66,14 @@ json versions() {
           {"sqlite", sqlite3_libversion()}};
 }
 
-void write_rejected(GpkgWriter& w, const LoadedInputs& in) {
-  LayerWriter& L = w.begin_layer("rejected_incidents", GeometryType::kNone, in.work_crs,
+void write_rejected(GpkgWriter& w, const LoadedInputs& in) { write_rejected(w, in.report, in.work_crs); }
+
+void write_rejected(GpkgWriter& w, const IngestReport& report, const Crs& crs) {
+  LayerWriter& L = w.begin_layer("rejected_incidents", GeometryType::kNone, crs,
                                  {{"line", FieldType::Integer}, {"reason", FieldType::Text},
                                   {"message", FieldType::Text}, {"raw", FieldType::Text}},
                                  "Incident rows that were not accepted, with the reason");
-  for (const auto& r : in.report.rejected) {
+  for (const auto& r : report.rejected) {
     L.set(0, r.line);
     L.set(1, std::string_view(reason_code(r.reason)));
     L.set(2, std::string_view(r.message));

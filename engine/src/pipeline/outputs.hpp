@@ -13,15 +13,20 @@
 
 namespace hotspot {
 
+// The run summary of the load stage (counts, CRS, polygons repaired and dropped, timings).
+RunSummary summarise(const LoadedInputs& in);
 // Throws UsageError when `out` is one of the input files.
 void refuse_overwriting_inputs(const std::string& out, const InputOptions& in);
 
+// {"path", "sha256"} of an input file, or null for an empty path.
+nlohmann::json input_json(const std::string& path);
 // {"communes": {"path", "sha256"} | null, "zones": ..., "incidents": ...}
 nlohmann::json input_hashes(const InputOptions& io);
 // hotspot, GDAL, GEOS, PROJ and SQLite versions.
 nlohmann::json versions();
 
 void write_rejected(GpkgWriter& w, const LoadedInputs& in);
+void write_rejected(GpkgWriter& w, const IngestReport& report, const Crs& crs);
 // run_metadata(key, value): each value a JSON document.
 void write_run_metadata(GpkgWriter& w, const Crs& crs, const std::vector<std::pair<std::string, nlohmann::json>>& rows);
 // The incident-reading part of the parameters: fields found, CRSs, offsets.
