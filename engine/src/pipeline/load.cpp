@@ -55,9 +55,8 @@ struct AreaCheck {
   const char* role;  // "input" or "working"
 };
 
-void check_areas(Incidents& inc, IngestReport& rep, const IncidentRead& read, const IncidentOptions& opt,
-                 const AreaCheck& check, std::vector<std::int64_t>& reread_lines,
-                 std::vector<std::size_t>& reread_slots) {
+void check_areas(Incidents& inc, IngestReport& rep, const IncidentOptions& opt, const AreaCheck& check,
+                 std::vector<std::int64_t>& reread_lines, std::vector<std::size_t>& reread_slots) {
   const Box& area = check.crs.area_of_use_lonlat;
   const bool geographic_source = rep.source_crs.geographic();
   std::vector<char> drop(inc.size(), 0);
@@ -65,7 +64,7 @@ void check_areas(Incidents& inc, IngestReport& rep, const IncidentRead& read, co
   for (std::size_t i = 0; i < inc.size(); ++i) {
     double lon = inc.lon[i], lat = inc.lat[i];
     if (in_area(area, lon, lat)) continue;
-    char buf[160];
+    char buf[512];
     if (geographic_source && in_area(area, lat, lon)) {
       if (opt.fix_swapped_axes) {
         std::swap(inc.x[i], inc.y[i]);
@@ -91,7 +90,6 @@ void check_areas(Incidents& inc, IngestReport& rep, const IncidentRead& read, co
     compact(inc, drop);
     rep.accepted = static_cast<std::int64_t>(inc.size());
   }
-  (void)read;
 }
 
 Crs choose_work_crs(const InputOptions& opt, const PolygonLayer* communes, const PolygonLayer* zones,
@@ -194,13 +192,30 @@ LoadedInputs load_inputs(const InputOptions& opt) {
 
   std::vector<std::int64_t> reread_lines;
   std::vector<std::size_t> reread_slots;
-  if (!src.planar()) check_areas(inc, rep, read, opt.incidents, {src, "input"}, reread_lines, reread_slots);
+  if (!src.planar()) check_areas(inc, rep, opt.incidents, {src, "input"}, reread_lines, reread_slots);
 
   out.work_crs = choose_work_crs(opt, opt.communes.path.empty() ? nullptr : &out.communes,
                                  opt.zones.path.empty() ? nullptr : &out.zones, src, inc,
                                  &out.work_crs_reason);
   if (!src.planar() && !out.work_crs.planar())
-    check_areas(inc, rep, read, opt.incidents, {out.work_crs, "working"}, reread_lines, reread_slots);
+    check_areas(inc, rep, opt.incidents, {out.work_crs, "working"}, reread_lines, reread_slots);
+
+  // Into the working CRS. A point PROJ cannot transform although it passed the area checks is
+  // rejected like one outside the area, never a failure of the run.
+  Transformer to_work(src, out.work_crs);
+  if (to_work.transform(inc.size(), inc.x.data(), inc.y.data(), resolve_threads(opt.threads)) > 0) {
+    std::vector<char> drop(inc.size(), 0);
+    for (std::size_t i = 0; i < inc.size(); ++i) {
+      if (!std::isnan(inc.x[i])) continue;
+      drop[i] = 1;
+      rep.rejected.push_back({inc.line[i], "", RejectReason::OutsideArea,
+                              "PROJ cannot transform this point to the working CRS " + out.work_crs.label()});
+      reread_lines.push_back(inc.line[i]);
+      reread_slots.push_back(rep.rejected.size() - 1);
+    }
+    compact(inc, drop);
+    rep.accepted = static_cast<std::int64_t>(inc.size());
+  }
 
   // Rejected rows found here get their raw text from a second read of the file.
   if (read.csv) {
@@ -217,14 +232,11 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   }
   std::stable_sort(rep.rejected.begin(), rep.rejected.end(),
                    [](const RejectedRow& a, const RejectedRow& b) { return a.line < b.line; });
-  out.timings.push_back({"check incidents", timer.lap()});
+  out.timings.push_back({"check and project incidents", timer.lap()});
 
-  Transformer to_work(src, out.work_crs);
-  std::size_t failed = to_work.transform(inc.size(), inc.x.data(), inc.y.data(), resolve_threads(opt.threads));
-  if (failed > 0) throw InternalError(std::to_string(failed) + " incidents inside the CRS area failed to project");
   project_polygons(out.communes, out.work_crs, "commune");
   project_polygons(out.zones, out.work_crs, "zone");
-  out.timings.push_back({"project", timer.lap()});
+  out.timings.push_back({"project polygons", timer.lap()});
 
   if (rep.text_repaired > 0)
     rep.warnings.push_back(std::to_string(rep.text_repaired) +
