@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <vector>
 
 #include "hotspot/error.hpp"
@@ -80,11 +82,22 @@ Crs crs_from_ogr(const OGRSpatialReference* in) {
 
 Crs parse_crs(const std::string& text, const std::string& what) {
   if (text == "planar") return Crs{};
+  // Each lookup queries PROJ's database (milliseconds); a run asks for the same few CRSs again
+  // and again, so parsed ones are kept.
+  static std::mutex mutex;
+  static std::map<std::string, Crs> parsed;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = parsed.find(text); it != parsed.end()) return it->second;
+  }
   OGRSpatialReference srs;
   if (srs.SetFromUserInput(text.c_str()) != OGRERR_NONE)
     throw UsageError(what + ": PROJ does not understand '" + text +
                      "' (give e.g. EPSG:9210, EPSG:32648, a WKT string, or 'planar')");
-  return crs_from_ogr(&srs);
+  Crs crs = crs_from_ogr(&srs);
+  std::lock_guard<std::mutex> lock(mutex);
+  if (parsed.size() < 64) parsed.emplace(text, crs);
+  return crs;
 }
 
 Crs utm_crs_for(double lon, double lat) {
