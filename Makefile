@@ -5,7 +5,10 @@ DEPS ?= test
 HOTSPOT := $(BUILD)/bin/hotspot
 SAMPLE := data/sample
 
-.PHONY: deps build demo test bench format clean
+FUZZ_SECONDS ?= 60
+FUZZERS := csv time polygons
+
+.PHONY: deps build demo test bench fuzz format clean
 
 deps:
 	@bash scripts/install-deps.sh $(DEPS)
@@ -24,11 +27,26 @@ demo: build
 test: build
 	@ctest --preset release -j $(JOBS)
 
+bench: DEPS = bench
 bench: build
 	@bash benchmarks/compare/run_all.sh
+
+# Each libFuzzer target for FUZZ_SECONDS; new inputs go to build-fuzz/corpus, findings to
+# build-fuzz/findings (pin each as a file in tests/fuzz/regressions/<target>/).
+fuzz: DEPS = fuzz
+fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz -j $(JOBS) --target $(addsuffix _fuzz,$(FUZZERS))
+	@for t in $(FUZZERS); do \
+	  mkdir -p build-fuzz/corpus/$$t build-fuzz/findings/$$t; \
+	  echo "== $${t}_fuzz for $(FUZZ_SECONDS) s"; \
+	  build-fuzz/bin/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 \
+	    -artifact_prefix=build-fuzz/findings/$$t/ -print_final_stats=1 \
+	    build-fuzz/corpus/$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t || exit 1; \
+	done
 
 format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) build-dev build-asan build-ubsan out
+	rm -rf $(BUILD) build-dev build-asan build-ubsan build-fuzz out

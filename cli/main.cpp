@@ -13,7 +13,9 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("hotspot ") + HOTSPOT_VERSION);
   hotspot::cli::add_aggregate(app);
   hotspot::cli::add_validate(app);
+  hotspot::cli::add_near_repeat(app);
   hotspot::cli::add_local(app);
+  hotspot::cli::add_emerging(app);
   try {
     app.parse(argc, argv);
     return 0;

@@ -21,6 +21,8 @@ void finish_input_options(CommonInputs& o);
 
 void add_aggregate(CLI::App& app);
 void add_validate(CLI::App& app);
+void add_near_repeat(CLI::App& app);
 void add_local(CLI::App& app);
+void add_emerging(CLI::App& app);
 
 }  // namespace hotspot::cli

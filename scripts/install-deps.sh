@@ -3,6 +3,8 @@
 # Used by every Makefile target, so a fresh machine needs no other step.
 #   scripts/install-deps.sh         build + test packages (default)
 #   scripts/install-deps.sh build   only what building and `make demo` need
+#   scripts/install-deps.sh bench   build + test + the peers `make bench` compares against
+#   scripts/install-deps.sh fuzz    build + clang's libFuzzer runtime for `make fuzz`
 set -euo pipefail
 
 build_pkgs=(
@@ -14,8 +16,20 @@ build_pkgs=(
 # Tests check our output with GDAL's own GeoPackage validator and with headless QGIS.
 test_pkgs=(gdal-bin python3-gdal python3-numpy qgis python3-qgis)
 
+# Peers for the side-by-side benchmarks (benchmarks/compare/). geopandas 0.12 on Shapely 1.8 needs
+# rtree for sjoin.
+bench_pkgs=(python3-geopandas python3-rtree)
+# libFuzzer comes with clang's runtime.
+fuzz_pkgs=(clang libclang-rt-14-dev)
+
 pkgs=("${build_pkgs[@]}")
-[ "${1:-test}" = build ] || pkgs+=("${test_pkgs[@]}")
+case "${1:-test}" in
+  build) ;;
+  test) pkgs+=("${test_pkgs[@]}") ;;
+  bench) pkgs+=("${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
+  fuzz) pkgs+=("${fuzz_pkgs[@]}") ;;
+  *) echo "install-deps: unknown profile '$1' (build, test, bench or fuzz)" >&2; exit 2 ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -134,6 +134,8 @@ class SampleRun(unittest.TestCase):
 
     def test_incidents_carry_commune_and_zone(self):
         n_no_commune = self.db.execute("SELECT count(*) FROM incidents WHERE commune_id IS NULL").fetchone()[0]
+        n_flagged = self.db.execute("SELECT count(*) FROM incidents WHERE outside_communes = 1").fetchone()[0]
+        self.assertEqual(n_flagged, n_no_commune)
         n_zone = self.db.execute("SELECT count(*) FROM incidents WHERE zone_id IS NOT NULL").fetchone()[0]
         self.assertEqual(n_no_commune, 0)
         inside = sum(r[0] for r in self.db.execute("SELECT incidents_inside FROM zones"))
@@ -193,6 +195,58 @@ class ExitCodesAndSafety(unittest.TestCase):
         self.assertEqual(open(out, "rb").read(), before)
         self.assertFalse([f for f in os.listdir(self.tmp) if ".tmp-" in f])
         self.assertEqual(validate_gpkg(out)[0], 0)
+
+    def test_same_layer_contents_at_one_and_two_threads(self):
+        def contents(threads):
+            out = os.path.join(self.tmp, f"t{threads}.gpkg")
+            rc, _, err = run(*sample_args(out), "--threads", str(threads))
+            self.assertEqual(rc, 0, err)
+            db = sqlite3.connect(out)
+            tables = [r[0] for r in db.execute("SELECT table_name FROM gpkg_contents WHERE table_name != 'run_metadata' "
+                                               "ORDER BY table_name")]
+            dump = {t: db.execute(f'SELECT * FROM "{t}" ORDER BY 1').fetchall() for t in tables if t != "layer_styles"}
+            # The styles themselves, without their wall-clock update_time.
+            dump["layer_styles"] = db.execute("SELECT f_table_name, styleName, styleQML FROM layer_styles "
+                                              "ORDER BY 1").fetchall()
+            dump["rtree"] = db.execute("SELECT * FROM rtree_incidents_geom ORDER BY id").fetchall()
+            db.close()
+            return dump
+        one, two = contents(1), contents(2)
+        self.assertEqual(one.keys(), two.keys())
+        for table in one:
+            self.assertEqual(one[table], two[table], table)
+
+    def test_near_repeat(self):
+        out = os.path.join(self.tmp, "nr.gpkg")
+        rc, stdout, err = run("near-repeat", "--incidents", f"{SAMPLE}/incidents.csv", "--space-bands", "0,25,50",
+                              "--time-bands", "0,1,7", "--permutations", "19", "--seed", "5", "--out", out)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("Knox ratio", stdout)
+        self.assertIn("read 50024 = accepted 50003 + rejected 21", stdout)
+        self.assertEqual(validate_gpkg(out)[0], 0)
+        db = sqlite3.connect(out)
+        rows = db.execute("SELECT space_from, space_to, days_from, days_to, observed, expected, p_value "
+                          "FROM near_repeat ORDER BY fid").fetchall()
+        self.assertEqual([r[:4] for r in rows], [(0, 25, 0, 1), (0, 25, 1, 7), (25, 50, 0, 1), (25, 50, 1, 7)])
+        for r in rows:
+            self.assertGreater(r[4], 0)
+            self.assertTrue(1 / 20 <= r[6] <= 1)
+        meta = dict(db.execute("SELECT key, value FROM run_metadata"))
+        self.assertEqual(json.loads(meta["seed"]), 5)
+        self.assertEqual(db.execute("SELECT count(*) FROM rejected_incidents").fetchone()[0], 21)
+        rc, _, err = run("near-repeat", "--incidents", f"{SAMPLE}/incidents.csv", "--space-bands", "0,50,25")
+        self.assertEqual(rc, 2, err)
+
+    def test_temporal_profiles_cover_every_incident_with_a_time(self):
+        out = os.path.join(self.tmp, "p.gpkg")
+        self.assertEqual(run(*sample_args(out))[0], 0)
+        db = sqlite3.connect(out)
+        total = db.execute("SELECT sum(incidents) FROM temporal_profiles WHERE layer = 'communes'").fetchone()[0]
+        in_communes = db.execute("SELECT count(*) FROM incidents WHERE commune_id IS NOT NULL AND time IS NOT NULL").fetchone()[0]
+        self.assertEqual(total, in_communes)
+        n = db.execute("SELECT count(*) FROM temporal_profiles").fetchone()[0]
+        self.assertEqual(n, (20 + 3) * 168)
+        self.assertEqual(db.execute("SELECT count(*) FROM peak_hours").fetchone()[0], 23)
 
     def test_validate_writes_nothing(self):
         rc, stdout, err = run("validate", "--communes", f"{SAMPLE}/communes.gpkg", "--zones", f"{SAMPLE}/zones.geojson",

@@ -32,6 +32,15 @@ struct CommuneStats {
 CommuneStats commune_stats(const Incidents& incidents, const PolygonLayer& communes,
                            const Assignment& a);
 
+// Pairs of polygons whose interiors overlap, with the overlap area (km²), found by sweeping
+// bounding boxes and testing candidate pairs with GEOS. Tessellations like commune layers should
+// have none; where they do, incidents in the overlap go to the polygon listed first.
+struct Overlap {
+  std::int32_t a = -1, b = -1;
+  double area_km2 = 0;
+};
+std::vector<Overlap> find_overlaps(const PolygonLayer& layer);
+
 // One row of zone_communes: a commune that meets an industrial zone or its buffer.
 struct ZoneCommune {
   std::int32_t zone = -1, commune = -1;

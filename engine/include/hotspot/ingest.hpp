@@ -63,6 +63,7 @@ struct IngestReport {
   std::int64_t accepted = 0;
   std::vector<RejectedRow> rejected;
   std::int64_t swapped_fixed = 0;
+  std::int64_t text_repaired = 0;  // ids/categories whose invalid UTF-8 bytes became U+FFFD
   Crs source_crs;
   std::string x_field, y_field, id_field, time_field, category_field, weight_field;
   std::vector<std::string> warnings;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "hotspot/ingest.hpp"
+#include "hotspot/spacetime.hpp"
 
 namespace hotspot {
 
@@ -36,8 +37,8 @@ struct RunSummary {
   std::int64_t communes = 0, zones = 0;
   std::int64_t polygons_repaired = 0;
   std::vector<std::string> polygons_dropped;
-  std::int64_t outside_communes = 0;
-  std::int64_t zone_commune_links = 0;
+  std::int64_t outside_communes = -1;    // -1: not computed (the job does not assign communes)
+  std::int64_t zone_commune_links = -1;  // -1: not computed
   std::vector<std::pair<std::string, std::int64_t>> layers;  // name, feature count
   std::vector<StepTime> timings;
   std::vector<std::string> warnings;
@@ -47,6 +48,23 @@ struct RunSummary {
 // Reads and checks every input and reports what aggregate would do, writing nothing.
 RunSummary run_validate(const InputOptions& options);
 RunSummary run_aggregate(const AggregateOptions& options);  // communes required
+
+struct NearRepeatOptions {
+  InputOptions inputs;  // communes and zones optional
+  KnoxOptions knox;
+  std::string out;  // .gpkg path; DEFAULT (empty): print only
+  std::string command_line;
+};
+
+struct NearRepeatSummary {
+  RunSummary run;
+  KnoxResult knox;
+};
+
+// Knox near-repeat test; writes the near_repeat table (and rejected rows, run metadata) to `out`.
+NearRepeatSummary run_near_repeat(const NearRepeatOptions& options);
+// The observed/expected table an analyst reads: one row per distance band, one column per time band.
+std::string format_knox_table(const KnoxResult& result, const KnoxOptions& options);
 
 // Plain-text summary for the terminal (UTF-8).
 std::string format_summary(const RunSummary& s);

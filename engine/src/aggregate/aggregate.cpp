@@ -1,5 +1,6 @@
 #include "hotspot/aggregate.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <unordered_map>
@@ -52,6 +53,34 @@ CommuneStats commune_stats(const Incidents& inc, const PolygonLayer& communes, c
     s.per_1000.push_back(pop > 0 ? 1000.0 * static_cast<double>(s.count[c]) / pop : nan);
   }
   return s;
+}
+
+std::vector<Overlap> find_overlaps(const PolygonLayer& layer) {
+  const std::size_t n = layer.size();
+  std::vector<Box> box(n);
+  std::vector<std::size_t> order(n);
+  for (std::size_t i = 0; i < n; ++i) box[i] = bounds(layer.geom[i]), order[i] = i;
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return box[a].xmin < box[b].xmin; });
+  Geos geos;
+  std::vector<Geom> g(n);
+  std::vector<Overlap> out;
+  for (std::size_t k = 0; k < n; ++k) {
+    const std::size_t i = order[k];
+    for (std::size_t m = k + 1; m < n && box[order[m]].xmin <= box[i].xmax; ++m) {
+      const std::size_t j = order[m];
+      if (!box[i].intersects(box[j])) continue;
+      if (!g[i]) g[i] = geos.from(layer.geom[i]);
+      if (!g[j]) g[j] = geos.from(layer.geom[j]);
+      // Interiors meet: shared edges and corners of a proper tessellation do not count.
+      char r = GEOSRelatePattern_r(geos.ctx(), g[i].get(), g[j].get(), "T********");
+      if (r != 1) continue;
+      double area = geos.area(geos.intersection(g[i].get(), g[j].get()).get()) / 1e6;
+      if (area <= 0) continue;
+      out.push_back({static_cast<std::int32_t>(std::min(i, j)), static_cast<std::int32_t>(std::max(i, j)), area});
+    }
+  }
+  std::sort(out.begin(), out.end(), [](const Overlap& x, const Overlap& y) { return std::pair(x.a, x.b) < std::pair(y.a, y.b); });
+  return out;
 }
 
 ZoneStats zone_stats(const Incidents& inc, const PolygonLayer& communes, const PolygonLayer& zones,

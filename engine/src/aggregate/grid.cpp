@@ -1,6 +1,7 @@
 #include "aggregate/grid.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <string>
 

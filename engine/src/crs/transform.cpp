@@ -6,9 +6,12 @@
 #include <cstdio>
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <mutex>
 #include <vector>
 
 #include "hotspot/error.hpp"
+#include "util/parallel.hpp"
 
 namespace hotspot {
 
@@ -79,11 +82,22 @@ Crs crs_from_ogr(const OGRSpatialReference* in) {
 
 Crs parse_crs(const std::string& text, const std::string& what) {
   if (text == "planar") return Crs{};
+  // Each lookup queries PROJ's database (milliseconds); a run asks for the same few CRSs again
+  // and again, so parsed ones are kept.
+  static std::mutex mutex;
+  static std::map<std::string, Crs> parsed;
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    if (auto it = parsed.find(text); it != parsed.end()) return it->second;
+  }
   OGRSpatialReference srs;
   if (srs.SetFromUserInput(text.c_str()) != OGRERR_NONE)
     throw UsageError(what + ": PROJ does not understand '" + text +
                      "' (give e.g. EPSG:9210, EPSG:32648, a WKT string, or 'planar')");
-  return crs_from_ogr(&srs);
+  Crs crs = crs_from_ogr(&srs);
+  std::lock_guard<std::mutex> lock(mutex);
+  if (parsed.size() < 64) parsed.emplace(text, crs);
+  return crs;
 }
 
 Crs utm_crs_for(double lon, double lat) {
@@ -121,22 +135,32 @@ Transformer::Transformer(const Crs& from, const Crs& to) {
 Transformer::~Transformer() = default;
 Transformer::Transformer(Transformer&&) noexcept = default;
 
-std::size_t Transformer::transform(std::size_t n, double* x, double* y) const {
+std::size_t Transformer::transform(std::size_t n, double* x, double* y, int threads) const {
   if (!ct_ || n == 0) return 0;
   std::vector<int> ok(n);
-  std::size_t failed = 0;
-  constexpr std::size_t kBatch = 1 << 16;
-  for (std::size_t i = 0; i < n; i += kBatch) {
-    std::size_t m = std::min(kBatch, n - i);
-    ct_->Transform(static_cast<int>(m), x + i, y + i, nullptr, nullptr, ok.data() + i);
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!ok[i] || !std::isfinite(x[i]) || !std::isfinite(y[i])) {
-      x[i] = y[i] = std::numeric_limits<double>::quiet_NaN();
-      ++failed;
+  std::vector<std::size_t> failed(static_cast<std::size_t>(std::max(1, threads)), 0);
+  parallel_ranges(n, threads, [&](std::size_t begin, std::size_t end, int t) {
+    std::unique_ptr<OGRCoordinateTransformation> clone;
+    OGRCoordinateTransformation* ct = ct_.get();
+    if (t > 0) {  // thread 0 uses the original
+      clone.reset(ct_->Clone());
+      ct = clone.get();
     }
-  }
-  return failed;
+    constexpr std::size_t kBatch = 1 << 16;
+    for (std::size_t i = begin; i < end; i += kBatch) {
+      std::size_t m = std::min(kBatch, end - i);
+      ct->Transform(static_cast<int>(m), x + i, y + i, nullptr, nullptr, ok.data() + i);
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      if (!ok[i] || !std::isfinite(x[i]) || !std::isfinite(y[i])) {
+        x[i] = y[i] = std::numeric_limits<double>::quiet_NaN();
+        ++failed[static_cast<std::size_t>(t)];
+      }
+    }
+  });
+  std::size_t total = 0;
+  for (auto f : failed) total += f;
+  return total;
 }
 
 }  // namespace hotspot

@@ -23,8 +23,10 @@ class Transformer {
   Transformer(const Crs& from, const Crs& to);
   ~Transformer();
   Transformer(Transformer&&) noexcept;
-  // In place. Points PROJ cannot transform become NaN; returns how many did.
-  std::size_t transform(std::size_t n, double* x, double* y) const;
+  // In place. Points PROJ cannot transform become NaN; returns how many did. With threads > 1
+  // each thread uses its own clone of the transformation (PROJ objects are not thread-safe);
+  // every point is transformed on its own, so the result does not depend on the thread count.
+  std::size_t transform(std::size_t n, double* x, double* y, int threads = 1) const;
   bool identity() const { return !ct_; }
 
  private:

@@ -44,6 +44,9 @@ class LayerWriter {
   // Writes the row and clears the values; returns its fid.
   std::int64_t insert();
   const std::string& name() const { return name_; }
+  ~LayerWriter() { sqlite3_finalize(insert_); }  // unfinished layer (an error): SQLite must not leak
+  LayerWriter(const LayerWriter&) = delete;
+  LayerWriter& operator=(const LayerWriter&) = delete;
 
  private:
   friend class GpkgWriter;

@@ -45,6 +45,26 @@ int find_column(const std::vector<std::string>& header, const std::string& wante
   return -1;
 }
 
+// The attribute columns both sources share (id, time, category, weight), found by name, and
+// recorded in the report.
+struct AttributeColumns {
+  int id = -1, time = -1, category = -1, weight = -1;
+};
+
+AttributeColumns find_attribute_columns(const std::vector<std::string>& header, const IncidentOptions& opt,
+                                        IngestReport& rep) {
+  AttributeColumns c;
+  c.id = find_column(header, opt.id_field, {"id", "incident_id", "case_id"}, "--id-field");
+  c.time = find_column(header, opt.time_field, {"time", "timestamp", "datetime", "date", "occurred_at"}, "--time-field");
+  c.category = find_column(header, opt.category_field, {"category", "type", "offence", "offense", "crime_type"},
+                           "--category-field");
+  c.weight = opt.weight_field.empty() ? -1 : find_column(header, opt.weight_field, {}, "--weight-field");
+  auto name = [&](int i) { return i < 0 ? std::string() : header[static_cast<std::size_t>(i)]; };
+  rep.id_field = name(c.id), rep.time_field = name(c.time);
+  rep.category_field = name(c.category), rep.weight_field = name(c.weight);
+  return c;
+}
+
 enum class NumberStatus { Ok, Empty, Bad };
 
 // Parses a decimal number. With decimal_comma, "106,5" reads as 106.5 (for ';'-separated files).
@@ -77,39 +97,45 @@ NumberStatus parse_number(std::string_view s, bool decimal_comma, double* out, s
   return NumberStatus::Ok;
 }
 
-// Open-addressing set of incident ids (indices into the id column); no allocation per id.
+// Open-addressing set of incident ids (indices into the id column); no allocation per id. Each
+// slot keeps 32 bits of the hash, so most probes are settled without touching the id's bytes.
 class IdSet {
  public:
   explicit IdSet(const StringColumn& ids) : ids_(ids) {}
-  // Inserts ids_[index]; returns false when an equal id is present already.
+  // Inserts ids_[last]; returns false when an equal id is present already.
   bool insert_last() {
-    std::uint32_t index = static_cast<std::uint32_t>(ids_.size() - 1);
+    auto index = static_cast<std::uint32_t>(ids_.size() - 1);
     if (slots_.size() < 2 * (count_ + 1)) rehash(std::max<std::size_t>(1024, slots_.size() * 2));
     std::string_view id = ids_[index];
-    std::size_t h = std::hash<std::string_view>{}(id) & (slots_.size() - 1);
-    while (slots_[h] != kEmpty) {
-      if (ids_[slots_[h]] == id) return false;
-      h = (h + 1) & (slots_.size() - 1);
+    const std::size_t h = std::hash<std::string_view>{}(id);
+    const auto tag = static_cast<std::uint32_t>(h >> 32);
+    std::size_t k = h & (slots_.size() - 1);
+    while (slots_[k].index != kEmpty) {
+      if (slots_[k].tag == tag && ids_[slots_[k].index] == id) return false;
+      k = (k + 1) & (slots_.size() - 1);
     }
-    slots_[h] = index;
+    slots_[k] = {index, tag};
     ++count_;
     return true;
   }
 
  private:
   static constexpr std::uint32_t kEmpty = 0xFFFFFFFFu;
+  struct Slot {
+    std::uint32_t index = kEmpty, tag = 0;
+  };
   void rehash(std::size_t n) {
-    std::vector<std::uint32_t> old(n, kEmpty);
+    std::vector<Slot> old(n);
     old.swap(slots_);
-    for (std::uint32_t v : old) {
-      if (v == kEmpty) continue;
-      std::size_t h = std::hash<std::string_view>{}(ids_[v]) & (slots_.size() - 1);
-      while (slots_[h] != kEmpty) h = (h + 1) & (slots_.size() - 1);
-      slots_[h] = v;
+    for (const Slot& s : old) {
+      if (s.index == kEmpty) continue;
+      std::size_t k = std::hash<std::string_view>{}(ids_[s.index]) & (slots_.size() - 1);
+      while (slots_[k].index != kEmpty) k = (k + 1) & (slots_.size() - 1);
+      slots_[k] = s;
     }
   }
   const StringColumn& ids_;
-  std::vector<std::uint32_t> slots_;
+  std::vector<Slot> slots_;
   std::size_t count_ = 0;
 };
 
@@ -167,7 +193,7 @@ class RowChecker {
     }
     Incidents& inc = out_.incidents;
     if (has_id_) {
-      inc.id.push_back(trim(r.id));
+      inc.id.push_back(utf8(trim(r.id)));
     } else {
       inc.id.push_back(std::to_string(line));  // no id column: the line (or fid) identifies the row
     }
@@ -179,7 +205,7 @@ class RowChecker {
     inc.x.push_back(x);
     inc.y.push_back(y);
     inc.time_utc.push_back(t);
-    std::string_view cat = trim(r.category);
+    std::string_view cat = utf8(trim(r.category));
     inc.category.push_back(cat.empty() ? Dictionary::kNone : inc.categories.intern(cat));
     if (has_weight_) inc.weight.push_back(w);
     inc.line.push_back(line);
@@ -187,8 +213,19 @@ class RowChecker {
   }
 
  private:
+  // Text as valid UTF-8: invalid bytes (a Latin-1 export, say) become U+FFFD and are counted, so
+  // the output never holds text that QGIS or SQLite cannot decode.
+  std::string_view utf8(std::string_view s) {
+    bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+    if (ascii) return s;
+    fixed_ = sanitize_utf8(s, s.size() * 3 + 3);  // room for every byte to become U+FFFD: no cut
+    if (fixed_ != s) ++out_.report.text_repaired;
+    return fixed_;
+  }
+
   const IncidentOptions& opt_;
   IncidentRead& out_;
+  std::string fixed_;
   IdSet ids_;
   bool has_id_, has_time_, has_weight_, decimal_comma_;
 };
@@ -206,14 +243,10 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
   if (xi < 0 || yi < 0)
     throw UsageError("incidents '" + opt.path + "': cannot find the coordinate columns (looked for " +
                      "lon/longitude/x and lat/latitude/y); name them with --x-field and --y-field");
-  int id = find_column(header, opt.id_field, {"id", "incident_id", "case_id"}, "--id-field");
-  int ti = find_column(header, opt.time_field, {"time", "timestamp", "datetime", "date", "occurred_at"}, "--time-field");
-  int ci = find_column(header, opt.category_field, {"category", "type", "offence", "offense", "crime_type"}, "--category-field");
-  int wi = opt.weight_field.empty() ? -1 : find_column(header, opt.weight_field, {}, "--weight-field");
-  auto name = [&](int i) { return i < 0 ? std::string() : header[static_cast<std::size_t>(i)]; };
   auto& rep = out.report;
-  rep.x_field = name(xi), rep.y_field = name(yi), rep.id_field = name(id);
-  rep.time_field = name(ti), rep.category_field = name(ci), rep.weight_field = name(wi);
+  const AttributeColumns cols = find_attribute_columns(header, opt, rep);
+  const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight;
+  rep.x_field = header[static_cast<std::size_t>(xi)], rep.y_field = header[static_cast<std::size_t>(yi)];
   rep.source_crs = parse_crs(opt.crs.empty() ? "EPSG:4326" : opt.crs, "--incidents-crs");
 
   RowChecker checker(opt, out, id >= 0, ti >= 0, wi >= 0, reader.delimiter() == ';');
@@ -256,14 +289,10 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
   for (int i = 0; i < defn->GetFieldCount(); ++i) header.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
   if (!opt.x_field.empty() || !opt.y_field.empty())
     throw UsageError("--x-field/--y-field apply to CSV input; '" + opt.path + "' is read as point geometries");
-  int id = find_column(header, opt.id_field, {"id", "incident_id", "case_id"}, "--id-field");
-  int ti = find_column(header, opt.time_field, {"time", "timestamp", "datetime", "date", "occurred_at"}, "--time-field");
-  int ci = find_column(header, opt.category_field, {"category", "type", "offence", "offense", "crime_type"}, "--category-field");
-  int wi = opt.weight_field.empty() ? -1 : find_column(header, opt.weight_field, {}, "--weight-field");
-  auto name = [&](int i) { return i < 0 ? std::string() : header[static_cast<std::size_t>(i)]; };
   auto& rep = out.report;
-  rep.x_field = "geometry", rep.y_field = "geometry", rep.id_field = name(id);
-  rep.time_field = name(ti), rep.category_field = name(ci), rep.weight_field = name(wi);
+  const AttributeColumns cols = find_attribute_columns(header, opt, rep);
+  const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight;
+  rep.x_field = "geometry", rep.y_field = "geometry";
   rep.source_crs = layer_crs(*ds, *layer, opt.crs, "incidents", "--incidents-crs");
   bool typed_time = ti >= 0 && (defn->GetFieldDefn(ti)->GetType() == OFTDateTime ||
                                 defn->GetFieldDefn(ti)->GetType() == OFTDate);

@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "aggregate/grid.hpp"
+#include "geom/geos.hpp"
 #include "hotspot/emerging.hpp"
 #include "hotspot/error.hpp"
 #include "index/polygon_index.hpp"
@@ -50,7 +51,14 @@ EmergingSummary run_emerging(const EmergingOptions& opt) {
   std::vector<XY> pts(inc.size());
   for (std::size_t i = 0; i < inc.size(); ++i) pts[i] = {inc.x[i], inc.y[i]};
   if (pts.size() < 3) throw InputError("emerging: needs incidents (" + std::to_string(pts.size()) + " accepted)");
-  Grid grid = make_grid(study_area(in.communes.geom, pts), spec, inc.x, inc.y, inc.weight);
+  MultiPolygon area = study_area(in.communes.geom, pts);
+  if (in.communes.size() == 0) {
+    // The incidents' convex hull has incidents on its very boundary; grown by half a cell, every
+    // incident lies inside it.
+    Geos geos;
+    area = geos.to_multipolygon(geos.buffer(geos.from(area).get(), spec.size_m / 2).get());
+  }
+  Grid grid = make_grid(area, spec, inc.x, inc.y, inc.weight);
   const std::size_t cells = grid.cells.size();
   if (cells < 2) throw InputError("emerging: the grid has " + std::to_string(cells) + " cell(s); use a smaller --grid");
   PolygonIndex cell_index(grid.cells);

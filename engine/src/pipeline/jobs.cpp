@@ -2,6 +2,7 @@
 // only what the stage before it returned.
 #include "hotspot/jobs.hpp"
 
+
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -11,12 +12,14 @@
 
 #include "hotspot/aggregate.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/spacetime.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
 #include "pipeline/load.hpp"
-#include "pipeline/output.hpp"
+#include "pipeline/outputs.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
+
 
 namespace hotspot {
 
@@ -25,40 +28,30 @@ using json = nlohmann::json;
 
 namespace {
 
-RunSummary summarise(const LoadedInputs& in) {
-  RunSummary s;
-  s.ingest = in.report;
-  s.work_crs = in.work_crs.label();
-  s.work_crs_reason = in.work_crs_reason;
-  s.communes = static_cast<std::int64_t>(in.communes.size());
-  s.zones = static_cast<std::int64_t>(in.zones.size());
-  s.polygons_repaired = in.communes.repaired + in.zones.repaired;
-  for (const auto& d : in.communes.dropped) s.polygons_dropped.push_back("communes " + d);
-  for (const auto& d : in.zones.dropped) s.polygons_dropped.push_back("zones " + d);
-  s.timings = in.timings;
-  s.warnings = in.report.warnings;
-  if (in.work_crs.planar())
-    s.warnings.push_back("planar data: distances and areas are in data units; *_km2 fields hold units² / 1e6");
-  return s;
+void warn_overlaps(const PolygonLayer& layer, const char* what, std::vector<std::string>& warnings) {
+  auto overlaps = find_overlaps(layer);
+  if (overlaps.empty()) return;
+  double total = 0;
+  for (const auto& o : overlaps) total += o.area_km2;
+  const auto& first = overlaps.front();
+  char buf[512];
+  std::snprintf(buf, sizeof buf,
+                "%zu pairs of %s overlap (%.4f km² in all; e.g. '%s' and '%s', %.4f km²); incidents in an "
+                "overlap count for the one listed first",
+                overlaps.size(), what, total, layer.id[static_cast<std::size_t>(first.a)].c_str(),
+                layer.id[static_cast<std::size_t>(first.b)].c_str(), first.area_km2);
+  warnings.emplace_back(buf);
 }
 
+
 // An output that would overwrite an input is refused before any work.
-void refuse_overwriting_inputs(const std::string& out, const InputOptions& in) {
-  std::error_code ec;
-  for (const std::string* p : {&in.communes.path, &in.zones.path, &in.incidents.path}) {
-    if (p->empty()) continue;
-    if (fs::exists(out, ec) && fs::equivalent(out, *p, ec))
-      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
-    if (fs::absolute(out, ec).lexically_normal() == fs::absolute(*p, ec).lexically_normal())
-      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
-  }
-}
 
 std::string field_safe(const std::string& label) {
   std::string out;
   for (unsigned char c : label) out += (std::isalnum(c) || c >= 0x80) ? static_cast<char>(c) : '_';
   return out;
 }
+
 
 void write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneStats& cs) {
   const auto& cats = in.incidents.categories.labels();
@@ -150,12 +143,69 @@ void write_zones(GpkgWriter& w, const LoadedInputs& in, const ZoneStats& zs, dou
   w.add_style("zone_communes", "zone partners", categorized_qml("zone_name", z.name, false, "commune_name"));
 }
 
+// 24 x 7 profiles (local time) and peak hours per commune and per zone, keyed by layer and
+// feature id so QGIS can join them.
+void write_profiles(GpkgWriter& w, const LoadedInputs& in, const Assignment& a, int utc_offset_minutes) {
+  struct Source {
+    const char* layer;
+    const PolygonLayer& polygons;
+    const std::vector<std::int32_t>& feature_of;
+  };
+  const Source sources[] = {{"communes", in.communes, a.commune}, {"zones", in.zones, a.zone}};
+  std::vector<std::vector<WeekProfile>> profiles;
+  for (const auto& src : sources)
+    profiles.push_back(week_profiles(in.incidents, src.feature_of, src.polygons.size(), utc_offset_minutes));
+  LayerWriter& T = w.begin_layer("temporal_profiles", GeometryType::kNone, in.work_crs,
+                                 {{"layer", FieldType::Text}, {"feature_id", FieldType::Text},
+                                  {"weekday", FieldType::Integer}, {"hour", FieldType::Integer},
+                                  {"incidents", FieldType::Integer}},
+                                 "Incidents per weekday (0 = Monday) and hour, local time, per feature");
+  for (std::size_t k = 0; k < std::size(sources); ++k)
+    for (std::size_t f = 0; f < profiles[k].size(); ++f)
+      for (std::size_t c = 0; c < 7 * 24; ++c) {
+        T.set(0, std::string_view(sources[k].layer));
+        T.set(1, std::string_view(sources[k].polygons.id[f]));
+        T.set(2, static_cast<std::int64_t>(c / 24));
+        T.set(3, static_cast<std::int64_t>(c % 24));
+        T.set(4, profiles[k][f][c]);
+        T.insert();
+      }
+  LayerWriter& P = w.begin_layer("peak_hours", GeometryType::kNone, in.work_crs,
+                                 {{"layer", FieldType::Text}, {"feature_id", FieldType::Text},
+                                  {"peak_hours", FieldType::Text}, {"start_hour", FieldType::Integer},
+                                  {"incidents", FieldType::Integer}, {"share", FieldType::Real},
+                                  {"busiest_weekday", FieldType::Integer}},
+                                 "The 3-hour window of the day with the most incidents, per feature (local time)");
+  for (std::size_t k = 0; k < std::size(sources); ++k)
+    for (std::size_t f = 0; f < profiles[k].size(); ++f) {
+      const WeekProfile& prof = profiles[k][f];
+      PeakHours peak = peak_hours(prof);
+      std::int64_t best_day = 0, best = -1;
+      for (int d = 0; d < 7; ++d) {
+        std::int64_t n = 0;
+        for (int h = 0; h < 24; ++h) n += prof[static_cast<std::size_t>(d * 24 + h)];
+        if (n > best) best = n, best_day = d;
+      }
+      char window[32];
+      std::snprintf(window, sizeof window, "%02d:00-%02d:00", peak.start_hour, (peak.start_hour + peak.hours) % 24);
+      P.set(0, std::string_view(sources[k].layer));
+      P.set(1, std::string_view(sources[k].polygons.id[f]));
+      P.set(2, std::string_view(window));
+      P.set(3, std::int64_t{peak.start_hour});
+      P.set(4, peak.incidents);
+      P.set(5, peak.share);
+      P.set(6, best_day);
+      P.insert();
+    }
+}
+
 void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a) {
   const Incidents& inc = in.incidents;
   std::vector<FieldDef> fields = {{"incident_id", FieldType::Text}, {"time", FieldType::DateTime},
                                   {"category", FieldType::Text}, {"commune_id", FieldType::Text},
                                   {"zone_id", FieldType::Text}, {"lon", FieldType::Real},
-                                  {"lat", FieldType::Real}, {"source_line", FieldType::Integer}};
+                                  {"lat", FieldType::Real}, {"source_line", FieldType::Integer},
+                                  {"outside_communes", FieldType::Integer}};
   if (!inc.weight.empty()) fields.push_back({"weight", FieldType::Real});
   LayerWriter& L = w.begin_layer("incidents", GeometryType::kPoint, in.work_crs, fields,
                                  "Accepted incidents with their commune and industrial zone");
@@ -169,42 +219,31 @@ void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a)
     L.set(5, inc.lon[i]);
     L.set(6, inc.lat[i]);
     L.set(7, inc.line[i]);
-    if (!inc.weight.empty()) L.set(8, inc.weight[i]);
+    L.set(8, std::int64_t{a.commune[i] < 0});  // kept, and flagged
+    if (!inc.weight.empty()) L.set(9, inc.weight[i]);
     L.insert();
   }
   w.add_style("incidents", "category", categorized_qml("category", inc.categories.labels(), true, ""));
 }
 
-void write_metadata(GpkgWriter& w, const AggregateOptions& opt, const RunSummary& s, const LoadedInputs& in) {
-  const auto& io = opt.inputs;
-  json params = {
-      {"command", "aggregate"},
-      {"command_line", opt.command_line},
-      {"work_crs", s.work_crs},
-      {"work_crs_reason", s.work_crs_reason},
-      {"zone_buffer_m", opt.zone_buffer_m},
-      {"utc_offset_minutes", io.incidents.utc_offset_minutes},
-      {"fix_swapped_axes", io.incidents.fix_swapped_axes},
-      {"incident_fields",
-       {{"x", in.report.x_field}, {"y", in.report.y_field}, {"id", in.report.id_field},
-        {"time", in.report.time_field}, {"category", in.report.category_field}, {"weight", in.report.weight_field}}},
-      {"incidents_crs", in.report.source_crs.label()},
-      {"communes_crs", in.communes.source_crs.label()},
-      {"zones_crs", io.zones.path.empty() ? "" : in.zones.source_crs.label()},
-      {"communes_fields", {{"id", in.communes.id_field}, {"name", in.communes.name_field}, {"population", in.communes.population_field}}},
-  };
+
+
+
+void write_metadata(GpkgWriter& w, const AggregateOptions& opt, const RunSummary& s, const LoadedInputs& in,
+                    const json& inputs) {
+  json params = ingest_parameters(opt.inputs, in);
+  params["command"] = "aggregate";
+  params["command_line"] = opt.command_line;
+  params["zone_buffer_m"] = opt.zone_buffer_m;
+  params["communes_fields"] = {{"id", in.communes.id_field}, {"name", in.communes.name_field},
+                               {"population", in.communes.population_field}};
   json counts = {{"read", s.ingest.read}, {"accepted", s.ingest.accepted},
                  {"rejected", static_cast<std::int64_t>(s.ingest.rejected.size())},
                  {"swapped_fixed", s.ingest.swapped_fixed}, {"outside_communes", s.outside_communes},
                  {"polygons_repaired", s.polygons_repaired}, {"polygons_dropped", s.polygons_dropped}};
-  json timings = json::object();
-  for (const auto& t : s.timings) timings[t.step] = t.seconds;
-  json inputs = {{"communes", input_json(io.communes.path)}, {"zones", input_json(io.zones.path)},
-                 {"incidents", input_json(io.incidents.path)}};
   write_run_metadata(w, in.work_crs,
-                     {{"parameters", params}, {"inputs", inputs},   {"versions", versions_json()},
-                      {"seed", nullptr},      {"counts", counts},   {"timings_s", timings},
-                      {"warnings", s.warnings}});
+                     {{"parameters", params}, {"inputs", inputs}, {"versions", versions()}, {"seed", nullptr},
+                      {"counts", counts}, {"timings_s", timings_json(s.timings)}, {"warnings", s.warnings}});
 }
 
 }  // namespace
@@ -222,36 +261,54 @@ const char* reason_code(RejectReason r) {
   return "unknown";
 }
 
-RunSummary run_validate(const InputOptions& options) {
-  LoadedInputs in = load_inputs(options);
+namespace {
+
+// What validate and aggregate share: load, assign, check the polygon layers.
+struct Assigned {
+  LoadedInputs in;
+  Assignment a;
+  RunSummary s;
+};
+
+Assigned load_and_assign(const InputOptions& options) {
+  Assigned r{load_inputs(options), {}, {}};
   Timer timer;
-  Assignment a = assign_incidents(in.incidents, in.communes, in.zones, options.threads);
-  RunSummary s = summarise(in);
-  s.outside_communes = a.outside_communes;
-  s.timings.push_back({"assign", timer.lap()});
-  return s;
+  r.a = assign_incidents(r.in.incidents, r.in.communes, r.in.zones, options.threads);
+  r.s = summarise(r.in);
+  r.s.outside_communes = r.a.outside_communes;
+  r.s.timings.push_back({"assign", timer.lap()});
+  warn_overlaps(r.in.communes, "communes", r.s.warnings);
+  warn_overlaps(r.in.zones, "zones", r.s.warnings);
+  r.s.timings.push_back({"check overlaps", timer.lap()});
+  return r;
 }
+
+}  // namespace
+
+RunSummary run_validate(const InputOptions& options) { return load_and_assign(options).s; }
 
 RunSummary run_aggregate(const AggregateOptions& opt) {
   if (opt.out.empty()) throw UsageError("--out is required");
   if (opt.inputs.communes.path.empty()) throw UsageError("aggregate needs --communes");
   refuse_overwriting_inputs(opt.out, opt.inputs);
-  LoadedInputs in = load_inputs(opt.inputs);
+  auto [in, a, s] = load_and_assign(opt.inputs);
   Timer timer;
-  Assignment a = assign_incidents(in.incidents, in.communes, in.zones, opt.inputs.threads);
-  RunSummary s = summarise(in);
-  s.outside_communes = a.outside_communes;
-  s.timings.push_back({"assign", timer.lap()});
   CommuneStats cs = commune_stats(in.incidents, in.communes, a);
   ZoneStats zs = zone_stats(in.incidents, in.communes, in.zones, a, opt.zone_buffer_m);
   s.zone_commune_links = static_cast<std::int64_t>(zs.links.size());
   s.timings.push_back({"aggregate", timer.lap()});
 
+  const json inputs = input_hashes(opt.inputs);
+  s.timings.push_back({"hash inputs", timer.lap()});
+
   GpkgWriter w(opt.out);
   write_communes(w, in, cs);
   write_zones(w, in, zs, opt.zone_buffer_m);
+  write_profiles(w, in, a, opt.inputs.incidents.utc_offset_minutes);
   write_incidents(w, in, a);
-  write_rejected(w, in.report, in.work_crs);
+  write_rejected(w, in);
+  // The metadata records the write time up to here; the summary's figure also covers the final
+  // index packing, sync and rename in commit().
   s.timings.push_back({"write", timer.lap()});
   s.layers = {{"communes", s.communes},
               {"zones", s.zones},
@@ -259,8 +316,9 @@ RunSummary run_aggregate(const AggregateOptions& opt) {
               {"incidents", s.ingest.accepted},
               {"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())}};
   s.out = opt.out;
-  write_metadata(w, opt, s, in);
+  write_metadata(w, opt, s, in, inputs);
   w.commit();
+  s.timings.back().seconds += timer.lap();
   return s;
 }
 
@@ -279,10 +337,14 @@ std::string format_summary(const RunSummary& s) {
   for (const auto& rej : r.rejected) ++by_reason[reason_code(rej.reason)];
   for (const auto& [reason, n] : by_reason) line("  rejected %-20s %d", reason.c_str(), n);
   if (r.swapped_fixed) line("  swapped lat/lon repaired: %lld", static_cast<long long>(r.swapped_fixed));
-  line("  outside every commune: %lld", static_cast<long long>(s.outside_communes));
-  line("communes   %lld, zones %lld, zone-commune links %lld", static_cast<long long>(s.communes),
-       static_cast<long long>(s.zones), static_cast<long long>(s.zone_commune_links));
-  line("polygons   repaired %lld, dropped %zu", static_cast<long long>(s.polygons_repaired), s.polygons_dropped.size());
+  if (s.outside_communes >= 0) line("  outside every commune: %lld", static_cast<long long>(s.outside_communes));
+  if (s.communes > 0 || s.zones > 0) {  // analyses on incidents alone have no polygon layers to report
+    std::string links = s.zone_commune_links >= 0 ? ", zone-commune links " + std::to_string(s.zone_commune_links) : "";
+    line("communes   %lld, zones %lld%s", static_cast<long long>(s.communes), static_cast<long long>(s.zones),
+         links.c_str());
+    line("polygons   repaired %lld, dropped %zu", static_cast<long long>(s.polygons_repaired),
+         s.polygons_dropped.size());
+  }
   for (const auto& d : s.polygons_dropped) line("  dropped %s", d.c_str());
   line("work CRS   %s (%s)", s.work_crs.c_str(), s.work_crs_reason.c_str());
   double total = 0;

@@ -8,6 +8,7 @@
 #include "hotspot/error.hpp"
 #include "io/incidents.hpp"
 #include "io/polygons.hpp"
+#include "util/parallel.hpp"
 #include "util/timer.hpp"
 
 namespace hotspot {
@@ -54,9 +55,8 @@ struct AreaCheck {
   const char* role;  // "input" or "working"
 };
 
-void check_areas(Incidents& inc, IngestReport& rep, const IncidentRead& read, const IncidentOptions& opt,
-                 const AreaCheck& check, std::vector<std::int64_t>& reread_lines,
-                 std::vector<std::size_t>& reread_slots) {
+void check_areas(Incidents& inc, IngestReport& rep, const IncidentOptions& opt, const AreaCheck& check,
+                 std::vector<std::int64_t>& reread_lines, std::vector<std::size_t>& reread_slots) {
   const Box& area = check.crs.area_of_use_lonlat;
   const bool geographic_source = rep.source_crs.geographic();
   std::vector<char> drop(inc.size(), 0);
@@ -64,7 +64,7 @@ void check_areas(Incidents& inc, IngestReport& rep, const IncidentRead& read, co
   for (std::size_t i = 0; i < inc.size(); ++i) {
     double lon = inc.lon[i], lat = inc.lat[i];
     if (in_area(area, lon, lat)) continue;
-    char buf[160];
+    char buf[512];
     if (geographic_source && in_area(area, lat, lon)) {
       if (opt.fix_swapped_axes) {
         std::swap(inc.x[i], inc.y[i]);
@@ -90,7 +90,6 @@ void check_areas(Incidents& inc, IngestReport& rep, const IncidentRead& read, co
     compact(inc, drop);
     rep.accepted = static_cast<std::int64_t>(inc.size());
   }
-  (void)read;
 }
 
 Crs choose_work_crs(const InputOptions& opt, const PolygonLayer* communes, const PolygonLayer* zones,
@@ -187,18 +186,36 @@ LoadedInputs load_inputs(const InputOptions& opt) {
     std::fill(inc.lon.begin(), inc.lon.end(), std::numeric_limits<double>::quiet_NaN());
     std::fill(inc.lat.begin(), inc.lat.end(), std::numeric_limits<double>::quiet_NaN());
   } else if (!src.geographic()) {
-    Transformer(src, parse_crs("EPSG:4326", "WGS 84")).transform(inc.size(), inc.lon.data(), inc.lat.data());
+    Transformer(src, parse_crs("EPSG:4326", "WGS 84"))
+        .transform(inc.size(), inc.lon.data(), inc.lat.data(), resolve_threads(opt.threads));
   }
 
   std::vector<std::int64_t> reread_lines;
   std::vector<std::size_t> reread_slots;
-  if (!src.planar()) check_areas(inc, rep, read, opt.incidents, {src, "input"}, reread_lines, reread_slots);
+  if (!src.planar()) check_areas(inc, rep, opt.incidents, {src, "input"}, reread_lines, reread_slots);
 
   out.work_crs = choose_work_crs(opt, opt.communes.path.empty() ? nullptr : &out.communes,
                                  opt.zones.path.empty() ? nullptr : &out.zones, src, inc,
                                  &out.work_crs_reason);
   if (!src.planar() && !out.work_crs.planar())
-    check_areas(inc, rep, read, opt.incidents, {out.work_crs, "working"}, reread_lines, reread_slots);
+    check_areas(inc, rep, opt.incidents, {out.work_crs, "working"}, reread_lines, reread_slots);
+
+  // Into the working CRS. A point PROJ cannot transform although it passed the area checks is
+  // rejected like one outside the area, never a failure of the run.
+  Transformer to_work(src, out.work_crs);
+  if (to_work.transform(inc.size(), inc.x.data(), inc.y.data(), resolve_threads(opt.threads)) > 0) {
+    std::vector<char> drop(inc.size(), 0);
+    for (std::size_t i = 0; i < inc.size(); ++i) {
+      if (!std::isnan(inc.x[i])) continue;
+      drop[i] = 1;
+      rep.rejected.push_back({inc.line[i], "", RejectReason::OutsideArea,
+                              "PROJ cannot transform this point to the working CRS " + out.work_crs.label()});
+      reread_lines.push_back(inc.line[i]);
+      reread_slots.push_back(rep.rejected.size() - 1);
+    }
+    compact(inc, drop);
+    rep.accepted = static_cast<std::int64_t>(inc.size());
+  }
 
   // Rejected rows found here get their raw text from a second read of the file.
   if (read.csv) {
@@ -215,15 +232,16 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   }
   std::stable_sort(rep.rejected.begin(), rep.rejected.end(),
                    [](const RejectedRow& a, const RejectedRow& b) { return a.line < b.line; });
-  out.timings.push_back({"check incidents", timer.lap()});
+  out.timings.push_back({"check and project incidents", timer.lap()});
 
-  Transformer to_work(src, out.work_crs);
-  std::size_t failed = to_work.transform(inc.size(), inc.x.data(), inc.y.data());
-  if (failed > 0) throw InternalError(std::to_string(failed) + " incidents inside the CRS area failed to project");
   project_polygons(out.communes, out.work_crs, "commune");
   project_polygons(out.zones, out.work_crs, "zone");
-  out.timings.push_back({"project", timer.lap()});
+  out.timings.push_back({"project polygons", timer.lap()});
 
+  if (rep.text_repaired > 0)
+    rep.warnings.push_back(std::to_string(rep.text_repaired) +
+                           " incident ids or categories were not valid UTF-8; invalid bytes were replaced by U+FFFD "
+                           "(is the file in another encoding? convert it with iconv)");
   if (rep.read > 0 && rep.accepted == 0)
     rep.warnings.push_back("no incident was accepted; check the reject reasons (a wrong --incidents-crs?)");
   else if (rep.read > 10 && static_cast<double>(rep.rejected.size()) > 0.5 * static_cast<double>(rep.read))

@@ -18,7 +18,7 @@
 #include "io/styles.hpp"
 #include "io/units.hpp"
 #include "pipeline/load.hpp"
-#include "pipeline/output.hpp"
+#include "pipeline/outputs.hpp"
 #include "stats/local_stats.hpp"
 #include "util/parallel.hpp"
 #include "util/timer.hpp"
@@ -526,7 +526,7 @@ LocalSummary run_local(const LocalOptions& o) {
   write_run_metadata(out, u.crs,
                      {{"parameters", params},
                       {"inputs", inputs},
-                      {"versions", versions_json()},
+                      {"versions", versions()},
                       {"seed", o.seed},
                       {"counts", counts},
                       {"global_moran", global},

@@ -26,10 +26,9 @@ TimeStep parse_time_step(const std::string& text) {
   std::size_t digits = 0;
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
   const std::string unit = text.substr(digits);
-  if (digits > 0) {
-    if (digits > 4) throw UsageError("--time-step '" + text + "': too many steps per step");
-    ts.count = std::stoi(text.substr(0, digits));
-  }
+  if (digits == 0 || digits > 4)
+    throw UsageError("--time-step '" + text + "': expected Nd, Nw or Nmo with 1 <= N <= 9999, e.g. 1w or 1mo");
+  ts.count = std::stoi(text.substr(0, digits));
   if (unit == "d") ts.unit = TimeStep::Unit::Day;
   else if (unit == "w") ts.unit = TimeStep::Unit::Week;
   else if (unit == "mo") ts.unit = TimeStep::Unit::Month;

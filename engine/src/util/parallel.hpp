@@ -15,11 +15,12 @@ inline int resolve_threads(int requested) {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-// fn(begin, end, thread_index)
+// fn(begin, end, thread_index). A thread gets at least min_per_thread indices (cheap work is not
+// worth a thread); give 1 where each index is heavy (a permutation, a tile).
 template <class F>
-void parallel_ranges(std::size_t n, int threads, F&& fn) {
+void parallel_ranges(std::size_t n, int threads, F&& fn, std::size_t min_per_thread = 4096) {
   auto t = static_cast<std::size_t>(std::max(1, threads));
-  t = std::min(t, std::max<std::size_t>(1, n / 4096));
+  t = std::min(t, std::max<std::size_t>(1, n / std::max<std::size_t>(1, min_per_thread)));
   if (t <= 1) {
     fn(std::size_t{0}, n, 0);
     return;

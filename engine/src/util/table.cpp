@@ -1,5 +1,6 @@
 #include "hotspot/table.hpp"
 
+#include <bit>
 #include <functional>
 
 #include "hotspot/geometry.hpp"
@@ -8,7 +9,9 @@ namespace hotspot {
 
 std::uint32_t Dictionary::intern(std::string_view s) {
   if (slots_.size() < 2 * (labels_.size() + 1)) {
-    slots_.assign(std::max<std::size_t>(16, 4 * (labels_.size() + 1)), kNone);
+    // A power of two: probes wrap with a mask. (4 * (n + 1) was not, which left slots unreachable
+    // and looped forever past 8 labels; found by the CSV fuzzer.)
+    slots_.assign(std::bit_ceil(std::max<std::size_t>(16, 4 * (labels_.size() + 1))), kNone);
     for (std::uint32_t i = 0; i < labels_.size(); ++i) {
       std::size_t h = std::hash<std::string_view>{}(labels_[i]) & (slots_.size() - 1);
       while (slots_[h] != kNone) h = (h + 1) & (slots_.size() - 1);

@@ -1,0 +1,115 @@
+#include "pipeline/outputs.hpp"
+
+#include <gdal.h>
+#include <geos_c.h>
+#include <proj.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+
+#include "hotspot/error.hpp"
+#include "util/hash.hpp"
+
+#ifndef HOTSPOT_VERSION
+#define HOTSPOT_VERSION "unknown"
+#endif
+
+namespace hotspot {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+void refuse_overwriting_inputs(const std::string& out, const InputOptions& in) {
+  std::error_code ec;
+  for (const std::string* p : {&in.communes.path, &in.zones.path, &in.incidents.path}) {
+    if (p->empty()) continue;
+    if (fs::exists(out, ec) && fs::equivalent(out, *p, ec))
+      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
+    if (fs::absolute(out, ec).lexically_normal() == fs::absolute(*p, ec).lexically_normal())
+      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
+  }
+}
+
+json input_json(const std::string& path) {
+  if (path.empty()) return nullptr;
+  return {{"path", path}, {"sha256", sha256_file(path)}};
+}
+
+RunSummary summarise(const LoadedInputs& in) {
+  RunSummary s;
+  s.ingest = in.report;
+  s.work_crs = in.work_crs.label();
+  s.work_crs_reason = in.work_crs_reason;
+  s.communes = static_cast<std::int64_t>(in.communes.size());
+  s.zones = static_cast<std::int64_t>(in.zones.size());
+  s.polygons_repaired = in.communes.repaired + in.zones.repaired;
+  for (const auto& d : in.communes.dropped) s.polygons_dropped.push_back("communes " + d);
+  for (const auto& d : in.zones.dropped) s.polygons_dropped.push_back("zones " + d);
+  s.timings = in.timings;
+  s.warnings = in.report.warnings;
+  if (in.work_crs.planar())
+    s.warnings.push_back("planar data: distances and areas are in data units; *_km2 fields hold units² / 1e6");
+  return s;
+}
+
+json input_hashes(const InputOptions& io) {
+  return {{"communes", input_json(io.communes.path)}, {"zones", input_json(io.zones.path)},
+          {"incidents", input_json(io.incidents.path)}};
+}
+
+json versions() {
+  PJ_INFO pj = proj_info();
+  return {{"hotspot", HOTSPOT_VERSION},
+          {"gdal", GDALVersionInfo("RELEASE_NAME")},
+          {"geos", GEOSversion()},
+          {"proj", pj.version},
+          {"sqlite", sqlite3_libversion()}};
+}
+
+void write_rejected(GpkgWriter& w, const LoadedInputs& in) { write_rejected(w, in.report, in.work_crs); }
+
+void write_rejected(GpkgWriter& w, const IngestReport& report, const Crs& crs) {
+  LayerWriter& L = w.begin_layer("rejected_incidents", GeometryType::kNone, crs,
+                                 {{"line", FieldType::Integer}, {"reason", FieldType::Text},
+                                  {"message", FieldType::Text}, {"raw", FieldType::Text}},
+                                 "Incident rows that were not accepted, with the reason");
+  for (const auto& r : report.rejected) {
+    L.set(0, r.line);
+    L.set(1, std::string_view(reason_code(r.reason)));
+    L.set(2, std::string_view(r.message));
+    L.set(3, std::string_view(r.raw));
+    L.insert();
+  }
+}
+
+void write_run_metadata(GpkgWriter& w, const Crs& crs, const std::vector<std::pair<std::string, json>>& rows) {
+  LayerWriter& L = w.begin_layer("run_metadata", GeometryType::kNone, crs,
+                                 {{"key", FieldType::Text}, {"value", FieldType::Text}},
+                                 "Parameters, inputs, software versions and timings of the run (JSON values)");
+  for (const auto& [k, v] : rows) {
+    L.set(0, std::string_view(k));
+    L.set(1, std::string_view(v.dump()));
+    L.insert();
+  }
+}
+
+json ingest_parameters(const InputOptions& io, const LoadedInputs& in) {
+  return {{"utc_offset_minutes", io.incidents.utc_offset_minutes},
+          {"fix_swapped_axes", io.incidents.fix_swapped_axes},
+          {"incident_fields",
+           {{"x", in.report.x_field}, {"y", in.report.y_field}, {"id", in.report.id_field},
+            {"time", in.report.time_field}, {"category", in.report.category_field}, {"weight", in.report.weight_field}}},
+          {"incidents_crs", in.report.source_crs.label()},
+          {"communes_crs", io.communes.path.empty() ? "" : in.communes.source_crs.label()},
+          {"zones_crs", io.zones.path.empty() ? "" : in.zones.source_crs.label()},
+          {"work_crs", in.work_crs.label()},
+          {"work_crs_reason", in.work_crs_reason}};
+}
+
+json timings_json(const std::vector<StepTime>& timings) {
+  json t = json::object();
+  for (const auto& s : timings) t[s.step] = s.seconds;
+  return t;
+}
+
+}  // namespace hotspot

@@ -1,0 +1,36 @@
+#pragma once
+// Pieces every job's output shares: refusing to overwrite an input, input hashes, software
+// versions, the rejected_incidents table and the run_metadata table.
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hotspot/jobs.hpp"
+#include "io/gpkg_writer.hpp"
+#include "pipeline/load.hpp"
+
+namespace hotspot {
+
+// The run summary of the load stage (counts, CRS, polygons repaired and dropped, timings).
+RunSummary summarise(const LoadedInputs& in);
+// Throws UsageError when `out` is one of the input files.
+void refuse_overwriting_inputs(const std::string& out, const InputOptions& in);
+
+// {"path", "sha256"} of an input file, or null for an empty path.
+nlohmann::json input_json(const std::string& path);
+// {"communes": {"path", "sha256"} | null, "zones": ..., "incidents": ...}
+nlohmann::json input_hashes(const InputOptions& io);
+// hotspot, GDAL, GEOS, PROJ and SQLite versions.
+nlohmann::json versions();
+
+void write_rejected(GpkgWriter& w, const LoadedInputs& in);
+void write_rejected(GpkgWriter& w, const IngestReport& report, const Crs& crs);
+// run_metadata(key, value): each value a JSON document.
+void write_run_metadata(GpkgWriter& w, const Crs& crs, const std::vector<std::pair<std::string, nlohmann::json>>& rows);
+// The incident-reading part of the parameters: fields found, CRSs, offsets.
+nlohmann::json ingest_parameters(const InputOptions& io, const LoadedInputs& in);
+nlohmann::json timings_json(const std::vector<StepTime>& timings);
+
+}  // namespace hotspot

@@ -1,0 +1,106 @@
+// Emerging hot spots: time steps, the space-time Gi* against getis_ord_gi_star on the written-out
+// weights (the oracle), and every classification rule on constructed series.
+#include "stats/emerging.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "hotspot/error.hpp"
+#include "util/time.hpp"
+
+namespace hotspot {
+namespace {
+
+std::int64_t utc(const char* iso) {
+  std::string why;
+  return *parse_iso8601(iso, 0, &why);
+}
+
+TEST(TimeSteps, WeeksStartOnMondayInLocalTime) {
+  // Mon 2024-03-04 00:30 local (+07:00) is Sun 17:30 UTC; Sun 2024-03-10 23:00 local is the same
+  // week; Mon 2024-03-11 00:00 local starts the next.
+  std::vector<std::int64_t> t = {utc("2024-03-03T17:30:00Z"), utc("2024-03-10T16:00:00Z"), utc("2024-03-10T17:00:00Z"),
+                                 kNoTime, utc("2024-03-25T05:00:00Z")};
+  StepBinning b = bin_times(t, parse_time_step("1w"), 7 * 60);
+  EXPECT_EQ(b.step_of, (std::vector<std::int32_t>{0, 0, 1, -1, 3}));
+  ASSERT_EQ(b.steps(), 4u);
+  EXPECT_EQ(b.start_utc[0], utc("2024-03-03T17:00:00Z"));  // Monday 00:00 +07:00
+  EXPECT_EQ(b.start_utc[3], utc("2024-03-24T17:00:00Z"));
+}
+
+TEST(TimeSteps, MonthsAndMultiples) {
+  std::vector<std::int64_t> t = {utc("2023-12-31T18:00:00Z"), utc("2024-02-29T12:00:00Z"), utc("2024-04-01T00:00:00Z")};
+  StepBinning m = bin_times(t, parse_time_step("1mo"), 7 * 60);  // the first is 2024-01-01 01:00 local
+  EXPECT_EQ(m.step_of, (std::vector<std::int32_t>{0, 1, 3}));
+  EXPECT_EQ(m.start_utc[2], utc("2024-02-29T17:00:00Z"));  // March 1st, local midnight
+  StepBinning two = bin_times(t, parse_time_step("2mo"), 7 * 60);
+  EXPECT_EQ(two.step_of, (std::vector<std::int32_t>{0, 0, 1}));
+  StepBinning days = bin_times(t, parse_time_step("7d"), 0);
+  EXPECT_EQ(days.step_of[0], 0);
+  for (const char* bad : {"", "w", "0w", "1y", "1 w", "-1d", "99999w"}) EXPECT_THROW(parse_time_step(bad), UsageError) << bad;
+}
+
+// A 1-D row of cells, each a neighbour of the next.
+SpatialWeights chain(std::size_t cells) {
+  std::vector<std::vector<std::int32_t>> lists(cells);
+  for (std::size_t c = 0; c + 1 < cells; ++c) {
+    lists[c].push_back(static_cast<std::int32_t>(c + 1));
+    lists[c + 1].push_back(static_cast<std::int32_t>(c));
+  }
+  return with_self(from_lists(std::move(lists)), 1.0);
+}
+
+TEST(SpaceTimeGiStar, EqualsGiStarOnTheWrittenOutWeights) {
+  std::mt19937_64 rng(4);
+  std::poisson_distribution<int> pois(3.0);
+  for (int window : {0, 1, 3}) {
+    const std::size_t cells = 17, steps = 9;
+    std::vector<double> x(cells * steps);
+    for (auto& v : x) v = pois(rng);
+    SpatialWeights w = chain(cells);
+    GiStar fast = space_time_gi_star(x, cells, steps, w, window);
+    GiStar oracle = getis_ord_gi_star(x, space_time_weights(cells, steps, w, window));
+    for (std::size_t b = 0; b < x.size(); ++b) {
+      EXPECT_NEAR(fast.z[b], oracle.z[b], 1e-12 * (1 + std::abs(oracle.z[b]))) << "window " << window << " bin " << b;
+      EXPECT_NEAR(fast.p[b], oracle.p[b], 1e-12) << b;
+    }
+  }
+  EXPECT_THROW(space_time_gi_star(std::vector<double>(6, 2.0), 3, 2, chain(3), 1), InputError);
+}
+
+// Series of z-scores: 3 = significant hot, -3 = significant cold, 0 = nothing.
+Emerging classify(std::vector<double> z) {
+  std::vector<double> p(z.size());
+  for (std::size_t t = 0; t < z.size(); ++t) p[t] = std::erfc(std::abs(z[t]) / std::sqrt(2.0));
+  return classify_emerging(z.data(), p.data(), z.size(), 0.05, mann_kendall(z));
+}
+
+TEST(Classify, EveryPattern) {
+  std::vector<double> none(10, 0.0);
+  EXPECT_EQ(classify(none), Emerging::NoPattern);
+  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, 0, 0, 0, 3}), Emerging::NewHot);
+  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, 0, 3, 3, 3}), Emerging::ConsecutiveHot);
+  EXPECT_EQ(classify({2, 2.2, 2.4, 2.6, 2.8, 3, 3.2, 3.4, 3.6, 3.8}), Emerging::IntensifyingHot);
+  EXPECT_EQ(classify({3, 3.5, 3, 3.5, 3, 3.5, 3, 3.5, 3, 3.5}), Emerging::PersistentHot);
+  EXPECT_EQ(classify({3.8, 3.6, 3.4, 3.2, 3, 2.8, 2.6, 2.4, 2.2, 2.1}), Emerging::DiminishingHot);
+  EXPECT_EQ(classify({0, 3, 0, 0, 3, 0, 3, 0, 0, 3}), Emerging::SporadicHot);
+  EXPECT_EQ(classify({0, -3, 0, 0, 3, 0, 3, 0, 0, 3}), Emerging::OscillatingHot);
+  EXPECT_EQ(classify({3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0}), Emerging::HistoricalHot);
+  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, 0, 0, 0, -3}), Emerging::NewCold);
+  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, -3, -3, -3, -3}), Emerging::ConsecutiveCold);
+  EXPECT_EQ(classify({-2, -2.2, -2.4, -2.6, -2.8, -3, -3.2, -3.4, -3.6, -3.8}), Emerging::IntensifyingCold);
+  EXPECT_EQ(classify({-3, -3.5, -3, -3.5, -3, -3.5, -3, -3.5, -3, -3.5}), Emerging::PersistentCold);
+  EXPECT_EQ(classify({-3.8, -3.6, -3.4, -3.2, -3, -2.8, -2.6, -2.4, -2.2, -2.1}), Emerging::DiminishingCold);
+  EXPECT_EQ(classify({0, -3, 0, 0, -3, 0, -3, 0, 0, -3}), Emerging::SporadicCold);
+  EXPECT_EQ(classify({0, 3, 0, 0, -3, 0, -3, 0, 0, -3}), Emerging::OscillatingCold);
+  EXPECT_EQ(classify({-3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, 0}),
+            Emerging::HistoricalCold);
+  // A run that had hot bins before it is sporadic, not consecutive.
+  EXPECT_EQ(classify({3, 0, 0, 0, 0, 0, 0, 3, 3, 3}), Emerging::SporadicHot);
+  for (int e = 0; e < 17; ++e) EXPECT_NE(std::string(emerging_name(static_cast<Emerging>(e))), "");
+}
+
+}  // namespace
+}  // namespace hotspot
