@@ -36,9 +36,11 @@ void add_local(CLI::App& app) {
   cmd->add_option("--weights", opt->weights,
                   "queen, rook, knn:K or band:D (D in metres, or data units for planar input)");
   cmd->add_option("--snap", opt->snap,
-                  "Contiguity snapping tolerance (default: 0.5 m; planar: 1e-7 of the extent)");
+                  "Contiguity snapping tolerance (default: 0.5 m; planar: 1e-7 of the extent)")
+      ->check(CLI::NonNegativeNumber);
   cmd->add_option("--inverse-distance", opt->inverse_distance,
-                  "Weights d^-P on knn/band neighbours (P > 0)");
+                  "Weights d^-P on knn/band neighbours (P > 0)")
+      ->check(CLI::PositiveNumber);
   cmd->add_option("--islands", opt->islands,
                   "Units without neighbours: keep (null statistics) or nearest")
       ->capture_default_str();

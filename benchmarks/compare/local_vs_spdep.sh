@@ -28,6 +28,8 @@ read -r OURS1 OURS1_CPU <<< "$(run_ours 113 1 "$TMP/g12_1.gpkg")"
 CELLS=$(awk '/^units/ {print $2}' "$TMP/g12.gpkg.log")
 PERM1=$(grep -o 'permutations [0-9.]*s' "$TMP/g12_1.gpkg.log" | grep -o '[0-9.]*' | head -1)
 STAT1=$(grep -o 'statistics [0-9.]*s' "$TMP/g12_1.gpkg.log" | grep -o '[0-9.]*' | head -1)
+PERM2=$(grep -o 'permutations [0-9.]*s' "$TMP/g12.gpkg.log" | grep -o '[0-9.]*' | head -1)
+STAT2=$(grep -o 'statistics [0-9.]*s' "$TMP/g12.gpkg.log" | grep -o '[0-9.]*' | head -1)
 read -r SPDEP SPDEP_CPU <<< "$(Rscript --vanilla - "$TMP/g12.gpkg" <<'REOF' 2>/dev/null
 suppressMessages({library(spdep); library(sf)})
 args <- commandArgs(trailingOnly = TRUE)
@@ -47,9 +49,11 @@ echo "cells $CELLS"
 echo "spdep localmoran_perm only (Local Moran, 1 core):     wall ${SPDEP} s, cpu ${SPDEP_CPU} s"
 echo "hotspot local whole run (read CSV, grid, weights, Gi* + Local Moran, 999 perms, write):"
 echo "  1 thread:  wall ${OURS1} s, cpu ${OURS1_CPU} s (statistics ${STAT1} s + permutations ${PERM1} s)"
-echo "  2 threads: wall ${OURS2} s, cpu ${OURS2_CPU} s"
-awk -v s="$SPDEP" -v sc="$SPDEP_CPU" -v a="$OURS1" -v ac="$OURS1_CPU" -v b="$OURS2" -v p="$PERM1" -v q="$STAT1" 'BEGIN {
+echo "  2 threads: wall ${OURS2} s, cpu ${OURS2_CPU} s (statistics ${STAT2} s + permutations ${PERM2} s)"
+awk -v s="$SPDEP" -v sc="$SPDEP_CPU" -v a="$OURS1" -v ac="$OURS1_CPU" -v b="$OURS2" -v p="$PERM1" -v q="$STAT1" \
+    -v p2="$PERM2" -v q2="$STAT2" 'BEGIN {
   printf "ratio spdep localmoran_perm / hotspot Gi*+LMi statistics+permutations, 1 thread, wall: %.0fx\n", s / (p + q);
+  printf "ratio spdep localmoran_perm / hotspot Gi*+LMi statistics+permutations, 2 threads, wall: %.0fx\n", s / (p2 + q2);
   printf "ratio spdep localmoran_perm / hotspot whole run, 1 thread, wall: %.0fx, cpu: %.0fx\n", s / a, sc / ac;
   printf "ratio spdep localmoran_perm / hotspot whole run, 2 threads, wall: %.0fx\n", s / b }'
 

@@ -124,6 +124,20 @@ class Local(unittest.TestCase):
         # spData's own UTM coordinates (km) give nearly the same neighbours, hence a close Moran's I.
         self.assertIn("Global Moran's I 0.58", so)
 
+    def test_inverse_distance_equals_spdep_glist(self):
+        # nb2listw(knn6, glist = 1/d, style = "W") in spdep.
+        o = self.out("idw.gpkg")
+        rc, so, se = run("--units", f"{G}/boston.csv", "--units-crs", "planar", "--field", "cmedv",
+                         "--weights", "knn:6", "--inverse-distance", "1", "--permutations", "0", "--out", o)
+        self.assertEqual(rc, 0, se)
+        self.assertIn("inverse distance d^-1", so)
+        for g, r in zip(features(o), reference("boston_knn6_idw")):
+            for ours, theirs in [("LMiIndex", "Ii"), ("LMiVariance", "VarIi"), ("LMiZScore", "ZIi")]:
+                self.assertAlmostEqual(g[ours], float(r[theirs]), delta=1e-12 * max(1, abs(float(r[theirs]))))
+        rc, so, se = run("--units", f"{G}/boston.csv", "--units-crs", "planar", "--field", "cmedv",
+                         "--weights", "knn:6", "--inverse-distance", "-1", "--out", o)
+        self.assertEqual(rc, 2, se)
+
     def test_islands_keep_and_nearest(self):
         o = self.out("isl.gpkg")
         rc, so, se = run("--units", f"{G}/baltim.csv", "--units-crs", "planar", "--field", "price",
