@@ -17,6 +17,7 @@
 
 #include "cluster/kdtree.hpp"
 #include "cluster/labels.hpp"
+#include "cluster/mst.hpp"
 #include "hotspot/cluster.hpp"
 #include "hotspot/error.hpp"
 #include "util/parallel.hpp"
@@ -147,6 +148,23 @@ struct CondensedRow {
 };
 
 }  // namespace
+
+namespace cluster_detail {
+
+std::vector<MstEdge> mutual_reachability_mst(const std::vector<double>& x, const std::vector<double>& y,
+                                             int min_samples, int threads) {
+  const KdTree tree(x, y);
+  const std::size_t n = x.size();
+  std::vector<double> core2(n);
+  parallel_ranges(n, threads, [&](std::size_t b, std::size_t e, int) {
+    for (std::size_t p = b; p < e; ++p) core2[p] = tree.kth_d2(static_cast<std::uint32_t>(p), min_samples);
+  });
+  std::vector<MstEdge> out;
+  for (const Edge& e : boruvka_mst(tree, core2, threads)) out.push_back({tree.index[e.a], tree.index[e.b], e.w2});
+  return out;
+}
+
+}  // namespace cluster_detail
 
 Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, const HdbscanOptions& opt) {
   const std::size_t n = x.size();
