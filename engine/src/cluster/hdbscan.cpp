@@ -230,17 +230,23 @@ Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, c
   std::int64_t next_label = N + 1;
   const std::int64_t root = 2 * N - 2;
   relabel[static_cast<std::size_t>(root)] = N;
-  std::vector<std::int64_t> stack{root}, sub;
-  auto spill = [&](std::int64_t from, std::int64_t parent, double lambda) {  // every point under `from` falls out
-    sub.assign(1, from);
+  std::vector<std::int64_t> stack{root};
+  // Points of a component smaller than min_cluster_size stay in the cluster until they become
+  // singletons (lambda of their own dendrogram parent), capped below at the cluster's split; this
+  // is R dbscan's condensation (McInnes' hdbscan drops them all at the split instead).
+  std::vector<std::pair<std::int64_t, double>> sub;
+  auto spill = [&](std::int64_t from, std::int64_t parent, double lambda) {
+    sub.assign(1, {from, lambda});
     while (!sub.empty()) {
-      std::int64_t v = sub.back();
+      auto [v, lam] = sub.back();
       sub.pop_back();
       if (v < N) {
-        rows.push_back({parent, v, lambda, 1});
+        rows.push_back({parent, v, lam, 1});
       } else {
-        sub.push_back(left[static_cast<std::size_t>(v - N)]);
-        sub.push_back(right[static_cast<std::size_t>(v - N)]);
+        const auto vm = static_cast<std::size_t>(v - N);
+        const double lv = height[vm] > 0 ? 1.0 / height[vm] : kInf;
+        sub.push_back({left[vm], lv});
+        sub.push_back({right[vm], lv});
       }
     }
   };
@@ -290,6 +296,17 @@ Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, c
       point_lambda[static_cast<std::size_t>(rw.child)] = rw.lambda;
     }
   }
+  // A point cannot outlive its cluster: cap at the lambda where the cluster splits.
+  std::vector<double> death_at(static_cast<std::size_t>(nclusters), kInf);
+  for (std::int64_t c = 1; c < nclusters; ++c) {
+    const auto pu = static_cast<std::size_t>(cparent[static_cast<std::size_t>(c)]);
+    death_at[pu] = std::min(death_at[pu], birth[static_cast<std::size_t>(c)]);
+  }
+  for (auto& rw : rows)
+    if (rw.child < N) {
+      rw.lambda = std::min(rw.lambda, death_at[static_cast<std::size_t>(rw.parent - N)]);
+      point_lambda[static_cast<std::size_t>(rw.child)] = rw.lambda;
+    }
   for (const auto& rw : rows) {
     const auto p = static_cast<std::size_t>(rw.parent - N);
     max_lambda[p] = std::max(max_lambda[p], rw.lambda);
@@ -333,6 +350,7 @@ Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, c
     death[pu] = std::max(death[pu], death[static_cast<std::size_t>(c)]);
   }
   std::vector<std::int64_t> raw(n, -1);
+  std::vector<double> max_core(static_cast<std::size_t>(nclusters), 0.0);
   for (std::size_t p = 0; p < n; ++p) {
     const auto pc = static_cast<std::size_t>(point_parent[p]);
     const std::size_t i = tree.index[p];
@@ -343,8 +361,15 @@ Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, c
     const std::int64_t o = owner[pc];
     if (o < 0) continue;
     raw[i] = o;
-    const double ml = max_lambda[static_cast<std::size_t>(o)];
-    out.probability[i] = (ml == 0 || std::isinf(lam)) ? 1.0 : std::min(lam, ml) / ml;
+    auto& mc = max_core[static_cast<std::size_t>(o)];
+    mc = std::max(mc, std::sqrt(core2[p]));
+  }
+  // Membership as R dbscan defines it: 1 - core distance / largest core distance in the cluster.
+  for (std::size_t p = 0; p < n; ++p) {
+    const std::size_t i = tree.index[p];
+    if (raw[i] < 0) continue;
+    const double mc = max_core[static_cast<std::size_t>(raw[i])];
+    out.probability[i] = mc > 0 ? (mc - std::sqrt(core2[p])) / mc : 1.0;
   }
   number_clusters(raw, out);
   return out;
