@@ -65,7 +65,7 @@ double KdTree::kth_d2(std::uint32_t p, int k) const {
   while (!stack.empty()) {
     const Node& nd = nodes[static_cast<std::size_t>(stack.back())];
     stack.pop_back();
-    if (heap.size() == ku && box_d2(nd, qx, qy) > heap.top()) continue;
+    if (heap.size() == ku && box_d2(nd, qx, qy) >= heap.top()) continue;  // cannot improve strictly
     if (nd.left < 0) {
       for (std::uint32_t q = nd.begin; q < nd.end; ++q) {
         const double dx = qx - x[q], dy = qy - y[q], d2 = dx * dx + dy * dy;

@@ -48,7 +48,7 @@ std::vector<double> prim_weights(const std::vector<double>& x, const std::vector
 TEST(HdbscanMst, EqualsPrimOnSeededData) {
   for (std::uint32_t seed : {4u, 5u}) {
     std::vector<double> x, y;
-    test::seeded_points(seed, 900, x, y);
+    test::seeded_points(seed, 600, x, y);
     for (int ms : {1, 3, 10}) {
       std::vector<double> expect = prim_weights(x, y, ms);
       for (int t : {1, 2}) {
