@@ -11,7 +11,7 @@ from pyproj import Transformer
 
 def make_points(build_bin, workdir, n, communes=None):
     """hotspot-datagen incidents (synthetic An Duong district), projected to UTM 48N metres."""
-    out = os.path.join(workdir, f"datagen_{n}")
+    out = os.path.join(workdir, f"datagen_{n}_{communes}")
     if not os.path.exists(os.path.join(out, "incidents.csv")):
         args = [os.path.join(build_bin, "hotspot-datagen"), "--out", out, "--incidents", str(n), "--no-bad-rows"]
         if communes:

@@ -24,8 +24,8 @@ Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y, co
   if (x.size() != y.size()) throw InternalError("dbscan: x and y differ in length");
   if (opt.min_points < 1)
     throw UsageError("dbscan: --min-points must be at least 1, got " + std::to_string(opt.min_points));
-  const SiteGrid g = build_site_grid(x, y, opt.eps, "dbscan");
   const int threads = resolve_threads(opt.threads);
+  const SiteGrid g = build_site_grid(x, y, opt.eps, "dbscan", threads);
   const double eps2 = opt.eps * opt.eps;
   const std::size_t ncell = g.cells(), nsite = g.sx.size();
   const auto min_points = static_cast<std::int64_t>(opt.min_points);
@@ -33,20 +33,28 @@ Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y, co
   // 2. core sites
   std::vector<std::uint8_t> site_core(nsite, 0), cell_core(ncell, 0);
   parallel_ranges(ncell, threads, [&](std::size_t b, std::size_t e, int) {
+    SiteGrid::Cursor cursor(g);
     for (std::size_t c = b; c < e; ++c) {
       if (g.count[c] >= min_points) {
         for (std::uint32_t s = g.start[c]; s < g.start[c + 1]; ++s) site_core[s] = 1;
         cell_core[c] = 1;
         continue;
       }
+      std::uint32_t nbs[25];
+      const std::size_t nn = cursor.neighbours(c, nbs);
       for (std::uint32_t s = g.start[c]; s < g.start[c + 1]; ++s) {
         std::int64_t n = g.count[c];
         const double px = g.sx[s], py = g.sy[s];
-        g.for_neighbours(c, [&](std::size_t nb) {
-          if (nb == c || n >= min_points || g.box_d2(nb, px, py) > eps2) return;
+        for (std::size_t k = 0; k < nn && n < min_points; ++k) {
+          const std::size_t nb = nbs[k];
+          if (nb == c || g.box_d2(nb, px, py) > eps2) continue;
+          if (g.far_d2(nb, px, py) <= eps2) {  // the whole cell is within eps
+            n += g.count[nb];
+            continue;
+          }
           for (std::uint32_t t = g.start[nb]; t < g.start[nb + 1] && n < min_points; ++t)
             if (within(px, py, g.sx[t], g.sy[t], eps2)) n += g.mult[t];
-        });
+        }
         if (n >= min_points) site_core[s] = cell_core[c] = 1;
       }
     }
@@ -56,19 +64,25 @@ Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y, co
   std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> links(static_cast<std::size_t>(threads));
   parallel_ranges(ncell, threads, [&](std::size_t b, std::size_t e, int t) {
     auto& out = links[static_cast<std::size_t>(t)];
+    SiteGrid::Cursor cursor(g);
+    std::uint32_t nbs[25];
     for (std::size_t c = b; c < e; ++c) {
       if (!cell_core[c]) continue;
-      g.for_neighbours(c, [&](std::size_t nb) {
-        if (nb <= c || !cell_core[nb]) return;
-        for (std::uint32_t s = g.start[c]; s < g.start[c + 1]; ++s) {
-          if (!site_core[s] || g.box_d2(nb, g.sx[s], g.sy[s]) > eps2) continue;
-          for (std::uint32_t u = g.start[nb]; u < g.start[nb + 1]; ++u)
-            if (site_core[u] && within(g.sx[s], g.sy[s], g.sx[u], g.sy[u], eps2)) {
-              out.emplace_back(static_cast<std::uint32_t>(c), static_cast<std::uint32_t>(nb));
-              return;
-            }
-        }
-      });
+      const std::size_t nn = cursor.neighbours(c, nbs);
+      for (std::size_t k = 0; k < nn; ++k) {
+        const std::size_t nb = nbs[k];
+        if (nb <= c || !cell_core[nb]) continue;
+        [&] {  // the first core pair within eps links the cells
+          for (std::uint32_t s = g.start[c]; s < g.start[c + 1]; ++s) {
+            if (!site_core[s] || g.box_d2(nb, g.sx[s], g.sy[s]) > eps2) continue;
+            for (std::uint32_t u = g.start[nb]; u < g.start[nb + 1]; ++u)
+              if (site_core[u] && within(g.sx[s], g.sy[s], g.sx[u], g.sy[u], eps2)) {
+                out.emplace_back(static_cast<std::uint32_t>(c), static_cast<std::uint32_t>(nb));
+                return;
+              }
+          }
+        }();
+      }
     }
   });
   UnionFind uf(ncell);
@@ -80,18 +94,27 @@ Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y, co
   // 4. sites to clusters: core sites by cell, border sites by their nearest core site
   std::vector<std::int64_t> site_cluster(nsite, -1);
   parallel_ranges(ncell, threads, [&](std::size_t b, std::size_t e, int) {
+    std::uint32_t nbs[25];
+    SiteGrid::Cursor cursor(g);
     for (std::size_t c = b; c < e; ++c) {
+      std::size_t nn = 0;
+      bool listed = false;
       for (std::uint32_t s = g.start[c]; s < g.start[c + 1]; ++s) {
         if (site_core[s]) {
           site_cluster[s] = cell_root[c];
           continue;
         }
+        if (!listed) {
+          nn = cursor.neighbours(c, nbs);
+          listed = true;
+        }
         double best = std::numeric_limits<double>::infinity();
         std::uint32_t best_rep = 0;
         std::int64_t best_cluster = -1;
         const double px = g.sx[s], py = g.sy[s];
-        g.for_neighbours(c, [&](std::size_t nb) {
-          if (!cell_core[nb] || g.box_d2(nb, px, py) > eps2) return;
+        for (std::size_t k = 0; k < nn; ++k) {
+          const std::size_t nb = nbs[k];
+          if (!cell_core[nb] || g.box_d2(nb, px, py) > eps2) continue;
           for (std::uint32_t u = g.start[nb]; u < g.start[nb + 1]; ++u) {
             if (!site_core[u]) continue;
             const double dx = px - g.sx[u], dy = py - g.sy[u], d2 = dx * dx + dy * dy;
@@ -102,7 +125,7 @@ Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y, co
               best_cluster = cell_root[nb];
             }
           }
-        });
+        }
         site_cluster[s] = best_cluster;
       }
     }

@@ -4,6 +4,7 @@
 // around a point's cell. Points at the same location are merged into one "site" with a
 // multiplicity, which makes stacks of duplicates (one address, many incidents) cost one point.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
@@ -40,6 +41,59 @@ struct SiteGrid {
     }
   }
 
+  // The same cells into a fixed array; returns how many.
+  std::size_t neighbours(std::size_t c, std::uint32_t (&out)[25]) const {
+    std::size_t k = 0;
+    for_neighbours(c, [&](std::size_t nb) { out[k++] = static_cast<std::uint32_t>(nb); });
+    return k;
+  }
+
+  // Neighbour lists for cells visited in ascending order (one cursor per thread range): the first
+  // key of each of the five columns only grows with c, so each column position advances by
+  // galloping from where it was instead of a binary search over all cells.
+  class Cursor {
+   public:
+    explicit Cursor(const SiteGrid& g) : g_(g) {}
+    std::size_t neighbours(std::size_t c, std::uint32_t (&out)[25]) {
+      const std::uint64_t ix = g_.key[c] / g_.ny, iy = g_.key[c] % g_.ny;
+      const std::uint64_t y_lo = iy >= 2 ? iy - 2 : 0, y_hi = std::min(g_.ny - 1, iy + 2);
+      const std::size_t n = g_.key.size();
+      std::size_t k = 0;
+      for (int d = 0; d < 5; ++d) {
+        if (ix + static_cast<std::uint64_t>(d) < 2 || ix + static_cast<std::uint64_t>(d) - 2 >= g_.nx) continue;
+        const std::uint64_t gx = ix + static_cast<std::uint64_t>(d) - 2;
+        const std::uint64_t lo = gx * g_.ny + y_lo, hi = gx * g_.ny + y_hi;
+        std::size_t p = pos_[d];
+        if (p < n && g_.key[p] < lo) {
+          std::size_t step = 1, q = p;
+          while (q + step < n && g_.key[q + step] < lo) {
+            q += step;
+            step *= 2;
+          }
+          p = static_cast<std::size_t>(
+              std::lower_bound(g_.key.begin() + static_cast<std::ptrdiff_t>(q),
+                               g_.key.begin() + static_cast<std::ptrdiff_t>(std::min(n, q + step + 1)), lo) -
+              g_.key.begin());
+        }
+        pos_[d] = p;
+        for (; p < n && g_.key[p] <= hi; ++p) out[k++] = static_cast<std::uint32_t>(p);
+      }
+      return k;
+    }
+
+   private:
+    const SiteGrid& g_;
+    std::size_t pos_[5] = {0, 0, 0, 0, 0};
+  };
+
+  // Squared distance from (px, py) to the farthest corner of cell c's bounds: when it is within
+  // eps^2, so is every site of c (rounded subtraction, squaring and addition are monotone).
+  double far_d2(std::size_t c, double px, double py) const {
+    const double dx = std::max(std::abs(px - bxmin[c]), std::abs(px - bxmax[c]));
+    const double dy = std::max(std::abs(py - bymin[c]), std::abs(py - bymax[c]));
+    return dx * dx + dy * dy;
+  }
+
   // Squared distance from (px, py) to the bounds of cell c.
   double box_d2(std::size_t c, double px, double py) const {
     double dx = px < bxmin[c] ? bxmin[c] - px : (px > bxmax[c] ? px - bxmax[c] : 0.0);
@@ -55,7 +109,8 @@ Box checked_bounds(const std::vector<double>& x, const std::vector<double>& y, d
 
 // Builds the grid for radius eps (after checked_bounds). Throws UsageError for eps <= 0 or an extent more than 1e8 times
 // eps (the cell arithmetic would lose the exactness margin), InputError for non-finite coordinates.
-SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>& y, double eps, const char* stage);
+SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>& y, double eps, const char* stage,
+                         int threads);
 
 // The exact distance test shared by every algorithm here: the same arithmetic as scikit-learn's
 // kd-tree (sum of squared differences compared with eps squared).
