@@ -43,8 +43,9 @@ secs <- as.numeric(difftime(Sys.time(), t0, units = "secs"))
 writeLines(as.character(h$cluster), a[3])
 cat(sprintf('{"seconds": %f, "clusters": %d}\n', secs, length(setdiff(unique(h$cluster), 0))))
 """
+pick = np.sort(np.random.default_rng(1).choice(len(x), size=r_n, replace=False))  # seeded subset
 sub = os.path.join(work, f"points_{r_n}")
-write_points(sub, x[:r_n], y[:r_n])
+write_points(sub, x[pick], y[pick])
 r_labels = os.path.join(work, "r_labels.txt")
 r_out, r_wall, r_rss = timed(["bash", "-c", 'ulimit -v 16000000; exec Rscript -e "$0" "$@"', R, sub + ".csv", str(mcs),
                               r_labels])

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 #include <string>
-#include <thread>
 
 #include "hotspot/error.hpp"
 
@@ -56,23 +55,35 @@ SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>
     auto iy = static_cast<std::uint64_t>(std::floor((y[i] - ymin) / g.side));
     items[i] = {std::min(ix, g.nx - 1) * g.ny + std::min(iy, g.ny - 1), x[i], y[i], static_cast<std::uint32_t>(i)};
   }
+  // Cell order by an LSD radix sort on the key (11-bit digits, only as many passes as the largest
+  // key needs; stable, so equal keys stay in index order), then (x, y, index) inside each cell.
+  std::uint64_t max_key = 0;
+  for (const Item& it : items) max_key = std::max(max_key, it.key);
+  {
+    std::vector<Item> tmp(n);
+    constexpr int kBits = 11;
+    constexpr std::size_t kBuckets = std::size_t{1} << kBits;
+    for (int shift = 0; shift < 64 && (max_key >> shift) != 0; shift += kBits) {
+      std::vector<std::size_t> count(kBuckets + 1, 0);
+      for (const Item& it : items) ++count[((it.key >> shift) & (kBuckets - 1)) + 1];
+      for (std::size_t k = 0; k < kBuckets; ++k) count[k + 1] += count[k];
+      for (const Item& it : items) tmp[count[(it.key >> shift) & (kBuckets - 1)]++] = it;
+      items.swap(tmp);
+    }
+  }
   auto less = [](const Item& a, const Item& b) {
-    if (a.key != b.key) return a.key < b.key;
     if (a.x != b.x) return a.x < b.x;
     if (a.y != b.y) return a.y < b.y;
     return a.i < b.i;
   };
-  // The order is total (indices are unique), so sorting halves on two threads and merging gives
-  // the same sequence as one sort.
-  if (threads > 1 && n > 65536) {
-    const auto mid = items.begin() + static_cast<std::ptrdiff_t>(n / 2);
-    std::thread half([&] { std::sort(items.begin(), mid, less); });
-    std::sort(mid, items.end(), less);
-    half.join();
-    std::inplace_merge(items.begin(), mid, items.end(), less);
-  } else {
-    std::sort(items.begin(), items.end(), less);
+  for (std::size_t b0 = 0; b0 < n;) {
+    std::size_t e0 = b0 + 1;
+    while (e0 < n && items[e0].key == items[b0].key) ++e0;
+    if (e0 - b0 > 1)
+      std::sort(items.begin() + static_cast<std::ptrdiff_t>(b0), items.begin() + static_cast<std::ptrdiff_t>(e0), less);
+    b0 = e0;
   }
+  (void)threads;
   g.site_of.resize(n);
   g.start.clear();
   for (std::size_t k = 0; k < n; ++k) {
