@@ -41,18 +41,27 @@ struct ClusterFacts {
   std::string communes, zones;
 };
 
-std::string touched(const Geos& geos, const GEOSGeometry* fp, const Box& fb, const PolygonLayer& layer,
-                    const std::vector<Box>& boxes) {
-  std::string out;
-  for (std::size_t p = 0; p < layer.size(); ++p) {
-    if (!boxes[p].intersects(fb)) continue;
-    Geom g = geos.from(layer.geom[p]);
-    if (!geos.intersects(fp, g.get())) continue;
-    const std::string& name = layer.name[p].empty() ? layer.id[p] : layer.name[p];
-    out += (out.empty() ? "" : ", ") + name;
+// Names of the polygons (converted to GEOS once) that a footprint intersects, in layer order.
+struct PolygonSet {
+  const PolygonLayer& layer;
+  std::vector<Geom> geom;
+  std::vector<Box> box;
+  PolygonSet(const Geos& geos, const PolygonLayer& l) : layer(l) {
+    for (const auto& g : l.geom) {
+      geom.push_back(geos.from(g));
+      box.push_back(bounds(g));
+    }
   }
-  return out;
-}
+  std::string touched(const Geos& geos, const GEOSGeometry* fp, const Box& fb) const {
+    std::string out;
+    for (std::size_t p = 0; p < geom.size(); ++p) {
+      if (!box[p].intersects(fb) || !geos.intersects(fp, geom[p].get())) continue;
+      const std::string& name = layer.name[p].empty() ? layer.id[p] : layer.name[p];
+      out += (out.empty() ? "" : ", ") + name;
+    }
+    return out;
+  }
+};
 
 std::vector<ClusterFacts> cluster_facts(const LoadedInputs& in, const Clustering& cl, const std::vector<Footprint>& fps) {
   const Incidents& inc = in.incidents;
@@ -86,14 +95,12 @@ std::vector<ClusterFacts> cluster_facts(const LoadedInputs& in, const Clustering
   }
   if (in.communes.size() + in.zones.size() > 0) {
     Geos geos;
-    std::vector<Box> cb, zb;
-    for (const auto& g : in.communes.geom) cb.push_back(bounds(g));
-    for (const auto& g : in.zones.geom) zb.push_back(bounds(g));
+    const PolygonSet communes(geos, in.communes), zones(geos, in.zones);
     for (std::size_t c = 0; c < k; ++c) {
       Geom fp = geos.from(fps[c].geom);
       const Box fb = bounds(fps[c].geom);
-      facts[c].communes = touched(geos, fp.get(), fb, in.communes, cb);
-      facts[c].zones = touched(geos, fp.get(), fb, in.zones, zb);
+      facts[c].communes = communes.touched(geos, fp.get(), fb);
+      facts[c].zones = zones.touched(geos, fp.get(), fb);
     }
   }
   return facts;
