@@ -31,19 +31,33 @@ struct TimeGrid {
   std::vector<std::int64_t> t_sorted; // time of order[k]
   std::vector<std::uint64_t> cell_of_point;
 
+  std::vector<std::uint32_t> cell_index;  // per point: its cell
+  std::vector<std::uint32_t> nb_start, nb;  // per cell: the cells of its 3x3 block (CSR)
+
+  void link_neighbours() {
+    const std::size_t nc = key.size();
+    nb_start.assign(1, 0);
+    for (std::size_t c = 0; c < nc; ++c) {
+      const std::uint64_t ix = key[c] / ny, iy = key[c] % ny;
+      for (std::uint64_t gx = ix > 0 ? ix - 1 : 0; gx <= std::min(nx - 1, ix + 1); ++gx) {
+        const std::uint64_t lo = gx * ny + (iy > 0 ? iy - 1 : 0), hi = gx * ny + std::min(ny - 1, iy + 1);
+        for (auto it = std::lower_bound(key.begin(), key.end(), lo); it != key.end() && *it <= hi; ++it)
+          nb.push_back(static_cast<std::uint32_t>(it - key.begin()));
+      }
+      nb_start.push_back(static_cast<std::uint32_t>(nb.size()));
+    }
+  }
+
   // fn(j) for every point j in the 3x3 block around point i's cell with |t_j - t_i| <= dt.
   template <class F>
-  void for_candidates(std::uint64_t pkey, std::int64_t t, std::int64_t dt, F&& fn) const {
-    const std::uint64_t ix = pkey / ny, iy = pkey % ny;
-    for (std::uint64_t gx = ix > 0 ? ix - 1 : 0; gx <= std::min(nx - 1, ix + 1); ++gx) {
-      const std::uint64_t lo = gx * ny + (iy > 0 ? iy - 1 : 0), hi = gx * ny + std::min(ny - 1, iy + 1);
-      for (auto it = std::lower_bound(key.begin(), key.end(), lo); it != key.end() && *it <= hi; ++it) {
-        const auto c = static_cast<std::size_t>(it - key.begin());
-        auto b = t_sorted.begin() + start[c], e = t_sorted.begin() + start[c + 1];
-        // t - dt and t + dt cannot overflow: |t| and dt are checked by the caller.
-        for (auto k = std::lower_bound(b, e, t - dt); k != e && *k <= t + dt; ++k)
-          fn(order[static_cast<std::size_t>(k - t_sorted.begin())]);
-      }
+  void for_candidates(std::size_t i, std::int64_t t, std::int64_t dt, F&& fn) const {
+    const std::uint32_t c0 = cell_index[i];
+    for (std::uint32_t k = nb_start[c0]; k < nb_start[c0 + 1]; ++k) {
+      const std::uint32_t c = nb[k];
+      auto b = t_sorted.begin() + start[c], e = t_sorted.begin() + start[c + 1];
+      // t - dt and t + dt cannot overflow: |t| and dt are checked by the caller.
+      for (auto q = std::lower_bound(b, e, t - dt); q != e && *q <= t + dt; ++q)
+        fn(order[static_cast<std::size_t>(q - t_sorted.begin())]);
     }
   }
 };
@@ -99,26 +113,34 @@ Clustering st_dbscan(const std::vector<double>& x, const std::vector<double>& y,
     }
   }
   g.start.push_back(static_cast<std::uint32_t>(n));
+  g.cell_index.resize(n);
+  for (std::size_t c = 0; c + 1 < g.start.size(); ++c)
+    for (std::uint32_t k = g.start[c]; k < g.start[c + 1]; ++k) g.cell_index[g.order[k]] = static_cast<std::uint32_t>(c);
+  g.cell_of_point = {};
+  g.link_neighbours();
 
   const auto min_points = static_cast<std::int64_t>(opt.min_points);
   std::vector<std::uint8_t> core(n, 0);
   parallel_ranges(n, threads, [&](std::size_t b, std::size_t e, int) {
     for (std::size_t i = b; i < e; ++i) {
       std::int64_t count = 0;
-      g.for_candidates(g.cell_of_point[i], t[i], dt, [&](std::uint32_t j) {
+      g.for_candidates(i, t[i], dt, [&](std::uint32_t j) {
         if (within(x[i], y[i], x[j], y[j], eps2)) ++count;
       });
       core[i] = count >= min_points;
     }
   });
 
-  UnionFind uf(n);
-  for (std::size_t i = 0; i < n; ++i) {
-    if (!core[i]) continue;
-    g.for_candidates(g.cell_of_point[i], t[i], dt, [&](std::uint32_t j) {
-      if (j > i && core[j] && within(x[i], y[i], x[j], y[j], eps2)) uf.unite(static_cast<std::uint32_t>(i), j);
-    });
-  }
+  ConcurrentUnionFind uf(n);
+  parallel_ranges(n, threads, [&](std::size_t b, std::size_t e, int) {
+    for (std::size_t i = b; i < e; ++i) {
+      if (!core[i]) continue;
+      const auto ii = static_cast<std::uint32_t>(i);
+      g.for_candidates(i, t[i], dt, [&](std::uint32_t j) {
+        if (j > ii && core[j] && within(x[i], y[i], x[j], y[j], eps2)) uf.unite(ii, j);
+      });
+    }
+  });
   std::vector<std::int64_t> root(n);
   for (std::size_t i = 0; i < n; ++i) root[i] = core[i] ? uf.find(static_cast<std::uint32_t>(i)) : -1;
 
@@ -131,7 +153,7 @@ Clustering st_dbscan(const std::vector<double>& x, const std::vector<double>& y,
       }
       double best = std::numeric_limits<double>::infinity();
       std::uint32_t best_j = std::numeric_limits<std::uint32_t>::max();
-      g.for_candidates(g.cell_of_point[i], t[i], dt, [&](std::uint32_t j) {
+      g.for_candidates(i, t[i], dt, [&](std::uint32_t j) {
         if (!core[j]) return;
         const double dx = x[i] - x[j], dy = y[i] - y[j], d2 = dx * dx + dy * dy;
         if (d2 <= eps2 && (d2 < best || (d2 == best && j < best_j))) {
