@@ -182,10 +182,18 @@ void write_metadata(GpkgWriter& w, const AggregateOptions& opt, const RunSummary
   for (const auto& t : s.timings) timings[t.step] = t.seconds;
   json inputs = {{"communes", input_json(io.communes.path)}, {"zones", input_json(io.zones.path)},
                  {"incidents", input_json(io.incidents.path)}};
-  write_run_metadata(w, in.work_crs,
-                     {{"parameters", params.dump()}, {"inputs", inputs.dump()}, {"versions", versions().dump()},
-                      {"seed", "null"}, {"counts", counts.dump()}, {"timings_s", timings.dump()},
-                      {"warnings", json(s.warnings).dump()}});
+  LayerWriter& L = w.begin_layer("run_metadata", GeometryType::kNone, in.work_crs,
+                                 {{"key", FieldType::Text}, {"value", FieldType::Text}},
+                                 "Parameters, inputs, software versions and timings of the run (JSON values)");
+  const std::vector<std::pair<std::string, json>> rows = {
+      {"parameters", params}, {"inputs", inputs},   {"versions", versions()},
+      {"seed", nullptr},      {"counts", counts},   {"timings_s", timings},
+      {"warnings", s.warnings}};
+  for (const auto& [k, v] : rows) {
+    L.set(0, std::string_view(k));
+    L.set(1, std::string_view(v.dump()));
+    L.insert();
+  }
 }
 
 }  // namespace
