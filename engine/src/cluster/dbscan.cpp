@@ -25,7 +25,7 @@ Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y, co
   if (opt.min_points < 1)
     throw UsageError("dbscan: --min-points must be at least 1, got " + std::to_string(opt.min_points));
   const int threads = resolve_threads(opt.threads);
-  const SiteGrid g = build_site_grid(x, y, opt.eps, "dbscan", threads);
+  const SiteGrid g = build_site_grid(x, y, opt.eps, "dbscan");
   const double eps2 = opt.eps * opt.eps;
   const std::size_t ncell = g.cells(), nsite = g.sx.size();
   const auto min_points = static_cast<std::int64_t>(opt.min_points);

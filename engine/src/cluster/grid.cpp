@@ -28,8 +28,7 @@ Box checked_bounds(const std::vector<double>& x, const std::vector<double>& y, d
   return b;
 }
 
-SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>& y, double eps, const char* stage,
-                         int threads) {
+SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>& y, double eps, const char* stage) {
   const Box bb = checked_bounds(x, y, eps, stage);
   SiteGrid g;
   const std::size_t n = x.size();
@@ -83,7 +82,6 @@ SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>
       std::sort(items.begin() + static_cast<std::ptrdiff_t>(b0), items.begin() + static_cast<std::ptrdiff_t>(e0), less);
     b0 = e0;
   }
-  (void)threads;
   g.site_of.resize(n);
   g.start.clear();
   for (std::size_t k = 0; k < n; ++k) {

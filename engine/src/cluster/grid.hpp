@@ -107,10 +107,9 @@ struct SiteGrid {
 // non-finite coordinates. Empty input gives an empty Box.
 Box checked_bounds(const std::vector<double>& x, const std::vector<double>& y, double eps, const char* stage);
 
-// Builds the grid for radius eps (after checked_bounds). `threads` is reserved for a parallel sort. Throws UsageError for eps <= 0 or an extent more than 1e8 times
+// Builds the grid for radius eps (after checked_bounds). Throws UsageError for eps <= 0 or an extent more than 1e8 times
 // eps (the cell arithmetic would lose the exactness margin), InputError for non-finite coordinates.
-SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>& y, double eps, const char* stage,
-                         int threads);
+SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>& y, double eps, const char* stage);
 
 // The exact distance test shared by every algorithm here: the same arithmetic as scikit-learn's
 // kd-tree (sum of squared differences compared with eps squared).
