@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   hotspot::cli::add_near_repeat(app);
   hotspot::cli::add_local(app);
   hotspot::cli::add_emerging(app);
+  hotspot::cli::add_cluster(app);
   try {
     app.parse(argc, argv);
     return 0;

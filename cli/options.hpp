@@ -24,5 +24,6 @@ void add_validate(CLI::App& app);
 void add_near_repeat(CLI::App& app);
 void add_local(CLI::App& app);
 void add_emerging(CLI::App& app);
+void add_cluster(CLI::App& app);
 
 }  // namespace hotspot::cli

@@ -124,6 +124,25 @@ double Geos::length(const GEOSGeometry* g) const {
   return l;
 }
 
+bool Geos::covers(const GEOSGeometry* a, const GEOSGeometry* b) const {
+  char r = GEOSCovers_r(ctx_, a, b);
+  if (r == 2) throw InternalError("GEOS covers failed: " + error_);
+  return r == 1;
+}
+
+Geom Geos::multipoint(const std::vector<XY>& points) const {
+  std::vector<GEOSGeometry*> parts(points.size());
+  for (std::size_t i = 0; i < points.size(); ++i) parts[i] = GEOSGeom_createPointFromXY_r(ctx_, points[i].x, points[i].y);
+  return check(GEOSGeom_createCollection_r(ctx_, GEOS_MULTIPOINT, parts.data(), static_cast<unsigned>(parts.size())),
+               "multipoint build");
+}
+
+Geom Geos::convex_hull(const GEOSGeometry* g) const { return check(GEOSConvexHull_r(ctx_, g), "convex hull"); }
+
+Geom Geos::concave_hull(const GEOSGeometry* g, double ratio) const {
+  return check(GEOSConcaveHull_r(ctx_, g, ratio, 0), "concave hull");
+}
+
 }  // namespace hotspot
 
 namespace hotspot {

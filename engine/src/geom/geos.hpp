@@ -77,6 +77,11 @@ class Geos {
   Geom difference(const GEOSGeometry* a, const GEOSGeometry* b) const;
   Geom boundary(const GEOSGeometry* g) const;
   bool intersects(const GEOSGeometry* a, const GEOSGeometry* b) const;
+  bool covers(const GEOSGeometry* a, const GEOSGeometry* b) const;
+  Geom multipoint(const std::vector<XY>& points) const;
+  Geom convex_hull(const GEOSGeometry* g) const;
+  // GEOS >= 3.11 concave hull by edge-length ratio (0 = tightest, 1 = convex), without holes.
+  Geom concave_hull(const GEOSGeometry* g, double ratio) const;
   double area(const GEOSGeometry* g) const;
   // Union of many polygons (GEOS cascaded union).
   Geom union_all(const std::vector<MultiPolygon>& parts) const;

@@ -1,0 +1,48 @@
+"""Shared helpers for the side-by-side cluster benchmarks: generated incidents projected to metres,
+one process per tool under /usr/bin/time -v (wall time and peak RSS)."""
+import csv
+import os
+import re
+import subprocess
+
+import numpy as np
+from pyproj import Transformer
+
+
+def make_points(build_bin, workdir, n, communes=None):
+    """hotspot-datagen incidents (synthetic An Duong district), projected to UTM 48N metres."""
+    out = os.path.join(workdir, f"datagen_{n}_{communes}")
+    if not os.path.exists(os.path.join(out, "incidents.csv")):
+        args = [os.path.join(build_bin, "hotspot-datagen"), "--out", out, "--incidents", str(n), "--no-bad-rows"]
+        if communes:
+            args += ["--communes", str(communes)]
+        subprocess.run(args, check=True, capture_output=True)
+    lon, lat = [], []
+    with open(os.path.join(out, "incidents.csv"), newline="") as f:
+        for row in csv.DictReader(f):
+            lon.append(float(row["lon"]))
+            lat.append(float(row["lat"]))
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:32648", always_xy=True).transform(np.array(lon), np.array(lat))
+    return np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+
+
+def write_points(path_stem, x, y):
+    """points.npy (n x 2, for the peers) and points.bin (int64 n, x[], y[], for hotspot)."""
+    np.save(path_stem + ".npy", np.column_stack([x, y]))
+    with open(path_stem + ".bin", "wb") as f:
+        np.array([len(x)], dtype=np.int64).tofile(f)
+        x.astype(np.float64).tofile(f)
+        y.astype(np.float64).tofile(f)
+    np.savetxt(path_stem + ".csv", np.column_stack([x, y]), delimiter=",", header="x,y", comments="", fmt="%.17g")
+
+
+def timed(cmd, env=None):
+    """Runs cmd under /usr/bin/time -v; returns (stdout, wall seconds, peak RSS MiB)."""
+    p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True, env=env)
+    if p.returncode != 0:
+        raise RuntimeError(f"{cmd[0]} failed ({p.returncode}): {p.stderr[-2000:]}")
+    rss = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr).group(1)) / 1024
+    wall = re.search(r"Elapsed \(wall clock\) time \(h:mm:ss or m:ss\): (.+)", p.stderr).group(1).strip()
+    parts = [float(v) for v in wall.split(":")]
+    secs = sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
+    return p.stdout, secs, rss

@@ -1,0 +1,75 @@
+#include "cluster/footprint.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <exception>
+#include <thread>
+
+#include "geom/geos.hpp"
+#include "util/parallel.hpp"
+
+namespace hotspot {
+
+std::vector<Footprint> cluster_footprints(const std::vector<double>& x, const std::vector<double>& y,
+                                          const std::vector<std::int32_t>& label, std::int32_t clusters,
+                                          HullKind hull, double concave_ratio, int threads) {
+  const auto k = static_cast<std::size_t>(std::max(0, clusters));
+  // Members grouped by cluster (counting sort, input order inside a cluster).
+  std::vector<std::size_t> start(k + 1, 0);
+  for (auto l : label)
+    if (l >= 0) ++start[static_cast<std::size_t>(l) + 1];
+  for (std::size_t c = 0; c < k; ++c) start[c + 1] += start[c];
+  std::vector<XY> members(start[k]);
+  {
+    std::vector<std::size_t> fill(start.begin(), start.end() - 1);
+    for (std::size_t i = 0; i < label.size(); ++i)
+      if (label[i] >= 0) members[fill[static_cast<std::size_t>(label[i])]++] = {x[i], y[i]};
+  }
+  std::vector<Footprint> out(k);
+  // Few clusters hold most points, so split by cluster with a small grain.
+  std::size_t chunks = std::min<std::size_t>(k, static_cast<std::size_t>(resolve_threads(threads)));
+  auto one = [&](const Geos& geos, std::size_t c) {
+    {
+      std::vector<XY> pts(members.begin() + static_cast<std::ptrdiff_t>(start[c]),
+                          members.begin() + static_cast<std::ptrdiff_t>(start[c + 1]));
+      Geom mp = geos.multipoint(pts);
+      Geom h = hull == HullKind::kConcave ? geos.concave_hull(mp.get(), concave_ratio) : geos.convex_hull(mp.get());
+      Footprint& f = out[c];
+      f.geom = geos.to_multipolygon(h.get());
+      f.area = f.geom.empty() ? 0.0 : geos.area(h.get());
+      if (f.geom.empty() || !(f.area > 0)) {
+        Box b2;
+        for (const auto& p : pts) b2.expand(p);
+        const double r = std::max(0.5, 0.01 * std::hypot(b2.xmax - b2.xmin, b2.ymax - b2.ymin));
+        Geom buf = geos.buffer(h.get(), r);
+        f.geom = geos.to_multipolygon(buf.get());
+        f.area = geos.area(buf.get());
+        f.buffered = true;
+      }
+    }
+  };
+  if (chunks <= 1) {
+    Geos geos;
+    for (std::size_t c = 0; c < k; ++c) one(geos, c);
+  } else {
+    // parallel_ranges would fall back to one thread below 4096 items; clusters are few but heavy.
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(chunks);
+    for (std::size_t t = 0; t < chunks; ++t)
+      pool.emplace_back([&, t] {
+        try {
+          // Interleaved: cluster ids are sorted by size, so a contiguous split would be unbalanced.
+          Geos geos;
+          for (std::size_t c = t; c < k; c += chunks) one(geos, c);
+        } catch (...) {
+          errors[t] = std::current_exception();
+        }
+      });
+    for (auto& th : pool) th.join();
+    for (auto& e : errors)
+      if (e) std::rethrow_exception(e);
+  }
+  return out;
+}
+
+}  // namespace hotspot
