@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("hotspot ") + HOTSPOT_VERSION);
   hotspot::cli::add_aggregate(app);
   hotspot::cli::add_validate(app);
+  hotspot::cli::add_kde(app);
   try {
     app.parse(argc, argv);
     return 0;

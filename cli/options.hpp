@@ -21,5 +21,6 @@ void finish_input_options(CommonInputs& o);
 
 void add_aggregate(CLI::App& app);
 void add_validate(CLI::App& app);
+void add_kde(CLI::App& app);
 
 }  // namespace hotspot::cli

@@ -19,6 +19,7 @@
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
 #include "pipeline/load.hpp"
+#include "pipeline/outputs.hpp"
 #include "util/hash.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
@@ -34,48 +35,10 @@ using json = nlohmann::json;
 
 namespace {
 
-RunSummary summarise(const LoadedInputs& in) {
-  RunSummary s;
-  s.ingest = in.report;
-  s.work_crs = in.work_crs.label();
-  s.work_crs_reason = in.work_crs_reason;
-  s.communes = static_cast<std::int64_t>(in.communes.size());
-  s.zones = static_cast<std::int64_t>(in.zones.size());
-  s.polygons_repaired = in.communes.repaired + in.zones.repaired;
-  for (const auto& d : in.communes.dropped) s.polygons_dropped.push_back("communes " + d);
-  for (const auto& d : in.zones.dropped) s.polygons_dropped.push_back("zones " + d);
-  s.timings = in.timings;
-  s.warnings = in.report.warnings;
-  if (in.work_crs.planar())
-    s.warnings.push_back("planar data: distances and areas are in data units; *_km2 fields hold units² / 1e6");
-  return s;
-}
-
-// An output that would overwrite an input is refused before any work.
-void refuse_overwriting_inputs(const std::string& out, const InputOptions& in) {
-  std::error_code ec;
-  for (const std::string* p : {&in.communes.path, &in.zones.path, &in.incidents.path}) {
-    if (p->empty()) continue;
-    if (fs::exists(out, ec) && fs::equivalent(out, *p, ec))
-      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
-    if (fs::absolute(out, ec).lexically_normal() == fs::absolute(*p, ec).lexically_normal())
-      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
-  }
-}
-
 std::string field_safe(const std::string& label) {
   std::string out;
   for (unsigned char c : label) out += (std::isalnum(c) || c >= 0x80) ? static_cast<char>(c) : '_';
   return out;
-}
-
-json versions() {
-  PJ_INFO pj = proj_info();
-  return {{"hotspot", HOTSPOT_VERSION},
-          {"gdal", GDALVersionInfo("RELEASE_NAME")},
-          {"geos", GEOSversion()},
-          {"proj", pj.version},
-          {"sqlite", sqlite3_libversion()}};
 }
 
 void write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneStats& cs) {
@@ -193,25 +156,6 @@ void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a)
   w.add_style("incidents", "category", categorized_qml("category", inc.categories.labels(), true, ""));
 }
 
-void write_rejected(GpkgWriter& w, const LoadedInputs& in) {
-  LayerWriter& L = w.begin_layer("rejected_incidents", GeometryType::kNone, in.work_crs,
-                                 {{"line", FieldType::Integer}, {"reason", FieldType::Text},
-                                  {"message", FieldType::Text}, {"raw", FieldType::Text}},
-                                 "Incident rows that were not accepted, with the reason");
-  for (const auto& r : in.report.rejected) {
-    L.set(0, r.line);
-    L.set(1, std::string_view(reason_code(r.reason)));
-    L.set(2, std::string_view(r.message));
-    L.set(3, std::string_view(r.raw));
-    L.insert();
-  }
-}
-
-json input_json(const std::string& path) {
-  if (path.empty()) return nullptr;
-  return {{"path", path}, {"sha256", sha256_file(path)}};
-}
-
 void write_metadata(GpkgWriter& w, const AggregateOptions& opt, const RunSummary& s, const LoadedInputs& in) {
   const auto& io = opt.inputs;
   json params = {
@@ -238,18 +182,10 @@ void write_metadata(GpkgWriter& w, const AggregateOptions& opt, const RunSummary
   for (const auto& t : s.timings) timings[t.step] = t.seconds;
   json inputs = {{"communes", input_json(io.communes.path)}, {"zones", input_json(io.zones.path)},
                  {"incidents", input_json(io.incidents.path)}};
-  LayerWriter& L = w.begin_layer("run_metadata", GeometryType::kNone, in.work_crs,
-                                 {{"key", FieldType::Text}, {"value", FieldType::Text}},
-                                 "Parameters, inputs, software versions and timings of the run (JSON values)");
-  const std::vector<std::pair<std::string, json>> rows = {
-      {"parameters", params}, {"inputs", inputs},   {"versions", versions()},
-      {"seed", nullptr},      {"counts", counts},   {"timings_s", timings},
-      {"warnings", s.warnings}};
-  for (const auto& [k, v] : rows) {
-    L.set(0, std::string_view(k));
-    L.set(1, std::string_view(v.dump()));
-    L.insert();
-  }
+  write_run_metadata(w, in.work_crs,
+                     {{"parameters", params}, {"inputs", inputs},   {"versions", versions()},
+                      {"seed", nullptr},      {"counts", counts},   {"timings_s", timings},
+                      {"warnings", s.warnings}});
 }
 
 }  // namespace
@@ -337,6 +273,7 @@ std::string format_summary(const RunSummary& s) {
     std::snprintf(buf, sizeof buf, "%s%s %.2fs", steps.empty() ? "" : ", ", t.step.c_str(), t.seconds);
     steps += buf;
   }
+  for (const auto& d : s.details) line("%s", d.c_str());
   line("time       %.2fs (%s)", total, steps.c_str());
   for (const auto& w : s.warnings) line("warning: %s", w.c_str());
   if (!s.out.empty()) {
