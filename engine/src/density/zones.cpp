@@ -169,7 +169,9 @@ std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold,
       Geom zg = geos.from(z.geom);
       Box zb = bounds(z.geom);
       for (std::size_t i = 0; i < gs.size(); ++i)
-        if (boxes[i].intersects(zb) && gs[i] && geos.intersects(zg.get(), gs[i].get()))
+        // Interiors must meet: a zone that only touches a commune's boundary is not in it.
+        if (boxes[i].intersects(zb) && gs[i] && geos.intersects(zg.get(), gs[i].get()) &&
+            GEOSTouches_r(geos.ctx(), zg.get(), gs[i].get()) == 0)
           (z.*field).push_back(static_cast<std::int32_t>(i));
     }
   };
