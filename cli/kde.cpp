@@ -20,6 +20,7 @@ void add_kde(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--extent", opt->extent, "xmin,ymin,xmax,ymax in the working CRS (default: data or mask, grown by one bandwidth)");
   cmd->add_option("--mask", opt->mask, "Study-area polygons: cells outside are nodata, incidents outside are dropped");
+  cmd->add_option("--mask-crs", opt->mask_crs, "Override the mask's CRS (any PROJ string, or planar)");
   cmd->add_flag("--edge-correction", opt->edge_correction, "Divide by the share of each kernel inside the mask (spatstat's uniform correction)");
   cmd->add_option("--area-unit", opt->area_unit, "Density per km2 | ha | m2")->capture_default_str();
   cmd->add_option("--category", opt->categories, "Only these categories (repeat the option for several)");

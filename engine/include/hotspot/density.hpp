@@ -157,6 +157,7 @@ struct KdeRunOptions {
   std::string kernel = "quartic";   // DEFAULT: quartic
   std::string extent;               // "xmin,ymin,xmax,ymax" in the working CRS; DEFAULT: data
   std::string mask;                 // polygon source; DEFAULT: none
+  std::string mask_crs;             // override the mask's CRS (PROJ string or planar); DEFAULT: the source's
   bool edge_correction = false;     // DEFAULT: off
   std::string area_unit = "km2";    // km2 | ha | m2; DEFAULT: km2
   std::vector<std::string> categories;  // DEFAULT: all

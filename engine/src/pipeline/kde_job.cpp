@@ -199,7 +199,8 @@ RunSummary run_kde(const KdeRunOptions& o) {
   if (!o.mask.empty()) {
     PolygonOptions po;
     po.path = o.mask;
-    mask_layer = read_polygons(po, "mask", "--mask");
+    po.crs = o.mask_crs;
+    mask_layer = read_polygons(po, "mask", "--mask-crs");
     if (mask_layer.size() == 0) throw InputError("--mask '" + o.mask + "' holds no usable polygons");
     project_polygons(mask_layer, in.work_crs, "mask polygon");
   }
