@@ -30,27 +30,33 @@ std::int64_t cell_of(const Grid& g, double x, double y) {
 double threshold_top_percent(const DensityRaster& r, const std::vector<double>& x, const std::vector<double>& y,
                              double percent) {
   if (!(percent > 0 && percent <= 100)) throw UsageError("--top-percent must be in (0, 100], got " + std::to_string(percent));
-  std::vector<std::int64_t> count(r.values.size(), 0);
-  std::int64_t total = 0;
+  // The cells holding incidents, with their counts: O(incidents) memory, not a second raster.
+  std::vector<std::int64_t> at;
   for (std::size_t i = 0; i < x.size(); ++i) {
     std::int64_t c = cell_of(r.grid, x[i], y[i]);
-    if (c >= 0 && valid(r, static_cast<std::size_t>(c))) ++count[static_cast<std::size_t>(c)], ++total;
+    if (c >= 0 && valid(r, static_cast<std::size_t>(c))) at.push_back(c);
   }
+  const auto total = static_cast<std::int64_t>(at.size());
   if (total == 0) throw InputError("kde: --top-percent: no incident lies in a valid cell of the grid");
-  std::vector<std::uint32_t> cells;
-  for (std::size_t i = 0; i < r.values.size(); ++i)
-    if (count[i] > 0) cells.push_back(static_cast<std::uint32_t>(i));
+  std::sort(at.begin(), at.end());
+  std::vector<std::pair<std::int64_t, std::int64_t>> cells;  // cell, incidents
+  for (std::int64_t c : at) {
+    if (cells.empty() || cells.back().first != c) cells.push_back({c, 0});
+    ++cells.back().second;
+  }
   // Highest density first; cells without incidents never add to the share, so only cells with
   // incidents need sorting. Ties keep cell order (the threshold is the same for tied cells).
-  std::stable_sort(cells.begin(), cells.end(), [&](std::uint32_t a, std::uint32_t b) { return r.values[a] > r.values[b]; });
+  std::stable_sort(cells.begin(), cells.end(), [&](const auto& a, const auto& b) {
+    return r.values[static_cast<std::size_t>(a.first)] > r.values[static_cast<std::size_t>(b.first)];
+  });
   const double need = percent / 100.0 * static_cast<double>(total);
   std::int64_t held = 0;
-  for (std::uint32_t c : cells) {
-    held += count[c];
+  for (const auto& [c, n] : cells) {
+    held += n;
     // Cells tied at this density all join the zone (density ≥ threshold), which only adds incidents.
-    if (static_cast<double>(held) >= need - 1e-9) return r.values[c];
+    if (static_cast<double>(held) >= need - 1e-9) return r.values[static_cast<std::size_t>(c)];
   }
-  return r.values[cells.back()];
+  return r.values[static_cast<std::size_t>(cells.back().first)];
 }
 
 double threshold_percentile(const DensityRaster& r, double percentile) {

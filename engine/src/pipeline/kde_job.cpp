@@ -278,24 +278,24 @@ RunSummary run_kde(const KdeRunOptions& o) {
   s.timings.push_back({"density", timer.lap()});
 
   double peak = 0;
-  std::int64_t valid = 0;
-  std::vector<double> positive;
+  std::int64_t valid = 0, n_positive = 0;
   for (float v : r.values)
     if (v != r.nodata) {
       ++valid;
       peak = std::max(peak, static_cast<double>(v));
-      if (v > 0) positive.push_back(v);
+      n_positive += v > 0;
     }
-  // Colour stops from a sample of the positive cells: quantiles need no more.
-  if (positive.size() > 200000) {
-    std::vector<double> sample;
-    const std::size_t step = positive.size() / 100000;
-    for (std::size_t i = 0; i < positive.size(); i += step) sample.push_back(positive[i]);
-    positive.swap(sample);
+  // Colour stops from an even sample of at most ~100,000 positive cells: quantiles need no more,
+  // and memory stays at the raster.
+  std::vector<double> sample;
+  {
+    const std::int64_t step = std::max<std::int64_t>(1, n_positive / 100000);
+    std::int64_t k = 0;
+    for (float v : r.values)
+      if (v != r.nodata && v > 0 && k++ % step == 0) sample.push_back(v);
   }
-  std::vector<double> stops = quantile_breaks(positive, 5);
-  positive.clear();
-  positive.shrink_to_fit();
+  std::vector<double> stops = quantile_breaks(sample, 5);
+  sample = {};
 
   std::vector<HotspotZone> zones;
   double threshold = -1;
