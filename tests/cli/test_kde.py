@@ -155,6 +155,9 @@ class PlanarExactness(unittest.TestCase):
         want = quartic_oracle(self.x, self.y, gt, 94, 67, 61.3)
         np.testing.assert_allclose(a, want, rtol=1e-5, atol=0)
         self.assertTrue(os.path.exists(os.path.join(self.tmp, "a.qml")))
+        md = ds.GetMetadata()
+        self.assertEqual(float(md["HOTSPOT_BANDWIDTH_M"]), 61.3)
+        self.assertEqual(json.loads(md["HOTSPOT_PARAMETERS"])["kernel"], "quartic")
 
     def test_byte_identical_at_one_and_two_threads(self):
         outs = []

@@ -15,7 +15,7 @@ namespace hotspot {
 namespace fs = std::filesystem;
 
 void write_geotiff(const std::string& path, const std::vector<float>& values, const RasterFrame& f, const Crs& crs,
-                   float nodata, int threads) {
+                   float nodata, int threads, const std::vector<std::pair<std::string, std::string>>& metadata) {
   register_gdal_once();
   GdalErrorScope errors;
   fs::path target(path);
@@ -34,6 +34,7 @@ void write_geotiff(const std::string& path, const std::vector<float>& values, co
     double gt[6] = {f.xmin, f.cell, 0, f.ymax, 0, -f.cell};
     ds->SetGeoTransform(gt);
     if (!crs.planar()) ds->SetProjection(crs.wkt.c_str());
+    for (const auto& [k, v] : metadata) ds->SetMetadataItem(k.c_str(), v.c_str());
     GDALRasterBand* b = ds->GetRasterBand(1);
     b->SetNoDataValue(nodata);
     if (b->RasterIO(GF_Write, 0, 0, static_cast<int>(f.cols), static_cast<int>(f.rows),

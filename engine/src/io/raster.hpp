@@ -3,6 +3,7 @@
 // coverage extension, encoded in memory (/vsimem/).
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hotspot/crs.hpp"
@@ -16,9 +17,11 @@ struct RasterFrame {
 };
 
 // Writes a single-band Float32 GeoTIFF (deflate, floating-point predictor, tiled) atomically:
-// a temporary file next to the target, renamed when complete.
+// a temporary file next to the target, renamed when complete. `metadata` goes into the file's
+// GDAL metadata (key = value).
 void write_geotiff(const std::string& path, const std::vector<float>& values, const RasterFrame& frame,
-                   const Crs& crs, float nodata, int threads);
+                   const Crs& crs, float nodata, int threads,
+                   const std::vector<std::pair<std::string, std::string>>& metadata = {});
 
 // One Float32 TIFF tile, LZW-compressed, as the gridded coverage extension requires.
 std::vector<unsigned char> encode_tiff_tile(const float* values, int width, int height);

@@ -353,7 +353,11 @@ RunSummary run_kde(const KdeRunOptions& o) {
                  {"nodata", r.nodata}};
   if (!cv_json.is_null()) params["cv"] = cv_json;
   if (tif) {
-    write_geotiff(o.out, r.values, frame, in.work_crs, r.nodata, threads);
+    write_geotiff(o.out, r.values, frame, in.work_crs, r.nodata, threads,
+                  {{"HOTSPOT_PARAMETERS", params.dump()},
+                   {"HOTSPOT_VERSIONS", versions().dump()},
+                   {"HOTSPOT_BANDWIDTH_M", fmt("%.17g", h)},
+                   {"HOTSPOT_UNIT", unit}});
     // QGIS reads OUT.qml beside OUT.tif as the layer's default style.
     fs::path qml = fs::path(o.out).replace_extension(".qml");
     if (FILE* fp = std::fopen(qml.c_str(), "wb")) {
