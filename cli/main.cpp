@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   hotspot::cli::add_local(app);
   hotspot::cli::add_emerging(app);
   hotspot::cli::add_cluster(app);
+  hotspot::cli::add_kde(app);
   try {
     app.parse(argc, argv);
     return 0;

@@ -25,5 +25,6 @@ void add_near_repeat(CLI::App& app);
 void add_local(CLI::App& app);
 void add_emerging(CLI::App& app);
 void add_cluster(CLI::App& app);
+void add_kde(CLI::App& app);
 
 }  // namespace hotspot::cli

@@ -42,6 +42,7 @@ struct RunSummary {
   std::vector<std::pair<std::string, std::int64_t>> layers;  // name, feature count
   std::vector<StepTime> timings;
   std::vector<std::string> warnings;
+  std::vector<std::string> details;  // analysis-specific lines (e.g. the chosen bandwidth)
   std::string out;
 };
 

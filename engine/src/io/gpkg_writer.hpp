@@ -17,6 +17,7 @@
 
 #include "hotspot/crs.hpp"
 #include "hotspot/geometry.hpp"
+#include "io/raster.hpp"
 #include "io/rtree_bulk.hpp"
 
 namespace hotspot {
@@ -82,6 +83,17 @@ class GpkgWriter {
   // applies on load (one per layer), the others are offered in the layer's style menu.
   void add_style(const std::string& layer, const std::string& style_name, const std::string& qml,
                  bool as_default = true);
+  // A Float32 raster as a tiled gridded coverage (OGC 17-066r1, the gpkg_2d_gridded_coverage
+  // extension): one zoom level at the raster's own cell size, 256 × 256 TIFF tiles (LZW, as the
+  // extension requires), tile row 0 at the top, partial tiles padded with nodata. gpkg_contents
+  // holds the raster's true extent; the tile matrix set is that extent grown to whole tiles.
+  void add_float_coverage(const std::string& table, const Crs& crs, const RasterFrame& frame,
+                          const std::vector<float>& values, float nodata, const std::string& description,
+                          int threads);
+  // A QGIS project (the .qgs XML) in the qgis_projects table, the way QGIS's GeoPackage project
+  // storage keeps it: the content is a .qgz (zip) in hex text. QGIS opens it from the Browser or
+  // as geopackage:PATH?projectName=NAME.
+  void add_qgis_project(const std::string& name, const std::string& qgs_xml);
   // Runs a statement with text parameters ?1, ?2, ...
   void exec(const std::string& sql, const std::vector<std::string>& params = {});
   // Finishes, syncs and renames the file over the target.
@@ -101,6 +113,7 @@ class GpkgWriter {
   std::unique_ptr<LayerWriter> layer_;
   bool committed_ = false;
   bool styles_table_ = false;
+  bool coverage_tables_ = false;
   int next_custom_srs_ = 100000;
   std::vector<std::pair<std::string, int>> srs_ids_;  // authority or WKT -> srs_id
 };

@@ -186,4 +186,94 @@ std::string cotype_qml(bool points) {
                                 {{215, 25, 28}, {253, 174, 97}, {171, 217, 233}, {44, 123, 182}, {242, 242, 242}}, points);
 }
 
+std::string density_renderer_xml(const std::vector<double>& stops) {
+  char buf[32];
+  auto hexcol = [&](RGB c) {
+    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.r, c.g, c.b);
+    return std::string(buf);
+  };
+  const double lo = 0, hi = stops.empty() ? 1 : stops.back();
+  std::string items = "        <item label=\"0\" value=\"0\" color=\"#ffffff\" alpha=\"0\"/>\n";
+  for (std::size_t i = 0; i < stops.size(); ++i) {
+    if (!(stops[i] > 0)) continue;
+    std::size_t ci = stops.size() == 1 ? kReds.size() - 1 : i * (kReds.size() - 1) / (stops.size() - 1);
+    items += "        <item label=\"" + fmt_label(stops[i]) + "\" value=\"" + fmt_number(stops[i]) + "\" color=\"" +
+             hexcol(kReds[ci]) + "\" alpha=\"" + (i == 0 ? "160" : "230") + "\"/>\n";
+  }
+  return "    <rasterrenderer alphaBand=\"-1\" classificationMin=\"" + fmt_number(lo) + "\" type=\"singlebandpseudocolor\" "
+         "classificationMax=\"" + fmt_number(hi) + "\" opacity=\"1\" nodataColor=\"\" band=\"1\">\n"
+         "     <minMaxOrigin>\n      <limits>None</limits>\n      <extent>WholeRaster</extent>\n"
+         "      <statAccuracy>Estimated</statAccuracy>\n      <cumulativeCutLower>0.02</cumulativeCutLower>\n"
+         "      <cumulativeCutUpper>0.98</cumulativeCutUpper>\n      <stdDevFactor>2</stdDevFactor>\n     </minMaxOrigin>\n"
+         "     <rastershader>\n      <colorrampshader clip=\"0\" minimumValue=\"" + fmt_number(lo) + "\" labelPrecision=\"4\" "
+         "colorRampType=\"INTERPOLATED\" classificationMode=\"1\" maximumValue=\"" + fmt_number(hi) + "\">\n" + items +
+         "      </colorrampshader>\n     </rastershader>\n    </rasterrenderer>\n";
+}
+
+std::string raster_qml(const std::string& renderer_xml) {
+  return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.22.16-Białowieża\" "
+         "styleCategories=\"Symbology\">\n  <pipe>\n" + renderer_xml +
+         "    <brightnesscontrast brightness=\"0\" contrast=\"0\" gamma=\"1\"/>\n"
+         "    <huesaturation grayscaleMode=\"0\" saturation=\"0\" colorizeOn=\"0\"/>\n"
+         "    <rasterresampler maxOversampling=\"2\"/>\n  </pipe>\n  <blendMode>0</blendMode>\n</qgis>\n";
+}
+
+namespace {
+
+std::string srs_xml(const std::string& authid, const std::string& wkt) {
+  return "<srs><spatialrefsys><wkt>" + xml_escape(wkt) + "</wkt><authid>" + xml_escape(authid) +
+         "</authid></spatialrefsys></srs>";
+}
+
+// The body of a QML document: everything inside its <qgis> element.
+std::string qml_body(const std::string& qml) {
+  auto open = qml.find("<qgis");
+  if (open == std::string::npos) return "";
+  auto start = qml.find('>', open);
+  auto end = qml.rfind("</qgis>");
+  if (start == std::string::npos || end == std::string::npos || end < start) return "";
+  return qml.substr(start + 1, end - start - 1);
+}
+
+std::string extent_xml(const Box& b) {
+  if (b.empty()) return "";
+  return "<extent><xmin>" + fmt_number(b.xmin) + "</xmin><ymin>" + fmt_number(b.ymin) + "</ymin><xmax>" +
+         fmt_number(b.xmax) + "</xmax><ymax>" + fmt_number(b.ymax) + "</ymax></extent>";
+}
+
+}  // namespace
+
+std::string qgis_project_xml(const std::string& title, const std::string& crs_authid, const std::string& crs_wkt,
+                             const std::vector<ProjectLayer>& layers) {
+  const std::string srs = srs_xml(crs_authid, crs_wkt);
+  std::string tree, order, maplayers;
+  Box all;
+  for (const auto& l : layers) {
+    all.expand(l.extent);
+    tree += "  <layer-tree-layer name=\"" + xml_escape(l.name) + "\" checked=\"Qt::Checked\" expanded=\"1\" providerKey=\"" +
+            (l.raster ? "gdal" : "ogr") + "\" source=\"" + xml_escape(l.datasource) + "\" id=\"" + xml_escape(l.id) + "\"/>\n";
+    order += "  <layer id=\"" + xml_escape(l.id) + "\"/>\n";
+    maplayers += std::string("  <maplayer type=\"") + (l.raster ? "raster" : "vector") + "\"" +
+                 (l.raster ? "" : " geometry=\"Polygon\" wkbType=\"MultiPolygon\"") +
+                 " styleCategories=\"AllStyleCategories\" hasScaleBasedVisibilityFlag=\"0\">\n   " + extent_xml(l.extent) +
+                 "\n   <id>" + xml_escape(l.id) + "</id>\n   <datasource>" + xml_escape(l.datasource) +
+                 "</datasource>\n   <layername>" + xml_escape(l.name) + "</layername>\n   " + srs + "\n   <provider>" +
+                 (l.raster ? "gdal" : "ogr") + "</provider>\n";
+    if (l.raster)
+      maplayers += "   <noData><noDataList bandNo=\"1\" useSrcNoData=\"1\"/></noData>\n   <pipe>\n" + l.style +
+                   "    <brightnesscontrast brightness=\"0\" contrast=\"0\" gamma=\"1\"/>\n"
+                   "    <rasterresampler maxOversampling=\"2\"/>\n   </pipe>\n   <blendMode>0</blendMode>\n";
+    else
+      maplayers += qml_body(l.style);
+    maplayers += "  </maplayer>\n";
+  }
+  return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.22.16-Białowieża\" projectname=\"" +
+         xml_escape(title) + "\">\n <homePath path=\"\"/>\n <title>" + xml_escape(title) + "</title>\n <projectCrs>" +
+         srs.substr(5, srs.size() - 11) + "</projectCrs>\n <layer-tree-group>\n" + tree +
+         " </layer-tree-group>\n <projectlayers>\n" + maplayers + " </projectlayers>\n <layerorder>\n" + order +
+         " </layerorder>\n <mapcanvas name=\"theMapCanvas\"><units>meters</units>" + extent_xml(all) +
+         "<destinationsrs>" + srs.substr(5, srs.size() - 11) + "</destinationsrs></mapcanvas>\n"
+         " <properties><Paths><Absolute type=\"bool\">false</Absolute></Paths></properties>\n</qgis>\n";
+}
+
 }  // namespace hotspot

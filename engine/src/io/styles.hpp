@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "hotspot/geometry.hpp"
+
 namespace hotspot {
 
 struct RGB {
@@ -31,5 +33,24 @@ std::string cotype_qml(bool points);
 std::vector<double> quantile_breaks(std::vector<double> values, int classes);
 
 std::string xml_escape(const std::string& s);
+
+// A single-band pseudocolour <rasterrenderer> for a density surface: transparent at 0, then the
+// red ramp through `stops` (increasing, e.g. quantile_breaks of the positive cells).
+std::string density_renderer_xml(const std::vector<double>& stops);
+// A raster .qml holding that renderer (QGIS reads OUT.qml beside OUT.tif as the default style).
+std::string raster_qml(const std::string& renderer_xml);
+
+// One layer of a QGIS project stored with the data.
+struct ProjectLayer {
+  std::string id, name;
+  std::string datasource;  // e.g. "GPKG:./out.gpkg:density" or "./out.gpkg|layername=hotspot_zones"
+  bool raster = false;
+  std::string style;       // raster: density_renderer_xml(); vector: a layer QML (its <qgis> body is used)
+  Box extent;
+};
+// A .qgs project (QGIS 3.22) in `crs` (authority "EPSG:n" or WKT) with the layers, first on top.
+// Paths are relative ("./file.gpkg"), so the project follows the GeoPackage it is stored in.
+std::string qgis_project_xml(const std::string& title, const std::string& crs_authid, const std::string& crs_wkt,
+                             const std::vector<ProjectLayer>& layers);
 
 }  // namespace hotspot

@@ -354,6 +354,7 @@ std::string format_summary(const RunSummary& s) {
     std::snprintf(buf, sizeof buf, "%s%s %.2fs", steps.empty() ? "" : ", ", t.step.c_str(), t.seconds);
     steps += buf;
   }
+  for (const auto& d : s.details) line("%s", d.c_str());
   line("time       %.2fs (%s)", total, steps.c_str());
   for (const auto& w : s.warnings) line("warning: %s", w.c_str());
   if (!s.out.empty()) {

@@ -139,6 +139,9 @@ Crs choose_work_crs(const InputOptions& opt, const PolygonLayer* communes, const
   return utm;
 }
 
+
+}  // namespace
+
 void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& what) {
   if (layer.size() == 0) return;  // e.g. no zones given: its CRS is unset
   Transformer t(layer.source_crs, work);
@@ -159,8 +162,6 @@ void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& w
     }
   }
 }
-
-}  // namespace
 
 LoadedInputs load_inputs(const InputOptions& opt) {
   LoadedInputs out;

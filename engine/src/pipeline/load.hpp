@@ -18,4 +18,8 @@ struct LoadedInputs {
 
 LoadedInputs load_inputs(const InputOptions& options);
 
+// Brings a layer read in its source CRS into the working CRS; `what` names one feature in
+// messages ("commune", "mask polygon").
+void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& what);
+
 }  // namespace hotspot

@@ -42,3 +42,37 @@ void parallel_ranges(std::size_t n, int threads, F&& fn, std::size_t min_per_thr
 }
 
 }  // namespace hotspot
+
+#include <atomic>
+
+namespace hotspot {
+
+// Tasks 0..n-1 handed out one at a time to `threads` workers: fn(task, thread_index). For work
+// whose pieces write disjoint outputs (raster tiles), so the result never depends on which
+// thread ran a task; unlike parallel_ranges there is no minimum task count per thread.
+template <class F>
+void parallel_tasks(std::size_t n, int threads, F&& fn) {
+  auto t = std::min(static_cast<std::size_t>(std::max(1, threads)), std::max<std::size_t>(1, n));
+  if (t <= 1) {
+    for (std::size_t i = 0; i < n; ++i) fn(i, 0);
+    return;
+  }
+  std::atomic<std::size_t> next{0};
+  std::vector<std::thread> pool;
+  std::vector<std::exception_ptr> errors(t);
+  for (std::size_t k = 0; k < t; ++k) {
+    pool.emplace_back([&, k] {
+      try {
+        for (std::size_t i; (i = next.fetch_add(1)) < n;) fn(i, static_cast<int>(k));
+      } catch (...) {
+        errors[k] = std::current_exception();
+        next = n;
+      }
+    });
+  }
+  for (auto& th : pool) th.join();
+  for (auto& e : errors)
+    if (e) std::rethrow_exception(e);
+}
+
+}  // namespace hotspot

@@ -1,0 +1,172 @@
+#pragma once
+// Kernel density surfaces and the hotspot zones drawn from them.
+//
+// Definition. The value at a cell centre c is
+//     f(c) = Σᵢ wᵢ · K(‖c − xᵢ‖ / h) / h²                       (per m², then × area unit)
+// where K is a radial kernel that integrates to 1 over the plane (∫ K(‖v‖) dv = 1), h is the
+// bandwidth in metres (the working CRS's unit) and wᵢ the weight of incident i (1 without a
+// weight field). With u = ‖c − xᵢ‖ / h:
+//     quartic (default, ArcGIS's form)  3/π · (1 − u²)²     u < 1
+//     epanechnikov                      2/π · (1 − u²)      u < 1
+//     triweight                         4/π · (1 − u²)³     u < 1
+//     triangular                        3/π · (1 − u)       u < 1
+//     uniform                           1/π                 u < 1
+//     gaussian                          exp(−u²/2) / (2π (1 − e^{−12.5}))   u < 5
+// The Gaussian's h is its standard deviation σ; it is truncated at 5σ and rescaled so that the
+// truncated kernel still integrates to 1 (the tail beyond 5σ holds e^{−12.5} ≈ 3.7e−6 of the mass).
+//
+// Grid. With an extent (xmin, ymin, xmax, ymax) the raster's top-left corner is (xmin, ymax) and
+// it has ceil((xmax − xmin)/cell) columns and ceil((ymax − ymin)/cell) rows; cell (r, c) has its
+// centre at (xmin + (c + ½)·cell, ymax − (r + ½)·cell).
+//
+// Edge correction (spatstat's "uniform" correction): inside a mask W the value is divided by
+// e(c) = Σ_{c' ∈ W} K(‖c' − c‖/h) / Σ_{c'} K(‖c' − c‖/h), the share of the kernel centred on c
+// that lies inside W, summed over cell centres. Points spread uniformly over W then give a flat
+// surface up to the edge of W.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hotspot/geometry.hpp"
+#include "hotspot/jobs.hpp"
+
+namespace hotspot {
+
+enum class Kernel { Quartic, Epanechnikov, Triweight, Triangular, Uniform, Gaussian };
+
+// "quartic", ...; throws UsageError naming --kernel for an unknown name.
+Kernel parse_kernel(const std::string& name);
+const char* kernel_name(Kernel k);
+// K as a function of u² = (d/h)²; 0 outside the support.
+double kernel_value(Kernel k, double u2);
+// Radius of the support in units of h (1 for the compact kernels, 5 for the Gaussian).
+double kernel_support(Kernel k);
+// Standard deviation of one coordinate under K with h = 1 (quartic 1/√8, Gaussian 1, ...). Used
+// to carry a bandwidth from one kernel to another at equal variance.
+double kernel_sigma(Kernel k);
+
+struct Grid {
+  double xmin = 0, ymax = 0;
+  double cell = 1;  // metres
+  std::int64_t cols = 0, rows = 0;
+
+  double x(std::int64_t col) const { return xmin + (static_cast<double>(col) + 0.5) * cell; }
+  double y(std::int64_t row) const { return ymax - (static_cast<double>(row) + 0.5) * cell; }
+  Box box() const {
+    return {xmin, ymax - static_cast<double>(rows) * cell, xmin + static_cast<double>(cols) * cell, ymax};
+  }
+  std::size_t size() const { return static_cast<std::size_t>(cols * rows); }
+};
+
+// The grid rule above; throws UsageError when the extent is empty or the grid would exceed
+// max_cells.
+Grid grid_for_extent(const Box& extent, double cell, std::int64_t max_cells = 2'000'000'000);
+
+struct KdeOptions {
+  Kernel kernel = Kernel::Quartic;  // DEFAULT: quartic
+  double bandwidth_m = 0;           // h; required, > 0
+  double area_scale = 1e6;          // value per m² × area_scale; DEFAULT: 1e6 (per km²)
+  bool edge_correction = false;     // DEFAULT: off; needs a mask
+  int threads = 0;                  // DEFAULT: all cores
+  int tile = 256;                   // DEFAULT: 256 × 256 cells per tile
+};
+
+// Float32 cells, row-major from the top-left; nodata where the mask excludes a cell.
+struct DensityRaster {
+  Grid grid;
+  std::vector<float> values;
+  float nodata = -9999.0f;
+};
+
+// Exact splatting: each cell gets the closed-form sum above. `w` may be empty (all 1). `mask`
+// (empty: none) holds one byte per cell, nonzero inside. The result is identical at any thread
+// count. Memory: the output raster plus one tile of doubles per thread (plus, with edge
+// correction, one int32 per cell for the mask's row prefix counts).
+DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w,
+                  const Grid& grid, const std::vector<std::uint8_t>& mask, const KdeOptions& options);
+
+// The brute-force twin, for tests only: every cell against every point, in double, no tiles.
+std::vector<double> kde_brute_force(const std::vector<double>& x, const std::vector<double>& y,
+                                    const std::vector<double>& w, const Grid& grid,
+                                    const std::vector<std::uint8_t>& mask, const KdeOptions& options);
+
+// One byte per cell: 1 where the cell centre lies in one of the polygons.
+std::vector<std::uint8_t> rasterize_mask(const std::vector<MultiPolygon>& polygons, const Grid& grid, int threads);
+
+// ---- Bandwidth -----------------------------------------------------------------------------
+
+// ArcGIS's spatial variant of Silverman's rule, a quartic search radius in metres:
+//   h = 0.9 · min(SD, √(1/ln 2) · Dm) · n^(−1/5)
+// SD: standard distance √(Σwᵢ‖xᵢ − x̄‖² / Σwᵢ) about the (weighted) mean centre x̄; Dm: the
+// (weighted) median of ‖xᵢ − x̄‖; n: Σwᵢ (the number of incidents without weights).
+double bandwidth_arcgis(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w);
+
+// Scott's rule as spatstat's bw.scott(X, isotropic = TRUE): σ = (sd(x)·sd(y))^½ · n^(−1/6),
+// sd with the n − 1 denominator. A Gaussian σ in metres.
+double bandwidth_scott(const std::vector<double>& x, const std::vector<double>& y);
+
+// Likelihood cross-validation, the analogue of spatstat's bw.ppl(X, edge = FALSE) with a
+// Gaussian kernel in the rectangle `window`:
+//   LCV(σ) = Σᵢ log λ̂₋ᵢ(xᵢ) − ∫_W λ̂(u) du,  λ̂₋ᵢ(xᵢ) = Σ_{j≠i} φ_σ(xᵢ − xⱼ)
+// (φ_σ the untruncated isotropic Gaussian density), ∫_W λ̂ in closed form with erf. Scored on
+// spatstat's grid (ns values spaced geometrically from the smallest positive nearest-neighbour
+// distance to half the window's diameter), then refined by golden-section search between the
+// neighbours of the best grid value. Exact, so O(n²) per σ at the large end of the grid: refused
+// (UsageError) above 20,000 incidents.
+struct CvResult {
+  double sigma_m = 0;                // refined optimum
+  double grid_sigma_m = 0;           // best value on the grid (bw.ppl's answer)
+  std::vector<double> sigmas, scores;  // the grid and LCV on it
+};
+double lcv_score(const std::vector<double>& x, const std::vector<double>& y, const Box& window, double sigma,
+                 int threads);
+CvResult bandwidth_cv(const std::vector<double>& x, const std::vector<double>& y, const Box& window,
+                      int threads, int ns = 16);
+
+// ---- Hotspot zones --------------------------------------------------------------------------
+
+// A hotspot zone: a 4-connected set of cells with value ≥ threshold, as a polygon.
+struct HotspotZone {
+  MultiPolygon geom;
+  std::int64_t cells = 0;
+  double area_m2 = 0;
+  std::int64_t incidents = 0;  // incidents whose cell is in the zone
+  double peak = 0, mean = 0;   // density, in the raster's unit
+  double pai = 0;              // (incidents / N) / (area / study area)
+  std::vector<std::int32_t> communes, zones;  // polygons it intersects
+};
+
+// Threshold for --top-percent: the density of the last cell of the smallest set of highest cells
+// that holds `percent` % of the incidents (cells are counted whole: density ≥ threshold).
+double threshold_top_percent(const DensityRaster& r, const std::vector<double>& x, const std::vector<double>& y,
+                             double percent);
+// Threshold for --percentile: that percentile (type 7, as R's quantile) of the positive valid cells.
+double threshold_percentile(const DensityRaster& r, double percentile);
+
+std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold, const std::vector<double>& x,
+                                       const std::vector<double>& y, const std::vector<MultiPolygon>& communes,
+                                       const std::vector<MultiPolygon>& zones);
+
+// ---- The job -------------------------------------------------------------------------------
+
+struct KdeRunOptions {
+  InputOptions inputs;
+  std::string out;                  // .gpkg or .tif
+  double cell_m = 0;                // required
+  std::string bandwidth = "auto";   // metres, or auto | scott | cv; DEFAULT: auto
+  std::string kernel = "quartic";   // DEFAULT: quartic
+  std::string extent;               // "xmin,ymin,xmax,ymax" in the working CRS; DEFAULT: data
+  std::string mask;                 // polygon source; DEFAULT: none
+  std::string mask_crs;             // override the mask's CRS (PROJ string or planar); DEFAULT: the source's
+  bool edge_correction = false;     // DEFAULT: off
+  std::string area_unit = "km2";    // km2 | ha | m2; DEFAULT: km2
+  std::vector<std::string> categories;  // DEFAULT: all
+  std::string from, to;             // YYYY-MM-DD, local dates, inclusive; DEFAULT: no limit
+  std::string hours;                // HH:MM-HH:MM local, may wrap midnight; DEFAULT: all day
+  double top_percent = -1, threshold = -1, percentile = -1;  // at most one; DEFAULT: no zones
+  std::string command_line;
+};
+
+RunSummary run_kde(const KdeRunOptions& options);
+
+}  // namespace hotspot

@@ -1,0 +1,82 @@
+#include "io/raster.hpp"
+
+#include <cpl_vsi.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+
+#include "crs/transform.hpp"
+#include "hotspot/error.hpp"
+#include "io/gdal_util.hpp"
+
+namespace hotspot {
+
+namespace fs = std::filesystem;
+
+void write_geotiff(const std::string& path, const std::vector<float>& values, const RasterFrame& f, const Crs& crs,
+                   float nodata, int threads, const std::vector<std::pair<std::string, std::string>>& metadata) {
+  register_gdal_once();
+  GdalErrorScope errors;
+  fs::path target(path);
+  fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) throw IoError("output directory '" + dir.string() + "' does not exist");
+  const std::string temp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+  const std::string num_threads = "NUM_THREADS=" + std::to_string(std::max(1, threads));
+  const char* options[] = {"COMPRESS=DEFLATE", "PREDICTOR=3", "ZLEVEL=1", "TILED=YES", "BIGTIFF=IF_SAFER",
+                           num_threads.c_str(), nullptr};
+  {
+    DatasetPtr ds(drv->Create(temp.c_str(), static_cast<int>(f.cols), static_cast<int>(f.rows), 1, GDT_Float32,
+                              const_cast<char**>(options)));
+    if (!ds) throw IoError("cannot create '" + temp + "' next to the output: " + errors.last());
+    double gt[6] = {f.xmin, f.cell, 0, f.ymax, 0, -f.cell};
+    ds->SetGeoTransform(gt);
+    if (!crs.planar()) ds->SetProjection(crs.wkt.c_str());
+    for (const auto& [k, v] : metadata) ds->SetMetadataItem(k.c_str(), v.c_str());
+    GDALRasterBand* b = ds->GetRasterBand(1);
+    b->SetNoDataValue(nodata);
+    if (b->RasterIO(GF_Write, 0, 0, static_cast<int>(f.cols), static_cast<int>(f.rows),
+                    const_cast<float*>(values.data()), static_cast<int>(f.cols), static_cast<int>(f.rows),
+                    GDT_Float32, 0, 0) != CE_None) {
+      ds.reset();
+      fs::remove(temp, ec);
+      throw IoError("writing '" + temp + "': " + errors.last());
+    }
+    ds->FlushCache();
+    if (CPLGetLastErrorType() == CE_Failure) {
+      ds.reset();
+      fs::remove(temp, ec);
+      throw IoError("writing '" + temp + "': " + errors.last());
+    }
+  }
+  fs::rename(temp, target, ec);
+  if (ec) {
+    fs::remove(temp, ec);
+    throw IoError("cannot move the finished raster into place at '" + path + "'");
+  }
+}
+
+std::vector<unsigned char> encode_tiff_tile(const float* values, int width, int height) {
+  register_gdal_once();
+  GdalErrorScope errors;
+  static std::atomic<int> counter{0};
+  const std::string name = "/vsimem/hotspot_tile_" + std::to_string(::getpid()) + "_" + std::to_string(counter++) + ".tif";
+  GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
+  const char* options[] = {"COMPRESS=LZW", nullptr};
+  {
+    DatasetPtr ds(drv->Create(name.c_str(), width, height, 1, GDT_Float32, const_cast<char**>(options)));
+    if (!ds) throw InternalError("encoding a TIFF tile: " + errors.last());
+    if (ds->GetRasterBand(1)->RasterIO(GF_Write, 0, 0, width, height, const_cast<float*>(values), width, height,
+                                       GDT_Float32, 0, 0) != CE_None)
+      throw InternalError("encoding a TIFF tile: " + errors.last());
+  }
+  vsi_l_offset size = 0;
+  GByte* data = VSIGetMemFileBuffer(name.c_str(), &size, FALSE);
+  std::vector<unsigned char> out(data, data + size);
+  VSIUnlink(name.c_str());
+  return out;
+}
+
+}  // namespace hotspot
