@@ -11,6 +11,7 @@
 #include "pipeline/load.hpp"
 #include "pipeline/outputs.hpp"
 #include "stats/emerging.hpp"
+#include "util/parallel.hpp"
 #include "util/timer.hpp"
 
 namespace hotspot {
@@ -85,21 +86,14 @@ EmergingSummary run_emerging(const EmergingOptions& opt) {
   out.cell_size = spec.size_m;
   out.band = opt.band > 0 ? opt.band : 1.5 * spec.size_m;
   SpatialWeights w = with_self(band_weights(grid.centroid, out.band), 1.0);
-  GiStar gi = space_time_gi_star(cube, cells, steps, w, opt.neighbourhood_time);
+  const int threads = resolve_threads(opt.inputs.threads);
+  GiStar gi = space_time_gi_star(cube, cells, steps, w, opt.neighbourhood_time, threads);
   s.timings.push_back({"space-time Gi*", timer.lap()});
 
-  std::vector<Emerging> category(cells);
-  std::vector<MannKendall> gi_trend(cells), count_trend(cells);
-  std::vector<double> z(steps), p(steps), counts(steps);
-  for (std::size_t c = 0; c < cells; ++c) {
-    for (std::size_t t = 0; t < steps; ++t) {
-      z[t] = gi.z[t * cells + c], p[t] = gi.p[t * cells + c], counts[t] = cube[t * cells + c];
-      if (std::isnan(z[t])) z[t] = 0, p[t] = 1;  // a bin whose neighbourhood is the whole cube
-    }
-    gi_trend[c] = mann_kendall(z);
-    count_trend[c] = mann_kendall(counts);
-    category[c] = classify_emerging(z.data(), p.data(), steps, opt.alpha, gi_trend[c]);
-  }
+  const CellPatterns patterns = classify_cells(cube, gi, cells, steps, opt.alpha, threads);
+  const auto& category = patterns.category;
+  const auto& gi_trend = patterns.gi_trend;
+  const auto& count_trend = patterns.count_trend;
   s.timings.push_back({"trends and classes", timer.lap()});
 
   const json inputs = input_hashes(opt.inputs);

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "hotspot/error.hpp"
+#include "util/parallel.hpp"
 #include "util/time.hpp"
 
 namespace hotspot {
@@ -81,7 +82,7 @@ StepBinning bin_times(const std::vector<std::int64_t>& t, const TimeStep& step, 
 }
 
 GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::size_t steps,
-                          const SpatialWeights& w_self, int window) {
+                          const SpatialWeights& w_self, int window, int threads) {
   const std::size_t n = cells * steps;
   if (x.size() != n || w_self.size() != cells) throw InternalError("space_time_gi_star: sizes do not match");
   double sum = 0, sum2 = 0;
@@ -94,16 +95,20 @@ GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::
   g.p.assign(n, std::numeric_limits<double>::quiet_NaN());
   if (!(s > 0)) throw InputError("emerging: every bin of the space-time cube holds the same count; nothing to test");
   // Spatial lag of every bin, then a running sum over the window of steps.
+  // Every cell is computed on its own: split over threads by cell, results do not depend on it.
   std::vector<double> lag(n, 0.0);
-  for (std::size_t t = 0; t < steps; ++t)
-    for (std::size_t c = 0; c < cells; ++c) {
-      double l = 0;
-      for (auto k = w_self.offset[c]; k < w_self.offset[c + 1]; ++k)
-        l += x[t * cells + static_cast<std::size_t>(w_self.index[static_cast<std::size_t>(k)])];
-      lag[t * cells + c] = l;
-    }
+  parallel_ranges(cells, threads, [&](std::size_t c0, std::size_t c1, int) {
+    for (std::size_t t = 0; t < steps; ++t)
+      for (std::size_t c = c0; c < c1; ++c) {
+        double l = 0;
+        for (auto k = w_self.offset[c]; k < w_self.offset[c + 1]; ++k)
+          l += x[t * cells + static_cast<std::size_t>(w_self.index[static_cast<std::size_t>(k)])];
+        lag[t * cells + c] = l;
+      }
+  });
   const auto w = static_cast<std::size_t>(std::max(0, window));
-  for (std::size_t c = 0; c < cells; ++c) {
+  parallel_ranges(cells, threads, [&](std::size_t c0, std::size_t c1, int) {
+  for (std::size_t c = c0; c < c1; ++c) {
     const auto nb = static_cast<double>(w_self.cardinality(c));
     double running = 0;
     for (std::size_t t = 0; t < steps; ++t) {
@@ -118,7 +123,30 @@ GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::
       g.p[t * cells + c] = std::erfc(std::abs(z) / std::sqrt(2.0));
     }
   }
+  });
   return g;
+}
+
+CellPatterns classify_cells(const std::vector<double>& cube, const GiStar& gi, std::size_t cells, std::size_t steps,
+                            double alpha, int threads) {
+  CellPatterns r;
+  r.category.resize(cells);
+  r.gi_trend.resize(cells);
+  r.count_trend.resize(cells);
+  parallel_ranges(cells, threads, [&](std::size_t c0, std::size_t c1, int) {
+    std::vector<double> z(steps), p(steps), counts(steps);
+    for (std::size_t c = c0; c < c1; ++c) {
+      for (std::size_t t = 0; t < steps; ++t) {
+        const std::size_t b = t * cells + c;
+        z[t] = gi.z[b], p[t] = gi.p[b], counts[t] = cube[b];
+        if (std::isnan(z[t])) z[t] = 0, p[t] = 1;
+      }
+      r.gi_trend[c] = mann_kendall(z);
+      r.count_trend[c] = mann_kendall(counts);
+      r.category[c] = classify_emerging(z.data(), p.data(), steps, alpha, r.gi_trend[c]);
+    }
+  }, /*min_per_thread=*/256);
+  return r;
 }
 
 SpatialWeights space_time_weights(std::size_t cells, std::size_t steps, const SpatialWeights& w_self, int window) {

@@ -34,12 +34,21 @@ StepBinning bin_times(const std::vector<std::int64_t>& time_utc, const TimeStep&
 // getis_ord_gi_star on the materialised space-time weights (the test oracle) without building
 // them: per-step spatial lags, summed over a sliding window of steps.
 GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::size_t steps,
-                          const SpatialWeights& w_self, int window);
+                          const SpatialWeights& w_self, int window, int threads = 1);
 // The oracle: the same weights written out for getis_ord_gi_star.
 SpatialWeights space_time_weights(std::size_t cells, std::size_t steps, const SpatialWeights& w_self, int window);
 
 // A cell's category from its Gi* z and p per step (oldest first) and the Mann-Kendall trend of
 // its z series. Hot bin: z > 0 and p < alpha; cold bin: z < 0 and p < alpha.
 Emerging classify_emerging(const double* z, const double* p, std::size_t steps, double alpha, const MannKendall& trend);
+
+// Every cell of a cube: Mann-Kendall of its Gi* z series and of its counts, and its category.
+// Bins whose z is undefined (a neighbourhood covering the whole cube) count as z = 0, p = 1.
+struct CellPatterns {
+  std::vector<Emerging> category;
+  std::vector<MannKendall> gi_trend, count_trend;
+};
+CellPatterns classify_cells(const std::vector<double>& cube, const GiStar& gi, std::size_t cells, std::size_t steps,
+                            double alpha, int threads);
 
 }  // namespace hotspot
