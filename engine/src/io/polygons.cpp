@@ -36,6 +36,21 @@ int find_field(OGRFeatureDefn* defn, const std::string& wanted, std::initializer
 
 }  // namespace
 
+MultiPolygon valid_multipolygon(const OGRGeometry& in, const Geos& geos, bool* repaired) {
+  const OGRGeometry* g = &in;
+  std::unique_ptr<OGRGeometry> linear;
+  if (g->hasCurveGeometry()) {
+    linear.reset(g->getLinearGeometry());
+    g = linear.get();
+  }
+  std::vector<unsigned char> wkb(static_cast<std::size_t>(g->WkbSize()));
+  g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
+  Geom geom = geos.from_wkb(wkb.data(), wkb.size());
+  *repaired = !geos.is_valid(geom.get(), nullptr);
+  if (*repaired) geom = geos.make_valid(geom.get());
+  return geos.to_multipolygon(geom.get());
+}
+
 PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what, const std::string& crs_option) {
   DatasetPtr ds = open_vector(opt.path, what);
   OGRLayer* layer = pick_layer(*ds, opt.layer, what);
@@ -58,7 +73,6 @@ PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what, c
   out.population_field = pop_i >= 0 ? defn->GetFieldDefn(pop_i)->GetNameRef() : "";
 
   Geos geos;
-  std::vector<unsigned char> wkb;
   layer->ResetReading();
   for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
     ++out.read;
@@ -73,20 +87,9 @@ PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what, c
         type != wkbMultiSurface && type != wkbGeometryCollection)
       throw InputError(what + " '" + opt.path + "' fid " + std::to_string(fid) + ": geometry is a " +
                        g->getGeometryName() + "; a polygon layer is needed");
-    std::unique_ptr<OGRGeometry> linear;
-    if (g->hasCurveGeometry()) {
-      linear.reset(g->getLinearGeometry());
-      g = linear.get();
-    }
-    wkb.resize(static_cast<std::size_t>(g->WkbSize()));
-    g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-    Geom geom = geos.from_wkb(wkb.data(), wkb.size());
-    std::string reason;
-    if (!geos.is_valid(geom.get(), &reason)) {
-      geom = geos.make_valid(geom.get());
-      ++out.repaired;
-    }
-    MultiPolygon mp = geos.to_multipolygon(geom.get());
+    bool repaired = false;
+    MultiPolygon mp = valid_multipolygon(*g, geos, &repaired);
+    out.repaired += repaired;
     if (mp.empty()) {
       out.dropped.push_back("fid " + std::to_string(fid) + ": no area left after repair");
       continue;

@@ -6,6 +6,7 @@
 #include "geom/geos.hpp"
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
+#include "io/polygons.hpp"
 
 namespace hotspot {
 
@@ -60,7 +61,6 @@ UnitLayer read_units(const UnitOptions& opt) {
   }
 
   Geos geos;
-  std::vector<unsigned char> wkb;
   int kind = 0;  // 1 polygons, 2 points
   layer->ResetReading();
   for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
@@ -99,20 +99,9 @@ UnitLayer read_units(const UnitOptions& opt) {
       auto* p = g->toPoint();
       out.xy.push_back({p->getX(), p->getY()});
     } else {
-      std::unique_ptr<OGRGeometry> linear;
-      if (g->hasCurveGeometry()) {
-        linear.reset(g->getLinearGeometry());
-        g = linear.get();
-      }
-      wkb.resize(static_cast<std::size_t>(g->WkbSize()));
-      g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-      Geom geom = geos.from_wkb(wkb.data(), wkb.size());
-      std::string reason;
-      if (!geos.is_valid(geom.get(), &reason)) {
-        geom = geos.make_valid(geom.get());
-        ++out.repaired;
-      }
-      MultiPolygon mp = geos.to_multipolygon(geom.get());
+      bool repaired = false;
+      MultiPolygon mp = valid_multipolygon(*g, geos, &repaired);
+      out.repaired += repaired;
       if (mp.empty()) {
         out.dropped.push_back("fid " + std::to_string(fid) + ": no area left after repair");
         continue;

@@ -154,17 +154,8 @@ Units units_from_grid(const LocalOptions& o, LocalSummary& s, LoadedInputs& in,
   *reason = in.work_crs_reason;
   if (in.work_crs.planar() && o.grid != "auto")
     s.warnings.push_back("planar data: the grid size is in data units");
-  GridSpec spec;
-  std::string size_text;
-  if (o.grid == "auto") {
-    spec.shape = CellShape::Hex;
-  } else if (o.grid.rfind("hex:", 0) == 0) {
-    spec.shape = CellShape::Hex, size_text = o.grid.substr(4);
-  } else if (o.grid.rfind("square:", 0) == 0) {
-    spec.shape = CellShape::Square, size_text = o.grid.substr(7);
-  } else {
-    throw UsageError("--grid '" + o.grid + "': expected hex:SIZE, square:SIZE or auto");
-  }
+  GridSpec spec;  // auto: hexagons, sized from the data below
+  if (o.grid != "auto") spec = parse_grid_spec(o.grid, "--grid (or auto)");
   std::vector<XY> pts(in.incidents.size());
   for (std::size_t i = 0; i < pts.size(); ++i) pts[i] = {in.incidents.x[i], in.incidents.y[i]};
   if (pts.size() < 3)
@@ -173,8 +164,6 @@ Units units_from_grid(const LocalOptions& o, LocalSummary& s, LoadedInputs& in,
   if (o.grid == "auto") {
     Geos geos;
     spec.size_m = auto_cell_size(geos.area(geos.from(area).get()), pts.size(), spec.shape);
-  } else {
-    spec.size_m = parse_number(size_text, "--grid");
   }
   Grid g = make_grid(area, spec, in.incidents.x, in.incidents.y, in.incidents.weight);
   s.cell_size_m = spec.size_m;
