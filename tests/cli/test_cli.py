@@ -248,6 +248,31 @@ class ExitCodesAndSafety(unittest.TestCase):
         self.assertEqual(n, (20 + 3) * 168)
         self.assertEqual(db.execute("SELECT count(*) FROM peak_hours").fetchone()[0], 23)
 
+    def test_profiles_of_clusters_and_hotspot_zones(self):
+        # Every clustered incident with a time, and every incident in a KDE hotspot zone, is in its
+        # feature's 24 x 7 profile; each feature has its 168 cells and one peak-hours row.
+        c_out, k_out = os.path.join(self.tmp, "c.gpkg"), os.path.join(self.tmp, "k.gpkg")
+        rc, _, err = run("cluster", "--incidents", f"{SAMPLE}/incidents.csv", "--method", "dbscan", "--eps", "50",
+                         "--min-points", "20", "--out", c_out)
+        self.assertEqual(rc, 0, err)
+        rc, _, err = run("kde", "--incidents", f"{SAMPLE}/incidents.csv", "--cell-size", "50", "--bandwidth", "300",
+                         "--top-percent", "20", "--out", k_out)
+        self.assertEqual(rc, 0, err)
+        c, k = sqlite3.connect(c_out), sqlite3.connect(k_out)
+        clusters = c.execute("SELECT count(*) FROM clusters").fetchone()[0]
+        self.assertGreater(clusters, 0)
+        self.assertEqual(c.execute("SELECT count(*) FROM temporal_profiles").fetchone()[0], clusters * 168)
+        self.assertEqual(c.execute("SELECT sum(incidents) FROM temporal_profiles").fetchone()[0],
+                         c.execute("SELECT count(*) FROM incidents WHERE CLUSTER_ID >= 0 AND time IS NOT NULL").fetchone()[0])
+        self.assertEqual(c.execute("SELECT count(*) FROM peak_hours WHERE layer = 'clusters'").fetchone()[0], clusters)
+        zones = k.execute("SELECT count(*) FROM hotspot_zones").fetchone()[0]
+        self.assertGreater(zones, 0)
+        self.assertEqual(k.execute("SELECT count(*) FROM temporal_profiles").fetchone()[0], zones * 168)
+        self.assertEqual(k.execute("SELECT sum(incidents) FROM temporal_profiles").fetchone()[0],
+                         k.execute("SELECT sum(incidents) FROM hotspot_zones").fetchone()[0])
+        for path in (c_out, k_out):
+            self.assertEqual(validate_gpkg(path)[0], 0, path)
+
     def test_validate_writes_nothing(self):
         rc, stdout, err = run("validate", "--communes", f"{SAMPLE}/communes.gpkg", "--zones", f"{SAMPLE}/zones.geojson",
                               "--incidents", f"{SAMPLE}/incidents.csv", cwd=self.tmp)

@@ -143,9 +143,11 @@ double threshold_top_percent(const DensityRaster& r, const std::vector<double>& 
 // Threshold for --percentile: that percentile (type 7, as R's quantile) of the positive valid cells.
 double threshold_percentile(const DensityRaster& r, double percentile);
 
+// zone_of (optional): for each point, the index of the zone holding it, or -1.
 std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold, const std::vector<double>& x,
                                        const std::vector<double>& y, const std::vector<MultiPolygon>& communes,
-                                       const std::vector<MultiPolygon>& zones);
+                                       const std::vector<MultiPolygon>& zones,
+                                       std::vector<std::int32_t>* zone_of = nullptr);
 
 // ---- The job -------------------------------------------------------------------------------
 

@@ -58,9 +58,11 @@ MannKendall mann_kendall(const std::vector<double>& series);
 // Incidents per (weekday, hour) in local time (UTC + utc_offset_minutes); weekday 0 = Monday.
 using WeekProfile = std::array<std::int64_t, 7 * 24>;  // index weekday * 24 + hour
 
-// One profile per feature; feature_of[i] is incident i's feature or -1.
-std::vector<WeekProfile> week_profiles(const Incidents& incidents, const std::vector<std::int32_t>& feature_of,
-                                       std::size_t features, int utc_offset_minutes);
+// One profile per feature; feature_of[i] is incident i's feature or -1; times in UTC seconds
+// (kNoTime: left out).
+std::vector<WeekProfile> week_profiles(const std::vector<std::int64_t>& time_utc,
+                                       const std::vector<std::int32_t>& feature_of, std::size_t features,
+                                       int utc_offset_minutes);
 
 // The `hours`-long window of the day (wrapping past midnight, all weekdays together) with the
 // most incidents; ties go to the earliest start hour.

@@ -2,13 +2,14 @@
 
 namespace hotspot {
 
-std::vector<WeekProfile> week_profiles(const Incidents& inc, const std::vector<std::int32_t>& feature_of,
-                                       std::size_t features, int utc_offset_minutes) {
+std::vector<WeekProfile> week_profiles(const std::vector<std::int64_t>& time_utc,
+                                       const std::vector<std::int32_t>& feature_of, std::size_t features,
+                                       int utc_offset_minutes) {
   std::vector<WeekProfile> out(features);
   for (auto& p : out) p.fill(0);
-  for (std::size_t i = 0; i < inc.size(); ++i) {
-    if (feature_of[i] < 0 || inc.time_utc[i] == kNoTime) continue;
-    const std::int64_t local = inc.time_utc[i] + std::int64_t{utc_offset_minutes} * 60;
+  for (std::size_t i = 0; i < time_utc.size(); ++i) {
+    if (feature_of[i] < 0 || time_utc[i] == kNoTime) continue;
+    const std::int64_t local = time_utc[i] + std::int64_t{utc_offset_minutes} * 60;
     std::int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
     const auto hour = static_cast<std::size_t>((local - day * 86400) / 3600);
     const auto weekday = static_cast<std::size_t>(((day + 3) % 7 + 7) % 7);  // 1970-01-01 was a Thursday

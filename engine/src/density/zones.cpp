@@ -75,7 +75,8 @@ double threshold_percentile(const DensityRaster& r, double percentile) {
 
 std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold, const std::vector<double>& x,
                                        const std::vector<double>& y, const std::vector<MultiPolygon>& communes,
-                                       const std::vector<MultiPolygon>& zones) {
+                                       const std::vector<MultiPolygon>& zones, std::vector<std::int32_t>* zone_of) {
+  if (zone_of) zone_of->assign(x.size(), -1);
   const Grid& g = r.grid;
   auto hot = [&](std::size_t i) { return valid(r, i) && r.values[i] > 0 && r.values[i] >= threshold; };
   // 4-connected components in scan order: labels 1, 2, ... are deterministic.
@@ -120,7 +121,10 @@ std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold,
     std::int64_t c = cell_of(g, x[i], y[i]);
     if (c < 0 || !valid(r, static_cast<std::size_t>(c))) continue;
     ++total;
-    if (std::int32_t l = label[static_cast<std::size_t>(c)]) ++out[static_cast<std::size_t>(l - 1)].incidents;
+    if (std::int32_t l = label[static_cast<std::size_t>(c)]) {
+      ++out[static_cast<std::size_t>(l - 1)].incidents;
+      if (zone_of) (*zone_of)[i] = l - 1;
+    }
   }
   const double cell_area = g.cell * g.cell, study_area = static_cast<double>(valid_cells) * cell_area;
   for (std::size_t k = 0; k < out.size(); ++k) {

@@ -228,6 +228,10 @@ ClusterSummary run_cluster(const ClusterJobOptions& opt) {
     }
     w.add_style("clusters", "cluster", categorized_qml("CLUSTER_ID", id_values(cl.clusters()), false, "CLUSTER_ID"));
   }
+  std::vector<std::string> cluster_ids;  // feature_id = CLUSTER_ID
+  for (std::int32_t c = 0; c < cl.clusters(); ++c) cluster_ids.push_back(std::to_string(c));
+  write_temporal_profiles(w, in.work_crs, {{"clusters", cluster_ids, cl.label}}, inc.time_utc,
+                          opt.inputs.incidents.utc_offset_minutes);
   write_rejected(w, in);
   s.timings.push_back({"write", timer.lap()});
   s.layers = {{"incidents", s.ingest.accepted},

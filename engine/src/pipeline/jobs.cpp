@@ -143,62 +143,6 @@ void write_zones(GpkgWriter& w, const LoadedInputs& in, const ZoneStats& zs, dou
   w.add_style("zone_communes", "zone partners", categorized_qml("zone_name", z.name, false, "commune_name"));
 }
 
-// 24 x 7 profiles (local time) and peak hours per commune and per zone, keyed by layer and
-// feature id so QGIS can join them.
-void write_profiles(GpkgWriter& w, const LoadedInputs& in, const Assignment& a, int utc_offset_minutes) {
-  struct Source {
-    const char* layer;
-    const PolygonLayer& polygons;
-    const std::vector<std::int32_t>& feature_of;
-  };
-  const Source sources[] = {{"communes", in.communes, a.commune}, {"zones", in.zones, a.zone}};
-  std::vector<std::vector<WeekProfile>> profiles;
-  for (const auto& src : sources)
-    profiles.push_back(week_profiles(in.incidents, src.feature_of, src.polygons.size(), utc_offset_minutes));
-  LayerWriter& T = w.begin_layer("temporal_profiles", GeometryType::kNone, in.work_crs,
-                                 {{"layer", FieldType::Text}, {"feature_id", FieldType::Text},
-                                  {"weekday", FieldType::Integer}, {"hour", FieldType::Integer},
-                                  {"incidents", FieldType::Integer}},
-                                 "Incidents per weekday (0 = Monday) and hour, local time, per feature");
-  for (std::size_t k = 0; k < std::size(sources); ++k)
-    for (std::size_t f = 0; f < profiles[k].size(); ++f)
-      for (std::size_t c = 0; c < 7 * 24; ++c) {
-        T.set(0, std::string_view(sources[k].layer));
-        T.set(1, std::string_view(sources[k].polygons.id[f]));
-        T.set(2, static_cast<std::int64_t>(c / 24));
-        T.set(3, static_cast<std::int64_t>(c % 24));
-        T.set(4, profiles[k][f][c]);
-        T.insert();
-      }
-  LayerWriter& P = w.begin_layer("peak_hours", GeometryType::kNone, in.work_crs,
-                                 {{"layer", FieldType::Text}, {"feature_id", FieldType::Text},
-                                  {"peak_hours", FieldType::Text}, {"start_hour", FieldType::Integer},
-                                  {"incidents", FieldType::Integer}, {"share", FieldType::Real},
-                                  {"busiest_weekday", FieldType::Integer}},
-                                 "The 3-hour window of the day with the most incidents, per feature (local time)");
-  for (std::size_t k = 0; k < std::size(sources); ++k)
-    for (std::size_t f = 0; f < profiles[k].size(); ++f) {
-      const WeekProfile& prof = profiles[k][f];
-      PeakHours peak = peak_hours(prof);
-      std::int64_t best_day = 0, best = -1;
-      for (int d = 0; d < 7; ++d) {
-        std::int64_t n = 0;
-        for (int h = 0; h < 24; ++h) n += prof[static_cast<std::size_t>(d * 24 + h)];
-        if (n > best) best = n, best_day = d;
-      }
-      char window[32];
-      std::snprintf(window, sizeof window, "%02d:00-%02d:00", peak.start_hour, (peak.start_hour + peak.hours) % 24);
-      P.set(0, std::string_view(sources[k].layer));
-      P.set(1, std::string_view(sources[k].polygons.id[f]));
-      P.set(2, std::string_view(window));
-      P.set(3, std::int64_t{peak.start_hour});
-      P.set(4, peak.incidents);
-      P.set(5, peak.share);
-      P.set(6, best_day);
-      P.insert();
-    }
-}
-
 void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a) {
   const Incidents& inc = in.incidents;
   std::vector<FieldDef> fields = {{"incident_id", FieldType::Text}, {"time", FieldType::DateTime},
@@ -304,7 +248,9 @@ RunSummary run_aggregate(const AggregateOptions& opt) {
   GpkgWriter w(opt.out);
   write_communes(w, in, cs);
   write_zones(w, in, zs, opt.zone_buffer_m);
-  write_profiles(w, in, a, opt.inputs.incidents.utc_offset_minutes);
+  write_temporal_profiles(w, in.work_crs,
+                          {{"communes", in.communes.id, a.commune}, {"zones", in.zones.id, a.zone}},
+                          in.incidents.time_utc, opt.inputs.incidents.utc_offset_minutes);
   write_incidents(w, in, a);
   write_rejected(w, in);
   // The metadata records the write time up to here; the summary's figure also covers the final

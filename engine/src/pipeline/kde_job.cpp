@@ -96,6 +96,7 @@ std::int64_t local_midnight(const std::string& date, int offset_min, const std::
 
 struct Filtered {
   std::vector<double> x, y, w;
+  std::vector<std::int64_t> t;  // for the hotspot zones' temporal profiles
   std::int64_t by_category = 0, by_date = 0, by_hour = 0, no_time = 0, outside_mask = 0;
 };
 
@@ -156,6 +157,7 @@ Filtered filter_incidents(const Incidents& inc, const KdeRunOptions& o) {
     }
     f.x.push_back(inc.x[i]);
     f.y.push_back(inc.y[i]);
+    f.t.push_back(inc.time_utc[i]);
     if (!inc.weight.empty()) f.w.push_back(inc.weight[i]);
   }
   return f;
@@ -310,7 +312,8 @@ RunSummary run_kde(const KdeRunOptions& o) {
     threshold = o.threshold;
     threshold_rule = "given";
   }
-  if (threshold >= 0) zones = hotspot_zones(r, threshold, f.x, f.y, in.communes.geom, in.zones.geom);
+  std::vector<std::int32_t> zone_of;
+  if (threshold >= 0) zones = hotspot_zones(r, threshold, f.x, f.y, in.communes.geom, in.zones.geom, &zone_of);
   s.timings.push_back({"zones", timer.lap()});
 
   const std::string unit = "incidents per " + std::string(o.area_unit == "km2" ? "km²" : o.area_unit == "ha" ? "ha" : "m²");
@@ -411,6 +414,10 @@ RunSummary run_kde(const KdeRunOptions& o) {
     std::string qml = graduated_fill_qml("pai", quantile_breaks(pai, 4), "");
     w.add_style("hotspot_zones", "PAI", qml);
     project.push_back({"hotspot_zones", "hotspot_zones", "./" + base + "|layername=hotspot_zones", false, qml, zb});
+    std::vector<std::string> ids;  // feature_id = zone_rank
+    for (std::size_t k = 0; k < zones.size(); ++k) ids.push_back(std::to_string(k + 1));
+    write_temporal_profiles(w, in.work_crs, {{"hotspot_zones", ids, zone_of}}, f.t,
+                            o.inputs.incidents.utc_offset_minutes);
   }
   project.push_back({"density", "density", "GPKG:./" + base + ":density", true, renderer, grid.box()});
   write_rejected(w, in);

@@ -5,9 +5,11 @@
 #include <proj.h>
 #include <sqlite3.h>
 
+#include <cstdio>
 #include <filesystem>
 
 #include "hotspot/error.hpp"
+#include "hotspot/spacetime.hpp"
 #include "util/hash.hpp"
 
 #ifndef HOTSPOT_VERSION
@@ -110,6 +112,55 @@ json timings_json(const std::vector<StepTime>& timings) {
   json t = json::object();
   for (const auto& s : timings) t[s.step] = s.seconds;
   return t;
+}
+
+void write_temporal_profiles(GpkgWriter& w, const Crs& crs, const std::vector<ProfileSource>& sources,
+                             const std::vector<std::int64_t>& time_utc, int utc_offset_minutes) {
+  std::vector<std::vector<WeekProfile>> profiles;
+  for (const auto& src : sources)
+    profiles.push_back(week_profiles(time_utc, src.feature_of, src.ids.size(), utc_offset_minutes));
+  LayerWriter& T = w.begin_layer("temporal_profiles", GeometryType::kNone, crs,
+                                 {{"layer", FieldType::Text}, {"feature_id", FieldType::Text},
+                                  {"weekday", FieldType::Integer}, {"hour", FieldType::Integer},
+                                  {"incidents", FieldType::Integer}},
+                                 "Incidents per weekday (0 = Monday) and hour, local time, per feature");
+  for (std::size_t k = 0; k < sources.size(); ++k)
+    for (std::size_t f = 0; f < profiles[k].size(); ++f)
+      for (std::size_t c = 0; c < 7 * 24; ++c) {
+        T.set(0, std::string_view(sources[k].layer));
+        T.set(1, std::string_view(sources[k].ids[f]));
+        T.set(2, static_cast<std::int64_t>(c / 24));
+        T.set(3, static_cast<std::int64_t>(c % 24));
+        T.set(4, profiles[k][f][c]);
+        T.insert();
+      }
+  LayerWriter& P = w.begin_layer("peak_hours", GeometryType::kNone, crs,
+                                 {{"layer", FieldType::Text}, {"feature_id", FieldType::Text},
+                                  {"peak_hours", FieldType::Text}, {"start_hour", FieldType::Integer},
+                                  {"incidents", FieldType::Integer}, {"share", FieldType::Real},
+                                  {"busiest_weekday", FieldType::Integer}},
+                                 "The 3-hour window of the day with the most incidents, per feature (local time)");
+  for (std::size_t k = 0; k < sources.size(); ++k)
+    for (std::size_t f = 0; f < profiles[k].size(); ++f) {
+      const WeekProfile& prof = profiles[k][f];
+      PeakHours peak = peak_hours(prof);
+      std::int64_t best_day = 0, best = -1;
+      for (int d = 0; d < 7; ++d) {
+        std::int64_t n = 0;
+        for (int h = 0; h < 24; ++h) n += prof[static_cast<std::size_t>(d * 24 + h)];
+        if (n > best) best = n, best_day = d;
+      }
+      char window[32];
+      std::snprintf(window, sizeof window, "%02d:00-%02d:00", peak.start_hour, (peak.start_hour + peak.hours) % 24);
+      P.set(0, std::string_view(sources[k].layer));
+      P.set(1, std::string_view(sources[k].ids[f]));
+      P.set(2, std::string_view(window));
+      P.set(3, std::int64_t{peak.start_hour});
+      P.set(4, peak.incidents);
+      P.set(5, peak.share);
+      P.set(6, best_day);
+      P.insert();
+    }
 }
 
 }  // namespace hotspot

@@ -33,4 +33,17 @@ void write_run_metadata(GpkgWriter& w, const Crs& crs, const std::vector<std::pa
 nlohmann::json ingest_parameters(const InputOptions& io, const LoadedInputs& in);
 nlohmann::json timings_json(const std::vector<StepTime>& timings);
 
+// The features of one layer whose incidents get a 24 x 7 profile: feature_of[i] is incident i's
+// feature (an index into ids) or -1.
+struct ProfileSource {
+  std::string layer;
+  std::vector<std::string> ids;
+  const std::vector<std::int32_t>& feature_of;
+};
+// Tables temporal_profiles (layer, feature_id, weekday 0 = Monday, hour, incidents: all 168
+// cells of every feature, local time) and peak_hours (the 3-hour window of the day with the most
+// incidents, its share and the busiest weekday), keyed so that QGIS can join them on feature_id.
+void write_temporal_profiles(GpkgWriter& w, const Crs& crs, const std::vector<ProfileSource>& sources,
+                             const std::vector<std::int64_t>& time_utc, int utc_offset_minutes);
+
 }  // namespace hotspot

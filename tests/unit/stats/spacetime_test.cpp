@@ -153,7 +153,7 @@ TEST(WeekProfile, LocalWeekdayAndHour) {
     inc.x.push_back(0), inc.y.push_back(0), inc.time_utc.push_back(t);
   }
   inc.x.push_back(0), inc.y.push_back(0), inc.time_utc.push_back(kNoTime);
-  auto p = week_profiles(inc, {0, 0, 0}, 1, 7 * 60);
+  auto p = week_profiles(inc.time_utc, {0, 0, 0}, 1, 7 * 60);
   EXPECT_EQ(p[0][1 * 24 + 22], 1);
   EXPECT_EQ(p[0][0 * 24 + 0], 1);
   std::int64_t total = 0;
