@@ -506,6 +506,11 @@ LocalSummary run_local(const LocalOptions& o) {
                  {"islands", s.islands},
                  {"incidents_counted", s.incidents_counted},
                  {"incidents_outside", s.incidents_outside}};
+  if (!o.grid.empty()) {  // incidents were read: the balance of rows, as every job records it
+    counts["read"] = in.report.read;
+    counts["accepted"] = in.report.accepted;
+    counts["rejected"] = static_cast<std::int64_t>(in.report.rejected.size());
+  }
   json timings = json::object();
   for (const auto& t : s.timings) timings[t.step] = t.seconds;
   json inputs = {
