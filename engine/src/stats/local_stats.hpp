@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "util/rng.hpp"
 #include "weights/weights.hpp"
 
 namespace hotspot {
@@ -66,29 +67,21 @@ class UnitSampler {
   std::uint32_t gen_ = 0;
 };
 
-namespace detail {
-inline std::uint64_t splitmix64(std::uint64_t& s) {
-  std::uint64_t z = (s += 0x9E3779B97F4A7C15ULL);
-  z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-  z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-  return z ^ (z >> 31);
-}
-inline std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-}  // namespace detail
+
 
 // Inline: the permutation loop spends most of its time here.
 inline UnitSampler::UnitSampler(std::uint64_t seed, std::size_t unit, std::size_t n)
     : unit_(unit), n_(n) {
   std::uint64_t sm = seed ^ (0xD1B54A32D192ED03ULL * (static_cast<std::uint64_t>(unit) + 1));
-  detail::splitmix64(sm);
-  for (auto& s : s_) s = detail::splitmix64(sm);
+  splitmix64(sm);
+  for (auto& s : s_) s = splitmix64(sm);
 }
 
 inline std::uint64_t UnitSampler::next() {  // xoshiro256++
-  std::uint64_t r = detail::rotl(s_[0] + s_[3], 23) + s_[0];
+  std::uint64_t r = rotl(s_[0] + s_[3], 23) + s_[0];
   std::uint64_t t = s_[1] << 17;
   s_[2] ^= s_[0], s_[3] ^= s_[1], s_[1] ^= s_[2], s_[0] ^= s_[3], s_[2] ^= t;
-  s_[3] = detail::rotl(s_[3], 45);
+  s_[3] = rotl(s_[3], 45);
   return r;
 }
 
@@ -154,10 +147,10 @@ inline void UnitSampler::sums(std::size_t N, std::size_t k, const double* x, dou
       have = false;
       return static_cast<std::uint32_t>(spare);
     }
-    std::uint64_t r = detail::rotl(a + d, 23) + a;  // xoshiro256++, as next()
+    std::uint64_t r = rotl(a + d, 23) + a;  // xoshiro256++, as next()
     std::uint64_t t = b << 17;
     c ^= a, d ^= b, b ^= c, a ^= d, c ^= t;
-    d = detail::rotl(d, 45);
+    d = rotl(d, 45);
     spare = r, have = true;
     return static_cast<std::uint32_t>(r >> 32);
   };
