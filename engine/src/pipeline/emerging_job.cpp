@@ -134,7 +134,7 @@ EmergingSummary run_emerging(const EmergingOptions& opt) {
     L.insert();
     ++per_category[static_cast<std::size_t>(category[c])];
   }
-  std::vector<std::string> names, codes;
+  std::vector<std::string> names;
   for (int e = 0; e < 17; ++e) {
     names.emplace_back(emerging_name(static_cast<Emerging>(e)));
     out.categories.emplace_back(names.back(), per_category[static_cast<std::size_t>(e)]);

@@ -84,11 +84,10 @@ LocalMoran local_moran(const std::vector<double>& x, const SpatialWeights& w) {
   const double nd = static_cast<double>(n), xbar = mean_of(x);
   LocalMoran out;
   out.z.resize(n);
-  double m2 = 0, m4 = 0;
+  double m2 = 0;
   for (std::size_t i = 0; i < n; ++i) {
     out.z[i] = x[i] - xbar;
     m2 += out.z[i] * out.z[i];
-    m4 += out.z[i] * out.z[i] * out.z[i] * out.z[i];
   }
   m2 /= nd;
   for (auto* v : {&out.I, &out.E, &out.V, &out.Z, &out.p, &out.lag_z}) v->assign(n, kNaN);
