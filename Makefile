@@ -6,9 +6,9 @@ HOTSPOT := $(BUILD)/bin/hotspot
 SAMPLE := data/sample
 
 FUZZ_SECONDS ?= 60
-FUZZERS := csv time polygons
+FUZZERS := csv time polygons config
 
-.PHONY: deps build demo test bench fuzz format clean
+.PHONY: deps build demo test slow-test bench fuzz format clean
 
 deps:
 	@bash scripts/install-deps.sh $(DEPS)
@@ -19,13 +19,14 @@ build: deps
 
 demo: DEPS = build
 demo: build
-	@mkdir -p out
-	$(HOTSPOT) aggregate --communes $(SAMPLE)/communes.gpkg --zones $(SAMPLE)/zones.geojson \
-	    --incidents $(SAMPLE)/incidents.csv --population-field population --work-crs EPSG:9210 \
-	    --out out/demo.gpkg
+	$(HOTSPOT) run --config $(SAMPLE)/run.json
 
 test: build
 	@ctest --preset release -j $(JOBS)
+
+# Tests too slow for every commit (10 million incidents): ctest label `slow`.
+slow-test: build
+	@ctest --preset slow
 
 bench: DEPS = bench
 bench: build

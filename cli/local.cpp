@@ -55,6 +55,7 @@ void add_local(CLI::App& app) {
   cmd->callback([o, opt, &app] {
     finish_input_options(*o);
     opt->inputs = o->inputs;
+    if (!opt->grid.empty()) opt->units_source = "grid";
     // --x-field/--y-field name the CSV columns of whichever input is a CSV of points.
     opt->x_field = o->inputs.incidents.x_field;
     opt->y_field = o->inputs.incidents.y_field;

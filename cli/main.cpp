@@ -18,6 +18,8 @@ int main(int argc, char** argv) {
   hotspot::cli::add_emerging(app);
   hotspot::cli::add_cluster(app);
   hotspot::cli::add_kde(app);
+  hotspot::cli::add_run(app);
+  hotspot::cli::add_top(app);
   try {
     app.parse(argc, argv);
     return 0;

@@ -26,5 +26,7 @@ void add_local(CLI::App& app);
 void add_emerging(CLI::App& app);
 void add_cluster(CLI::App& app);
 void add_kde(CLI::App& app);
+void add_run(CLI::App& app);
+void add_top(CLI::App& app);
 
 }  // namespace hotspot::cli

@@ -11,14 +11,15 @@ build_pkgs=(
   cmake g++ make pkg-config
   libgdal-dev libgeos-dev libproj-dev libsqlite3-dev libssl-dev
   libboost-dev libeigen3-dev libcli11-dev nlohmann-json3-dev libnanoflann-dev libtbb-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev libcairo2-dev
+  fonts-dejavu-core  # the quick-look map's labels: DejaVu Sans has the Vietnamese letters
 )
 # Tests check our output with GDAL's own GeoPackage validator and with headless QGIS.
-test_pkgs=(gdal-bin python3-gdal python3-numpy qgis python3-qgis)
+test_pkgs=(gdal-bin python3-gdal python3-numpy python3-jsonschema qgis python3-qgis)
 
 # Peers for the side-by-side benchmarks (benchmarks/compare/). geopandas 0.12 on Shapely 1.8 needs
-# rtree for sjoin.
-bench_pkgs=(python3-geopandas python3-rtree)
+# rtree for sjoin. The full run (full_run_vs_peers.py) also chains scikit-learn, SciPy and R spdep.
+bench_pkgs=(python3-geopandas python3-rtree python3-pyproj python3-sklearn python3-scipy r-cran-spdep r-cran-sf)
 # libFuzzer comes with clang's runtime.
 fuzz_pkgs=(clang libclang-rt-14-dev)
 

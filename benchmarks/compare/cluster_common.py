@@ -46,3 +46,20 @@ def timed(cmd, env=None):
     parts = [float(v) for v in wall.split(":")]
     secs = sum(v * 60 ** i for i, v in enumerate(reversed(parts)))
     return p.stdout, secs, rss
+
+
+# scikit-learn's DBSCAN in its own process: argv points.npy eps min_samples labels_out.npy; prints
+# the fit's seconds and counts as JSON and saves (label, is_core) per point.
+SKLEARN_DBSCAN = r"""
+import json, sys, time
+import numpy as np
+from sklearn.cluster import DBSCAN
+X = np.load(sys.argv[1]); eps = float(sys.argv[2]); m = int(sys.argv[3])
+t0 = time.perf_counter()
+model = DBSCAN(eps=eps, min_samples=m, n_jobs=2).fit(X)
+secs = time.perf_counter() - t0
+core = np.zeros(len(X), dtype=np.int8); core[model.core_sample_indices_] = 1
+np.save(sys.argv[4], np.column_stack([model.labels_, core]))
+print(json.dumps({"seconds": secs, "clusters": int(model.labels_.max() + 1), "noise": int((model.labels_ < 0).sum()),
+                  "core": int(core.sum())}))
+"""

@@ -17,7 +17,7 @@ import tempfile
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from cluster_common import make_points, timed, write_points  # noqa: E402
+from cluster_common import SKLEARN_DBSCAN, make_points, timed, write_points  # noqa: E402
 
 build_bin = sys.argv[1]
 n = int(sys.argv[2]) if len(sys.argv) > 2 else 1_000_000
@@ -31,20 +31,7 @@ x, y = make_points(build_bin, work, n, communes=communes)
 stem = os.path.join(work, f"points_{n}_{communes}")
 write_points(stem, x, y)
 
-SKLEARN = r"""
-import json, sys, time
-import numpy as np
-from sklearn.cluster import DBSCAN
-X = np.load(sys.argv[1]); eps = float(sys.argv[2]); m = int(sys.argv[3])
-t0 = time.perf_counter()
-model = DBSCAN(eps=eps, min_samples=m, n_jobs=2).fit(X)
-secs = time.perf_counter() - t0
-core = np.zeros(len(X), dtype=np.int8); core[model.core_sample_indices_] = 1
-np.save(sys.argv[4], np.column_stack([model.labels_, core]))
-print(json.dumps({"seconds": secs, "clusters": int(model.labels_.max() + 1), "noise": int((model.labels_ < 0).sum()),
-                  "core": int(core.sum())}))
-"""
-sk_out, sk_wall, sk_rss = timed(["/usr/bin/python3", "-c", SKLEARN, stem + ".npy", str(eps), str(minpts),
+sk_out, sk_wall, sk_rss = timed(["/usr/bin/python3", "-c", SKLEARN_DBSCAN, stem + ".npy", str(eps), str(minpts),
                                  os.path.join(work, "sk_labels.npy")])
 sk = json.loads(sk_out)
 env = dict(os.environ, HOTSPOT_LABELS_OUT=os.path.join(work, "hs_labels.txt"))

@@ -34,6 +34,19 @@ def timed(cmd, env=None):
     return dt, p.stdout
 
 
+def project_points(csv, crs, out):
+    """The lon/lat incidents CSV as a point layer in crs: QGIS's input (preparation, not timed)."""
+    subprocess.run(["ogr2ogr", "-f", "GPKG", out, csv, "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat",
+                    "-s_srs", "EPSG:4326", "-t_srs", crs, "-nln", "incidents"], check=True)
+
+
+def qgis_heatmap_cmd(points, radius, cell, out):
+    """QGIS's heatmap (quartic, raw values) through headless qgis_process: (command, environment)."""
+    return (["/usr/bin/qgis_process.bin", "run", "qgis:heatmapkerneldensityestimation", "--", f"INPUT={points}",
+             f"RADIUS={radius}", f"PIXEL_SIZE={cell}", "KERNEL=0", "OUTPUT_VALUE=0", f"OUTPUT={out}"],
+            dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--hotspot", default="build/bin/hotspot")
@@ -49,8 +62,7 @@ def main():
                    capture_output=True)
     csv = os.path.join(data, "incidents.csv")
     pts = os.path.join(work, "points.gpkg")
-    subprocess.run(["ogr2ogr", "-f", "GPKG", pts, csv, "-oo", "X_POSSIBLE_NAMES=lon", "-oo", "Y_POSSIBLE_NAMES=lat",
-                    "-s_srs", "EPSG:4326", "-t_srs", CRS, "-nln", "incidents"], check=True)
+    project_points(csv, CRS, pts)
     ds = gdal.OpenEx(pts)
     lyr = ds.GetLayer(0)
     xy = np.array([f.GetGeometryRef().GetPoint_2D() for f in lyr])
@@ -65,10 +77,7 @@ def main():
                            "--bandwidth", str(RADIUS), "--kernel", "quartic", "--out", ours_q, "--threads", a.threads])
     # 2. QGIS heatmap, same radius and pixel size, raw values.
     qgis_q = os.path.join(work, "qgis_quartic.tif")
-    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    t_qgis, _ = timed(["/usr/bin/qgis_process.bin", "run", "qgis:heatmapkerneldensityestimation", "--",
-                       f"INPUT={pts}", f"RADIUS={RADIUS}", f"PIXEL_SIZE={CELL}", "KERNEL=0", "OUTPUT_VALUE=0",
-                       f"OUTPUT={qgis_q}"], env=env)
+    t_qgis, _ = timed(*qgis_heatmap_cmd(pts, RADIUS, CELL, qgis_q))
 
     # 3. The same grid for the Gaussian comparison: our quartic run's grid.
     g = gdal.Open(ours_q)

@@ -4,6 +4,7 @@
 
 #include <random>
 
+#include "density/splat_isa.hpp"
 #include "hotspot/density.hpp"
 
 namespace {
@@ -46,6 +47,28 @@ BENCHMARK(BM_Kde)
     ->Args({0, 50000, 2})
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
+
+// The quartic at each vector width the CPU has: state.range(0) is a SplatIsa (1 AVX-512,
+// 2 AVX2, 3 SSE2). The raster is the same at every width (the tests check it); only the time differs.
+void BM_KdeWidth(benchmark::State& state) {
+  const auto isa = static_cast<hotspot::SplatIsa>(state.range(0));
+  if (!hotspot::cpu_has(isa)) {
+    state.SkipWithError("this CPU lacks that vector width");
+    return;
+  }
+  const Data& d = points(50000);
+  const hotspot::Grid g = hotspot::grid_for_extent({0, 0, 10000, 10000}, 10);
+  hotspot::KdeOptions o;
+  o.bandwidth_m = 500;
+  o.threads = 1;
+  for (auto _ : state)
+    benchmark::DoNotOptimize(hotspot::kde_with_isa(d.x, d.y, {}, g, {}, o, isa).values.data());
+  state.counters["point_cells/s"] = benchmark::Counter(
+      static_cast<double>(state.iterations()) * static_cast<double>(d.x.size()) * 3.14159 * 50 * 50,
+      benchmark::Counter::kIsRate);
+  state.SetLabel(isa == hotspot::SplatIsa::Avx512 ? "avx512" : isa == hotspot::SplatIsa::Avx2 ? "avx2" : "sse2");
+}
+BENCHMARK(BM_KdeWidth)->DenseRange(1, 3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 void BM_KdeBruteForce(benchmark::State& state) {
   const Data& d = points(2000);

@@ -36,7 +36,7 @@ const Fixture& fixture(std::int64_t cells) {
     bool h = i % 3 == 0;
     xs.push_back(h ? hot(rng) : u(rng)), ys.push_back(h ? hot(rng) : u(rng));
   }
-  Grid g = make_grid(area, {CellShape::Hex, size}, xs, ys, {});
+  CellGrid g = make_grid(area, {CellShape::Hex, size}, xs, ys, {});
   f.cells = g.cells;
   f.x = g.count;
   f.w = contiguity_weights(f.cells, Contiguity::Queen, 1e-6);

@@ -110,6 +110,19 @@ class SampleGpkg(unittest.TestCase):
         lyr.ResetReading()
         self.assertTrue(any(f["industrial_zones"] for f in lyr))
 
+    def test_zone_profiles_count_the_incidents_left_after_mask_and_filters(self):
+        out = os.path.join(self.tmp, "masked.gpkg")
+        rc, _, err = run(*sample("--mask", f"{SAMPLE}/communes.gpkg", "--category", "theft", "--cell-size", "50",
+                                 "--top-percent", "25", "--out", out))
+        self.assertEqual(rc, 0, err)
+        db = sqlite3.connect(out)
+        in_zones = db.execute("SELECT sum(incidents) FROM hotspot_zones").fetchone()[0]
+        self.assertGreater(in_zones, 0)
+        self.assertEqual(db.execute("SELECT sum(incidents) FROM temporal_profiles").fetchone()[0], in_zones)
+        self.assertEqual([r[0] for r in db.execute("SELECT hotspot_id FROM hotspot_zones ORDER BY zone_rank")],
+                         [f"Z{k}" for k in range(1, db.execute("SELECT count(*) FROM hotspot_zones").fetchone()[0] + 1)])
+        db.close()
+
     def test_qgis_project_is_stored(self):
         db = sqlite3.connect(self.out)
         name, content = db.execute("SELECT name, content FROM qgis_projects").fetchone()

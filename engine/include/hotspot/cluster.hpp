@@ -86,8 +86,8 @@ struct ClusterSummary {
   std::int64_t buffered_footprints = 0;  // members at one location or collinear
 };
 
-// load -> cluster -> footprints -> write (layers incidents, clusters, rejected_incidents,
-// run_metadata).
+// load -> cluster -> footprints -> write (layers incidents, clusters, temporal_profiles,
+// peak_hours, rejected_incidents, run_metadata and a QGIS project).
 ClusterSummary run_cluster(const ClusterJobOptions& options);
 std::string format_cluster_summary(const ClusterSummary& s);
 

@@ -68,7 +68,7 @@ struct KdeOptions {
   double area_scale = 1e6;          // value per m² × area_scale; DEFAULT: 1e6 (per km²)
   bool edge_correction = false;     // DEFAULT: off; needs a mask
   int threads = 0;                  // DEFAULT: all cores
-  int tile = 256;                   // DEFAULT: 256 × 256 cells per tile
+  int tile = 256;                   // columns per block (blocks are up to 64 rows); DEFAULT: 256
 };
 
 // Float32 cells, row-major from the top-left; nodata where the mask excludes a cell.
@@ -80,8 +80,9 @@ struct DensityRaster {
 
 // Exact splatting: each cell gets the closed-form sum above. `w` may be empty (all 1). `mask`
 // (empty: none) holds one byte per cell, nonzero inside. The result is identical at any thread
-// count. Memory: the output raster plus one tile of doubles per thread (plus, with edge
-// correction, one int32 per cell for the mask's row prefix counts).
+// count and on any x86-64 CPU. Memory: the output raster, a row-sorted copy of the points that
+// reach it (16 bytes each, 24 with weights) and one block (tile × up to 64 cells) of doubles per
+// thread (plus, with edge correction, one int32 per cell for the mask's row prefix counts).
 DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w,
                   const Grid& grid, const std::vector<std::uint8_t>& mask, const KdeOptions& options);
 
@@ -159,6 +160,7 @@ struct KdeRunOptions {
   std::string kernel = "quartic";   // DEFAULT: quartic
   std::string extent;               // "xmin,ymin,xmax,ymax" in the working CRS; DEFAULT: data
   std::string mask;                 // polygon source; DEFAULT: none
+  bool mask_communes = false;       // the loaded communes are the mask (a run's default); DEFAULT: off
   std::string mask_crs;             // override the mask's CRS (PROJ string or planar); DEFAULT: the source's
   bool edge_correction = false;     // DEFAULT: off
   std::string area_unit = "km2";    // km2 | ha | m2; DEFAULT: km2
@@ -169,6 +171,8 @@ struct KdeRunOptions {
   std::string command_line;
 };
 
+// load -> kde -> write: OUT.tif (the surface alone) or OUT.gpkg (density, hotspot_zones,
+// temporal profiles, rejected_incidents, run_metadata and a QGIS project).
 RunSummary run_kde(const KdeRunOptions& options);
 
 }  // namespace hotspot

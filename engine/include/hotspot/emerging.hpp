@@ -37,6 +37,9 @@ struct EmergingSummary {
   std::vector<std::pair<std::string, std::int64_t>> categories;  // name, cells, in category order
 };
 
+// Every check of the options that needs no data (grid, time step, band, neighbourhood, alpha);
+// throws UsageError. Neither `out` nor `inputs` is looked at.
+void check_emerging_options(const EmergingOptions& options);
 EmergingSummary run_emerging(const EmergingOptions& options);
 
 }  // namespace hotspot

@@ -62,6 +62,9 @@ struct NearRepeatSummary {
   KnoxResult knox;
 };
 
+// Every check of the Knox options that needs no data (band edges, permutations); throws
+// UsageError.
+void check_near_repeat_options(const KnoxOptions& options);
 // Knox near-repeat test; writes the near_repeat table (and rejected rows, run metadata) to `out`.
 NearRepeatSummary run_near_repeat(const NearRepeatOptions& options);
 // The observed/expected table an analyst reads: one row per distance band, one column per time band.

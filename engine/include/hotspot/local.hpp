@@ -11,16 +11,24 @@
 namespace hotspot {
 
 struct LocalOptions {
+  // Where the units come from: "file" (units + field), "communes" (the communes loaded with the
+  // incidents, valued by their incidents) or "grid" (generated cells of incident counts).
+  // DEFAULT: file
+  std::string units_source = "file";
   // Units: a polygon or point layer (or CSV) with a value field ...
-  std::string units;             // path; empty when grid is set
+  std::string units;             // path; empty unless units_source is file
   std::string units_layer;       // DEFAULT: the first layer
   std::string units_crs;         // DEFAULT: the source's; EPSG:4326 for CSV
   std::string x_field, y_field;  // CSV units; DEFAULT: detected
   std::string field;             // the value field (required with units)
+  // ... or the communes' value: count (incidents in the commune, as aggregate counts them: a
+  // weight field is not used), per_km2 or per_1000 (per 1,000 residents: needs the communes'
+  // population field). DEFAULT: count
+  std::string value = "count";
   // ... or a generated grid of incident counts: "hex:SIZE", "square:SIZE" (metres) or "auto".
   std::string grid;
-  InputOptions inputs;        // incidents (and optional communes = study area) for grids;
-                              // work_crs and threads apply to units too
+  InputOptions inputs;        // incidents (and communes: the units, or the study area of a grid);
+                              // work_crs and threads apply to file units too
   std::string stat = "both";  // gi | lisa | both. DEFAULT: both
   std::string weights;        // queen | rook | knn:K | band:D. DEFAULT: none (required),
                               // except --grid auto: band from incremental spatial autocorrelation
@@ -36,7 +44,7 @@ struct LocalOptions {
 };
 
 struct LocalSummary {
-  std::string units_kind;  // "polygons", "points", "hex grid", "square grid"
+  std::string units_kind;  // "polygons", "points", "communes", "hex grid", "square grid"
   std::int64_t units = 0;
   std::vector<std::string> units_dropped;
   std::string value_field;
@@ -51,7 +59,7 @@ struct LocalSummary {
   std::vector<std::pair<double, double>> isa;  // --grid auto: (band, Global Moran z)
   double band = 0;                             // band distance used (band weights)
   std::int64_t incidents_counted = 0, incidents_outside = 0;
-  IngestReport ingest;  // grids
+  IngestReport ingest;  // communes and grids
   bool has_global = false;
   double moran_I = 0, moran_E = 0, moran_V = 0, moran_z = 0, moran_p = 0;
   int permutations = 0;
@@ -64,6 +72,9 @@ struct LocalSummary {
   std::string out;
 };
 
+// Every check of the options that needs no data (units_source and its companions, stat, weights,
+// islands, permutations, grid spec); throws UsageError. Neither `out` nor `inputs` is looked at.
+void check_local_options(const LocalOptions& options);
 LocalSummary run_local(const LocalOptions& options);
 std::string format_local_summary(const LocalSummary& s);
 

@@ -40,6 +40,9 @@ struct KnoxResult {
   std::int64_t close_pairs = 0;  // pairs within the largest space band
 };
 
+// Throws UsageError for band edges that are not increasing and >= 0 (at least two, at most 200
+// space edges) and for negative permutations.
+void check_knox_options(const KnoxOptions& options);
 KnoxResult knox_test(const Incidents& incidents, const KnoxOptions& options);
 // Observed counts only, by testing every pair: the test oracle.
 std::vector<std::int64_t> knox_counts_brute_force(const Incidents& incidents, const KnoxOptions& options);

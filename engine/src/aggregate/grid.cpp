@@ -119,8 +119,8 @@ double auto_cell_size(double area_m2, std::size_t incidents, CellShape shape) {
   return std::clamp(size, smallest, largest);
 }
 
-Grid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector<double>& x,
-               const std::vector<double>& y, const std::vector<double>& weights) {
+CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector<double>& x,
+                   const std::vector<double>& y, const std::vector<double>& weights) {
   if (!(spec.size_m > 0) || !std::isfinite(spec.size_m))
     throw UsageError("--grid: cell size must be > 0 (got " + std::to_string(spec.size_m) + ")");
   Box box = bounds(area);
@@ -142,7 +142,7 @@ Grid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector
   Geos geos;
   Geom area_g = geos.from(area);
   Prepared prep(geos.ctx(), area_g.get());
-  Grid g;
+  CellGrid g;
   g.study_area_m2 = area_of(area);
   const double cell_area =
       spec.shape == CellShape::Hex ? std::sqrt(3.0) / 2 * L.s * L.s : L.s * L.s;

@@ -18,7 +18,9 @@ struct GridSpec {
   double size_m = 0;
 };
 
-struct Grid {
+// The cells of one grid. Not `Grid`: hotspot/density.hpp has a raster grid of that name in the
+// same namespace.
+struct CellGrid {
   std::vector<MultiPolygon> cells;  // clipped to the study area
   std::vector<XY> centroid;         // of the clipped cell
   std::vector<std::int64_t> row, col;
@@ -32,8 +34,8 @@ struct Grid {
 MultiPolygon study_area(const std::vector<MultiPolygon>& polygons, const std::vector<XY>& points);
 
 // weights: per incident (empty: each counts 1).
-Grid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector<double>& x,
-               const std::vector<double>& y, const std::vector<double>& weights);
+CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector<double>& x,
+                   const std::vector<double>& y, const std::vector<double>& weights);
 
 // --grid auto: size so that an average cell holds 10 incidents, kept between the sizes that give
 // 100 000 and 100 cells over the study area.

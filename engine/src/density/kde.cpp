@@ -1,19 +1,27 @@
-// Exact kernel density by splatting in tiles. See hotspot/density.hpp for the definition.
+// Exact kernel density by splatting in blocks. See hotspot/density.hpp for the definition.
 //
-// Points are bucketed by the tile they fall in (a stable counting sort, so each bucket keeps the
-// input order). A tile gathers the buckets of the tiles within one support radius, adds each
-// point's kernel to the cells of its disc in a tile of doubles, scales and converts to Float32.
-// A tile is written by exactly one task and sums its points in a fixed order, so the raster is
-// byte-identical whatever the thread count. The kernel is evaluated exactly at every cell centre:
-// nothing is binned.
+// Points are sorted by grid row (a stable counting sort, so a row keeps the input order). The
+// raster is cut into blocks of `tile` columns × 64 rows; a block takes the points of the rows
+// within one support radius of it, adds each point's kernel to the cells of its disc in a block
+// of doubles, scales and converts to Float32. A block is written by exactly one task and sums its
+// points in a fixed order, so the raster is byte-identical whatever the thread count. The kernel
+// is evaluated exactly at every cell centre: nothing is binned.
+//
+// Per point and block the work is one pass over the columns (dx², kept in S) and then, per row,
+// a subtraction, compare, multiply and add per cell on whole groups of 8 cells (kernels.hpp),
+// four rows at a time. The span is the widest chord for all the point's rows in the block, not
+// each row's own: lanes outside the disc add exactly 0, and spans that change from row to row
+// cost more in branches than the lanes they save (measured, as was an unclamped interior).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <numbers>
 #include <type_traits>
 
 #include "density/kernels.hpp"
+#include "density/splat_isa.hpp"
 #include "hotspot/density.hpp"
 #include "hotspot/error.hpp"
 #include "index/polygon_index.hpp"
@@ -137,107 +145,183 @@ class EdgeShare {
   std::vector<std::int32_t> prefix_;
 };
 
-struct Points {
-  std::vector<double> x, y, w;
-  std::vector<std::size_t> start;  // CSR over tiles
+// The points that can reach the grid, sorted by grid row (a stable counting sort: within a row,
+// input order). key = row + 1 with rows above and below the grid clamped to 0 and rows + 1, so
+// the points of rows [r0, r1] are [start[r0 + 1], start[r1 + 2]).
+struct SortedPoints {
+  std::vector<double> x, y, w;  // w: empty without weights
+  std::vector<std::size_t> start;
 };
 
-// Adds every point of [begin, end) to the tile's accumulator. Rows and columns of each point's
-// disc are found from the support radius, widened by one cell so rounding can never drop a cell
-// whose centre is inside the support: the kernel itself is exactly 0 outside it.
-//
-// The Gaussian is evaluated as exp(−dx²/2h²) · exp(−dy²/2h²): one exp per column and per row of
-// a point's square instead of one per cell (the product differs from exp(−u²/2) by a few ulp);
-// the truncation at 5σ is still decided per cell on u².
-template <class K>
-__attribute__((always_inline)) inline void splat(const Points& p, std::size_t begin, std::size_t end, double h,
-                                                 double cell, const double* xc, const double* yc, int64_t nc,
-                                                 int64_t nr, double* acc, double* ex) {
-  constexpr bool kGauss = std::is_same_v<K, kernels::Gaussian>;
-  const double inv_h2 = 1.0 / (h * h);
-  const double R = std::sqrt(K::kSupport2) * h;
-  const double R2 = R * R;
-  const double x0 = xc[0], y0 = yc[0];  // centre of the tile's first column and row
-  const double inv_cell = 1.0 / cell;
-  const double x_lo = x0 - 2 * cell - R, x_hi = x0 + static_cast<double>(nc + 1) * cell + R;
-  const double y_hi = y0 + 2 * cell + R, y_lo = y0 - static_cast<double>(nr + 1) * cell - R;
-  // floor of a value known to be > −2^30 by integer conversion, shifted to be non-negative.
-  constexpr double kShift = 1 << 30;
-  auto ifloor = [](double v) { return static_cast<int64_t>(v + kShift) - static_cast<int64_t>(kShift); };
-  for (std::size_t i = begin; i < end; ++i) {
-    const double px = p.x[i], py = p.y[i], pw = p.w[i];
-    // Most candidates come from neighbouring tiles and miss this one: skip them before any row.
-    if (px < x_lo || px > x_hi || py > y_hi || py < y_lo) continue;
-    int64_t ra = ifloor((y0 - (py + R)) * inv_cell) - 1;
-    int64_t rb = ifloor((y0 - (py - R)) * inv_cell) + 2;
-    ra = std::max<int64_t>(ra, 0);
-    rb = std::min<int64_t>(rb, nr - 1);
-    if constexpr (kGauss) {
-      const int64_t wa = std::max<int64_t>(ifloor((px - R - x0) * inv_cell) - 1, 0);
-      const int64_t wb = std::min<int64_t>(ifloor((px + R - x0) * inv_cell) + 2, nc - 1);
-      for (int64_t c = wa; c <= wb; ++c) {
-        const double dx = xc[c] - px;
-        ex[c] = std::exp(-0.5 * (dx * dx) * inv_h2);
-      }
-    }
-    for (int64_t r = ra; r <= rb; ++r) {
-      const double dy = yc[r] - py;
-      const double dy2 = dy * dy;
-      const double rem = R2 - dy2;
-      if (rem < -2 * cell * R) continue;
-      const double half = std::sqrt(std::max(rem, 0.0));
-      int64_t ca = ifloor((px - half - x0) * inv_cell) - 1;
-      int64_t cb = ifloor((px + half - x0) * inv_cell) + 2;
-      ca = std::max<int64_t>(ca, 0);
-      cb = std::min<int64_t>(cb, nc - 1);
-      if (ca > cb) continue;
-      double* __restrict row = acc + r * nc;
-      if constexpr (kGauss) {
-        const double wy = pw * std::exp(-0.5 * dy2 * inv_h2);
-        for (int64_t c = ca; c <= cb; ++c) {
-          const double dx = xc[c] - px;
-          row[c] += (dx * dx + dy2) * inv_h2 < K::kSupport2 ? wy * ex[c] : 0.0;
-        }
-      } else {
-        for (int64_t c = ca; c <= cb; ++c) {
-          const double dx = xc[c] - px;
-          row[c] += pw * K::shape((dx * dx + dy2) * inv_h2);
-        }
-      }
-    }
+// One block of the raster being summed: column and row centres, the accumulator (rows × stride,
+// stride = 8 · groups) and scratch for the current point. X, S, E and acc are 64-byte aligned, so
+// a group of 8 cells is one cache line.
+struct Block {
+  const double* X = nullptr;  // groups · 8 column centres (past the block's cols: unused cells)
+  const double* Y = nullptr;
+  int64_t cols = 0, rows = 0, groups = 0;
+  double* acc = nullptr;
+  double* S = nullptr;  // dx² of the current point
+  double* E = nullptr;  // exp(−dx²/2h²) of the current point (Gaussian)
+  double* F = nullptr;  // exp(−dy²/2h²) of the current point, per row (Gaussian)
+};
+
+struct Reach {
+  double h = 0, R = 0, cell = 0;
+};
+
+// ⌊v⌋ for the index ranges below, clamped to [-4, hi]. v + 4 can round up to the next integer
+// when v is within an ulp of it: the ranges have a cell of margin for that.
+int64_t floor_index(double v, int64_t hi) {
+  if (!(v > -4)) return -4;  // and NaN
+  if (v >= static_cast<double>(hi)) return hi;
+  return static_cast<int64_t>(v + 4) - 4;
+}
+
+// f[i] = exp(−(d + (i − k)·step)² / 2h²) for i in [lo, hi), where d is the offset at index k,
+// the nearest to the point (so the values fall away from k). Three exps, then two multiplications
+// per step: the ratio of neighbours is exp(−(2·dᵢ·step + step²)/2h²), and it changes by the
+// constant factor exp(−step²/h²). Each step adds a couple of ulp of relative error (below 1e−13
+// over a block's width or height), far inside the exactness rule; the operations are scalar and
+// the same at every vector width.
+void gauss_run(double* f, int64_t lo, int64_t hi, int64_t k, double d, double step, double inv_2h2) {
+  f[k] = std::exp(-d * d * inv_2h2);
+  const double rho = std::exp(-2 * step * step * inv_2h2);
+  double q = std::exp(-(2 * d * step + step * step) * inv_2h2);
+  for (int64_t i = k; i + 1 < hi; ++i) {
+    f[i + 1] = f[i] * q;
+    q *= rho;
+  }
+  q = std::exp(-(step * step - 2 * d * step) * inv_2h2);
+  for (int64_t i = k; i > lo; --i) {
+    f[i - 1] = f[i] * q;
+    q *= rho;
   }
 }
 
-// One clone per kernel for AVX-512, AVX2 and baseline x86-64, picked at run time. kde.cpp is built
-// with -ffp-contract=off, so every clone does the same IEEE operations in the same order and the
-// raster does not depend on the CPU's vector width (std::exp is the same scalar libm call).
-#define HOTSPOT_SPLAT(NAME, KERNEL)                                                                           \
-  __attribute__((target_clones("avx512f", "avx2", "default"))) void NAME(                                    \
-      const Points& p, std::size_t begin, std::size_t end, double h, double cell, const double* xc,          \
-      const double* yc, int64_t nc, int64_t nr, double* acc, double* ex) {                                     \
-    splat<KERNEL>(p, begin, end, h, cell, xc, yc, nc, nr, acc, ex);                                           \
+// Adds points [begin, end) to the block. For each point: the rows its disc reaches, the groups
+// of 8 columns of its widest chord over those rows, dx² for those columns (S, and E for the
+// Gaussian) once, then every row adds K::splat over the same groups; lanes outside the disc add
+// exactly 0 (splat is 0 where t = a − dx² ≤ 0, and a ≤ 0 skips the row). The spans are widened
+// by a cell, so rounding can never drop a cell whose centre is inside the support.
+template <class K, class V, bool kWeighted>
+__attribute__((always_inline)) inline void splat_block(const SortedPoints& p, std::size_t begin, std::size_t end,
+                                                       const Reach& k, const Block& b) {
+  constexpr int64_t W = sizeof(V) / sizeof(double);
+  constexpr bool kGauss = std::is_same_v<K, kernels::Gaussian>;
+  const double R = k.R, R2 = R * R, inv_cell = 1.0 / k.cell, inv_h2 = 1.0 / (k.h * k.h);
+  const double x0 = b.X[0], y0 = b.Y[0];
+  const double x_lo = x0 - R - k.cell, x_hi = b.X[b.cols - 1] + R + k.cell;
+  const int64_t stride = b.groups * 8;
+  for (std::size_t i = begin; i < end; ++i) {
+    const double px = p.x[i], py = p.y[i];
+    // Most candidates lie beside the block: skip them before any row.
+    if (!(px >= x_lo && px <= x_hi)) continue;
+    // Row r (centre y0 − r·cell) is reached when |y0 − r·cell − py| < R.
+    const int64_t ra = std::max<int64_t>(floor_index((y0 - py - R) * inv_cell, b.rows), 0);
+    const int64_t rb = std::min<int64_t>(floor_index((y0 - py + R) * inv_cell, b.rows) + 1, b.rows - 1);
+    if (ra > rb) continue;
+    const double dy_near = py > b.Y[ra] ? py - b.Y[ra] : py < b.Y[rb] ? b.Y[rb] - py : 0.0;
+    const double widest = R2 - dy_near * dy_near;
+    if (!(widest > 0)) continue;
+    const double half = std::sqrt(widest);
+    const int64_t ga = std::max<int64_t>(floor_index((px - half - x0) * inv_cell, stride), 0) / 8;
+    const int64_t gb = std::min<int64_t>(floor_index((px + half - x0) * inv_cell, stride) + 1, stride - 1) / 8;
+    const int64_t ca = ga * 8, cb = gb * 8 + 8;  // [ca, cb): whole groups
+    for (int64_t c = ca; c < cb; ++c) {
+      const double dx = b.X[c] - px;
+      b.S[c] = dx * dx;
+    }
+    if constexpr (kGauss) {
+      const int64_t kc = std::clamp<int64_t>(floor_index((px - x0) * inv_cell + 0.5, stride), ca, cb - 1);
+      gauss_run(b.E, ca, cb, kc, b.X[kc] - px, k.cell, 0.5 * inv_h2);
+      const int64_t kr = std::clamp<int64_t>(floor_index((y0 - py) * inv_cell + 0.5, b.rows), ra, rb);
+      gauss_run(b.F, ra, rb + 1, kr, b.Y[kr] - py, -k.cell, 0.5 * inv_h2);
+    }
+    const double pw = kWeighted ? p.w[i] : 1.0;
+    auto terms = [&](int64_t r, kernels::RowTerms& t) {
+      const double dy = b.Y[r] - py;
+      t.dy2 = dy * dy;
+      t.a = R2 - t.dy2;
+      t.h = k.h;
+      if constexpr (kGauss) t.wy = pw * b.F[r];
+    };
+    // N rows from r at a time share the loads of S (and E). A row outside the disc (a ≤ 0) adds
+    // exactly 0 in every lane, so batching it changes nothing.
+    auto add_rows = [&](auto n, int64_t r) {
+      constexpr int N = decltype(n)::value;
+      kernels::RowTerms t[N];
+      bool inside = false;
+      for (int j = 0; j < N; ++j) {
+        terms(r + j, t[j]);
+        inside = inside || t[j].a > 0;
+      }
+      if (!inside) return;
+      double* __restrict out = b.acc + r * stride;
+      for (int64_t c = ca; c < cb; c += W) {
+        V s, e{};
+        std::memcpy(&s, b.S + c, sizeof s);
+        if constexpr (kGauss) std::memcpy(&e, b.E + c, sizeof e);
+        for (int j = 0; j < N; ++j) {
+          V v, acc;
+          K::splat(v, s, t[j], e);
+          if constexpr (kWeighted && !kGauss) v *= pw;
+          std::memcpy(&acc, out + j * stride + c, sizeof acc);
+          acc += v;
+          std::memcpy(out + j * stride + c, &acc, sizeof acc);
+        }
+      }
+    };
+    int64_t r = ra;
+    for (; r + 3 <= rb; r += 4) add_rows(std::integral_constant<int, 4>{}, r);
+    for (; r <= rb; ++r) add_rows(std::integral_constant<int, 1>{}, r);
   }
-HOTSPOT_SPLAT(splat_quartic, kernels::Quartic)
-HOTSPOT_SPLAT(splat_epanechnikov, kernels::Epanechnikov)
-HOTSPOT_SPLAT(splat_triweight, kernels::Triweight)
-HOTSPOT_SPLAT(splat_triangular, kernels::Triangular)
-HOTSPOT_SPLAT(splat_uniform, kernels::Uniform)
-HOTSPOT_SPLAT(splat_gaussian, kernels::Gaussian)
-#undef HOTSPOT_SPLAT
+}
 
-void splat_kernel(Kernel k, const Points& p, std::size_t begin, std::size_t end, double h, double cell,
-                  const double* xc, const double* yc, int64_t nc, int64_t nr, double* acc, double* ex) {
-  switch (k) {
-    case Kernel::Quartic: return splat_quartic(p, begin, end, h, cell, xc, yc, nc, nr, acc, ex);
-    case Kernel::Epanechnikov: return splat_epanechnikov(p, begin, end, h, cell, xc, yc, nc, nr, acc, ex);
-    case Kernel::Triweight: return splat_triweight(p, begin, end, h, cell, xc, yc, nc, nr, acc, ex);
-    case Kernel::Triangular: return splat_triangular(p, begin, end, h, cell, xc, yc, nc, nr, acc, ex);
-    case Kernel::Uniform: return splat_uniform(p, begin, end, h, cell, xc, yc, nc, nr, acc, ex);
-    case Kernel::Gaussian: return splat_gaussian(p, begin, end, h, cell, xc, yc, nc, nr, acc, ex);
+// The same loop at three vector widths: AVX-512 (8 lanes), AVX2 (4) and baseline x86-64 (SSE2,
+// 2), picked at run time. Each does the same IEEE operations on the same cells in the same order
+// (kde.cpp is built with -ffp-contract=off, so no clone fuses a multiply-add; std::exp and
+// std::sqrt are the same scalar calls), so the raster does not depend on the CPU.
+using kernels::V2;
+using kernels::V4;
+using kernels::V8;
+using SplatFn = void (*)(const SortedPoints&, std::size_t, std::size_t, const Reach&, const Block&);
+
+template <class K, bool kWeighted>
+__attribute__((target("avx512f"))) void splat_avx512(const SortedPoints& p, std::size_t begin, std::size_t end,
+                                                     const Reach& k, const Block& b) {
+  splat_block<K, V8, kWeighted>(p, begin, end, k, b);
+}
+template <class K, bool kWeighted>
+__attribute__((target("avx2"))) void splat_avx2(const SortedPoints& p, std::size_t begin, std::size_t end,
+                                                const Reach& k, const Block& b) {
+  splat_block<K, V4, kWeighted>(p, begin, end, k, b);
+}
+template <class K, bool kWeighted>
+void splat_sse2(const SortedPoints& p, std::size_t begin, std::size_t end, const Reach& k, const Block& b) {
+  splat_block<K, V2, kWeighted>(p, begin, end, k, b);
+}
+
+template <class K, bool kWeighted>
+SplatFn splat_for(SplatIsa isa) {
+  switch (isa) {
+    case SplatIsa::Avx512: return splat_avx512<K, kWeighted>;
+    case SplatIsa::Avx2: return splat_avx2<K, kWeighted>;
+    default: return splat_sse2<K, kWeighted>;
   }
 }
 
 }  // namespace
+
+bool cpu_has(SplatIsa isa) {
+  switch (isa) {
+    case SplatIsa::Auto: return true;
+    case SplatIsa::Avx512: return __builtin_cpu_supports("avx512f");
+    case SplatIsa::Avx2: return __builtin_cpu_supports("avx2");
+    case SplatIsa::Sse2: return true;
+  }
+  return false;
+}
 
 Kernel parse_kernel(const std::string& name) {
   for (const auto& i : kKernels)
@@ -281,82 +365,109 @@ std::vector<std::uint8_t> rasterize_mask(const std::vector<MultiPolygon>& polygo
   return mask;
 }
 
-DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w,
-                  const Grid& g, const std::vector<std::uint8_t>& mask, const KdeOptions& o) {
+DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<double>& y,
+                           const std::vector<double>& w, const Grid& g, const std::vector<std::uint8_t>& mask,
+                           const KdeOptions& o, SplatIsa isa, std::vector<double>* sums) {
   check_options(g, x, y, w, mask, o);
-  const double h = o.bandwidth_m;
-  const double R = info(o.kernel).support * h;
-  const int64_t T = o.tile;
-  const int64_t ntx = (g.cols + T - 1) / T, nty = (g.rows + T - 1) / T;
-  const double tile_m = static_cast<double>(T) * g.cell;
+  if (isa == SplatIsa::Auto)
+    isa = cpu_has(SplatIsa::Avx512) ? SplatIsa::Avx512 : cpu_has(SplatIsa::Avx2) ? SplatIsa::Avx2 : SplatIsa::Sse2;
+  if (!cpu_has(isa)) throw InternalError("kde: this CPU lacks the requested vector instructions");
+  Reach reach;
+  reach.h = o.bandwidth_m;
+  reach.R = info(o.kernel).support * reach.h;
+  reach.cell = g.cell;
+  const double R = reach.R;
   const Box box = g.box();
 
-  // Bucket the points that can reach the grid by tile (stable counting sort).
-  std::vector<std::uint32_t> tile_of(x.size(), 0xFFFFFFFFu);
-  std::vector<std::size_t> count(static_cast<std::size_t>(ntx * nty) + 1, 0);
+  // Sort the points that can reach the grid by row: count, then place (the key is computed in
+  // both passes rather than stored). A row can be one off where y is within an ulp of a row edge:
+  // the blocks take two rows of margin.
+  const double inv_cell = 1.0 / g.cell;
+  auto key_of = [&](std::size_t i) -> int64_t {  // row + 1 in [0, rows + 1], or -1: cannot reach
+    if (!(x[i] >= box.xmin - R && x[i] <= box.xmax + R && y[i] >= box.ymin - R && y[i] <= box.ymax + R)) return -1;
+    if (!w.empty() && !(w[i] != 0)) return -1;
+    return std::max<int64_t>(floor_index((g.ymax - y[i]) * inv_cell, g.rows), -1) + 1;
+  };
+  SortedPoints p;
+  p.start.assign(static_cast<std::size_t>(g.rows) + 3, 0);
   for (std::size_t i = 0; i < x.size(); ++i) {
-    if (x[i] < box.xmin - R || x[i] > box.xmax + R || y[i] < box.ymin - R || y[i] > box.ymax + R) continue;
-    if (!w.empty() && !(w[i] != 0)) continue;
-    auto tx = std::clamp<int64_t>(static_cast<int64_t>(std::floor((x[i] - g.xmin) / tile_m)), 0, ntx - 1);
-    auto ty = std::clamp<int64_t>(static_cast<int64_t>(std::floor((g.ymax - y[i]) / tile_m)), 0, nty - 1);
-    tile_of[i] = static_cast<std::uint32_t>(ty * ntx + tx);
-    ++count[tile_of[i] + 1];
+    const int64_t k = key_of(i);
+    if (k >= 0) ++p.start[static_cast<std::size_t>(k) + 1];
   }
-  Points p;
-  p.start.assign(count.size(), 0);
-  for (std::size_t t = 1; t < count.size(); ++t) p.start[t] = p.start[t - 1] + count[t];
+  for (std::size_t k = 1; k < p.start.size(); ++k) p.start[k] += p.start[k - 1];
   const std::size_t n_used = p.start.back();
   p.x.resize(n_used);
   p.y.resize(n_used);
-  p.w.resize(n_used);
+  if (!w.empty()) p.w.resize(n_used);
   {
     std::vector<std::size_t> pos(p.start.begin(), p.start.end() - 1);
     for (std::size_t i = 0; i < x.size(); ++i) {
-      if (tile_of[i] == 0xFFFFFFFFu) continue;
-      std::size_t k = pos[tile_of[i]]++;
-      p.x[k] = x[i];
-      p.y[k] = y[i];
-      p.w[k] = w.empty() ? 1.0 : w[i];
+      const int64_t k = key_of(i);
+      if (k < 0) continue;
+      const std::size_t at = pos[static_cast<std::size_t>(k)]++;
+      p.x[at] = x[i];
+      p.y[at] = y[i];
+      if (!w.empty()) p.w[at] = w[i];
     }
   }
-  tile_of.clear();
-  tile_of.shrink_to_fit();
 
-  const int64_t margin = static_cast<int64_t>(std::ceil(R / tile_m)) + 1;
-  const double scale = dispatch(o.kernel, [](auto K) { return kernels::norm<decltype(K)>(); }) / (h * h) * o.area_scale;
+  // Blocks of `tile` columns by 64 rows: tall enough that a point's dx² is reused over many rows,
+  // small enough that no single block holds much of the work when the threads run out of blocks.
+  constexpr int64_t kBlockRows = 64;
+  const int64_t bw = o.tile, bh = std::min<int64_t>(o.tile, kBlockRows);
+  const int64_t nbx = (g.cols + bw - 1) / bw, nby = (g.rows + bh - 1) / bh;
+  const int64_t groups = (bw + 7) / 8;
+  // A point's row is within m rows of every row its disc reaches (one for the half cell, one for
+  // the sort's rounding).
+  const double m_rows = std::ceil(R / g.cell) + 2;
+  const int64_t m = m_rows < static_cast<double>(g.rows) ? static_cast<int64_t>(m_rows) : g.rows;
+  const double scale = dispatch(o.kernel, [&](auto K) {
+    return kernels::norm<decltype(K)>() / (reach.h * reach.h) / decltype(K)::unit(reach.h);
+  }) * o.area_scale;
+  const bool weighted = !w.empty();
+  const SplatFn splat = dispatch(o.kernel, [&](auto K) {
+    return weighted ? splat_for<decltype(K), true>(isa) : splat_for<decltype(K), false>(isa);
+  });
   std::unique_ptr<EdgeShare> edge;
-  if (o.edge_correction) edge = std::make_unique<EdgeShare>(g, mask, o.kernel, h);
+  if (o.edge_correction) edge = std::make_unique<EdgeShare>(g, mask, o.kernel, reach.h);
 
   DensityRaster out;
   out.grid = g;
   out.values.assign(g.size(), 0.0f);
+  if (sums) sums->assign(g.size(), 0.0);
   const int threads = resolve_threads(o.threads);
-  std::vector<std::vector<double>> acc(static_cast<std::size_t>(threads)), xs(acc.size()), ys(acc.size()), exs(acc.size());
-  parallel_tasks(static_cast<std::size_t>(ntx * nty), threads, [&](std::size_t t, int thread) {
-    const int64_t tx = static_cast<int64_t>(t) % ntx, ty = static_cast<int64_t>(t) / ntx;
-    const int64_t c0 = tx * T, r0 = ty * T;
-    const int64_t nc = std::min(T, g.cols - c0), nr = std::min(T, g.rows - r0);
-    auto& a = acc[static_cast<std::size_t>(thread)];
-    auto& xc = xs[static_cast<std::size_t>(thread)];
-    auto& yc = ys[static_cast<std::size_t>(thread)];
-    auto& ex = exs[static_cast<std::size_t>(thread)];
-    ex.resize(static_cast<std::size_t>(nc));
-    a.assign(static_cast<std::size_t>(nc * nr), 0.0);
-    xc.resize(static_cast<std::size_t>(nc));
-    yc.resize(static_cast<std::size_t>(nr));
-    for (int64_t c = 0; c < nc; ++c) xc[static_cast<std::size_t>(c)] = g.x(c0 + c);
-    for (int64_t r = 0; r < nr; ++r) yc[static_cast<std::size_t>(r)] = g.y(r0 + r);
-    for (int64_t by = std::max<int64_t>(0, ty - margin); by <= std::min(nty - 1, ty + margin); ++by) {
-      const int64_t bx0 = std::max<int64_t>(0, tx - margin), bx1 = std::min(ntx - 1, tx + margin);
-      // Buckets of one tile row are contiguous in the CSR, so a row of neighbours is one range.
-      std::size_t begin = p.start[static_cast<std::size_t>(by * ntx + bx0)];
-      std::size_t end = p.start[static_cast<std::size_t>(by * ntx + bx1 + 1)];
-      splat_kernel(o.kernel, p, begin, end, h, g.cell, xc.data(), yc.data(), nc, nr, a.data(), ex.data());
-    }
-    for (int64_t r = 0; r < nr; ++r)
-      for (int64_t c = 0; c < nc; ++c) {
+  // Per thread, in one buffer: X, S, E (stride each), Y and F (bh each, padded to 8) and the
+  // accumulator, 64-byte aligned.
+  const int64_t stride = groups * 8, col_len = (bh + 7) / 8 * 8;
+  const std::size_t per_thread = static_cast<std::size_t>(3 * stride + 2 * col_len + bh * stride + 8);
+  std::vector<std::vector<double>> scratch(static_cast<std::size_t>(threads));
+  parallel_tasks(static_cast<std::size_t>(nbx * nby), threads, [&](std::size_t t, int thread) {
+    const int64_t bx = static_cast<int64_t>(t) % nbx, by = static_cast<int64_t>(t) / nbx;
+    const int64_t c0 = bx * bw, r0 = by * bh;
+    auto& buf = scratch[static_cast<std::size_t>(thread)];
+    buf.resize(per_thread);
+    double* X = reinterpret_cast<double*>((reinterpret_cast<std::uintptr_t>(buf.data()) + 63) & ~std::uintptr_t{63});
+    double* S = X + stride;
+    double* E = S + stride;
+    double* Y = E + stride;
+    double* F = Y + col_len;
+    double* acc = F + col_len;
+    Block b;
+    b.cols = std::min(bw, g.cols - c0);
+    b.rows = std::min(bh, g.rows - r0);
+    b.groups = groups;
+    for (int64_t c = 0; c < stride; ++c) X[c] = g.x(c0 + c);
+    for (int64_t r = 0; r < b.rows; ++r) Y[r] = g.y(r0 + r);
+    std::fill(acc, acc + b.rows * stride, 0.0);
+    b.X = X, b.Y = Y, b.S = S, b.E = E, b.F = F, b.acc = acc;
+    // Points of rows [r0 − m, r0 + rows − 1 + m], as keys (row + 1) clamped to [0, g.rows + 1].
+    const int64_t k0 = std::max<int64_t>(r0 - m + 1, 0), k1 = std::min(r0 + b.rows + m, g.rows + 1);
+    splat(p, p.start[static_cast<std::size_t>(k0)], p.start[static_cast<std::size_t>(k1 + 1)], reach, b);
+    for (int64_t r = 0; r < b.rows; ++r)
+      for (int64_t c = 0; c < b.cols; ++c) {
         const std::size_t cell = static_cast<std::size_t>((r0 + r) * g.cols + c0 + c);
-        double v = a[static_cast<std::size_t>(r * nc + c)] * scale;
+        double v = acc[r * stride + c] * scale;
+        if (sums) (*sums)[cell] = v;
         if (!mask.empty() && !mask[cell]) {
           out.values[cell] = out.nodata;
           continue;
@@ -366,6 +477,11 @@ DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y, co
       }
   });
   return out;
+}
+
+DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w,
+                  const Grid& g, const std::vector<std::uint8_t>& mask, const KdeOptions& o) {
+  return kde_with_isa(x, y, w, g, mask, o, SplatIsa::Auto);
 }
 
 std::vector<double> kde_brute_force(const std::vector<double>& x, const std::vector<double>& y,

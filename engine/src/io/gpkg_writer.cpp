@@ -18,6 +18,7 @@
 #include "util/parallel.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/ingest.hpp"
+#include "util/temp_file.hpp"
 #include "util/time.hpp"
 
 namespace hotspot {
@@ -268,24 +269,6 @@ void LayerWriter::finish() {
 
 // ---- GpkgWriter --------------------------------------------------------------------------------
 
-namespace {
-
-// A run killed mid-write (kill -9, power cut) leaves its temporary file behind. The next write of
-// the same output removes those whose process is gone; a live process's file is left alone, so
-// two concurrent runs do not break each other.
-void remove_stale_temps(const fs::path& dir, const std::string& prefix) {
-  std::error_code ec;
-  for (const auto& entry : fs::directory_iterator(dir, ec)) {
-    const std::string name = entry.path().filename().string();
-    if (name.rfind(prefix, 0) != 0) continue;
-    const std::string pid_text = name.substr(prefix.size());
-    if (pid_text.empty() || pid_text.find_first_not_of("0123456789") != std::string::npos) continue;
-    const auto pid = static_cast<pid_t>(std::stol(pid_text));
-    if (pid == ::getpid() || (::kill(pid, 0) != 0 && errno == ESRCH)) fs::remove(entry.path(), ec);
-  }
-}
-
-}  // namespace
 
 GpkgWriter::GpkgWriter(const std::string& target_path) : target_(target_path) {
   fs::path target(target_path);
@@ -300,9 +283,7 @@ GpkgWriter::GpkgWriter(const std::string& target_path) : target_(target_path) {
        (fs::status(target, ec).permissions() & (fs::perms::owner_write | fs::perms::group_write |
                                                 fs::perms::others_write)) == fs::perms::none))
     throw IoError("output '" + target_path + "' is read-only; make it writable or choose another --out");
-  const std::string prefix = "." + target.filename().string() + ".tmp-";
-  remove_stale_temps(dir, prefix);
-  temp_ = (dir / (prefix + std::to_string(::getpid()))).string();
+  temp_ = temp_path_for(target_path);
   fs::remove(temp_, ec);
   int rc = sqlite3_open_v2(temp_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {

@@ -9,6 +9,7 @@
 #include "crs/transform.hpp"
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
+#include "util/temp_file.hpp"
 
 namespace hotspot {
 
@@ -22,7 +23,7 @@ void write_geotiff(const std::string& path, const std::vector<float>& values, co
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
   if (!fs::is_directory(dir, ec)) throw IoError("output directory '" + dir.string() + "' does not exist");
-  const std::string temp = (dir / ("." + target.filename().string() + ".tmp-" + std::to_string(::getpid()))).string();
+  const std::string temp = temp_path_for(path);
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
   const std::string num_threads = "NUM_THREADS=" + std::to_string(std::max(1, threads));
   const char* options[] = {"COMPRESS=DEFLATE", "PREDICTOR=3", "ZLEVEL=1", "TILED=YES", "BIGTIFF=IF_SAFER",

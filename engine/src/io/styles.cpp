@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 
 namespace hotspot {
@@ -186,6 +187,24 @@ std::string cotype_qml(bool points) {
                                 {{215, 25, 28}, {253, 174, 97}, {171, 217, 233}, {44, 123, 182}, {242, 242, 242}}, points);
 }
 
+std::vector<RGB> density_stop_colors(std::size_t n) {
+  std::vector<RGB> colors;
+  for (std::size_t i = 0; i < n; ++i)
+    colors.push_back(kReds[n == 1 ? kReds.size() - 1 : i * (kReds.size() - 1) / (n - 1)]);
+  return colors;
+}
+
+std::vector<double> density_stops(const std::vector<float>& values, float nodata, int classes) {
+  std::int64_t n_positive = 0;
+  for (float v : values) n_positive += v != nodata && v > 0;
+  const std::int64_t step = std::max<std::int64_t>(1, n_positive / 100000);
+  std::vector<double> sample;
+  std::int64_t k = 0;
+  for (float v : values)
+    if (v != nodata && v > 0 && k++ % step == 0) sample.push_back(v);
+  return quantile_breaks(std::move(sample), classes);
+}
+
 std::string density_renderer_xml(const std::vector<double>& stops) {
   char buf[32];
   auto hexcol = [&](RGB c) {
@@ -193,12 +212,12 @@ std::string density_renderer_xml(const std::vector<double>& stops) {
     return std::string(buf);
   };
   const double lo = 0, hi = stops.empty() ? 1 : stops.back();
+  const std::vector<RGB> colors = density_stop_colors(stops.size());
   std::string items = "        <item label=\"0\" value=\"0\" color=\"#ffffff\" alpha=\"0\"/>\n";
   for (std::size_t i = 0; i < stops.size(); ++i) {
     if (!(stops[i] > 0)) continue;
-    std::size_t ci = stops.size() == 1 ? kReds.size() - 1 : i * (kReds.size() - 1) / (stops.size() - 1);
     items += "        <item label=\"" + fmt_label(stops[i]) + "\" value=\"" + fmt_number(stops[i]) + "\" color=\"" +
-             hexcol(kReds[ci]) + "\" alpha=\"" + (i == 0 ? "160" : "230") + "\"/>\n";
+             hexcol(colors[i]) + "\" alpha=\"" + (i == 0 ? "160" : "230") + "\"/>\n";
   }
   return "    <rasterrenderer alphaBand=\"-1\" classificationMin=\"" + fmt_number(lo) + "\" type=\"singlebandpseudocolor\" "
          "classificationMax=\"" + fmt_number(hi) + "\" opacity=\"1\" nodataColor=\"\" band=\"1\">\n"
@@ -250,13 +269,18 @@ std::string qgis_project_xml(const std::string& title, const std::string& crs_au
   Box all;
   for (const auto& l : layers) {
     all.expand(l.extent);
+    // QGIS 3.22 keeps a layer id from the project only when it is longer than 10 characters
+    // (QgsMapLayer::readLayerXml); a shorter one is replaced by a random id, and the layer tree
+    // entry that names it then points at nothing.
+    const std::string id = xml_escape("hotspot_layer_" + l.id);
+    const bool points = l.style.find("<layerGeometryType>0</layerGeometryType>") != std::string::npos;
     tree += "  <layer-tree-layer name=\"" + xml_escape(l.name) + "\" checked=\"Qt::Checked\" expanded=\"1\" providerKey=\"" +
-            (l.raster ? "gdal" : "ogr") + "\" source=\"" + xml_escape(l.datasource) + "\" id=\"" + xml_escape(l.id) + "\"/>\n";
-    order += "  <layer id=\"" + xml_escape(l.id) + "\"/>\n";
+            (l.raster ? "gdal" : "ogr") + "\" source=\"" + xml_escape(l.datasource) + "\" id=\"" + id + "\"/>\n";
+    order += "  <layer id=\"" + id + "\"/>\n";
     maplayers += std::string("  <maplayer type=\"") + (l.raster ? "raster" : "vector") + "\"" +
-                 (l.raster ? "" : " geometry=\"Polygon\" wkbType=\"MultiPolygon\"") +
+                 (l.raster ? "" : points ? " geometry=\"Point\" wkbType=\"Point\"" : " geometry=\"Polygon\" wkbType=\"MultiPolygon\"") +
                  " styleCategories=\"AllStyleCategories\" hasScaleBasedVisibilityFlag=\"0\">\n   " + extent_xml(l.extent) +
-                 "\n   <id>" + xml_escape(l.id) + "</id>\n   <datasource>" + xml_escape(l.datasource) +
+                 "\n   <id>" + id + "</id>\n   <datasource>" + xml_escape(l.datasource) +
                  "</datasource>\n   <layername>" + xml_escape(l.name) + "</layername>\n   " + srs + "\n   <provider>" +
                  (l.raster ? "gdal" : "ogr") + "</provider>\n";
     if (l.raster)

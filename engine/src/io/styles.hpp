@@ -35,8 +35,14 @@ std::vector<double> quantile_breaks(std::vector<double> values, int classes);
 std::string xml_escape(const std::string& s);
 
 // A single-band pseudocolour <rasterrenderer> for a density surface: transparent at 0, then the
-// red ramp through `stops` (increasing, e.g. quantile_breaks of the positive cells).
+// red ramp through `stops` (increasing, e.g. density_stops()).
 std::string density_renderer_xml(const std::vector<double>& stops);
+// The colour density_renderer_xml gives each of `n` stops, light to dark (the quick-look PNG
+// draws the same ramp).
+std::vector<RGB> density_stop_colors(std::size_t n);
+// Colour stops for a density surface: quantile_breaks(…, classes) of an even sample of at most
+// ~100,000 positive valid cells (quantiles need no more, and memory stays at the raster).
+std::vector<double> density_stops(const std::vector<float>& values, float nodata, int classes = 5);
 // A raster .qml holding that renderer (QGIS reads OUT.qml beside OUT.tif as the default style).
 std::string raster_qml(const std::string& renderer_xml);
 

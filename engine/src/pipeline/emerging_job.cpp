@@ -1,6 +1,7 @@
 // hotspot emerging: load -> grid -> space-time cube -> space-time Gi* -> trends -> classes -> write.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 #include "aggregate/grid.hpp"
 #include "geom/geos.hpp"
@@ -10,6 +11,7 @@
 #include "io/styles.hpp"
 #include "pipeline/load.hpp"
 #include "pipeline/outputs.hpp"
+#include "pipeline/steps.hpp"
 #include "stats/emerging.hpp"
 #include "util/parallel.hpp"
 #include "util/timer.hpp"
@@ -19,6 +21,8 @@ namespace hotspot {
 using json = nlohmann::json;
 
 namespace {
+
+namespace fs = std::filesystem;
 
 // Reds for hot patterns, blues for cold, light grey for none: the legend a planner reads first.
 const std::vector<RGB> kCategoryColors = {
@@ -30,23 +34,24 @@ const std::vector<RGB> kCategoryColors = {
 
 }  // namespace
 
-EmergingSummary run_emerging(const EmergingOptions& opt) {
-  if (opt.out.empty()) throw UsageError("--out is required");
+void check_emerging_options(const EmergingOptions& opt) {
   if (opt.grid.empty()) throw UsageError("--grid is required (hex:SIZE or square:SIZE)");
   if (opt.neighbourhood_time < 0) throw UsageError("--neighbourhood-time must be >= 0");
   if (!(opt.alpha > 0 && opt.alpha < 1)) throw UsageError("--alpha must be between 0 and 1");
-  refuse_overwriting_inputs(opt.out, opt.inputs);
+  parse_grid_spec(opt.grid, "--grid");
+  parse_time_step(opt.time_step);
+  if (opt.band < 0) throw UsageError("--band must be > 0");
+}
+
+StepResult emerging_step(const StepContext& ctx, const EmergingOptions& opt, EmergingSummary* summary) {
   const GridSpec spec = parse_grid_spec(opt.grid, "--grid");
   const TimeStep step = parse_time_step(opt.time_step);
-  if (opt.band < 0) throw UsageError("--band must be > 0");
-
-  LoadedInputs in = load_inputs(opt.inputs);
-  EmergingSummary out;
-  out.run = summarise(in);
-  RunSummary& s = out.run;
-  Timer timer;
+  const LoadedInputs& in = ctx.in;
   const Incidents& inc = in.incidents;
   if (in.report.time_field.empty()) throw UsageError("emerging needs incident times; name the column with --time-field");
+  StepResult r;
+  r.name = "emerging";
+  Timer timer;
 
   // Cells over the study area (the communes' union, else the incidents' convex hull).
   std::vector<XY> pts(inc.size());
@@ -59,7 +64,7 @@ EmergingSummary run_emerging(const EmergingOptions& opt) {
     Geos geos;
     area = geos.to_multipolygon(geos.buffer(geos.from(area).get(), spec.size_m / 2).get());
   }
-  Grid grid = make_grid(area, spec, inc.x, inc.y, inc.weight);
+  CellGrid grid = make_grid(area, spec, inc.x, inc.y, inc.weight);
   const std::size_t cells = grid.cells.size();
   if (cells < 2) throw InputError("emerging: the grid has " + std::to_string(cells) + " cell(s); use a smaller --grid");
   PolygonIndex cell_index(grid.cells);
@@ -74,31 +79,28 @@ EmergingSummary run_emerging(const EmergingOptions& opt) {
     if (bins.step_of[i] < 0) { ++untimed; continue; }
     cube[static_cast<std::size_t>(bins.step_of[i]) * cells + static_cast<std::size_t>(c)] += inc.weight.empty() ? 1.0 : inc.weight[i];
   }
+  std::size_t empty_steps = 0;
   for (std::size_t t = 0; t < steps; ++t) {
     double total = 0;
     for (std::size_t c = 0; c < cells; ++c) total += cube[t * cells + c];
-    out.empty_steps += total == 0;
+    empty_steps += total == 0;
   }
-  s.timings.push_back({"cube", timer.lap()});
+  r.timings.push_back({"cube", timer.lap()});
 
   // Space-time neighbourhood: cells within the band (and the cell itself), this and the previous
   // neighbourhood_time steps.
-  out.cell_size = spec.size_m;
-  out.band = opt.band > 0 ? opt.band : 1.5 * spec.size_m;
-  SpatialWeights w = with_self(band_weights(grid.centroid, out.band), 1.0);
-  const int threads = resolve_threads(opt.inputs.threads);
-  GiStar gi = space_time_gi_star(cube, cells, steps, w, opt.neighbourhood_time, threads);
-  s.timings.push_back({"space-time Gi*", timer.lap()});
+  const double band = opt.band > 0 ? opt.band : 1.5 * spec.size_m;
+  SpatialWeights w = with_self(band_weights(grid.centroid, band), 1.0);
+  GiStar gi = space_time_gi_star(cube, cells, steps, w, opt.neighbourhood_time, ctx.threads);
+  r.timings.push_back({"space-time Gi*", timer.lap()});
 
-  const CellPatterns patterns = classify_cells(cube, gi, cells, steps, opt.alpha, threads);
+  const CellPatterns patterns = classify_cells(cube, gi, cells, steps, opt.alpha, ctx.threads);
   const auto& category = patterns.category;
   const auto& gi_trend = patterns.gi_trend;
   const auto& count_trend = patterns.count_trend;
-  s.timings.push_back({"trends and classes", timer.lap()});
+  r.timings.push_back({"trends and classes", timer.lap()});
 
-  const json inputs = input_hashes(opt.inputs);
-  GpkgWriter writer(opt.out);
-  LayerWriter& L = writer.begin_layer(
+  LayerWriter& L = ctx.w.begin_layer(
       "emerging", GeometryType::kMultiPolygon, in.work_crs,
       {{"cell", FieldType::Integer}, {"category", FieldType::Text}, {"category_code", FieldType::Integer},
        {"total", FieldType::Real}, {"recent", FieldType::Real}, {"hot_steps", FieldType::Integer},
@@ -107,6 +109,7 @@ EmergingSummary run_emerging(const EmergingOptions& opt) {
        {"count_trend_p", FieldType::Real}},
       "Emerging hot spots: the pattern of each cell's space-time Gi* over the time steps");
   std::vector<std::int64_t> per_category(17, 0);
+  Box extent;
   for (std::size_t c = 0; c < cells; ++c) {
     double total = 0;
     std::int64_t hot = 0, cold = 0;
@@ -133,20 +136,22 @@ EmergingSummary run_emerging(const EmergingOptions& opt) {
     L.set(12, count_trend[c].p_value);
     L.insert();
     ++per_category[static_cast<std::size_t>(category[c])];
+    extent.expand(bounds(grid.cells[c]));
   }
   std::vector<std::string> names;
+  std::vector<std::pair<std::string, std::int64_t>> categories;
   for (int e = 0; e < 17; ++e) {
     names.emplace_back(emerging_name(static_cast<Emerging>(e)));
-    out.categories.emplace_back(names.back(), per_category[static_cast<std::size_t>(e)]);
+    categories.emplace_back(names.back(), per_category[static_cast<std::size_t>(e)]);
   }
-  writer.add_style("emerging", "emerging hot spots",
-                   categorized_colors_qml("category", names, names, kCategoryColors, false));
+  const std::string qml = categorized_colors_qml("category", names, names, kCategoryColors, false);
+  ctx.w.add_style("emerging", "emerging hot spots", qml);
   // The cube itself, for charts of a cell's series: one row per (cell, step).
-  LayerWriter& C = writer.begin_layer("emerging_cube", GeometryType::kNone, in.work_crs,
-                                      {{"cell", FieldType::Integer}, {"step", FieldType::Integer},
-                                       {"step_start", FieldType::DateTime}, {"count", FieldType::Real},
-                                       {"gi_z", FieldType::Real}, {"gi_p", FieldType::Real}},
-                                      "Space-time cube: incidents and Gi* per cell and time step");
+  LayerWriter& C = ctx.w.begin_layer("emerging_cube", GeometryType::kNone, in.work_crs,
+                                     {{"cell", FieldType::Integer}, {"step", FieldType::Integer},
+                                      {"step_start", FieldType::DateTime}, {"count", FieldType::Real},
+                                      {"gi_z", FieldType::Real}, {"gi_p", FieldType::Real}},
+                                     "Space-time cube: incidents and Gi* per cell and time step");
   for (std::size_t c = 0; c < cells; ++c)
     for (std::size_t t = 0; t < steps; ++t) {
       const std::size_t b = t * cells + c;
@@ -158,36 +163,66 @@ EmergingSummary run_emerging(const EmergingOptions& opt) {
       C.set(5, gi.p[b]);
       C.insert();
     }
-  write_rejected(writer, in);
-  s.timings.push_back({"write", timer.lap()});
+  r.timings.push_back({"write", timer.lap()});
+
+  r.layers = {{"emerging", static_cast<std::int64_t>(cells)},
+              {"emerging_cube", static_cast<std::int64_t>(cells * steps)}};
+  r.project = {{"emerging", "emerging", ctx.vector_source("emerging"), false, qml, extent}};
+  r.parameters = {{"grid", opt.grid},
+                  {"cell_size", spec.size_m},
+                  {"time_step", opt.time_step},
+                  {"band", band},
+                  {"neighbourhood_time", opt.neighbourhood_time},
+                  {"alpha", opt.alpha}};
+  json by_category = json::object();
+  for (const auto& [name, n] : categories) by_category[name] = n;
+  r.counts = {{"cells", cells},         {"steps", steps},           {"empty_steps", empty_steps},
+              {"outside_grid", outside}, {"without_time", untimed}, {"categories", by_category}};
+  if (outside > 0) r.warnings.push_back(std::to_string(outside) + " incidents lie outside the grid's study area");
+  if (untimed > 0) r.warnings.push_back(std::to_string(untimed) + " incidents have no time and are not in the cube");
+  char buf[200];
+  std::snprintf(buf, sizeof buf, "cube       %zu cells x %zu steps of %s (%zu without incidents); band %g, "
+                "neighbourhood time %d", cells, steps, opt.time_step.c_str(), empty_steps, band, opt.neighbourhood_time);
+  r.details.emplace_back(buf);
+  for (const auto& [name, n] : categories)
+    if (n > 0) r.details.push_back("  " + name + ": " + std::to_string(n));
+  if (summary) {
+    summary->cells = cells;
+    summary->steps = steps;
+    summary->empty_steps = empty_steps;
+    summary->cell_size = spec.size_m;
+    summary->band = band;
+    summary->categories = std::move(categories);
+  }
+  return r;
+}
+
+EmergingSummary run_emerging(const EmergingOptions& opt) {
+  if (opt.out.empty()) throw UsageError("--out is required");
+  check_emerging_options(opt);
+  refuse_overwriting_inputs(opt.out, opt.inputs);
+
+  LoadedInputs in = load_inputs(opt.inputs);
+  EmergingSummary out;
+  out.run = summarise(in);
+  RunSummary& s = out.run;
+  GpkgWriter writer(opt.out);
+  const StepContext ctx{in, writer, fs::path(opt.out).filename().string(), resolve_threads(opt.inputs.threads), {}};
+  const StepResult step = emerging_step(ctx, opt, &out);
+  s.timings.insert(s.timings.end(), step.timings.begin(), step.timings.end());
+  s.warnings.insert(s.warnings.end(), step.warnings.begin(), step.warnings.end());
+
   json params = ingest_parameters(opt.inputs, in);
   params["command"] = "emerging";
   params["command_line"] = opt.command_line;
-  params["grid"] = opt.grid;
-  params["time_step"] = opt.time_step;
-  params["band"] = out.band;
-  params["neighbourhood_time"] = opt.neighbourhood_time;
-  params["alpha"] = opt.alpha;
-  json counts_json = {{"read", s.ingest.read}, {"accepted", s.ingest.accepted},
-                      {"rejected", static_cast<std::int64_t>(s.ingest.rejected.size())},
-                      {"cells", cells}, {"steps", steps}, {"empty_steps", out.empty_steps},
-                      {"outside_grid", outside}, {"without_time", untimed}};
-  json by_category = json::object();
-  for (const auto& [name, n] : out.categories) by_category[name] = n;
-  counts_json["categories"] = by_category;
-  write_run_metadata(writer, in.work_crs,
-                     {{"parameters", params}, {"inputs", inputs}, {"versions", versions()}, {"seed", nullptr},
-                      {"counts", counts_json}, {"timings_s", timings_json(s.timings)}, {"warnings", s.warnings}});
-  writer.commit();
-  s.timings.back().seconds += timer.lap();
-  out.cells = cells;
-  out.steps = steps;
-  if (outside > 0) s.warnings.push_back(std::to_string(outside) + " incidents lie outside the grid's study area");
-  if (untimed > 0) s.warnings.push_back(std::to_string(untimed) + " incidents have no time and are not in the cube");
+  params.update(step.parameters);
+  json counts = load_counts(s);
+  counts.update(step.counts);
+  finish_job(writer, in, s, {step}, {params, input_hashes(opt.inputs), counts, nullptr, "hotspot emerging", {}},
+             opt.inputs.incidents.utc_offset_minutes);
   s.out = opt.out;
-  s.layers = {{"emerging", static_cast<std::int64_t>(cells)},
-              {"emerging_cube", static_cast<std::int64_t>(cells * steps)},
-              {"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())}};
+  s.layers = step.layers;
+  s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});
   return out;
 }
 

@@ -16,6 +16,7 @@
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
 #include "pipeline/load.hpp"
+#include "pipeline/aggregate_steps.hpp"
 #include "pipeline/outputs.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
@@ -53,7 +54,8 @@ std::string field_safe(const std::string& label) {
 }
 
 
-void write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneStats& cs) {
+// Each writer returns the default style it stored, for the QGIS project.
+std::string write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneStats& cs) {
   const auto& cats = in.incidents.categories.labels();
   constexpr std::size_t kMaxCategoryColumns = 40;
   std::vector<FieldDef> fields = {{"commune_id", FieldType::Text}, {"name", FieldType::Text},
@@ -88,11 +90,14 @@ void write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneStats& c
       T.set(2, cs.by_category[i * cs.n_categories + k]);
       T.insert();
     }
-  const std::string rate = c.population.empty() ? "per_km2" : "per_km2";
-  w.add_style("communes", "incidents per km²", graduated_fill_qml(rate, quantile_breaks(cs.per_km2, 5), "name"));
+  const std::string qml = graduated_fill_qml("per_km2", quantile_breaks(cs.per_km2, 5), "name");
+  w.add_style("communes", "incidents per km²", qml);
+  return qml;
 }
 
-void write_zones(GpkgWriter& w, const LoadedInputs& in, const ZoneStats& zs, double buffer_m) {
+// Returns the styles of zones and zone_communes.
+std::pair<std::string, std::string> write_zones(GpkgWriter& w, const LoadedInputs& in, const ZoneStats& zs,
+                                                double buffer_m) {
   const auto& z = in.zones;
   LayerWriter& L = w.begin_layer("zones", GeometryType::kMultiPolygon, in.work_crs,
                                  {{"zone_id", FieldType::Text}, {"name", FieldType::Text}, {"area_ha", FieldType::Real},
@@ -117,7 +122,8 @@ void write_zones(GpkgWriter& w, const LoadedInputs& in, const ZoneStats& zs, dou
     L.set(8, std::string_view(communes));
     L.insert();
   }
-  w.add_style("zones", "industrial zones", categorized_qml("name", z.name, false, "name", true));
+  const std::string zones_qml = categorized_qml("name", z.name, false, "name", true);
+  w.add_style("zones", "industrial zones", zones_qml);
 
   LayerWriter& Z = w.begin_layer(
       "zone_communes", GeometryType::kMultiPolygon, in.work_crs,
@@ -140,10 +146,12 @@ void write_zones(GpkgWriter& w, const LoadedInputs& in, const ZoneStats& zs, dou
     Z.set(8, link.incidents_ring);
     Z.insert();
   }
-  w.add_style("zone_communes", "zone partners", categorized_qml("zone_name", z.name, false, "commune_name"));
+  const std::string links_qml = categorized_qml("zone_name", z.name, false, "commune_name");
+  w.add_style("zone_communes", "zone partners", links_qml);
+  return {zones_qml, links_qml};
 }
 
-void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a) {
+std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a) {
   const Incidents& inc = in.incidents;
   std::vector<FieldDef> fields = {{"incident_id", FieldType::Text}, {"time", FieldType::DateTime},
                                   {"category", FieldType::Text}, {"commune_id", FieldType::Text},
@@ -167,7 +175,9 @@ void write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a)
     if (!inc.weight.empty()) L.set(9, inc.weight[i]);
     L.insert();
   }
-  w.add_style("incidents", "category", categorized_qml("category", inc.categories.labels(), true, ""));
+  const std::string qml = categorized_qml("category", inc.categories.labels(), true, "");
+  w.add_style("incidents", "category", qml);
+  return qml;
 }
 
 
@@ -181,10 +191,9 @@ void write_metadata(GpkgWriter& w, const AggregateOptions& opt, const RunSummary
   params["zone_buffer_m"] = opt.zone_buffer_m;
   params["communes_fields"] = {{"id", in.communes.id_field}, {"name", in.communes.name_field},
                                {"population", in.communes.population_field}};
-  json counts = {{"read", s.ingest.read}, {"accepted", s.ingest.accepted},
-                 {"rejected", static_cast<std::int64_t>(s.ingest.rejected.size())},
-                 {"swapped_fixed", s.ingest.swapped_fixed}, {"outside_communes", s.outside_communes},
-                 {"polygons_repaired", s.polygons_repaired}, {"polygons_dropped", s.polygons_dropped}};
+  json counts = load_counts(s);
+  counts.update({{"swapped_fixed", s.ingest.swapped_fixed}, {"outside_communes", s.outside_communes},
+                 {"polygons_repaired", s.polygons_repaired}, {"polygons_dropped", s.polygons_dropped}});
   write_run_metadata(w, in.work_crs,
                      {{"parameters", params}, {"inputs", inputs}, {"versions", versions()}, {"seed", nullptr},
                       {"counts", counts}, {"timings_s", timings_json(s.timings)}, {"warnings", s.warnings}});
@@ -268,6 +277,50 @@ RunSummary run_aggregate(const AggregateOptions& opt) {
   return s;
 }
 
+StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zone_buffer_m) {
+  const LoadedInputs& in = ctx.in;
+  StepResult r;
+  r.name = "aggregate";
+  Timer timer;
+  CommuneStats cs = commune_stats(in.incidents, in.communes, a);
+  ZoneStats zs = zone_stats(in.incidents, in.communes, in.zones, a, zone_buffer_m);
+  r.timings.push_back({"aggregate", timer.lap()});
+  const std::string communes_qml = write_communes(ctx.w, in, cs);
+  const auto [zones_qml, links_qml] = write_zones(ctx.w, in, zs, zone_buffer_m);
+  const std::string incidents_qml = write_incidents(ctx.w, in, a);
+  r.timings.push_back({"write", timer.lap()});
+  Box communes_box, zones_box, incidents_box;
+  for (const auto& g : in.communes.geom) communes_box.expand(bounds(g));
+  for (const auto& g : in.zones.geom) zones_box.expand(bounds(g));
+  for (std::size_t i = 0; i < in.incidents.size(); ++i) incidents_box.expand(XY{in.incidents.x[i], in.incidents.y[i]});
+  r.project = {{"incidents", "incidents", ctx.vector_source("incidents"), false, incidents_qml, incidents_box},
+               {"zones", "zones", ctx.vector_source("zones"), false, zones_qml, zones_box},
+               {"zone_communes", "zone_communes", ctx.vector_source("zone_communes"), false, links_qml, zones_box},
+               {"communes", "communes", ctx.vector_source("communes"), false, communes_qml, communes_box}};
+  r.layers = {{"communes", static_cast<std::int64_t>(in.communes.size())},
+              {"commune_category_counts",
+               static_cast<std::int64_t>(in.communes.size() * in.incidents.categories.labels().size())},
+              {"zones", static_cast<std::int64_t>(in.zones.size())},
+              {"zone_communes", static_cast<std::int64_t>(zs.links.size())},
+              {"incidents", static_cast<std::int64_t>(in.incidents.size())}};
+  r.parameters = {{"zone_buffer_m", zone_buffer_m},
+                  {"communes_fields", {{"id", in.communes.id_field}, {"name", in.communes.name_field},
+                                       {"population", in.communes.population_field}}}};
+  r.counts = {{"outside_communes", a.outside_communes}, {"zone_commune_links", static_cast<std::int64_t>(zs.links.size())}};
+  return r;
+}
+
+StepResult profiles_step(const StepContext& ctx, const Assignment& a) {
+  StepResult r;
+  r.name = "profiles";
+  r.profiles.push_back({"communes", ctx.in.communes.id, a.commune});
+  if (ctx.in.zones.size() > 0) r.profiles.push_back({"zones", ctx.in.zones.id, a.zone});
+  std::int64_t rows = 0;
+  for (const auto& p : r.profiles) rows += static_cast<std::int64_t>(p.ids.size());
+  r.counts = {{"features", rows}};
+  return r;
+}
+
 std::string format_summary(const RunSummary& s) {
   std::string out;
   char buf[256];
@@ -295,18 +348,20 @@ std::string format_summary(const RunSummary& s) {
   line("work CRS   %s (%s)", s.work_crs.c_str(), s.work_crs_reason.c_str());
   double total = 0;
   for (const auto& t : s.timings) total += t.seconds;
+  // Lines of any length (details, timings, layers) are appended whole, not through buf.
   std::string steps;
   for (const auto& t : s.timings) {
-    std::snprintf(buf, sizeof buf, "%s%s %.2fs", steps.empty() ? "" : ", ", t.step.c_str(), t.seconds);
-    steps += buf;
+    std::snprintf(buf, sizeof buf, "%.2fs", t.seconds);
+    steps += (steps.empty() ? "" : ", ") + t.step + " " + buf;
   }
-  for (const auto& d : s.details) line("%s", d.c_str());
-  line("time       %.2fs (%s)", total, steps.c_str());
-  for (const auto& w : s.warnings) line("warning: %s", w.c_str());
+  for (const auto& d : s.details) out += d + "\n";
+  std::snprintf(buf, sizeof buf, "%.2fs", total);
+  out += "time       " + std::string(buf) + " (" + steps + ")\n";
+  for (const auto& w : s.warnings) out += "warning: " + w + "\n";
   if (!s.out.empty()) {
     std::string layers;
     for (const auto& [name, n] : s.layers) layers += (layers.empty() ? "" : ", ") + name + " " + std::to_string(n);
-    line("wrote      %s (%s)", s.out.c_str(), layers.c_str());
+    out += "wrote      " + s.out + " (" + layers + ")\n";
   }
   return out;
 }

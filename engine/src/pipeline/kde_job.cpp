@@ -1,8 +1,9 @@
-// The kde job: load -> filter -> bandwidth -> grid/mask -> density -> zones -> write.
+// The kde step and job: filter -> bandwidth -> grid/mask -> density -> zones -> write.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "hotspot/density.hpp"
@@ -14,6 +15,7 @@
 #include "io/styles.hpp"
 #include "pipeline/load.hpp"
 #include "pipeline/outputs.hpp"
+#include "pipeline/steps.hpp"
 #include "util/parallel.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
@@ -76,27 +78,41 @@ double area_scale(const std::string& unit) {
   throw UsageError("--area-unit '" + unit + "': expected km2, ha or m2");
 }
 
-// Minutes after local midnight from "HH:MM".
-int parse_hhmm(const std::string& s, const std::string& option) {
-  int h = -1, m = -1;
-  char tail = 0;
-  if (std::sscanf(s.c_str(), "%d:%d%c", &h, &m, &tail) != 2 || h < 0 || h > 24 || m < 0 || m > 59 || (h == 24 && m))
-    throw UsageError(option + " '" + s + "': expected HH:MM-HH:MM, e.g. 22:00-06:00");
-  return h * 60 + m;
+bool is_bandwidth_rule(const std::string& bandwidth) {
+  return bandwidth == "auto" || bandwidth == "scott" || bandwidth == "cv";
 }
 
-// Local midnight of a YYYY-MM-DD date, as UTC seconds.
-std::int64_t local_midnight(const std::string& date, int offset_min, const std::string& option) {
-  unsigned y = 0, mo = 0, d = 0;
-  char tail = 0;
-  if (std::sscanf(date.c_str(), "%4u-%2u-%2u%c", &y, &mo, &d, &tail) != 3 || mo < 1 || mo > 12 || d < 1 || d > 31)
-    throw UsageError(option + " '" + date + "': expected a date YYYY-MM-DD");
-  return days_from_civil(y, mo, d) * 86400 - static_cast<std::int64_t>(offset_min) * 60;
+// The date and hour filters, parsed: [t0, t1) in UTC seconds and [h0, h1) in minutes after local
+// midnight (wrapping over midnight when h1 < h0).
+struct TimeWindow {
+  bool any = false;  // some time filter is given: incidents without a time are left out
+  std::int64_t t0 = std::numeric_limits<std::int64_t>::min(), t1 = std::numeric_limits<std::int64_t>::max();
+  bool by_hour = false;
+  int h0 = 0, h1 = 0;
+};
+
+TimeWindow parse_time_window(const KdeRunOptions& o) {
+  const int off = o.inputs.incidents.utc_offset_minutes;
+  TimeWindow tw;
+  tw.any = !o.from.empty() || !o.to.empty() || !o.hours.empty();
+  if (!o.from.empty()) tw.t0 = local_midnight(o.from, off, "--from");
+  if (!o.to.empty()) tw.t1 = local_midnight(o.to, off, "--to") + 86400;
+  if (tw.t1 <= tw.t0) throw UsageError("--from '" + o.from + "' is after --to '" + o.to + "'");
+  if (!o.hours.empty()) {
+    auto dash = o.hours.find('-');
+    if (dash == std::string::npos) throw UsageError("--hours '" + o.hours + "': expected HH:MM-HH:MM, e.g. 22:00-06:00");
+    tw.h0 = parse_hhmm(o.hours.substr(0, dash), "--hours");
+    tw.h1 = parse_hhmm(o.hours.substr(dash + 1), "--hours");
+    if (tw.h0 == tw.h1) throw UsageError("--hours '" + o.hours + "' is empty; leave it out for the whole day");
+    tw.by_hour = true;
+  }
+  return tw;
 }
 
+// The incidents the surface is estimated from.
 struct Filtered {
   std::vector<double> x, y, w;
-  std::vector<std::int64_t> t;  // for the hotspot zones' temporal profiles
+  std::vector<std::size_t> index;  // of each kept incident among the loaded ones
   std::int64_t by_category = 0, by_date = 0, by_hour = 0, no_time = 0, outside_mask = 0;
 };
 
@@ -117,38 +133,26 @@ Filtered filter_incidents(const Incidents& inc, const KdeRunOptions& o) {
     }
   }
   const int off = o.inputs.incidents.utc_offset_minutes;
-  const bool by_time = !o.from.empty() || !o.to.empty() || !o.hours.empty();
-  const std::int64_t t0 = o.from.empty() ? std::numeric_limits<std::int64_t>::min() : local_midnight(o.from, off, "--from");
-  const std::int64_t t1 = o.to.empty() ? std::numeric_limits<std::int64_t>::max() : local_midnight(o.to, off, "--to") + 86400;
-  if (t1 <= t0) throw UsageError("--from '" + o.from + "' is after --to '" + o.to + "'");
-  int h0 = 0, h1 = 0;
-  if (!o.hours.empty()) {
-    auto dash = o.hours.find('-');
-    if (dash == std::string::npos) throw UsageError("--hours '" + o.hours + "': expected HH:MM-HH:MM, e.g. 22:00-06:00");
-    h0 = parse_hhmm(o.hours.substr(0, dash), "--hours");
-    h1 = parse_hhmm(o.hours.substr(dash + 1), "--hours");
-    if (h0 == h1) throw UsageError("--hours '" + o.hours + "' is empty; leave it out for the whole day");
-  }
+  const TimeWindow tw = parse_time_window(o);
   for (std::size_t i = 0; i < inc.size(); ++i) {
     if (!cat_ok.empty() && (inc.category[i] == Dictionary::kNone || !cat_ok[inc.category[i]])) {
       ++f.by_category;
       continue;
     }
-    if (by_time) {
+    if (tw.any) {
       const std::int64_t t = inc.time_utc[i];
       if (t == kNoTime) {
         ++f.no_time;
         continue;
       }
-      if (t < t0 || t >= t1) {
+      if (t < tw.t0 || t >= tw.t1) {
         ++f.by_date;
         continue;
       }
-      if (!o.hours.empty()) {
+      if (tw.by_hour) {
         const std::int64_t local = t + static_cast<std::int64_t>(off) * 60;
         const int minute = static_cast<int>(((local % 86400) + 86400) % 86400 / 60);
-        // [h0, h1) local time; wraps over midnight when h1 < h0 (22:00-06:00).
-        const bool in = h0 < h1 ? (minute >= h0 && minute < h1) : (minute >= h0 || minute < h1);
+        const bool in = tw.h0 < tw.h1 ? (minute >= tw.h0 && minute < tw.h1) : (minute >= tw.h0 || minute < tw.h1);
         if (!in) {
           ++f.by_hour;
           continue;
@@ -157,10 +161,31 @@ Filtered filter_incidents(const Incidents& inc, const KdeRunOptions& o) {
     }
     f.x.push_back(inc.x[i]);
     f.y.push_back(inc.y[i]);
-    f.t.push_back(inc.time_utc[i]);
+    f.index.push_back(i);
     if (!inc.weight.empty()) f.w.push_back(inc.weight[i]);
   }
   return f;
+}
+
+// Incidents outside the study area are not part of the pattern (spatstat's convention).
+void drop_outside(Filtered& f, const std::vector<MultiPolygon>& mask) {
+  PolygonIndex index(mask);
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < f.x.size(); ++k) {
+    if (index.locate({f.x[k], f.y[k]}) < 0) {
+      ++f.outside_mask;
+      continue;
+    }
+    f.x[kept] = f.x[k];
+    f.y[kept] = f.y[k];
+    f.index[kept] = f.index[k];
+    if (!f.w.empty()) f.w[kept] = f.w[k];
+    ++kept;
+  }
+  f.x.resize(kept);
+  f.y.resize(kept);
+  f.index.resize(kept);
+  if (!f.w.empty()) f.w.resize(kept);
 }
 
 std::string fmt(const char* format, double v) {
@@ -169,63 +194,46 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
-}  // namespace
+// The surface and its zones, before anything is written.
+struct Surface {
+  DensityRaster raster;
+  Kernel kernel = Kernel::Quartic;
+  double bandwidth_m = 0;
+  std::string unit;      // "incidents per km²"
+  std::string renderer;  // the density's QGIS pseudocolour renderer
+  double threshold = -1;  // -1: no zone rule
+  std::vector<HotspotZone> zones;
+  std::vector<std::int32_t> zone_of;  // per loaded incident: its zone, or -1
+};
 
-RunSummary run_kde(const KdeRunOptions& o) {
-  if (o.out.empty()) throw UsageError("--out is required");
-  const bool tif = ends_with(o.out, ".tif") || ends_with(o.out, ".tiff");
-  if (!tif && !ends_with(o.out, ".gpkg")) throw UsageError("--out '" + o.out + "': expected a .gpkg or .tif path");
-  const int zone_options = (o.top_percent >= 0) + (o.threshold >= 0) + (o.percentile >= 0);
-  if (zone_options > 1) throw UsageError("give at most one of --top-percent, --threshold, --percentile");
-  if (zone_options && tif) throw UsageError("hotspot zones are a vector layer: write them with --out OUT.gpkg");
-  if (o.edge_correction && o.mask.empty()) throw UsageError("--edge-correction needs --mask (the study area)");
-  const Kernel kernel = parse_kernel(o.kernel);
-  const double scale = area_scale(o.area_unit);
-  if (o.cell_m <= 0) throw UsageError("--cell-size is required: a positive length in metres");
-  InputOptions in_opt = o.inputs;
-  refuse_overwriting_inputs(o.out, in_opt);
-  if (!o.mask.empty()) {
-    InputOptions mask_check;
-    mask_check.incidents.path = o.mask;
-    refuse_overwriting_inputs(o.out, mask_check);
-  }
-
-  LoadedInputs in = load_inputs(in_opt);
-  RunSummary s = summarise(in);
+// filter -> bandwidth -> grid/mask -> density -> zones. Fills r's details, parameters, counts and
+// timings.
+Surface estimate(const LoadedInputs& in, const KdeRunOptions& o, int threads, StepResult& r) {
   Timer timer;
-  const int threads = resolve_threads(o.inputs.threads);
+  Surface out;
+  const Kernel kernel = parse_kernel(o.kernel);
+  out.kernel = kernel;
   refuse_degree_like(o.cell_m, "--cell-size", fmt("%g", o.cell_m), in.work_crs);
 
   Filtered f = filter_incidents(in.incidents, o);
-  PolygonLayer mask_layer;
+  PolygonLayer mask_file;
   if (!o.mask.empty()) {
     PolygonOptions po;
     po.path = o.mask;
     po.crs = o.mask_crs;
-    mask_layer = read_polygons(po, "mask", "--mask-crs");
-    if (mask_layer.size() == 0) throw InputError("--mask '" + o.mask + "' holds no usable polygons");
-    project_polygons(mask_layer, in.work_crs, "mask polygon");
+    mask_file = read_polygons(po, "mask", "--mask-crs");
+    if (mask_file.size() == 0) throw InputError("--mask '" + o.mask + "' holds no usable polygons");
+    project_polygons(mask_file, in.work_crs, "mask polygon");
   }
+  if (o.mask_communes && in.communes.size() == 0)
+    throw UsageError("kde: the communes are the mask, but no communes are loaded");
+  const bool masked = o.mask_communes || !o.mask.empty();
+  const std::vector<MultiPolygon>& mask_geom = o.mask_communes ? in.communes.geom : mask_file.geom;
   Box mask_box;
-  for (const auto& g : mask_layer.geom) mask_box.expand(bounds(g));
-  if (!o.mask.empty()) {
-    // Incidents outside the study area are not part of the pattern (spatstat's convention).
-    PolygonIndex index(mask_layer.geom);
-    Filtered kept;
-    kept.by_category = f.by_category, kept.by_date = f.by_date, kept.by_hour = f.by_hour, kept.no_time = f.no_time;
-    for (std::size_t i = 0; i < f.x.size(); ++i) {
-      if (index.locate({f.x[i], f.y[i]}) < 0) {
-        ++kept.outside_mask;
-        continue;
-      }
-      kept.x.push_back(f.x[i]);
-      kept.y.push_back(f.y[i]);
-      if (!f.w.empty()) kept.w.push_back(f.w[i]);
-    }
-    f = std::move(kept);
-  }
+  for (const auto& g : mask_geom) mask_box.expand(bounds(g));
+  if (masked) drop_outside(f, mask_geom);
   if (f.x.empty()) throw InputError("kde: no incident is left after the filters; nothing to estimate");
-  s.timings.push_back({"filter", timer.lap()});
+  r.timings.push_back({"filter", timer.lap()});
 
   // Bandwidth. Selectors give a quartic radius (auto) or a Gaussian σ (scott, cv); either is
   // carried to the chosen kernel at equal variance (h_K = σ / sigma_K).
@@ -235,16 +243,15 @@ RunSummary run_kde(const KdeRunOptions& o) {
   std::string how;
   json cv_json = nullptr;
   if (o.bandwidth == "auto") {
-    const double r = bandwidth_arcgis(f.x, f.y, f.w);
-    h = r * kernel_sigma(Kernel::Quartic) / kernel_sigma(kernel);
-    how = "auto (ArcGIS spatial Silverman: quartic radius " + fmt("%.1f", r) + " m)";
+    const double radius = bandwidth_arcgis(f.x, f.y, f.w);
+    h = radius * kernel_sigma(Kernel::Quartic) / kernel_sigma(kernel);
+    how = "auto (ArcGIS spatial Silverman: quartic radius " + fmt("%.1f", radius) + " m)";
   } else if (o.bandwidth == "scott") {
     const double sigma = bandwidth_scott(f.x, f.y);
     h = sigma / kernel_sigma(kernel);
     how = "scott (Gaussian σ " + fmt("%.1f", sigma) + " m)";
   } else if (o.bandwidth == "cv") {
-    const Box W = o.mask.empty() ? data_box : mask_box;
-    CvResult cv = bandwidth_cv(f.x, f.y, W, threads);
+    CvResult cv = bandwidth_cv(f.x, f.y, masked ? mask_box : data_box, threads);
     h = cv.sigma_m / kernel_sigma(kernel);
     how = "cv (likelihood cross-validation: Gaussian σ " + fmt("%.1f", cv.sigma_m) + " m)";
     cv_json = {{"sigma_m", cv.sigma_m}, {"grid_sigma_m", cv.grid_sigma_m}, {"sigmas_m", cv.sigmas}, {"scores", json::array()}};
@@ -254,35 +261,37 @@ RunSummary run_kde(const KdeRunOptions& o) {
     refuse_degree_like(h, "--bandwidth", o.bandwidth, in.work_crs);
     how = "given";
   }
-  s.timings.push_back({"bandwidth", timer.lap()});
+  out.bandwidth_m = h;
+  r.timings.push_back({"bandwidth", timer.lap()});
 
   Box extent;
   if (!o.extent.empty()) {
     extent = parse_extent(o.extent);
   } else {
-    extent = o.mask.empty() ? data_box : mask_box;
+    extent = masked ? mask_box : data_box;
     extent = {extent.xmin - h, extent.ymin - h, extent.xmax + h, extent.ymax + h};
   }
   const Grid grid = grid_for_extent(extent, o.cell_m);
   std::vector<std::uint8_t> mask;
-  if (!o.mask.empty()) mask = rasterize_mask(mask_layer.geom, grid, threads);
-  s.timings.push_back({"grid", timer.lap()});
+  if (masked) mask = rasterize_mask(mask_geom, grid, threads);
+  r.timings.push_back({"grid", timer.lap()});
 
   KdeOptions ko;
   ko.kernel = kernel;
   ko.bandwidth_m = h;
-  ko.area_scale = scale;
+  ko.area_scale = area_scale(o.area_unit);
   ko.edge_correction = o.edge_correction;
   ko.threads = threads;
-  DensityRaster r = kde(f.x, f.y, f.w, grid, mask, ko);
+  out.raster = kde(f.x, f.y, f.w, grid, mask, ko);
+  const DensityRaster& ras = out.raster;
   mask.clear();
   mask.shrink_to_fit();
-  s.timings.push_back({"density", timer.lap()});
+  r.timings.push_back({"density", timer.lap()});
 
   double peak = 0;
   std::int64_t valid = 0, n_positive = 0;
-  for (float v : r.values)
-    if (v != r.nodata) {
+  for (float v : ras.values)
+    if (v != ras.nodata) {
       ++valid;
       peak = std::max(peak, static_cast<double>(v));
       n_positive += v > 0;
@@ -293,106 +302,132 @@ RunSummary run_kde(const KdeRunOptions& o) {
   {
     const std::int64_t step = std::max<std::int64_t>(1, n_positive / 100000);
     std::int64_t k = 0;
-    for (float v : r.values)
-      if (v != r.nodata && v > 0 && k++ % step == 0) sample.push_back(v);
+    for (float v : ras.values)
+      if (v != ras.nodata && v > 0 && k++ % step == 0) sample.push_back(v);
   }
-  std::vector<double> stops = quantile_breaks(sample, 5);
+  out.renderer = density_renderer_xml(quantile_breaks(sample, 5));
   sample = {};
 
-  std::vector<HotspotZone> zones;
-  double threshold = -1;
   std::string threshold_rule;
   if (o.top_percent >= 0) {
-    threshold = threshold_top_percent(r, f.x, f.y, o.top_percent);
+    out.threshold = threshold_top_percent(ras, f.x, f.y, o.top_percent);
     threshold_rule = "top " + fmt("%g", o.top_percent) + " % of incidents";
   } else if (o.percentile >= 0) {
-    threshold = threshold_percentile(r, o.percentile);
+    out.threshold = threshold_percentile(ras, o.percentile);
     threshold_rule = fmt("%g", o.percentile) + "th percentile of positive cells";
   } else if (o.threshold >= 0) {
-    threshold = o.threshold;
+    out.threshold = o.threshold;
     threshold_rule = "given";
   }
-  std::vector<std::int32_t> zone_of;
-  if (threshold >= 0) zones = hotspot_zones(r, threshold, f.x, f.y, in.communes.geom, in.zones.geom, &zone_of);
-  s.timings.push_back({"zones", timer.lap()});
+  if (out.threshold >= 0) {
+    std::vector<std::int32_t> zone_of_kept;
+    out.zones = hotspot_zones(ras, out.threshold, f.x, f.y, in.communes.geom, in.zones.geom, &zone_of_kept);
+    out.zone_of.assign(in.incidents.size(), -1);
+    for (std::size_t k = 0; k < f.index.size(); ++k) out.zone_of[f.index[k]] = zone_of_kept[k];
+  }
+  r.timings.push_back({"zones", timer.lap()});
 
-  const std::string unit = "incidents per " + std::string(o.area_unit == "km2" ? "km²" : o.area_unit == "ha" ? "ha" : "m²");
-  s.details.push_back("kde        " + std::string(kernel_name(kernel)) + " kernel, bandwidth " + fmt("%.2f", h) +
+  out.unit = "incidents per " + std::string(o.area_unit == "km2" ? "km²" : o.area_unit == "ha" ? "ha" : "m²");
+  r.details.push_back("kde        " + std::string(kernel_name(kernel)) + " kernel, bandwidth " + fmt("%.2f", h) +
                       " m [" + how + "], support radius " + fmt("%.2f", h * kernel_support(kernel)) + " m");
-  s.details.push_back("grid       " + std::to_string(grid.cols) + " × " + std::to_string(grid.rows) + " cells of " +
+  r.details.push_back("grid       " + std::to_string(grid.cols) + " × " + std::to_string(grid.rows) + " cells of " +
                       fmt("%g", grid.cell) + " m, top-left (" + fmt("%.2f", grid.xmin) + ", " + fmt("%.2f", grid.ymax) +
-                      ")" + (o.mask.empty() ? "" : ", masked") + (o.edge_correction ? ", edge-corrected" : ""));
-  s.details.push_back("density    " + std::to_string(f.x.size()) + " incidents used, peak " + fmt("%.6g", peak) + " " + unit);
+                      ")" + (masked ? ", masked" : "") + (o.edge_correction ? ", edge-corrected" : ""));
+  r.details.push_back("density    " + std::to_string(f.x.size()) + " incidents used, peak " + fmt("%.6g", peak) + " " +
+                      out.unit);
   if (f.by_category + f.by_date + f.by_hour + f.no_time + f.outside_mask)
-    s.details.push_back("filtered   category " + std::to_string(f.by_category) + ", dates " + std::to_string(f.by_date) +
+    r.details.push_back("filtered   category " + std::to_string(f.by_category) + ", dates " + std::to_string(f.by_date) +
                         ", hours " + std::to_string(f.by_hour) + ", no time " + std::to_string(f.no_time) +
                         ", outside mask " + std::to_string(f.outside_mask));
-  if (threshold >= 0)
-    s.details.push_back("zones      " + std::to_string(zones.size()) + " hotspot zones at density ≥ " +
-                        fmt("%.6g", threshold) + " (" + threshold_rule + ")");
+  if (out.threshold >= 0)
+    r.details.push_back("zones      " + std::to_string(out.zones.size()) + " hotspot zones at density ≥ " +
+                        fmt("%.6g", out.threshold) + " (" + threshold_rule + ")");
 
-  RasterFrame frame{grid.xmin, grid.ymax, grid.cell, grid.cols, grid.rows};
-  const std::string renderer = density_renderer_xml(stops);
-  json params = {{"command", "kde"},
-                 {"command_line", o.command_line},
-                 {"work_crs", s.work_crs},
-                 {"kernel", kernel_name(kernel)},
-                 {"bandwidth_m", h},
-                 {"bandwidth_rule", o.bandwidth},
-                 {"bandwidth_detail", how},
-                 {"support_radius_m", h * kernel_support(kernel)},
-                 {"cell_m", grid.cell},
-                 {"grid", {{"xmin", grid.xmin}, {"ymax", grid.ymax}, {"cols", grid.cols}, {"rows", grid.rows}}},
-                 {"area_unit", o.area_unit},
-                 {"mask", o.mask},
-                 {"edge_correction", o.edge_correction},
-                 {"categories", o.categories},
-                 {"from", o.from},
-                 {"to", o.to},
-                 {"hours", o.hours},
-                 {"utc_offset_minutes", o.inputs.incidents.utc_offset_minutes},
-                 {"threshold", threshold >= 0 ? json(threshold) : json(nullptr)},
-                 {"threshold_rule", threshold_rule},
-                 {"nodata", r.nodata}};
-  if (!cv_json.is_null()) params["cv"] = cv_json;
-  if (tif) {
-    write_geotiff(o.out, r.values, frame, in.work_crs, r.nodata, threads,
-                  {{"HOTSPOT_PARAMETERS", params.dump()},
-                   {"HOTSPOT_VERSIONS", versions().dump()},
-                   {"HOTSPOT_BANDWIDTH_M", fmt("%.17g", h)},
-                   {"HOTSPOT_UNIT", unit}});
-    // QGIS reads OUT.qml beside OUT.tif as the layer's default style.
-    fs::path qml = fs::path(o.out).replace_extension(".qml");
-    if (FILE* fp = std::fopen(qml.c_str(), "wb")) {
-      std::string text = raster_qml(renderer);
-      std::fwrite(text.data(), 1, text.size(), fp);
-      std::fclose(fp);
-    }
-    s.timings.push_back({"write", timer.lap()});
-    s.layers = {{"density", static_cast<std::int64_t>(grid.size())}};
-    s.out = o.out;
-    return s;
-  }
+  r.parameters = {{"kernel", kernel_name(kernel)},
+                  {"bandwidth_m", h},
+                  {"bandwidth_rule", o.bandwidth},
+                  {"bandwidth_detail", how},
+                  {"support_radius_m", h * kernel_support(kernel)},
+                  {"cell_m", grid.cell},
+                  {"grid", {{"xmin", grid.xmin}, {"ymax", grid.ymax}, {"cols", grid.cols}, {"rows", grid.rows}}},
+                  {"area_unit", o.area_unit},
+                  {"mask", o.mask},
+                  {"mask_communes", o.mask_communes},
+                  {"edge_correction", o.edge_correction},
+                  {"categories", o.categories},
+                  {"from", o.from},
+                  {"to", o.to},
+                  {"hours", o.hours},
+                  {"utc_offset_minutes", o.inputs.incidents.utc_offset_minutes},
+                  {"threshold", out.threshold >= 0 ? json(out.threshold) : json(nullptr)},
+                  {"threshold_rule", threshold_rule},
+                  {"nodata", ras.nodata}};
+  if (!cv_json.is_null()) r.parameters["cv"] = cv_json;
+  r.counts = {{"used", static_cast<std::int64_t>(f.x.size())},
+              {"filtered_category", f.by_category},
+              {"filtered_dates", f.by_date},
+              {"filtered_hours", f.by_hour},
+              {"filtered_no_time", f.no_time},
+              {"outside_mask", f.outside_mask},
+              {"valid_cells", valid},
+              {"hotspot_zones", static_cast<std::int64_t>(out.zones.size())}};
+  return out;
+}
 
-  GpkgWriter w(o.out);
-  w.add_float_coverage("density", in.work_crs, frame, r.values, r.nodata,
-                       "Kernel density of incidents (" + unit + "), " + kernel_name(kernel) + " kernel, bandwidth " +
-                           fmt("%.1f", h) + " m",
-                       threads);
-  std::vector<ProjectLayer> project;
-  const std::string base = fs::path(o.out).filename().string();
-  if (threshold >= 0) {
-    LayerWriter& L = w.begin_layer(
-        "hotspot_zones", GeometryType::kMultiPolygon, in.work_crs,
-        {{"zone_rank", FieldType::Integer}, {"incidents", FieldType::Integer}, {"area_km2", FieldType::Real},
-         {"cells", FieldType::Integer}, {"peak_density", FieldType::Real}, {"mean_density", FieldType::Real},
-         {"pai", FieldType::Real}, {"threshold", FieldType::Real}, {"communes", FieldType::Text},
-         {"industrial_zones", FieldType::Text}},
-        "Hotspot zones: connected areas where the density is at least the threshold");
+}  // namespace
+
+void check_kde_options(const KdeRunOptions& o) {
+  parse_kernel(o.kernel);
+  area_scale(o.area_unit);
+  if (!(o.cell_m > 0) || !std::isfinite(o.cell_m)) throw UsageError("--cell-size is required: a positive length in metres");
+  const int zone_rules = (o.top_percent >= 0) + (o.threshold >= 0) + (o.percentile >= 0);
+  if (zone_rules > 1) throw UsageError("give at most one of --top-percent, --threshold, --percentile");
+  if (o.top_percent >= 0 && !(o.top_percent > 0 && o.top_percent <= 100))
+    throw UsageError("--top-percent must be in (0, 100], got " + fmt("%g", o.top_percent));
+  if (o.percentile >= 0 && !(o.percentile <= 100))
+    throw UsageError("--percentile must be in [0, 100], got " + fmt("%g", o.percentile));
+  if (o.threshold >= 0 && !std::isfinite(o.threshold))
+    throw UsageError("--threshold must be a finite density, got " + fmt("%g", o.threshold));
+  if (!o.mask.empty() && o.mask_communes)
+    throw UsageError("kde: give one mask: a --mask file or the communes, not both");
+  if (o.edge_correction && o.mask.empty() && !o.mask_communes)
+    throw UsageError("--edge-correction needs --mask (the study area)");
+  if (!is_bandwidth_rule(o.bandwidth)) parse_length(o.bandwidth, "--bandwidth");
+  if (!o.extent.empty()) parse_extent(o.extent);
+  parse_time_window(o);
+}
+
+StepResult kde_step(const StepContext& ctx, const KdeRunOptions& o, KdeArtifacts* artifacts) {
+  const LoadedInputs& in = ctx.in;
+  StepResult r;
+  r.name = "kde";
+  Surface sf = estimate(in, o, ctx.threads, r);
+  Timer timer;
+  const Grid& grid = sf.raster.grid;
+  ctx.w.add_float_coverage("density", in.work_crs, {grid.xmin, grid.ymax, grid.cell, grid.cols, grid.rows},
+                           sf.raster.values, sf.raster.nodata,
+                           "Kernel density of incidents (" + sf.unit + "), " + kernel_name(sf.kernel) +
+                               " kernel, bandwidth " + fmt("%.1f", sf.bandwidth_m) + " m",
+                           ctx.threads);
+  r.layers.push_back({"density", static_cast<std::int64_t>(grid.size())});
+
+  std::vector<MultiPolygon> outlines;
+  if (sf.threshold >= 0) {
+    for (const auto& z : sf.zones) outlines.push_back(z.geom);
+    const std::vector<HotspotIdentity> ids = identify(ctx, "hotspot_zones", outlines);
+    std::vector<FieldDef> fields = {
+        {"zone_rank", FieldType::Integer}, {"incidents", FieldType::Integer}, {"area_km2", FieldType::Real},
+        {"cells", FieldType::Integer},     {"peak_density", FieldType::Real}, {"mean_density", FieldType::Real},
+        {"pai", FieldType::Real},          {"threshold", FieldType::Real},    {"communes", FieldType::Text},
+        {"industrial_zones", FieldType::Text}};
+    const int first_identity = static_cast<int>(fields.size());
+    for (auto& fd : identity_fields()) fields.push_back(std::move(fd));
+    LayerWriter& L = ctx.w.begin_layer("hotspot_zones", GeometryType::kMultiPolygon, in.work_crs, fields,
+                                       "Hotspot zones: connected areas where the density is at least the threshold");
     std::vector<double> pai;
     Box zb;
-    for (std::size_t k = 0; k < zones.size(); ++k) {
-      const auto& z = zones[k];
+    for (std::size_t k = 0; k < sf.zones.size(); ++k) {
+      const auto& z = sf.zones[k];
       std::string communes, izones;
       for (auto c : z.communes) communes += (communes.empty() ? "" : ", ") + in.communes.name[static_cast<std::size_t>(c)];
       for (auto c : z.zones) izones += (izones.empty() ? "" : ", ") + in.zones.name[static_cast<std::size_t>(c)];
@@ -404,50 +439,88 @@ RunSummary run_kde(const KdeRunOptions& o) {
       L.set(4, z.peak);
       L.set(5, z.mean);
       L.set(6, z.pai);
-      L.set(7, threshold);
+      L.set(7, sf.threshold);
       L.set(8, std::string_view(communes));
       L.set(9, std::string_view(izones));
+      set_identity(L, first_identity, ids[k]);
       L.insert();
       pai.push_back(z.pai);
       zb.expand(bounds(z.geom));
     }
-    std::string qml = graduated_fill_qml("pai", quantile_breaks(pai, 4), "");
-    w.add_style("hotspot_zones", "PAI", qml);
-    project.push_back({"hotspot_zones", "hotspot_zones", "./" + base + "|layername=hotspot_zones", false, qml, zb});
-    std::vector<std::string> ids;  // feature_id = zone_rank
-    for (std::size_t k = 0; k < zones.size(); ++k) ids.push_back(std::to_string(k + 1));
-    write_temporal_profiles(w, in.work_crs, {{"hotspot_zones", ids, zone_of}}, f.t,
-                            o.inputs.incidents.utc_offset_minutes);
+    const std::string qml = graduated_fill_qml("pai", quantile_breaks(pai, 4), "");
+    ctx.w.add_style("hotspot_zones", "PAI", qml);
+    r.project.push_back({"hotspot_zones", "hotspot_zones", ctx.vector_source("hotspot_zones"), false, qml, zb});
+    std::vector<std::string> ranks;  // feature_id = zone_rank
+    for (std::size_t k = 0; k < sf.zones.size(); ++k) ranks.push_back(std::to_string(k + 1));
+    r.profiles.push_back({"hotspot_zones", std::move(ranks), std::move(sf.zone_of)});
+    r.layers.push_back({"hotspot_zones", static_cast<std::int64_t>(sf.zones.size())});
   }
-  project.push_back({"density", "density", "GPKG:./" + base + ":density", true, renderer, grid.box()});
-  write_rejected(w, in);
-  s.timings.push_back({"write", timer.lap()});
-  w.add_qgis_project("hotspot", qgis_project_xml("hotspot kde", in.work_crs.authority, in.work_crs.wkt, project));
-  s.layers = {{"density", static_cast<std::int64_t>(grid.size())}};
-  if (threshold >= 0) s.layers.push_back({"hotspot_zones", static_cast<std::int64_t>(zones.size())});
-  s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});
+  // Last in the project, so the surface is drawn under the zones.
+  r.project.push_back({"density", "density", ctx.raster_source("density"), true, sf.renderer, grid.box()});
+  r.timings.push_back({"write", timer.lap()});
+  if (artifacts) *artifacts = {std::move(sf.raster), std::move(outlines), sf.unit, sf.bandwidth_m};
+  return r;
+}
+
+RunSummary run_kde(const KdeRunOptions& o) {
+  if (o.out.empty()) throw UsageError("--out is required");
+  const bool tif = ends_with(o.out, ".tif") || ends_with(o.out, ".tiff");
+  if (!tif && !ends_with(o.out, ".gpkg")) throw UsageError("--out '" + o.out + "': expected a .gpkg or .tif path");
+  check_kde_options(o);
+  if (tif && (o.top_percent >= 0 || o.threshold >= 0 || o.percentile >= 0))
+    throw UsageError("hotspot zones are a vector layer: write them with --out OUT.gpkg");
+  refuse_overwriting_inputs(o.out, o.inputs);
+  if (!o.mask.empty()) {
+    InputOptions mask_check;
+    mask_check.incidents.path = o.mask;
+    refuse_overwriting_inputs(o.out, mask_check);
+  }
+
+  LoadedInputs in = load_inputs(o.inputs);
+  RunSummary s = summarise(in);
+  const int threads = resolve_threads(o.inputs.threads);
+  json params = {{"command", "kde"}, {"command_line", o.command_line}, {"work_crs", s.work_crs}};
   s.out = o.out;
-  json counts = {{"read", s.ingest.read},
-                 {"accepted", s.ingest.accepted},
-                 {"rejected", static_cast<std::int64_t>(s.ingest.rejected.size())},
-                 {"used", static_cast<std::int64_t>(f.x.size())},
-                 {"filtered_category", f.by_category},
-                 {"filtered_dates", f.by_date},
-                 {"filtered_hours", f.by_hour},
-                 {"filtered_no_time", f.no_time},
-                 {"outside_mask", f.outside_mask},
-                 {"valid_cells", valid},
-                 {"hotspot_zones", static_cast<std::int64_t>(zones.size())}};
-  json timings = json::object();
-  for (const auto& t : s.timings) timings[t.step] = t.seconds;
-  json inputs = {{"communes", input_json(o.inputs.communes.path)},
-                 {"zones", input_json(o.inputs.zones.path)},
-                 {"incidents", input_json(o.inputs.incidents.path)},
-                 {"mask", input_json(o.mask)}};
-  write_run_metadata(w, in.work_crs,
-                     {{"parameters", params}, {"inputs", inputs}, {"versions", versions()}, {"seed", nullptr},
-                      {"counts", counts}, {"timings_s", timings}, {"warnings", s.warnings}});
-  w.commit();
+  if (tif) {
+    StepResult r;
+    Surface sf = estimate(in, o, threads, r);
+    params.update(r.parameters);
+    Timer timer;
+    const Grid& grid = sf.raster.grid;
+    write_geotiff(o.out, sf.raster.values, {grid.xmin, grid.ymax, grid.cell, grid.cols, grid.rows}, in.work_crs,
+                  sf.raster.nodata, threads,
+                  {{"HOTSPOT_PARAMETERS", params.dump()},
+                   {"HOTSPOT_VERSIONS", versions().dump()},
+                   {"HOTSPOT_BANDWIDTH_M", fmt("%.17g", sf.bandwidth_m)},
+                   {"HOTSPOT_UNIT", sf.unit}});
+    // QGIS reads OUT.qml beside OUT.tif as the layer's default style.
+    fs::path qml = fs::path(o.out).replace_extension(".qml");
+    if (FILE* fp = std::fopen(qml.c_str(), "wb")) {
+      std::string text = raster_qml(sf.renderer);
+      std::fwrite(text.data(), 1, text.size(), fp);
+      std::fclose(fp);
+    }
+    r.timings.push_back({"write", timer.lap()});
+    s.timings.insert(s.timings.end(), r.timings.begin(), r.timings.end());
+    s.details = r.details;
+    s.layers = {{"density", static_cast<std::int64_t>(grid.size())}};
+    return s;
+  }
+
+  GpkgWriter w(o.out);
+  const StepContext ctx{in, w, fs::path(o.out).filename().string(), threads, {}};
+  StepResult r = kde_step(ctx, o);
+  s.timings.insert(s.timings.end(), r.timings.begin(), r.timings.end());
+  s.details = r.details;
+  s.warnings.insert(s.warnings.end(), r.warnings.begin(), r.warnings.end());
+  s.layers = r.layers;
+  s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});
+  params.update(r.parameters);
+  json counts = load_counts(s);
+  counts.update(r.counts);
+  json inputs = input_hashes(o.inputs);
+  inputs["mask"] = input_json(o.mask);
+  finish_job(w, in, s, {r}, {params, inputs, counts, nullptr, "hotspot kde", {}}, o.inputs.incidents.utc_offset_minutes);
   return s;
 }
 

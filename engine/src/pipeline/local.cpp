@@ -1,5 +1,6 @@
-// hotspot local: units (layer or generated grid) -> weights -> Gi* / Local Moran -> permutations
-// -> FDR -> GeoPackage.
+// hotspot local: units (a layer, the communes or a generated grid) -> weights -> Gi* / Local
+// Moran -> permutations -> FDR -> GeoPackage. Communes and grids are a step (local_step) on the
+// loaded inputs; a units layer brings its own working CRS and stays run_local's own path.
 #include "hotspot/local.hpp"
 
 #include <algorithm>
@@ -13,12 +14,14 @@
 #include "aggregate/grid.hpp"
 #include "crs/transform.hpp"
 #include "geom/geos.hpp"
+#include "hotspot/aggregate.hpp"
 #include "hotspot/error.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
 #include "io/units.hpp"
 #include "pipeline/load.hpp"
 #include "pipeline/outputs.hpp"
+#include "pipeline/steps.hpp"
 #include "stats/local_stats.hpp"
 #include "util/parallel.hpp"
 #include "util/timer.hpp"
@@ -148,10 +151,7 @@ Units units_from_layer(const LocalOptions& o, LocalSummary& s, std::string* reas
   return out;
 }
 
-Units units_from_grid(const LocalOptions& o, LocalSummary& s, LoadedInputs& in,
-                      std::string* reason) {
-  in = load_inputs(o.inputs);
-  *reason = in.work_crs_reason;
+Units units_from_grid(const LoadedInputs& in, const LocalOptions& o, LocalSummary& s) {
   if (in.work_crs.planar() && o.grid != "auto")
     s.warnings.push_back("planar data: the grid size is in data units");
   GridSpec spec;  // auto: hexagons, sized from the data below
@@ -165,12 +165,11 @@ Units units_from_grid(const LocalOptions& o, LocalSummary& s, LoadedInputs& in,
     Geos geos;
     spec.size_m = auto_cell_size(geos.area(geos.from(area).get()), pts.size(), spec.shape);
   }
-  Grid g = make_grid(area, spec, in.incidents.x, in.incidents.y, in.incidents.weight);
+  CellGrid g = make_grid(area, spec, in.incidents.x, in.incidents.y, in.incidents.weight);
   s.cell_size_m = spec.size_m;
   s.incidents_outside = g.outside;
   s.units_kind = spec.shape == CellShape::Hex ? "hex grid" : "square grid";
   s.value_field = in.incidents.weight.empty() ? "incidents" : "incidents (sum of weights)";
-  s.ingest = in.report;
   if (g.cells.size() < 3)
     throw InputError("grid: only " + std::to_string(g.cells.size()) +
                      " cells in the study area; use a smaller size");
@@ -194,6 +193,56 @@ Units units_from_grid(const LocalOptions& o, LocalSummary& s, LoadedInputs& in,
     u.label.push_back(id.values.back());
   }
   u.attributes = {id, cnt, clip};
+  return u;
+}
+
+// The loaded communes, valued by their incidents as aggregate counts them (point in polygon; a
+// weight field is not used): the count, or the count per km² or per 1,000 residents.
+Units units_from_communes(const LoadedInputs& in, const LocalOptions& o, int threads,
+                          LocalSummary& s) {
+  const PolygonLayer& communes = in.communes;
+  if (communes.size() == 0)
+    throw UsageError("local on communes: no communes were loaded; give --communes");
+  if (communes.size() < 3)
+    throw InputError("local on communes: needs at least 3 communes (" +
+                     std::to_string(communes.size()) + " loaded)");
+  if (o.value == "per_1000" && communes.population.empty())
+    throw UsageError(
+        "local on communes: value per_1000 needs the communes' population field "
+        "(--population-field)");
+  const Assignment a = assign_incidents(in.incidents, communes, PolygonLayer{}, threads);
+  const CommuneStats cs = commune_stats(in.incidents, communes, a);
+  Units u;
+  u.crs = in.work_crs;
+  u.polygons = communes.geom;
+  u.xy = centroids(u.polygons);
+  const std::vector<double>* rate = o.value == "per_km2"    ? &cs.per_km2
+                                    : o.value == "per_1000" ? &cs.per_1000
+                                                            : nullptr;
+  UnitAttribute id{"commune_id", UnitAttribute::Type::Text, {}, {}},
+      name{"name", UnitAttribute::Type::Text, {}, {}},
+      cnt{"incidents", UnitAttribute::Type::Integer, {}, {}},
+      val{o.value, UnitAttribute::Type::Real, {}, {}};
+  char buf[64];
+  for (std::size_t c = 0; c < communes.size(); ++c) {
+    const double v = rate ? (*rate)[c] : static_cast<double>(cs.count[c]);
+    if (!std::isfinite(v))
+      throw InputError("local on communes: commune '" + communes.id[c] + "' has no " + o.value +
+                       (o.value == "per_1000" ? " (population missing or 0)" : " (area 0)"));
+    u.value.push_back(v);
+    u.label.push_back("commune " + communes.id[c]);
+    id.values.push_back(communes.id[c]), id.null.push_back(0);
+    name.values.push_back(communes.name[c]), name.null.push_back(0);
+    cnt.values.push_back(std::to_string(cs.count[c])), cnt.null.push_back(0);
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    val.values.emplace_back(buf), val.null.push_back(0);
+    s.incidents_counted += cs.count[c];
+  }
+  u.attributes = {id, name, cnt};
+  if (rate) u.attributes.push_back(val);
+  s.incidents_outside = a.outside_communes;
+  s.units_kind = "communes";
+  s.value_field = rate ? "incidents " + o.value : "incidents";
   return u;
 }
 
@@ -239,35 +288,12 @@ void refuse_overwriting(const std::string& out, const std::vector<std::string>& 
   }
 }
 
-}  // namespace
-
-LocalSummary run_local(const LocalOptions& o) {
-  if (o.out.empty()) throw UsageError("--out is required");
-  if (o.units.empty() == o.grid.empty())
-    throw UsageError("give either --units (with --field) or --grid (with --incidents)");
-  if (o.stat != "gi" && o.stat != "lisa" && o.stat != "both")
-    throw UsageError("--stat '" + o.stat + "': expected gi, lisa or both");
-  if (o.islands != "keep" && o.islands != "nearest")
-    throw UsageError("--islands '" + o.islands + "': expected keep or nearest");
-  if (o.permutations < 0) throw UsageError("--permutations must be >= 0");
-  if (o.inverse_distance < 0) throw UsageError("--inverse-distance must be > 0");
-  WeightsSpec ws = parse_weights(o.weights);
-  if (ws.kind == WeightsSpec::Kind::None && o.grid != "auto")
-    throw UsageError("--weights is required (queen, rook, knn:K or band:D)");
-  if (!o.grid.empty() && o.inputs.incidents.path.empty())
-    throw UsageError("--grid needs --incidents");
-  refuse_overwriting(o.out, {o.units, o.inputs.incidents.path, o.inputs.communes.path});
+// Weights -> Gi* / Local Moran -> permutations -> FDR -> `layer` with its styles. Fills the
+// weights, statistics and inference parts of s and times them; returns the default style (QML).
+std::string analyse(const Units& u, const LocalOptions& o, int threads, GpkgWriter& out,
+                    const std::string& layer, LocalSummary& s, Timer& timer) {
   const bool want_gi = o.stat != "lisa", want_lisa = o.stat != "gi";
-  const int threads = resolve_threads(o.inputs.threads);
-
-  LocalSummary s;
-  Timer timer;
-  LoadedInputs in;
-  Units u = o.grid.empty() ? units_from_layer(o, s, &s.work_crs_reason)
-                           : units_from_grid(o, s, in, &s.work_crs_reason);
-  s.work_crs = u.crs.label();
-  s.units = static_cast<std::int64_t>(u.value.size());
-  s.timings.push_back({"units", timer.lap()});
+  WeightsSpec ws = parse_weights(o.weights);
 
   // Weights.
   const std::string unit_word = u.crs.planar() ? " data units" : " m";
@@ -324,8 +350,6 @@ LocalSummary run_local(const LocalOptions& o) {
     }
   }
   if (o.inverse_distance > 0) {
-    if (ws.kind == WeightsSpec::Kind::Queen || ws.kind == WeightsSpec::Kind::Rook)
-      throw UsageError("--inverse-distance applies to knn:K and band:D weights");
     apply_inverse_distance(w, u.xy, o.inverse_distance);
     s.weights += ", inverse distance d^-" + fmt(o.inverse_distance);
   }
@@ -400,7 +424,6 @@ LocalSummary run_local(const LocalOptions& o) {
       s.cotypes.push_back({*c ? c : "not significant", co_count[c]});
 
   // Output.
-  GpkgWriter out(o.out);
   std::vector<FieldDef> fields;
   std::set<std::string> ours = {"NNeighbors", "GiZScore",  "GiPValue",     "GiPValueFDR",
                                 "Gi_Bin",     "LMiIndex",  "LMiExpected",  "LMiVariance",
@@ -428,7 +451,7 @@ LocalSummary run_local(const LocalOptions& o) {
         fields.push_back({f, std::string(f) == "COType" ? FieldType::Text : FieldType::Real});
   }
   LayerWriter& L = out.begin_layer(
-      "local_stats", u.points ? GeometryType::kPoint : GeometryType::kMultiPolygon, u.crs, fields,
+      layer, u.points ? GeometryType::kPoint : GeometryType::kMultiPolygon, u.crs, fields,
       "Local statistics (Getis-Ord Gi*, Local Moran's I) per unit; weights: " + s.weights);
   for (std::size_t i = 0; i < n; ++i) {
     if (u.points)
@@ -467,86 +490,75 @@ LocalSummary run_local(const LocalOptions& o) {
     }
     L.insert();
   }
-  if (want_gi)
-    out.add_style("local_stats", "Gi* hot and cold spots (Gi_Bin)", gi_bin_qml(u.points), true);
+  if (want_gi) out.add_style(layer, "Gi* hot and cold spots (Gi_Bin)", gi_bin_qml(u.points), true);
   if (want_lisa)
-    out.add_style("local_stats", "Local Moran clusters and outliers (COType)", cotype_qml(u.points),
+    out.add_style(layer, "Local Moran clusters and outliers (COType)", cotype_qml(u.points),
                   !want_gi);
-  if (!o.grid.empty()) write_rejected(out, in.report, u.crs);
   s.timings.push_back({"write", timer.lap()});
-  s.warnings.insert(s.warnings.end(), s.ingest.warnings.begin(), s.ingest.warnings.end());
-
-  json params = {{"command", "local"},
-                 {"command_line", o.command_line},
-                 {"units", o.units},
-                 {"field", o.field},
-                 {"grid", o.grid},
-                 {"cell_size", s.cell_size_m},
-                 {"stat", o.stat},
-                 {"weights", o.weights.empty() ? "auto" : o.weights},
-                 {"weights_description", s.weights},
-                 {"snap", s.snap},
-                 {"band", s.band},
-                 {"inverse_distance_power", o.inverse_distance},
-                 {"islands", o.islands},
-                 {"permutations", o.permutations},
-                 {"fdr", o.fdr},
-                 {"significance", {{"gi_bin", "p < 0.10 / 0.05 / 0.01"}, {"cotype", "p < 0.05"}}},
-                 {"work_crs", s.work_crs},
-                 {"work_crs_reason", s.work_crs_reason}};
-  json isa = json::array();
-  for (auto [d, z] : s.isa) isa.push_back({{"band", d}, {"moran_z", z}});
-  json global = s.has_global
-                    ? json{{"I", s.moran_I}, {"E", s.moran_E}, {"V", s.moran_V},
-                           {"z", s.moran_z}, {"p", s.moran_p}, {"weights", "row-standardised"}}
-                    : json(nullptr);
-  json counts = {{"units", s.units},
-                 {"units_dropped", s.units_dropped},
-                 {"links", s.links},
-                 {"islands", s.islands},
-                 {"incidents_counted", s.incidents_counted},
-                 {"incidents_outside", s.incidents_outside}};
-  if (!o.grid.empty()) {  // incidents were read: the balance of rows, as every job records it
-    counts["read"] = in.report.read;
-    counts["accepted"] = in.report.accepted;
-    counts["rejected"] = static_cast<std::int64_t>(in.report.rejected.size());
-  }
-  json timings = json::object();
-  for (const auto& t : s.timings) timings[t.step] = t.seconds;
-  json inputs = {
-      {"units", input_json(o.units)},
-      {"incidents", o.grid.empty() ? json(nullptr) : input_json(o.inputs.incidents.path)},
-      {"communes", o.grid.empty() ? json(nullptr) : input_json(o.inputs.communes.path)}};
-  write_run_metadata(out, u.crs,
-                     {{"parameters", params},
-                      {"inputs", inputs},
-                      {"versions", versions()},
-                      {"seed", o.seed},
-                      {"counts", counts},
-                      {"global_moran", global},
-                      {"incremental_spatial_autocorrelation", isa},
-                      {"timings_s", timings},
-                      {"warnings", s.warnings}});
-  out.commit();
-  s.out = o.out;
-  return s;
+  return want_gi ? gi_bin_qml(u.points) : cotype_qml(u.points);
 }
 
-std::string format_local_summary(const LocalSummary& s) {
-  std::string out;
+// The resolved parameters of the statistics, as run_metadata records them.
+json statistics_parameters(const LocalOptions& o, const LocalSummary& s) {
+  json p = {{"units_source", o.units_source},
+            {"grid", o.grid},
+            {"cell_size", s.cell_size_m},
+            {"stat", o.stat},
+            {"weights", o.weights.empty() ? "auto" : o.weights},
+            {"weights_description", s.weights},
+            {"snap", s.snap},
+            {"band", s.band},
+            {"inverse_distance_power", o.inverse_distance},
+            {"islands", o.islands},
+            {"permutations", o.permutations},
+            {"fdr", o.fdr},
+            {"significance", {{"gi_bin", "p < 0.10 / 0.05 / 0.01"}, {"cotype", "p < 0.05"}}}};
+  if (o.units_source == "communes") p["value"] = o.value;
+  return p;
+}
+
+json statistics_counts(const LocalSummary& s) {
+  return {{"units", s.units},
+          {"units_dropped", s.units_dropped},
+          {"links", s.links},
+          {"islands", s.islands},
+          {"incidents_counted", s.incidents_counted},
+          {"incidents_outside", s.incidents_outside}};
+}
+
+json global_moran_json(const LocalSummary& s) {
+  if (!s.has_global) return nullptr;
+  return {{"I", s.moran_I}, {"E", s.moran_E}, {"V", s.moran_V},
+          {"z", s.moran_z}, {"p", s.moran_p}, {"weights", "row-standardised"}};
+}
+
+json isa_json(const LocalSummary& s) {
+  json isa = json::array();
+  for (auto [d, z] : s.isa) isa.push_back({{"band", d}, {"moran_z", z}});
+  return isa;
+}
+
+// The whole parameters row of hotspot local: the statistics' and the command's own.
+json command_parameters(const LocalOptions& o, const LocalSummary& s) {
+  json p = statistics_parameters(o, s);
+  p["command"] = "local";
+  p["command_line"] = o.command_line;
+  p["units"] = o.units;
+  p["field"] = o.field;
+  p["work_crs"] = s.work_crs;
+  p["work_crs_reason"] = s.work_crs_reason;
+  return p;
+}
+
+// What the statistics found, one line each: the part of format_local_summary between the
+// incidents and the working CRS.
+std::vector<std::string> detail_lines(const LocalSummary& s) {
+  std::vector<std::string> out;
   char buf[512];
   auto line = [&](const char* f, auto... args) {
     std::snprintf(buf, sizeof buf, f, args...);
-    out += buf;
-    out += '\n';
+    out.emplace_back(buf);
   };
-  if (s.ingest.read > 0)
-    line(
-        "incidents  read %lld = accepted %lld + rejected %zu; counted %lld, outside the study area "
-        "%lld",
-        static_cast<long long>(s.ingest.read), static_cast<long long>(s.ingest.accepted),
-        s.ingest.rejected.size(), static_cast<long long>(s.incidents_counted),
-        static_cast<long long>(s.incidents_outside));
   line("units      %lld %s, value %s%s", static_cast<long long>(s.units), s.units_kind.c_str(),
        s.value_field.c_str(),
        s.units_dropped.empty() ? ""
@@ -586,6 +598,160 @@ std::string format_local_summary(const LocalSummary& s) {
     for (const auto& [k, v] : s.cotypes) t += (t.empty() ? "" : ", ") + k + " " + std::to_string(v);
     line("COType     %s", t.c_str());
   }
+  return out;
+}
+
+}  // namespace
+
+void check_local_options(const LocalOptions& o) {
+  const std::string& source = o.units_source;
+  if (source == "file" || source == "grid") {
+    const bool given =
+        source == "file" ? !o.units.empty() && o.grid.empty() : !o.grid.empty() && o.units.empty();
+    if (!given) throw UsageError("give either --units (with --field) or --grid (with --incidents)");
+    if (source == "grid" && o.grid != "auto") parse_grid_spec(o.grid, "--grid (or auto)");
+  } else if (source == "communes") {
+    if (!o.units.empty() || !o.grid.empty())
+      throw UsageError("local on communes takes neither --units nor --grid");
+  } else {
+    throw UsageError("units source '" + source + "': expected file, communes or grid");
+  }
+  if (o.value != "count" && o.value != "per_km2" && o.value != "per_1000")
+    throw UsageError("value '" + o.value + "': expected count, per_km2 or per_1000");
+  if (o.value != "count" && source != "communes")
+    throw UsageError("value " + o.value + " applies to commune units only");
+  if (o.stat != "gi" && o.stat != "lisa" && o.stat != "both")
+    throw UsageError("--stat '" + o.stat + "': expected gi, lisa or both");
+  if (o.islands != "keep" && o.islands != "nearest")
+    throw UsageError("--islands '" + o.islands + "': expected keep or nearest");
+  if (o.permutations < 0) throw UsageError("--permutations must be >= 0");
+  if (o.inverse_distance < 0) throw UsageError("--inverse-distance must be > 0");
+  const WeightsSpec ws = parse_weights(o.weights);
+  if (ws.kind == WeightsSpec::Kind::None && !(source == "grid" && o.grid == "auto"))
+    throw UsageError("--weights is required (queen, rook, knn:K or band:D)");
+  if (o.inverse_distance > 0 &&
+      (ws.kind == WeightsSpec::Kind::Queen || ws.kind == WeightsSpec::Kind::Rook))
+    throw UsageError("--inverse-distance applies to knn:K and band:D weights");
+}
+
+StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::string& layer,
+                      LocalSummary* summary) {
+  if (o.units_source != "communes" && o.units_source != "grid")
+    throw InternalError("local_step: units_source '" + o.units_source +
+                        "' is not a step (file units are run_local's own)");
+  LocalSummary s;
+  Timer timer;
+  Units u = o.units_source == "grid" ? units_from_grid(ctx.in, o, s)
+                                     : units_from_communes(ctx.in, o, ctx.threads, s);
+  s.ingest = ctx.in.report;
+  s.work_crs = ctx.in.work_crs.label();
+  s.work_crs_reason = ctx.in.work_crs_reason;
+  s.units = static_cast<std::int64_t>(u.value.size());
+  s.timings.push_back({"units", timer.lap()});
+  const std::string qml = analyse(u, o, ctx.threads, ctx.w, layer, s, timer);
+  Box extent;
+  for (const auto& p : u.polygons) extent.expand(bounds(p));
+
+  StepResult r;
+  r.name = layer;
+  r.layers = {{layer, s.units}};
+  r.details = detail_lines(s);
+  r.warnings = s.warnings;
+  r.timings = s.timings;
+  r.project = {{layer, layer, ctx.vector_source(layer), false, qml, extent}};
+  r.parameters = statistics_parameters(o, s);
+  if (!s.isa.empty()) r.parameters["incremental_spatial_autocorrelation"] = isa_json(s);
+  r.counts = statistics_counts(s);
+  r.counts["global_moran"] = global_moran_json(s);
+  r.seed = o.permutations > 0 ? o.seed : 0;
+  if (summary) *summary = std::move(s);
+  return r;
+}
+
+LocalSummary run_local(const LocalOptions& o) {
+  if (o.out.empty()) throw UsageError("--out is required");
+  check_local_options(o);
+  if (o.units_source == "grid" && o.inputs.incidents.path.empty())
+    throw UsageError("--grid needs --incidents");
+  if (o.units_source == "communes" &&
+      (o.inputs.communes.path.empty() || o.inputs.incidents.path.empty()))
+    throw UsageError("local on communes needs --communes and --incidents");
+  refuse_overwriting(o.out, {o.units, o.inputs.incidents.path, o.inputs.communes.path});
+  const int threads = resolve_threads(o.inputs.threads);
+
+  LocalSummary s;
+  if (o.units_source == "file") {
+    // The units bring their own working CRS and no incidents, so this is no step: no rejected
+    // rows, and no QGIS project (its layers are polygons; these units may be points).
+    Timer timer;
+    Units u = units_from_layer(o, s, &s.work_crs_reason);
+    s.work_crs = u.crs.label();
+    s.units = static_cast<std::int64_t>(u.value.size());
+    s.timings.push_back({"units", timer.lap()});
+    GpkgWriter out(o.out);
+    analyse(u, o, threads, out, "local_stats", s, timer);
+    write_run_metadata(
+        out, u.crs,
+        {{"parameters", command_parameters(o, s)},
+         {"inputs",
+          {{"units", input_json(o.units)}, {"incidents", nullptr}, {"communes", nullptr}}},
+         {"versions", versions()},
+         {"seed", o.seed},
+         {"counts", statistics_counts(s)},
+         {"global_moran", global_moran_json(s)},
+         {"incremental_spatial_autocorrelation", isa_json(s)},
+         {"timings_s", timings_json(s.timings)},
+         {"warnings", s.warnings}});
+    out.commit();
+    s.out = o.out;
+    return s;
+  }
+
+  LoadedInputs in = load_inputs(o.inputs);
+  GpkgWriter out(o.out);
+  const StepContext ctx{in, out, fs::path(o.out).filename().string(), threads, {}};
+  const StepResult step = local_step(ctx, o, "local_stats", &s);
+  s.timings.insert(s.timings.begin(), in.timings.begin(), in.timings.end());
+  s.warnings.insert(s.warnings.end(), s.ingest.warnings.begin(), s.ingest.warnings.end());
+  RunSummary run;
+  run.timings = s.timings;
+  run.warnings = s.warnings;
+  json counts = statistics_counts(s);
+  counts["read"] = in.report.read;
+  counts["accepted"] = in.report.accepted;
+  counts["rejected"] = static_cast<std::int64_t>(in.report.rejected.size());
+  const json inputs = {{"units", nullptr},
+                       {"incidents", input_json(o.inputs.incidents.path)},
+                       {"communes", input_json(o.inputs.communes.path)}};
+  finish_job(out, in, run, {step},
+             {command_parameters(o, s),
+              inputs,
+              counts,
+              o.seed,
+              "hotspot local",
+              {{"global_moran", global_moran_json(s)},
+               {"incremental_spatial_autocorrelation", isa_json(s)}}},
+             o.inputs.incidents.utc_offset_minutes);
+  s.out = o.out;
+  return s;
+}
+
+std::string format_local_summary(const LocalSummary& s) {
+  std::string out;
+  char buf[512];
+  auto line = [&](const char* f, auto... args) {
+    std::snprintf(buf, sizeof buf, f, args...);
+    out += buf;
+    out += '\n';
+  };
+  if (s.ingest.read > 0)
+    line(
+        "incidents  read %lld = accepted %lld + rejected %zu; counted %lld, outside the study area "
+        "%lld",
+        static_cast<long long>(s.ingest.read), static_cast<long long>(s.ingest.accepted),
+        s.ingest.rejected.size(), static_cast<long long>(s.incidents_counted),
+        static_cast<long long>(s.incidents_outside));
+  for (const auto& d : detail_lines(s)) out += d + '\n';
   line("work CRS   %s (%s)", s.work_crs.c_str(), s.work_crs_reason.c_str());
   double total = 0;
   std::string steps;

@@ -1,72 +1,112 @@
 // hotspot near-repeat: load -> project -> Knox test -> write.
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs.hpp"
 #include "pipeline/load.hpp"
 #include "pipeline/outputs.hpp"
+#include "pipeline/steps.hpp"
+#include "util/parallel.hpp"
 #include "util/timer.hpp"
 
 namespace hotspot {
 
 using json = nlohmann::json;
+namespace fs = std::filesystem;
 
-NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
-  if (!opt.out.empty()) refuse_overwriting_inputs(opt.out, opt.inputs);
-  LoadedInputs in = load_inputs(opt.inputs);
-  NearRepeatSummary out;
-  out.run = summarise(in);
-  RunSummary& s = out.run;
+namespace {
+
+// The Knox test on the loaded incidents; its timing and warning go to r.
+KnoxResult knox_on(const LoadedInputs& in, const KnoxOptions& opt, int threads, StepResult& r) {
   if (in.report.time_field.empty() && in.report.accepted > 0)
     throw UsageError("near-repeat needs incident times; name the time column with --time-field");
+  KnoxOptions knox = opt;
+  knox.threads = threads;
   Timer timer;
-  out.knox = knox_test(in.incidents, opt.knox);
-  s.timings.push_back({"knox", timer.lap()});
-  if (opt.knox.permutations < 99)
-    s.warnings.push_back("fewer than 99 permutations: the smallest possible p-value is 1/(N+1) = " +
-                         std::to_string(1.0 / (opt.knox.permutations + 1)));
-  if (opt.out.empty()) return out;
+  KnoxResult result = knox_test(in.incidents, knox);
+  r.timings.push_back({"knox", timer.lap()});
+  if (opt.permutations < 99)
+    r.warnings.push_back("fewer than 99 permutations: the smallest possible p-value is 1/(N+1) = " +
+                         std::to_string(1.0 / (opt.permutations + 1)));
+  return result;
+}
 
-  const json inputs = input_hashes(opt.inputs);
-  GpkgWriter w(opt.out);
-  LayerWriter& L = w.begin_layer(
-      "near_repeat", GeometryType::kNone, in.work_crs,
+}  // namespace
+
+void check_near_repeat_options(const KnoxOptions& opt) { check_knox_options(opt); }
+
+StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& opt, KnoxResult* result) {
+  StepResult r;
+  r.name = "near_repeat";
+  KnoxResult knox = knox_on(ctx.in, opt, ctx.threads, r);
+  Timer timer;
+  LayerWriter& L = ctx.w.begin_layer(
+      "near_repeat", GeometryType::kNone, ctx.in.work_crs,
       {{"space_from", FieldType::Real}, {"space_to", FieldType::Real}, {"days_from", FieldType::Real},
        {"days_to", FieldType::Real}, {"observed", FieldType::Integer}, {"expected", FieldType::Real},
        {"knox_ratio", FieldType::Real}, {"p_value", FieldType::Real}},
       "Knox near-repeat test: pairs of incidents by distance and time apart, against permutations");
-  for (const KnoxCell& c : out.knox.cells) {
-    L.set(0, opt.knox.space_bands[static_cast<std::size_t>(c.space_band)]);
-    L.set(1, opt.knox.space_bands[static_cast<std::size_t>(c.space_band) + 1]);
-    L.set(2, opt.knox.time_bands_days[static_cast<std::size_t>(c.time_band)]);
-    L.set(3, opt.knox.time_bands_days[static_cast<std::size_t>(c.time_band) + 1]);
+  for (const KnoxCell& c : knox.cells) {
+    L.set(0, opt.space_bands[static_cast<std::size_t>(c.space_band)]);
+    L.set(1, opt.space_bands[static_cast<std::size_t>(c.space_band) + 1]);
+    L.set(2, opt.time_bands_days[static_cast<std::size_t>(c.time_band)]);
+    L.set(3, opt.time_bands_days[static_cast<std::size_t>(c.time_band) + 1]);
     L.set(4, c.observed);
     L.set(5, c.expected);
     L.set(6, c.ratio);
     L.set(7, c.p_value);
     L.insert();
   }
-  write_rejected(w, in);
-  s.timings.push_back({"write", timer.lap()});
+  r.timings.push_back({"write", timer.lap()});
+  r.layers = {{"near_repeat", static_cast<std::int64_t>(knox.cells.size())}};
+  r.parameters = {{"space_bands", opt.space_bands},
+                  {"time_bands_days", opt.time_bands_days},
+                  {"permutations", opt.permutations}};
+  r.counts = {{"without_time", knox.without_time}, {"close_pairs", knox.close_pairs}};
+  r.seed = opt.permutations > 0 ? opt.seed : 0;
+  const std::string table = format_knox_table(knox, opt);
+  for (std::size_t from = 0, to; (to = table.find('\n', from)) != std::string::npos; from = to + 1)
+    r.details.push_back(table.substr(from, to - from));
+  if (result) *result = std::move(knox);
+  return r;
+}
+
+NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
+  check_near_repeat_options(opt.knox);
+  if (!opt.out.empty()) refuse_overwriting_inputs(opt.out, opt.inputs);
+  LoadedInputs in = load_inputs(opt.inputs);
+  NearRepeatSummary out;
+  out.run = summarise(in);
+  RunSummary& s = out.run;
+  const int threads = resolve_threads(opt.inputs.threads);
+  auto add = [&s](const StepResult& step) {
+    s.timings.insert(s.timings.end(), step.timings.begin(), step.timings.end());
+    s.warnings.insert(s.warnings.end(), step.warnings.begin(), step.warnings.end());
+  };
+  if (opt.out.empty()) {  // print only
+    StepResult knox_only;
+    out.knox = knox_on(in, opt.knox, threads, knox_only);
+    add(knox_only);
+    return out;
+  }
+
+  GpkgWriter w(opt.out);
+  const StepContext ctx{in, w, fs::path(opt.out).filename().string(), threads, {}};
+  const StepResult step = near_repeat_step(ctx, opt.knox, &out.knox);
+  add(step);
   json params = ingest_parameters(opt.inputs, in);
   params["command"] = "near-repeat";
   params["command_line"] = opt.command_line;
-  params["space_bands"] = opt.knox.space_bands;
-  params["time_bands_days"] = opt.knox.time_bands_days;
-  params["permutations"] = opt.knox.permutations;
-  json counts = {{"read", s.ingest.read}, {"accepted", s.ingest.accepted},
-                 {"rejected", static_cast<std::int64_t>(s.ingest.rejected.size())},
-                 {"without_time", out.knox.without_time}, {"close_pairs", out.knox.close_pairs}};
-  write_run_metadata(w, in.work_crs,
-                     {{"parameters", params}, {"inputs", inputs}, {"versions", versions()},
-                      {"seed", opt.knox.seed}, {"counts", counts}, {"timings_s", timings_json(s.timings)},
-                      {"warnings", s.warnings}});
-  w.commit();
-  s.timings.back().seconds += timer.lap();
+  params.update(step.parameters);
+  json counts = load_counts(s);
+  counts.update(step.counts);
+  finish_job(w, in, s, {step}, {params, input_hashes(opt.inputs), counts, opt.knox.seed, "", {}},
+             opt.inputs.incidents.utc_offset_minutes);
   s.out = opt.out;
-  s.layers = {{"near_repeat", static_cast<std::int64_t>(out.knox.cells.size())},
-              {"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())}};
+  s.layers = step.layers;
+  s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});
   return out;
 }
 

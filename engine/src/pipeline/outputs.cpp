@@ -32,6 +32,12 @@ void refuse_overwriting_inputs(const std::string& out, const InputOptions& in) {
   }
 }
 
+json load_counts(const RunSummary& s) {
+  return {{"read", s.ingest.read},
+          {"accepted", s.ingest.accepted},
+          {"rejected", static_cast<std::int64_t>(s.ingest.rejected.size())}};
+}
+
 json input_json(const std::string& path) {
   if (path.empty()) return nullptr;
   return {{"path", path}, {"sha256", sha256_file(path)}};
@@ -93,6 +99,27 @@ void write_run_metadata(GpkgWriter& w, const Crs& crs, const std::vector<std::pa
     L.set(1, std::string_view(v.dump()));
     L.insert();
   }
+}
+
+json read_run_metadata(const std::string& gpkg) {
+  std::error_code ec;
+  if (!fs::exists(gpkg, ec)) return nullptr;
+  sqlite3* db = nullptr;
+  json out = nullptr;
+  if (sqlite3_open_v2(gpkg.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT key, value FROM run_metadata", -1, &st, nullptr) == SQLITE_OK) {
+      out = json::object();
+      while (sqlite3_step(st) == SQLITE_ROW) {
+        const auto* k = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+        const auto* v = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
+        if (k && v) out[k] = json::parse(v, nullptr, false);
+      }
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return out;
 }
 
 json ingest_parameters(const InputOptions& io, const LoadedInputs& in) {

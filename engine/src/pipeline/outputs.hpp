@@ -15,6 +15,8 @@ namespace hotspot {
 
 // The run summary of the load stage (counts, CRS, polygons repaired and dropped, timings).
 RunSummary summarise(const LoadedInputs& in);
+// {"read", "accepted", "rejected"}: how the load accounted for every row, for run_metadata's counts.
+nlohmann::json load_counts(const RunSummary& s);
 // Throws UsageError when `out` is one of the input files.
 void refuse_overwriting_inputs(const std::string& out, const InputOptions& in);
 
@@ -29,6 +31,8 @@ void write_rejected(GpkgWriter& w, const LoadedInputs& in);
 void write_rejected(GpkgWriter& w, const IngestReport& report, const Crs& crs);
 // run_metadata(key, value): each value a JSON document.
 void write_run_metadata(GpkgWriter& w, const Crs& crs, const std::vector<std::pair<std::string, nlohmann::json>>& rows);
+// run_metadata of an existing output as {key: value}; null when the file or the table is missing.
+nlohmann::json read_run_metadata(const std::string& gpkg);
 // The incident-reading part of the parameters: fields found, CRSs, offsets.
 nlohmann::json ingest_parameters(const InputOptions& io, const LoadedInputs& in);
 nlohmann::json timings_json(const std::vector<StepTime>& timings);

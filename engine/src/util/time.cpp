@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "hotspot/error.hpp"
+
 namespace hotspot {
 
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
@@ -114,6 +116,24 @@ std::string format_utc(std::int64_t t) {
                 d, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
                 static_cast<int>(rem % 60));
   return buf;
+}
+
+int parse_hhmm(const std::string& s, const std::string& option) {
+  int h = -1, m = -1;
+  char tail = 0;
+  if (std::sscanf(s.c_str(), "%d:%d%c", &h, &m, &tail) != 2 || h < 0 || h > 24 || m < 0 || m > 59 ||
+      (h == 24 && m))
+    throw UsageError(option + " '" + s + "': expected HH:MM-HH:MM, e.g. 22:00-06:00");
+  return h * 60 + m;
+}
+
+std::int64_t local_midnight(const std::string& date, int offset_min, const std::string& option) {
+  unsigned y = 0, mo = 0, d = 0;
+  char tail = 0;
+  if (std::sscanf(date.c_str(), "%4u-%2u-%2u%c", &y, &mo, &d, &tail) != 3 || mo < 1 || mo > 12 ||
+      d < 1 || static_cast<int>(d) > days_in_month(static_cast<int>(y), static_cast<int>(mo)))
+    throw UsageError(option + " '" + date + "': expected a date YYYY-MM-DD");
+  return days_from_civil(y, mo, d) * 86400 - static_cast<std::int64_t>(offset_min) * 60;
 }
 
 }  // namespace hotspot

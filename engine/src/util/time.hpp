@@ -19,4 +19,12 @@ std::string format_utc(std::int64_t seconds);
 // Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);
 
+// Minutes after local midnight from "HH:MM" (24:00 allowed, as the end of a day); throws
+// UsageError naming `option`.
+int parse_hhmm(const std::string& s, const std::string& option);
+
+// Local midnight of a YYYY-MM-DD date at UTC offset offset_min, as UTC seconds; throws UsageError
+// naming `option`.
+std::int64_t local_midnight(const std::string& date, int offset_min, const std::string& option);
+
 }  // namespace hotspot

@@ -27,7 +27,7 @@ TEST(Grid, CountsEqualBruteForceAndEveryIncidentIsAccounted) {
   MultiPolygon area = disc(1000, 90);
   area[0].holes.push_back({{-100, -100}, {-100, 100}, {100, 100}, {100, -100}, {-100, -100}});
   for (auto shape : {CellShape::Hex, CellShape::Square}) {
-    Grid g = make_grid(area, {shape, 97}, x, y, {});
+    CellGrid g = make_grid(area, {shape, 97}, x, y, {});
     double total = 0;
     for (double c : g.count) total += c;
     EXPECT_EQ(static_cast<std::int64_t>(total) + g.outside, 20000);
@@ -52,7 +52,7 @@ TEST(Grid, CountsEqualBruteForceAndEveryIncidentIsAccounted) {
 
 TEST(Grid, HexagonsTileWithSixRookNeighboursSquaresWithFourOrEight) {
   MultiPolygon big{{Ring{{0, 0}, {5000, 0}, {5000, 5000}, {0, 5000}, {0, 0}}, {}}};
-  Grid h = make_grid(big, {CellShape::Hex, 250}, {}, {}, {});
+  CellGrid h = make_grid(big, {CellShape::Hex, 250}, {}, {}, {});
   auto rook = contiguity_weights(h.cells, Contiguity::Rook, 1e-6);
   auto queen = contiguity_weights(h.cells, Contiguity::Queen, 1e-6);
   std::size_t interior = 0;
@@ -75,7 +75,7 @@ TEST(Grid, HexagonsTileWithSixRookNeighboursSquaresWithFourOrEight) {
       area += std::fabs(s) / 2;
     }
   EXPECT_NEAR(area, 25e6, 1e-3);
-  Grid s = make_grid(big, {CellShape::Square, 500}, {}, {}, {});
+  CellGrid s = make_grid(big, {CellShape::Square, 500}, {}, {}, {});
   EXPECT_EQ(s.cells.size(), 100u);
   EXPECT_EQ(contiguity_weights(s.cells, Contiguity::Rook, 1e-6).cardinality(55), 4u);
   EXPECT_EQ(contiguity_weights(s.cells, Contiguity::Queen, 1e-6).cardinality(55), 8u);

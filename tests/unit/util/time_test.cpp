@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "hotspot/error.hpp"
+
 namespace hotspot {
 namespace {
 
@@ -54,6 +56,20 @@ TEST(Iso8601, FormatRoundTrips) {
     EXPECT_EQ(parse(s.c_str()), t) << s;
   }
   EXPECT_EQ(format_utc(1709651649), "2024-03-05T15:14:09Z");
+}
+
+TEST(WindowOptions, HoursAndDates) {
+  EXPECT_EQ(parse_hhmm("22:00", "--hours"), 22 * 60);
+  EXPECT_EQ(parse_hhmm("04:30", "--hours"), 4 * 60 + 30);
+  EXPECT_EQ(parse_hhmm("24:00", "--hours"), 24 * 60);  // the end of a day
+  for (const char* bad : {"24:01", "25:00", "12:60", "noon", "12", "12:00x", ""})
+    EXPECT_THROW(parse_hhmm(bad, "--hours"), UsageError) << bad;
+  // Local midnight at +07:00 is 17:00 UTC the day before.
+  EXPECT_EQ(local_midnight("2024-03-06", kHanoi, "--from"), 1709658000);
+  EXPECT_EQ(local_midnight("2024-02-29", 0, "--from"), 1709164800);
+  for (const char* bad :
+       {"2024-02-30", "2023-02-29", "2024-13-01", "2024-04-31", "2024-3-x", "06/03/2024"})
+    EXPECT_THROW(local_midnight(bad, kHanoi, "--to"), UsageError) << bad;
 }
 
 }  // namespace

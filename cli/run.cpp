@@ -1,0 +1,168 @@
+// hotspot run: the whole job from one configuration file, for cron and for people.
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <nlohmann/json.hpp>
+
+#include "hotspot/error.hpp"
+#include "hotspot/run.hpp"
+#include "options.hpp"
+
+namespace hotspot::cli {
+
+namespace {
+
+struct RunFlags {
+  RunJobOptions job;
+  bool json = false, quiet = false, check = false;
+  std::string log_level = "info";
+};
+
+LogLevel parse_level(const std::string& s) {
+  if (s == "error") return LogLevel::Error;
+  if (s == "warn") return LogLevel::Warn;
+  if (s == "info") return LogLevel::Info;
+  if (s == "debug") return LogLevel::Debug;
+  throw UsageError("--log-level '" + s + "': expected error, warn, info or debug");
+}
+
+const char* level_name(LogLevel l) {
+  switch (l) {
+    case LogLevel::Error: return "error";
+    case LogLevel::Warn: return "warning";
+    case LogLevel::Info: return "info";
+    case LogLevel::Debug: return "debug";
+  }
+  return "";
+}
+
+// One line on a terminal, redrawn in place every 200 ms so a long step still shows it is alive:
+// "[4/10] kde              ######------------------  30%   2.4 s". Steps are the unit of progress.
+class ProgressLine {
+ public:
+  ~ProgressLine() { stop(); }
+  void step(int index, int count, const std::string& name) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    index_ = index, count_ = count, name_ = name;
+    step_start_ = std::chrono::steady_clock::now();
+    if (!thread_.joinable() && index <= count) thread_ = std::thread([this] { loop(); });
+    if (index > count) done_ = true;
+    draw_locked();
+  }
+  // Clears the line (before a log line or at the end).
+  void clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (shown_) std::fputs("\r\033[K", stderr), std::fflush(stderr), shown_ = false;
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      done_ = true;
+    }
+    if (thread_.joinable()) thread_.join();
+    clear();
+  }
+
+ private:
+  void loop() {
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (done_) return;
+      draw_locked();
+    }
+  }
+  void draw_locked() {
+    if (done_ || count_ <= 0) return;
+    constexpr int kBar = 24;
+    const double fraction = static_cast<double>(index_ - 1) / count_;
+    std::string bar(static_cast<std::size_t>(fraction * kBar + 0.5), '#');
+    bar.resize(kBar, '-');
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start_).count();
+    std::fprintf(stderr, "\r\033[K[%d/%d] %-16.16s %s %3d%% %6.1f s", index_, count_, name_.c_str(), bar.c_str(),
+                 static_cast<int>(fraction * 100 + 0.5), seconds);
+    std::fflush(stderr);
+    shown_ = true;
+  }
+
+  std::mutex mutex_;
+  std::thread thread_;
+  int index_ = 0, count_ = 0;
+  std::string name_;
+  std::chrono::steady_clock::time_point step_start_;
+  bool done_ = false, shown_ = false;
+};
+
+int error_exit_code(const Error& e) {
+  switch (e.kind()) {
+    case ErrorKind::Usage: return 2;
+    case ErrorKind::Input: return 3;
+    case ErrorKind::Io: return 4;
+    case ErrorKind::Internal: return 1;
+  }
+  return 1;
+}
+
+}  // namespace
+
+void add_run(CLI::App& app) {
+  auto* cmd = app.add_subcommand("run", "Every analysis of a run configuration (schemas/run.schema.json) into one GeoPackage");
+  auto f = std::make_shared<RunFlags>();
+  cmd->add_option("--config", f->job.config, "Run configuration (JSON)")->required();
+  cmd->add_option("--previous", f->job.previous,
+                  "Earlier output whose hotspot ids carry over (default: the config's, else the output being replaced)");
+  cmd->add_flag("--if-changed", f->job.if_changed,
+                "Do nothing (exit 0) when the config and the inputs are those the existing output was made from");
+  cmd->add_flag("--json", f->json, "Print the summary as JSON (schemas/run-summary.schema.json) on stdout");
+  cmd->add_flag("--check", f->check, "Only check the configuration (schema, files, option values)");
+  cmd->add_flag("-q,--quiet", f->quiet, "No progress and no log lines, errors only");
+  cmd->add_option("--log-level", f->log_level, "error | warn | info | debug (stderr)")->capture_default_str();
+  cmd->add_option("--threads", f->job.threads, "Threads (default: the config's, else all cores)")
+      ->check(CLI::NonNegativeNumber);
+  cmd->callback([f] {
+    const LogLevel level = f->quiet ? LogLevel::Error : parse_level(f->log_level);
+    std::unique_ptr<ProgressLine> bar;
+    if (!f->quiet && isatty(STDERR_FILENO)) bar = std::make_unique<ProgressLine>();
+    f->job.log = [&](LogLevel l, const std::string& m) {
+      if (l > level) return;
+      if (bar) bar->clear();
+      std::fprintf(stderr, "hotspot: %s: %s\n", level_name(l), m.c_str());
+    };
+    if (bar)
+      f->job.progress = [&](int index, int count, const std::string& step) { bar->step(index, count, step); };
+    try {
+      if (f->check) {
+        check_run_config(f->job.config);
+        if (f->json)
+          std::cout << nlohmann::json{{"status", "valid"}, {"config", f->job.config}}.dump(2) << "\n";
+        else
+          std::cout << "config     " << f->job.config << " is valid\n";
+        return;
+      }
+      RunJobResult r = run_job(f->job);
+      if (bar) bar->stop();
+      if (f->json) {
+        std::cout << r.summary_json << "\n";
+      } else if (r.skipped) {
+        std::cout << "unchanged  " << r.skip_reason << "; nothing to do\n";
+      } else {
+        std::cout << format_summary(r.run);
+        if (!r.quicklook.empty()) std::cout << "map        " << r.quicklook << "\n";
+      }
+    } catch (const Error& e) {
+      if (bar) bar->stop();
+      if (f->json)
+        std::cout << nlohmann::json{{"status", "error"}, {"exit_code", error_exit_code(e)}, {"message", e.what()}}.dump(2)
+                  << "\n";
+      throw;
+    }
+  });
+}
+
+}  // namespace hotspot::cli

@@ -1,0 +1,94 @@
+#pragma once
+// Patrol planning from a finished output (hotspot top): the hotspots a GeoPackage written by
+// hotspot already holds (KDE hotspot zones, significant Gi* hot spots), ranked by the incidents
+// of a time window that fall inside them.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "hotspot/geometry.hpp"
+
+namespace hotspot {
+
+struct TopOptions {
+  std::string in;               // a GeoPackage written by hotspot (required)
+  int n = 10;                   // hotspots listed; DEFAULT: 10
+  std::string source = "both";  // zones | gi | both (whichever layers exist); DEFAULT: both
+  // The time window, in local time (UTC + offset).
+  std::string from, to;  // YYYY-MM-DD, inclusive; DEFAULT: no limit
+  std::string hours;     // HH:MM-HH:MM, [start, end), may wrap midnight; DEFAULT: all day
+  std::string days;      // mon-fri, sat,sun, mon,wed,fri, fri-mon ...; DEFAULT: every day
+  std::vector<std::string> categories;  // DEFAULT: all
+  int utc_offset_minutes = 7 * 60;      // used when run_metadata records none; DEFAULT: +07:00
+};
+
+struct CategoryShare {
+  std::string category;
+  std::int64_t incidents = 0;
+  double share = 0;  // of the hotspot's window incidents
+};
+
+// One hotspot. Areas and shares are computed from the geometries and the window's incidents,
+// never copied from the layer's own fields (those describe the whole run, not the window).
+struct TopHotspot {
+  int rank = 0;        // 1 = most window incidents
+  std::string id;      // hotspot_id when the layer has it, else "Z<zone_rank>"; Gi*: "G<k>"
+  std::string source;  // "zones" (KDE hotspot zone) or "gi" (a group of touching Gi* hot cells)
+  std::string layer;   // the layer it comes from
+  double lon = std::numeric_limits<double>::quiet_NaN();  // centroid, WGS 84; NaN for planar data
+  double lat = std::numeric_limits<double>::quiet_NaN();
+  std::vector<std::string> communes, industrial_zones;  // names of those whose interior it meets
+  std::int64_t incidents = 0;                           // window incidents inside
+  double share = 0;                                     // incidents / all window incidents
+  double area_km2 = 0;
+  double pai = 0;          // share / (area / study area); NaN when an area is 0
+  std::string peak_hours;  // "22:00-01:00": the busiest 3 hours of the day; empty without times
+  std::int64_t peak_incidents = 0;
+  double peak_share = 0;                  // of the hotspot's window incidents with a time
+  std::vector<CategoryShare> categories;  // the two most frequent, most first
+  MultiPolygon lonlat;  // the polygon in WGS 84 (x = lon, y = lat); empty for planar data
+};
+
+struct TopLayer {
+  std::string name;    // "hotspot_zones", "local_grid", ...
+  std::string source;  // "zones" or "gi"
+  std::int64_t hotspots = 0;
+};
+
+struct TopResult {
+  std::string in;
+  // The window as applied.
+  std::string from, to, hours;
+  std::vector<std::string> days;  // "mon", "tue", ... in week order; empty: every day
+  std::vector<std::string> categories;
+  int utc_offset_minutes = 0;
+  std::string utc_offset_from;  // "run_metadata" or "--utc-offset"
+  // Totals.
+  std::int64_t incidents_total = 0;  // in the incidents layer
+  std::int64_t incidents_in_window = 0;
+  std::int64_t incidents_without_time = 0;  // left out because a time filter was given
+  double study_area_km2 = 0;
+  std::string study_area_from;   // "communes" or "incidents' extent"
+  std::vector<TopLayer> layers;  // the hotspot layers read
+  std::int64_t hotspots = 0;     // hotspots found in those layers
+  // Of those, the ones holding a window incident: only they are ranked.
+  std::int64_t hotspots_with_incidents = 0;
+  std::vector<TopHotspot> top;  // the first n of the ranking
+  std::vector<std::string> warnings;
+};
+
+// Reads `in`, applies the window and ranks: window incidents desc, then PAI desc, then id.
+// Throws UsageError (options), IoError (the file), InputError (no hotspot or incidents layer,
+// layers in different CRSs).
+TopResult run_top(const TopOptions& options);
+
+// Renderings. The table fits `width` columns (UTF-8, measured in code points, combining marks
+// zero-width); csv is RFC 4180 with a header row (CRLF); json is {"header": {...}, "hotspots":
+// [...]}; geojson is a FeatureCollection in WGS 84 with the hotspot polygons.
+std::string format_top_table(const TopResult& r, std::size_t width = 80);
+std::string format_top_csv(const TopResult& r);
+std::string format_top_json(const TopResult& r);
+std::string format_top_geojson(const TopResult& r);
+
+}  // namespace hotspot

@@ -1,0 +1,22 @@
+#pragma once
+// The vector width of kde()'s inner loop. kde() takes the widest the CPU has; every width does
+// the same IEEE operations, and the tests check that with kde_with_isa() at each width the CPU
+// can run.
+#include "hotspot/density.hpp"
+
+namespace hotspot {
+
+enum class SplatIsa { Auto, Avx512, Avx2, Sse2 };
+
+// Whether this CPU can run that width (Auto and Sse2: always).
+bool cpu_has(SplatIsa isa);
+
+// kde() at a given width; InternalError if the CPU lacks it. `sums` (optional) receives each
+// cell's value in double before the conversion to Float32, where a last-bit difference between
+// widths would still show.
+DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<double>& y,
+                           const std::vector<double>& w, const Grid& grid,
+                           const std::vector<std::uint8_t>& mask, const KdeOptions& options,
+                           SplatIsa isa, std::vector<double>* sums = nullptr);
+
+}  // namespace hotspot

@@ -1,0 +1,14 @@
+#pragma once
+// The aggregate job's parts as steps of a full run (pipeline/step.hpp).
+#include "hotspot/aggregate.hpp"
+#include "pipeline/step.hpp"
+
+namespace hotspot {
+
+// communes (counts, rates, per-category columns), commune_category_counts, zones, zone_communes
+// and the incidents layer with each incident's commune and zone.
+StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zone_buffer_m);
+// Temporal profiles (24 × 7, and peak hours) of every commune and industrial zone.
+StepResult profiles_step(const StepContext& ctx, const Assignment& a);
+
+}  // namespace hotspot

@@ -1,0 +1,54 @@
+#pragma once
+// Stable hotspot ids across runs. A run's hotspot zones and cluster footprints are matched to the
+// previous output's by overlap, so that a planner can follow "Z3" from night to night.
+//
+// Matching, per layer (hotspot_zones, clusters): every pair (now, before) whose intersection is at
+// least kMinOverlap of the smaller of the two areas is a candidate; candidates are taken greedily,
+// largest intersection first, each feature at most once (a split keeps the id on its larger part,
+// a merge keeps the id of the larger overlap). A matched feature keeps its id and first_seen and
+// is "grown" (area > kGrowth × before), "shrunk" (area < before / kGrowth) or "persisting". An
+// unmatched one is "new" with an id never used before; an unmatched previous one is "vanished" and
+// is kept in the vanished_hotspots layer for this one run.
+#include <string>
+#include <vector>
+
+#include "hotspot/crs.hpp"
+#include "pipeline/step.hpp"
+
+namespace hotspot {
+
+constexpr double kMinOverlap = 0.10;
+constexpr double kGrowth = 1.25;
+
+struct PreviousHotspot {
+  std::string layer, hotspot_id, first_seen;
+  MultiPolygon geom;
+  double area = 0;
+  bool matched = false;
+};
+
+class HotspotHistory {
+ public:
+  // Reads hotspot_zones and clusters (with hotspot_id) from a previous output in the working CRS,
+  // and the ids of its vanished_hotspots (never reused). A missing file gives an empty history; a
+  // file that is not a hotspot output, or is in another CRS, gives an empty history and a warning.
+  static HotspotHistory read(const std::string& path, const Crs& work, std::vector<std::string>& warnings);
+
+  // Identities for this run's features of `layer`, as of the local date `as_of` (YYYY-MM-DD).
+  std::vector<HotspotIdentity> match(const std::string& layer, const std::vector<MultiPolygon>& now,
+                                     const std::string& as_of);
+  // Previous features no call to match() claimed.
+  std::vector<const PreviousHotspot*> vanished() const;
+  const std::string& previous_as_of() const { return previous_as_of_; }
+  bool empty() const { return previous_.empty(); }
+
+ private:
+  std::vector<PreviousHotspot> previous_;
+  std::vector<std::string> used_ids_;
+  std::string previous_as_of_;
+};
+
+// Days from `from` to `to` (YYYY-MM-DD), +1: a hotspot first seen today has been active 1 day.
+std::int64_t days_active(const std::string& from, const std::string& to);
+
+}  // namespace hotspot

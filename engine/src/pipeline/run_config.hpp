@@ -1,0 +1,58 @@
+#pragma once
+// The run configuration (schemas/run.schema.json): read, checked against the schema compiled into
+// the binary, and checked for what a schema cannot say (files exist, layer names are unique). Every
+// problem is a UsageError that names the JSON path: "analyses[2].cell_size: must be > 0".
+#include <nlohmann/json.hpp>
+
+#include <string>
+#include <vector>
+
+#include "hotspot/error.hpp"
+#include "hotspot/jobs.hpp"
+
+namespace hotspot {
+
+struct AnalysisConfig {
+  std::string type;    // aggregate | kde | clusters | local | emerging | near_repeat | profiles
+  std::string where;   // "analyses[2]", for messages
+  nlohmann::json options;
+};
+
+struct RunConfig {
+  std::string path;           // the configuration file
+  std::string title = "hotspot run";
+  InputOptions inputs;        // paths resolved against the configuration's directory
+  std::string out;            // the GeoPackage
+  std::string previous;       // DEFAULT (empty): the output being replaced
+  bool quicklook = true;
+  int quicklook_width = 1600;
+  std::vector<AnalysisConfig> analyses;
+  nlohmann::json document;    // as read
+  std::string sha256;         // of the canonical document (key order and spacing do not matter)
+};
+
+// The schema the binary validates against (schemas/run.schema.json at build time).
+const char* run_schema_text();
+
+// Reads and checks `path`. Throws UsageError (exit 2) for every configuration problem.
+RunConfig load_run_config(const std::string& path);
+// The same for a configuration's text; relative paths are resolved against `path`'s directory.
+RunConfig parse_run_config(const std::string& text, const std::string& path);
+
+// Checks a parsed document against the schema; throws UsageError naming the first problems' paths.
+void validate_against_schema(const nlohmann::json& document);
+
+// Reads an option of an analysis, with its default; throws UsageError naming the path when the
+// value has the wrong type (the schema already checked it; this is the second line).
+template <typename T>
+T option(const AnalysisConfig& a, const char* key, T fallback) {
+  auto it = a.options.find(key);
+  if (it == a.options.end()) return fallback;
+  try {
+    return it->template get<T>();
+  } catch (const nlohmann::json::exception&) {
+    throw UsageError(a.where + "." + key + ": wrong type");
+  }
+}
+
+}  // namespace hotspot

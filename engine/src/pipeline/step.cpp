@@ -1,0 +1,61 @@
+#include "pipeline/step.hpp"
+
+#include "hotspot/error.hpp"
+#include "pipeline/outputs.hpp"
+
+namespace hotspot {
+
+std::vector<FieldDef> identity_fields() {
+  return {{"hotspot_id", FieldType::Text}, {"status", FieldType::Text}, {"first_seen", FieldType::Text},
+          {"days_active", FieldType::Integer}};
+}
+
+void set_identity(LayerWriter& L, int first, const HotspotIdentity& id) {
+  L.set(first, std::string_view(id.hotspot_id));
+  L.set(first + 1, std::string_view(id.status));
+  if (id.first_seen.empty())
+    L.set_null(first + 2);
+  else
+    L.set(first + 2, std::string_view(id.first_seen));
+  L.set(first + 3, id.days_active);
+}
+
+std::vector<HotspotIdentity> identify(const StepContext& ctx, const std::string& layer,
+                                      const std::vector<MultiPolygon>& geoms) {
+  if (ctx.identify) {
+    auto ids = ctx.identify(layer, geoms);
+    if (ids.size() != geoms.size()) throw InternalError("identify: " + std::to_string(ids.size()) + " ids for " +
+                                                        std::to_string(geoms.size()) + " features of " + layer);
+    return ids;
+  }
+  const std::string prefix = layer == "clusters" ? "C" : "Z";
+  std::vector<HotspotIdentity> ids(geoms.size());
+  for (std::size_t k = 0; k < geoms.size(); ++k) ids[k] = {prefix + std::to_string(k + 1), "new", "", 1};
+  return ids;
+}
+
+void finish_job(GpkgWriter& w, const LoadedInputs& in, const RunSummary& s, const std::vector<StepResult>& steps,
+                const JobMetadata& meta, int utc_offset_minutes) {
+  write_rejected(w, in);
+  std::vector<ProfileSource> sources;
+  std::vector<ProjectLayer> project;
+  for (const auto& step : steps) {
+    for (const auto& p : step.profiles) sources.push_back({p.layer, p.ids, p.feature_of});
+    project.insert(project.end(), step.project.begin(), step.project.end());
+  }
+  if (!sources.empty()) write_temporal_profiles(w, in.work_crs, sources, in.incidents.time_utc, utc_offset_minutes);
+  if (!meta.project_title.empty() && !project.empty())
+    w.add_qgis_project("hotspot", qgis_project_xml(meta.project_title, in.work_crs.authority, in.work_crs.wkt, project));
+  std::vector<std::pair<std::string, nlohmann::json>> rows = {{"parameters", meta.parameters},
+                                                               {"inputs", meta.inputs},
+                                                               {"versions", versions()},
+                                                               {"seed", meta.seed},
+                                                               {"counts", meta.counts},
+                                                               {"timings_s", timings_json(s.timings)},
+                                                               {"warnings", s.warnings}};
+  rows.insert(rows.end(), meta.extra.begin(), meta.extra.end());
+  write_run_metadata(w, in.work_crs, rows);
+  w.commit();
+}
+
+}  // namespace hotspot

@@ -1,0 +1,78 @@
+#pragma once
+// The analyses as steps (see step.hpp). Each block declares, for one analysis, the usage checks
+// that need no data (a run makes them all before any work starts) and the step itself. A
+// standalone command is its checks, load_inputs, the step and finish_job.
+#include "pipeline/step.hpp"
+
+// ---- kde and clusters (kde_job.cpp, cluster_job.cpp) ------------------------------------------
+#include <string>
+#include <vector>
+
+#include "hotspot/cluster.hpp"
+#include "hotspot/density.hpp"
+
+namespace hotspot {
+
+// Every check of the kde options that needs no data: kernel, area unit, cell size, at most one
+// zone rule and its range, bandwidth and extent text, date and hour filters, one mask at most and
+// edge correction only with one. Throws UsageError. Ignores `out` (each command has its own).
+void check_kde_options(const KdeRunOptions& o);
+
+// What a caller may keep of the kde step besides the layers (the quick-look map draws them).
+struct KdeArtifacts {
+  DensityRaster raster;
+  std::vector<MultiPolygon> zones;  // hotspot zone outlines, in hotspot_zones order
+  std::string unit;                 // "incidents per km²"
+  double bandwidth_m = 0;
+};
+
+// filter -> bandwidth -> grid/mask -> density -> hotspot zones. Adds the layer `density` (a
+// gridded coverage) and, with a zone rule, `hotspot_zones` (with the identity fields); returns the
+// zones' profile source and both project entries. Of o.inputs it reads only the UTC offset (for
+// the date and hour filters); threads come from the context.
+StepResult kde_step(const StepContext& ctx, const KdeRunOptions& o, KdeArtifacts* artifacts = nullptr);
+
+// Every check of the cluster options that needs no data (eps, eps-time, min points, HDBSCAN
+// sizes, concave ratio). Throws UsageError. Ignores `out`.
+void check_cluster_options(const ClusterJobOptions& o);
+
+// cluster -> footprints. Adds the incidents with their cluster as `points_layer` (only the
+// clustered ones when members_only; noise is left out) and the footprints as `clusters` (with the
+// identity fields); returns the clusters' profile source and both project entries (points on top).
+StepResult cluster_step(const StepContext& ctx, const ClusterJobOptions& o,
+                        const std::string& points_layer = "incidents", bool members_only = false);
+
+}  // namespace hotspot
+// ---- end kde and clusters ---------------------------------------------------------------------
+
+// ---- statistics: local, emerging, near-repeat (local.cpp, emerging_job.cpp, near_repeat_job.cpp)
+// Their checks are public: check_local_options (local.hpp), check_emerging_options (emerging.hpp),
+// check_near_repeat_options (jobs.hpp).
+#include <string>
+
+#include "hotspot/emerging.hpp"
+#include "hotspot/jobs.hpp"
+#include "hotspot/local.hpp"
+#include "hotspot/spacetime.hpp"
+
+namespace hotspot {
+
+// Gi* / Local Moran's I on the loaded communes (o.units_source "communes") or on a grid over the
+// study area (o.units_source "grid"), written as `layer` with its styles (Gi_Bin default, COType
+// alternative). Units from a file are run_local's own path: they bring their own working CRS.
+// `summary`, when given, receives what format_local_summary prints (all but `out`).
+StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::string& layer,
+                      LocalSummary* summary = nullptr);
+
+// Emerging hot spots: layers `emerging` (styled, in the project) and `emerging_cube`. Time steps
+// are cut in local time, o.inputs.incidents.utc_offset_minutes.
+// `summary`, when given, receives cells, steps, empty_steps, cell_size, band and categories.
+StepResult emerging_step(const StepContext& ctx, const EmergingOptions& o,
+                         EmergingSummary* summary = nullptr);
+
+// The Knox near-repeat test: table `near_repeat`. o.threads is replaced by ctx.threads.
+StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& o,
+                            KnoxResult* result = nullptr);
+
+}  // namespace hotspot
+// ---- end statistics ----------------------------------------------------------------------------

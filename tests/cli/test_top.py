@@ -1,0 +1,361 @@
+#!/usr/bin/python3
+"""End-to-end tests of `hotspot top` on a fixture built from data/sample
+(tests/golden/make_top_fixture.py): the goldens in tests/golden/top, window counts and PAI
+recomputed here from the incidents layer with GDAL, the 80-column table with Vietnamese names
+(composed and decomposed), midnight-wrapping hours, days, the UTC offset, empty windows and bad
+options.
+
+Usage: test_top.py HOTSPOT_BINARY REPO_ROOT   (run by ctest; needs python3-gdal)
+"""
+import csv
+import datetime
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import sys
+import tempfile
+import unicodedata
+import unittest
+
+from osgeo import gdal, ogr
+
+HOTSPOT, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+GOLDEN = os.path.join(ROOT, "tests", "golden", "top")
+sys.path.insert(0, os.path.join(ROOT, "tests", "golden"))
+import make_top_fixture  # noqa: E402
+
+gdal.UseExceptions()
+DAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def width(line):
+    """Terminal columns: code points, combining marks U+0300-U+036F take none."""
+    return sum(1 for c in line if not 0x300 <= ord(c) <= 0x36F)
+
+
+# ---- The oracle: the window and the counts, from the incidents layer ------------------------------
+
+def load_incidents(path):
+    """fid -> (category, local datetime at UTC+07:00)."""
+    ds = ogr.Open(path)
+    lyr = ds.GetLayerByName("incidents")
+    ti, ci = lyr.GetLayerDefn().GetFieldIndex("time"), lyr.GetLayerDefn().GetFieldIndex("category")
+    out = {}
+    for f in lyr:
+        y, mo, d, h, mi, s, tz = f.GetFieldAsDateTime(ti)
+        assert tz == 100, "times are stored in UTC"
+        utc = datetime.datetime(y, mo, d, h, mi, int(s))
+        out[f.GetFID()] = (f.GetField(ci), utc + datetime.timedelta(hours=7))
+    return out
+
+
+def in_window(local, category, hours=None, days=None, date_from=None, date_to=None, categories=None):
+    """A shift begins each selected local day at the start of `hours`; hours after midnight of a
+    wrapping shift belong to the day before."""
+    if categories and category not in categories:
+        return False
+    day = local.date()
+    if hours:
+        h0, h1 = ((int(t[:2]) * 60 + int(t[3:])) for t in hours.split("-"))
+        m = local.hour * 60 + local.minute
+        if not (h0 <= m < h1 if h0 < h1 else (m >= h0 or m < h1)):
+            return False
+        if h1 < h0 and m < h1:
+            day -= datetime.timedelta(days=1)
+    if days and DAYS[day.weekday()] not in days:
+        return False
+    if date_from and day < datetime.date.fromisoformat(date_from):
+        return False
+    if date_to and day > datetime.date.fromisoformat(date_to):
+        return False
+    return True
+
+
+def hotspot_polygons(path):
+    """id -> polygon: KDE zones as Z<zone_rank>; Gi* groups are the parts of the union of the cells
+    with Gi_Bin >= 2, labelled G1.. by cell count, then by their first cell."""
+    ds = ogr.Open(path)
+    out = {}
+    for f in ds.GetLayerByName("hotspot_zones"):
+        out["Z%d" % f.GetField("zone_rank")] = f.GetGeometryRef().Clone()
+    cells = [(f.GetFID(), f.GetGeometryRef().Clone()) for f in ds.GetLayerByName("local_grid")
+             if f.GetField("Gi_Bin") is not None and f.GetField("Gi_Bin") >= 2]
+    union = ogr.Geometry(ogr.wkbMultiPolygon)
+    for _, g in cells:
+        for k in range(g.GetGeometryCount()):
+            union.AddGeometry(g.GetGeometryRef(k))
+    union = union.UnionCascaded()
+    parts = [union.GetGeometryRef(k).Clone() for k in range(union.GetGeometryCount())]
+    groups = []
+    for part in parts:
+        members = [fid for fid, g in cells if part.Contains(g.PointOnSurface())]
+        groups.append((-len(members), min(members), part))
+    for k, (_, _, part) in enumerate(sorted(groups, key=lambda t: t[:2])):
+        out["G%d" % (k + 1)] = part
+    return out
+
+
+def fids_inside(path, geom):
+    ds = ogr.Open(path)
+    lyr = ds.GetLayerByName("incidents")
+    lyr.SetSpatialFilter(geom)
+    return {f.GetFID() for f in lyr}
+
+
+def natural(i):
+    m = re.match(r"([A-Za-z]*)(\d*)", i)
+    return (m.group(1), len(m.group(2)), m.group(2), i)
+
+
+class Top(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="hotspot-top-")
+        cls.fixture = make_top_fixture.build_fixture(HOTSPOT, ROOT, cls.tmp)
+        cls.incidents = load_incidents(cls.fixture)
+        cls.polygons = hotspot_polygons(cls.fixture)
+        cls.inside = {k: fids_inside(cls.fixture, g) for k, g in cls.polygons.items()}
+        ds = ogr.Open(cls.fixture)
+        cls.study_km2 = sum(f.GetGeometryRef().GetArea() for f in ds.GetLayerByName("communes")) / 1e6
+        cls.commune_names = [f.GetField("name") for f in ds.GetLayerByName("communes")]
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def top(self, *args, fixture=None, code=0):
+        p = make_top_fixture.run_top(HOTSPOT, fixture or self.fixture, *args)
+        stdout, stderr = p.stdout.decode("utf-8"), p.stderr.decode("utf-8")  # strict: never a cut sequence
+        self.assertEqual(p.returncode, code, stderr)
+        return stdout, stderr
+
+    def top_json(self, *args, **kw):
+        return json.loads(self.top(*args, "--format", "json", **kw)[0])
+
+    def copy_fixture(self, name):
+        path = os.path.join(self.tmp, name)
+        shutil.copyfile(self.fixture, path)
+        return path
+
+    # -- goldens -------------------------------------------------------------------------------------
+
+    def test_goldens(self):
+        for fmt, name in make_top_fixture.FORMATS.items():
+            p = make_top_fixture.run_top(HOTSPOT, self.fixture, *make_top_fixture.GOLDEN_ARGS, "--format", fmt)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            with open(os.path.join(GOLDEN, name), "rb") as f:
+                self.assertEqual(p.stdout.decode(), f.read().decode(), f"{name} differs from the golden")
+
+    # -- independent counts and PAI ------------------------------------------------------------------
+
+    def check_against_oracle(self, args, **window):
+        got = self.top_json(*args, "--n", "20")
+        fids = {fid for fid, (cat, local) in self.incidents.items() if in_window(local, cat, **window)}
+        self.assertEqual(got["header"]["incidents_in_window"], len(fids), args)
+        expected = []
+        for hid, inside in self.inside.items():
+            n = len(inside & fids)
+            if n:
+                area = self.polygons[hid].GetArea() / 1e6
+                expected.append((hid, n, (n / len(fids)) / (area / self.study_km2)))
+        expected.sort(key=lambda t: (-t[1], -t[2], natural(t[0])))
+        self.assertGreaterEqual(len(expected), 3, args)
+        self.assertEqual(got["header"]["hotspots_with_incidents"], len(expected), args)
+        for want, row in zip(expected[:3], got["hotspots"][:3]):
+            self.assertEqual(row["hotspot"], want[0], args)
+            self.assertEqual(row["incidents"], want[1], args)
+            self.assertAlmostEqual(row["share"], want[1] / len(fids), delta=0.00005 + 1e-12)
+            self.assertAlmostEqual(row["pai"], want[2], delta=0.0005 + 1e-12)
+        return got
+
+    def test_counts_and_pai_match_an_independent_count(self):
+        self.check_against_oracle(make_top_fixture.GOLDEN_ARGS[:4], hours="22:00-04:00", days={"mon", "tue", "wed", "thu", "fri"})
+        self.check_against_oracle([])
+        self.check_against_oracle(["--hours", "23:30-00:30"], hours="23:30-00:30")
+        self.check_against_oracle(["--days", "sat,sun", "--from", "2024-03-01", "--to", "2024-05-31"],
+                                  days={"sat", "sun"}, date_from="2024-03-01", date_to="2024-05-31")
+        self.check_against_oracle(["--hours", "22:00-02:00", "--days", "fri", "--to", "2024-12-31"],
+                                  hours="22:00-02:00", days={"fri"}, date_to="2024-12-31")
+        self.check_against_oracle(["--category", "robbery", "--category", "theft, attempted", "--hours", "06:00-18:00"],
+                                  categories={"robbery", "theft, attempted"}, hours="06:00-18:00")
+
+    def test_wrapping_hours_give_the_after_midnight_part_to_the_shift_that_began_the_day_before(self):
+        # Friday nights: Friday 22:00 to Saturday 04:00, never Friday 00:00-04:00.
+        got = self.top_json("--hours", "22:00-04:00", "--days", "fri")
+        fri = {fid for fid, (c, t) in self.incidents.items() if in_window(t, c, hours="22:00-04:00", days={"fri"})}
+        sat_early = {fid for fid in fri if self.incidents[fid][1].hour < 4}
+        self.assertTrue(sat_early and all(self.incidents[f][1].weekday() == 5 for f in sat_early))
+        self.assertEqual(got["header"]["incidents_in_window"], len(fri))
+        # The two halves of the shift add up.
+        late = self.top_json("--hours", "22:00-24:00", "--days", "fri")["header"]["incidents_in_window"]
+        early = self.top_json("--hours", "00:00-04:00", "--days", "sat")["header"]["incidents_in_window"]
+        self.assertEqual(late + early, len(fri))
+
+    def test_day_ranges_and_lists(self):
+        a = self.top_json("--days", "fri-mon")
+        b = self.top_json("--days", "Fri,saturday,sun,MON")
+        self.assertEqual(a["header"]["window"]["days"], ["mon", "fri", "sat", "sun"])
+        self.assertEqual(a["hotspots"], b["hotspots"])
+        week = self.top_json("--days", "mon-fri")["header"]["incidents_in_window"]
+        weekend = self.top_json("--days", "sat,sun")["header"]["incidents_in_window"]
+        self.assertEqual(week + weekend, len(self.incidents))
+
+    def test_kde_zones_name_the_communes_the_kde_run_named(self):
+        ds = ogr.Open(self.fixture)
+        recorded = {"Z%d" % f.GetField("zone_rank"): set(f.GetField("communes").split(", "))
+                    for f in ds.GetLayerByName("hotspot_zones")}
+        for row in self.top_json("--source", "zones")["hotspots"]:
+            self.assertEqual(set(row["communes"]), recorded[row["hotspot"]], row["hotspot"])
+
+    def test_sources(self):
+        zones = self.top_json("--source", "zones", "--n", "50")
+        gi = self.top_json("--source", "gi", "--n", "50")
+        both = self.top_json("--n", "50")
+        self.assertEqual({r["source"] for r in zones["hotspots"]}, {"zones"})
+        self.assertEqual({r["source"] for r in gi["hotspots"]}, {"gi"})
+        self.assertEqual(len(both["hotspots"]), len(zones["hotspots"]) + len(gi["hotspots"]))
+        self.assertEqual(sorted(r["hotspot"] for r in both["hotspots"]), sorted(self.polygons))
+
+    # -- formats -------------------------------------------------------------------------------------
+
+    def test_csv_and_json_agree(self):
+        rows = list(csv.DictReader(io.StringIO(self.top("--format", "csv")[0], newline="")))
+        js = self.top_json()["hotspots"]
+        self.assertEqual(len(rows), len(js))
+        for r, j in zip(rows, js):
+            self.assertEqual(r["hotspot"], j["hotspot"])
+            self.assertEqual(int(r["incidents"]), j["incidents"])
+            self.assertAlmostEqual(float(r["pai"]), j["pai"], places=3)
+            self.assertEqual(r["communes"], ", ".join(j["communes"]))
+
+    def test_geojson_is_wgs84_polygons_counter_clockwise(self):
+        text = self.top("--format", "geojson", "--n", "20")[0]
+        gdal.FileFromMemBuffer("/vsimem/top.geojson", text.encode())
+        try:
+            ds = ogr.Open("/vsimem/top.geojson")
+            lyr = ds.GetLayer(0)
+            self.assertEqual(lyr.GetFeatureCount(), len(self.polygons))
+            for f in lyr:
+                g = f.GetGeometryRef()
+                self.assertEqual(g.GetGeometryType(), ogr.wkbMultiPolygon)
+                self.assertTrue(g.IsValid(), f.GetField("hotspot"))
+                xmin, xmax, ymin, ymax = g.GetEnvelope()
+                self.assertTrue(106.4 < xmin < xmax < 106.8 and 20.7 < ymin < ymax < 21.0, "lon, lat order")
+                self.assertTrue(xmin <= f.GetField("lon") <= xmax and ymin <= f.GetField("lat") <= ymax)
+        finally:
+            gdal.Unlink("/vsimem/top.geojson")
+        for feature in json.loads(text)["features"]:
+            for polygon in feature["geometry"]["coordinates"]:
+                ring = polygon[0]
+                area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:]))
+                self.assertGreater(area2, 0, "RFC 7946: exterior rings counter-clockwise")
+
+    # -- the table -----------------------------------------------------------------------------------
+
+    def test_table_fits_80_columns_with_vietnamese_names_intact(self):
+        out = self.top("--n", "20")[0]
+        for line in out.splitlines():
+            self.assertLessEqual(width(line), 80, line)
+        self.assertNotIn("\u2026", out)  # nothing needed cutting here
+        shown = set(re.findall(r"communes: (.*)", out))
+        names = {n for line in shown for n in line.split(", ")}
+        self.assertTrue(names and names <= set(self.commune_names), names - set(self.commune_names))
+        self.assertIn("Đặng Cương", names)
+
+    def test_long_decomposed_names_are_cut_by_display_width_between_characters(self):
+        path = self.copy_fixture("nfd.gpkg")
+        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)
+        lyr = ds.GetLayerByName("communes")
+        for f in list(lyr):
+            f.SetField("name", unicodedata.normalize("NFD", "Xã " + f.GetField("name") + " mở rộng phía Đông Bắc"))
+            lyr.SetFeature(f)
+        ds = None
+        out = self.top("--n", "20", fixture=path)[0]
+        full = {}
+        for row in self.top_json("--n", "20", fixture=path)["hotspots"]:
+            full[row["rank"]] = ", ".join(row["communes"])
+        rank, cut = None, 0
+        for line in out.splitlines():
+            self.assertLessEqual(width(line), 80, line)
+            m = re.match(r"\s+(\d+) ", line)
+            if m:
+                rank = int(m.group(1))
+            if line.startswith("    communes: "):
+                text = line[len("    communes: "):]
+                if text.endswith("\u2026"):
+                    cut += 1
+                    self.assertEqual(width(line), 80)
+                    prefix = text[:-1]
+                    self.assertTrue(full[rank].startswith(prefix))
+                    # The next character is a new one: its combining marks were not left behind.
+                    nxt = full[rank][len(prefix)]
+                    self.assertFalse(0x300 <= ord(nxt) <= 0x36F, repr(nxt))
+                else:
+                    self.assertEqual(text, full[rank])
+        self.assertGreater(cut, 0, "some commune lists must have been too long")
+
+    def test_empty_window_prints_the_table_without_rows(self):
+        out = self.top("--from", "2030-01-01", "--to", "2030-01-31")[0]
+        self.assertIn("# hotspot", out)
+        self.assertIn("no incidents matched the window", out)
+        self.assertNotRegex(out, r"\n\s+1 ")
+        self.assertEqual(self.top("--from", "2030-01-01", "--format", "csv")[0].count("\r\n"), 1)
+        self.assertEqual(self.top_json("--from", "2030-01-01")["hotspots"], [])
+        self.assertEqual(json.loads(self.top("--from", "2030-01-01", "--format", "geojson")[0])["features"], [])
+
+    # -- the UTC offset ------------------------------------------------------------------------------
+
+    def test_offset_comes_from_run_metadata_else_from_the_option(self):
+        path = self.copy_fixture("no_offset.gpkg")
+        con = sqlite3.connect(path)
+        con.execute("DELETE FROM run_metadata WHERE key = 'parameters'")
+        con.commit()
+        con.close()
+        recorded = self.top_json("--hours", "22:00-04:00")
+        self.assertEqual(recorded["header"]["window"]["utc_offset_from"], "run_metadata")
+        fallback = self.top_json("--hours", "22:00-04:00", fixture=path)
+        self.assertEqual(fallback["header"]["window"]["utc_offset"], "+07:00")
+        self.assertEqual(fallback["header"]["window"]["utc_offset_from"], "--utc-offset")
+        self.assertEqual(fallback["hotspots"], recorded["hotspots"])
+        # 22:00-04:00 at +07:00 is 15:00-21:00 in UTC.
+        utc = self.top_json("--hours", "15:00-21:00", "--utc-offset", "+00:00", fixture=path)
+        self.assertEqual(utc["header"]["incidents_in_window"], recorded["header"]["incidents_in_window"])
+        # An offset that the file contradicts is reported, not used.
+        _, err = self.top("--utc-offset", "+00:00")
+        self.assertIn("--utc-offset +00:00 is not used", err)
+
+    # -- errors --------------------------------------------------------------------------------------
+
+    def test_bad_options_exit_2_naming_the_option(self):
+        for args, option in [(["--hours", "25:00-01:00"], "--hours"), (["--hours", "22:00"], "--hours"),
+                             (["--hours", "22:00-22:00"], "--hours"), (["--days", "mon-fry"], "--days"),
+                             (["--days", "mon,,fri"], "--days"), (["--from", "2024-13-01"], "--from"),
+                             (["--to", "2024-02-30"], "--to"), (["--from", "2024-03-01", "--to", "2024-02-01"], "--from"),
+                             (["--n", "0"], "--n"), (["--format", "xml"], "--format"), (["--source", "kde"], "--source"),
+                             (["--utc-offset", "7"], "--utc-offset"), (["--category", "arson"], "--category")]:
+            _, err = self.top(*args, code=2)
+            self.assertIn(option, err, args)
+
+    def test_missing_file_and_layers(self):
+        _, err = self.top(fixture=os.path.join(self.tmp, "missing.gpkg"), code=4)
+        self.assertIn("missing.gpkg", err)
+        bare = os.path.join(self.tmp, "aggregate.gpkg")  # written by build_fixture: no hotspot layer
+        _, err = self.top(fixture=bare, code=3)
+        self.assertIn("hotspot_zones", err)
+        self.assertIn("Gi_Bin", err)
+        path = self.copy_fixture("gi_only.gpkg")
+        ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)
+        ds.DeleteLayer("hotspot_zones")
+        ds = None
+        self.assertEqual({r["source"] for r in self.top_json("--n", "20", fixture=path)["hotspots"]}, {"gi"})
+        _, err = self.top("--source", "zones", fixture=path, code=3)
+        self.assertIn("hotspot_zones", err)
+        _, err = self.top(fixture=os.path.join(self.tmp, "kde.gpkg"), code=3)  # hotspot zones, no incidents
+        self.assertIn("incidents", err)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])

@@ -1,0 +1,254 @@
+// Steps into one GeoPackage: the kde and cluster steps share one load and one writer, and
+// finish_job adds what the file has once. The usage checks refuse bad options before any work.
+#include "pipeline/steps.hpp"
+
+#include <gdal_priv.h>
+#include <gtest/gtest.h>
+#include <ogrsf_frmts.h>
+
+#include <filesystem>
+#include <limits>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "hotspot/error.hpp"
+#include "io/gdal_util.hpp"
+#include "pipeline/outputs.hpp"
+#include "support/temp_dir.hpp"
+
+namespace hotspot {
+namespace {
+
+InputOptions sample_inputs() {
+  const std::string dir = std::string(HOTSPOT_SOURCE_DIR) + "/data/sample/";
+  InputOptions io;
+  io.communes.path = dir + "communes.gpkg";
+  io.zones.path = dir + "zones.geojson";
+  io.incidents.path = dir + "incidents.csv";
+  io.threads = 2;
+  return io;
+}
+
+// One integer from a SQL query run by the GeoPackage driver (SQLite's own SQL).
+std::int64_t query(GDALDataset& ds, const std::string& sql) {
+  OGRLayer* result = ds.ExecuteSQL(sql.c_str(), nullptr, nullptr);
+  if (!result) throw std::runtime_error("query failed: " + sql);
+  FeaturePtr f(result->GetNextFeature());
+  const std::int64_t v = f ? f->GetFieldAsInteger64(0) : -1;
+  ds.ReleaseResultSet(result);
+  return v;
+}
+
+TEST(Steps, KdeAndClustersWriteIntoOneGeoPackage) {
+  const LoadedInputs in = load_inputs(sample_inputs());
+  test::TempDir dir;
+  const std::string out = dir.file("run.gpkg");
+
+  KdeRunOptions kde_options;
+  kde_options.inputs = sample_inputs();
+  kde_options.cell_m = 50;
+  kde_options.bandwidth = "300";
+  kde_options.mask_communes = true;
+  kde_options.top_percent = 20;
+  kde_options.categories = {"theft", "robbery"};
+  ClusterJobOptions cluster_options;
+  cluster_options.method = ClusterMethod::kDbscan;
+  cluster_options.eps_m = 60;
+  cluster_options.min_points = 12;
+
+  KdeArtifacts artifacts;
+  std::vector<StepResult> steps;
+  {
+    GpkgWriter w(out);
+    const StepContext ctx{in, w, "run.gpkg", 2, {}};
+    steps.push_back(kde_step(ctx, kde_options, &artifacts));
+    steps.push_back(cluster_step(ctx, cluster_options, "cluster_members", /*members_only=*/true));
+    finish_job(w, in, summarise(in), steps,
+               {{{"command", "run"}}, input_hashes(sample_inputs()), {}, nullptr, "hotspot run", {}},
+               sample_inputs().incidents.utc_offset_minutes);
+  }
+  const StepResult& kde = steps[0];
+  const StepResult& clusters = steps[1];
+  EXPECT_EQ(kde.name, "kde");
+  EXPECT_EQ(clusters.name, "clusters");
+  const auto zones = static_cast<std::int64_t>(artifacts.zones.size());
+  const std::int64_t n_clusters = clusters.counts["clusters"].get<std::int64_t>();
+  const std::int64_t clustered = clusters.counts["clustered"].get<std::int64_t>();
+  ASSERT_GT(zones, 0);
+  ASSERT_GT(n_clusters, 0);
+  EXPECT_GT(kde.counts["filtered_category"].get<std::int64_t>(), 0);
+  // The project lists the zones above the density, and the points above their footprints.
+  ASSERT_EQ(kde.project.size(), 2u);
+  EXPECT_EQ(kde.project[0].name, "hotspot_zones");
+  EXPECT_EQ(kde.project[1].datasource, "GPKG:./run.gpkg:density");
+  ASSERT_EQ(clusters.project.size(), 2u);
+  EXPECT_EQ(clusters.project[0].datasource, "./run.gpkg|layername=cluster_members");
+  EXPECT_EQ(clusters.project[1].name, "clusters");
+  for (const StepResult* s : {&kde, &clusters}) {
+    ASSERT_EQ(s->profiles.size(), 1u);
+    ASSERT_EQ(s->profiles[0].feature_of.size(), in.incidents.size());
+  }
+  // Incidents left out by the category filter are in no zone's profile.
+  std::int64_t in_zones = 0;
+  for (std::size_t i = 0; i < in.incidents.size(); ++i) {
+    if (kde.profiles[0].feature_of[i] < 0) continue;
+    ++in_zones;
+    const std::string category = in.incidents.categories[in.incidents.category[i]];
+    EXPECT_TRUE(category == "theft" || category == "robbery") << category;
+  }
+
+  register_gdal_once();
+  DatasetPtr raster(static_cast<GDALDataset*>(
+      GDALOpenEx(("GPKG:" + out + ":density").c_str(), GDAL_OF_RASTER, nullptr, nullptr, nullptr)));
+  ASSERT_TRUE(raster);
+  EXPECT_EQ(raster->GetRasterXSize(), artifacts.raster.grid.cols);
+  EXPECT_EQ(raster->GetRasterYSize(), artifacts.raster.grid.rows);
+
+  DatasetPtr ds(static_cast<GDALDataset*>(
+      GDALOpenEx(out.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+  ASSERT_TRUE(ds);
+  for (const char* name : {"hotspot_zones", "clusters", "cluster_members", "temporal_profiles",
+                           "peak_hours", "rejected_incidents", "run_metadata"})
+    EXPECT_NE(ds->GetLayerByName(name), nullptr) << name;
+  EXPECT_EQ(ds->GetLayerByName("incidents"), nullptr);
+
+  OGRLayer* hz = ds->GetLayerByName("hotspot_zones");
+  ASSERT_NE(hz, nullptr);
+  EXPECT_EQ(hz->GetFeatureCount(), zones);
+  std::int64_t k = 0;
+  for (auto& f : *hz) {
+    ++k;
+    EXPECT_EQ(std::string(f->GetFieldAsString("hotspot_id")), "Z" + std::to_string(k));
+    EXPECT_STREQ(f->GetFieldAsString("status"), "new");
+    EXPECT_EQ(f->GetFieldAsInteger64("days_active"), 1);
+  }
+  OGRLayer* cl = ds->GetLayerByName("clusters");
+  ASSERT_NE(cl, nullptr);
+  EXPECT_EQ(cl->GetFeatureCount(), n_clusters);
+  for (auto& f : *cl) {
+    EXPECT_EQ(std::string(f->GetFieldAsString("hotspot_id")),
+              "C" + std::to_string(f->GetFieldAsInteger64("CLUSTER_ID") + 1));
+    EXPECT_STREQ(f->GetFieldAsString("status"), "new");
+  }
+
+  // Only clustered incidents are members.
+  EXPECT_EQ(query(*ds, "SELECT count(*) FROM cluster_members"), clustered);
+  EXPECT_EQ(query(*ds, "SELECT count(*) FROM cluster_members WHERE CLUSTER_ID < 0"), 0);
+  EXPECT_EQ(query(*ds, "SELECT sum(count) FROM clusters"), clustered);
+
+  // Each step's features have their 168 profile cells, and every incident in a feature is counted.
+  EXPECT_EQ(query(*ds, "SELECT count(*) FROM temporal_profiles WHERE layer = 'hotspot_zones'"),
+            zones * 168);
+  EXPECT_EQ(query(*ds, "SELECT count(*) FROM temporal_profiles WHERE layer = 'clusters'"),
+            n_clusters * 168);
+  EXPECT_EQ(query(*ds, "SELECT count(*) FROM peak_hours"), zones + n_clusters);
+  EXPECT_EQ(query(*ds, "SELECT sum(incidents) FROM hotspot_zones"), in_zones);
+  EXPECT_EQ(
+      query(*ds, "SELECT sum(incidents) FROM temporal_profiles WHERE layer = 'hotspot_zones'"),
+      query(*ds, "SELECT sum(incidents) FROM hotspot_zones"));
+  EXPECT_EQ(query(*ds, "SELECT sum(incidents) FROM temporal_profiles WHERE layer = 'clusters'"),
+            query(*ds, "SELECT count(*) FROM cluster_members WHERE time IS NOT NULL"));
+
+  EXPECT_EQ(query(*ds, "SELECT count(*) FROM qgis_projects WHERE name = 'hotspot'"), 1);
+  EXPECT_EQ(query(*ds, "SELECT count(*) FROM rejected_incidents"),
+            static_cast<std::int64_t>(in.report.rejected.size()));
+}
+
+KdeRunOptions valid_kde() {
+  KdeRunOptions o;
+  o.inputs.incidents.path = "/nonexistent/incidents.csv";
+  o.cell_m = 50;
+  o.bandwidth = "500m";
+  o.top_percent = 10;
+  o.extent = "0,0,1000,1000";
+  o.from = "2024-01-01";
+  o.to = "2024-12-31";
+  o.hours = "22:00-06:00";
+  o.mask_communes = true;
+  o.edge_correction = true;
+  return o;
+}
+
+TEST(Steps, CheckKdeOptionsRefusesBadValuesWithoutTouchingFiles) {
+  test::TempDir dir;
+  KdeRunOptions ok = valid_kde();
+  EXPECT_NO_THROW(check_kde_options(ok));  // no --out and no input file needed
+  ok.mask_communes = false;
+  ok.mask = dir.file("mask.geojson");  // never opened
+  EXPECT_NO_THROW(check_kde_options(ok));
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+
+  const std::vector<std::pair<std::string, void (*)(KdeRunOptions&)>> bad = {
+      {"kernel", [](KdeRunOptions& o) { o.kernel = "biweight"; }},
+      {"area unit", [](KdeRunOptions& o) { o.area_unit = "acre"; }},
+      {"cell size 0", [](KdeRunOptions& o) { o.cell_m = 0; }},
+      {"cell size NaN",
+       [](KdeRunOptions& o) { o.cell_m = std::numeric_limits<double>::quiet_NaN(); }},
+      {"two zone rules", [](KdeRunOptions& o) { o.threshold = 3; }},
+      {"top percent 0", [](KdeRunOptions& o) { o.top_percent = 0; }},
+      {"top percent 150", [](KdeRunOptions& o) { o.top_percent = 150; }},
+      {"percentile 101", [](KdeRunOptions& o) { o.top_percent = -1, o.percentile = 101; }},
+      {"bandwidth in degrees", [](KdeRunOptions& o) { o.bandwidth = "0.005deg"; }},
+      {"bandwidth text", [](KdeRunOptions& o) { o.bandwidth = "wide"; }},
+      {"bandwidth 0", [](KdeRunOptions& o) { o.bandwidth = "0"; }},
+      {"extent of three numbers", [](KdeRunOptions& o) { o.extent = "1,2,3"; }},
+      {"extent inverted", [](KdeRunOptions& o) { o.extent = "5,0,1,1"; }},
+      {"edge correction without a mask", [](KdeRunOptions& o) { o.mask_communes = false; }},
+      {"two masks", [](KdeRunOptions& o) { o.mask = "mask.gpkg"; }},
+      {"from month 13", [](KdeRunOptions& o) { o.from = "2024-13-01"; }},
+      {"from after to", [](KdeRunOptions& o) { o.from = "2025-01-01"; }},
+      {"hour 25", [](KdeRunOptions& o) { o.hours = "25:00-02:00"; }},
+      {"empty hours", [](KdeRunOptions& o) { o.hours = "22:00-22:00"; }},
+      {"hours without a dash", [](KdeRunOptions& o) { o.hours = "22:00"; }},
+  };
+  for (const auto& [what, change] : bad) {
+    KdeRunOptions o = valid_kde();
+    change(o);
+    EXPECT_THROW(check_kde_options(o), UsageError) << what;
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+}
+
+TEST(Steps, CheckClusterOptionsRefusesBadValues) {
+  ClusterJobOptions ok;
+  ok.inputs.incidents.path = "/nonexistent/incidents.csv";
+  ok.method = ClusterMethod::kStDbscan;
+  ok.eps_m = 60;
+  ok.eps_time_s = 3600;
+  EXPECT_NO_THROW(check_cluster_options(ok));
+  ClusterJobOptions hd;
+  hd.method = ClusterMethod::kHdbscan;  // needs no eps
+  EXPECT_NO_THROW(check_cluster_options(hd));
+
+  const std::vector<std::pair<std::string, void (*)(ClusterJobOptions&)>> bad = {
+      {"eps 0", [](ClusterJobOptions& o) { o.eps_m = 0; }},
+      {"eps negative", [](ClusterJobOptions& o) { o.eps_m = -1; }},
+      {"eps infinite",
+       [](ClusterJobOptions& o) { o.eps_m = std::numeric_limits<double>::infinity(); }},
+      {"eps NaN", [](ClusterJobOptions& o) { o.eps_m = std::numeric_limits<double>::quiet_NaN(); }},
+      {"min points 0", [](ClusterJobOptions& o) { o.min_points = 0; }},
+      {"eps time 0", [](ClusterJobOptions& o) { o.eps_time_s = 0; }},
+      {"eps time beyond 2^50 s",
+       [](ClusterJobOptions& o) { o.eps_time_s = std::int64_t{1} << 51; }},
+      {"hdbscan min cluster size 1",
+       [](ClusterJobOptions& o) {
+         o.method = ClusterMethod::kHdbscan, o.hdbscan.min_cluster_size = 1;
+       }},
+      {"hdbscan min samples -1",
+       [](ClusterJobOptions& o) {
+         o.method = ClusterMethod::kHdbscan, o.hdbscan.min_samples = -1;
+       }},
+      {"concave ratio 1.5", [](ClusterJobOptions& o) { o.concave_ratio = 1.5; }},
+      {"concave ratio NaN",
+       [](ClusterJobOptions& o) { o.concave_ratio = std::numeric_limits<double>::quiet_NaN(); }},
+  };
+  for (const auto& [what, change] : bad) {
+    ClusterJobOptions o = ok;
+    change(o);
+    EXPECT_THROW(check_cluster_options(o), UsageError) << what;
+  }
+}
+
+}  // namespace
+}  // namespace hotspot
