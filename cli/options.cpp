@@ -36,16 +36,7 @@ void add_input_options(CLI::App& app, CommonInputs& o, bool communes_required) {
 }
 
 void finish_input_options(CommonInputs& o) {
-  const std::string& s = o.utc_offset;
-  int sign = 0, h = 0, m = 0;
-  if (s.size() == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' && std::isdigit(s[1]) && std::isdigit(s[2]) &&
-      std::isdigit(s[4]) && std::isdigit(s[5])) {
-    sign = s[0] == '-' ? -1 : 1;
-    h = (s[1] - '0') * 10 + (s[2] - '0');
-    m = (s[4] - '0') * 10 + (s[5] - '0');
-  }
-  if (!sign || h > 14 || m > 59) throw UsageError("--utc-offset '" + s + "': expected +HH:MM or -HH:MM, e.g. +07:00");
-  o.inputs.incidents.utc_offset_minutes = sign * (h * 60 + m);
+  o.inputs.incidents.utc_offset_minutes = parse_utc_offset(o.utc_offset, "--utc-offset");
 }
 
 }  // namespace hotspot::cli

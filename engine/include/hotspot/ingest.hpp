@@ -42,6 +42,9 @@ struct IncidentOptions {
   int utc_offset_minutes = 7 * 60;      // for naive timestamps; DEFAULT: +07:00
 };
 
+// "+07:00" -> 420: ±HH:MM with HH <= 14 and MM <= 59. Throws UsageError naming `option`.
+int parse_utc_offset(const std::string& text, const std::string& option);
+
 constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
 
 // Incidents as columns. After load_incidents, x/y are in the working CRS.

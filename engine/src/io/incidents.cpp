@@ -1,6 +1,7 @@
 #include "io/incidents.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -345,6 +346,18 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
 }
 
 }  // namespace
+
+int parse_utc_offset(const std::string& s, const std::string& option) {
+  int sign = 0, h = 0, m = 0;
+  auto digit = [&](std::size_t i) { return std::isdigit(static_cast<unsigned char>(s[i])) != 0; };
+  if (s.size() == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' && digit(1) && digit(2) && digit(4) && digit(5)) {
+    sign = s[0] == '-' ? -1 : 1;
+    h = (s[1] - '0') * 10 + (s[2] - '0');
+    m = (s[4] - '0') * 10 + (s[5] - '0');
+  }
+  if (!sign || h > 14 || m > 59) throw UsageError(option + " '" + s + "': expected +HH:MM or -HH:MM, e.g. +07:00");
+  return sign * (h * 60 + m);
+}
 
 std::string sanitize_utf8(std::string_view s, std::size_t max_bytes) {
   std::string out;

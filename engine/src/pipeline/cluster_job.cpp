@@ -301,10 +301,8 @@ ClusterSummary run_cluster(const ClusterJobOptions& opt) {
   GpkgWriter w(opt.out);
   const StepContext ctx{in, w, fs::path(opt.out).filename().string(), resolve_threads(opt.inputs.threads), {}};
   StepResult r = cluster_step(ctx, opt);
-  s.timings.insert(s.timings.end(), r.timings.begin(), r.timings.end());
+  add_step(s, r);
   s.details = r.details;
-  s.warnings.insert(s.warnings.end(), r.warnings.begin(), r.warnings.end());
-  s.layers = r.layers;
   s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});
   s.out = opt.out;
   cs.clusters = r.counts["clusters"].get<std::int32_t>();

@@ -209,8 +209,7 @@ EmergingSummary run_emerging(const EmergingOptions& opt) {
   GpkgWriter writer(opt.out);
   const StepContext ctx{in, writer, fs::path(opt.out).filename().string(), resolve_threads(opt.inputs.threads), {}};
   const StepResult step = emerging_step(ctx, opt, &out);
-  s.timings.insert(s.timings.end(), step.timings.begin(), step.timings.end());
-  s.warnings.insert(s.warnings.end(), step.warnings.begin(), step.warnings.end());
+  add_step(s, step);  // its details stay out: the command prints its own category table
 
   json params = ingest_parameters(opt.inputs, in);
   params["command"] = "emerging";
@@ -221,7 +220,6 @@ EmergingSummary run_emerging(const EmergingOptions& opt) {
   finish_job(writer, in, s, {step}, {params, input_hashes(opt.inputs), counts, nullptr, "hotspot emerging", {}},
              opt.inputs.incidents.utc_offset_minutes);
   s.out = opt.out;
-  s.layers = step.layers;
   s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});
   return out;
 }

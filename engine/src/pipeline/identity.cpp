@@ -5,9 +5,12 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <optional>
 
 #include "geom/geos.hpp"
+#include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
+#include "io/polygons.hpp"
 #include "pipeline/outputs.hpp"
 #include "util/time.hpp"
 
@@ -15,10 +18,14 @@ namespace hotspot {
 
 namespace {
 
-std::int64_t day_number(const std::string& date) {
-  if (date.size() != 10) return 0;
-  return days_from_civil(std::stoll(date.substr(0, 4)), static_cast<unsigned>(std::stoul(date.substr(5, 2))),
-                         static_cast<unsigned>(std::stoul(date.substr(8, 2))));
+// Days since 1970-01-01 of a YYYY-MM-DD date; nullopt for anything else (a previous output is
+// user data: its first_seen may have been edited).
+std::optional<std::int64_t> day_number(const std::string& date) {
+  try {
+    return local_midnight(date, 0, "date") / 86400;
+  } catch (const UsageError&) {
+    return std::nullopt;
+  }
 }
 
 // The number in "Z12" or "C7"; 0 when there is none.
@@ -27,23 +34,22 @@ long id_number(const std::string& id) {
   return digits == std::string::npos ? 0 : std::strtol(id.c_str() + digits, nullptr, 10);
 }
 
-std::string prefix_of(const std::string& layer) { return layer == "clusters" ? "C" : "Z"; }
-
 }  // namespace
 
 std::int64_t days_active(const std::string& from, const std::string& to) {
-  if (from.empty() || to.empty()) return 1;
-  return std::max<std::int64_t>(1, day_number(to) - day_number(from) + 1);
+  const auto a = day_number(from), b = day_number(to);
+  if (!a || !b) return 1;
+  return std::max<std::int64_t>(1, *b - *a + 1);
 }
 
 HotspotHistory HotspotHistory::read(const std::string& path, const Crs& work, std::vector<std::string>& warnings) {
   HotspotHistory h;
   std::error_code ec;
   if (path.empty() || !std::filesystem::exists(path, ec)) return h;
-  register_gdal_once();
-  GdalErrorScope quiet;
-  DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, nullptr, nullptr)));
-  if (!ds) {
+  DatasetPtr ds;
+  try {
+    ds = open_vector(path, "previous output");
+  } catch (const IoError&) {
     warnings.push_back("previous output '" + path + "' cannot be read; every hotspot is new");
     return h;
   }
@@ -55,11 +61,14 @@ HotspotHistory HotspotHistory::read(const std::string& path, const Crs& work, st
     OGRLayer* layer = ds->GetLayerByName(name);
     if (!layer || layer->FindFieldIndex("hotspot_id", TRUE) < 0) continue;
     const std::string lname = name;
-    if (lname != "vanished_hotspots") {
-      const OGRSpatialReference* srs = layer->GetSpatialRef();
-      OGRSpatialReference want;
-      const bool same = srs && want.SetFromUserInput(work.wkt.c_str()) == OGRERR_NONE && srs->IsSame(&want);
-      if (!same && !work.planar()) {
+    const bool vanished = lname == "vanished_hotspots";  // only its ids count: kept for one run
+    if (!vanished) {
+      bool same = false;
+      try {
+        same = layer_crs(*ds, *layer, "", "previous output", "--previous").same_as(work);
+      } catch (const CrsError&) {
+      }
+      if (!same) {
         warnings.push_back("previous output '" + path + "' layer " + lname +
                            " is in another CRS; its hotspots are not carried over");
         continue;
@@ -70,19 +79,16 @@ HotspotHistory HotspotHistory::read(const std::string& path, const Crs& work, st
       const std::string id = f->GetFieldAsString("hotspot_id");
       if (id.empty()) continue;
       h.used_ids_.push_back(id);
-      if (lname == "vanished_hotspots") continue;  // kept for one run only
       const OGRGeometry* g = f->GetGeometryRef();
-      if (!g) continue;
-      std::vector<unsigned char> wkb(static_cast<std::size_t>(g->WkbSize()));
-      g->exportToWkb(wkbNDR, wkb.data(), wkbVariantIso);
-      Geom geom = geos.from_wkb(wkb.data(), wkb.size());
+      if (vanished || !g || g->IsEmpty()) continue;
       PreviousHotspot p;
       p.layer = lname;
       p.hotspot_id = id;
       const int fs = f->GetFieldIndex("first_seen");
-      if (fs >= 0 && f->IsFieldSetAndNotNull(fs)) p.first_seen = f->GetFieldAsString(fs);
-      p.geom = geos.to_multipolygon(geom.get());
-      p.area = geos.area(geom.get());
+      if (fs >= 0 && f->IsFieldSetAndNotNull(fs) && day_number(f->GetFieldAsString(fs)))
+        p.first_seen = f->GetFieldAsString(fs);
+      bool repaired = false;
+      p.geom = valid_multipolygon(*g, geos, &repaired);
       h.previous_.push_back(std::move(p));
     }
   }
@@ -103,16 +109,18 @@ std::vector<HotspotIdentity> HotspotHistory::match(const std::string& layer, con
     std::size_t now, before;
   };
   std::vector<Candidate> candidates;
+  std::vector<double> before_area(previous_.size(), 0);
   for (std::size_t j = 0; j < previous_.size(); ++j) {
     const PreviousHotspot& p = previous_[j];
     if (p.layer != layer || p.matched) continue;
     const Box pb = bounds(p.geom);
     Geom pg = geos.from(p.geom);
+    before_area[j] = geos.area(pg.get());
     for (std::size_t i = 0; i < now.size(); ++i) {
       const Box nb = bounds(now[i]);
       if (nb.xmin > pb.xmax || nb.xmax < pb.xmin || nb.ymin > pb.ymax || nb.ymax < pb.ymin) continue;
       const double inter = geos.area(geos.intersection(cur[i].get(), pg.get()).get());
-      if (inter > 0 && inter >= kMinOverlap * std::min(cur_area[i], p.area)) candidates.push_back({inter, i, j});
+      if (inter > 0 && inter >= kMinOverlap * std::min(cur_area[i], before_area[j])) candidates.push_back({inter, i, j});
     }
   }
   // Largest overlap first; ties by index, so the result does not depend on anything else.
@@ -131,15 +139,16 @@ std::vector<HotspotIdentity> HotspotHistory::match(const std::string& layer, con
     id.hotspot_id = p.hotspot_id;
     id.first_seen = p.first_seen.empty() ? as_of : p.first_seen;
     id.days_active = days_active(id.first_seen, as_of);
-    const double ratio = p.area > 0 ? cur_area[c.now] / p.area : 1;
+    const double ratio = before_area[c.before] > 0 ? cur_area[c.now] / before_area[c.before] : 1;
     id.status = ratio > kGrowth ? "grown" : ratio < 1 / kGrowth ? "shrunk" : "persisting";
   }
+  const std::string prefix = hotspot_id_prefix(layer);
   long next = 0;
   for (const auto& used : used_ids_)
-    if (used.rfind(prefix_of(layer), 0) == 0) next = std::max(next, id_number(used));
+    if (used.rfind(prefix, 0) == 0) next = std::max(next, id_number(used));
   for (std::size_t i = 0; i < now.size(); ++i) {
     if (done[i]) continue;
-    ids[i] = {prefix_of(layer) + std::to_string(++next), "new", as_of, 1};
+    ids[i] = {prefix + std::to_string(++next), "new", as_of, 1};
     used_ids_.push_back(ids[i].hotspot_id);
   }
   return ids;

@@ -23,7 +23,6 @@ constexpr double kGrowth = 1.25;
 struct PreviousHotspot {
   std::string layer, hotspot_id, first_seen;
   MultiPolygon geom;
-  double area = 0;
   bool matched = false;
 };
 

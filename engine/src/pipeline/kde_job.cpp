@@ -510,10 +510,8 @@ RunSummary run_kde(const KdeRunOptions& o) {
   GpkgWriter w(o.out);
   const StepContext ctx{in, w, fs::path(o.out).filename().string(), threads, {}};
   StepResult r = kde_step(ctx, o);
-  s.timings.insert(s.timings.end(), r.timings.begin(), r.timings.end());
+  add_step(s, r);
   s.details = r.details;
-  s.warnings.insert(s.warnings.end(), r.warnings.begin(), r.warnings.end());
-  s.layers = r.layers;
   s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});
   params.update(r.parameters);
   json counts = load_counts(s);

@@ -81,21 +81,17 @@ NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
   out.run = summarise(in);
   RunSummary& s = out.run;
   const int threads = resolve_threads(opt.inputs.threads);
-  auto add = [&s](const StepResult& step) {
-    s.timings.insert(s.timings.end(), step.timings.begin(), step.timings.end());
-    s.warnings.insert(s.warnings.end(), step.warnings.begin(), step.warnings.end());
-  };
   if (opt.out.empty()) {  // print only
     StepResult knox_only;
     out.knox = knox_on(in, opt.knox, threads, knox_only);
-    add(knox_only);
+    add_step(s, knox_only);
     return out;
   }
 
   GpkgWriter w(opt.out);
   const StepContext ctx{in, w, fs::path(opt.out).filename().string(), threads, {}};
   const StepResult step = near_repeat_step(ctx, opt.knox, &out.knox);
-  add(step);
+  add_step(s, step);  // its details stay out: the command prints its own Knox table
   json params = ingest_parameters(opt.inputs, in);
   params["command"] = "near-repeat";
   params["command_line"] = opt.command_line;
@@ -105,7 +101,6 @@ NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
   finish_job(w, in, s, {step}, {params, input_hashes(opt.inputs), counts, opt.knox.seed, "", {}},
              opt.inputs.incidents.utc_offset_minutes);
   s.out = opt.out;
-  s.layers = step.layers;
   s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});
   return out;
 }

@@ -194,12 +194,6 @@ PolygonOptions polygons(const json& j, const fs::path& dir) {
   return p;
 }
 
-int utc_offset_minutes(const std::string& s) {
-  // The schema's pattern already holds: [+-]HH:MM with HH <= 14.
-  const int sign = s[0] == '-' ? -1 : 1;
-  return sign * (std::stoi(s.substr(1, 2)) * 60 + std::stoi(s.substr(4, 2)));
-}
-
 }  // namespace
 
 void validate_against_schema(const json& document) {
@@ -272,7 +266,7 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
   io.category_field = inc.value("category_field", "");
   io.weight_field = inc.value("weight_field", "");
   io.fix_swapped_axes = inc.value("fix_swapped_axes", false);
-  io.utc_offset_minutes = utc_offset_minutes(inc.value("utc_offset", "+07:00"));
+  io.utc_offset_minutes = parse_utc_offset(inc.value("utc_offset", "+07:00"), "inputs.incidents.utc_offset");
   c.inputs.work_crs = d.value("work_crs", "");
   c.inputs.threads = d.value("threads", 0);
   c.out = resolve_path(dir, d["output"]["path"].get<std::string>());

@@ -181,12 +181,18 @@ Plan make_plan(const RunConfig& c) {
   return p;
 }
 
-// The local date of the latest incident: the day the run speaks for ("as of"). Empty without times.
-std::string as_of_date(const Incidents& inc, int utc_offset_minutes) {
-  std::int64_t latest = kNoTime;
-  for (auto t : inc.time_utc) latest = std::max(latest, t);
-  if (latest == kNoTime) return "";
-  return format_utc(latest + std::int64_t{utc_offset_minutes} * 60).substr(0, 10);
+// The local dates (YYYY-MM-DD) of the earliest and the latest incident; both empty without times.
+// The latest is the day the run speaks for ("as of").
+struct DateRange {
+  std::string first, last;
+};
+DateRange local_date_range(const Incidents& inc, int utc_offset_minutes) {
+  std::int64_t earliest = std::numeric_limits<std::int64_t>::max(), latest = kNoTime;
+  for (auto t : inc.time_utc)
+    if (t != kNoTime) earliest = std::min(earliest, t), latest = std::max(latest, t);
+  if (latest == kNoTime) return {};
+  auto date = [&](std::int64_t t) { return format_utc(t + std::int64_t{utc_offset_minutes} * 60).substr(0, 10); };
+  return {date(earliest), date(latest)};
 }
 
 // --if-changed: the reason to skip, or "" to run.
@@ -336,7 +342,8 @@ RunJobResult run_job(const RunJobOptions& opt) {
   RunSummary s = summarise(in);
   const int threads = resolve_threads(c.inputs.threads);
   const int offset = c.inputs.incidents.utc_offset_minutes;
-  const std::string as_of = as_of_date(in.incidents, offset);
+  const DateRange dates = local_date_range(in.incidents, offset);
+  const std::string& as_of = dates.last;
   Timer timer;
   Assignment assignment;
   if (plan.aggregate || plan.profiles) {
@@ -424,13 +431,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
   if (c.quicklook) {
     QuickLookInput q;
     q.title = c.title;
-    std::string first = "", last = as_of;
-    std::int64_t earliest = std::numeric_limits<std::int64_t>::max();
-    for (auto t : in.incidents.time_utc)
-      if (t != kNoTime) earliest = std::min(earliest, t);
-    if (earliest != std::numeric_limits<std::int64_t>::max())
-      first = format_utc(earliest + std::int64_t{offset} * 60).substr(0, 10);
-    q.subtitle = (first.empty() ? std::string("no dates") : first + " – " + last) + " · " +
+    q.subtitle = (dates.first.empty() ? std::string("no dates") : dates.first + " – " + dates.last) + " · " +
                  grouped(static_cast<std::int64_t>(in.incidents.size())) + " incidents";
     q.crs_label = in.work_crs.authority.empty() ? in.work_crs.name : in.work_crs.authority;
     if (plan.kde) {

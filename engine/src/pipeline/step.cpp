@@ -5,6 +5,14 @@
 
 namespace hotspot {
 
+std::string hotspot_id_prefix(const std::string& layer) { return layer == "clusters" ? "C" : "Z"; }
+
+void add_step(RunSummary& s, const StepResult& r) {
+  s.timings.insert(s.timings.end(), r.timings.begin(), r.timings.end());
+  s.warnings.insert(s.warnings.end(), r.warnings.begin(), r.warnings.end());
+  s.layers.insert(s.layers.end(), r.layers.begin(), r.layers.end());
+}
+
 std::vector<FieldDef> identity_fields() {
   return {{"hotspot_id", FieldType::Text}, {"status", FieldType::Text}, {"first_seen", FieldType::Text},
           {"days_active", FieldType::Integer}};
@@ -28,7 +36,7 @@ std::vector<HotspotIdentity> identify(const StepContext& ctx, const std::string&
                                                         std::to_string(geoms.size()) + " features of " + layer);
     return ids;
   }
-  const std::string prefix = layer == "clusters" ? "C" : "Z";
+  const std::string prefix = hotspot_id_prefix(layer);
   std::vector<HotspotIdentity> ids(geoms.size());
   for (std::size_t k = 0; k < geoms.size(); ++k) ids[k] = {prefix + std::to_string(k + 1), "new", "", 1};
   return ids;

@@ -29,6 +29,9 @@ struct HotspotIdentity {
   std::int64_t days_active = 1;  // as-of date − first_seen + 1
 };
 
+// "C" for clusters, "Z" for hotspot zones: the letter before a hotspot_id's number.
+std::string hotspot_id_prefix(const std::string& layer);
+
 // The fields a hotspot layer gets for its identity, in this order, appended after its own fields.
 std::vector<FieldDef> identity_fields();
 // Writes the identity fields, the first at field index `first`.
@@ -77,6 +80,10 @@ struct StepResult {
   nlohmann::json counts = nlohmann::json::object();      // what it counted
   std::uint64_t seed = 0;  // 0: no randomness
 };
+
+// A standalone command's summary takes its one step's timings, warnings and layers (its details
+// only where the command prints no table of its own).
+void add_step(RunSummary& s, const StepResult& r);
 
 // What every job writes once, after its steps: rejected_incidents; temporal_profiles and
 // peak_hours for every step's profile sources; the QGIS project with every step's layers (when
