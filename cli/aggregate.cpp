@@ -2,7 +2,9 @@
 #include <iostream>
 #include <memory>
 
+#include "hotspot/jobs/aggregate.hpp"
 #include "options.hpp"
+#include "params.hpp"
 
 namespace hotspot::cli {
 
@@ -11,15 +13,14 @@ void add_aggregate(CLI::App& app) {
   auto o = std::make_shared<CommonInputs>();
   auto opt = std::make_shared<AggregateOptions>();
   add_input_options(*cmd, *o);
+  auto params = std::make_shared<CliParams<AggregateStepOptions>>(*cmd, aggregate_params());
   cmd->add_option("--out", opt->out, "Output GeoPackage (written atomically)")->required();
-  cmd->add_option("--zone-buffer", opt->zone_buffer_m, "Buffer ring around each zone, metres")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
-  cmd->callback([o, opt, &app] {
+  cmd->callback([o, opt, params] {
     finish_input_options(*o);
+    params->apply(opt->step);
     opt->inputs = o->inputs;
-    opt->command_line = app.get_name();
-    RunSummary s = run_aggregate(*opt);
-    std::cout << format_summary(s);
+    opt->command_line = command_line();
+    std::cout << format_summary(run_aggregate(*opt));
   });
 }
 

@@ -35,10 +35,10 @@ void add_cluster(CLI::App& app) {
       ->capture_default_str()->check(CLI::IsMember({"convex", "concave"}));
   cmd->add_option("--concave-ratio", opt->concave_ratio, "Concave hull edge-length ratio, 0 (tight) .. 1 (convex)")
       ->capture_default_str();
-  cmd->callback([o, opt, method, eps_time, selection, hull, cmd, &app] {
+  cmd->callback([o, opt, method, eps_time, selection, hull, cmd] {
     finish_input_options(*o);
     opt->inputs = o->inputs;
-    opt->command_line = app.get_name() + " cluster";
+    opt->command_line = command_line();
     opt->method = *method == "hdbscan" ? ClusterMethod::kHdbscan
                   : *method == "st-dbscan" ? ClusterMethod::kStDbscan : ClusterMethod::kDbscan;
     const bool spatial = opt->method != ClusterMethod::kHdbscan;

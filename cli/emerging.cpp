@@ -19,10 +19,10 @@ void add_emerging(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--alpha", opt->alpha, "Significance level of bins and trends")->capture_default_str();
   cmd->add_option("--out", opt->out, "Output GeoPackage (written atomically)")->required();
-  cmd->callback([o, opt, &app] {
+  cmd->callback([o, opt] {
     finish_input_options(*o);
     opt->inputs = o->inputs;
-    opt->command_line = app.get_name();
+    opt->command_line = command_line();
     EmergingSummary s = run_emerging(*opt);
     std::cout << format_summary(s.run);
     std::cout << "cube       " << s.cells << " cells x " << s.steps << " steps of " << opt->time_step << " ("

@@ -32,10 +32,10 @@ void add_kde(CLI::App& app) {
   auto* pct = cmd->add_option("--percentile", opt->percentile, "Hotspot zones: cells at or above this percentile of positive cells");
   top->excludes(thr)->excludes(pct);
   thr->excludes(pct);
-  cmd->callback([o, opt, &app] {
+  cmd->callback([o, opt] {
     finish_input_options(*o);
     opt->inputs = o->inputs;
-    opt->command_line = app.get_name();
+    opt->command_line = command_line();
     RunSummary s = run_kde(*opt);
     std::cout << format_summary(s);
   });

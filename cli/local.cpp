@@ -52,14 +52,14 @@ void add_local(CLI::App& app) {
       ->capture_default_str();
   cmd->add_flag("--fdr", opt->fdr, "Benjamini-Hochberg correction for Gi_Bin and COType");
   cmd->add_option("--out", opt->out, "Output GeoPackage (written atomically)")->required();
-  cmd->callback([o, opt, &app] {
+  cmd->callback([o, opt] {
     finish_input_options(*o);
     opt->inputs = o->inputs;
     if (!opt->grid.empty()) opt->units_source = "grid";
     // --x-field/--y-field name the CSV columns of whichever input is a CSV of points.
     opt->x_field = o->inputs.incidents.x_field;
     opt->y_field = o->inputs.incidents.y_field;
-    opt->command_line = app.get_name();
+    opt->command_line = command_line();
     LocalSummary s = run_local(*opt);
     std::cout << format_local_summary(s);
   });

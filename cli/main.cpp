@@ -1,6 +1,6 @@
 // hotspot: the command line. main stays tiny: subcommands register themselves from one explicit
 // list, and errors map to exit codes here and nowhere else.
-//   0 ok, 1 internal, 2 usage or config, 3 bad input data, 4 I/O
+//   (the codes themselves: exit_code in options.cpp)
 #include <iostream>
 
 #include "hotspot/error.hpp"
@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   CLI::App app{"hotspot: geospatial hotspot analysis for incidents, communes and industrial zones"};
   app.name("hotspot");
   app.require_subcommand(1);
+  hotspot::cli::set_command_line(argc, argv);
   app.set_version_flag("--version", std::string("hotspot ") + HOTSPOT_VERSION);
   hotspot::cli::add_aggregate(app);
   hotspot::cli::add_validate(app);
@@ -28,12 +29,7 @@ int main(int argc, char** argv) {
     return rc == 0 ? 0 : 2;
   } catch (const hotspot::Error& e) {
     std::cerr << "hotspot: error: " << e.what() << "\n";
-    switch (e.kind()) {
-      case hotspot::ErrorKind::Usage: return 2;
-      case hotspot::ErrorKind::Input: return 3;
-      case hotspot::ErrorKind::Io: return 4;
-      case hotspot::ErrorKind::Internal: return 1;
-    }
+    return hotspot::cli::exit_code(e);
   } catch (const std::bad_alloc&) {
     std::cerr << "hotspot: error: out of memory\n";
     return 1;

@@ -35,6 +35,38 @@ void add_input_options(CLI::App& app, CommonInputs& o, bool communes_required) {
   app.add_option("--threads", in.threads, "Threads (default: all cores)")->check(CLI::NonNegativeNumber);
 }
 
+namespace {
+std::string g_command_line = "hotspot";
+}
+
+int exit_code(const Error& e) {
+  switch (e.kind()) {
+    case ErrorKind::Usage: return 2;
+    case ErrorKind::Input: return 3;
+    case ErrorKind::Io: return 4;
+    case ErrorKind::Internal: return 1;
+  }
+  return 1;
+}
+
+const std::string& command_line() { return g_command_line; }
+
+void set_command_line(int argc, const char* const* argv) {
+  g_command_line = "hotspot";
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    const bool plain = !a.empty() && a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                                                         "0123456789-_=+./:,@%") == std::string::npos;
+    if (plain) {
+      g_command_line += " " + a;
+      continue;
+    }
+    std::string q = " '";
+    for (char c : a) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    g_command_line += q + "'";
+  }
+}
+
 void finish_input_options(CommonInputs& o) {
   o.inputs.incidents.utc_offset_minutes = parse_utc_offset(o.utc_offset, "--utc-offset");
 }

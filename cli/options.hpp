@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "hotspot/error.hpp"
 #include "hotspot/jobs.hpp"
 
 namespace hotspot::cli {
@@ -18,6 +19,14 @@ struct CommonInputs {
 void add_input_options(CLI::App& app, CommonInputs& o, bool communes_required = true);
 // Validates and converts the raw option values; throws UsageError.
 void finish_input_options(CommonInputs& o);
+
+// The exit code of an engine error, here and nowhere else: 1 internal, 2 usage or configuration,
+// 3 bad input data, 4 I/O.
+int exit_code(const Error& e);
+
+// The command line as typed (arguments shell-quoted where needed), for run_metadata.
+const std::string& command_line();
+void set_command_line(int argc, const char* const* argv);
 
 void add_aggregate(CLI::App& app);
 void add_validate(CLI::App& app);

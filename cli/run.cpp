@@ -99,16 +99,6 @@ class ProgressLine {
   bool done_ = false, shown_ = false;
 };
 
-int error_exit_code(const Error& e) {
-  switch (e.kind()) {
-    case ErrorKind::Usage: return 2;
-    case ErrorKind::Input: return 3;
-    case ErrorKind::Io: return 4;
-    case ErrorKind::Internal: return 1;
-  }
-  return 1;
-}
-
 }  // namespace
 
 void add_run(CLI::App& app) {
@@ -158,7 +148,7 @@ void add_run(CLI::App& app) {
     } catch (const Error& e) {
       if (bar) bar->stop();
       if (f->json)
-        std::cout << nlohmann::json{{"status", "error"}, {"exit_code", error_exit_code(e)}, {"message", e.what()}}.dump(2)
+        std::cout << nlohmann::json{{"status", "error"}, {"exit_code", exit_code(e)}, {"message", e.what()}}.dump(2)
                   << "\n";
       throw;
     }

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "hotspot/error.hpp"
-#include "pipeline/run_config.hpp"
+#include "run/run_config.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

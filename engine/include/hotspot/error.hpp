@@ -3,6 +3,7 @@
 // type to an exit code in exactly one place (cli/main.cpp).
 #include <stdexcept>
 #include <string>
+#include <utility>
 
 namespace hotspot {
 
@@ -20,6 +21,19 @@ class Error : public std::runtime_error {
 // A bad option or configuration value (exit 2).
 struct UsageError : Error {
   explicit UsageError(const std::string& m) : Error(ErrorKind::Usage, m) {}
+};
+// A value of one named parameter that an analysis cannot use (exit 2). Algorithms know their
+// parameters by their API names ("cell_size"), not by how a caller spelled them: the CLI turns
+// the name into its flag (--cell-size), the config reader into a JSON path
+// (analyses[2].cell_size), Python keeps it as the exception's `parameter`.
+struct ParameterError : UsageError {
+  ParameterError(std::string parameter, const std::string& problem)
+      : UsageError(parameter + ": " + problem), parameter_(std::move(parameter)), problem_(problem) {}
+  const std::string& parameter() const { return parameter_; }
+  const std::string& problem() const { return problem_; }  // the message without the name
+
+ private:
+  std::string parameter_, problem_;
 };
 // User data that cannot be used as it is (exit 3).
 struct InputError : Error {

@@ -18,13 +18,6 @@ struct InputOptions {
   int threads = 0;       // DEFAULT: 0 = all cores
 };
 
-struct AggregateOptions {
-  InputOptions inputs;
-  double zone_buffer_m = 1000;  // DEFAULT: 1000
-  std::string out;              // .gpkg path
-  std::string command_line;     // recorded in the run metadata
-};
-
 struct StepTime {
   std::string step;
   double seconds = 0;
@@ -48,27 +41,6 @@ struct RunSummary {
 
 // Reads and checks every input and reports what aggregate would do, writing nothing.
 RunSummary run_validate(const InputOptions& options);
-RunSummary run_aggregate(const AggregateOptions& options);  // communes required
-
-struct NearRepeatOptions {
-  InputOptions inputs;  // communes and zones optional
-  KnoxOptions knox;
-  std::string out;  // .gpkg path; DEFAULT (empty): print only
-  std::string command_line;
-};
-
-struct NearRepeatSummary {
-  RunSummary run;
-  KnoxResult knox;
-};
-
-// Every check of the Knox options that needs no data (band edges, permutations); throws
-// UsageError.
-void check_near_repeat_options(const KnoxOptions& options);
-// Knox near-repeat test; writes the near_repeat table (and rejected rows, run metadata) to `out`.
-NearRepeatSummary run_near_repeat(const NearRepeatOptions& options);
-// The observed/expected table an analyst reads: one row per distance band, one column per time band.
-std::string format_knox_table(const KnoxResult& result, const KnoxOptions& options);
 
 // Plain-text summary for the terminal (UTF-8).
 std::string format_summary(const RunSummary& s);

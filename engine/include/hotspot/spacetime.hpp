@@ -17,12 +17,18 @@ namespace hotspot {
 // that shuffle the times among the incidents (locations fixed); the pseudo p-value is
 // (permutations with a count >= observed + 1) / (permutations + 1), and the Knox ratio is
 // observed / expected. Incidents without a time take no part (counted in `without_time`).
+// The largest permutation count accepted (the run schema's bound too).
+constexpr int kMaxKnoxPermutations = 99'999;
+
 struct KnoxOptions {
-  std::vector<double> space_bands;       // edges; DEFAULT: 0,100,200,400
-  std::vector<double> time_bands_days;   // edges; DEFAULT: 0,7,14,28
-  int permutations = 99;                 // DEFAULT: 99
-  std::uint64_t seed = 20240101;         // DEFAULT: 20240101; recorded in the output
-  int threads = 0;                       // DEFAULT: all cores; results do not depend on it
+  // Band edges in metres (data units if planar). DEFAULT: 0,100,200,400.
+  // REQUIRES: 2 to 200 edges, finite, >= 0, increasing. Parameter name: space_bands.
+  std::vector<double> space_bands{0, 100, 200, 400};
+  // Band edges in days. DEFAULT: 0,7,14,28. REQUIRES: as space_bands. Parameter name: time_bands.
+  std::vector<double> time_bands_days{0, 7, 14, 28};
+  int permutations = 99;          // DEFAULT: 99. REQUIRES: 0..kMaxKnoxPermutations
+  std::uint64_t seed = 20240101;  // DEFAULT: 20240101; recorded in the output
+  int threads = 0;                // DEFAULT: 0 = all cores; results do not depend on it
   std::int64_t max_pairs = 200'000'000;  // refuse beyond this many close pairs (memory)
 };
 
@@ -40,8 +46,7 @@ struct KnoxResult {
   std::int64_t close_pairs = 0;  // pairs within the largest space band
 };
 
-// Throws UsageError for band edges that are not increasing and >= 0 (at least two, at most 200
-// space edges) and for negative permutations.
+// Throws ParameterError for options that break a REQUIRES above.
 void check_knox_options(const KnoxOptions& options);
 KnoxResult knox_test(const Incidents& incidents, const KnoxOptions& options);
 // Observed counts only, by testing every pair: the test oracle.

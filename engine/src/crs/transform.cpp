@@ -163,4 +163,22 @@ std::size_t Transformer::transform(std::size_t n, double* x, double* y, int thre
   return total;
 }
 
+bool transform_multipolygon(const Transformer& t, MultiPolygon& mp) {
+  if (t.identity()) return true;
+  std::vector<double> xs, ys;
+  auto ring_fn = [&](Ring& r) {
+    xs.resize(r.size()), ys.resize(r.size());
+    for (std::size_t k = 0; k < r.size(); ++k) xs[k] = r[k].x, ys[k] = r[k].y;
+    if (t.transform(r.size(), xs.data(), ys.data()) > 0) return false;
+    for (std::size_t k = 0; k < r.size(); ++k) r[k] = {xs[k], ys[k]};
+    return true;
+  };
+  for (auto& poly : mp) {
+    if (!ring_fn(poly.shell)) return false;
+    for (auto& h : poly.holes)
+      if (!ring_fn(h)) return false;
+  }
+  return true;
+}
+
 }  // namespace hotspot

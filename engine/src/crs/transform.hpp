@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hotspot/crs.hpp"
+#include "hotspot/geometry.hpp"
 
 class OGRSpatialReference;
 class OGRCoordinateTransformation;
@@ -32,5 +33,10 @@ class Transformer {
  private:
   std::unique_ptr<OGRCoordinateTransformation> ct_;
 };
+
+// Projects every ring of `mp` in place. Returns false, leaving `mp` partly projected, when PROJ
+// cannot transform some vertex: the caller names the feature and refuses it (no NaN vertex may
+// reach an output).
+bool transform_multipolygon(const Transformer& t, MultiPolygon& mp);
 
 }  // namespace hotspot

@@ -113,6 +113,10 @@ bool Geos::intersects(const GEOSGeometry* a, const GEOSGeometry* b) const {
   if (r == 2) throw InternalError("GEOS intersects failed: " + error_);
   return r == 1;
 }
+
+bool Geos::interiors_meet(const GEOSGeometry* a, const GEOSGeometry* b) const {
+  return intersects(a, b) && GEOSTouches_r(ctx_, a, b) == 0;
+}
 double Geos::area(const GEOSGeometry* g) const {
   double a = 0;
   if (!GEOSArea_r(ctx_, g, &a)) throw InternalError("GEOS area failed: " + error_);

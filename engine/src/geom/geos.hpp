@@ -77,6 +77,9 @@ class Geos {
   Geom difference(const GEOSGeometry* a, const GEOSGeometry* b) const;
   Geom boundary(const GEOSGeometry* g) const;
   bool intersects(const GEOSGeometry* a, const GEOSGeometry* b) const;
+  // The project's one rule for "a hotspot meets a commune (or zone)": their interiors meet.
+  // Shapes that only touch along a boundary or at a point do not meet.
+  bool interiors_meet(const GEOSGeometry* a, const GEOSGeometry* b) const;
   bool covers(const GEOSGeometry* a, const GEOSGeometry* b) const;
   Geom multipoint(const std::vector<XY>& points) const;
   Geom convex_hull(const GEOSGeometry* g) const;

@@ -1,7 +1,7 @@
 #pragma once
 // Stage 1 of ingest: stream rows, check each one on its own (numbers, timestamps, duplicate ids),
 // and keep accepted incidents as columns in the source CRS. CRS-dependent checks (area of use,
-// swapped axes) come later, in pipeline/load, once the working CRS is known.
+// swapped axes) come later, in jobs/load, once the working CRS is known.
 #include <string>
 #include <vector>
 

@@ -12,11 +12,11 @@ namespace hotspot {
 
 namespace {
 
-void check_edges(const std::vector<double>& e, const char* what) {
-  if (e.size() < 2) throw UsageError(std::string(what) + ": give at least two band edges, e.g. 0,100,200");
+void check_edges(const std::vector<double>& e, const char* parameter) {
+  if (e.size() < 2) throw ParameterError(parameter, "give at least two band edges, e.g. 0,100,200");
   for (std::size_t i = 0; i < e.size(); ++i) {
-    if (!std::isfinite(e[i]) || e[i] < 0) throw UsageError(std::string(what) + ": band edges must be >= 0");
-    if (i > 0 && e[i] <= e[i - 1]) throw UsageError(std::string(what) + ": band edges must increase");
+    if (!std::isfinite(e[i]) || e[i] < 0) throw ParameterError(parameter, "band edges must be >= 0");
+    if (i > 0 && e[i] <= e[i - 1]) throw ParameterError(parameter, "band edges must increase");
   }
 }
 
@@ -55,10 +55,12 @@ std::vector<std::int64_t> knox_counts_brute_force(const Incidents& inc, const Kn
 }
 
 void check_knox_options(const KnoxOptions& opt) {
-  check_edges(opt.space_bands, "--space-bands");
-  check_edges(opt.time_bands_days, "--time-bands");
-  if (opt.space_bands.size() > 200) throw UsageError("--space-bands: at most 199 bands");
-  if (opt.permutations < 0) throw UsageError("--permutations must be >= 0");
+  check_edges(opt.space_bands, "space_bands");
+  check_edges(opt.time_bands_days, "time_bands");
+  if (opt.space_bands.size() > 200) throw ParameterError("space_bands", "at most 199 bands");
+  if (opt.permutations < 0 || opt.permutations > kMaxKnoxPermutations)
+    throw ParameterError("permutations", "must be in 0.." + std::to_string(kMaxKnoxPermutations) + " (got " +
+                                             std::to_string(opt.permutations) + ")");
 }
 
 KnoxResult knox_test(const Incidents& inc, const KnoxOptions& opt) {

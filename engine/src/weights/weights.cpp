@@ -9,6 +9,11 @@
 
 namespace hotspot {
 
+double default_snap(const Box& extent, bool planar) {
+  return planar ? 1e-7 * std::hypot(extent.xmax - extent.xmin, extent.ymax - extent.ymin) : 0.5;
+}
+
+
 namespace {
 
 double d2(XY a, XY b) {

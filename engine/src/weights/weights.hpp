@@ -28,6 +28,10 @@ SpatialWeights from_lists(std::vector<std::vector<std::int32_t>> lists);
 
 enum class Contiguity { Queen, Rook };
 
+// The default snapping tolerance of contiguity: 0.5 m, or 1e-7 of the extent's diagonal for
+// planar data (whose unit is unknown). One rule for hotspot local and for top's Gi* groups.
+double default_snap(const Box& extent, bool planar);
+
 // Two polygons are queen neighbours when a vertex of one lies within `snap` of the other's
 // boundary, or their edges cross; rook neighbours when those contact points include two that are
 // more than `snap` apart (a shared edge, not a single corner). Binary weights.

@@ -6,7 +6,7 @@
 
 #include "hotspot/error.hpp"
 #include "io/incidents.hpp"
-#include "pipeline/load.hpp"
+#include "jobs/load.hpp"
 #include "support/fixtures.hpp"
 
 namespace hotspot {

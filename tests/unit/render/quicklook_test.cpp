@@ -14,7 +14,7 @@
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
 #include "io/polygons.hpp"
-#include "pipeline/load.hpp"
+#include "jobs/load.hpp"
 #include "support/temp_dir.hpp"
 
 namespace hotspot {

@@ -1,5 +1,5 @@
 // Stable hotspot ids: a previous output's zones and clusters matched to this run's by overlap.
-#include "pipeline/identity.hpp"
+#include "run/identity.hpp"
 
 #include <gtest/gtest.h>
 

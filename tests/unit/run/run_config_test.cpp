@@ -1,6 +1,6 @@
 // The run configuration: the sample is valid, and every kind of mistake exits 2 with a message
 // that names the JSON path and the problem.
-#include "pipeline/run_config.hpp"
+#include "run/run_config.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "pipeline/run_config.hpp"
+#include "run/run_config.hpp"
 
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>
@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "hotspot/error.hpp"
+#include "jobs/outputs.hpp"
 #include "run_schema.hpp"  // generated: kRunSchema, the text of schemas/run.schema.json
 #include "util/hash.hpp"
 
@@ -279,8 +280,7 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
   require_file(io.path, "inputs.incidents.path");
   for (const auto& [where, p] : {std::pair<const char*, const std::string&>{"inputs.communes.path", c.inputs.communes.path},
                                  {"inputs.zones.path", c.inputs.zones.path}, {"inputs.incidents.path", io.path}}) {
-    std::error_code ec;
-    if (!p.empty() && fs::equivalent(p, c.out, ec))
+    if (!p.empty() && !overwritten_input(c.out, {p}).empty())
       throw UsageError(std::string("output.path: is the same file as ") + where + " ('" + p + "')");
   }
 

@@ -14,8 +14,8 @@
 #include "hotspot/aggregate.hpp"
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
-#include "pipeline/outputs.hpp"
-#include "pipeline/steps.hpp"
+#include "jobs/outputs.hpp"
+#include "jobs/steps.hpp"
 #include "support/temp_dir.hpp"
 
 namespace hotspot {
@@ -346,7 +346,7 @@ TEST(StatsStepChecks, RejectBadValuesWithoutTouchingFiles) {
   for (std::size_t k = 0; k < bad_emerging.size(); ++k)
     EXPECT_THROW(check_emerging_options(bad_emerging[k]), UsageError) << k;
 
-  EXPECT_NO_THROW(check_near_repeat_options(knox_options()));
+  EXPECT_NO_THROW(check_knox_options(knox_options()));
   auto knox = [](auto change) {
     KnoxOptions o = knox_options();
     change(o);
@@ -363,7 +363,7 @@ TEST(StatsStepChecks, RejectBadValuesWithoutTouchingFiles) {
       knox([](KnoxOptions& o) { o.permutations = -1; }),
   };
   for (std::size_t k = 0; k < bad_knox.size(); ++k)
-    EXPECT_THROW(check_near_repeat_options(bad_knox[k]), UsageError) << k;
+    EXPECT_THROW(check_knox_options(bad_knox[k]), UsageError) << k;
   EXPECT_TRUE(fs::is_empty(d.path()));
 }
 

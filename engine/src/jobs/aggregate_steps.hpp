@@ -1,7 +1,7 @@
 #pragma once
-// The aggregate job's parts as steps of a full run (pipeline/step.hpp).
+// The aggregate job's parts as steps of a full run (jobs/step.hpp).
 #include "hotspot/aggregate.hpp"
-#include "pipeline/step.hpp"
+#include "jobs/step.hpp"
 
 namespace hotspot {
 

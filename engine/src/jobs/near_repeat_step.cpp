@@ -4,10 +4,11 @@
 #include <filesystem>
 
 #include "hotspot/error.hpp"
-#include "hotspot/jobs.hpp"
-#include "pipeline/load.hpp"
-#include "pipeline/outputs.hpp"
-#include "pipeline/steps.hpp"
+#include "hotspot/jobs/near_repeat.hpp"
+#include "jobs/params_util.hpp"
+#include "jobs/load.hpp"
+#include "jobs/outputs.hpp"
+#include "jobs/steps.hpp"
 #include "util/parallel.hpp"
 #include "util/timer.hpp"
 
@@ -35,7 +36,20 @@ KnoxResult knox_on(const LoadedInputs& in, const KnoxOptions& opt, int threads, 
 
 }  // namespace
 
-void check_near_repeat_options(const KnoxOptions& opt) { check_knox_options(opt); }
+const ParamTable<KnoxOptions>& near_repeat_params() {
+  static const ParamTable<KnoxOptions> table{
+      "near_repeat",
+      {{"space_bands", ParamType::kNumberList, "Distance band edges, metres (data units if planar)", "0,100,200,400",
+        false, [](KnoxOptions& o, const json& v) { o.space_bands = v.get<std::vector<double>>(); }},
+       {"time_bands", ParamType::kNumberList, "Time band edges, days", "0,7,14,28", false,
+        [](KnoxOptions& o, const json& v) { o.time_bands_days = v.get<std::vector<double>>(); }},
+       {"permutations", ParamType::kInteger, "Monte Carlo permutations of the times", "99", false,
+        [](KnoxOptions& o, const json& v) { o.permutations = int_in_range(v, 0, kMaxKnoxPermutations); }},
+       {"seed", ParamType::kInteger, "Random seed (recorded in the output)", "20240101", false,
+        [](KnoxOptions& o, const json& v) { o.seed = seed_value(v); }}},
+      check_knox_options};
+  return table;
+}
 
 StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& opt, KnoxResult* result) {
   StepResult r;
@@ -74,34 +88,19 @@ StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& opt, Knox
 }
 
 NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
-  check_near_repeat_options(opt.knox);
-  if (!opt.out.empty()) refuse_overwriting_inputs(opt.out, opt.inputs);
-  LoadedInputs in = load_inputs(opt.inputs);
+  check_knox_options(opt.knox);
   NearRepeatSummary out;
-  out.run = summarise(in);
-  RunSummary& s = out.run;
-  const int threads = resolve_threads(opt.inputs.threads);
   if (opt.out.empty()) {  // print only
+    const LoadedInputs in = load_inputs(opt.inputs);
+    out.run = summarise(in);
     StepResult knox_only;
-    out.knox = knox_on(in, opt.knox, threads, knox_only);
-    add_step(s, knox_only);
+    out.knox = knox_on(in, opt.knox, resolve_threads(opt.inputs.threads), knox_only);
+    add_step(out.run, knox_only);
     return out;
   }
-
-  GpkgWriter w(opt.out);
-  const StepContext ctx{in, w, fs::path(opt.out).filename().string(), threads, {}};
-  const StepResult step = near_repeat_step(ctx, opt.knox, &out.knox);
-  add_step(s, step);  // its details stay out: the command prints its own Knox table
-  json params = ingest_parameters(opt.inputs, in);
-  params["command"] = "near-repeat";
-  params["command_line"] = opt.command_line;
-  params.update(step.parameters);
-  json counts = load_counts(s);
-  counts.update(step.counts);
-  finish_job(w, in, s, {step}, {params, input_hashes(opt.inputs), counts, opt.knox.seed, "", {}},
-             opt.inputs.incidents.utc_offset_minutes);
-  s.out = opt.out;
-  s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});
+  // Its details stay out of the summary: the command prints its own Knox table.
+  out.run = run_single_step({"near-repeat", opt.command_line, opt.inputs, opt.out, {}, "",
+                             [&](const StepContext& ctx) { return near_repeat_step(ctx, opt.knox, &out.knox); }});
   return out;
 }
 

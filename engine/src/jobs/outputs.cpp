@@ -1,4 +1,4 @@
-#include "pipeline/outputs.hpp"
+#include "jobs/outputs.hpp"
 
 #include <gdal.h>
 #include <geos_c.h>
@@ -21,15 +21,26 @@ namespace hotspot {
 namespace fs = std::filesystem;
 using json = nlohmann::json;
 
-void refuse_overwriting_inputs(const std::string& out, const InputOptions& in) {
+std::vector<std::string> input_paths(const InputOptions& in) {
+  return {in.communes.path, in.zones.path, in.incidents.path};
+}
+
+std::string overwritten_input(const std::string& out, const std::vector<std::string>& inputs) {
   std::error_code ec;
-  for (const std::string* p : {&in.communes.path, &in.zones.path, &in.incidents.path}) {
-    if (p->empty()) continue;
-    if (fs::exists(out, ec) && fs::equivalent(out, *p, ec))
-      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
-    if (fs::absolute(out, ec).lexically_normal() == fs::absolute(*p, ec).lexically_normal())
-      throw UsageError("--out '" + out + "' is the same file as the input '" + *p + "'; choose another output");
+  for (const auto& p : inputs) {
+    if (p.empty()) continue;
+    if ((fs::exists(out, ec) && fs::equivalent(out, p, ec)) ||
+        fs::absolute(out, ec).lexically_normal() == fs::absolute(p, ec).lexically_normal())
+      return p;
   }
+  return "";
+}
+
+void refuse_overwriting_inputs(const std::string& out, const std::vector<std::string>& inputs,
+                               const std::string& out_name) {
+  const std::string p = overwritten_input(out, inputs);
+  if (!p.empty())
+    throw UsageError(out_name + " '" + out + "' is the same file as the input '" + p + "'; choose another output");
 }
 
 json load_counts(const RunSummary& s) {

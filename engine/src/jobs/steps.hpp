@@ -2,7 +2,7 @@
 // The analyses as steps (see step.hpp). Each block declares, for one analysis, the usage checks
 // that need no data (a run makes them all before any work starts) and the step itself. A
 // standalone command is its checks, load_inputs, the step and finish_job.
-#include "pipeline/step.hpp"
+#include "jobs/step.hpp"
 
 // ---- kde and clusters (kde_job.cpp, cluster_job.cpp) ------------------------------------------
 #include <string>
@@ -47,7 +47,7 @@ StepResult cluster_step(const StepContext& ctx, const ClusterJobOptions& o,
 
 // ---- statistics: local, emerging, near-repeat (local.cpp, emerging_job.cpp, near_repeat_job.cpp)
 // Their checks are public: check_local_options (local.hpp), check_emerging_options (emerging.hpp),
-// check_near_repeat_options (jobs.hpp).
+// check_knox_options (spacetime.hpp).
 #include <string>
 
 #include "hotspot/emerging.hpp"

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "hotspot/crs.hpp"
-#include "pipeline/step.hpp"
+#include "jobs/step.hpp"
 
 namespace hotspot {
 

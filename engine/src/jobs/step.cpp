@@ -1,7 +1,10 @@
-#include "pipeline/step.hpp"
+#include "jobs/step.hpp"
+
+#include <filesystem>
 
 #include "hotspot/error.hpp"
-#include "pipeline/outputs.hpp"
+#include "jobs/outputs.hpp"
+#include "util/parallel.hpp"
 
 namespace hotspot {
 
@@ -11,6 +14,19 @@ void add_step(RunSummary& s, const StepResult& r) {
   s.timings.insert(s.timings.end(), r.timings.begin(), r.timings.end());
   s.warnings.insert(s.warnings.end(), r.warnings.begin(), r.warnings.end());
   s.layers.insert(s.layers.end(), r.layers.begin(), r.layers.end());
+}
+
+void merge_step(StepResult& into, StepResult&& part) {
+  auto append = [](auto& a, auto& b) { a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end())); };
+  append(into.layers, part.layers);
+  append(into.details, part.details);
+  append(into.warnings, part.warnings);
+  append(into.timings, part.timings);
+  append(into.project, part.project);
+  append(into.profiles, part.profiles);
+  into.parameters.update(part.parameters);
+  into.counts.update(part.counts);
+  if (!into.seed) into.seed = part.seed;
 }
 
 std::vector<FieldDef> identity_fields() {
@@ -64,6 +80,41 @@ void finish_job(GpkgWriter& w, const LoadedInputs& in, const RunSummary& s, cons
   rows.insert(rows.end(), meta.extra.begin(), meta.extra.end());
   write_run_metadata(w, in.work_crs, rows);
   w.commit();
+}
+
+}  // namespace hotspot
+
+namespace hotspot {
+
+RunSummary run_single_step(const SingleStepJob& job, StepResult* result) {
+  if (job.out.empty()) throw UsageError("--out is required");
+  std::vector<std::string> inputs = input_paths(job.inputs);
+  for (const auto& [key, path] : job.extra_inputs) inputs.push_back(path);
+  refuse_overwriting_inputs(job.out, inputs);
+
+  const LoadedInputs in = load_inputs(job.inputs);
+  RunSummary s = summarise(in);
+  GpkgWriter w(job.out);
+  const StepContext ctx{in, w, std::filesystem::path(job.out).filename().string(),
+                        resolve_threads(job.inputs.threads), {}};
+  StepResult r = job.step(ctx);
+  add_step(s, r);
+  s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});
+  s.out = job.out;
+
+  nlohmann::json params = ingest_parameters(job.inputs, in);
+  params["command"] = job.command;
+  params["command_line"] = job.command_line;
+  params.update(r.parameters);
+  nlohmann::json counts = load_counts(s);
+  counts.update(r.counts);
+  nlohmann::json hashes = input_hashes(job.inputs);
+  for (const auto& [key, path] : job.extra_inputs) hashes[key] = input_json(path);
+  const nlohmann::json seed = r.seed ? nlohmann::json(r.seed) : nlohmann::json(nullptr);
+  finish_job(w, in, s, {r}, {params, hashes, counts, seed, job.project_title, {}},
+             job.inputs.incidents.utc_offset_minutes);
+  if (result) *result = std::move(r);
+  return s;
 }
 
 }  // namespace hotspot

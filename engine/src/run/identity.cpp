@@ -1,4 +1,4 @@
-#include "pipeline/identity.hpp"
+#include "run/identity.hpp"
 
 #include <gdal_priv.h>
 #include <ogrsf_frmts.h>
@@ -11,7 +11,7 @@
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
 #include "io/polygons.hpp"
-#include "pipeline/outputs.hpp"
+#include "jobs/outputs.hpp"
 #include "util/time.hpp"
 
 namespace hotspot {

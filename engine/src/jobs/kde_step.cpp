@@ -13,9 +13,9 @@
 #include "io/polygons.hpp"
 #include "io/raster.hpp"
 #include "io/styles.hpp"
-#include "pipeline/load.hpp"
-#include "pipeline/outputs.hpp"
-#include "pipeline/steps.hpp"
+#include "jobs/load.hpp"
+#include "jobs/outputs.hpp"
+#include "jobs/steps.hpp"
 #include "util/parallel.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
@@ -469,12 +469,9 @@ RunSummary run_kde(const KdeRunOptions& o) {
   check_kde_options(o);
   if (tif && (o.top_percent >= 0 || o.threshold >= 0 || o.percentile >= 0))
     throw UsageError("hotspot zones are a vector layer: write them with --out OUT.gpkg");
-  refuse_overwriting_inputs(o.out, o.inputs);
-  if (!o.mask.empty()) {
-    InputOptions mask_check;
-    mask_check.incidents.path = o.mask;
-    refuse_overwriting_inputs(o.out, mask_check);
-  }
+  std::vector<std::string> input_files = input_paths(o.inputs);
+  input_files.push_back(o.mask);
+  refuse_overwriting_inputs(o.out, input_files);
 
   LoadedInputs in = load_inputs(o.inputs);
   RunSummary s = summarise(in);

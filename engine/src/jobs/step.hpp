@@ -16,7 +16,7 @@
 #include "hotspot/jobs.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
-#include "pipeline/load.hpp"
+#include "jobs/load.hpp"
 
 namespace hotspot {
 
@@ -84,6 +84,9 @@ struct StepResult {
 // A standalone command's summary takes its one step's timings, warnings and layers (its details
 // only where the command prints no table of its own).
 void add_step(RunSummary& s, const StepResult& r);
+// Appends `part` to `into` (one step made of several, e.g. aggregate and profiles); parameters and
+// counts are merged key by key, the seed is kept if `into` has none.
+void merge_step(StepResult& into, StepResult&& part);
 
 // What every job writes once, after its steps: rejected_incidents; temporal_profiles and
 // peak_hours for every step's profile sources; the QGIS project with every step's layers (when
@@ -100,5 +103,26 @@ struct JobMetadata {
 };
 void finish_job(GpkgWriter& w, const LoadedInputs& in, const RunSummary& s, const std::vector<StepResult>& steps,
                 const JobMetadata& meta, int utc_offset_minutes);
+
+}  // namespace hotspot
+
+namespace hotspot {
+
+// One standalone command: refuse to overwrite an input -> load -> one step -> finish_job. Each
+// command (hotspot kde, cluster, ...) is its option checks and this.
+struct SingleStepJob {
+  std::string command;       // "kde": run_metadata's parameters.command
+  std::string command_line;  // as typed, recorded in run_metadata
+  InputOptions inputs;
+  std::string out;  // the GeoPackage
+  // Further input files, by run_metadata key ({"mask", path}): never overwritten, hashed.
+  std::vector<std::pair<std::string, std::string>> extra_inputs;
+  std::string project_title;  // DEFAULT (empty): no QGIS project
+  std::function<StepResult(const StepContext&)> step;
+};
+
+// The summary holds the load's figures and the step's timings, warnings and layers (not its
+// details: a command that wants them printed copies them); `result`, when given, the step's own.
+RunSummary run_single_step(const SingleStepJob& job, StepResult* result = nullptr);
 
 }  // namespace hotspot

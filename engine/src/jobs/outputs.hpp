@@ -9,7 +9,7 @@
 
 #include "hotspot/jobs.hpp"
 #include "io/gpkg_writer.hpp"
-#include "pipeline/load.hpp"
+#include "jobs/load.hpp"
 
 namespace hotspot {
 
@@ -17,8 +17,13 @@ namespace hotspot {
 RunSummary summarise(const LoadedInputs& in);
 // {"read", "accepted", "rejected"}: how the load accounted for every row, for run_metadata's counts.
 nlohmann::json load_counts(const RunSummary& s);
-// Throws UsageError when `out` is one of the input files.
-void refuse_overwriting_inputs(const std::string& out, const InputOptions& in);
+// The communes', zones' and incidents' paths (empty where not given).
+std::vector<std::string> input_paths(const InputOptions& in);
+// The input that writing `out` would replace (the same file, or the same absolute path), or "".
+std::string overwritten_input(const std::string& out, const std::vector<std::string>& inputs);
+// Throws UsageError when `out` is one of the inputs; the message calls it `out_name`.
+void refuse_overwriting_inputs(const std::string& out, const std::vector<std::string>& inputs,
+                               const std::string& out_name = "--out");
 
 // {"path", "sha256"} of an input file, or null for an empty path.
 nlohmann::json input_json(const std::string& path);

@@ -19,9 +19,9 @@
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
 #include "io/units.hpp"
-#include "pipeline/load.hpp"
-#include "pipeline/outputs.hpp"
-#include "pipeline/steps.hpp"
+#include "jobs/load.hpp"
+#include "jobs/outputs.hpp"
+#include "jobs/steps.hpp"
 #include "stats/local_stats.hpp"
 #include "util/parallel.hpp"
 #include "util/timer.hpp"
@@ -275,17 +275,6 @@ std::string fmt(double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.6g", v);
   return buf;
-}
-
-void refuse_overwriting(const std::string& out, const std::vector<std::string>& inputs) {
-  std::error_code ec;
-  for (const auto& p : inputs) {
-    if (p.empty()) continue;
-    if ((fs::exists(out, ec) && fs::equivalent(out, p, ec)) ||
-        fs::absolute(out, ec).lexically_normal() == fs::absolute(p, ec).lexically_normal())
-      throw UsageError("--out '" + out + "' is the same file as the input '" + p +
-                       "'; choose another output");
-  }
 }
 
 // Weights -> Gi* / Local Moran -> permutations -> FDR -> `layer` with its styles. Fills the
@@ -676,7 +665,9 @@ LocalSummary run_local(const LocalOptions& o) {
   if (o.units_source == "communes" &&
       (o.inputs.communes.path.empty() || o.inputs.incidents.path.empty()))
     throw UsageError("local on communes needs --communes and --incidents");
-  refuse_overwriting(o.out, {o.units, o.inputs.incidents.path, o.inputs.communes.path});
+  std::vector<std::string> input_files = input_paths(o.inputs);
+  input_files.push_back(o.units);
+  refuse_overwriting_inputs(o.out, input_files);
   const int threads = resolve_threads(o.inputs.threads);
 
   LocalSummary s;

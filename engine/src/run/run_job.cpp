@@ -18,12 +18,13 @@
 #include "hotspot/local.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
-#include "pipeline/aggregate_steps.hpp"
-#include "pipeline/identity.hpp"
-#include "pipeline/load.hpp"
-#include "pipeline/outputs.hpp"
-#include "pipeline/run_config.hpp"
-#include "pipeline/steps.hpp"
+#include "jobs/aggregate_steps.hpp"
+#include "run/identity.hpp"
+#include "jobs/load.hpp"
+#include "jobs/outputs.hpp"
+#include "run/plan.hpp"
+#include "run/run_config.hpp"
+#include "jobs/steps.hpp"
 #include "render/quicklook.hpp"
 #include "util/parallel.hpp"
 #include "util/time.hpp"
@@ -36,16 +37,6 @@ using json = nlohmann::json;
 
 namespace {
 
-// Runs f; a UsageError it throws is prefixed with the analysis' JSON path.
-template <typename F>
-void at(const AnalysisConfig& a, F&& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    throw UsageError(a.where + ": " + e.what());
-  }
-}
-
 // 50003 -> "50,003"
 std::string grouped(std::int64_t n) {
   std::string digits = std::to_string(n), out;
@@ -56,130 +47,6 @@ std::string grouped(std::int64_t n) {
   return out;
 }
 
-std::string number(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-// Every analysis of the configuration turned into the options of its step, all checked before any
-// data is read. Steps run in this fixed order whatever the order in the file.
-struct Plan {
-  std::optional<double> aggregate;  // zone buffer, metres
-  bool profiles = false;
-  std::optional<KdeRunOptions> kde;
-  std::optional<ClusterJobOptions> clusters;
-  std::vector<std::pair<LocalOptions, std::string>> locals;  // options, layer
-  std::optional<EmergingOptions> emerging;
-  std::optional<KnoxOptions> knox;
-  int count() const {
-    return static_cast<int>(aggregate.has_value()) + profiles + static_cast<int>(kde.has_value()) +
-           static_cast<int>(clusters.has_value()) + static_cast<int>(locals.size()) +
-           static_cast<int>(emerging.has_value()) + static_cast<int>(knox.has_value());
-  }
-};
-
-KdeRunOptions kde_options(const AnalysisConfig& a, const RunConfig& c) {
-  KdeRunOptions o;
-  o.inputs = c.inputs;
-  o.cell_m = option(a, "cell_size", 0.0);
-  const json bw = a.options.value("bandwidth", json("auto"));
-  o.bandwidth = bw.is_number() ? number(bw.get<double>()) + "m" : bw.get<std::string>();
-  o.kernel = option<std::string>(a, "kernel", o.kernel);
-  const std::string mask = option<std::string>(a, "mask", "communes");
-  if (mask == "communes")
-    o.mask_communes = true;
-  else if (mask != "none")
-    o.mask = (fs::path(c.path).parent_path() / mask).lexically_normal().string();
-  o.edge_correction = option(a, "edge_correction", false);
-  o.area_unit = option<std::string>(a, "area_unit", o.area_unit);
-  o.categories = option(a, "categories", std::vector<std::string>{});
-  o.from = option<std::string>(a, "from", "");
-  o.to = option<std::string>(a, "to", "");
-  o.hours = option<std::string>(a, "hours", "");
-  o.top_percent = option(a, "top_percent", -1.0);
-  o.threshold = option(a, "threshold", -1.0);
-  o.percentile = option(a, "percentile", -1.0);
-  if (o.edge_correction && mask == "none") throw UsageError(a.where + ".edge_correction: needs a mask (communes or a file)");
-  if (!o.mask.empty() && !fs::exists(o.mask)) throw UsageError(a.where + ".mask: no such file '" + o.mask + "'");
-  at(a, [&] { check_kde_options(o); });
-  return o;
-}
-
-ClusterJobOptions cluster_options(const AnalysisConfig& a, const RunConfig& c) {
-  ClusterJobOptions o;
-  o.inputs = c.inputs;
-  const std::string method = option<std::string>(a, "method", "dbscan");
-  o.method = method == "hdbscan" ? ClusterMethod::kHdbscan : method == "st-dbscan" ? ClusterMethod::kStDbscan : ClusterMethod::kDbscan;
-  o.eps_m = option(a, "eps", 0.0);
-  if (a.options.contains("eps_time"))
-    o.eps_time_s = parse_duration_seconds(option<std::string>(a, "eps_time", ""), a.where + ".eps_time");
-  o.min_points = option(a, "min_points", o.min_points);
-  o.hdbscan.min_cluster_size = option(a, "min_cluster_size", o.hdbscan.min_cluster_size);
-  o.hdbscan.min_samples = option(a, "min_samples", o.hdbscan.min_samples);
-  o.hdbscan.selection = option<std::string>(a, "selection", "eom") == "leaf" ? HdbscanSelection::kLeaf : HdbscanSelection::kEom;
-  o.hull = option<std::string>(a, "hull", "convex") == "concave" ? HullKind::kConcave : HullKind::kConvex;
-  o.concave_ratio = option(a, "concave_ratio", o.concave_ratio);
-  at(a, [&] { check_cluster_options(o); });
-  return o;
-}
-
-std::pair<LocalOptions, std::string> local_options(const AnalysisConfig& a, const RunConfig& c) {
-  LocalOptions o;
-  o.inputs = c.inputs;
-  const std::string units = option<std::string>(a, "units", "communes");
-  o.units_source = units;
-  if (units == "grid") o.grid = option<std::string>(a, "grid", "");
-  o.value = option<std::string>(a, "value", o.value);
-  o.stat = option<std::string>(a, "stat", o.stat);
-  o.weights = option<std::string>(a, "weights", "");
-  o.inverse_distance = option(a, "inverse_distance", o.inverse_distance);
-  o.islands = option<std::string>(a, "islands", o.islands);
-  o.permutations = option(a, "permutations", o.permutations);
-  o.seed = option<std::uint64_t>(a, "seed", o.seed);
-  o.fdr = option(a, "fdr", false);
-  if (o.value == "per_1000" && c.inputs.communes.population_field.empty())
-    throw UsageError(a.where + ".value: per_1000 needs inputs.communes.population_field");
-  at(a, [&] { check_local_options(o); });
-  return {o, option<std::string>(a, "layer", "local_" + units)};
-}
-
-EmergingOptions emerging_options(const AnalysisConfig& a, const RunConfig& c) {
-  EmergingOptions o;
-  o.inputs = c.inputs;
-  o.grid = option<std::string>(a, "grid", "");
-  o.time_step = option<std::string>(a, "time_step", o.time_step);
-  o.band = option(a, "band", o.band);
-  o.neighbourhood_time = option(a, "neighbourhood_time", o.neighbourhood_time);
-  o.alpha = option(a, "alpha", o.alpha);
-  at(a, [&] { check_emerging_options(o); });
-  return o;
-}
-
-KnoxOptions knox_options(const AnalysisConfig& a, const RunConfig& c) {
-  KnoxOptions o;
-  o.space_bands = option(a, "space_bands", std::vector<double>{0, 100, 200, 400});
-  o.time_bands_days = option(a, "time_bands", std::vector<double>{0, 7, 14, 28});
-  o.permutations = option(a, "permutations", 99);
-  o.seed = option<std::uint64_t>(a, "seed", o.seed);
-  o.threads = c.inputs.threads;
-  at(a, [&] { check_near_repeat_options(o); });
-  return o;
-}
-
-Plan make_plan(const RunConfig& c) {
-  Plan p;
-  for (const auto& a : c.analyses) {
-    if (a.type == "aggregate") p.aggregate = option(a, "zone_buffer_m", 1000.0);
-    if (a.type == "profiles") p.profiles = true;
-    if (a.type == "kde") p.kde = kde_options(a, c);
-    if (a.type == "clusters") p.clusters = cluster_options(a, c);
-    if (a.type == "local") p.locals.push_back(local_options(a, c));
-    if (a.type == "emerging") p.emerging = emerging_options(a, c);
-    if (a.type == "near_repeat") p.knox = knox_options(a, c);
-  }
-  return p;
-}
 
 // The local dates (YYYY-MM-DD) of the earliest and the latest incident; both empty without times.
 // The latest is the day the run speaks for ("as of").
@@ -379,7 +246,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
     steps.push_back(std::move(r));
   };
   if (plan.aggregate) {
-    run_step("aggregate", [&] { return aggregate_step(ctx, assignment, *plan.aggregate); });
+    run_step("aggregate", [&] { return aggregate_step(ctx, assignment, plan.aggregate->zone_buffer_m); });
     s.zone_commune_links = steps.back().counts["zone_commune_links"].get<std::int64_t>();
   }
   if (plan.profiles) run_step("profiles", [&] { return profiles_step(ctx, assignment); });

@@ -1,6 +1,6 @@
 // Steps into one GeoPackage: the kde and cluster steps share one load and one writer, and
 // finish_job adds what the file has once. The usage checks refuse bad options before any work.
-#include "pipeline/steps.hpp"
+#include "jobs/steps.hpp"
 
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
@@ -14,7 +14,7 @@
 
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
-#include "pipeline/outputs.hpp"
+#include "jobs/outputs.hpp"
 #include "support/temp_dir.hpp"
 
 namespace hotspot {

@@ -1,6 +1,8 @@
 // Jobs: load -> project -> index/assign -> aggregate -> write. One function per job, each reading
 // only what the stage before it returned.
 #include "hotspot/jobs.hpp"
+#include "hotspot/jobs/aggregate.hpp"
+#include "jobs/params_util.hpp"
 
 
 #include <cmath>
@@ -15,9 +17,9 @@
 #include "hotspot/spacetime.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
-#include "pipeline/load.hpp"
-#include "pipeline/aggregate_steps.hpp"
-#include "pipeline/outputs.hpp"
+#include "jobs/load.hpp"
+#include "jobs/aggregate_steps.hpp"
+#include "jobs/outputs.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
 
@@ -183,22 +185,6 @@ std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignm
 
 
 
-void write_metadata(GpkgWriter& w, const AggregateOptions& opt, const RunSummary& s, const LoadedInputs& in,
-                    const json& inputs) {
-  json params = ingest_parameters(opt.inputs, in);
-  params["command"] = "aggregate";
-  params["command_line"] = opt.command_line;
-  params["zone_buffer_m"] = opt.zone_buffer_m;
-  params["communes_fields"] = {{"id", in.communes.id_field}, {"name", in.communes.name_field},
-                               {"population", in.communes.population_field}};
-  json counts = load_counts(s);
-  counts.update({{"swapped_fixed", s.ingest.swapped_fixed}, {"outside_communes", s.outside_communes},
-                 {"polygons_repaired", s.polygons_repaired}, {"polygons_dropped", s.polygons_dropped}});
-  write_run_metadata(w, in.work_crs,
-                     {{"parameters", params}, {"inputs", inputs}, {"versions", versions()}, {"seed", nullptr},
-                      {"counts", counts}, {"timings_s", timings_json(s.timings)}, {"warnings", s.warnings}});
-}
-
 }  // namespace
 
 const char* reason_code(RejectReason r) {
@@ -240,40 +226,38 @@ Assigned load_and_assign(const InputOptions& options) {
 
 RunSummary run_validate(const InputOptions& options) { return load_and_assign(options).s; }
 
+const ParamTable<AggregateStepOptions>& aggregate_params() {
+  static const ParamTable<AggregateStepOptions> table{
+      "aggregate",
+      {{"zone_buffer_m", ParamType::kNumber, "Buffer ring around each zone, metres", "1000", false,
+        [](AggregateStepOptions& o, const json& v) { o.zone_buffer_m = length_value(v, /*positive=*/true); },
+        "zone-buffer"}},
+      {}};
+  return table;
+}
+
 RunSummary run_aggregate(const AggregateOptions& opt) {
-  if (opt.out.empty()) throw UsageError("--out is required");
   if (opt.inputs.communes.path.empty()) throw UsageError("aggregate needs --communes");
-  refuse_overwriting_inputs(opt.out, opt.inputs);
-  auto [in, a, s] = load_and_assign(opt.inputs);
-  Timer timer;
-  CommuneStats cs = commune_stats(in.incidents, in.communes, a);
-  ZoneStats zs = zone_stats(in.incidents, in.communes, in.zones, a, opt.zone_buffer_m);
-  s.zone_commune_links = static_cast<std::int64_t>(zs.links.size());
-  s.timings.push_back({"aggregate", timer.lap()});
-
-  const json inputs = input_hashes(opt.inputs);
-  s.timings.push_back({"hash inputs", timer.lap()});
-
-  GpkgWriter w(opt.out);
-  write_communes(w, in, cs);
-  write_zones(w, in, zs, opt.zone_buffer_m);
-  write_temporal_profiles(w, in.work_crs,
-                          {{"communes", in.communes.id, a.commune}, {"zones", in.zones.id, a.zone}},
-                          in.incidents.time_utc, opt.inputs.incidents.utc_offset_minutes);
-  write_incidents(w, in, a);
-  write_rejected(w, in);
-  // The metadata records the write time up to here; the summary's figure also covers the final
-  // index packing, sync and rename in commit().
-  s.timings.push_back({"write", timer.lap()});
-  s.layers = {{"communes", s.communes},
-              {"zones", s.zones},
-              {"zone_communes", s.zone_commune_links},
-              {"incidents", s.ingest.accepted},
-              {"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())}};
-  s.out = opt.out;
-  write_metadata(w, opt, s, in, inputs);
-  w.commit();
-  s.timings.back().seconds += timer.lap();
+  Assignment a;
+  StepResult r;
+  RunSummary s = run_single_step(
+      {"aggregate", opt.command_line, opt.inputs, opt.out, {}, "hotspot aggregate",
+       [&](const StepContext& ctx) {
+         Timer timer;
+         a = assign_incidents(ctx.in.incidents, ctx.in.communes, ctx.in.zones, ctx.threads);
+         StepResult both;
+         both.name = "aggregate";
+         both.timings.push_back({"assign", timer.lap()});
+         warn_overlaps(ctx.in.communes, "communes", both.warnings);
+         warn_overlaps(ctx.in.zones, "zones", both.warnings);
+         both.timings.push_back({"check overlaps", timer.lap()});
+         merge_step(both, aggregate_step(ctx, a, opt.step.zone_buffer_m));
+         merge_step(both, profiles_step(ctx, a));
+         return both;
+       }},
+      &r);
+  s.outside_communes = a.outside_communes;
+  s.zone_commune_links = r.counts.value("zone_commune_links", std::int64_t{0});
   return s;
 }
 

@@ -1,4 +1,4 @@
-#include "pipeline/load.hpp"
+#include "jobs/load.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -146,21 +146,10 @@ void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& w
   if (layer.size() == 0) return;  // e.g. no zones given: its CRS is unset
   Transformer t(layer.source_crs, work);
   if (t.identity()) return;
-  std::vector<double> xs, ys;
-  for (std::size_t i = 0; i < layer.size(); ++i) {
-    for (auto& poly : layer.geom[i]) {
-      auto ring_fn = [&](Ring& r) {
-        xs.resize(r.size()), ys.resize(r.size());
-        for (std::size_t k = 0; k < r.size(); ++k) xs[k] = r[k].x, ys[k] = r[k].y;
-        if (t.transform(r.size(), xs.data(), ys.data()) > 0)
-          throw CrsError(what + " '" + layer.id[i] + "' cannot be projected from " + layer.source_crs.label() +
-                         " to " + work.label() + " (is its CRS right?)");
-        for (std::size_t k = 0; k < r.size(); ++k) r[k] = {xs[k], ys[k]};
-      };
-      ring_fn(poly.shell);
-      for (auto& h : poly.holes) ring_fn(h);
-    }
-  }
+  for (std::size_t i = 0; i < layer.size(); ++i)
+    if (!transform_multipolygon(t, layer.geom[i]))
+      throw CrsError(what + " '" + layer.id[i] + "' cannot be projected from " + layer.source_crs.label() + " to " +
+                     work.label() + " (is its CRS right?)");
 }
 
 LoadedInputs load_inputs(const InputOptions& opt) {

@@ -9,9 +9,9 @@
 #include "hotspot/error.hpp"
 #include "index/polygon_index.hpp"
 #include "io/styles.hpp"
-#include "pipeline/load.hpp"
-#include "pipeline/outputs.hpp"
-#include "pipeline/steps.hpp"
+#include "jobs/load.hpp"
+#include "jobs/outputs.hpp"
+#include "jobs/steps.hpp"
 #include "stats/emerging.hpp"
 #include "util/parallel.hpp"
 #include "util/timer.hpp"
@@ -200,7 +200,7 @@ StepResult emerging_step(const StepContext& ctx, const EmergingOptions& opt, Eme
 EmergingSummary run_emerging(const EmergingOptions& opt) {
   if (opt.out.empty()) throw UsageError("--out is required");
   check_emerging_options(opt);
-  refuse_overwriting_inputs(opt.out, opt.inputs);
+  refuse_overwriting_inputs(opt.out, input_paths(opt.inputs));
 
   LoadedInputs in = load_inputs(opt.inputs);
   EmergingSummary out;

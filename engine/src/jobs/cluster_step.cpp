@@ -14,9 +14,9 @@
 #include "hotspot/error.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
-#include "pipeline/outputs.hpp"
-#include "pipeline/load.hpp"
-#include "pipeline/steps.hpp"
+#include "jobs/outputs.hpp"
+#include "jobs/load.hpp"
+#include "jobs/steps.hpp"
 #include "util/parallel.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
@@ -293,7 +293,7 @@ StepResult cluster_step(const StepContext& ctx, const ClusterJobOptions& opt, co
 ClusterSummary run_cluster(const ClusterJobOptions& opt) {
   if (opt.out.empty()) throw UsageError("cluster: --out is required");
   check_cluster_options(opt);
-  refuse_overwriting_inputs(opt.out, opt.inputs);
+  refuse_overwriting_inputs(opt.out, input_paths(opt.inputs));
   LoadedInputs in = load_inputs(opt.inputs);
   ClusterSummary cs;
   cs.run = summarise(in);

@@ -1,0 +1,55 @@
+#pragma once
+// Which incidents an analysis or a patrol plan looks at: a time window in local time and a set
+// of categories. One implementation for every caller (the kde step, hotspot top), so the same
+// window always selects the same incidents.
+//
+// The window is a set of shifts: each local day from `from` to `to` (inclusive) whose weekday is
+// selected, from the start of `hours` to its end. When the hours wrap midnight, the hours after
+// midnight belong to the shift that began the evening before: Friday's 22:00-04:00 shift includes
+// Saturday 01:00, and with --to on that Friday it is still in the window.
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "hotspot/table.hpp"
+
+namespace hotspot {
+
+struct TimeWindow {
+  // Local days since 1970-01-01, inclusive. DEFAULT: no limit.
+  std::int64_t first_day = std::numeric_limits<std::int64_t>::min();
+  std::int64_t last_day = std::numeric_limits<std::int64_t>::max();
+  bool by_hours = false;  // DEFAULT: all day
+  int h0 = 0, h1 = 0;     // minutes after local midnight, [h0, h1), wrapping when h1 < h0
+  unsigned weekdays = 0x7F;  // bit k: weekday k (0 = Monday). DEFAULT: every day
+  // As given (YYYY-MM-DD, HH:MM-HH:MM, mon-fri), for run_metadata and summaries.
+  std::string from, to, hours, days;
+
+  // Some time filter is set: incidents without a time are outside the window.
+  bool any() const;
+  // Why an incident time (UTC seconds) is outside, or kInside.
+  enum class Miss { kInside, kDate, kHour, kWeekday };
+  Miss classify(std::int64_t t_utc, int utc_offset_minutes) const;
+  bool contains(std::int64_t t_utc, int utc_offset_minutes) const {
+    return classify(t_utc, utc_offset_minutes) == Miss::kInside;
+  }
+};
+
+// Each sets one part of a window from its text; an empty text clears it. They throw
+// ParameterError naming "from", "to", "hours" or "days".
+void set_window_from(TimeWindow& w, const std::string& date);   // YYYY-MM-DD
+void set_window_to(TimeWindow& w, const std::string& date);     // YYYY-MM-DD
+void set_window_hours(TimeWindow& w, const std::string& hours);  // HH:MM-HH:MM, not empty
+void set_window_days(TimeWindow& w, const std::string& days);    // mon-fri, sat,sun, fri-mon, ...
+// Throws ParameterError("from", ...) when the window's dates are the wrong way round.
+void check_window(const TimeWindow& w);
+// "mon", "tue", ... for weekday 0..6.
+const char* weekday_name(int weekday);
+
+// One byte per category code: 1 for the categories named (exactly, after trimming), 0 for the
+// others. Empty `wanted`: an empty vector, meaning every category. Throws
+// ParameterError("categories", ...) for a name no incident has, listing the ones present.
+std::vector<char> select_categories(const Dictionary& categories, const std::vector<std::string>& wanted);
+
+}  // namespace hotspot

@@ -1,0 +1,44 @@
+#pragma once
+// A run configuration's analyses turned into the typed options of their steps, every value
+// converted and checked through the analyses' parameter tables before any data is read.
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hotspot/cluster.hpp"
+#include "hotspot/density.hpp"
+#include "hotspot/emerging.hpp"
+#include "hotspot/jobs/aggregate.hpp"
+#include "hotspot/jobs/params.hpp"
+#include "hotspot/local.hpp"
+#include "hotspot/spacetime.hpp"
+#include "run/run_config.hpp"
+
+namespace hotspot {
+
+// Every analysis of the configuration turned into the options of its step, all checked before any
+// data is read. Steps run in this fixed order whatever the order in the file.
+struct Plan {
+  std::optional<AggregateStepOptions> aggregate;
+  bool profiles = false;
+  std::optional<KdeRunOptions> kde;
+  std::optional<ClusterJobOptions> clusters;
+  std::vector<std::pair<LocalOptions, std::string>> locals;  // options, layer
+  std::optional<EmergingOptions> emerging;
+  std::optional<KnoxOptions> knox;
+  int count() const {
+    return static_cast<int>(aggregate.has_value()) + profiles + static_cast<int>(kde.has_value()) +
+           static_cast<int>(clusters.has_value()) + static_cast<int>(locals.size()) +
+           static_cast<int>(emerging.has_value()) + static_cast<int>(knox.has_value());
+  }
+};
+
+// Throws UsageError naming the JSON path of the first bad value.
+Plan make_plan(const RunConfig& c);
+
+// How a configuration spells an analysis' parameter: "analyses[2].cell_size" ("analyses[2]"
+// for the analysis as a whole).
+ParamSpelling config_spelling(const AnalysisConfig& a);
+
+}  // namespace hotspot
