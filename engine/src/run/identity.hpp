@@ -47,6 +47,11 @@ class HotspotHistory {
   std::string previous_as_of_;
 };
 
+// The layer vanished_hotspots: the previous run's hotspots that this run no longer finds (kept
+// for one run), styled and added to r's layers and QGIS project entries.
+void write_vanished(GpkgWriter& w, const Crs& crs, const HotspotHistory& history, StepResult& r,
+                    const std::string& gpkg_name);
+
 // Days from `from` to `to` (YYYY-MM-DD), +1: a hotspot first seen today has been active 1 day.
 std::int64_t days_active(const std::string& from, const std::string& to);
 

@@ -89,35 +89,6 @@ int draw_rank(const ProjectLayer& l) {
   return 100;  // local statistics layers, between the vectors and the raster
 }
 
-void write_vanished(GpkgWriter& w, const Crs& crs, const HotspotHistory& history, StepResult& r,
-                    const std::string& gpkg_name) {
-  auto gone = history.vanished();
-  LayerWriter& L = w.begin_layer("vanished_hotspots", GeometryType::kMultiPolygon, crs,
-                                 {{"hotspot_id", FieldType::Text}, {"layer", FieldType::Text},
-                                  {"status", FieldType::Text}, {"first_seen", FieldType::Text},
-                                  {"last_seen", FieldType::Text}},
-                                 "Hotspots of the previous run that this run no longer finds (kept for one run)");
-  Box box;
-  for (const PreviousHotspot* p : gone) {
-    L.set_geometry(p->geom);
-    L.set(0, std::string_view(p->hotspot_id));
-    L.set(1, std::string_view(p->layer));
-    L.set(2, std::string_view("vanished"));
-    if (!p->first_seen.empty()) L.set(3, std::string_view(p->first_seen));
-    if (!history.previous_as_of().empty()) L.set(4, std::string_view(history.previous_as_of()));
-    L.insert();
-    box.expand(bounds(p->geom));
-  }
-  const std::string qml = categorized_colors_qml("layer", {"hotspot_zones", "clusters"},
-                                                 {"vanished hotspot zone", "vanished cluster"},
-                                                 {{150, 150, 150}, {110, 110, 140}}, false);
-  w.add_style("vanished_hotspots", "vanished", qml);
-  r.layers.push_back({"vanished_hotspots", static_cast<std::int64_t>(gone.size())});
-  if (!gone.empty())
-    r.project.push_back({"vanished_hotspots", "vanished_hotspots", "./" + gpkg_name + "|layername=vanished_hotspots",
-                         false, qml, box});
-}
-
 json summary_document(const RunConfig& c, const RunSummary& s, const std::vector<StepResult>& steps,
                       const json& inputs, const std::string& quicklook, double total) {
   json by_reason = json::object();

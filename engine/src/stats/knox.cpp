@@ -38,8 +38,7 @@ struct ClosePair {
 }  // namespace
 
 std::vector<std::int64_t> knox_counts_brute_force(const Incidents& inc, const KnoxOptions& opt) {
-  check_edges(opt.space_bands, "--space-bands");
-  check_edges(opt.time_bands_days, "--time-bands");
+  check_knox_options(opt);
   const std::size_t ns = opt.space_bands.size() - 1, nt = opt.time_bands_days.size() - 1;
   std::vector<std::int64_t> counts(ns * nt, 0);
   for (std::size_t i = 0; i < inc.size(); ++i) {
