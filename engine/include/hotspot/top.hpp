@@ -8,19 +8,30 @@
 #include <vector>
 
 #include "hotspot/geometry.hpp"
+#include "hotspot/window.hpp"
 
 namespace hotspot {
 
+enum class TopSource { kZones, kGi, kBoth };
+
+// "zones", "gi" or "both"; throws ParameterError("source", ...) for anything else.
+TopSource parse_top_source(const std::string& text);
+
 struct TopOptions {
-  std::string in;               // a GeoPackage written by hotspot (required)
-  int n = 10;                   // hotspots listed; DEFAULT: 10
-  std::string source = "both";  // zones | gi | both (whichever layers exist); DEFAULT: both
-  // The time window, in local time (UTC + offset).
-  std::string from, to;  // YYYY-MM-DD, inclusive; DEFAULT: no limit
-  std::string hours;     // HH:MM-HH:MM, [start, end), may wrap midnight; DEFAULT: all day
-  std::string days;      // mon-fri, sat,sun, mon,wed,fri, fri-mon ...; DEFAULT: every day
-  std::vector<std::string> categories;  // DEFAULT: all
-  int utc_offset_minutes = 7 * 60;      // used when run_metadata records none; DEFAULT: +07:00
+  // A GeoPackage written by hotspot. REQUIRES: not empty.
+  std::string in;
+  // Hotspots listed. DEFAULT: 10. REQUIRES: >= 1.
+  int n = 10;
+  // Which hotspot layers are read (whichever of them exist). DEFAULT: both.
+  TopSource source = TopSource::kBoth;
+  // The time window, in local time (UTC + offset), set with the set_window_* parsers.
+  // DEFAULT: every incident, timed or not. REQUIRES: check_window(window) holds.
+  TimeWindow window;
+  // Only the incidents of these categories (exact names). DEFAULT: all. REQUIRES: each name is a
+  // category of the file's incidents (checked once they are read: ParameterError("categories")).
+  std::vector<std::string> categories;
+  // The offset used when the file's run_metadata records none. DEFAULT: +07:00.
+  int utc_offset_minutes = 7 * 60;
 };
 
 struct CategoryShare {
@@ -36,7 +47,9 @@ struct TopHotspot {
   std::string id;      // hotspot_id when the layer has it, else "Z<zone_rank>"; Gi*: "G<k>"
   std::string source;  // "zones" (KDE hotspot zone) or "gi" (a group of touching Gi* hot cells)
   std::string layer;   // the layer it comes from
-  double lon = std::numeric_limits<double>::quiet_NaN();  // centroid, WGS 84; NaN for planar data
+  // Centroid in WGS 84; NaN for planar data, and when PROJ cannot project the polygon (a warning
+  // says so): never a partly projected value.
+  double lon = std::numeric_limits<double>::quiet_NaN();
   double lat = std::numeric_limits<double>::quiet_NaN();
   std::vector<std::string> communes, industrial_zones;  // names of those whose interior it meets
   std::int64_t incidents = 0;                           // window incidents inside
@@ -47,7 +60,7 @@ struct TopHotspot {
   std::int64_t peak_incidents = 0;
   double peak_share = 0;                  // of the hotspot's window incidents with a time
   std::vector<CategoryShare> categories;  // the two most frequent, most first
-  MultiPolygon lonlat;  // the polygon in WGS 84 (x = lon, y = lat); empty for planar data
+  MultiPolygon lonlat;  // the polygon in WGS 84 (x = lon, y = lat); empty when lon is NaN
 };
 
 struct TopLayer {
@@ -79,8 +92,9 @@ struct TopResult {
 };
 
 // Reads `in`, applies the window and ranks: window incidents desc, then PAI desc, then id.
-// Throws UsageError (options), IoError (the file), InputError (no hotspot or incidents layer,
-// layers in different CRSs).
+// Throws UsageError naming the command's options (--n, --in), ParameterError("categories") for a
+// category no incident has, IoError (the file), InputError (no hotspot or incidents layer, layers
+// in different CRSs).
 TopResult run_top(const TopOptions& options);
 
 // Renderings. The table fits `width` columns (UTF-8, measured in code points, combining marks

@@ -1,0 +1,262 @@
+// hotspot top, formatting: the ranking as a terminal table, CSV, JSON or GeoJSON.
+#include "hotspot/top.hpp"
+
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+
+#include "util/text.hpp"
+
+namespace hotspot {
+
+namespace {
+
+// Keys in the order written: the output is read by people as well as tools.
+using json = nlohmann::ordered_json;
+
+std::string printf_str(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string offset_text(int minutes) {
+  char buf[16];
+  const int a = std::abs(minutes);
+  std::snprintf(buf, sizeof buf, "%c%02d:%02d", minutes < 0 ? '-' : '+', a / 60, a % 60);
+  return buf;
+}
+
+std::string join(const std::vector<std::string>& v, const char* sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+std::string percent(double share) { return printf_str("%.1f%%", 100 * share); }
+
+std::string categories_text(const TopHotspot& t) {
+  std::vector<std::string> parts;
+  for (const auto& c : t.categories) parts.push_back(c.category + " " + percent(c.share));
+  return join(parts, ", ");
+}
+
+// Rounded for output: the printed value is the shortest text that reads back as this double.
+double rounded(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
+
+json number_or_null(double v, int decimals) {
+  return std::isnan(v) ? json(nullptr) : json(rounded(v, decimals));
+}
+
+json header_json(const TopResult& r) {
+  json layers = json::array();
+  for (const auto& l : r.layers)
+    layers.push_back({{"layer", l.name}, {"source", l.source}, {"hotspots", l.hotspots}});
+  auto text_or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
+  return {{"file", r.in},
+          {"window",
+           {{"from", text_or_null(r.from)},
+            {"to", text_or_null(r.to)},
+            {"hours", text_or_null(r.hours)},
+            {"days", r.days.empty() ? json(nullptr) : json(r.days)},
+            {"categories", r.categories.empty() ? json(nullptr) : json(r.categories)},
+            {"utc_offset", offset_text(r.utc_offset_minutes)},
+            {"utc_offset_from", r.utc_offset_from}}},
+          {"incidents_total", r.incidents_total},
+          {"incidents_in_window", r.incidents_in_window},
+          {"incidents_without_time", r.incidents_without_time},
+          {"study_area_km2", rounded(r.study_area_km2, 4)},
+          {"study_area_from", r.study_area_from},
+          {"layers", layers},
+          {"hotspots", r.hotspots},
+          {"hotspots_with_incidents", r.hotspots_with_incidents},
+          {"listed", r.top.size()}};
+}
+
+json hotspot_json(const TopHotspot& t) {
+  json j = {{"rank", t.rank},
+            {"hotspot", t.id},
+            {"source", t.source},
+            {"layer", t.layer},
+            {"incidents", t.incidents},
+            {"share", rounded(t.share, 4)},
+            {"pai", number_or_null(t.pai, 3)},
+            {"area_km2", rounded(t.area_km2, 4)},
+            {"lat", number_or_null(t.lat, 6)},
+            {"lon", number_or_null(t.lon, 6)},
+            {"peak_hours", t.peak_hours.empty() ? json(nullptr) : json(t.peak_hours)},
+            {"peak_incidents", t.peak_incidents},
+            {"peak_share", rounded(t.peak_share, 4)},
+            {"communes", t.communes},
+            {"industrial_zones", t.industrial_zones}};
+  for (std::size_t k = 0; k < 2; ++k) {
+    const std::string key = "category_" + std::to_string(k + 1);
+    j[key] = k < t.categories.size() ? json(t.categories[k].category) : json(nullptr);
+    j[key + "_share"] =
+        k < t.categories.size() ? json(rounded(t.categories[k].share, 4)) : json(nullptr);
+  }
+  return j;
+}
+
+// RFC 4180: quote a field holding a comma, quote or line break; double its quotes.
+std::string csv_field(const std::string& s) {
+  if (s.find_first_of(",\"\r\n") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string csv_number(double v, const char* format) {
+  return std::isnan(v) ? "" : printf_str(format, v);
+}
+
+// Signed area of a ring in its own units (positive: counter-clockwise).
+double signed_area(const Ring& ring) {
+  double a = 0;
+  for (std::size_t k = 0; k + 1 < ring.size(); ++k)
+    a += ring[k].x * ring[k + 1].y - ring[k + 1].x * ring[k].y;
+  return a / 2;
+}
+
+// RFC 7946: exterior rings counter-clockwise, holes clockwise; positions lon, lat.
+json ring_json(const Ring& ring, bool ccw) {
+  json out = json::array();
+  const bool reverse = (signed_area(ring) > 0) != ccw;
+  for (std::size_t k = 0; k < ring.size(); ++k) {
+    const XY& p = reverse ? ring[ring.size() - 1 - k] : ring[k];
+    out.push_back({rounded(p.x, 7), rounded(p.y, 7)});
+  }
+  return out;
+}
+
+json geometry_json(const TopHotspot& t) {
+  if (!t.lonlat.empty()) {
+    json polys = json::array();
+    for (const auto& p : t.lonlat) {
+      json rings = json::array({ring_json(p.shell, true)});
+      for (const auto& h : p.holes) rings.push_back(ring_json(h, false));
+      polys.push_back(rings);
+    }
+    return {{"type", "MultiPolygon"}, {"coordinates", polys}};
+  }
+  if (!std::isnan(t.lon))
+    return {{"type", "Point"}, {"coordinates", {rounded(t.lon, 7), rounded(t.lat, 7)}}};
+  return nullptr;
+}
+
+}  // namespace
+
+std::string format_top_table(const TopResult& r, std::size_t width) {
+  std::vector<std::string> lines;
+  std::vector<std::string> window;
+  window.push_back(!r.from.empty() && !r.to.empty() ? r.from + ".." + r.to
+                   : !r.from.empty()                ? "from " + r.from
+                   : !r.to.empty()                  ? "up to " + r.to
+                                                    : std::string("all dates"));
+  window.push_back(r.hours.empty() ? "all day" : r.hours);
+  window.push_back(r.days.empty() ? "every day" : join(r.days, ","));
+  window.push_back(r.categories.empty() ? "all categories" : join(r.categories, ", "));
+  lines.push_back("hotspot top  " + r.in);
+  lines.push_back("window     " + join(window, "; "));
+  lines.push_back(
+      "local time UTC" + offset_text(r.utc_offset_minutes) + " (" +
+      (r.utc_offset_from == "run_metadata" ? "recorded in run_metadata" : "--utc-offset") + ")");
+  lines.push_back("incidents  " + std::to_string(r.incidents_in_window) + " of " +
+                  std::to_string(r.incidents_total) + " in the window" +
+                  (r.incidents_without_time
+                       ? " (" + std::to_string(r.incidents_without_time) + " without a time)"
+                       : "") +
+                  "; study area " + printf_str("%.2f", r.study_area_km2) + " km² (" +
+                  r.study_area_from + ")");
+  std::vector<std::string> layers;
+  for (const auto& l : r.layers) layers.push_back(l.name + " " + std::to_string(l.hotspots));
+  lines.push_back("hotspots   " + std::to_string(r.hotspots) + " (" + join(layers, ", ") + "), " +
+                  std::to_string(r.hotspots_with_incidents) + " with incidents in the window");
+  lines.push_back("           Z: KDE hotspot zone; G: touching Gi* hot spot cells (95 %+)");
+  lines.push_back("");
+  lines.push_back(fit_to_width("#", 3, true) + " " + fit_to_width("hotspot", 8) + " " +
+                  fit_to_width("incidents", 9, true) + " " + fit_to_width("share", 6, true) + " " +
+                  fit_to_width("PAI", 7, true) + "  " + fit_to_width("peak hours", 11) +
+                  "  lat, lon");
+  for (const auto& t : r.top) {
+    const std::string where =
+        std::isnan(t.lat) ? "-" : printf_str("%.5f", t.lat) + ", " + printf_str("%.5f", t.lon);
+    lines.push_back(fit_to_width(std::to_string(t.rank), 3, true) + " " + fit_to_width(t.id, 8) +
+                    " " + fit_to_width(std::to_string(t.incidents), 9, true) + " " +
+                    fit_to_width(percent(t.share), 6, true) + " " +
+                    fit_to_width(std::isnan(t.pai) ? "-" : printf_str("%.2f", t.pai), 7, true) +
+                    "  " + fit_to_width(t.peak_hours.empty() ? "-" : t.peak_hours, 11) + "  " +
+                    where);
+    lines.push_back("    communes: " +
+                    (t.communes.empty() ? std::string("-") : join(t.communes, ", ")));
+    if (!t.industrial_zones.empty())
+      lines.push_back("    zones: " + join(t.industrial_zones, ", "));
+    lines.push_back("    categories: " +
+                    (t.categories.empty() ? std::string("-") : categories_text(t)));
+  }
+  if (r.incidents_in_window == 0)
+    lines.push_back("no incidents matched the window");
+  else if (r.top.empty())
+    lines.push_back("no hotspot holds an incident of the window");
+  std::string out;
+  for (const auto& l : lines) out += truncate_to_width(l, width) + "\n";
+  return out;
+}
+
+std::string format_top_csv(const TopResult& r) {
+  std::string out =
+      "rank,hotspot,source,layer,incidents,share,pai,area_km2,lat,lon,peak_hours,peak_incidents,"
+      "peak_share,communes,industrial_zones,category_1,category_1_share,category_2,"
+      "category_2_share\r\n";
+  for (const auto& t : r.top) {
+    std::vector<std::string> f = {std::to_string(t.rank),
+                                  t.id,
+                                  t.source,
+                                  t.layer,
+                                  std::to_string(t.incidents),
+                                  csv_number(t.share, "%.4f"),
+                                  csv_number(t.pai, "%.3f"),
+                                  csv_number(t.area_km2, "%.4f"),
+                                  csv_number(t.lat, "%.6f"),
+                                  csv_number(t.lon, "%.6f"),
+                                  t.peak_hours,
+                                  std::to_string(t.peak_incidents),
+                                  csv_number(t.peak_share, "%.4f"),
+                                  join(t.communes, ", "),
+                                  join(t.industrial_zones, ", ")};
+    for (std::size_t k = 0; k < 2; ++k) {
+      f.push_back(k < t.categories.size() ? t.categories[k].category : "");
+      f.push_back(k < t.categories.size() ? csv_number(t.categories[k].share, "%.4f") : "");
+    }
+    std::string line;
+    for (std::size_t k = 0; k < f.size(); ++k) line += (k ? "," : "") + csv_field(f[k]);
+    out += line + "\r\n";
+  }
+  return out;
+}
+
+std::string format_top_json(const TopResult& r) {
+  json hotspots = json::array();
+  for (const auto& t : r.top) hotspots.push_back(hotspot_json(t));
+  return json{{"header", header_json(r)}, {"hotspots", hotspots}}.dump(
+             2, ' ', false, json::error_handler_t::replace) +
+         "\n";
+}
+
+std::string format_top_geojson(const TopResult& r) {
+  // One feature per line, so that a diff of two outputs reads hotspot by hotspot.
+  std::string out = "{\"type\": \"FeatureCollection\", \"features\": [";
+  for (std::size_t k = 0; k < r.top.size(); ++k) {
+    const json f = {{"type", "Feature"},
+                    {"properties", hotspot_json(r.top[k])},
+                    {"geometry", geometry_json(r.top[k])}};
+    out += (k ? ",\n" : "\n") + f.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  return out + "\n]}\n";
+}
+
+}  // namespace hotspot

@@ -1,0 +1,201 @@
+// hotspot top, ranking: the window's incidents counted into every hotspot, ranked, and the
+// listed ones described (communes met, WGS 84 position and polygon, peak hours, categories).
+#include "top/rank.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <limits>
+#include <map>
+#include <optional>
+#include <tuple>
+
+#include "crs/transform.hpp"
+#include "geom/geos.hpp"
+#include "hotspot/spacetime.hpp"
+#include "index/polygon_index.hpp"
+#include "top/window.hpp"
+#include "weights/weights.hpp"
+
+namespace hotspot {
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+// Names of the polygons whose interior meets `g` (Geos::interiors_meet: touching is not
+// meeting), the one sharing the most area with it first: that is the commune a patrol plan
+// starts from.
+std::vector<std::string> meeting_names(const Geos& geos, const GEOSGeometry* g, const Box& box,
+                                       const PolygonLayer& layer, const std::vector<Geom>& geoms) {
+  std::vector<std::pair<double, std::size_t>> met;  // shared area, polygon
+  for (std::size_t i = 0; i < layer.size(); ++i)
+    if (bounds(layer.geom[i]).intersects(box) && geos.interiors_meet(g, geoms[i].get()))
+      met.push_back({geos.area(geos.intersection(g, geoms[i].get()).get()), i});
+  std::stable_sort(met.begin(), met.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::vector<std::string> out;
+  for (const auto& [area, i] : met)
+    out.push_back(layer.name[i].empty() ? layer.id[i] : layer.name[i]);
+  return out;
+}
+
+// "G2" < "G10" < "Z1": prefix letters, then the number, then the text.
+bool id_less(const std::string& a, const std::string& b) {
+  auto split = [](const std::string& s) {
+    std::size_t k = s.find_first_of("0123456789");
+    if (k == std::string::npos) k = s.size();
+    std::size_t e = s.find_first_not_of("0123456789", k);
+    if (e == std::string::npos) e = s.size();
+    const std::string digits = s.substr(k, e - k);
+    return std::make_tuple(s.substr(0, k), digits.size(), digits, s);
+  };
+  return split(a) < split(b);
+}
+
+// The centroid and polygon in WGS 84, or false when PROJ cannot project some vertex: then the
+// hotspot gets no position at all rather than a partly projected one (no NaN reaches an output).
+bool to_lonlat(const Transformer& t, const MultiPolygon& mp, TopHotspot& h) {
+  XY c = centroids({mp}).front();
+  MultiPolygon ll = mp;
+  if (t.transform(1, &c.x, &c.y) > 0 || !std::isfinite(c.x) || !std::isfinite(c.y) ||
+      !transform_multipolygon(t, ll))
+    return false;
+  h.lon = c.x, h.lat = c.y;
+  h.lonlat = std::move(ll);
+  return true;
+}
+
+// Peak hours and the two most frequent categories of the hotspot's window incidents.
+void describe_incidents(const Incidents& inc, const std::vector<std::size_t>& inside,
+                        int utc_offset_minutes, TopHotspot& t) {
+  std::vector<std::int64_t> times;
+  std::map<std::uint32_t, std::int64_t> per_category;
+  for (std::size_t i : inside) {
+    times.push_back(inc.time_utc[i]);
+    if (inc.category[i] != Dictionary::kNone) ++per_category[inc.category[i]];
+  }
+  const std::vector<std::int32_t> all_in_one(times.size(), 0);
+  const PeakHours peak =
+      peak_hours(week_profiles(times, all_in_one, 1, utc_offset_minutes).front());
+  if (peak.incidents > 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%02d:00-%02d:00", peak.start_hour,
+                  (peak.start_hour + peak.hours) % 24);
+    t.peak_hours = buf;
+    t.peak_incidents = peak.incidents;
+    t.peak_share = peak.share;
+  }
+  for (const auto& [code, count] : per_category)
+    t.categories.push_back({inc.categories[code], count,
+                            static_cast<double>(count) / static_cast<double>(t.incidents)});
+  std::stable_sort(
+      t.categories.begin(), t.categories.end(), [](const CategoryShare& a, const CategoryShare& b) {
+        return a.incidents != b.incidents ? a.incidents > b.incidents : a.category < b.category;
+      });
+  if (t.categories.size() > 2) t.categories.resize(2);
+}
+
+}  // namespace
+
+TopResult rank_top(const TopInputs& in, const TopOptions& o) {
+  const Incidents& inc = in.incidents;
+  TopResult r;
+  r.in = in.in;
+  r.utc_offset_minutes = in.utc_offset_minutes;
+  r.utc_offset_from = in.utc_offset_from;
+  r.layers = in.layers;
+  r.warnings = in.warnings;
+  r.incidents_total = static_cast<std::int64_t>(inc.size());
+  r.hotspots = static_cast<std::int64_t>(in.hotspots.size());
+
+  // The window.
+  const std::vector<char> category_ok = select_categories(inc.categories, o.categories);
+  r.from = o.window.from, r.to = o.window.to, r.hours = o.window.hours;
+  r.categories = o.categories;
+  if (o.window.weekdays != 0x7F)
+    for (int d = 0; d < 7; ++d)
+      if (o.window.weekdays >> d & 1u) r.days.push_back(weekday_name(d));
+  const WindowIncidents win = window_incidents(inc, o.window, category_ok, r.utc_offset_minutes);
+  r.incidents_in_window = static_cast<std::int64_t>(win.index.size());
+  r.incidents_without_time = win.without_time;
+
+  // Study area: the communes, else the incidents' extent.
+  Geos geos;
+  if (!in.communes.geom.empty()) {
+    for (const auto& mp : in.communes.geom)
+      r.study_area_km2 += geos.area(geos.from(mp).get()) / 1e6;
+    r.study_area_from = "communes";
+  } else {
+    Box b;
+    for (std::size_t i = 0; i < inc.size(); ++i) b.expand(XY{inc.x[i], inc.y[i]});
+    r.study_area_km2 = b.empty() ? 0 : (b.xmax - b.xmin) * (b.ymax - b.ymin) / 1e6;
+    r.study_area_from = "incidents' extent";
+  }
+
+  // Window incidents inside each hotspot (hotspots from different layers may overlap).
+  std::vector<MultiPolygon> geoms;
+  for (const auto& h : in.hotspots) geoms.push_back(h.geom);
+  const PolygonIndex index(geoms);
+  std::vector<std::vector<std::size_t>> inside(in.hotspots.size());
+  std::vector<std::int32_t> hits;
+  for (std::size_t i : win.index) {
+    index.locate_all({inc.x[i], inc.y[i]}, hits);
+    for (auto h : hits) inside[static_cast<std::size_t>(h)].push_back(i);
+  }
+
+  std::vector<TopHotspot> ranked;
+  std::vector<std::size_t> ranked_from;  // index into in.hotspots
+  const double n_window = static_cast<double>(win.index.size());
+  for (std::size_t h = 0; h < in.hotspots.size(); ++h) {
+    if (inside[h].empty()) continue;
+    TopHotspot t;
+    t.id = in.hotspots[h].id;
+    t.source = in.hotspots[h].source;
+    t.layer = in.hotspots[h].layer;
+    t.incidents = static_cast<std::int64_t>(inside[h].size());
+    t.share = static_cast<double>(t.incidents) / n_window;
+    t.area_km2 = geos.area(geos.from(in.hotspots[h].geom).get()) / 1e6;
+    t.pai =
+        t.area_km2 > 0 && r.study_area_km2 > 0 ? t.share / (t.area_km2 / r.study_area_km2) : kNaN;
+    ranked.push_back(std::move(t));
+    ranked_from.push_back(h);
+  }
+  r.hotspots_with_incidents = static_cast<std::int64_t>(ranked.size());
+  std::vector<std::size_t> order(ranked.size());
+  for (std::size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    const TopHotspot &x = ranked[a], &y = ranked[b];
+    if (x.incidents != y.incidents) return x.incidents > y.incidents;
+    const double px = std::isnan(x.pai) ? -1 : x.pai, py = std::isnan(y.pai) ? -1 : y.pai;
+    if (px != py) return px > py;
+    return id_less(x.id, y.id);
+  });
+  if (order.size() > static_cast<std::size_t>(o.n)) order.resize(static_cast<std::size_t>(o.n));
+
+  // Details for the listed hotspots only.
+  std::vector<Geom> commune_geoms, zone_geoms;
+  for (const auto& mp : in.communes.geom) commune_geoms.push_back(geos.from(mp));
+  for (const auto& mp : in.zones.geom) zone_geoms.push_back(geos.from(mp));
+  std::optional<Transformer> wgs84;
+  if (!in.crs.planar()) wgs84.emplace(in.crs, parse_crs("EPSG:4326", "WGS 84"));
+  for (std::size_t k = 0; k < order.size(); ++k) {
+    TopHotspot t = std::move(ranked[order[k]]);
+    const std::size_t h = ranked_from[order[k]];
+    const MultiPolygon& mp = in.hotspots[h].geom;
+    t.rank = static_cast<int>(k + 1);
+
+    Geom g = geos.from(mp);
+    const Box box = bounds(mp);
+    t.communes = meeting_names(geos, g.get(), box, in.communes, commune_geoms);
+    t.industrial_zones = meeting_names(geos, g.get(), box, in.zones, zone_geoms);
+    if (wgs84 && !to_lonlat(*wgs84, mp, t))
+      r.warnings.push_back("hotspot " + t.id + ": its polygon cannot be projected from " +
+                           in.crs.label() + " to WGS 84; listed without lat, lon or polygon");
+    describe_incidents(inc, inside[h], r.utc_offset_minutes, t);
+    r.top.push_back(std::move(t));
+  }
+  return r;
+}
+
+}  // namespace hotspot
