@@ -107,7 +107,7 @@ MultiPolygon study_area(const std::vector<MultiPolygon>& polygons, const std::ve
   MultiPolygon hull = geos.to_multipolygon(geos.convex_hull(points).get());
   if (hull.empty())
     throw InputError(
-        "grid: the incidents span no area (fewer than 3 distinct positions); give --communes");
+        "grid: the incidents span no area (fewer than 3 distinct positions); give communes");
   return hull;
 }
 
@@ -122,7 +122,7 @@ double auto_cell_size(double area_m2, std::size_t incidents, CellShape shape) {
 CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector<double>& x,
                    const std::vector<double>& y, const std::vector<double>& weights) {
   if (!(spec.size_m > 0) || !std::isfinite(spec.size_m))
-    throw UsageError("--grid: cell size must be > 0 (got " + std::to_string(spec.size_m) + ")");
+    throw ParameterError("grid", "cell size must be > 0 (got " + std::to_string(spec.size_m) + ")");
   Box box = bounds(area);
   Lattice L{spec.shape, spec.size_m, spec.size_m / std::sqrt(3.0), 0, 0, 0, 0};
   if (spec.shape == CellShape::Square) {
@@ -136,7 +136,7 @@ CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::ve
   }
   const double lattice_cells = static_cast<double>(L.ncol) * static_cast<double>(L.nrow);
   if (lattice_cells > 5e6)
-    throw UsageError("--grid: cell size " + std::to_string(spec.size_m) + " gives " +
+    throw ParameterError("grid", "cell size " + std::to_string(spec.size_m) + " gives " +
                      std::to_string(static_cast<long long>(lattice_cells)) +
                      " cells over the study area; use a larger size");
   Geos geos;
@@ -187,7 +187,7 @@ CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::ve
 
 namespace hotspot {
 
-GridSpec parse_grid_spec(const std::string& text, const std::string& option) {
+GridSpec parse_grid_spec(const std::string& text, const std::string& parameter) {
   GridSpec spec;
   std::string size;
   if (text.rfind("hex:", 0) == 0) {
@@ -195,12 +195,18 @@ GridSpec parse_grid_spec(const std::string& text, const std::string& option) {
   } else if (text.rfind("square:", 0) == 0) {
     spec.shape = CellShape::Square, size = text.substr(7);
   } else {
-    throw UsageError(option + " '" + text + "': expected hex:SIZE or square:SIZE, e.g. hex:250");
+    throw ParameterError(parameter, "'" + text + "': expected hex:SIZE or square:SIZE, e.g. hex:250");
   }
   auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), spec.size_m);
   if (ec != std::errc() || end != size.data() + size.size() || !(spec.size_m > 0) || !std::isfinite(spec.size_m))
-    throw UsageError(option + " '" + text + "': the cell size must be a number > 0");
+    throw ParameterError(parameter, "'" + text + "': the cell size must be a number > 0");
   return spec;
+}
+
+std::string grid_spec_text(const GridSpec& spec) {
+  char buf[64];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, spec.size_m);
+  return (spec.shape == CellShape::Hex ? "hex:" : "square:") + std::string(buf, ec == std::errc() ? end : buf);
 }
 
 }  // namespace hotspot

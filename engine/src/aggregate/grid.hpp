@@ -6,17 +6,9 @@
 #include <vector>
 
 #include "hotspot/geometry.hpp"
+#include "hotspot/grid.hpp"
 
 namespace hotspot {
-
-enum class CellShape { Hex, Square };
-
-// size_m: distance between the centres of adjacent cells. Hexagons are pointy-top, so this is
-// their width across the flats (area √3/2·size²); squares have side size (area size²).
-struct GridSpec {
-  CellShape shape = CellShape::Hex;
-  double size_m = 0;
-};
 
 // The cells of one grid. Not `Grid`: hotspot/density.hpp has a raster grid of that name in the
 // same namespace.
@@ -37,17 +29,11 @@ MultiPolygon study_area(const std::vector<MultiPolygon>& polygons, const std::ve
 CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector<double>& x,
                    const std::vector<double>& y, const std::vector<double>& weights);
 
-// --grid auto: size so that an average cell holds 10 incidents, kept between the sizes that give
+// grid auto: size so that an average cell holds 10 incidents, kept between the sizes that give
 // 100 000 and 100 cells over the study area.
 double auto_cell_size(double area_m2, std::size_t incidents, CellShape shape);
 
 // Even-odd point in multipolygon (holes respected); a brute-force reference for cell counting.
 bool point_in(const MultiPolygon& mp, XY p);
 
-}  // namespace hotspot
-
-namespace hotspot {
-// "hex:250" or "square:250" (metres, or data units for planar input); throws UsageError naming
-// `option`. `auto` is not handled here (it needs the data).
-GridSpec parse_grid_spec(const std::string& text, const std::string& option);
 }  // namespace hotspot

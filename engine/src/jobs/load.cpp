@@ -92,27 +92,27 @@ void check_areas(Incidents& inc, IngestReport& rep, const IncidentOptions& opt, 
   }
 }
 
-Crs choose_work_crs(const InputOptions& opt, const PolygonLayer* communes, const PolygonLayer* zones,
-                    const Crs& incidents_crs, const Incidents& inc, std::string* reason) {
-  if (!opt.work_crs.empty()) {
-    Crs c = parse_crs(opt.work_crs, "--work-crs");
+
+
+}  // namespace
+
+Crs choose_work_crs(const std::string& given, const std::vector<CrsSource>& sources,
+                    const std::function<XY()>& median_lon_lat, const std::string& median_of,
+                    std::string* reason) {
+  if (!given.empty()) {
+    Crs c = parse_crs(given, "--work-crs");
     if (c.geographic())
-      throw UsageError("--work-crs " + opt.work_crs + " is geographic; distances are never computed in "
+      throw UsageError("--work-crs " + given + " is geographic; distances are never computed in "
                        "degrees. Give a projected CRS in metres, e.g. EPSG:9210 or EPSG:32648");
     if (!c.planar() && !c.metres)
-      throw UsageError("--work-crs " + opt.work_crs + " does not use metres; give a CRS in metres");
+      throw UsageError("--work-crs " + given + " does not use metres; give a CRS in metres");
     *reason = "given with --work-crs";
     return c;
   }
-  const std::pair<const Crs*, const char*> sources[] = {
-      {communes ? &communes->source_crs : nullptr, "communes"},
-      {zones ? &zones->source_crs : nullptr, "zones"},
-      {&incidents_crs, "incidents"}};
   bool any_planar = false, all_planar = true;
-  for (auto [c, name] : sources) {
-    if (!c) continue;
-    any_planar |= c->planar();
-    all_planar &= c->planar();
+  for (const auto& s : sources) {
+    any_planar |= s.crs->planar();
+    all_planar &= s.crs->planar();
   }
   if (any_planar) {
     if (!all_planar)
@@ -121,26 +121,16 @@ Crs choose_work_crs(const InputOptions& opt, const PolygonLayer* communes, const
     *reason = "all inputs are planar";
     return Crs{};
   }
-  for (auto [c, name] : sources) {
-    if (c && c->metres) {
-      *reason = std::string("the ") + name + " CRS, already projected in metres";
-      return *c;
+  for (const auto& s : sources) {
+    if (s.crs->metres) {
+      *reason = "the " + s.name + " CRS, already projected in metres";
+      return *s.crs;
     }
   }
-  double lon = median(inc.lon), lat = median(inc.lat);
-  if (!std::isfinite(lon)) {
-    Box b = communes && !communes->geom.empty() ? bounds(communes->geom.front()) : Box{};
-    // Communes are in a geographic CRS here (else one of them would be projected in metres).
-    lon = (b.xmin + b.xmax) / 2, lat = (b.ymin + b.ymax) / 2;
-  }
-  if (!std::isfinite(lon)) throw InputError("no data to choose a working CRS from; give --work-crs");
-  Crs utm = utm_crs_for(lon, lat);
-  *reason = "UTM zone of the incidents' median position";
-  return utm;
+  const XY p = median_lon_lat();
+  *reason = "UTM zone of the " + median_of + " median position";
+  return utm_crs_for(p.x, p.y);
 }
-
-
-}  // namespace
 
 void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& what) {
   if (layer.size() == 0) return;  // e.g. no zones given: its CRS is unset
@@ -184,9 +174,21 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   std::vector<std::size_t> reread_slots;
   if (!src.planar()) check_areas(inc, rep, opt.incidents, {src, "input"}, reread_lines, reread_slots);
 
-  out.work_crs = choose_work_crs(opt, opt.communes.path.empty() ? nullptr : &out.communes,
-                                 opt.zones.path.empty() ? nullptr : &out.zones, src, inc,
-                                 &out.work_crs_reason);
+  std::vector<CrsSource> sources;
+  if (!opt.communes.path.empty()) sources.push_back({&out.communes.source_crs, "communes"});
+  if (!opt.zones.path.empty()) sources.push_back({&out.zones.source_crs, "zones"});
+  sources.push_back({&src, "incidents"});
+  out.work_crs = choose_work_crs(opt.work_crs, sources, [&] {
+    double lon = median(inc.lon), lat = median(inc.lat);
+    if (!std::isfinite(lon)) {
+      const PolygonLayer& communes = out.communes;
+      Box b = !opt.communes.path.empty() && !communes.geom.empty() ? bounds(communes.geom.front()) : Box{};
+      // Communes are in a geographic CRS here (else one of them would be projected in metres).
+      lon = (b.xmin + b.xmax) / 2, lat = (b.ymin + b.ymax) / 2;
+    }
+    if (!std::isfinite(lon)) throw InputError("no data to choose a working CRS from; give --work-crs");
+    return XY{lon, lat};
+  }, "incidents'", &out.work_crs_reason);
   if (!src.planar() && !out.work_crs.planar())
     check_areas(inc, rep, opt.incidents, {out.work_crs, "working"}, reread_lines, reread_slots);
 

@@ -1,7 +1,9 @@
 #pragma once
 // load -> project: every input read, checked and brought into one working CRS in metres (or the
 // planar frame). Nothing later reaches back into this stage.
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "hotspot/jobs.hpp"
 
@@ -21,5 +23,17 @@ LoadedInputs load_inputs(const InputOptions& options);
 // Brings a layer read in its source CRS into the working CRS; `what` names one feature in
 // messages ("commune", "mask polygon").
 void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& what);
+
+// One input's CRS, named in the reason ("communes").
+struct CrsSource {
+  const Crs* crs;
+  std::string name;
+};
+// The working CRS: `given` (work_crs) when set; else planar when the sources are (all or none);
+// else the first source already projected in metres; else the UTM zone of median_lon_lat() (of
+// the `median_of` positions, "incidents'"). The reason goes to *reason.
+Crs choose_work_crs(const std::string& given, const std::vector<CrsSource>& sources,
+                    const std::function<XY()>& median_lon_lat, const std::string& median_of,
+                    std::string* reason);
 
 }  // namespace hotspot

@@ -46,13 +46,13 @@ StepResult cluster_step(const StepContext& ctx, const ClusterJobOptions& o,
 // ---- end kde and clusters ---------------------------------------------------------------------
 
 // ---- statistics: local, emerging, near-repeat (local.cpp, emerging_job.cpp, near_repeat_job.cpp)
-// Their checks are public: check_local_options (local.hpp), check_emerging_options (emerging.hpp),
+// Their checks are public: local_params (jobs/local.hpp), check_emerging_options (emerging.hpp),
 // check_knox_options (spacetime.hpp).
 #include <string>
 
 #include "hotspot/emerging.hpp"
 #include "hotspot/jobs.hpp"
-#include "hotspot/local.hpp"
+#include "hotspot/jobs/local.hpp"
 #include "hotspot/spacetime.hpp"
 
 namespace hotspot {

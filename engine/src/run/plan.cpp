@@ -4,6 +4,7 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/aggregate.hpp"
+#include "hotspot/jobs/local.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
 #include "jobs/steps.hpp"
 #include "util/time.hpp"
@@ -81,26 +82,6 @@ ClusterJobOptions cluster_options(const AnalysisConfig& a, const RunConfig& c) {
   return o;
 }
 
-std::pair<LocalOptions, std::string> local_options(const AnalysisConfig& a, const RunConfig& c) {
-  LocalOptions o;
-  o.inputs = c.inputs;
-  const std::string units = option<std::string>(a, "units", "communes");
-  o.units_source = units;
-  if (units == "grid") o.grid = option<std::string>(a, "grid", "");
-  o.value = option<std::string>(a, "value", o.value);
-  o.stat = option<std::string>(a, "stat", o.stat);
-  o.weights = option<std::string>(a, "weights", "");
-  o.inverse_distance = option(a, "inverse_distance", o.inverse_distance);
-  o.islands = option<std::string>(a, "islands", o.islands);
-  o.permutations = option(a, "permutations", o.permutations);
-  o.seed = option<std::uint64_t>(a, "seed", o.seed);
-  o.fdr = option(a, "fdr", false);
-  if (o.value == "per_1000" && c.inputs.communes.population_field.empty())
-    throw UsageError(a.where + ".value: per_1000 needs inputs.communes.population_field");
-  at(a, [&] { check_local_options(o); });
-  return {o, option<std::string>(a, "layer", "local_" + units)};
-}
-
 EmergingOptions emerging_options(const AnalysisConfig& a, const RunConfig& c) {
   EmergingOptions o;
   o.inputs = c.inputs;
@@ -118,6 +99,16 @@ template <class Options>
 Options from_table(const ParamTable<Options>& table, const AnalysisConfig& a, Options o = {}) {
   apply_params(table, a.options, ParamScope::kConfigOnly, o, config_spelling(a));
   return o;
+}
+
+std::pair<LocalOptions, std::string> local_options(const AnalysisConfig& a, const RunConfig& c) {
+  LocalOptions o;
+  o.inputs = c.inputs;
+  o = from_table(local_params(), a, o);
+  if (o.value == UnitValue::kPer1000 && c.inputs.communes.population_field.empty())
+    throw UsageError(a.where + ".value: per_1000 needs inputs.communes.population_field");
+  const std::string layer = o.layer.empty() ? std::string("local_") + units_source_name(o.units_source) : o.layer;
+  return {o, layer};
 }
 
 KnoxOptions knox_options(const AnalysisConfig& a, const RunConfig& c) {

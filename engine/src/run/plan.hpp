@@ -11,7 +11,7 @@
 #include "hotspot/emerging.hpp"
 #include "hotspot/jobs/aggregate.hpp"
 #include "hotspot/jobs/params.hpp"
-#include "hotspot/local.hpp"
+#include "hotspot/jobs/local.hpp"
 #include "hotspot/spacetime.hpp"
 #include "run/run_config.hpp"
 

@@ -15,7 +15,7 @@
 #include "hotspot/density.hpp"
 #include "hotspot/emerging.hpp"
 #include "hotspot/error.hpp"
-#include "hotspot/local.hpp"
+#include "hotspot/jobs/local.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
 #include "jobs/aggregate_steps.hpp"

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "hotspot/local_stats.hpp"
 #include "util/rng.hpp"
 #include "weights/weights.hpp"
 
@@ -28,10 +29,6 @@ struct LocalMoran {
 };
 LocalMoran local_moran(const std::vector<double>& x, const SpatialWeights& w);
 
-struct GlobalMoran {
-  double I = 0, E = 0, V = 0, z = 0, p = 0;  // p: two-sided normal
-};
-GlobalMoran global_moran(const std::vector<double>& x, const SpatialWeights& w);
 
 // Conditional randomisation: for unit i, its neighbours' values are replaced by values drawn
 // without replacement from the other n - 1 units; the unit's own value stays. Each unit's random

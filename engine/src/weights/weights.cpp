@@ -178,7 +178,7 @@ SpatialWeights from_lists(std::vector<std::vector<std::int32_t>> lists) {
 
 SpatialWeights contiguity_weights(const std::vector<MultiPolygon>& polys, Contiguity c,
                                   double snap) {
-  if (!(snap >= 0)) throw UsageError("--snap must be >= 0 (got " + std::to_string(snap) + ")");
+  if (!(snap >= 0)) throw ParameterError("snap", "must be >= 0 (got " + std::to_string(snap) + ")");
   std::vector<Seg> segs;
   for (std::size_t i = 0; i < polys.size(); ++i) {
     auto s = segments_of(polys[i], static_cast<std::int32_t>(i));
@@ -280,9 +280,9 @@ SpatialWeights contiguity_weights_brute(const std::vector<MultiPolygon>& polys, 
 
 SpatialWeights knn_weights(const std::vector<XY>& pts, int k) {
   const std::size_t n = pts.size();
-  if (k < 1) throw UsageError("knn: K must be >= 1 (got " + std::to_string(k) + ")");
+  if (k < 1) throw ParameterError("weights", "knn: K must be >= 1 (got " + std::to_string(k) + ")");
   if (static_cast<std::size_t>(k) >= n)
-    throw UsageError("knn:" + std::to_string(k) + " needs more than " + std::to_string(k) +
+    throw ParameterError("weights", "knn:" + std::to_string(k) + " needs more than " + std::to_string(k) +
                      " units (have " + std::to_string(n) + ")");
   Box box;
   for (auto p : pts) box.expand(p);
@@ -342,7 +342,7 @@ SpatialWeights knn_weights_brute(const std::vector<XY>& pts, int k) {
 
 SpatialWeights band_weights(const std::vector<XY>& pts, double band) {
   if (!(band > 0) || !std::isfinite(band))
-    throw UsageError("band: distance must be > 0 (got " + std::to_string(band) + ")");
+    throw ParameterError("weights", "band: distance must be > 0 (got " + std::to_string(band) + ")");
   PointGrid grid(pts, band);
   const auto r = static_cast<std::int64_t>(std::ceil(band / grid.cell()));
   const double b2 = band * band;
@@ -371,7 +371,7 @@ SpatialWeights band_weights_brute(const std::vector<XY>& pts, double band) {
 
 void apply_inverse_distance(SpatialWeights& w, const std::vector<XY>& pts, double power) {
   if (!(power > 0))
-    throw UsageError("--inverse-distance power must be > 0 (got " + std::to_string(power) + ")");
+    throw ParameterError("inverse_distance", "must be > 0 (got " + std::to_string(power) + ")");
   for (std::size_t i = 0; i < w.size(); ++i)
     for (auto e = w.offset[i]; e < w.offset[i + 1]; ++e) {
       auto j = static_cast<std::size_t>(w.index[static_cast<std::size_t>(e)]);

@@ -6,31 +6,14 @@
 #include <cstdint>
 #include <vector>
 
-#include "hotspot/geometry.hpp"
+#include "hotspot/weights.hpp"
 
 namespace hotspot {
-
-struct SpatialWeights {
-  std::vector<std::int64_t> offset{0};  // size n + 1
-  std::vector<std::int32_t> index;      // neighbour of each entry, increasing within a row
-  std::vector<double> weight;           // weight of each entry
-
-  std::size_t size() const { return offset.size() - 1; }
-  std::size_t cardinality(std::size_t i) const {
-    return static_cast<std::size_t>(offset[i + 1] - offset[i]);
-  }
-  std::vector<std::int32_t> islands() const;  // rows with no neighbour
-  // Σ_ij w_ij and Σ_i (Σ_j w_ij)^2 etc. are computed by the statistics themselves.
-};
 
 // Rows from neighbour lists (each sorted and deduplicated here), binary weights.
 SpatialWeights from_lists(std::vector<std::vector<std::int32_t>> lists);
 
 enum class Contiguity { Queen, Rook };
-
-// The default snapping tolerance of contiguity: 0.5 m, or 1e-7 of the extent's diagonal for
-// planar data (whose unit is unknown). One rule for hotspot local and for top's Gi* groups.
-double default_snap(const Box& extent, bool planar);
 
 // Two polygons are queen neighbours when a vertex of one lies within `snap` of the other's
 // boundary, or their edges cross; rook neighbours when those contact points include two that are
@@ -63,8 +46,5 @@ SpatialWeights with_self(const SpatialWeights& w, double self_weight);
 
 // Smallest band that gives every point at least one neighbour (max nearest-neighbour distance).
 double max_nearest_distance(const std::vector<XY>& pts);
-
-// Representative point of each polygon (area-weighted centroid of the shells minus holes).
-std::vector<XY> centroids(const std::vector<MultiPolygon>& polys);
 
 }  // namespace hotspot

@@ -12,6 +12,7 @@
 #include <memory>
 
 #include "hotspot/aggregate.hpp"
+#include "hotspot/grid.hpp"
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
 #include "jobs/outputs.hpp"
@@ -35,11 +36,12 @@ InputOptions sample_inputs() {
 
 LocalOptions local_options(const std::string& source) {
   LocalOptions o;
-  o.units_source = source;
-  if (source == "grid") o.grid = "hex:1000";
-  o.weights = "queen";
-  o.permutations = 99;
-  o.seed = 7;
+  o.units_source = source == "grid" ? UnitsSource::kGrid : source == "communes" ? UnitsSource::kCommunes : UnitsSource::kFile;
+  if (source == "grid") o.grid = parse_grid_spec("hex:1000", "grid");
+  o.weights = parse_weights_spec("queen");
+  o.weights_given = true;
+  o.stats.permutations = 99;
+  o.stats.seed = 7;
   return o;
 }
 
@@ -261,7 +263,7 @@ TEST_F(StatsSteps, CommuneGiStarEqualsRunLocalOnTheSameCounts) {
 TEST_F(StatsSteps, CommuneRatesPerThousandNeedAPopulation) {
   test::TempDir d;
   LocalOptions o = local_options("communes");
-  o.value = "per_1000";
+  o.value = UnitValue::kPer1000;
   {
     GpkgWriter w(d.file("rates.gpkg"));
     const StepContext ctx{*in, w, "rates.gpkg", 1, {}};
@@ -299,34 +301,44 @@ TEST(StatsStepChecks, RejectBadValuesWithoutTouchingFiles) {
     change(o);
     return o;
   };
-  EXPECT_NO_THROW(check_local_options(local_options("communes")));  // no out needed
-  EXPECT_NO_THROW(check_local_options(local_options("grid")));
-  LocalOptions auto_grid = local_options("grid");
-  auto_grid.grid = "auto";
-  auto_grid.weights.clear();
-  EXPECT_NO_THROW(check_local_options(auto_grid));
-  const std::vector<LocalOptions> bad_local = {
-      local([](LocalOptions& o) { o.units_source = "tracts"; }),
-      local([](LocalOptions& o) { o.grid = "hex:500"; }),
-      local([](LocalOptions& o) { o.units = "units.gpkg"; }),
-      local([](LocalOptions& o) { o.value = "per_ha"; }),
-      local([](LocalOptions& o) {
-        o.units_source = "grid", o.grid = "hex:500", o.value = "per_km2";
-      }),
-      local([](LocalOptions& o) { o.units_source = "grid", o.grid = "ring:500"; }),
-      local([](LocalOptions& o) { o.units_source = "grid", o.grid = "hex:-5"; }),
-      local([](LocalOptions& o) { o.units_source = "file"; }),
-      local([](LocalOptions& o) { o.stat = "moran"; }),
-      local([](LocalOptions& o) { o.islands = "drop"; }),
-      local([](LocalOptions& o) { o.permutations = -1; }),
-      local([](LocalOptions& o) { o.weights = "knn:0"; }),
-      local([](LocalOptions& o) { o.weights = "ring:3"; }),
-      local([](LocalOptions& o) { o.weights.clear(); }),
-      local([](LocalOptions& o) { o.inverse_distance = 1; }),  // with queen weights
-      local([](LocalOptions& o) { o.weights = "knn:4", o.inverse_distance = -1; }),
+  // The configuration's values through the table (the CLI's go through the same setters).
+  auto check = [](const nlohmann::json& v, ParamScope scope = ParamScope::kConfigOnly) {
+    LocalOptions o;
+    apply_params(local_params(), v, scope, o, [](const ParamInfo* p) { return p ? p->name : std::string(); });
+    return o;
   };
-  for (std::size_t k = 0; k < bad_local.size(); ++k)
-    EXPECT_THROW(check_local_options(bad_local[k]), UsageError) << k;
+  const nlohmann::json communes = {{"units", "communes"}, {"weights", "queen"}};
+  EXPECT_NO_THROW(check(communes));
+  EXPECT_NO_THROW(check({{"units", "grid"}, {"grid", "hex:1000"}, {"weights", "queen"}}));
+  const LocalOptions auto_grid = check({{"units", "grid"}, {"grid", "auto"}, {"weights_cli", "knn:4"}}, ParamScope::kCliOnly);
+  EXPECT_TRUE(auto_grid.grid_auto);
+  EXPECT_NO_THROW(check({{"grid", "auto"}}, ParamScope::kCliOnly));  // the CLI: grid auto picks a band
+  auto with = [&](const nlohmann::json& change) {
+    nlohmann::json v = communes;
+    v.update(change);
+    return v;
+  };
+  const std::vector<nlohmann::json> bad_local = {
+      with({{"units", "tracts"}}),
+      with({{"grid", "hex:500"}}),
+      with({{"value", "per_ha"}}),
+      with({{"units", "grid"}, {"grid", "hex:500"}, {"value", "per_km2"}}),
+      with({{"units", "grid"}, {"grid", "ring:500"}}),
+      with({{"units", "grid"}, {"grid", "hex:-5"}}),
+      with({{"units", "grid"}}),
+      with({{"stat", "moran"}}),
+      with({{"islands", "drop"}}),
+      with({{"permutations", -1}}),
+      with({{"weights", "knn:0"}}),
+      with({{"weights", "ring:3"}}),
+      {{"units", "communes"}},
+      with({{"inverse_distance", 1}}),  // with queen weights
+      with({{"weights", "knn:4"}, {"inverse_distance", -1}}),
+  };
+  for (std::size_t k = 0; k < bad_local.size(); ++k) EXPECT_THROW(check(bad_local[k]), UsageError) << k;
+  EXPECT_THROW(check({{"units_file", "u.gpkg"}, {"grid", "hex:500"}, {"weights_cli", "queen"}}, ParamScope::kCliOnly),
+               UsageError);
+  EXPECT_THROW(check({{"weights_cli", "queen"}}, ParamScope::kCliOnly), UsageError);  // no units
 
   auto emerging = [&](auto change) {
     EmergingOptions o = emerging_options();

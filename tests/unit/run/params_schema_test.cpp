@@ -8,6 +8,7 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/aggregate.hpp"
+#include "hotspot/jobs/local.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
 #include "run/run_config.hpp"
 
@@ -61,6 +62,7 @@ void expect_table_matches_schema(const ParamTable<Options>& table) {
 
 TEST(ParamsSchema, Aggregate) { expect_table_matches_schema(aggregate_params()); }
 TEST(ParamsSchema, NearRepeat) { expect_table_matches_schema(near_repeat_params()); }
+TEST(ParamsSchema, Local) { expect_table_matches_schema(local_params()); }
 
 // The same problem, spelled for each caller.
 std::string error_of(const ParamSpelling& spell, const json& values) {

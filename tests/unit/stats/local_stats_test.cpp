@@ -286,3 +286,38 @@ TEST(Permutations, PseudoPWithinMonteCarloErrorOfSpdep) {
 
 }  // namespace
 }  // namespace hotspot
+
+namespace hotspot {
+namespace {
+
+// The typed call: values and weights in, the layer's columns out, equal to spdep.
+TEST(LocalStatsApi, ColumbusColumnsEqualSpdepAndLabels) {
+  const auto ref = test::read_reference();
+  const auto col = test::golden_units("columbus.geojson", "CRIME", "planar");
+  const SpatialWeights w = contiguity_weights(col.polygons, Contiguity::Queen, kSpdepSnap);
+  LocalStatsOptions o;
+  o.permutations = 0;
+  o.fdr = true;
+  const LocalStatsResult r = local_stats(col.value, w, o);
+  const auto& rows = ref.at("columbus_queen");
+  ASSERT_EQ(r.gi.z.size(), rows.size());
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    EXPECT_LT(rel(r.gi.z[i], rows[i].gi_z), 1e-12);
+    EXPECT_LT(rel(r.lisa.I[i], rows[i].Ii), 1e-12);
+    EXPECT_LT(rel(r.lisa.p_fdr[i], rows[i].p_bh), 1e-12);
+    EXPECT_EQ(r.gi.bin[i], gi_bin(r.gi.z[i], r.gi.p_fdr[i]));
+    const bool sig = r.lisa.p_fdr[i] < 0.05;
+    EXPECT_EQ(r.lisa.cotype[i].empty(), !sig);
+  }
+  EXPECT_TRUE(r.has_global);
+  EXPECT_NEAR(r.global.I, 0.500188557182861, 1e-12);
+  // One statistic alone equals the same column of both.
+  const GiStarResult gi = gi_star(col.value, w, o);
+  EXPECT_EQ(gi.z, r.gi.z);
+  std::int64_t total = 0;
+  for (const auto& [label, n] : gi_bin_counts(r.gi)) total += n;
+  EXPECT_EQ(total, static_cast<std::int64_t>(rows.size()));
+}
+
+}  // namespace
+}  // namespace hotspot

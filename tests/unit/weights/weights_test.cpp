@@ -1,6 +1,7 @@
 // Spatial weights: every builder against spdep's neighbour lists on spData (real data), and
 // against its brute-force twin on seeded random inputs.
 #include "weights/weights.hpp"
+#include "hotspot/error.hpp"
 
 #include <gtest/gtest.h>
 
@@ -171,6 +172,48 @@ TEST(Transforms, RowStandardiseSelfIslandsInverseDistance) {
   EXPECT_EQ(lists_of(s)[1], (std::vector<std::int32_t>{0, 1, 2}));
   EXPECT_EQ(lists_of(s)[3], (std::vector<std::int32_t>{3}));
   EXPECT_DOUBLE_EQ(max_nearest_distance(pts), 97.0);
+}
+
+}  // namespace
+}  // namespace hotspot
+
+namespace hotspot {
+namespace {
+
+// The typed call a Python binding makes: spec text parsed once, units in, spdep's lists out.
+TEST(BuildWeights, ColumbusQueenFromTheSpecEqualsSpdep) {
+  const auto col = test::golden_units("columbus.geojson", "CRIME", "planar");
+  WeightUnits units{false, col.polygons, centroids(col.polygons), true};
+  WeightsSpec spec = parse_weights_spec("queen");
+  spec.snap = 1.4901161193847656e-08;  // spdep's default snap
+  const BuiltWeights b = build_weights(spec, units);
+  const SpatialWeights want = contiguity_weights(col.polygons, Contiguity::Queen, spec.snap);
+  EXPECT_EQ(b.w.offset, want.offset);
+  EXPECT_EQ(b.w.index, want.index);
+  EXPECT_TRUE(b.islands.empty());
+  EXPECT_EQ(weights_spec_text(parse_weights_spec("knn:8")), "knn:8");
+  EXPECT_EQ(weights_spec_text(parse_weights_spec("band:750.5")), "band:750.5");
+  Box extent;
+  for (const auto& p : col.polygons) extent.expand(bounds(p));
+  EXPECT_EQ(build_weights(parse_weights_spec("queen"), units).snap, default_snap(extent, true));
+}
+
+TEST(BuildWeights, ErrorsNameTheParameter) {
+  for (const char* bad : {"ring:3", "knn:0", "knn:2.5", "band:-1"}) {
+    try {
+      parse_weights_spec(bad);
+      ADD_FAILURE() << bad;
+    } catch (const ParameterError& e) {
+      EXPECT_EQ(e.parameter(), "weights") << bad;
+    }
+  }
+  WeightUnits pts{true, {}, {{0, 0}, {1, 0}, {0, 1}, {1, 1}}, true};
+  try {
+    build_weights(parse_weights_spec("queen"), pts);
+    ADD_FAILURE();
+  } catch (const ParameterError& e) {
+    EXPECT_EQ(e.parameter(), "weights");
+  }
 }
 
 }  // namespace

@@ -1,0 +1,39 @@
+#pragma once
+// The units of hotspot local, whatever they came from (a file, the loaded communes, a generated
+// grid), in the working CRS, with the attributes their layer carries over as typed columns.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "hotspot/jobs/local.hpp"
+#include "io/gpkg_writer.hpp"
+#include "jobs/load.hpp"
+
+namespace hotspot {
+
+// One attribute of the units; the vector of its type holds the values.
+struct UnitColumn {
+  std::string name;
+  FieldType type = FieldType::Text;
+  std::vector<std::int64_t> integer;
+  std::vector<double> real;
+  std::vector<std::string> text;
+  std::vector<char> null;
+};
+
+struct Units {
+  WeightUnits geometry;  // polygons (and centroids) or points, planar or not
+  std::vector<double> value;
+  std::vector<std::string> label;  // for messages: fid, cell id or commune id
+  std::vector<UnitColumn> attributes;
+  Crs crs;
+};
+
+// Reads o.units; the working CRS is o.inputs.work_crs or chosen from the units as load_inputs
+// chooses it from the incidents.
+Units units_from_layer(const LocalOptions& o, LocalSummary& s);
+Units units_from_grid(const LoadedInputs& in, const LocalOptions& o, LocalSummary& s);
+Units units_from_communes(const LoadedInputs& in, const LocalOptions& o, int threads,
+                          LocalSummary& s);
+
+}  // namespace hotspot
