@@ -1,94 +1,113 @@
 #pragma once
-// Point clustering: exact DBSCAN (grid algorithm), HDBSCAN (Boruvka MST over a kd-tree) and
-// ST-DBSCAN, plus the `hotspot cluster` job that writes labelled incidents and cluster footprints.
+// Point clustering on working-CRS coordinates: exact DBSCAN (grid algorithm), HDBSCAN (Boruvka MST
+// over a kd-tree) and ST-DBSCAN, and the clusters' footprints (hulls). Plain columns in, typed
+// results out; the `hotspot cluster` command and the run's clusters step are in
+// hotspot/jobs/cluster.hpp.
 //
 // Glossary: a *core* point has at least min_points points (itself included) within eps; a
 // *border* point is not core but lies within eps of a core point; everything else is *noise*.
 // Cluster ids run 0, 1, ... by cluster size (descending), ties broken by the smallest input index
 // in the cluster; -1 is noise. They never depend on the thread count.
+//
+// Every function checks its options and throws ParameterError naming the parameter (`eps`,
+// `min_points`, `eps_time`, `min_cluster_size`, `min_samples`, `concave_ratio`).
 #include <cstdint>
-#include <string>
 #include <vector>
 
-#include "hotspot/jobs.hpp"
+#include "hotspot/geometry.hpp"
 
 namespace hotspot {
 
 struct DbscanOptions {
-  double eps = 0;      // neighbourhood radius, metres (data units when planar); distance <= eps counts
-  int min_points = 5;  // DEFAULT: 5; counts the point itself (scikit-learn's min_samples)
+  double eps = 0;      // neighbourhood radius, metres (data units when planar); distance <= eps
+                       // counts. REQUIRES: > 0, and extent / eps <= 1e8
+  int min_points = 5;  // points within eps for a core point, itself included (scikit-learn's
+                       // min_samples). DEFAULT: 5. REQUIRES: >= 1
   int threads = 0;     // DEFAULT: 0 = all cores
 };
 
 struct StDbscanOptions {
-  double eps = 0;                // spatial radius (<= eps counts)
-  std::int64_t eps_time_s = 0;   // temporal radius in seconds (|t_i - t_j| <= eps_time_s counts)
-  int min_points = 5;            // DEFAULT: 5; counts the point itself
-  int threads = 0;               // DEFAULT: 0 = all cores
+  double eps = 0;               // spatial radius, as DbscanOptions::eps. REQUIRES: > 0
+  std::int64_t eps_time_s = 0;  // temporal radius, seconds (|t_i - t_j| <= eps_time_s counts).
+                                // REQUIRES: 0..2^50
+  int min_points = 5;           // DEFAULT: 5; counts the point itself. REQUIRES: >= 1
+  int threads = 0;              // DEFAULT: 0 = all cores
 };
 
 enum class HdbscanSelection { kEom, kLeaf };
 
 struct HdbscanOptions {
-  int min_cluster_size = 5;  // DEFAULT: 5
-  int min_samples = 0;       // DEFAULT: 0 = min_cluster_size; counts the point itself (R dbscan's minPts)
+  int min_cluster_size = 5;  // smallest cluster. DEFAULT: 5. REQUIRES: >= 2
+  int min_samples = 0;       // neighbours for the core distance, itself included (R dbscan's
+                             // minPts). DEFAULT: 0 = min_cluster_size. REQUIRES: 0..points
   HdbscanSelection selection = HdbscanSelection::kEom;  // DEFAULT: excess of mass
   int threads = 0;                                      // DEFAULT: 0 = all cores
 };
 
 struct Clustering {
-  std::vector<std::int32_t> label;   // per input point: cluster id, or -1 for noise
-  std::vector<std::uint8_t> core;    // DBSCAN / ST-DBSCAN: 1 for core points; empty for HDBSCAN
-  std::vector<double> probability;   // HDBSCAN only: membership strength in [0, 1] (0 for noise)
-  std::vector<double> outlier_score; // HDBSCAN only: GLOSH in [0, 1]
-  std::vector<std::int64_t> size;    // per cluster id: number of points
+  std::vector<std::int32_t> label;    // per input point: cluster id, or -1 for noise
+  std::vector<std::uint8_t> core;     // DBSCAN / ST-DBSCAN: 1 for core points; empty for HDBSCAN
+  std::vector<double> probability;    // HDBSCAN only: membership strength in [0, 1] (0 for noise)
+  std::vector<double> outlier_score;  // HDBSCAN only: GLOSH in [0, 1]
+  std::vector<std::int64_t> size;     // per cluster id: number of points
   std::int32_t clusters() const { return static_cast<std::int32_t>(size.size()); }
 };
 
 // Exact DBSCAN. Core and noise sets equal scikit-learn's (Euclidean, dx*dx + dy*dy <= eps*eps).
 // A border point joins the cluster of its nearest core point; equal distances go to the core
-// point with the lower input index.
-Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y, const DbscanOptions& options);
+// point with the lower input index. A non-finite coordinate is an InputError.
+Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y,
+                  const DbscanOptions& options);
 
 // ST-DBSCAN: neighbours are within eps in space AND eps_time_s in time. Border points join the
 // cluster of the nearest (in space) core point that is their spatio-temporal neighbour, ties to
 // the lower index. Points without a time (kNoTime) are rejected with UsageError.
-Clustering st_dbscan(const std::vector<double>& x, const std::vector<double>& y, const std::vector<std::int64_t>& t,
-                     const StDbscanOptions& options);
+Clustering st_dbscan(const std::vector<double>& x, const std::vector<double>& y,
+                     const std::vector<std::int64_t>& t, const StDbscanOptions& options);
 
 // HDBSCAN* (Campello, Moulavi & Sander 2013): exact mutual-reachability MST, condensed tree with
 // min_cluster_size, excess-of-mass or leaf selection, membership probabilities and GLOSH.
-Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, const HdbscanOptions& options);
+Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y,
+                   const HdbscanOptions& options);
 
 enum class ClusterMethod { kDbscan, kHdbscan, kStDbscan };
 enum class HullKind { kConvex, kConcave };
 
-struct ClusterJobOptions {
-  InputOptions inputs;  // communes and zones optional (they fill the clusters' communes/zones fields)
-  ClusterMethod method = ClusterMethod::kDbscan;
-  double eps_m = 0;                 // dbscan, st-dbscan
-  std::int64_t eps_time_s = 0;      // st-dbscan
-  int min_points = 5;               // dbscan, st-dbscan; DEFAULT: 5
-  HdbscanOptions hdbscan;           // hdbscan
-  HullKind hull = HullKind::kConvex;  // DEFAULT: convex
-  double concave_ratio = 0.3;       // GEOSConcaveHull length ratio; DEFAULT: 0.3
-  std::string out;                  // .gpkg path
-  std::string command_line;
+// One clustering by any method, with its footprints: what the clusters step runs.
+struct ClusterOptions {
+  ClusterMethod method = ClusterMethod::kDbscan;  // DEFAULT: dbscan
+  double eps_m = 0;             // dbscan, st-dbscan: DbscanOptions::eps. REQUIRES: > 0 for those
+  std::int64_t eps_time_s = 0;  // st-dbscan: StDbscanOptions::eps_time_s. REQUIRES: > 0 for it
+  int min_points = 5;           // dbscan, st-dbscan. DEFAULT: 5. REQUIRES: >= 1
+  HdbscanOptions hdbscan;       // hdbscan (its threads are replaced by `threads`)
+  HullKind hull = HullKind::kConvex;  // footprint shape. DEFAULT: convex
+  double concave_ratio = 0.3;         // GEOSConcaveHull edge-length ratio, 0 (tight) .. 1 (convex).
+                                      // DEFAULT: 0.3. REQUIRES: 0..1
+  int threads = 0;                    // DEFAULT: 0 = all cores
 };
 
-// "3600", "90s", "30min", "2h", "7d" -> seconds; throws UsageError naming `option` otherwise.
-std::int64_t parse_duration_seconds(const std::string& text, const std::string& option);
+// The checks of ClusterOptions that need no data, including what each method requires (eps for
+// dbscan and st-dbscan, eps_time for st-dbscan). Throws ParameterError naming the parameter.
+void check_cluster_options(const ClusterOptions& options);
 
-struct ClusterSummary {
-  RunSummary run;
-  std::int32_t clusters = 0;
-  std::int64_t clustered = 0, noise = 0;
-  std::int64_t buffered_footprints = 0;  // members at one location or collinear
+// dbscan, st_dbscan or hdbscan by options.method; t is read by st-dbscan only.
+Clustering cluster(const std::vector<double>& x, const std::vector<double>& y,
+                   const std::vector<std::int64_t>& t, const ClusterOptions& options);
+
+struct Footprint {
+  MultiPolygon geom;
+  double area = 0;        // in squared working-CRS units
+  bool buffered = false;  // members at one location or on one line: hull buffered to an area
 };
 
-// load -> cluster -> footprints -> write (layers incidents, clusters, temporal_profiles,
-// peak_hours, rejected_incidents, run_metadata and a QGIS project).
-ClusterSummary run_cluster(const ClusterJobOptions& options);
-std::string format_cluster_summary(const ClusterSummary& s);
+// One footprint per cluster id 0..clusters-1 of `label`. A hull that is not an area (members at
+// one location or collinear) is buffered by max(0.5, 1% of the members' bounding-box diagonal)
+// units, so every footprint is a valid area that covers all its members. concave_ratio is read
+// for concave hulls only; REQUIRES: 0..1.
+std::vector<Footprint> cluster_footprints(const std::vector<double>& x,
+                                          const std::vector<double>& y,
+                                          const std::vector<std::int32_t>& label,
+                                          std::int32_t clusters, HullKind hull,
+                                          double concave_ratio, int threads);
 
 }  // namespace hotspot

@@ -20,10 +20,12 @@ namespace hotspot {
 
 using namespace cluster_detail;
 
-Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y, const DbscanOptions& opt) {
+Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y,
+                  const DbscanOptions& opt) {
   if (x.size() != y.size()) throw InternalError("dbscan: x and y differ in length");
   if (opt.min_points < 1)
-    throw UsageError("dbscan: --min-points must be at least 1, got " + std::to_string(opt.min_points));
+    throw ParameterError("min_points",
+                         "must be at least 1 (got " + std::to_string(opt.min_points) + ")");
   const int threads = resolve_threads(opt.threads);
   const SiteGrid g = build_site_grid(x, y, opt.eps, "dbscan");
   const double eps2 = opt.eps * opt.eps;
@@ -61,7 +63,8 @@ Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y, co
   });
 
   // 3. links between core cells (each pair tested once, from the lower cell)
-  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> links(static_cast<std::size_t>(threads));
+  std::vector<std::vector<std::pair<std::uint32_t, std::uint32_t>>> links(
+      static_cast<std::size_t>(threads));
   parallel_ranges(ncell, threads, [&](std::size_t b, std::size_t e, int t) {
     auto& out = links[static_cast<std::size_t>(t)];
     SiteGrid::Cursor cursor(g);

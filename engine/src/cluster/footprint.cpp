@@ -1,18 +1,23 @@
-#include "cluster/footprint.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <exception>
 #include <thread>
 
 #include "geom/geos.hpp"
+#include "hotspot/cluster.hpp"
+#include "hotspot/error.hpp"
 #include "util/parallel.hpp"
 
 namespace hotspot {
 
-std::vector<Footprint> cluster_footprints(const std::vector<double>& x, const std::vector<double>& y,
-                                          const std::vector<std::int32_t>& label, std::int32_t clusters,
-                                          HullKind hull, double concave_ratio, int threads) {
+std::vector<Footprint> cluster_footprints(const std::vector<double>& x,
+                                          const std::vector<double>& y,
+                                          const std::vector<std::int32_t>& label,
+                                          std::int32_t clusters, HullKind hull,
+                                          double concave_ratio, int threads) {
+  if (hull == HullKind::kConcave && !(concave_ratio >= 0 && concave_ratio <= 1))
+    throw ParameterError("concave_ratio",
+                         "must be in 0..1 (got " + std::to_string(concave_ratio) + ")");
   const auto k = static_cast<std::size_t>(std::max(0, clusters));
   // Members grouped by cluster (counting sort, input order inside a cluster).
   std::vector<std::size_t> start(k + 1, 0);
@@ -33,7 +38,8 @@ std::vector<Footprint> cluster_footprints(const std::vector<double>& x, const st
       std::vector<XY> pts(members.begin() + static_cast<std::ptrdiff_t>(start[c]),
                           members.begin() + static_cast<std::ptrdiff_t>(start[c + 1]));
       Geom mp = geos.multipoint(pts);
-      Geom h = hull == HullKind::kConcave ? geos.concave_hull(mp.get(), concave_ratio) : geos.convex_hull(mp.get());
+      Geom h = hull == HullKind::kConcave ? geos.concave_hull(mp.get(), concave_ratio)
+                                          : geos.convex_hull(mp.get());
       Footprint& f = out[c];
       f.geom = geos.to_multipolygon(h.get());
       f.area = f.geom.empty() ? 0.0 : geos.area(h.get());

@@ -8,27 +8,31 @@
 
 namespace hotspot::cluster_detail {
 
-Box checked_bounds(const std::vector<double>& x, const std::vector<double>& y, double eps, const char* stage) {
+Box checked_bounds(const std::vector<double>& x, const std::vector<double>& y, double eps,
+                   const char* stage) {
   if (!(eps > 0) || !std::isfinite(eps))
-    throw UsageError(std::string(stage) + ": --eps must be a positive number, got " + std::to_string(eps));
+    throw ParameterError("eps", std::string("must be a positive number for ") + stage + " (got " +
+                                    std::to_string(eps) + ")");
   const std::size_t n = x.size();
   if (n >= 0xffffffffu) throw UsageError(std::string(stage) + ": more than 4e9 points");
   Box b;
   for (std::size_t i = 0; i < n; ++i) {
     if (!std::isfinite(x[i]) || !std::isfinite(y[i]))
-      throw InputError(std::string(stage) + ": point " + std::to_string(i) + " has a non-finite coordinate");
+      throw InputError(std::string(stage) + ": point " + std::to_string(i) +
+                       " has a non-finite coordinate");
     b.expand(XY{x[i], y[i]});
   }
   if (!b.empty()) {
     const double extent = std::max(b.xmax - b.xmin, b.ymax - b.ymin);
     if (extent / eps > 1e8)
-      throw UsageError(std::string(stage) + ": --eps " + std::to_string(eps) + " is too small for a data extent of " +
-                       std::to_string(extent) + " (ratio above 1e8)");
+      throw ParameterError("eps", std::to_string(eps) + " is too small for a data extent of " +
+                                      std::to_string(extent) + " (ratio above 1e8)");
   }
   return b;
 }
 
-SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>& y, double eps, const char* stage) {
+SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>& y, double eps,
+                         const char* stage) {
   const Box bb = checked_bounds(x, y, eps, stage);
   SiteGrid g;
   const std::size_t n = x.size();
@@ -52,7 +56,8 @@ SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>
   for (std::size_t i = 0; i < n; ++i) {
     auto ix = static_cast<std::uint64_t>(std::floor((x[i] - xmin) / g.side));
     auto iy = static_cast<std::uint64_t>(std::floor((y[i] - ymin) / g.side));
-    items[i] = {std::min(ix, g.nx - 1) * g.ny + std::min(iy, g.ny - 1), x[i], y[i], static_cast<std::uint32_t>(i)};
+    items[i] = {std::min(ix, g.nx - 1) * g.ny + std::min(iy, g.ny - 1), x[i], y[i],
+                static_cast<std::uint32_t>(i)};
   }
   // Cell order by an LSD radix sort on the key (11-bit digits, only as many passes as the largest
   // key needs; stable, so equal keys stay in index order), then (x, y, index) inside each cell.
@@ -79,7 +84,8 @@ SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>
     std::size_t e0 = b0 + 1;
     while (e0 < n && items[e0].key == items[b0].key) ++e0;
     if (e0 - b0 > 1)
-      std::sort(items.begin() + static_cast<std::ptrdiff_t>(b0), items.begin() + static_cast<std::ptrdiff_t>(e0), less);
+      std::sort(items.begin() + static_cast<std::ptrdiff_t>(b0),
+                items.begin() + static_cast<std::ptrdiff_t>(e0), less);
     b0 = e0;
   }
   g.site_of.resize(n);

@@ -51,7 +51,8 @@ std::vector<Edge> boruvka_mst(const KdTree& tree, const std::vector<double>& cor
       for (std::uint32_t p = nd.begin; p < nd.end; ++p) m = std::min(m, core2[p]);
       node_core[k] = m;
     } else {
-      node_core[k] = std::min(node_core[static_cast<std::size_t>(nd.left)], node_core[static_cast<std::size_t>(nd.right)]);
+      node_core[k] = std::min(node_core[static_cast<std::size_t>(nd.left)],
+                              node_core[static_cast<std::size_t>(nd.right)]);
     }
   }
   UnionFind uf(n);
@@ -69,7 +70,8 @@ std::vector<Edge> boruvka_mst(const KdTree& tree, const std::vector<double>& cor
           if (comp[p] != c) c = -1;
         node_comp[k] = c;
       } else {
-        auto l = node_comp[static_cast<std::size_t>(nd.left)], r = node_comp[static_cast<std::size_t>(nd.right)];
+        auto l = node_comp[static_cast<std::size_t>(nd.left)],
+             r = node_comp[static_cast<std::size_t>(nd.right)];
         node_comp[k] = l == r ? l : -1;
       }
     }
@@ -151,28 +153,35 @@ struct CondensedRow {
 
 namespace cluster_detail {
 
-std::vector<MstEdge> mutual_reachability_mst(const std::vector<double>& x, const std::vector<double>& y,
-                                             int min_samples, int threads) {
+std::vector<MstEdge> mutual_reachability_mst(const std::vector<double>& x,
+                                             const std::vector<double>& y, int min_samples,
+                                             int threads) {
   const KdTree tree(x, y);
   const std::size_t n = x.size();
   std::vector<double> core2(n);
   parallel_ranges(n, threads, [&](std::size_t b, std::size_t e, int) {
-    for (std::size_t p = b; p < e; ++p) core2[p] = tree.kth_d2(static_cast<std::uint32_t>(p), min_samples);
+    for (std::size_t p = b; p < e; ++p)
+      core2[p] = tree.kth_d2(static_cast<std::uint32_t>(p), min_samples);
   });
   std::vector<MstEdge> out;
-  for (const Edge& e : boruvka_mst(tree, core2, threads)) out.push_back({tree.index[e.a], tree.index[e.b], e.w2});
+  for (const Edge& e : boruvka_mst(tree, core2, threads))
+    out.push_back({tree.index[e.a], tree.index[e.b], e.w2});
   return out;
 }
 
 }  // namespace cluster_detail
 
-Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, const HdbscanOptions& opt) {
+Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y,
+                   const HdbscanOptions& opt) {
   const std::size_t n = x.size();
   if (y.size() != n) throw InternalError("hdbscan: x and y differ in length");
   if (opt.min_cluster_size < 2)
-    throw UsageError("hdbscan: --min-cluster-size must be at least 2, got " + std::to_string(opt.min_cluster_size));
+    throw ParameterError("min_cluster_size",
+                         "must be at least 2 (got " + std::to_string(opt.min_cluster_size) + ")");
   const int min_samples = opt.min_samples > 0 ? opt.min_samples : opt.min_cluster_size;
-  if (opt.min_samples < 0) throw UsageError("hdbscan: --min-samples must be positive, got " + std::to_string(opt.min_samples));
+  if (opt.min_samples < 0)
+    throw ParameterError("min_samples",
+                         "must be >= 0 (got " + std::to_string(opt.min_samples) + ")");
   for (std::size_t i = 0; i < n; ++i)
     if (!std::isfinite(x[i]) || !std::isfinite(y[i]))
       throw InputError("hdbscan: point " + std::to_string(i) + " has a non-finite coordinate");
@@ -183,22 +192,25 @@ Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, c
   out.outlier_score.assign(n, 0.0);
   if (n < 2) return out;
   if (static_cast<std::size_t>(min_samples) > n)
-    throw UsageError("hdbscan: --min-samples " + std::to_string(min_samples) + " exceeds the number of points (" +
-                     std::to_string(n) + ")");
+    throw ParameterError(
+        "min_samples",
+        std::to_string(min_samples) + " exceeds the number of points (" + std::to_string(n) + ")");
   const int threads = resolve_threads(opt.threads);
   const KdTree tree(x, y);
 
   // 1. core distances (squared), tree order
   std::vector<double> core2(n);
   parallel_ranges(n, threads, [&](std::size_t b, std::size_t e, int) {
-    for (std::size_t p = b; p < e; ++p) core2[p] = tree.kth_d2(static_cast<std::uint32_t>(p), min_samples);
+    for (std::size_t p = b; p < e; ++p)
+      core2[p] = tree.kth_d2(static_cast<std::uint32_t>(p), min_samples);
   });
 
   // 2. MST, 3. dendrogram: merges m = 0..n-2 make node n + m.
   std::vector<Edge> mst = boruvka_mst(tree, core2, threads);
   std::stable_sort(mst.begin(), mst.end(), [&](const Edge& a, const Edge& b) {
     if (a.w2 != b.w2) return a.w2 < b.w2;
-    auto ka = std::minmax(tree.index[a.a], tree.index[a.b]), kb = std::minmax(tree.index[b.a], tree.index[b.b]);
+    auto ka = std::minmax(tree.index[a.a], tree.index[a.b]),
+         kb = std::minmax(tree.index[b.a], tree.index[b.b]);
     return ka < kb;
   });
   const std::size_t nm = n - 1;
@@ -208,7 +220,10 @@ Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, c
     UnionFind uf(n);
     std::vector<std::int64_t> top(n);  // dendrogram node of each union-find root
     for (std::size_t p = 0; p < n; ++p) top[p] = static_cast<std::int64_t>(p);
-    auto size_of = [&](std::int64_t node) { return node < static_cast<std::int64_t>(n) ? 1 : node_size[static_cast<std::size_t>(node) - n]; };
+    auto size_of = [&](std::int64_t node) {
+      return node < static_cast<std::int64_t>(n) ? 1
+                                                 : node_size[static_cast<std::size_t>(node) - n];
+    };
     for (std::size_t m = 0; m < nm; ++m) {
       const std::uint32_t ra = uf.find(mst[m].a), rb = uf.find(mst[m].b);
       left[m] = top[ra];
@@ -220,7 +235,9 @@ Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, c
     }
   }
   const auto N = static_cast<std::int64_t>(n);
-  auto size_of = [&](std::int64_t node) { return node < N ? std::int64_t{1} : node_size[static_cast<std::size_t>(node - N)]; };
+  auto size_of = [&](std::int64_t node) {
+    return node < N ? std::int64_t{1} : node_size[static_cast<std::size_t>(node - N)];
+  };
 
   // Condensed tree (the procedure of McInnes' hdbscan, depth-first instead of breadth-first).
   const auto mcs = static_cast<std::int64_t>(opt.min_cluster_size);
@@ -272,14 +289,17 @@ Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, c
       const std::int64_t big = nl >= mcs ? l : r, small = nl >= mcs ? r : l;
       spill(small, me, lambda);
       relabel[static_cast<std::size_t>(big)] = me;
-      if (big < N) rows.push_back({me, big, lambda, 1});
-      else stack.push_back(big);
+      if (big < N)
+        rows.push_back({me, big, lambda, 1});
+      else
+        stack.push_back(big);
     }
   }
 
   // 4. stability, selection, labels
   const std::int64_t nclusters = next_label - N;
-  std::vector<double> birth(static_cast<std::size_t>(nclusters), 0.0), stability(static_cast<std::size_t>(nclusters), 0.0);
+  std::vector<double> birth(static_cast<std::size_t>(nclusters), 0.0),
+      stability(static_cast<std::size_t>(nclusters), 0.0);
   std::vector<double> max_lambda(static_cast<std::size_t>(nclusters), 0.0);
   std::vector<std::int64_t> cparent(static_cast<std::size_t>(nclusters), -1);
   std::vector<std::vector<std::int64_t>> children(static_cast<std::size_t>(nclusters));
@@ -316,7 +336,8 @@ Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, c
   }
   std::vector<std::uint8_t> selected(static_cast<std::size_t>(nclusters), 0);
   if (opt.selection == HdbscanSelection::kLeaf) {
-    for (std::int64_t c = 1; c < nclusters; ++c) selected[static_cast<std::size_t>(c)] = children[static_cast<std::size_t>(c)].empty();
+    for (std::int64_t c = 1; c < nclusters; ++c)
+      selected[static_cast<std::size_t>(c)] = children[static_cast<std::size_t>(c)].empty();
   } else {
     std::vector<double> best = stability;
     for (std::int64_t c = nclusters - 1; c >= 1; --c) {  // children have larger labels than parents
@@ -341,7 +362,8 @@ Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, c
   std::vector<std::int64_t> owner(static_cast<std::size_t>(nclusters), -1);
   for (std::int64_t c = 0; c < nclusters; ++c) {
     const auto cu = static_cast<std::size_t>(c);
-    owner[cu] = selected[cu] ? c : (cparent[cu] >= 0 ? owner[static_cast<std::size_t>(cparent[cu])] : -1);
+    owner[cu] =
+        selected[cu] ? c : (cparent[cu] >= 0 ? owner[static_cast<std::size_t>(cparent[cu])] : -1);
   }
   // GLOSH: the largest lambda reached anywhere below each cluster.
   std::vector<double> death = max_lambda;
@@ -357,7 +379,8 @@ Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y, c
     const double lam = point_lambda[p];
     const double lmax = death[pc];
     // GLOSH = 1 - eps_max / eps(p) = 1 - lambda(p) / lambda_max; 0 when the point leaves last.
-    out.outlier_score[i] = (lmax == 0 || std::isinf(lam)) ? 0.0 : (std::isinf(lmax) ? 1.0 : (lmax - lam) / lmax);
+    out.outlier_score[i] =
+        (lmax == 0 || std::isinf(lam)) ? 0.0 : (std::isinf(lmax) ? 1.0 : (lmax - lam) / lmax);
     const std::int64_t o = owner[pc];
     if (o < 0) continue;
     raw[i] = o;

@@ -25,13 +25,13 @@ namespace {
 struct TimeGrid {
   double x0 = 0, y0 = 0, side = 0;
   std::uint64_t nx = 0, ny = 0;
-  std::vector<std::uint64_t> key;     // per cell, ascending
-  std::vector<std::uint32_t> start;   // per cell + 1, into order
-  std::vector<std::uint32_t> order;   // point indices by (cell, time, index)
-  std::vector<std::int64_t> t_sorted; // time of order[k]
+  std::vector<std::uint64_t> key;      // per cell, ascending
+  std::vector<std::uint32_t> start;    // per cell + 1, into order
+  std::vector<std::uint32_t> order;    // point indices by (cell, time, index)
+  std::vector<std::int64_t> t_sorted;  // time of order[k]
   std::vector<std::uint64_t> cell_of_point;
 
-  std::vector<std::uint32_t> cell_index;  // per point: its cell
+  std::vector<std::uint32_t> cell_index;    // per point: its cell
   std::vector<std::uint32_t> nb_start, nb;  // per cell: the cells of its 3x3 block (CSR)
 
   void link_neighbours() {
@@ -40,8 +40,10 @@ struct TimeGrid {
     for (std::size_t c = 0; c < nc; ++c) {
       const std::uint64_t ix = key[c] / ny, iy = key[c] % ny;
       for (std::uint64_t gx = ix > 0 ? ix - 1 : 0; gx <= std::min(nx - 1, ix + 1); ++gx) {
-        const std::uint64_t lo = gx * ny + (iy > 0 ? iy - 1 : 0), hi = gx * ny + std::min(ny - 1, iy + 1);
-        for (auto it = std::lower_bound(key.begin(), key.end(), lo); it != key.end() && *it <= hi; ++it)
+        const std::uint64_t lo = gx * ny + (iy > 0 ? iy - 1 : 0),
+                            hi = gx * ny + std::min(ny - 1, iy + 1);
+        for (auto it = std::lower_bound(key.begin(), key.end(), lo); it != key.end() && *it <= hi;
+             ++it)
           nb.push_back(static_cast<std::uint32_t>(it - key.begin()));
       }
       nb_start.push_back(static_cast<std::uint32_t>(nb.size()));
@@ -64,18 +66,20 @@ struct TimeGrid {
 
 }  // namespace
 
-Clustering st_dbscan(const std::vector<double>& x, const std::vector<double>& y, const std::vector<std::int64_t>& t,
-                     const StDbscanOptions& opt) {
+Clustering st_dbscan(const std::vector<double>& x, const std::vector<double>& y,
+                     const std::vector<std::int64_t>& t, const StDbscanOptions& opt) {
   const std::size_t n = x.size();
   if (y.size() != n || t.size() != n) throw InternalError("st_dbscan: column lengths differ");
   if (opt.min_points < 1)
-    throw UsageError("st-dbscan: --min-points must be at least 1, got " + std::to_string(opt.min_points));
+    throw ParameterError("min_points",
+                         "must be at least 1 (got " + std::to_string(opt.min_points) + ")");
   if (opt.eps_time_s < 0 || opt.eps_time_s > (std::int64_t{1} << 50))
-    throw UsageError("st-dbscan: --eps-time must be between 0 and 2^50 seconds, got " + std::to_string(opt.eps_time_s));
+    throw ParameterError("eps_time", "must be between 0 and 2^50 seconds (got " +
+                                         std::to_string(opt.eps_time_s) + ")");
   for (std::size_t i = 0; i < n; ++i)
     if (t[i] == kNoTime || t[i] > (std::int64_t{1} << 52) || t[i] < -(std::int64_t{1} << 52))
       throw UsageError("st-dbscan needs a time for every incident; incident " + std::to_string(i) +
-                       " has none (give --time-field, or use --method dbscan)");
+                       " has none (name the incidents' time column, or cluster with dbscan)");
   const Box bb = checked_bounds(x, y, opt.eps, "st-dbscan");
   Clustering out;
   if (n == 0) return out;
@@ -115,7 +119,8 @@ Clustering st_dbscan(const std::vector<double>& x, const std::vector<double>& y,
   g.start.push_back(static_cast<std::uint32_t>(n));
   g.cell_index.resize(n);
   for (std::size_t c = 0; c + 1 < g.start.size(); ++c)
-    for (std::uint32_t k = g.start[c]; k < g.start[c + 1]; ++k) g.cell_index[g.order[k]] = static_cast<std::uint32_t>(c);
+    for (std::uint32_t k = g.start[c]; k < g.start[c + 1]; ++k)
+      g.cell_index[g.order[k]] = static_cast<std::uint32_t>(c);
   g.cell_of_point = {};
   g.link_neighbours();
 
@@ -142,7 +147,8 @@ Clustering st_dbscan(const std::vector<double>& x, const std::vector<double>& y,
     }
   });
   std::vector<std::int64_t> root(n);
-  for (std::size_t i = 0; i < n; ++i) root[i] = core[i] ? uf.find(static_cast<std::uint32_t>(i)) : -1;
+  for (std::size_t i = 0; i < n; ++i)
+    root[i] = core[i] ? uf.find(static_cast<std::uint32_t>(i)) : -1;
 
   std::vector<std::int64_t> raw(n, -1);
   parallel_ranges(n, threads, [&](std::size_t b, std::size_t e, int) {

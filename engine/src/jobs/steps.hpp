@@ -32,25 +32,23 @@ struct KdeArtifacts {
 // the date and hour filters); threads come from the context.
 StepResult kde_step(const StepContext& ctx, const KdeRunOptions& o, KdeArtifacts* artifacts = nullptr);
 
-// Every check of the cluster options that needs no data (eps, eps-time, min points, HDBSCAN
-// sizes, concave ratio). Throws UsageError. Ignores `out`.
-void check_cluster_options(const ClusterJobOptions& o);
-
 // cluster -> footprints. Adds the incidents with their cluster as `points_layer` (only the
 // clustered ones when members_only; noise is left out) and the footprints as `clusters` (with the
 // identity fields); returns the clusters' profile source and both project entries (points on top).
-StepResult cluster_step(const StepContext& ctx, const ClusterJobOptions& o,
+// Its options are checked by the table (check_cluster_options); o.threads is replaced by ctx.threads.
+StepResult cluster_step(const StepContext& ctx, const ClusterOptions& o,
                         const std::string& points_layer = "incidents", bool members_only = false);
 
 }  // namespace hotspot
 // ---- end kde and clusters ---------------------------------------------------------------------
 
 // ---- statistics: local, emerging, near-repeat (local.cpp, emerging_job.cpp, near_repeat_job.cpp)
-// Their checks are public: local_params (jobs/local.hpp), check_emerging_options (emerging.hpp),
-// check_knox_options (spacetime.hpp).
+// Their options are checked by their parameter tables: local_params (jobs/local.hpp),
+// emerging_params (jobs/emerging.hpp), near_repeat_params (jobs/near_repeat.hpp).
 #include <string>
+#include <vector>
 
-#include "hotspot/emerging.hpp"
+#include "hotspot/jobs/emerging.hpp"
 #include "hotspot/jobs.hpp"
 #include "hotspot/jobs/local.hpp"
 #include "hotspot/spacetime.hpp"
@@ -64,11 +62,12 @@ namespace hotspot {
 StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::string& layer,
                       LocalSummary* summary = nullptr);
 
-// Emerging hot spots: layers `emerging` (styled, in the project) and `emerging_cube`. Time steps
-// are cut in local time, o.inputs.incidents.utc_offset_minutes.
-// `summary`, when given, receives cells, steps, empty_steps, cell_size, band and categories.
-StepResult emerging_step(const StepContext& ctx, const EmergingOptions& o,
-                         EmergingSummary* summary = nullptr);
+// Emerging hot spots on a grid over the study area: layers `emerging` (styled, in the project)
+// and `emerging_cube`. Time steps are cut in local time, o.emerging.utc_offset_minutes;
+// o.emerging.threads is replaced by ctx.threads. `details`, when given, receives the step's
+// details (the cube, the categories).
+StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& o,
+                         std::vector<std::string>* details = nullptr);
 
 // The Knox near-repeat test: table `near_repeat`. o.threads is replaced by ctx.threads.
 StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& o,

@@ -64,36 +64,6 @@ KdeRunOptions kde_options(const AnalysisConfig& a, const RunConfig& c) {
   return o;
 }
 
-ClusterJobOptions cluster_options(const AnalysisConfig& a, const RunConfig& c) {
-  ClusterJobOptions o;
-  o.inputs = c.inputs;
-  const std::string method = option<std::string>(a, "method", "dbscan");
-  o.method = method == "hdbscan" ? ClusterMethod::kHdbscan : method == "st-dbscan" ? ClusterMethod::kStDbscan : ClusterMethod::kDbscan;
-  o.eps_m = option(a, "eps", 0.0);
-  if (a.options.contains("eps_time"))
-    o.eps_time_s = parse_duration_seconds(option<std::string>(a, "eps_time", ""), a.where + ".eps_time");
-  o.min_points = option(a, "min_points", o.min_points);
-  o.hdbscan.min_cluster_size = option(a, "min_cluster_size", o.hdbscan.min_cluster_size);
-  o.hdbscan.min_samples = option(a, "min_samples", o.hdbscan.min_samples);
-  o.hdbscan.selection = option<std::string>(a, "selection", "eom") == "leaf" ? HdbscanSelection::kLeaf : HdbscanSelection::kEom;
-  o.hull = option<std::string>(a, "hull", "convex") == "concave" ? HullKind::kConcave : HullKind::kConvex;
-  o.concave_ratio = option(a, "concave_ratio", o.concave_ratio);
-  at(a, [&] { check_cluster_options(o); });
-  return o;
-}
-
-EmergingOptions emerging_options(const AnalysisConfig& a, const RunConfig& c) {
-  EmergingOptions o;
-  o.inputs = c.inputs;
-  o.grid = option<std::string>(a, "grid", "");
-  o.time_step = option<std::string>(a, "time_step", o.time_step);
-  o.band = option(a, "band", o.band);
-  o.neighbourhood_time = option(a, "neighbourhood_time", o.neighbourhood_time);
-  o.alpha = option(a, "alpha", o.alpha);
-  at(a, [&] { check_emerging_options(o); });
-  return o;
-}
-
 // The options of an analysis from its table: defaults, then every value the configuration gives.
 template <class Options>
 Options from_table(const ParamTable<Options>& table, const AnalysisConfig& a, Options o = {}) {
@@ -109,6 +79,19 @@ std::pair<LocalOptions, std::string> local_options(const AnalysisConfig& a, cons
     throw UsageError(a.where + ".value: per_1000 needs inputs.communes.population_field");
   const std::string layer = o.layer.empty() ? std::string("local_") + units_source_name(o.units_source) : o.layer;
   return {o, layer};
+}
+
+ClusterOptions cluster_options(const AnalysisConfig& a, const RunConfig& c) {
+  ClusterOptions o;
+  o.threads = c.inputs.threads;
+  return from_table(cluster_params(), a, o);
+}
+
+EmergingStepOptions emerging_options(const AnalysisConfig& a, const RunConfig& c) {
+  EmergingStepOptions o;
+  o.emerging.utc_offset_minutes = c.inputs.incidents.utc_offset_minutes;
+  o.emerging.threads = c.inputs.threads;
+  return from_table(emerging_params(), a, o);
 }
 
 KnoxOptions knox_options(const AnalysisConfig& a, const RunConfig& c) {

@@ -6,9 +6,9 @@
 #include <utility>
 #include <vector>
 
-#include "hotspot/cluster.hpp"
+#include "hotspot/jobs/cluster.hpp"
 #include "hotspot/density.hpp"
-#include "hotspot/emerging.hpp"
+#include "hotspot/jobs/emerging.hpp"
 #include "hotspot/jobs/aggregate.hpp"
 #include "hotspot/jobs/params.hpp"
 #include "hotspot/jobs/local.hpp"
@@ -23,9 +23,9 @@ struct Plan {
   std::optional<AggregateStepOptions> aggregate;
   bool profiles = false;
   std::optional<KdeRunOptions> kde;
-  std::optional<ClusterJobOptions> clusters;
+  std::optional<ClusterOptions> clusters;
   std::vector<std::pair<LocalOptions, std::string>> locals;  // options, layer
-  std::optional<EmergingOptions> emerging;
+  std::optional<EmergingStepOptions> emerging;
   std::optional<KnoxOptions> knox;
   int count() const {
     return static_cast<int>(aggregate.has_value()) + profiles + static_cast<int>(kde.has_value()) +

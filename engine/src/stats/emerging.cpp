@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "hotspot/error.hpp"
+#include "index/polygon_index.hpp"
 #include "util/parallel.hpp"
 #include "util/time.hpp"
 
@@ -12,7 +13,9 @@ namespace hotspot {
 
 namespace {
 
-std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a >= 0 ? a / b : -((-a + b - 1) / b); }
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
 
 // Month number (year * 12 + month - 1) of a day count since 1970-01-01.
 std::int64_t month_of_day(std::int64_t day) {
@@ -28,17 +31,24 @@ TimeStep parse_time_step(const std::string& text) {
   while (digits < text.size() && std::isdigit(static_cast<unsigned char>(text[digits]))) ++digits;
   const std::string unit = text.substr(digits);
   if (digits == 0 || digits > 4)
-    throw UsageError("--time-step '" + text + "': expected Nd, Nw or Nmo with 1 <= N <= 9999, e.g. 1w or 1mo");
+    throw ParameterError(
+        "time_step", "'" + text + "': expected Nd, Nw or Nmo with 1 <= N <= 9999, e.g. 1w or 1mo");
   ts.count = std::stoi(text.substr(0, digits));
-  if (unit == "d") ts.unit = TimeStep::Unit::Day;
-  else if (unit == "w") ts.unit = TimeStep::Unit::Week;
-  else if (unit == "mo") ts.unit = TimeStep::Unit::Month;
-  else throw UsageError("--time-step '" + text + "': expected Nd, Nw or Nmo, e.g. 1w or 1mo");
-  if (ts.count < 1) throw UsageError("--time-step '" + text + "': the count must be at least 1");
+  if (unit == "d")
+    ts.unit = TimeStep::Unit::kDay;
+  else if (unit == "w")
+    ts.unit = TimeStep::Unit::kWeek;
+  else if (unit == "mo")
+    ts.unit = TimeStep::Unit::kMonth;
+  else
+    throw ParameterError("time_step", "'" + text + "': expected Nd, Nw or Nmo, e.g. 1w or 1mo");
+  if (ts.count < 1)
+    throw ParameterError("time_step", "'" + text + "': the count must be at least 1");
   return ts;
 }
 
-StepBinning bin_times(const std::vector<std::int64_t>& t, const TimeStep& step, int utc_offset_minutes) {
+StepBinning bin_times(const std::vector<std::int64_t>& t, const TimeStep& step,
+                      int utc_offset_minutes) {
   StepBinning b;
   b.step_of.assign(t.size(), -1);
   const std::int64_t offset = std::int64_t{utc_offset_minutes} * 60;
@@ -47,13 +57,17 @@ StepBinning bin_times(const std::vector<std::int64_t>& t, const TimeStep& step, 
   auto period = [&](std::int64_t utc) {
     std::int64_t day = floor_div(utc + offset, 86400);
     switch (step.unit) {
-      case TimeStep::Unit::Day: return day;
-      case TimeStep::Unit::Week: return floor_div(day + 3, 7);
-      case TimeStep::Unit::Month: return month_of_day(day);
+      case TimeStep::Unit::kDay:
+        return day;
+      case TimeStep::Unit::kWeek:
+        return floor_div(day + 3, 7);
+      case TimeStep::Unit::kMonth:
+        return month_of_day(day);
     }
     return day;
   };
-  std::int64_t first = std::numeric_limits<std::int64_t>::max(), last = std::numeric_limits<std::int64_t>::min();
+  std::int64_t first = std::numeric_limits<std::int64_t>::max(),
+               last = std::numeric_limits<std::int64_t>::min();
   std::vector<std::int64_t> per(t.size());
   for (std::size_t i = 0; i < t.size(); ++i) {
     if (t[i] == kNoTime) continue;
@@ -63,17 +77,23 @@ StepBinning bin_times(const std::vector<std::int64_t>& t, const TimeStep& step, 
   if (first > last) return b;
   const std::int64_t k = step.count;
   const std::int64_t steps = floor_div(last - first, k) + 1;
-  if (steps > 100000) throw UsageError("--time-step: " + std::to_string(steps) + " steps; choose a longer step");
+  if (steps > 100000)
+    throw ParameterError("time_step", std::to_string(steps) + " steps; choose a longer step");
   for (std::size_t i = 0; i < t.size(); ++i)
     if (t[i] != kNoTime) b.step_of[i] = static_cast<std::int32_t>(floor_div(per[i] - first, k));
   for (std::int64_t s = 0; s < steps; ++s) {
     const std::int64_t p = first + s * k;
     std::int64_t day = 0;
     switch (step.unit) {
-      case TimeStep::Unit::Day: day = p; break;
-      case TimeStep::Unit::Week: day = p * 7 - 3; break;
-      case TimeStep::Unit::Month:
-        day = days_from_civil(floor_div(p, 12), static_cast<unsigned>(p - floor_div(p, 12) * 12 + 1), 1);
+      case TimeStep::Unit::kDay:
+        day = p;
+        break;
+      case TimeStep::Unit::kWeek:
+        day = p * 7 - 3;
+        break;
+      case TimeStep::Unit::kMonth:
+        day = days_from_civil(floor_div(p, 12),
+                              static_cast<unsigned>(p - floor_div(p, 12) * 12 + 1), 1);
         break;
     }
     b.start_utc.push_back(day * 86400 - offset);
@@ -84,7 +104,8 @@ StepBinning bin_times(const std::vector<std::int64_t>& t, const TimeStep& step, 
 GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::size_t steps,
                           const SpatialWeights& w_self, int window, int threads) {
   const std::size_t n = cells * steps;
-  if (x.size() != n || w_self.size() != cells) throw InternalError("space_time_gi_star: sizes do not match");
+  if (x.size() != n || w_self.size() != cells)
+    throw InternalError("space_time_gi_star: sizes do not match");
   double sum = 0, sum2 = 0;
   for (double v : x) sum += v, sum2 += v * v;
   const double nd = static_cast<double>(n);
@@ -93,7 +114,9 @@ GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::
   GiStar g;
   g.z.assign(n, std::numeric_limits<double>::quiet_NaN());
   g.p.assign(n, std::numeric_limits<double>::quiet_NaN());
-  if (!(s > 0)) throw InputError("emerging: every bin of the space-time cube holds the same count; nothing to test");
+  if (!(s > 0))
+    throw InputError(
+        "emerging: every bin of the space-time cube holds the same count; nothing to test");
   // Spatial lag of every bin, then a running sum over the window of steps.
   // Every cell is computed on its own: split over threads by cell, results do not depend on it.
   std::vector<double> lag(n, 0.0);
@@ -108,59 +131,144 @@ GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::
   });
   const auto w = static_cast<std::size_t>(std::max(0, window));
   parallel_ranges(cells, threads, [&](std::size_t c0, std::size_t c1, int) {
-  for (std::size_t c = c0; c < c1; ++c) {
-    const auto nb = static_cast<double>(w_self.cardinality(c));
-    double running = 0;
-    for (std::size_t t = 0; t < steps; ++t) {
-      running += lag[t * cells + c];
-      if (t > w) running -= lag[(t - w - 1) * cells + c];
-      const double m = static_cast<double>(std::min(t, w) + 1);
-      const double W = nb * m;
-      const double denom = s * std::sqrt((nd * W - W * W) / (nd - 1));
-      if (!(denom > 0)) continue;
-      const double z = (running - mean * W) / denom;
-      g.z[t * cells + c] = z;
-      g.p[t * cells + c] = std::erfc(std::abs(z) / std::sqrt(2.0));
+    for (std::size_t c = c0; c < c1; ++c) {
+      const auto nb = static_cast<double>(w_self.cardinality(c));
+      double running = 0;
+      for (std::size_t t = 0; t < steps; ++t) {
+        running += lag[t * cells + c];
+        if (t > w) running -= lag[(t - w - 1) * cells + c];
+        const double m = static_cast<double>(std::min(t, w) + 1);
+        const double W = nb * m;
+        const double denom = s * std::sqrt((nd * W - W * W) / (nd - 1));
+        if (!(denom > 0)) continue;
+        const double z = (running - mean * W) / denom;
+        g.z[t * cells + c] = z;
+        g.p[t * cells + c] = std::erfc(std::abs(z) / std::sqrt(2.0));
+      }
     }
-  }
   });
   return g;
 }
 
-CellPatterns classify_cells(const std::vector<double>& cube, const GiStar& gi, std::size_t cells, std::size_t steps,
-                            double alpha, int threads) {
+CellPatterns classify_cells(const std::vector<double>& cube, const GiStar& gi, std::size_t cells,
+                            std::size_t steps, double alpha, int threads) {
   CellPatterns r;
   r.category.resize(cells);
   r.gi_trend.resize(cells);
   r.count_trend.resize(cells);
-  parallel_ranges(cells, threads, [&](std::size_t c0, std::size_t c1, int) {
-    std::vector<double> z(steps), p(steps), counts(steps);
-    for (std::size_t c = c0; c < c1; ++c) {
-      for (std::size_t t = 0; t < steps; ++t) {
-        const std::size_t b = t * cells + c;
-        z[t] = gi.z[b], p[t] = gi.p[b], counts[t] = cube[b];
-        if (std::isnan(z[t])) z[t] = 0, p[t] = 1;
-      }
-      r.gi_trend[c] = mann_kendall(z);
-      r.count_trend[c] = mann_kendall(counts);
-      r.category[c] = classify_emerging(z.data(), p.data(), steps, alpha, r.gi_trend[c]);
-    }
-  }, /*min_per_thread=*/256);
+  parallel_ranges(
+      cells, threads,
+      [&](std::size_t c0, std::size_t c1, int) {
+        std::vector<double> z(steps), p(steps), counts(steps);
+        for (std::size_t c = c0; c < c1; ++c) {
+          for (std::size_t t = 0; t < steps; ++t) {
+            const std::size_t b = t * cells + c;
+            z[t] = gi.z[b], p[t] = gi.p[b], counts[t] = cube[b];
+            if (std::isnan(z[t])) z[t] = 0, p[t] = 1;
+          }
+          r.gi_trend[c] = mann_kendall(z);
+          r.count_trend[c] = mann_kendall(counts);
+          r.category[c] = classify_emerging(z.data(), p.data(), steps, alpha, r.gi_trend[c]);
+        }
+      },
+      /*min_per_thread=*/256);
   return r;
 }
 
-SpatialWeights space_time_weights(std::size_t cells, std::size_t steps, const SpatialWeights& w_self, int window) {
+SpatialWeights space_time_weights(std::size_t cells, std::size_t steps,
+                                  const SpatialWeights& w_self, int window) {
   std::vector<std::vector<std::int32_t>> lists(cells * steps);
   for (std::size_t t = 0; t < steps; ++t)
     for (std::size_t c = 0; c < cells; ++c)
-      for (std::size_t s = t >= static_cast<std::size_t>(window) ? t - static_cast<std::size_t>(window) : 0; s <= t; ++s)
+      for (std::size_t s =
+               t >= static_cast<std::size_t>(window) ? t - static_cast<std::size_t>(window) : 0;
+           s <= t; ++s)
         for (auto k = w_self.offset[c]; k < w_self.offset[c + 1]; ++k)
-          lists[t * cells + c].push_back(
-              static_cast<std::int32_t>(s * cells + static_cast<std::size_t>(w_self.index[static_cast<std::size_t>(k)])));
+          lists[t * cells + c].push_back(static_cast<std::int32_t>(
+              s * cells + static_cast<std::size_t>(w_self.index[static_cast<std::size_t>(k)])));
   return from_lists(std::move(lists));
 }
 
-Emerging classify_emerging(const double* z, const double* p, std::size_t steps, double alpha, const MannKendall& trend) {
+EmergingResult emerging(const std::vector<double>& x, const std::vector<double>& y,
+                        const std::vector<std::int64_t>& time_utc,
+                        const std::vector<double>& weight, const EmergingCells& cells,
+                        const EmergingOptions& opt) {
+  const std::size_t n = x.size();
+  if (y.size() != n || time_utc.size() != n || (!weight.empty() && weight.size() != n) ||
+      cells.centroid.size() != cells.polygon.size())
+    throw InternalError("emerging: column lengths differ");
+  if (opt.neighbourhood_time < 0)
+    throw ParameterError("neighbourhood_time",
+                         "must be >= 0 (got " + std::to_string(opt.neighbourhood_time) + ")");
+  if (!(opt.alpha > 0 && opt.alpha < 1))
+    throw ParameterError("alpha",
+                         "must be between 0 and 1 (got " + std::to_string(opt.alpha) + ")");
+  if (!(opt.band_m >= 0) || !std::isfinite(opt.band_m))
+    throw ParameterError("band", "must be > 0 (got " + std::to_string(opt.band_m) + ")");
+  EmergingResult r;
+  r.band_m = opt.band_m > 0 ? opt.band_m : 1.5 * cells.size_m;
+  if (!(r.band_m > 0))
+    throw ParameterError("band", "required for cells that are not a regular grid");
+  const std::size_t nc = cells.polygon.size();
+  if (nc < 2) throw InputError("emerging: " + std::to_string(nc) + " cell(s); use smaller cells");
+  const PolygonIndex cell_index(cells.polygon);
+  const StepBinning bins = bin_times(time_utc, opt.time_step, opt.utc_offset_minutes);
+  const std::size_t steps = bins.steps();
+  if (steps < 2)
+    throw InputError("emerging: the incidents span " + std::to_string(steps) +
+                     " time step(s); need at least 2");
+  r.cells = nc;
+  r.steps = steps;
+  r.step_start_utc = bins.start_utc;
+
+  std::vector<double>& cube = r.count;
+  cube.assign(nc * steps, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::int32_t c = cell_index.locate({x[i], y[i]});
+    if (c < 0) {
+      ++r.outside;
+      continue;
+    }
+    if (bins.step_of[i] < 0) {
+      ++r.without_time;
+      continue;
+    }
+    cube[static_cast<std::size_t>(bins.step_of[i]) * nc + static_cast<std::size_t>(c)] +=
+        weight.empty() ? 1.0 : weight[i];
+  }
+  for (std::size_t t = 0; t < steps; ++t) {
+    double total = 0;
+    for (std::size_t c = 0; c < nc; ++c) total += cube[t * nc + c];
+    r.empty_steps += total == 0;
+  }
+
+  // Space-time neighbourhood: cells within the band (and the cell itself), this and the previous
+  // neighbourhood_time steps.
+  const SpatialWeights w = with_self(band_weights(cells.centroid, r.band_m), 1.0);
+  GiStar gi =
+      space_time_gi_star(cube, nc, steps, w, opt.neighbourhood_time, resolve_threads(opt.threads));
+  CellPatterns patterns =
+      classify_cells(cube, gi, nc, steps, opt.alpha, resolve_threads(opt.threads));
+  r.gi_z = std::move(gi.z);
+  r.gi_p = std::move(gi.p);
+  r.category = std::move(patterns.category);
+  r.gi_trend = std::move(patterns.gi_trend);
+  r.count_trend = std::move(patterns.count_trend);
+  r.hot_steps.assign(nc, 0);
+  r.cold_steps.assign(nc, 0);
+  for (std::size_t c = 0; c < nc; ++c) {
+    for (std::size_t t = 0; t < steps; ++t) {
+      const std::size_t b = t * nc + c;
+      r.hot_steps[c] += r.gi_z[b] > 0 && r.gi_p[b] < opt.alpha;
+      r.cold_steps[c] += r.gi_z[b] < 0 && r.gi_p[b] < opt.alpha;
+    }
+    ++r.cells_per_category[static_cast<std::size_t>(r.category[c])];
+  }
+  return r;
+}
+
+Emerging classify_emerging(const double* z, const double* p, std::size_t steps, double alpha,
+                           const MannKendall& trend) {
   if (steps == 0) return Emerging::NoPattern;
   auto hot = [&](std::size_t t) { return z[t] > 0 && p[t] < alpha; };
   auto cold = [&](std::size_t t) { return z[t] < 0 && p[t] < alpha; };
@@ -195,23 +303,40 @@ Emerging classify_emerging(const double* z, const double* p, std::size_t steps, 
 
 const char* emerging_name(Emerging e) {
   switch (e) {
-    case Emerging::NoPattern: return "No Pattern Detected";
-    case Emerging::NewHot: return "New Hot Spot";
-    case Emerging::ConsecutiveHot: return "Consecutive Hot Spot";
-    case Emerging::IntensifyingHot: return "Intensifying Hot Spot";
-    case Emerging::PersistentHot: return "Persistent Hot Spot";
-    case Emerging::DiminishingHot: return "Diminishing Hot Spot";
-    case Emerging::SporadicHot: return "Sporadic Hot Spot";
-    case Emerging::OscillatingHot: return "Oscillating Hot Spot";
-    case Emerging::HistoricalHot: return "Historical Hot Spot";
-    case Emerging::NewCold: return "New Cold Spot";
-    case Emerging::ConsecutiveCold: return "Consecutive Cold Spot";
-    case Emerging::IntensifyingCold: return "Intensifying Cold Spot";
-    case Emerging::PersistentCold: return "Persistent Cold Spot";
-    case Emerging::DiminishingCold: return "Diminishing Cold Spot";
-    case Emerging::SporadicCold: return "Sporadic Cold Spot";
-    case Emerging::OscillatingCold: return "Oscillating Cold Spot";
-    case Emerging::HistoricalCold: return "Historical Cold Spot";
+    case Emerging::NoPattern:
+      return "No Pattern Detected";
+    case Emerging::NewHot:
+      return "New Hot Spot";
+    case Emerging::ConsecutiveHot:
+      return "Consecutive Hot Spot";
+    case Emerging::IntensifyingHot:
+      return "Intensifying Hot Spot";
+    case Emerging::PersistentHot:
+      return "Persistent Hot Spot";
+    case Emerging::DiminishingHot:
+      return "Diminishing Hot Spot";
+    case Emerging::SporadicHot:
+      return "Sporadic Hot Spot";
+    case Emerging::OscillatingHot:
+      return "Oscillating Hot Spot";
+    case Emerging::HistoricalHot:
+      return "Historical Hot Spot";
+    case Emerging::NewCold:
+      return "New Cold Spot";
+    case Emerging::ConsecutiveCold:
+      return "Consecutive Cold Spot";
+    case Emerging::IntensifyingCold:
+      return "Intensifying Cold Spot";
+    case Emerging::PersistentCold:
+      return "Persistent Cold Spot";
+    case Emerging::DiminishingCold:
+      return "Diminishing Cold Spot";
+    case Emerging::SporadicCold:
+      return "Sporadic Cold Spot";
+    case Emerging::OscillatingCold:
+      return "Oscillating Cold Spot";
+    case Emerging::HistoricalCold:
+      return "Historical Cold Spot";
   }
   return "No Pattern Detected";
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The pieces of emerging hot spot analysis: time steps, the space-time Gi*, the classification.
+// The pieces of emerging hot spot analysis (hotspot/emerging.hpp): time steps, the space-time Gi*,
+// the classification of every cell. Private: the tests hold them against their oracles.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -11,22 +12,15 @@
 
 namespace hotspot {
 
-struct TimeStep {
-  enum class Unit { Day, Week, Month };
-  Unit unit = Unit::Week;
-  int count = 1;
-};
-// "1d", "7d", "1w", "2w", "1mo", "3mo"; throws UsageError.
-TimeStep parse_time_step(const std::string& text);
-
 // Steps run from the one holding the earliest incident to the one holding the latest, in local
 // time (UTC + offset): days start at midnight, weeks on Monday, months on the 1st.
 struct StepBinning {
-  std::vector<std::int32_t> step_of;       // per incident; -1 without a time
-  std::vector<std::int64_t> start_utc;     // first instant of each step
+  std::vector<std::int32_t> step_of;    // per incident; -1 without a time
+  std::vector<std::int64_t> start_utc;  // first instant of each step
   std::size_t steps() const { return start_utc.size(); }
 };
-StepBinning bin_times(const std::vector<std::int64_t>& time_utc, const TimeStep& step, int utc_offset_minutes);
+StepBinning bin_times(const std::vector<std::int64_t>& time_utc, const TimeStep& step,
+                      int utc_offset_minutes);
 
 // Gi* of every bin of a cube x[t * cells + c], with binary weights: bin (c, t) neighbours every
 // (c', s) with c' in row c of `w_self` (which must include c itself) and t - window <= s <= t.
@@ -36,11 +30,8 @@ StepBinning bin_times(const std::vector<std::int64_t>& time_utc, const TimeStep&
 GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::size_t steps,
                           const SpatialWeights& w_self, int window, int threads = 1);
 // The oracle: the same weights written out for getis_ord_gi_star.
-SpatialWeights space_time_weights(std::size_t cells, std::size_t steps, const SpatialWeights& w_self, int window);
-
-// A cell's category from its Gi* z and p per step (oldest first) and the Mann-Kendall trend of
-// its z series. Hot bin: z > 0 and p < alpha; cold bin: z < 0 and p < alpha.
-Emerging classify_emerging(const double* z, const double* p, std::size_t steps, double alpha, const MannKendall& trend);
+SpatialWeights space_time_weights(std::size_t cells, std::size_t steps,
+                                  const SpatialWeights& w_self, int window);
 
 // Every cell of a cube: Mann-Kendall of its Gi* z series and of its counts, and its category.
 // Bins whose z is undefined (a neighbourhood covering the whole cube) count as z = 0, p = 1.
@@ -48,7 +39,7 @@ struct CellPatterns {
   std::vector<Emerging> category;
   std::vector<MannKendall> gi_trend, count_trend;
 };
-CellPatterns classify_cells(const std::vector<double>& cube, const GiStar& gi, std::size_t cells, std::size_t steps,
-                            double alpha, int threads);
+CellPatterns classify_cells(const std::vector<double>& cube, const GiStar& gi, std::size_t cells,
+                            std::size_t steps, double alpha, int threads);
 
 }  // namespace hotspot

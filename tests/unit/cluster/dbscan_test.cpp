@@ -15,7 +15,8 @@ namespace {
 using test::read_numeric_csv;
 
 // Brute-force twin: O(n^2), straight from the definition.
-Clustering brute_dbscan(const std::vector<double>& x, const std::vector<double>& y, double eps, int min_points) {
+Clustering brute_dbscan(const std::vector<double>& x, const std::vector<double>& y, double eps,
+                        int min_points) {
   const std::size_t n = x.size();
   const double eps2 = eps * eps;
   auto nb = [&](std::size_t i, std::size_t j) {
@@ -140,8 +141,10 @@ TEST_P(SklearnDbscan, CoreNoiseAndClustersMatch) {
 
 INSTANTIATE_TEST_SUITE_P(
     RealAndSeeded, SklearnDbscan,
-    ::testing::Values(Case{"ds3", 10.0, 10, "dbscan_ds3_10_10.csv"}, Case{"ds3", 6.0, 4, "dbscan_ds3_6_4.csv"},
-                      Case{"bei", 15.0, 10, "dbscan_bei_15_10.csv"}, Case{"bei", 8.0, 3, "dbscan_bei_8_3.csv"},
+    ::testing::Values(Case{"ds3", 10.0, 10, "dbscan_ds3_10_10.csv"},
+                      Case{"ds3", 6.0, 4, "dbscan_ds3_6_4.csv"},
+                      Case{"bei", 15.0, 10, "dbscan_bei_15_10.csv"},
+                      Case{"bei", 8.0, 3, "dbscan_bei_8_3.csv"},
                       Case{"lansing", 0.03, 8, "dbscan_lansing_0.03_8.csv"},
                       Case{"random_grid", 2.0, 8, "dbscan_random_grid_2_8.csv"},
                       Case{"random_grid", 1.0, 3, "dbscan_random_grid_1_3.csv"},
@@ -158,7 +161,8 @@ TEST(Dbscan, SeededRandomMatchesBruteForceAtAnyThreadCount) {
         Clustering b = brute_dbscan(x, y, eps, mp);
         for (int t : {1, 2}) {
           Clustering o = dbscan(x, y, {eps, mp, t});
-          ASSERT_EQ(o.label, b.label) << "seed " << seed << " eps " << eps << " min " << mp << " threads " << t;
+          ASSERT_EQ(o.label, b.label)
+              << "seed " << seed << " eps " << eps << " min " << mp << " threads " << t;
           ASSERT_EQ(o.core, b.core);
         }
       }
@@ -211,6 +215,61 @@ TEST(Dbscan, RejectsBadOptions) {
   EXPECT_THROW(dbscan({0, std::nan("")}, {0, 0}, {1.0, 2, 1}), InputError);
   EXPECT_THROW(dbscan({0, 1e12}, {0, 0}, {1e-3, 2, 1}), UsageError);
   EXPECT_EQ(dbscan({}, {}, {1.0, 2, 1}).clusters(), 0);
+}
+
+// The one-call API runs the method asked for, and its checks name the parameter at fault.
+TEST(Cluster, DispatchesAndNamesParameters) {
+  std::vector<double> x, y;
+  std::vector<std::int64_t> t;
+  for (int i = 0; i < 40; ++i) {
+    x.push_back(i % 2 ? 0.1 * i : 100 + 0.1 * i);
+    y.push_back(0);
+    t.push_back(i);
+  }
+  ClusterOptions o;
+  o.eps_m = 1;
+  o.min_points = 3;
+  o.threads = 2;
+  const Clustering a = cluster(x, y, t, o), b = dbscan(x, y, {1.0, 3, 1});
+  EXPECT_EQ(a.label, b.label);
+  EXPECT_EQ(a.clusters(), 2);
+
+  auto parameter_of = [&](const ClusterOptions& opt) {
+    try {
+      cluster(x, y, t, opt);
+    } catch (const ParameterError& e) {
+      return e.parameter();
+    }
+    return std::string();
+  };
+  ClusterOptions bad = o;
+  bad.eps_m = 0;  // not given
+  EXPECT_EQ(parameter_of(bad), "eps");
+  bad = o;
+  bad.min_points = 0;
+  EXPECT_EQ(parameter_of(bad), "min_points");
+  bad = o;
+  bad.method = ClusterMethod::kStDbscan;  // needs eps_time
+  EXPECT_EQ(parameter_of(bad), "eps_time");
+  bad.eps_time_s = std::int64_t{1} << 51;
+  EXPECT_EQ(parameter_of(bad), "eps_time");
+  bad = {};
+  bad.method = ClusterMethod::kHdbscan;  // needs no eps
+  bad.hdbscan.min_cluster_size = 1;
+  EXPECT_EQ(parameter_of(bad), "min_cluster_size");
+  bad.hdbscan.min_cluster_size = 5;
+  bad.hdbscan.min_samples = 1000;
+  EXPECT_EQ(parameter_of(bad), "min_samples");
+  bad = o;
+  bad.concave_ratio = 1.5;
+  EXPECT_EQ(parameter_of(bad), "concave_ratio");
+  try {
+    dbscan({0, 1e12}, {0, 0}, {1e-3, 2, 1});
+    ADD_FAILURE();
+  } catch (const ParameterError& e) {
+    EXPECT_EQ(e.parameter(), "eps");
+    EXPECT_EQ(std::string(e.what()).find("--"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

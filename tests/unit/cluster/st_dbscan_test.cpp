@@ -3,7 +3,6 @@
 
 #include <limits>
 
-#include "cluster/footprint.hpp"
 #include "geom/geos.hpp"
 #include "hotspot/cluster.hpp"
 #include "hotspot/error.hpp"
@@ -16,8 +15,8 @@ namespace {
 // Oracle: O(n^2) from the definition; the same border rule (nearest core neighbour in space,
 // ties to the lower index) and numbering (size descending, then smallest index).
 std::vector<std::int32_t> brute_st(const std::vector<double>& x, const std::vector<double>& y,
-                                   const std::vector<std::int64_t>& t, double eps, std::int64_t et, int mp,
-                                   std::vector<std::uint8_t>& core) {
+                                   const std::vector<std::int64_t>& t, double eps, std::int64_t et,
+                                   int mp, std::vector<std::uint8_t>& core) {
   const std::size_t n = x.size();
   auto nb = [&](std::size_t i, std::size_t j) {
     const double dx = x[i] - x[j], dy = y[i] - y[j];
@@ -85,7 +84,8 @@ TEST(StDbscan, MatchesBruteForceOnSeededData) {
           auto expect = brute_st(x, y, t, eps, et, mp, core);
           for (int th : {1, 2}) {
             Clustering c = st_dbscan(x, y, t, {eps, et, mp, th});
-            ASSERT_EQ(c.label, expect) << "seed " << seed << " eps " << eps << " et " << et << " mp " << mp;
+            ASSERT_EQ(c.label, expect)
+                << "seed " << seed << " eps " << eps << " et " << et << " mp " << mp;
             ASSERT_EQ(c.core, core);
           }
         }
@@ -135,7 +135,8 @@ TEST(Footprints, ValidAndCoverTheirMembers) {
       for (std::size_t i = 0; i < x.size(); ++i)
         if (c.label[i] == static_cast<std::int32_t>(k)) members.push_back({x[i], y[i]});
       Geom mp = geos.multipoint(members);
-      EXPECT_TRUE(geos.covers(g.get(), mp.get())) << "cluster " << k << " kind " << static_cast<int>(kind);
+      EXPECT_TRUE(geos.covers(g.get(), mp.get()))
+          << "cluster " << k << " kind " << static_cast<int>(kind);
     }
     EXPECT_GE(buffered, 2u);
   }

@@ -52,7 +52,7 @@ TEST(Steps, KdeAndClustersWriteIntoOneGeoPackage) {
   kde_options.mask_communes = true;
   kde_options.top_percent = 20;
   kde_options.categories = {"theft", "robbery"};
-  ClusterJobOptions cluster_options;
+  ClusterOptions cluster_options;
   cluster_options.method = ClusterMethod::kDbscan;
   cluster_options.eps_m = 60;
   cluster_options.min_points = 12;
@@ -211,40 +211,39 @@ TEST(Steps, CheckKdeOptionsRefusesBadValuesWithoutTouchingFiles) {
 }
 
 TEST(Steps, CheckClusterOptionsRefusesBadValues) {
-  ClusterJobOptions ok;
-  ok.inputs.incidents.path = "/nonexistent/incidents.csv";
+  ClusterOptions ok;
   ok.method = ClusterMethod::kStDbscan;
   ok.eps_m = 60;
   ok.eps_time_s = 3600;
   EXPECT_NO_THROW(check_cluster_options(ok));
-  ClusterJobOptions hd;
+  ClusterOptions hd;
   hd.method = ClusterMethod::kHdbscan;  // needs no eps
   EXPECT_NO_THROW(check_cluster_options(hd));
 
-  const std::vector<std::pair<std::string, void (*)(ClusterJobOptions&)>> bad = {
-      {"eps 0", [](ClusterJobOptions& o) { o.eps_m = 0; }},
-      {"eps negative", [](ClusterJobOptions& o) { o.eps_m = -1; }},
+  const std::vector<std::pair<std::string, void (*)(ClusterOptions&)>> bad = {
+      {"eps 0", [](ClusterOptions& o) { o.eps_m = 0; }},
+      {"eps negative", [](ClusterOptions& o) { o.eps_m = -1; }},
       {"eps infinite",
-       [](ClusterJobOptions& o) { o.eps_m = std::numeric_limits<double>::infinity(); }},
-      {"eps NaN", [](ClusterJobOptions& o) { o.eps_m = std::numeric_limits<double>::quiet_NaN(); }},
-      {"min points 0", [](ClusterJobOptions& o) { o.min_points = 0; }},
-      {"eps time 0", [](ClusterJobOptions& o) { o.eps_time_s = 0; }},
+       [](ClusterOptions& o) { o.eps_m = std::numeric_limits<double>::infinity(); }},
+      {"eps NaN", [](ClusterOptions& o) { o.eps_m = std::numeric_limits<double>::quiet_NaN(); }},
+      {"min points 0", [](ClusterOptions& o) { o.min_points = 0; }},
+      {"eps time 0", [](ClusterOptions& o) { o.eps_time_s = 0; }},
       {"eps time beyond 2^50 s",
-       [](ClusterJobOptions& o) { o.eps_time_s = std::int64_t{1} << 51; }},
+       [](ClusterOptions& o) { o.eps_time_s = std::int64_t{1} << 51; }},
       {"hdbscan min cluster size 1",
-       [](ClusterJobOptions& o) {
+       [](ClusterOptions& o) {
          o.method = ClusterMethod::kHdbscan, o.hdbscan.min_cluster_size = 1;
        }},
       {"hdbscan min samples -1",
-       [](ClusterJobOptions& o) {
+       [](ClusterOptions& o) {
          o.method = ClusterMethod::kHdbscan, o.hdbscan.min_samples = -1;
        }},
-      {"concave ratio 1.5", [](ClusterJobOptions& o) { o.concave_ratio = 1.5; }},
+      {"concave ratio 1.5", [](ClusterOptions& o) { o.concave_ratio = 1.5; }},
       {"concave ratio NaN",
-       [](ClusterJobOptions& o) { o.concave_ratio = std::numeric_limits<double>::quiet_NaN(); }},
+       [](ClusterOptions& o) { o.concave_ratio = std::numeric_limits<double>::quiet_NaN(); }},
   };
   for (const auto& [what, change] : bad) {
-    ClusterJobOptions o = ok;
+    ClusterOptions o = ok;
     change(o);
     EXPECT_THROW(check_cluster_options(o), UsageError) << what;
   }

@@ -45,11 +45,12 @@ LocalOptions local_options(const std::string& source) {
   return o;
 }
 
-EmergingOptions emerging_options() {
-  EmergingOptions o;
-  o.inputs = sample_inputs();
-  o.grid = "hex:1000";
-  o.time_step = "1w";
+// Emerging options through their table, as a configuration gives them.
+EmergingStepOptions emerging_options(const nlohmann::json& values = {{"grid", "hex:1000"}, {"time_step", "1w"}}) {
+  EmergingStepOptions o;
+  o.emerging.utc_offset_minutes = sample_inputs().incidents.utc_offset_minutes;
+  apply_params(emerging_params(), values, ParamScope::kConfigOnly, o,
+               [](const ParamInfo* p) { return p ? p->name : std::string("emerging"); });
   return o;
 }
 
@@ -340,23 +341,17 @@ TEST(StatsStepChecks, RejectBadValuesWithoutTouchingFiles) {
                UsageError);
   EXPECT_THROW(check({{"weights_cli", "queen"}}, ParamScope::kCliOnly), UsageError);  // no units
 
-  auto emerging = [&](auto change) {
-    EmergingOptions o = emerging_options();
-    o.out = d.file("emerging.gpkg");
-    change(o);
-    return o;
-  };
-  EXPECT_NO_THROW(check_emerging_options(emerging_options()));
-  const std::vector<EmergingOptions> bad_emerging = {
-      emerging([](EmergingOptions& o) { o.grid.clear(); }),
-      emerging([](EmergingOptions& o) { o.grid = "ring:300"; }),
-      emerging([](EmergingOptions& o) { o.time_step = "3x"; }),
-      emerging([](EmergingOptions& o) { o.band = -1; }),
-      emerging([](EmergingOptions& o) { o.neighbourhood_time = -1; }),
-      emerging([](EmergingOptions& o) { o.alpha = 1.5; }),
+  EXPECT_NO_THROW(emerging_options());
+  const std::vector<nlohmann::json> bad_emerging = {
+      {{"time_step", "1w"}},
+      {{"grid", "ring:300"}},
+      {{"grid", "hex:1000"}, {"time_step", "3x"}},
+      {{"grid", "hex:1000"}, {"band", -1}},
+      {{"grid", "hex:1000"}, {"neighbourhood_time", -1}},
+      {{"grid", "hex:1000"}, {"alpha", 1.5}},
   };
   for (std::size_t k = 0; k < bad_emerging.size(); ++k)
-    EXPECT_THROW(check_emerging_options(bad_emerging[k]), UsageError) << k;
+    EXPECT_THROW(emerging_options(bad_emerging[k]), UsageError) << k;
 
   EXPECT_NO_THROW(check_knox_options(knox_options()));
   auto knox = [](auto change) {

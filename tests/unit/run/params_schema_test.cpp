@@ -9,6 +9,8 @@
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/aggregate.hpp"
 #include "hotspot/jobs/local.hpp"
+#include "hotspot/jobs/cluster.hpp"
+#include "hotspot/jobs/emerging.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
 #include "run/run_config.hpp"
 
@@ -22,8 +24,10 @@ const json& schema() {
   return s;
 }
 
-// Does the schema property `p` describe values of type t?
-bool schema_type_matches(const json& p, ParamType t) {
+// Does the schema property `p` describe values of type t? A local "$ref" is followed.
+bool schema_type_matches(const json& ref_or_p, ParamType t) {
+  const std::string ref = ref_or_p.value("$ref", "");
+  const json& p = ref.rfind("#/definitions/", 0) == 0 ? schema()["definitions"][ref.substr(14)] : ref_or_p;
   auto type_is = [&](const char* name) { return p.value("type", "") == std::string(name); };
   auto items_are = [&](const char* name) { return type_is("array") && p["items"].value("type", "") == std::string(name); };
   switch (t) {
@@ -63,6 +67,8 @@ void expect_table_matches_schema(const ParamTable<Options>& table) {
 TEST(ParamsSchema, Aggregate) { expect_table_matches_schema(aggregate_params()); }
 TEST(ParamsSchema, NearRepeat) { expect_table_matches_schema(near_repeat_params()); }
 TEST(ParamsSchema, Local) { expect_table_matches_schema(local_params()); }
+TEST(ParamsSchema, Clusters) { expect_table_matches_schema(cluster_params()); }
+TEST(ParamsSchema, Emerging) { expect_table_matches_schema(emerging_params()); }
 
 // The same problem, spelled for each caller.
 std::string error_of(const ParamSpelling& spell, const json& values) {

@@ -1,0 +1,58 @@
+// One clustering by any method: the checks that tie parameters to a method, and the dispatch.
+#include "hotspot/cluster.hpp"
+
+#include <cmath>
+#include <string>
+
+#include "hotspot/error.hpp"
+
+namespace hotspot {
+
+void check_cluster_options(const ClusterOptions& o) {
+  const char* method = o.method == ClusterMethod::kDbscan ? "dbscan" : "st-dbscan";
+  if (o.method != ClusterMethod::kHdbscan) {
+    if (o.eps_m == 0) throw ParameterError("eps", std::string("required by method ") + method);
+    if (!(o.eps_m > 0) || !std::isfinite(o.eps_m))
+      throw ParameterError("eps", "must be > 0 (got " + std::to_string(o.eps_m) + ")");
+    if (o.min_points < 1)
+      throw ParameterError("min_points",
+                           "must be at least 1 (got " + std::to_string(o.min_points) + ")");
+  }
+  if (o.method == ClusterMethod::kStDbscan) {
+    if (o.eps_time_s == 0) throw ParameterError("eps_time", "required by method st-dbscan");
+    if (o.eps_time_s < 0 || o.eps_time_s > (std::int64_t{1} << 50))
+      throw ParameterError("eps_time", "must be a duration > 0 of at most 2^50 seconds (got " +
+                                           std::to_string(o.eps_time_s) + " s)");
+  }
+  if (o.method == ClusterMethod::kHdbscan) {
+    if (o.hdbscan.min_cluster_size < 2)
+      throw ParameterError(
+          "min_cluster_size",
+          "must be at least 2 (got " + std::to_string(o.hdbscan.min_cluster_size) + ")");
+    if (o.hdbscan.min_samples < 0)
+      throw ParameterError("min_samples",
+                           "must be >= 0 (got " + std::to_string(o.hdbscan.min_samples) + ")");
+  }
+  if (!(o.concave_ratio >= 0 && o.concave_ratio <= 1))
+    throw ParameterError("concave_ratio",
+                         "must be in 0..1 (got " + std::to_string(o.concave_ratio) + ")");
+}
+
+Clustering cluster(const std::vector<double>& x, const std::vector<double>& y,
+                   const std::vector<std::int64_t>& t, const ClusterOptions& o) {
+  check_cluster_options(o);
+  switch (o.method) {
+    case ClusterMethod::kDbscan:
+      return dbscan(x, y, {o.eps_m, o.min_points, o.threads});
+    case ClusterMethod::kStDbscan:
+      return st_dbscan(x, y, t, {o.eps_m, o.eps_time_s, o.min_points, o.threads});
+    case ClusterMethod::kHdbscan: {
+      HdbscanOptions h = o.hdbscan;
+      h.threads = o.threads;
+      return hdbscan(x, y, h);
+    }
+  }
+  throw InternalError("cluster: unknown method");
+}
+
+}  // namespace hotspot
