@@ -114,7 +114,7 @@ void set_window_days(TimeWindow& w, const std::string& text) {
 }
 
 void check_window(const TimeWindow& w) {
-  if (w.last_day < w.first_day) throw ParameterError("from", "'" + w.from + "' is after to '" + w.to + "'");
+  if (w.last_day < w.first_day) throw ParameterError("from", "'" + w.from + "' is after the last date '" + w.to + "'");
 }
 
 std::vector<char> select_categories(const Dictionary& categories, const std::vector<std::string>& wanted) {
