@@ -8,6 +8,7 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/aggregate.hpp"
+#include "hotspot/jobs/kde.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
 #include "run/run_config.hpp"
 
@@ -23,6 +24,9 @@ const json& schema() {
 
 // Does the schema property `p` describe values of type t?
 bool schema_type_matches(const json& p, ParamType t) {
+  // A shared definition ("#/definitions/date") describes the value in its place.
+  const std::string ref = p.value("$ref", "");
+  if (ref.rfind("#/definitions/", 0) == 0) return schema_type_matches(schema()["definitions"][ref.substr(14)], t);
   auto type_is = [&](const char* name) { return p.value("type", "") == std::string(name); };
   auto items_are = [&](const char* name) { return type_is("array") && p["items"].value("type", "") == std::string(name); };
   switch (t) {
@@ -61,6 +65,7 @@ void expect_table_matches_schema(const ParamTable<Options>& table) {
 
 TEST(ParamsSchema, Aggregate) { expect_table_matches_schema(aggregate_params()); }
 TEST(ParamsSchema, NearRepeat) { expect_table_matches_schema(near_repeat_params()); }
+TEST(ParamsSchema, Kde) { expect_table_matches_schema(kde_params()); }
 
 // The same problem, spelled for each caller.
 std::string error_of(const ParamSpelling& spell, const json& values) {
