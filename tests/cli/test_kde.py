@@ -250,9 +250,9 @@ class Refusals(unittest.TestCase):
 
     def test_bad_options(self):
         self.check(2, "--cell-size", "50", "--kernel", "biweight", message="--kernel")
-        self.check(2, "--cell-size", "50", "--edge-correction", message="--edge-correction needs --mask")
+        self.check(2, "--cell-size", "50", "--edge-correction", message="--edge-correction: needs a mask")
         self.check(2, "--cell-size", "50", "--area-unit", "acre", message="--area-unit")
-        self.check(2, "--cell-size", "50", "--category", "nope", message="--category 'nope'")
+        self.check(2, "--cell-size", "50", "--category", "nope", message="--category: 'nope'")
         self.check(2, "--cell-size", "50", "--hours", "25:00-02:00", message="--hours")
         self.check(2, "--cell-size", "50", "--top-percent", "10", "--threshold", "3")
 

@@ -24,17 +24,18 @@
 // that lies inside W, summed over cell centres. Points spread uniformly over W then give a flat
 // surface up to the edge of W.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "hotspot/geometry.hpp"
-#include "hotspot/jobs.hpp"
+#include "hotspot/window.hpp"
 
 namespace hotspot {
 
 enum class Kernel { Quartic, Epanechnikov, Triweight, Triangular, Uniform, Gaussian };
 
-// "quartic", ...; throws UsageError naming --kernel for an unknown name.
+// "quartic", ...; throws ParameterError("kernel") for an unknown name.
 Kernel parse_kernel(const std::string& name);
 const char* kernel_name(Kernel k);
 // K as a function of u² = (d/h)²; 0 outside the support.
@@ -53,13 +54,14 @@ struct Grid {
   double x(std::int64_t col) const { return xmin + (static_cast<double>(col) + 0.5) * cell; }
   double y(std::int64_t row) const { return ymax - (static_cast<double>(row) + 0.5) * cell; }
   Box box() const {
-    return {xmin, ymax - static_cast<double>(rows) * cell, xmin + static_cast<double>(cols) * cell, ymax};
+    return {xmin, ymax - static_cast<double>(rows) * cell, xmin + static_cast<double>(cols) * cell,
+            ymax};
   }
   std::size_t size() const { return static_cast<std::size_t>(cols * rows); }
 };
 
-// The grid rule above; throws UsageError when the extent is empty or the grid would exceed
-// max_cells.
+// The grid rule above; throws ParameterError naming cell_size or extent when the extent is empty
+// or the grid would exceed max_cells.
 Grid grid_for_extent(const Box& extent, double cell, std::int64_t max_cells = 2'000'000'000);
 
 struct KdeOptions {
@@ -83,16 +85,19 @@ struct DensityRaster {
 // count and on any x86-64 CPU. Memory: the output raster, a row-sorted copy of the points that
 // reach it (16 bytes each, 24 with weights) and one block (tile × up to 64 cells) of doubles per
 // thread (plus, with edge correction, one int32 per cell for the mask's row prefix counts).
-DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w,
-                  const Grid& grid, const std::vector<std::uint8_t>& mask, const KdeOptions& options);
+DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y,
+                  const std::vector<double>& w, const Grid& grid,
+                  const std::vector<std::uint8_t>& mask, const KdeOptions& options);
 
 // The brute-force twin, for tests only: every cell against every point, in double, no tiles.
 std::vector<double> kde_brute_force(const std::vector<double>& x, const std::vector<double>& y,
                                     const std::vector<double>& w, const Grid& grid,
-                                    const std::vector<std::uint8_t>& mask, const KdeOptions& options);
+                                    const std::vector<std::uint8_t>& mask,
+                                    const KdeOptions& options);
 
 // One byte per cell: 1 where the cell centre lies in one of the polygons.
-std::vector<std::uint8_t> rasterize_mask(const std::vector<MultiPolygon>& polygons, const Grid& grid, int threads);
+std::vector<std::uint8_t> rasterize_mask(const std::vector<MultiPolygon>& polygons,
+                                         const Grid& grid, int threads);
 
 // ---- Bandwidth -----------------------------------------------------------------------------
 
@@ -100,7 +105,8 @@ std::vector<std::uint8_t> rasterize_mask(const std::vector<MultiPolygon>& polygo
 //   h = 0.9 · min(SD, √(1/ln 2) · Dm) · n^(−1/5)
 // SD: standard distance √(Σwᵢ‖xᵢ − x̄‖² / Σwᵢ) about the (weighted) mean centre x̄; Dm: the
 // (weighted) median of ‖xᵢ − x̄‖; n: Σwᵢ (the number of incidents without weights).
-double bandwidth_arcgis(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w);
+double bandwidth_arcgis(const std::vector<double>& x, const std::vector<double>& y,
+                        const std::vector<double>& w);
 
 // Scott's rule as spatstat's bw.scott(X, isotropic = TRUE): σ = (sd(x)·sd(y))^½ · n^(−1/6),
 // sd with the n − 1 denominator. A Gaussian σ in metres.
@@ -115,12 +121,12 @@ double bandwidth_scott(const std::vector<double>& x, const std::vector<double>& 
 // neighbours of the best grid value. Exact, so O(n²) per σ at the large end of the grid: refused
 // (UsageError) above 20,000 incidents.
 struct CvResult {
-  double sigma_m = 0;                // refined optimum
-  double grid_sigma_m = 0;           // best value on the grid (bw.ppl's answer)
+  double sigma_m = 0;                  // refined optimum
+  double grid_sigma_m = 0;             // best value on the grid (bw.ppl's answer)
   std::vector<double> sigmas, scores;  // the grid and LCV on it
 };
-double lcv_score(const std::vector<double>& x, const std::vector<double>& y, const Box& window, double sigma,
-                 int threads);
+double lcv_score(const std::vector<double>& x, const std::vector<double>& y, const Box& window,
+                 double sigma, int threads);
 CvResult bandwidth_cv(const std::vector<double>& x, const std::vector<double>& y, const Box& window,
                       int threads, int ns = 16);
 
@@ -131,48 +137,122 @@ struct HotspotZone {
   MultiPolygon geom;
   std::int64_t cells = 0;
   double area_m2 = 0;
-  std::int64_t incidents = 0;  // incidents whose cell is in the zone
-  double peak = 0, mean = 0;   // density, in the raster's unit
-  double pai = 0;              // (incidents / N) / (area / study area)
+  std::int64_t incidents = 0;                 // incidents whose cell is in the zone
+  double peak = 0, mean = 0;                  // density, in the raster's unit
+  double pai = 0;                             // (incidents / N) / (area / study area)
   std::vector<std::int32_t> communes, zones;  // polygons it intersects
 };
 
-// Threshold for --top-percent: the density of the last cell of the smallest set of highest cells
-// that holds `percent` % of the incidents (cells are counted whole: density ≥ threshold).
-double threshold_top_percent(const DensityRaster& r, const std::vector<double>& x, const std::vector<double>& y,
-                             double percent);
-// Threshold for --percentile: that percentile (type 7, as R's quantile) of the positive valid cells.
+// Threshold for the top-percent rule: the density of the last cell of the smallest set of highest
+// cells that holds `percent` % of the incidents (cells are counted whole: density ≥ threshold).
+double threshold_top_percent(const DensityRaster& r, const std::vector<double>& x,
+                             const std::vector<double>& y, double percent);
+// Threshold for the percentile rule: that percentile (type 7, as R's quantile) of the positive
+// valid cells.
 double threshold_percentile(const DensityRaster& r, double percentile);
 
 // zone_of (optional): for each point, the index of the zone holding it, or -1.
-std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold, const std::vector<double>& x,
-                                       const std::vector<double>& y, const std::vector<MultiPolygon>& communes,
+std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold,
+                                       const std::vector<double>& x, const std::vector<double>& y,
+                                       const std::vector<MultiPolygon>& communes,
                                        const std::vector<MultiPolygon>& zones,
                                        std::vector<std::int32_t>* zone_of = nullptr);
 
-// ---- The job -------------------------------------------------------------------------------
+// ---- Choosing the surface: what the kde step decides before it estimates ----------------------
+// Each takes typed values and returns typed values, so a caller (the kde step, a test, Python)
+// gets the same bandwidth, grid and zones from the same inputs.
 
-struct KdeRunOptions {
-  InputOptions inputs;
-  std::string out;                  // .gpkg or .tif
-  double cell_m = 0;                // required
-  std::string bandwidth = "auto";   // metres, or auto | scott | cv; DEFAULT: auto
-  std::string kernel = "quartic";   // DEFAULT: quartic
-  std::string extent;               // "xmin,ymin,xmax,ymax" in the working CRS; DEFAULT: data
-  std::string mask;                 // polygon source; DEFAULT: none
-  bool mask_communes = false;       // the loaded communes are the mask (a run's default); DEFAULT: off
-  std::string mask_crs;             // override the mask's CRS (PROJ string or planar); DEFAULT: the source's
-  bool edge_correction = false;     // DEFAULT: off
-  std::string area_unit = "km2";    // km2 | ha | m2; DEFAULT: km2
-  std::vector<std::string> categories;  // DEFAULT: all
-  std::string from, to;             // YYYY-MM-DD, local dates, inclusive; DEFAULT: no limit
-  std::string hours;                // HH:MM-HH:MM local, may wrap midnight; DEFAULT: all day
-  double top_percent = -1, threshold = -1, percentile = -1;  // at most one; DEFAULT: no zones
-  std::string command_line;
+// The unit a density is given per.
+enum class AreaUnit { kKm2, kHa, kM2 };
+// "km2" | "ha" | "m2"; throws ParameterError("area_unit") for another name.
+AreaUnit parse_area_unit(const std::string& name);
+const char* area_unit_name(AreaUnit u);   // "km2"
+const char* area_unit_label(AreaUnit u);  // "km²", for "incidents per km²"
+double area_scale(AreaUnit u);            // m² in one unit: the KdeOptions::area_scale
+
+// How the bandwidth is chosen.
+enum class BandwidthRule {
+  kAuto,   // ArcGIS's spatial Silverman rule (a quartic radius)
+  kScott,  // Scott's rule (a Gaussian σ)
+  kCv,     // likelihood cross-validation (a Gaussian σ)
+  kGiven,  // metres
+};
+struct BandwidthSpec {
+  BandwidthRule rule = BandwidthRule::kAuto;  // DEFAULT: auto
+  double metres = 0;                          // REQUIRES: > 0 and finite when rule is kGiven
+  std::string text = "auto";                  // as given ("auto", "500m"), for the record
+};
+// "auto" | "scott" | "cv" | a length "500", "500m", "0.5km". Throws ParameterError("bandwidth")
+// for anything else, degrees included ("0.005deg"): every length is in the working CRS's metres.
+BandwidthSpec parse_bandwidth(const std::string& text);
+// A given length in metres.
+BandwidthSpec bandwidth_metres(double metres);
+
+struct BandwidthChoice {
+  double bandwidth_m = 0;  // h for the chosen kernel
+  std::string
+      detail;  // how it was found: "auto (ArcGIS spatial Silverman: quartic radius 120.3 m)"
+  std::optional<CvResult> cv;  // the cross-validation's grid and scores (rule kCv)
+};
+// The bandwidth for `kernel`. The selectors give a quartic radius (auto) or a Gaussian σ (scott,
+// cv); either is carried to `kernel` at equal variance: h = σ_rule / kernel_sigma(kernel), with
+// σ_rule = radius · kernel_sigma(quartic) for auto. A given length is taken as it is. cv scores
+// inside `cv_window` (the mask's or the points' bounding box).
+BandwidthChoice choose_bandwidth(const BandwidthSpec& spec, Kernel kernel,
+                                 const std::vector<double>& x, const std::vector<double>& y,
+                                 const std::vector<double>& w, const Box& cv_window, int threads);
+
+// The grid of a surface: `extent` when given, else `around` (the mask's or the points' bounding
+// box) grown by one bandwidth on every side, so no kernel is cut at the raster's edge. Throws
+// ParameterError as grid_for_extent.
+Grid choose_grid(const std::optional<Box>& extent, const Box& around, double bandwidth_m,
+                 double cell_m);
+
+// Which cells make hotspot zones.
+struct ZoneRule {
+  enum class Kind {
+    kNone,        // no zones
+    kTopPercent,  // the smallest set of highest cells holding `value` % of the incidents
+    kThreshold,   // cells with density >= `value`
+    kPercentile,  // cells at or above the `value` percentile of the positive cells
+  };
+  Kind kind = Kind::kNone;  // DEFAULT: no zones
+  // REQUIRES: top percent in (0, 100]; percentile in [0, 100]; threshold finite and >= 0.
+  double value = 0;
+};
+// The same rule, checked: throws ParameterError naming top_percent, threshold or percentile.
+ZoneRule zone_rule(ZoneRule::Kind kind, double value);
+
+struct ZoneThreshold {
+  double value = -1;  // density threshold; -1 for kNone
+  std::string
+      rule;  // "top 10 % of incidents", "95th percentile of positive cells", "given"; "" for kNone
+};
+// The threshold `rule` gives on the surface, with the incidents (x, y) it was estimated from.
+ZoneThreshold zone_threshold(const ZoneRule& rule, const DensityRaster& r,
+                             const std::vector<double>& x, const std::vector<double>& y);
+
+// ---- The incidents a surface is estimated from ----------------------------------------------
+
+// The kept incidents as plain columns, with why the others were left out.
+struct KdePoints {
+  std::vector<double> x, y, w;     // w empty when the incidents have no weights
+  std::vector<std::size_t> index;  // of each kept incident among the given ones
+  std::int64_t by_category = 0, by_date = 0, by_hour = 0, no_time = 0, outside_mask = 0;
 };
 
-// load -> kde -> write: OUT.tif (the surface alone) or OUT.gpkg (density, hotspot_zones,
-// temporal profiles, rejected_incidents, run_metadata and a QGIS project).
-RunSummary run_kde(const KdeRunOptions& options);
+// The incidents in the window and the categories. `time_utc` holds UTC seconds or kNoTime (an
+// incident without a time is left out when the window sets anything); `category` codes with
+// `category_ok` from select_categories (empty: every category; Dictionary::kNone is then kept).
+// REQUIRES: x, y, time_utc and category of one length; w empty or of that length.
+KdePoints select_points(const std::vector<double>& x, const std::vector<double>& y,
+                        const std::vector<double>& w, const std::vector<std::int64_t>& time_utc,
+                        const std::vector<std::uint32_t>& category,
+                        const std::vector<char>& category_ok, const TimeWindow& window,
+                        int utc_offset_minutes);
+
+// Leaves out the points outside every mask polygon (spatstat's convention: they are not part of
+// the pattern), counting them in outside_mask.
+void drop_outside(KdePoints& points, const std::vector<MultiPolygon>& mask);
 
 }  // namespace hotspot

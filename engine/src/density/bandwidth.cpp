@@ -14,8 +14,8 @@ namespace {
 
 void need_points(const std::vector<double>& x, std::size_t at_least, const char* what) {
   if (x.size() < at_least)
-    throw InputError(std::string("kde: --bandwidth ") + what + " needs at least " + std::to_string(at_least) +
-                     " incidents, got " + std::to_string(x.size()));
+    throw InputError(std::string("kde: bandwidth ") + what + " needs at least " +
+                     std::to_string(at_least) + " incidents, got " + std::to_string(x.size()));
 }
 
 // Points sorted by x, for sweeps over pairs closer than a distance.
@@ -24,7 +24,8 @@ struct SortedPoints {
   SortedPoints(const std::vector<double>& xs, const std::vector<double>& ys) {
     std::vector<std::size_t> order(xs.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return xs[a] < xs[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return xs[a] < xs[b]; });
     for (std::size_t i : order) x.push_back(xs[i]), y.push_back(ys[i]);
   }
 };
@@ -48,7 +49,8 @@ double lcv(const SortedPoints& p, const Box& W, double sigma, int threads) {
   // exp(−d²/2σ²) is exactly 0 in double beyond d²/2σ² ≈ 745.1, so pairs farther than that are
   // skipped without changing a bit: the sums equal spatstat's uncut leave-one-out sums.
   const double cutoff2 = 746.0 * 2 * sigma * sigma, cutoff = std::sqrt(cutoff2);
-  const double inv2s2 = 1.0 / (2 * sigma * sigma), norm = 1.0 / (2 * std::numbers::pi * sigma * sigma);
+  const double inv2s2 = 1.0 / (2 * sigma * sigma),
+               norm = 1.0 / (2 * std::numbers::pi * sigma * sigma);
   std::vector<double> log_lambda(n), mass(n);
   parallel_ranges(n, resolve_threads(threads), [&](std::size_t b, std::size_t e, int) {
     for (std::size_t i = b; i < e; ++i) {
@@ -73,13 +75,14 @@ double lcv(const SortedPoints& p, const Box& W, double sigma, int threads) {
 
 }  // namespace
 
-double bandwidth_arcgis(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w) {
+double bandwidth_arcgis(const std::vector<double>& x, const std::vector<double>& y,
+                        const std::vector<double>& w) {
   need_points(x, 2, "auto");
   const std::size_t n = x.size();
   auto wt = [&](std::size_t i) { return w.empty() ? 1.0 : w[i]; };
   double sw = 0, mx = 0, my = 0;
   for (std::size_t i = 0; i < n; ++i) sw += wt(i), mx += wt(i) * x[i], my += wt(i) * y[i];
-  if (!(sw > 0)) throw InputError("kde: --bandwidth auto needs a positive total weight");
+  if (!(sw > 0)) throw InputError("kde: bandwidth auto needs a positive total weight");
   mx /= sw;
   my /= sw;
   std::vector<std::pair<double, double>> d(n);  // distance to the mean centre, weight
@@ -106,7 +109,9 @@ double bandwidth_arcgis(const std::vector<double>& x, const std::vector<double>&
     }
   }
   const double h = 0.9 * std::min(sd, std::sqrt(1.0 / std::log(2.0)) * dm) * std::pow(sw, -0.2);
-  if (!(h > 0)) throw InputError("kde: --bandwidth auto is 0 (all incidents at one place); give a bandwidth in metres");
+  if (!(h > 0))
+    throw InputError(
+        "kde: bandwidth auto is 0 (all incidents at one place); give a bandwidth in metres");
   return h;
 }
 
@@ -121,30 +126,37 @@ double bandwidth_scott(const std::vector<double>& x, const std::vector<double>& 
     return std::sqrt(s / static_cast<double>(v.size() - 1));
   };
   const double eps = std::numeric_limits<double>::epsilon();
-  const double g = std::exp(0.5 * (std::log(std::max(sd(x), eps)) + std::log(std::max(sd(y), eps))));
+  const double g =
+      std::exp(0.5 * (std::log(std::max(sd(x), eps)) + std::log(std::max(sd(y), eps))));
   return g * std::pow(static_cast<double>(x.size()), -1.0 / 6.0);
 }
 
-double lcv_score(const std::vector<double>& x, const std::vector<double>& y, const Box& window, double sigma,
-                 int threads) {
+double lcv_score(const std::vector<double>& x, const std::vector<double>& y, const Box& window,
+                 double sigma, int threads) {
   return lcv(SortedPoints(x, y), window, sigma, threads);
 }
 
-CvResult bandwidth_cv(const std::vector<double>& x, const std::vector<double>& y, const Box& W, int threads, int ns) {
+CvResult bandwidth_cv(const std::vector<double>& x, const std::vector<double>& y, const Box& W,
+                      int threads, int ns) {
   need_points(x, 3, "cv");
   if (x.size() > kCvMaxPoints)
-    throw UsageError("kde: --bandwidth cv is exact and quadratic in the number of incidents (" + std::to_string(x.size()) +
-                     " here, at most " + std::to_string(kCvMaxPoints) + "); use auto or scott, or narrow the incidents "
-                     "with --category/--from/--to/--hours");
-  if (W.empty() || !(W.xmax > W.xmin) || !(W.ymax > W.ymin)) throw InputError("kde: --bandwidth cv needs a window with an area");
+    throw ParameterError("bandwidth", "cv is exact and quadratic in the number of incidents (" +
+                                          std::to_string(x.size()) + " here, at most " +
+                                          std::to_string(kCvMaxPoints) +
+                                          "); use auto or scott, or narrow the incidents "
+                                          "with categories, from, to or hours");
+  if (W.empty() || !(W.xmax > W.xmin) || !(W.ymax > W.ymin))
+    throw InputError("kde: bandwidth cv needs a window with an area");
   SortedPoints p(x, y);
   const double from = min_positive_nn_distance(p);
   const double to = std::hypot(W.xmax - W.xmin, W.ymax - W.ymin) / 2;
-  if (!std::isfinite(from) || !(to > from)) throw InputError("kde: --bandwidth cv: the incidents are all at one place");
+  if (!std::isfinite(from) || !(to > from))
+    throw InputError("kde: bandwidth cv: the incidents are all at one place");
   CvResult r;
   for (int k = 0; k < ns; ++k) {
     // spatstat's geomseq: exp(seq(log(from), log(to), length.out = ns))
-    double s = ns == 1 ? from : std::exp(std::log(from) + (std::log(to) - std::log(from)) * k / (ns - 1));
+    double s =
+        ns == 1 ? from : std::exp(std::log(from) + (std::log(to) - std::log(from)) * k / (ns - 1));
     r.sigmas.push_back(s);
     r.scores.push_back(lcv(p, W, s, threads));
   }

@@ -60,25 +60,35 @@ const KernelInfo& info(Kernel k) {
 template <class F>
 auto dispatch(Kernel k, F&& fn) {
   switch (k) {
-    case Kernel::Quartic: return fn(kernels::Quartic{});
-    case Kernel::Epanechnikov: return fn(kernels::Epanechnikov{});
-    case Kernel::Triweight: return fn(kernels::Triweight{});
-    case Kernel::Triangular: return fn(kernels::Triangular{});
-    case Kernel::Uniform: return fn(kernels::Uniform{});
-    case Kernel::Gaussian: return fn(kernels::Gaussian{});
+    case Kernel::Quartic:
+      return fn(kernels::Quartic{});
+    case Kernel::Epanechnikov:
+      return fn(kernels::Epanechnikov{});
+    case Kernel::Triweight:
+      return fn(kernels::Triweight{});
+    case Kernel::Triangular:
+      return fn(kernels::Triangular{});
+    case Kernel::Uniform:
+      return fn(kernels::Uniform{});
+    case Kernel::Gaussian:
+      return fn(kernels::Gaussian{});
   }
   throw InternalError("unknown kernel");
 }
 
 void check_options(const Grid& g, const std::vector<double>& x, const std::vector<double>& y,
-                   const std::vector<double>& w, const std::vector<std::uint8_t>& mask, const KdeOptions& o) {
+                   const std::vector<double>& w, const std::vector<std::uint8_t>& mask,
+                   const KdeOptions& o) {
   if (!(o.bandwidth_m > 0) || !std::isfinite(o.bandwidth_m))
-    throw UsageError("kde: --bandwidth must be a positive number of metres, got " + std::to_string(o.bandwidth_m));
-  if (!(g.cell > 0)) throw UsageError("kde: --cell-size must be positive");
+    throw ParameterError(
+        "bandwidth", "must be a positive number of metres, got " + std::to_string(o.bandwidth_m));
+  if (!(g.cell > 0)) throw ParameterError("cell_size", "must be positive");
   if (x.size() != y.size() || (!w.empty() && w.size() != x.size()))
     throw InternalError("kde: coordinate and weight columns differ in length");
-  if (!mask.empty() && mask.size() != g.size()) throw InternalError("kde: mask does not match the grid");
-  if (o.edge_correction && mask.empty()) throw UsageError("kde: --edge-correction needs --mask");
+  if (!mask.empty() && mask.size() != g.size())
+    throw InternalError("kde: mask does not match the grid");
+  if (o.edge_correction && mask.empty())
+    throw ParameterError("edge_correction", "needs a mask (the study area)");
   if (o.tile < 16) throw InternalError("kde: tile too small");
 }
 
@@ -97,7 +107,8 @@ class EdgeShare {
     dispatch(k, [&](auto K) {
       for (int64_t j = 0; j < width; ++j)
         for (int64_t i = 0; i < width; ++i) {
-          double dx = static_cast<double>(i - m_) * g.cell, dy = static_cast<double>(j - m_) * g.cell;
+          double dx = static_cast<double>(i - m_) * g.cell,
+                 dy = static_cast<double>(j - m_) * g.cell;
           double v = decltype(K)::shape((dx * dx + dy * dy) * inv_h2);
           weights_[static_cast<std::size_t>(j * width + i)] = v;
           row_sum_[static_cast<std::size_t>(j)] += v;
@@ -184,7 +195,8 @@ int64_t floor_index(double v, int64_t hi) {
 // constant factor exp(−step²/h²). Each step adds a couple of ulp of relative error (below 1e−13
 // over a block's width or height), far inside the exactness rule; the operations are scalar and
 // the same at every vector width.
-void gauss_run(double* f, int64_t lo, int64_t hi, int64_t k, double d, double step, double inv_2h2) {
+void gauss_run(double* f, int64_t lo, int64_t hi, int64_t k, double d, double step,
+               double inv_2h2) {
   f[k] = std::exp(-d * d * inv_2h2);
   const double rho = std::exp(-2 * step * step * inv_2h2);
   double q = std::exp(-(2 * d * step + step * step) * inv_2h2);
@@ -205,8 +217,9 @@ void gauss_run(double* f, int64_t lo, int64_t hi, int64_t k, double d, double st
 // exactly 0 (splat is 0 where t = a − dx² ≤ 0, and a ≤ 0 skips the row). The spans are widened
 // by a cell, so rounding can never drop a cell whose centre is inside the support.
 template <class K, class V, bool kWeighted>
-__attribute__((always_inline)) inline void splat_block(const SortedPoints& p, std::size_t begin, std::size_t end,
-                                                       const Reach& k, const Block& b) {
+__attribute__((always_inline)) inline void splat_block(const SortedPoints& p, std::size_t begin,
+                                                       std::size_t end, const Reach& k,
+                                                       const Block& b) {
   constexpr int64_t W = sizeof(V) / sizeof(double);
   constexpr bool kGauss = std::is_same_v<K, kernels::Gaussian>;
   const double R = k.R, R2 = R * R, inv_cell = 1.0 / k.cell, inv_h2 = 1.0 / (k.h * k.h);
@@ -219,23 +232,27 @@ __attribute__((always_inline)) inline void splat_block(const SortedPoints& p, st
     if (!(px >= x_lo && px <= x_hi)) continue;
     // Row r (centre y0 − r·cell) is reached when |y0 − r·cell − py| < R.
     const int64_t ra = std::max<int64_t>(floor_index((y0 - py - R) * inv_cell, b.rows), 0);
-    const int64_t rb = std::min<int64_t>(floor_index((y0 - py + R) * inv_cell, b.rows) + 1, b.rows - 1);
+    const int64_t rb =
+        std::min<int64_t>(floor_index((y0 - py + R) * inv_cell, b.rows) + 1, b.rows - 1);
     if (ra > rb) continue;
     const double dy_near = py > b.Y[ra] ? py - b.Y[ra] : py < b.Y[rb] ? b.Y[rb] - py : 0.0;
     const double widest = R2 - dy_near * dy_near;
     if (!(widest > 0)) continue;
     const double half = std::sqrt(widest);
     const int64_t ga = std::max<int64_t>(floor_index((px - half - x0) * inv_cell, stride), 0) / 8;
-    const int64_t gb = std::min<int64_t>(floor_index((px + half - x0) * inv_cell, stride) + 1, stride - 1) / 8;
+    const int64_t gb =
+        std::min<int64_t>(floor_index((px + half - x0) * inv_cell, stride) + 1, stride - 1) / 8;
     const int64_t ca = ga * 8, cb = gb * 8 + 8;  // [ca, cb): whole groups
     for (int64_t c = ca; c < cb; ++c) {
       const double dx = b.X[c] - px;
       b.S[c] = dx * dx;
     }
     if constexpr (kGauss) {
-      const int64_t kc = std::clamp<int64_t>(floor_index((px - x0) * inv_cell + 0.5, stride), ca, cb - 1);
+      const int64_t kc =
+          std::clamp<int64_t>(floor_index((px - x0) * inv_cell + 0.5, stride), ca, cb - 1);
       gauss_run(b.E, ca, cb, kc, b.X[kc] - px, k.cell, 0.5 * inv_h2);
-      const int64_t kr = std::clamp<int64_t>(floor_index((y0 - py) * inv_cell + 0.5, b.rows), ra, rb);
+      const int64_t kr =
+          std::clamp<int64_t>(floor_index((y0 - py) * inv_cell + 0.5, b.rows), ra, rb);
       gauss_run(b.F, ra, rb + 1, kr, b.Y[kr] - py, -k.cell, 0.5 * inv_h2);
     }
     const double pw = kWeighted ? p.w[i] : 1.0;
@@ -288,26 +305,31 @@ using kernels::V8;
 using SplatFn = void (*)(const SortedPoints&, std::size_t, std::size_t, const Reach&, const Block&);
 
 template <class K, bool kWeighted>
-__attribute__((target("avx512f"))) void splat_avx512(const SortedPoints& p, std::size_t begin, std::size_t end,
-                                                     const Reach& k, const Block& b) {
+__attribute__((target("avx512f"))) void splat_avx512(const SortedPoints& p, std::size_t begin,
+                                                     std::size_t end, const Reach& k,
+                                                     const Block& b) {
   splat_block<K, V8, kWeighted>(p, begin, end, k, b);
 }
 template <class K, bool kWeighted>
-__attribute__((target("avx2"))) void splat_avx2(const SortedPoints& p, std::size_t begin, std::size_t end,
-                                                const Reach& k, const Block& b) {
+__attribute__((target("avx2"))) void splat_avx2(const SortedPoints& p, std::size_t begin,
+                                                std::size_t end, const Reach& k, const Block& b) {
   splat_block<K, V4, kWeighted>(p, begin, end, k, b);
 }
 template <class K, bool kWeighted>
-void splat_sse2(const SortedPoints& p, std::size_t begin, std::size_t end, const Reach& k, const Block& b) {
+void splat_sse2(const SortedPoints& p, std::size_t begin, std::size_t end, const Reach& k,
+                const Block& b) {
   splat_block<K, V2, kWeighted>(p, begin, end, k, b);
 }
 
 template <class K, bool kWeighted>
 SplatFn splat_for(SplatIsa isa) {
   switch (isa) {
-    case SplatIsa::Avx512: return splat_avx512<K, kWeighted>;
-    case SplatIsa::Avx2: return splat_avx2<K, kWeighted>;
-    default: return splat_sse2<K, kWeighted>;
+    case SplatIsa::Avx512:
+      return splat_avx512<K, kWeighted>;
+    case SplatIsa::Avx2:
+      return splat_avx2<K, kWeighted>;
+    default:
+      return splat_sse2<K, kWeighted>;
   }
 }
 
@@ -315,10 +337,14 @@ SplatFn splat_for(SplatIsa isa) {
 
 bool cpu_has(SplatIsa isa) {
   switch (isa) {
-    case SplatIsa::Auto: return true;
-    case SplatIsa::Avx512: return __builtin_cpu_supports("avx512f");
-    case SplatIsa::Avx2: return __builtin_cpu_supports("avx2");
-    case SplatIsa::Sse2: return true;
+    case SplatIsa::Auto:
+      return true;
+    case SplatIsa::Avx512:
+      return __builtin_cpu_supports("avx512f");
+    case SplatIsa::Avx2:
+      return __builtin_cpu_supports("avx2");
+    case SplatIsa::Sse2:
+      return true;
   }
   return false;
 }
@@ -326,7 +352,9 @@ bool cpu_has(SplatIsa isa) {
 Kernel parse_kernel(const std::string& name) {
   for (const auto& i : kKernels)
     if (name == i.name) return i.k;
-  throw UsageError("--kernel '" + name + "': expected quartic, epanechnikov, triweight, triangular, uniform or gaussian");
+  throw ParameterError(
+      "kernel",
+      "'" + name + "': expected quartic, epanechnikov, triweight, triangular, uniform or gaussian");
 }
 const char* kernel_name(Kernel k) { return info(k).name; }
 double kernel_support(Kernel k) { return info(k).support; }
@@ -336,41 +364,51 @@ double kernel_value(Kernel k, double u2) {
 }
 
 Grid grid_for_extent(const Box& e, double cell, int64_t max_cells) {
-  if (!(cell > 0) || !std::isfinite(cell)) throw UsageError("kde: --cell-size must be a positive number of metres");
+  if (!(cell > 0) || !std::isfinite(cell))
+    throw ParameterError("cell_size", "must be a positive number of metres");
   if (e.empty() || !(e.xmax > e.xmin) || !(e.ymax > e.ymin))
-    throw UsageError("kde: the extent is empty (xmin must be < xmax and ymin < ymax)");
+    throw ParameterError("extent", "the extent is empty (xmin must be < xmax and ymin < ymax)");
   Grid g;
   g.xmin = e.xmin;
   g.ymax = e.ymax;
   g.cell = cell;
   double cols = std::ceil((e.xmax - e.xmin) / cell), rows = std::ceil((e.ymax - e.ymin) / cell);
   if (cols * rows > static_cast<double>(max_cells))
-    throw UsageError("kde: a grid of " + std::to_string(static_cast<long long>(cols)) + " × " +
-                     std::to_string(static_cast<long long>(rows)) + " cells of " + std::to_string(cell) +
-                     " m is too large; use a larger --cell-size or a smaller --extent");
+    throw ParameterError("cell_size",
+                         "a grid of " + std::to_string(static_cast<long long>(cols)) + " × " +
+                             std::to_string(static_cast<long long>(rows)) + " cells of " +
+                             std::to_string(cell) +
+                             " m is too large; use a larger cell_size or a smaller extent");
   g.cols = static_cast<int64_t>(cols);
   g.rows = static_cast<int64_t>(rows);
   return g;
 }
 
-std::vector<std::uint8_t> rasterize_mask(const std::vector<MultiPolygon>& polygons, const Grid& g, int threads) {
+std::vector<std::uint8_t> rasterize_mask(const std::vector<MultiPolygon>& polygons, const Grid& g,
+                                         int threads) {
   PolygonIndex index(polygons);
   std::vector<std::uint8_t> mask(g.size(), 0);
   const int64_t block = 64;  // rows per task
-  parallel_tasks(static_cast<std::size_t>((g.rows + block - 1) / block), resolve_threads(threads), [&](std::size_t t, int) {
-    for (int64_t r = static_cast<int64_t>(t) * block; r < std::min(g.rows, static_cast<int64_t>(t + 1) * block); ++r)
-      for (int64_t c = 0; c < g.cols; ++c)
-        mask[static_cast<std::size_t>(r * g.cols + c)] = index.locate({g.x(c), g.y(r)}) >= 0 ? 1 : 0;
-  });
+  parallel_tasks(static_cast<std::size_t>((g.rows + block - 1) / block), resolve_threads(threads),
+                 [&](std::size_t t, int) {
+                   for (int64_t r = static_cast<int64_t>(t) * block;
+                        r < std::min(g.rows, static_cast<int64_t>(t + 1) * block); ++r)
+                     for (int64_t c = 0; c < g.cols; ++c)
+                       mask[static_cast<std::size_t>(r * g.cols + c)] =
+                           index.locate({g.x(c), g.y(r)}) >= 0 ? 1 : 0;
+                 });
   return mask;
 }
 
 DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<double>& y,
-                           const std::vector<double>& w, const Grid& g, const std::vector<std::uint8_t>& mask,
-                           const KdeOptions& o, SplatIsa isa, std::vector<double>* sums) {
+                           const std::vector<double>& w, const Grid& g,
+                           const std::vector<std::uint8_t>& mask, const KdeOptions& o, SplatIsa isa,
+                           std::vector<double>* sums) {
   check_options(g, x, y, w, mask, o);
   if (isa == SplatIsa::Auto)
-    isa = cpu_has(SplatIsa::Avx512) ? SplatIsa::Avx512 : cpu_has(SplatIsa::Avx2) ? SplatIsa::Avx2 : SplatIsa::Sse2;
+    isa = cpu_has(SplatIsa::Avx512) ? SplatIsa::Avx512
+          : cpu_has(SplatIsa::Avx2) ? SplatIsa::Avx2
+                                    : SplatIsa::Sse2;
   if (!cpu_has(isa)) throw InternalError("kde: this CPU lacks the requested vector instructions");
   Reach reach;
   reach.h = o.bandwidth_m;
@@ -384,7 +422,9 @@ DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<doubl
   // the blocks take two rows of margin.
   const double inv_cell = 1.0 / g.cell;
   auto key_of = [&](std::size_t i) -> int64_t {  // row + 1 in [0, rows + 1], or -1: cannot reach
-    if (!(x[i] >= box.xmin - R && x[i] <= box.xmax + R && y[i] >= box.ymin - R && y[i] <= box.ymax + R)) return -1;
+    if (!(x[i] >= box.xmin - R && x[i] <= box.xmax + R && y[i] >= box.ymin - R &&
+          y[i] <= box.ymax + R))
+      return -1;
     if (!w.empty() && !(w[i] != 0)) return -1;
     return std::max<int64_t>(floor_index((g.ymax - y[i]) * inv_cell, g.rows), -1) + 1;
   };
@@ -421,9 +461,12 @@ DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<doubl
   // the sort's rounding).
   const double m_rows = std::ceil(R / g.cell) + 2;
   const int64_t m = m_rows < static_cast<double>(g.rows) ? static_cast<int64_t>(m_rows) : g.rows;
-  const double scale = dispatch(o.kernel, [&](auto K) {
-    return kernels::norm<decltype(K)>() / (reach.h * reach.h) / decltype(K)::unit(reach.h);
-  }) * o.area_scale;
+  const double scale = dispatch(o.kernel,
+                                [&](auto K) {
+                                  return kernels::norm<decltype(K)>() / (reach.h * reach.h) /
+                                         decltype(K)::unit(reach.h);
+                                }) *
+                       o.area_scale;
   const bool weighted = !w.empty();
   const SplatFn splat = dispatch(o.kernel, [&](auto K) {
     return weighted ? splat_for<decltype(K), true>(isa) : splat_for<decltype(K), false>(isa);
@@ -439,14 +482,16 @@ DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<doubl
   // Per thread, in one buffer: X, S, E (stride each), Y and F (bh each, padded to 8) and the
   // accumulator, 64-byte aligned.
   const int64_t stride = groups * 8, col_len = (bh + 7) / 8 * 8;
-  const std::size_t per_thread = static_cast<std::size_t>(3 * stride + 2 * col_len + bh * stride + 8);
+  const std::size_t per_thread =
+      static_cast<std::size_t>(3 * stride + 2 * col_len + bh * stride + 8);
   std::vector<std::vector<double>> scratch(static_cast<std::size_t>(threads));
   parallel_tasks(static_cast<std::size_t>(nbx * nby), threads, [&](std::size_t t, int thread) {
     const int64_t bx = static_cast<int64_t>(t) % nbx, by = static_cast<int64_t>(t) / nbx;
     const int64_t c0 = bx * bw, r0 = by * bh;
     auto& buf = scratch[static_cast<std::size_t>(thread)];
     buf.resize(per_thread);
-    double* X = reinterpret_cast<double*>((reinterpret_cast<std::uintptr_t>(buf.data()) + 63) & ~std::uintptr_t{63});
+    double* X = reinterpret_cast<double*>((reinterpret_cast<std::uintptr_t>(buf.data()) + 63) &
+                                          ~std::uintptr_t{63});
     double* S = X + stride;
     double* E = S + stride;
     double* Y = E + stride;
@@ -462,7 +507,8 @@ DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<doubl
     b.X = X, b.Y = Y, b.S = S, b.E = E, b.F = F, b.acc = acc;
     // Points of rows [r0 − m, r0 + rows − 1 + m], as keys (row + 1) clamped to [0, g.rows + 1].
     const int64_t k0 = std::max<int64_t>(r0 - m + 1, 0), k1 = std::min(r0 + b.rows + m, g.rows + 1);
-    splat(p, p.start[static_cast<std::size_t>(k0)], p.start[static_cast<std::size_t>(k1 + 1)], reach, b);
+    splat(p, p.start[static_cast<std::size_t>(k0)], p.start[static_cast<std::size_t>(k1 + 1)],
+          reach, b);
     for (int64_t r = 0; r < b.rows; ++r)
       for (int64_t c = 0; c < b.cols; ++c) {
         const std::size_t cell = static_cast<std::size_t>((r0 + r) * g.cols + c0 + c);
@@ -479,8 +525,9 @@ DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<doubl
   return out;
 }
 
-DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& w,
-                  const Grid& g, const std::vector<std::uint8_t>& mask, const KdeOptions& o) {
+DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y,
+                  const std::vector<double>& w, const Grid& g,
+                  const std::vector<std::uint8_t>& mask, const KdeOptions& o) {
   return kde_with_isa(x, y, w, g, mask, o, SplatIsa::Auto);
 }
 
@@ -517,7 +564,8 @@ std::vector<double> kde_brute_force(const std::vector<double>& x, const std::vec
             double k = kernel_value(o.kernel, (dx * dx + dy * dy) * inv_h2);
             all += k;
             int64_t rr = r + j, cc = c + i;
-            if (rr >= 0 && rr < g.rows && cc >= 0 && cc < g.cols && mask[static_cast<std::size_t>(rr * g.cols + cc)])
+            if (rr >= 0 && rr < g.rows && cc >= 0 && cc < g.cols &&
+                mask[static_cast<std::size_t>(rr * g.cols + cc)])
               in += k;
           }
         out[cell] /= in / all;

@@ -1,35 +1,69 @@
 // Hotspot zones: 4-connected sets of cells at or above a density threshold, polygonised with
 // GDAL (each zone is the exact union of its cells' squares), with counts, area, peak/mean
 // density, PAI and the communes and zones each one meets.
+#include <cpl_error.h>
 #include <gdal_alg.h>
+#include <gdal_priv.h>
+#include <ogrsf_frmts.h>
 
 #include <algorithm>
 #include <cmath>
+#include <memory>
+#include <mutex>
 #include <numeric>
+#include <string>
 
 #include "geom/geos.hpp"
 #include "hotspot/density.hpp"
 #include "hotspot/error.hpp"
-#include "io/gdal_util.hpp"
 
 namespace hotspot {
 
 namespace {
 
-bool valid(const DensityRaster& r, std::size_t i) { return r.values[i] != r.nodata && std::isfinite(r.values[i]); }
+// GDAL's in-memory drivers and polygonizer are all this file needs of GDAL; the RAII here is
+// its own, so density/ does not reach into io/.
+struct DatasetCloser {
+  void operator()(GDALDataset* ds) const { GDALClose(ds); }
+};
+using Dataset = std::unique_ptr<GDALDataset, DatasetCloser>;
+struct FeatureDeleter {
+  void operator()(OGRFeature* f) const { OGRFeature::DestroyFeature(f); }
+};
+using Feature = std::unique_ptr<OGRFeature, FeatureDeleter>;
 
-// Cell index of a point, or -1 outside the grid. Cells are half-open: [x0, x0 + cell) × (y0 − cell, y0].
+// While alive, GDAL's messages are kept (CPLGetLastErrorMsg) instead of printed.
+struct QuietGdal {
+  QuietGdal() {
+    static std::once_flag once;
+    std::call_once(once, [] { GDALAllRegister(); });
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    CPLErrorReset();
+  }
+  ~QuietGdal() { CPLPopErrorHandler(); }
+  QuietGdal(const QuietGdal&) = delete;
+  QuietGdal& operator=(const QuietGdal&) = delete;
+  static std::string last() { return CPLGetLastErrorMsg(); }
+};
+
+bool valid(const DensityRaster& r, std::size_t i) {
+  return r.values[i] != r.nodata && std::isfinite(r.values[i]);
+}
+
+// Cell index of a point, or -1 outside the grid. Cells are half-open: [x0, x0 + cell) × (y0 − cell,
+// y0].
 std::int64_t cell_of(const Grid& g, double x, double y) {
   double c = std::floor((x - g.xmin) / g.cell), r = std::floor((g.ymax - y) / g.cell);
-  if (!(c >= 0 && r >= 0 && c < static_cast<double>(g.cols) && r < static_cast<double>(g.rows))) return -1;
+  if (!(c >= 0 && r >= 0 && c < static_cast<double>(g.cols) && r < static_cast<double>(g.rows)))
+    return -1;
   return static_cast<std::int64_t>(r) * g.cols + static_cast<std::int64_t>(c);
 }
 
 }  // namespace
 
-double threshold_top_percent(const DensityRaster& r, const std::vector<double>& x, const std::vector<double>& y,
-                             double percent) {
-  if (!(percent > 0 && percent <= 100)) throw UsageError("--top-percent must be in (0, 100], got " + std::to_string(percent));
+double threshold_top_percent(const DensityRaster& r, const std::vector<double>& x,
+                             const std::vector<double>& y, double percent) {
+  zone_rule(ZoneRule::Kind::kTopPercent, percent);
   // The cells holding incidents, with their counts: O(incidents) memory, not a second raster.
   std::vector<std::int64_t> at;
   for (std::size_t i = 0; i < x.size(); ++i) {
@@ -37,7 +71,8 @@ double threshold_top_percent(const DensityRaster& r, const std::vector<double>& 
     if (c >= 0 && valid(r, static_cast<std::size_t>(c))) at.push_back(c);
   }
   const auto total = static_cast<std::int64_t>(at.size());
-  if (total == 0) throw InputError("kde: --top-percent: no incident lies in a valid cell of the grid");
+  if (total == 0)
+    throw InputError("kde: top_percent: no incident lies in a valid cell of the grid");
   std::sort(at.begin(), at.end());
   std::vector<std::pair<std::int64_t, std::int64_t>> cells;  // cell, incidents
   for (std::int64_t c : at) {
@@ -47,24 +82,26 @@ double threshold_top_percent(const DensityRaster& r, const std::vector<double>& 
   // Highest density first; cells without incidents never add to the share, so only cells with
   // incidents need sorting. Ties keep cell order (the threshold is the same for tied cells).
   std::stable_sort(cells.begin(), cells.end(), [&](const auto& a, const auto& b) {
-    return r.values[static_cast<std::size_t>(a.first)] > r.values[static_cast<std::size_t>(b.first)];
+    return r.values[static_cast<std::size_t>(a.first)] >
+           r.values[static_cast<std::size_t>(b.first)];
   });
   const double need = percent / 100.0 * static_cast<double>(total);
   std::int64_t held = 0;
   for (const auto& [c, n] : cells) {
     held += n;
-    // Cells tied at this density all join the zone (density ≥ threshold), which only adds incidents.
+    // Cells tied at this density all join the zone (density ≥ threshold), which only adds
+    // incidents.
     if (static_cast<double>(held) >= need - 1e-9) return r.values[static_cast<std::size_t>(c)];
   }
   return r.values[static_cast<std::size_t>(cells.back().first)];
 }
 
 double threshold_percentile(const DensityRaster& r, double percentile) {
-  if (!(percentile >= 0 && percentile <= 100)) throw UsageError("--percentile must be in [0, 100], got " + std::to_string(percentile));
+  zone_rule(ZoneRule::Kind::kPercentile, percentile);
   std::vector<float> v;
   for (std::size_t i = 0; i < r.values.size(); ++i)
     if (valid(r, i) && r.values[i] > 0) v.push_back(r.values[i]);
-  if (v.empty()) throw InputError("kde: --percentile: the surface has no positive cell");
+  if (v.empty()) throw InputError("kde: percentile: the surface has no positive cell");
   std::sort(v.begin(), v.end());
   // R's quantile type 7: h = (n − 1) p, linear between the neighbouring order statistics.
   const double hpos = static_cast<double>(v.size() - 1) * percentile / 100.0;
@@ -73,12 +110,16 @@ double threshold_percentile(const DensityRaster& r, double percentile) {
   return v[lo] + (hpos - static_cast<double>(lo)) * (static_cast<double>(v[hi]) - v[lo]);
 }
 
-std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold, const std::vector<double>& x,
-                                       const std::vector<double>& y, const std::vector<MultiPolygon>& communes,
-                                       const std::vector<MultiPolygon>& zones, std::vector<std::int32_t>* zone_of) {
+std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold,
+                                       const std::vector<double>& x, const std::vector<double>& y,
+                                       const std::vector<MultiPolygon>& communes,
+                                       const std::vector<MultiPolygon>& zones,
+                                       std::vector<std::int32_t>* zone_of) {
   if (zone_of) zone_of->assign(x.size(), -1);
   const Grid& g = r.grid;
-  auto hot = [&](std::size_t i) { return valid(r, i) && r.values[i] > 0 && r.values[i] >= threshold; };
+  auto hot = [&](std::size_t i) {
+    return valid(r, i) && r.values[i] > 0 && r.values[i] >= threshold;
+  };
   // 4-connected components in scan order: labels 1, 2, ... are deterministic.
   std::vector<std::int32_t> label(g.size(), 0);
   std::vector<std::int64_t> stack;
@@ -92,7 +133,8 @@ std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold,
       std::int64_t i = stack.back();
       stack.pop_back();
       std::int64_t rr = i / g.cols, cc = i % g.cols;
-      rmin = std::min(rmin, rr), rmax = std::max(rmax, rr), cmin = std::min(cmin, cc), cmax = std::max(cmax, cc);
+      rmin = std::min(rmin, rr), rmax = std::max(rmax, rr), cmin = std::min(cmin, cc),
+      cmax = std::max(cmax, cc);
       const std::int64_t nb[4][2] = {{rr - 1, cc}, {rr + 1, cc}, {rr, cc - 1}, {rr, cc + 1}};
       for (const auto& q : nb) {
         if (q[0] < 0 || q[1] < 0 || q[0] >= g.rows || q[1] >= g.cols) continue;
@@ -126,31 +168,35 @@ std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold,
       if (zone_of) (*zone_of)[i] = l - 1;
     }
   }
-  const double cell_area = g.cell * g.cell, study_area = static_cast<double>(valid_cells) * cell_area;
+  const double cell_area = g.cell * g.cell,
+               study_area = static_cast<double>(valid_cells) * cell_area;
   for (std::size_t k = 0; k < out.size(); ++k) {
     auto& z = out[k];
     z.area_m2 = static_cast<double>(z.cells) * cell_area;
     z.mean = sum[k] / static_cast<double>(z.cells);
-    z.pai = total > 0 ? (static_cast<double>(z.incidents) / static_cast<double>(total)) / (z.area_m2 / study_area) : 0;
+    z.pai = total > 0 ? (static_cast<double>(z.incidents) / static_cast<double>(total)) /
+                            (z.area_m2 / study_area)
+                      : 0;
   }
 
   // Polygonise the labels in the bounding box of the hot cells.
-  register_gdal_once();
-  GdalErrorScope errors;
+  QuietGdal errors;
   const int w = static_cast<int>(cmax - cmin + 1), h = static_cast<int>(rmax - rmin + 1);
   GDALDriver* mem = GetGDALDriverManager()->GetDriverByName("MEM");
-  DatasetPtr ds(mem->Create("", w, h, 1, GDT_Int32, nullptr));
+  Dataset ds(mem->Create("", w, h, 1, GDT_Int32, nullptr));
   if (!ds) throw InternalError("kde zones: cannot create an in-memory raster: " + errors.last());
-  double gt[6] = {g.xmin + static_cast<double>(cmin) * g.cell, g.cell, 0, g.ymax - static_cast<double>(rmin) * g.cell, 0, -g.cell};
+  double gt[6] = {g.xmin + static_cast<double>(cmin) * g.cell, g.cell, 0,
+                  g.ymax - static_cast<double>(rmin) * g.cell, 0,      -g.cell};
   ds->SetGeoTransform(gt);
   std::vector<std::int32_t> sub(static_cast<std::size_t>(w) * static_cast<std::size_t>(h));
   for (std::int64_t rr = 0; rr < h; ++rr)
-    std::copy_n(&label[static_cast<std::size_t>((rmin + rr) * g.cols + cmin)], w, &sub[static_cast<std::size_t>(rr * w)]);
+    std::copy_n(&label[static_cast<std::size_t>((rmin + rr) * g.cols + cmin)], w,
+                &sub[static_cast<std::size_t>(rr * w)]);
   GDALRasterBand* band = ds->GetRasterBand(1);
   if (band->RasterIO(GF_Write, 0, 0, w, h, sub.data(), w, h, GDT_Int32, 0, 0) != CE_None)
     throw InternalError("kde zones: writing labels: " + errors.last());
   GDALDriver* memv = GetGDALDriverManager()->GetDriverByName("Memory");
-  DatasetPtr vds(memv->Create("", 0, 0, 0, GDT_Unknown, nullptr));
+  Dataset vds(memv->Create("", 0, 0, 0, GDT_Unknown, nullptr));
   OGRLayer* layer = vds->CreateLayer("zones", nullptr, wkbPolygon, nullptr);
   OGRFieldDefn fd("label", OFTInteger);
   layer->CreateField(&fd);
@@ -159,7 +205,7 @@ std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold,
   Geos geos;
   std::vector<unsigned char> wkb;
   layer->ResetReading();
-  for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+  for (Feature f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
     int l = f->GetFieldAsInteger(0);
     OGRGeometry* geom = f->GetGeometryRef();
     if (l <= 0 || l > n_labels || !geom) continue;
@@ -171,7 +217,8 @@ std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold,
     z.insert(z.end(), mp.begin(), mp.end());
   }
 
-  auto meets = [&](const std::vector<MultiPolygon>& layer_geoms, std::vector<std::int32_t> HotspotZone::*field) {
+  auto meets = [&](const std::vector<MultiPolygon>& layer_geoms,
+                   std::vector<std::int32_t> HotspotZone::*field) {
     std::vector<Geom> gs;
     std::vector<Box> boxes;
     for (const auto& mp : layer_geoms) gs.push_back(geos.from(mp)), boxes.push_back(bounds(mp));
@@ -179,9 +226,9 @@ std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold,
       Geom zg = geos.from(z.geom);
       Box zb = bounds(z.geom);
       for (std::size_t i = 0; i < gs.size(); ++i)
-        // Interiors must meet: a zone that only touches a commune's boundary is not in it.
-        if (boxes[i].intersects(zb) && gs[i] && geos.intersects(zg.get(), gs[i].get()) &&
-            GEOSTouches_r(geos.ctx(), zg.get(), gs[i].get()) == 0)
+        // The project's rule for "meets": interiors meet; a zone that only touches a commune's
+        // boundary is not in it.
+        if (boxes[i].intersects(zb) && gs[i] && geos.interiors_meet(zg.get(), gs[i].get()))
           (z.*field).push_back(static_cast<std::int32_t>(i));
     }
   };
@@ -189,7 +236,8 @@ std::vector<HotspotZone> hotspot_zones(const DensityRaster& r, double threshold,
   meets(zones, &HotspotZone::zones);
 
   // Strongest first; the label order breaks ties, so the order is deterministic.
-  std::stable_sort(out.begin(), out.end(), [](const HotspotZone& a, const HotspotZone& b) { return a.peak > b.peak; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const HotspotZone& a, const HotspotZone& b) { return a.peak > b.peak; });
   return out;
 }
 

@@ -62,7 +62,8 @@ const ParamTable<EmergingStepOptions>& emerging_params() {
           const double a = length_value(v, /*positive=*/true);
           if (a >= 1) throw UsageError("must be between 0 and 1 (got " + param_text(v) + ")");
           o.emerging.alpha = a;
-        }}}};
+        }}},
+      {}};
   return table;
 }
 

@@ -44,7 +44,7 @@ const ParamTable<KnoxOptions>& near_repeat_params() {
        {"time_bands", ParamType::kNumberList, "Time band edges, days", "0,7,14,28", false,
         [](KnoxOptions& o, const json& v) { o.time_bands_days = v.get<std::vector<double>>(); }},
        {"permutations", ParamType::kInteger, "Monte Carlo permutations of the times", "99", false,
-        [](KnoxOptions& o, const json& v) { o.permutations = int_in_range(v, 0, kMaxKnoxPermutations); }},
+        [](KnoxOptions& o, const json& v) { o.permutations = static_cast<int>(int_in_range(v, 0, kMaxKnoxPermutations)); }},
        {"seed", ParamType::kInteger, "Random seed (recorded in the output)", "20240101", false,
         [](KnoxOptions& o, const json& v) { o.seed = seed_value(v); }}},
       check_knox_options};

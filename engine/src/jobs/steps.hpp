@@ -4,19 +4,17 @@
 // standalone command is its checks, load_inputs, the step and finish_job.
 #include "jobs/step.hpp"
 
-// ---- kde and clusters (kde_job.cpp, cluster_job.cpp) ------------------------------------------
+// ---- kde and clusters (kde_step.cpp, cluster_step.cpp) ------------------------------------------
 #include <string>
 #include <vector>
 
 #include "hotspot/cluster.hpp"
 #include "hotspot/density.hpp"
+#include "hotspot/jobs/kde.hpp"
 
 namespace hotspot {
 
-// Every check of the kde options that needs no data: kernel, area unit, cell size, at most one
-// zone rule and its range, bandwidth and extent text, date and hour filters, one mask at most and
-// edge correction only with one. Throws UsageError. Ignores `out` (each command has its own).
-void check_kde_options(const KdeRunOptions& o);
+// The kde options are checked as they are set, through kde_params() (hotspot/jobs/kde.hpp).
 
 // What a caller may keep of the kde step besides the layers (the quick-look map draws them).
 struct KdeArtifacts {
@@ -28,9 +26,8 @@ struct KdeArtifacts {
 
 // filter -> bandwidth -> grid/mask -> density -> hotspot zones. Adds the layer `density` (a
 // gridded coverage) and, with a zone rule, `hotspot_zones` (with the identity fields); returns the
-// zones' profile source and both project entries. Of o.inputs it reads only the UTC offset (for
-// the date and hour filters); threads come from the context.
-StepResult kde_step(const StepContext& ctx, const KdeRunOptions& o, KdeArtifacts* artifacts = nullptr);
+// zones' profile source and both project entries. Threads come from the context.
+StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifacts* artifacts = nullptr);
 
 // cluster -> footprints. Adds the incidents with their cluster as `points_layer` (only the
 // clustered ones when members_only; noise is left out) and the footprints as `clusters` (with the

@@ -4,6 +4,7 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/aggregate.hpp"
+#include "hotspot/jobs/kde.hpp"
 #include "hotspot/jobs/local.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
 #include "jobs/steps.hpp"
@@ -19,50 +20,6 @@ ParamSpelling config_spelling(const AnalysisConfig& a) {
 }
 
 namespace {
-
-// Runs f; a UsageError it throws is prefixed with the analysis' JSON path.
-template <typename F>
-void at(const AnalysisConfig& a, F&& f) {
-  try {
-    f();
-  } catch (const UsageError& e) {
-    throw UsageError(a.where + ": " + e.what());
-  }
-}
-
-std::string number(double v) {
-  char buf[40];
-  std::snprintf(buf, sizeof buf, "%.17g", v);
-  return buf;
-}
-
-
-KdeRunOptions kde_options(const AnalysisConfig& a, const RunConfig& c) {
-  KdeRunOptions o;
-  o.inputs = c.inputs;
-  o.cell_m = option(a, "cell_size", 0.0);
-  const json bw = a.options.value("bandwidth", json("auto"));
-  o.bandwidth = bw.is_number() ? number(bw.get<double>()) + "m" : bw.get<std::string>();
-  o.kernel = option<std::string>(a, "kernel", o.kernel);
-  const std::string mask = option<std::string>(a, "mask", "communes");
-  if (mask == "communes")
-    o.mask_communes = true;
-  else if (mask != "none")
-    o.mask = (fs::path(c.path).parent_path() / mask).lexically_normal().string();
-  o.edge_correction = option(a, "edge_correction", false);
-  o.area_unit = option<std::string>(a, "area_unit", o.area_unit);
-  o.categories = option(a, "categories", std::vector<std::string>{});
-  o.from = option<std::string>(a, "from", "");
-  o.to = option<std::string>(a, "to", "");
-  o.hours = option<std::string>(a, "hours", "");
-  o.top_percent = option(a, "top_percent", -1.0);
-  o.threshold = option(a, "threshold", -1.0);
-  o.percentile = option(a, "percentile", -1.0);
-  if (o.edge_correction && mask == "none") throw UsageError(a.where + ".edge_correction: needs a mask (communes or a file)");
-  if (!o.mask.empty() && !fs::exists(o.mask)) throw UsageError(a.where + ".mask: no such file '" + o.mask + "'");
-  at(a, [&] { check_kde_options(o); });
-  return o;
-}
 
 // The options of an analysis from its table: defaults, then every value the configuration gives.
 template <class Options>
@@ -94,6 +51,20 @@ EmergingStepOptions emerging_options(const AnalysisConfig& a, const RunConfig& c
   return from_table(emerging_params(), a, o);
 }
 
+// A run's kde: the communes are the mask unless the analysis says otherwise, and a mask file is
+// relative to the configuration.
+KdeStepOptions kde_options(const AnalysisConfig& a, const RunConfig& c) {
+  KdeStepOptions defaults;
+  defaults.mask.kind = KdeMask::Kind::kCommunes;
+  defaults.utc_offset_minutes = c.inputs.incidents.utc_offset_minutes;
+  KdeStepOptions o = from_table(kde_params(), a, defaults);
+  if (o.mask.kind == KdeMask::Kind::kFile) {
+    o.mask.path = (fs::path(c.path).parent_path() / o.mask.path).lexically_normal().string();
+    if (!fs::exists(o.mask.path)) throw UsageError(a.where + ".mask: no such file '" + o.mask.path + "'");
+  }
+  return o;
+}
+
 KnoxOptions knox_options(const AnalysisConfig& a, const RunConfig& c) {
   KnoxOptions o;
   o.threads = c.inputs.threads;
@@ -115,4 +86,5 @@ Plan make_plan(const RunConfig& c) {
   }
   return p;
 }
+
 }  // namespace hotspot

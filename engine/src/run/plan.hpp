@@ -10,6 +10,7 @@
 #include "hotspot/density.hpp"
 #include "hotspot/jobs/emerging.hpp"
 #include "hotspot/jobs/aggregate.hpp"
+#include "hotspot/jobs/kde.hpp"
 #include "hotspot/jobs/params.hpp"
 #include "hotspot/jobs/local.hpp"
 #include "hotspot/spacetime.hpp"
@@ -22,7 +23,7 @@ namespace hotspot {
 struct Plan {
   std::optional<AggregateStepOptions> aggregate;
   bool profiles = false;
-  std::optional<KdeRunOptions> kde;
+  std::optional<KdeStepOptions> kde;
   std::optional<ClusterOptions> clusters;
   std::vector<std::pair<LocalOptions, std::string>> locals;  // options, layer
   std::optional<EmergingStepOptions> emerging;

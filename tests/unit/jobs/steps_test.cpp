@@ -2,6 +2,8 @@
 // finish_job adds what the file has once. The usage checks refuse bad options before any work.
 #include "jobs/steps.hpp"
 
+#include "hotspot/jobs/kde.hpp"
+
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
@@ -45,12 +47,12 @@ TEST(Steps, KdeAndClustersWriteIntoOneGeoPackage) {
   test::TempDir dir;
   const std::string out = dir.file("run.gpkg");
 
-  KdeRunOptions kde_options;
-  kde_options.inputs = sample_inputs();
+  KdeStepOptions kde_options;
+  kde_options.utc_offset_minutes = sample_inputs().incidents.utc_offset_minutes;
   kde_options.cell_m = 50;
-  kde_options.bandwidth = "300";
-  kde_options.mask_communes = true;
-  kde_options.top_percent = 20;
+  kde_options.bandwidth = bandwidth_metres(300);
+  kde_options.mask.kind = KdeMask::Kind::kCommunes;
+  kde_options.zones = zone_rule(ZoneRule::Kind::kTopPercent, 20);
   kde_options.categories = {"theft", "robbery"};
   ClusterOptions cluster_options;
   cluster_options.method = ClusterMethod::kDbscan;
@@ -155,58 +157,69 @@ TEST(Steps, KdeAndClustersWriteIntoOneGeoPackage) {
             static_cast<std::int64_t>(in.report.rejected.size()));
 }
 
-KdeRunOptions valid_kde() {
-  KdeRunOptions o;
-  o.inputs.incidents.path = "/nonexistent/incidents.csv";
-  o.cell_m = 50;
-  o.bandwidth = "500m";
-  o.top_percent = 10;
-  o.extent = "0,0,1000,1000";
-  o.from = "2024-01-01";
-  o.to = "2024-12-31";
-  o.hours = "22:00-06:00";
-  o.mask_communes = true;
-  o.edge_correction = true;
+// A valid kde analysis as a configuration gives it; each bad value below is refused by the
+// table, with no file touched.
+nlohmann::json valid_kde() {
+  return {{"cell_size", 50},       {"bandwidth", "500m"},  {"top_percent", 10},
+          {"extent", "0,0,1000,1000"}, {"from", "2024-01-01"}, {"to", "2024-12-31"},
+          {"hours", "22:00-06:00"},    {"mask", "communes"},   {"edge_correction", true}};
+}
+
+KdeStepOptions kde_from(const nlohmann::json& values) {
+  KdeStepOptions o;
+  apply_params(kde_params(), values, ParamScope::kCliOnly, o, [](const ParamInfo* p) { return p ? p->name : ""; });
   return o;
 }
 
-TEST(Steps, CheckKdeOptionsRefusesBadValuesWithoutTouchingFiles) {
+TEST(Steps, KdeParamsRefuseBadValuesWithoutTouchingFiles) {
   test::TempDir dir;
-  KdeRunOptions ok = valid_kde();
-  EXPECT_NO_THROW(check_kde_options(ok));  // no --out and no input file needed
-  ok.mask_communes = false;
-  ok.mask = dir.file("mask.geojson");  // never opened
-  EXPECT_NO_THROW(check_kde_options(ok));
+  nlohmann::json ok = valid_kde();
+  EXPECT_NO_THROW(kde_from(ok));  // no --out and no input file needed
+  ok["mask"] = dir.file("mask.geojson");  // never opened
+  const KdeStepOptions o = kde_from(ok);
+  EXPECT_EQ(o.mask.kind, KdeMask::Kind::kFile);
+  EXPECT_EQ(o.bandwidth.rule, BandwidthRule::kGiven);
+  EXPECT_EQ(o.bandwidth.metres, 500);
+  EXPECT_EQ(o.zones.kind, ZoneRule::Kind::kTopPercent);
+  ASSERT_TRUE(o.extent.has_value());
+  EXPECT_EQ(o.extent->xmax, 1000);
+  EXPECT_TRUE(o.window.by_hours);
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 
-  const std::vector<std::pair<std::string, void (*)(KdeRunOptions&)>> bad = {
-      {"kernel", [](KdeRunOptions& o) { o.kernel = "biweight"; }},
-      {"area unit", [](KdeRunOptions& o) { o.area_unit = "acre"; }},
-      {"cell size 0", [](KdeRunOptions& o) { o.cell_m = 0; }},
-      {"cell size NaN",
-       [](KdeRunOptions& o) { o.cell_m = std::numeric_limits<double>::quiet_NaN(); }},
-      {"two zone rules", [](KdeRunOptions& o) { o.threshold = 3; }},
-      {"top percent 0", [](KdeRunOptions& o) { o.top_percent = 0; }},
-      {"top percent 150", [](KdeRunOptions& o) { o.top_percent = 150; }},
-      {"percentile 101", [](KdeRunOptions& o) { o.top_percent = -1, o.percentile = 101; }},
-      {"bandwidth in degrees", [](KdeRunOptions& o) { o.bandwidth = "0.005deg"; }},
-      {"bandwidth text", [](KdeRunOptions& o) { o.bandwidth = "wide"; }},
-      {"bandwidth 0", [](KdeRunOptions& o) { o.bandwidth = "0"; }},
-      {"extent of three numbers", [](KdeRunOptions& o) { o.extent = "1,2,3"; }},
-      {"extent inverted", [](KdeRunOptions& o) { o.extent = "5,0,1,1"; }},
-      {"edge correction without a mask", [](KdeRunOptions& o) { o.mask_communes = false; }},
-      {"two masks", [](KdeRunOptions& o) { o.mask = "mask.gpkg"; }},
-      {"from month 13", [](KdeRunOptions& o) { o.from = "2024-13-01"; }},
-      {"from after to", [](KdeRunOptions& o) { o.from = "2025-01-01"; }},
-      {"hour 25", [](KdeRunOptions& o) { o.hours = "25:00-02:00"; }},
-      {"empty hours", [](KdeRunOptions& o) { o.hours = "22:00-22:00"; }},
-      {"hours without a dash", [](KdeRunOptions& o) { o.hours = "22:00"; }},
+  const std::vector<std::pair<std::string, nlohmann::json>> bad = {
+      {"kernel", {{"kernel", "biweight"}}},
+      {"area_unit", {{"area_unit", "acre"}}},
+      {"cell_size", {{"cell_size", 0}}},
+      {"threshold", {{"threshold", 3}}},  // a second zone rule
+      {"top_percent", {{"top_percent", 0}}},
+      {"top_percent", {{"top_percent", 150}}},
+      {"bandwidth", {{"bandwidth", "0.005deg"}}},
+      {"bandwidth", {{"bandwidth", "wide"}}},
+      {"bandwidth", {{"bandwidth", "0"}}},
+      {"bandwidth", {{"bandwidth", 0}}},
+      {"extent", {{"extent", "1,2,3"}}},
+      {"extent", {{"extent", "5,0,1,1"}}},
+      {"edge_correction", {{"mask", "none"}}},
+      {"from", {{"from", "2024-13-01"}}},
+      {"from", {{"from", "2025-01-01"}}},  // after to
+      {"hours", {{"hours", "25:00-02:00"}}},
+      {"hours", {{"hours", "22:00-22:00"}}},
+      {"hours", {{"hours", "22:00"}}},
   };
-  for (const auto& [what, change] : bad) {
-    KdeRunOptions o = valid_kde();
-    change(o);
-    EXPECT_THROW(check_kde_options(o), UsageError) << what;
+  for (const auto& [name, change] : bad) {
+    nlohmann::json values = valid_kde();
+    values.update(change);
+    try {
+      kde_from(values);
+      ADD_FAILURE() << change.dump() << " was accepted";
+    } catch (const UsageError& e) {
+      EXPECT_EQ(std::string(e.what()).rfind(name + ": ", 0), 0u) << e.what();
+    }
   }
+  nlohmann::json percentile = valid_kde();
+  percentile.erase("top_percent");
+  percentile["percentile"] = 101;
+  EXPECT_THROW(kde_from(percentile), UsageError);
   EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 

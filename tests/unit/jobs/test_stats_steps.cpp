@@ -296,12 +296,6 @@ TEST_F(StatsSteps, CommuneRatesPerThousandNeedAPopulation) {
 
 TEST(StatsStepChecks, RejectBadValuesWithoutTouchingFiles) {
   test::TempDir d;
-  auto local = [&](auto change) {
-    LocalOptions o = local_options("communes");
-    o.out = d.file("local.gpkg");
-    change(o);
-    return o;
-  };
   // The configuration's values through the table (the CLI's go through the same setters).
   auto check = [](const nlohmann::json& v, ParamScope scope = ParamScope::kConfigOnly) {
     LocalOptions o;

@@ -11,6 +11,7 @@
 #include "hotspot/jobs/local.hpp"
 #include "hotspot/jobs/cluster.hpp"
 #include "hotspot/jobs/emerging.hpp"
+#include "hotspot/jobs/kde.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
 #include "run/run_config.hpp"
 
@@ -24,10 +25,11 @@ const json& schema() {
   return s;
 }
 
-// Does the schema property `p` describe values of type t? A local "$ref" is followed.
-bool schema_type_matches(const json& ref_or_p, ParamType t) {
-  const std::string ref = ref_or_p.value("$ref", "");
-  const json& p = ref.rfind("#/definitions/", 0) == 0 ? schema()["definitions"][ref.substr(14)] : ref_or_p;
+// Does the schema property `p` describe values of type t?
+bool schema_type_matches(const json& p, ParamType t) {
+  // A shared definition ("#/definitions/date") describes the value in its place.
+  const std::string ref = p.value("$ref", "");
+  if (ref.rfind("#/definitions/", 0) == 0) return schema_type_matches(schema()["definitions"][ref.substr(14)], t);
   auto type_is = [&](const char* name) { return p.value("type", "") == std::string(name); };
   auto items_are = [&](const char* name) { return type_is("array") && p["items"].value("type", "") == std::string(name); };
   switch (t) {
@@ -66,6 +68,7 @@ void expect_table_matches_schema(const ParamTable<Options>& table) {
 
 TEST(ParamsSchema, Aggregate) { expect_table_matches_schema(aggregate_params()); }
 TEST(ParamsSchema, NearRepeat) { expect_table_matches_schema(near_repeat_params()); }
+TEST(ParamsSchema, Kde) { expect_table_matches_schema(kde_params()); }
 TEST(ParamsSchema, Local) { expect_table_matches_schema(local_params()); }
 TEST(ParamsSchema, Clusters) { expect_table_matches_schema(cluster_params()); }
 TEST(ParamsSchema, Emerging) { expect_table_matches_schema(emerging_params()); }

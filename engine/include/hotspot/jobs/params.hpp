@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "hotspot/error.hpp"
@@ -37,13 +38,19 @@ enum class ParamScope { kBoth, kCliOnly, kConfigOnly };
 
 template <class Options>
 struct Param {
+  using Setter = std::function<void(Options&, const nlohmann::json&)>;
+  Param(std::string name_, ParamType type_, std::string help_, std::string default_text_, bool required_, Setter set_,
+        std::string flag_ = "", ParamScope scope_ = ParamScope::kBoth)
+      : name(std::move(name_)), type(type_), help(std::move(help_)), default_text(std::move(default_text_)),
+        required(required_), set(std::move(set_)), flag(std::move(flag_)), scope(scope_) {}
+
   std::string name;          // snake_case: the configuration key and the Python keyword
   ParamType type;
   std::string help;          // one line, with the unit
   std::string default_text;  // as help shows it; empty: no default (optional, or required)
   bool required = false;
   // Converts, checks and stores one value. Throws ParameterError or UsageError with the problem.
-  std::function<void(Options&, const nlohmann::json&)> set;
+  Setter set;
   std::string flag;  // the CLI flag without "--"; DEFAULT (empty): the name with '-' for '_'
   ParamScope scope = ParamScope::kBoth;
 

@@ -1,0 +1,70 @@
+// The incidents a surface is estimated from: the shared time window and category choice
+// (hotspot/window.hpp), then the mask.
+#include "hotspot/density.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/ingest.hpp"
+#include "index/polygon_index.hpp"
+
+namespace hotspot {
+
+KdePoints select_points(const std::vector<double>& x, const std::vector<double>& y,
+                        const std::vector<double>& w, const std::vector<std::int64_t>& time_utc,
+                        const std::vector<std::uint32_t>& category,
+                        const std::vector<char>& category_ok, const TimeWindow& window,
+                        int utc_offset_minutes) {
+  if (y.size() != x.size() || time_utc.size() != x.size() || category.size() != x.size() ||
+      (!w.empty() && w.size() != x.size()))
+    throw InternalError("kde: incident columns differ in length");
+  KdePoints p;
+  const bool timed = window.any();
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!category_ok.empty() && (category[i] == Dictionary::kNone || !category_ok[category[i]])) {
+      ++p.by_category;
+      continue;
+    }
+    if (timed) {
+      if (time_utc[i] == kNoTime) {
+        ++p.no_time;
+        continue;
+      }
+      switch (window.classify(time_utc[i], utc_offset_minutes)) {
+        case TimeWindow::Miss::kInside:
+          break;
+        case TimeWindow::Miss::kHour:
+          ++p.by_hour;
+          continue;
+        case TimeWindow::Miss::kDate:
+        case TimeWindow::Miss::kWeekday:
+          ++p.by_date;
+          continue;  // a day filter either way
+      }
+    }
+    p.x.push_back(x[i]);
+    p.y.push_back(y[i]);
+    p.index.push_back(i);
+    if (!w.empty()) p.w.push_back(w[i]);
+  }
+  return p;
+}
+
+void drop_outside(KdePoints& p, const std::vector<MultiPolygon>& mask) {
+  PolygonIndex index(mask);
+  std::size_t kept = 0;
+  for (std::size_t k = 0; k < p.x.size(); ++k) {
+    if (index.locate({p.x[k], p.y[k]}) < 0) {
+      ++p.outside_mask;
+      continue;
+    }
+    p.x[kept] = p.x[k];
+    p.y[kept] = p.y[k];
+    p.index[kept] = p.index[k];
+    if (!p.w.empty()) p.w[kept] = p.w[k];
+    ++kept;
+  }
+  p.x.resize(kept);
+  p.y.resize(kept);
+  p.index.resize(kept);
+  if (!p.w.empty()) p.w.resize(kept);
+}
+
+}  // namespace hotspot
