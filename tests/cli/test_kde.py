@@ -248,6 +248,15 @@ class Refusals(unittest.TestCase):
         self.check(2, "--cell-size", "50", "--bandwidth", "0.005", message="looks like degrees")
         self.check(2, "--cell-size", "0.0001", "--bandwidth", "500", message="looks like degrees")
 
+    def test_a_failed_style_write_fails_the_command(self):
+        # QGIS styles OUT.tif from OUT.qml; a .qml that cannot be written is an I/O error (exit 4).
+        with tempfile.TemporaryDirectory() as tmp:
+            os.mkdir(os.path.join(tmp, "x.qml"))
+            rc, so, se = run(*sample("--cell-size", "50", "--bandwidth", "300", "--out", os.path.join(tmp, "x.tif")))
+            self.assertEqual(rc, 4, so + se)
+            self.assertIn("x.qml", se)
+            self.assertFalse(os.path.exists(os.path.join(tmp, "x.tif")))
+
     def test_bad_options(self):
         self.check(2, "--cell-size", "50", "--kernel", "biweight", message="--kernel")
         self.check(2, "--cell-size", "50", "--edge-correction", message="--edge-correction: needs a mask")

@@ -166,7 +166,7 @@ class Run(unittest.TestCase):
             (lambda c: c["analyses"][2].update(bandwidth=0), "analyses[2].bandwidth: must be"),
             (lambda c: c["analyses"][3].update(method="optics"), "analyses[3].method: must be one of dbscan"),
             (lambda c: c["analyses"][2].update(top_percent=10, threshold=2),
-             "analyses[2]: give at most one of"),
+             "analyses[2].threshold: give at most one of"),
             (lambda c: c["inputs"]["incidents"].update(path="/nonexistent.csv"), "inputs.incidents.path: no such file"),
             (lambda c: c.pop("analyses"), "analyses: is required"),
             (lambda c: c["analyses"][6].update(time_step="1y"), "analyses[6].time_step: not valid"),

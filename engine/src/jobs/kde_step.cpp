@@ -417,7 +417,11 @@ RunSummary run_kde(const KdeRunOptions& opt) {
     std::ofstream f(qml, std::ios::binary);
     f.write(text.data(), static_cast<std::streamsize>(text.size()));
     f.close();
-    if (!f) throw IoError("cannot write the style " + qml.string() + " beside " + opt.out);
+    if (!f) {
+      std::error_code ec;
+      fs::remove(opt.out, ec);  // no surface that opens unstyled
+      throw IoError("cannot write the style " + qml.string() + " beside " + opt.out);
+    }
   }
   r.timings.push_back({"write", timer.lap()});
   s.timings.insert(s.timings.end(), r.timings.begin(), r.timings.end());
