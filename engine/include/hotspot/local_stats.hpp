@@ -50,6 +50,7 @@ struct LocalStatsResult {
   // Row-standardised; computed when some unit has a neighbour (has_global).
   bool has_global = false;
   GlobalMoran global;
+  double permutations_s = 0;  // wall time of the permutations (the caller's timings)
 };
 
 // Gi* (binary weights plus the unit itself, self weight 1), Local Moran (row-standardised

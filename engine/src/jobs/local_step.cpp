@@ -86,7 +86,9 @@ std::string analyse(const Units& u, const LocalOptions& o, int threads, GpkgWrit
   if (r.has_global)
     s.moran_I = r.global.I, s.moran_E = r.global.E, s.moran_V = r.global.V, s.moran_z = r.global.z,
     s.moran_p = r.global.p;
-  s.timings.push_back({"statistics", timer.lap()});
+  const double statistics_s = timer.lap();
+  s.timings.push_back({"statistics", statistics_s - r.permutations_s});
+  if (so.permutations > 0) s.timings.push_back({"permutations", r.permutations_s});
   s.permutations = so.permutations;
   s.seed = so.seed;
   s.fdr = so.fdr;

@@ -5,6 +5,7 @@
 
 #include "hotspot/error.hpp"
 #include "stats/local_stats.hpp"
+#include "util/timer.hpp"
 
 namespace hotspot {
 
@@ -25,11 +26,13 @@ LocalStatsResult local_stats(const std::vector<double>& x, const SpatialWeights&
   }
   std::vector<double> gi_p = gi.p, lm_p = lm.p;
   if (o.permutations > 0) {
+    Timer timer;
     PermutationResult pr =
         permutation_pvalues(x, want_gi ? &w_gi : nullptr, want_lisa ? &w_row : nullptr,
                             o.permutations, o.seed, o.threads);
     if (want_gi) gi_p = pr.gi_p;
     if (want_lisa) lm_p = pr.lisa_p;
+    r.permutations_s = timer.lap();
   }
   // The labels read the adjusted p under fdr.
   std::vector<double> gi_q = o.fdr ? bh_adjust(gi_p) : std::vector<double>{},

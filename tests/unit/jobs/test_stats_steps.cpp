@@ -12,8 +12,8 @@
 #include <memory>
 
 #include "hotspot/aggregate.hpp"
-#include "hotspot/grid.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/grid.hpp"
 #include "io/gdal_util.hpp"
 #include "jobs/outputs.hpp"
 #include "jobs/steps.hpp"
@@ -36,7 +36,9 @@ InputOptions sample_inputs() {
 
 LocalOptions local_options(const std::string& source) {
   LocalOptions o;
-  o.units_source = source == "grid" ? UnitsSource::kGrid : source == "communes" ? UnitsSource::kCommunes : UnitsSource::kFile;
+  o.units_source = source == "grid"       ? UnitsSource::kGrid
+                   : source == "communes" ? UnitsSource::kCommunes
+                                          : UnitsSource::kFile;
   if (source == "grid") o.grid = parse_grid_spec("hex:1000", "grid");
   o.weights = parse_weights_spec("queen");
   o.weights_given = true;
@@ -299,15 +301,18 @@ TEST(StatsStepChecks, RejectBadValuesWithoutTouchingFiles) {
   // The configuration's values through the table (the CLI's go through the same setters).
   auto check = [](const nlohmann::json& v, ParamScope scope = ParamScope::kConfigOnly) {
     LocalOptions o;
-    apply_params(local_params(), v, scope, o, [](const ParamInfo* p) { return p ? p->name : std::string(); });
+    apply_params(local_params(), v, scope, o,
+                 [](const ParamInfo* p) { return p ? p->name : std::string(); });
     return o;
   };
   const nlohmann::json communes = {{"units", "communes"}, {"weights", "queen"}};
   EXPECT_NO_THROW(check(communes));
   EXPECT_NO_THROW(check({{"units", "grid"}, {"grid", "hex:1000"}, {"weights", "queen"}}));
-  const LocalOptions auto_grid = check({{"units", "grid"}, {"grid", "auto"}, {"weights_cli", "knn:4"}}, ParamScope::kCliOnly);
+  const LocalOptions auto_grid =
+      check({{"units", "grid"}, {"grid", "auto"}, {"weights_cli", "knn:4"}}, ParamScope::kCliOnly);
   EXPECT_TRUE(auto_grid.grid_auto);
-  EXPECT_NO_THROW(check({{"grid", "auto"}}, ParamScope::kCliOnly));  // the CLI: grid auto picks a band
+  EXPECT_NO_THROW(
+      check({{"grid", "auto"}}, ParamScope::kCliOnly));  // the CLI: grid auto picks a band
   auto with = [&](const nlohmann::json& change) {
     nlohmann::json v = communes;
     v.update(change);
@@ -330,8 +335,10 @@ TEST(StatsStepChecks, RejectBadValuesWithoutTouchingFiles) {
       with({{"inverse_distance", 1}}),  // with queen weights
       with({{"weights", "knn:4"}, {"inverse_distance", -1}}),
   };
-  for (std::size_t k = 0; k < bad_local.size(); ++k) EXPECT_THROW(check(bad_local[k]), UsageError) << k;
-  EXPECT_THROW(check({{"units_file", "u.gpkg"}, {"grid", "hex:500"}, {"weights_cli", "queen"}}, ParamScope::kCliOnly),
+  for (std::size_t k = 0; k < bad_local.size(); ++k)
+    EXPECT_THROW(check(bad_local[k]), UsageError) << k;
+  EXPECT_THROW(check({{"units_file", "u.gpkg"}, {"grid", "hex:500"}, {"weights_cli", "queen"}},
+                     ParamScope::kCliOnly),
                UsageError);
   EXPECT_THROW(check({{"weights_cli", "queen"}}, ParamScope::kCliOnly), UsageError);  // no units
 
