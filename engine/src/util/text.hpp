@@ -38,4 +38,13 @@ std::vector<std::string> unique_field_names(const std::vector<std::string>& labe
                                             std::string_view prefix,
                                             const std::vector<std::string>& taken = {});
 
+// The deepest nesting of JSON arrays and objects hotspot reads (a run configuration, run_metadata).
+// Real documents nest 5 deep; the limit keeps nlohmann's recursive parser and serializer from
+// overflowing the stack on a hostile file.
+constexpr std::size_t kMaxJsonDepth = 64;
+
+// The deepest nesting of [ and { in JSON text, outside strings; `stop_after` ends the scan early
+// once exceeded (the result is then stop_after + 1). Text that is not JSON gives some number.
+std::size_t json_nesting_depth(std::string_view text, std::size_t stop_after = kMaxJsonDepth);
+
 }  // namespace hotspot
