@@ -163,6 +163,7 @@ TEST(GpkgWriter, MissingOutputDirectoryIsAnIoError) {
 // Category names of any kind become fields of a layer GDAL opens, one field per category, each
 // with its own value (SQLite would refuse "duplicate column name" for n_Theft and n_theft).
 TEST(GpkgWriter, FieldsFromRandomUnicodeCategoriesMakeAValidLayer) {
+  register_gdal_once();
   test::TempDir dir;
   std::mt19937 rng(7);
   const std::vector<std::string> pool = {"theft",
