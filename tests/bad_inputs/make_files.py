@@ -4,6 +4,7 @@ Text files are written from the `files` entries of cases.json; files that need G
 JSON cannot hold are made here, by name.
 """
 import os
+import random
 import sqlite3
 
 from osgeo import ogr, osr
@@ -94,5 +95,81 @@ def make(name, path):
     elif name == "binary.csv":
         with open(path, "wb") as f:
             f.write(bytes(range(256)) * 64)
+    elif name in ("communes_damaged.gpkg", "zones_damaged.gpkg"):
+        write_layer(path, "communes", many_squares(3000), fields=("commune_id", "name", "note"))
+        damage_middle(path)
+    elif name == "incidents_damaged.gpkg":
+        write_points(path, 5000)
+        damage_middle(path)
+    elif name == "communes_count_mismatch.gpkg":
+        write_layer(path, "communes", communes_rows())
+        set_contents_count(path, "communes", 5)
+    elif name == "incidents_count_mismatch.gpkg":
+        write_points(path, 50)
+        set_contents_count(path, "incidents", 49)
+    elif name == "categories_random.csv":
+        # Seeded random Unicode categories that favour clashes: case, punctuation, long shared prefixes.
+        rng = random.Random(14)
+        pool = ["a", "A", "-", " ", ".", "ộ", "Ộ", "é", "É", "中", "😀", "\u0301", "'", "_", "1"]
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.write("id,lon,lat,category\n")
+            for k in range(400):
+                cat = ("x" * 70 if rng.random() < 0.2 else "") + "".join(rng.choice(pool) for _ in range(rng.randint(1, 6)))
+                cat = cat.strip() or "blank"
+                f.write(f'{k},106.61,20.81,"{cat}"\n')
+    elif name == "outside.gpkg":
+        write_layer(path, "communes", communes_rows())  # someone's own GeoPackage, not hotspot's
+    elif name == "deep100k.json":
+        with open(path, "w") as f:
+            f.write("[" * 100000 + "]" * 100000)
+    elif name == "incidents.gpkg":
+        write_points(path, 50)
     else:
         raise KeyError(f"no recipe for {name}")
+
+
+def many_squares(n):
+    """n small squares inside commune A (so every one is a usable polygon), with a long note so the
+    table spans many pages."""
+    rows = []
+    for k in range(n):
+        x0, y0 = 106.60 + (k % 60) * 0.0003, 20.80 + (k // 60) * 0.0003
+        rows.append(((f"C{k}", f"Commune {k}", "ghi chú " * 20), square_wkt(x0, y0, x0 + 0.0002, y0 + 0.0002)))
+    return rows
+
+
+def write_points(path, n):
+    ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+    srs = osr.SpatialReference()
+    srs.ImportFromEPSG(4326)
+    srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+    layer = ds.CreateLayer("incidents", srs, ogr.wkbPoint)
+    for f in ("id", "category", "note"):
+        layer.CreateField(ogr.FieldDefn(f, ogr.OFTString))
+    layer.StartTransaction()
+    for k in range(n):
+        feat = ogr.Feature(layer.GetLayerDefn())
+        feat.SetField("id", str(k))
+        feat.SetField("category", "theft" if k % 2 else "robbery")
+        feat.SetField("note", "địa chỉ " * 10)
+        feat.SetGeometry(ogr.CreateGeometryFromWkt(f"POINT({106.601 + (k % 70) * 0.0005} {20.801 + (k // 70) * 0.0002})"))
+        layer.CreateFeature(feat)
+    layer.CommitTransaction()
+    ds = None
+
+
+def damage_middle(path):
+    """Overwrites one page in the middle of the file with junk, as a partly copied or synced file
+    has: the table's leaf pages are there (GDAL builds the spatial index after the rows)."""
+    page = 4096
+    size = os.path.getsize(path)
+    with open(path, "r+b") as f:
+        f.seek((size // 2) // page * page)
+        f.write(bytes([0xA5]) * page)
+
+
+def set_contents_count(path, table, n):
+    db = sqlite3.connect(path)
+    db.execute("UPDATE gpkg_ogr_contents SET feature_count = ? WHERE table_name = ?", (n, table))
+    db.commit()
+    db.close()

@@ -44,6 +44,19 @@ def check_output(out, expect, problems):
         for k, v in expect["commune_counts"].items():
             if got.get(k) != v:
                 problems.append(f"commune {k}: {got.get(k)} incidents, expected {v}")
+    if "communes_fields" in expect:
+        fields = [r[1].decode() for r in db.execute("PRAGMA table_info(communes)")]
+        names = [n.lower() for n in fields]
+        if len(set(names)) != len(names):
+            problems.append(f"communes has duplicate field names: {fields}")
+        missing = [f for f in expect["communes_fields"] if f not in fields]
+        if missing:
+            problems.append(f"communes lacks fields {missing} (has {fields})")
+        meta = json.loads(db.execute("SELECT value FROM run_metadata WHERE key = 'parameters'").fetchone()[0])
+        mapping = meta["category_fields"] if "category_fields" in meta else meta["aggregate"]["category_fields"]
+        mapped = [m["field"] for m in mapping]
+        if mapped != [f for f in fields if f.startswith("n_")]:
+            problems.append(f"run_metadata category_fields {mapped} do not match the fields")
     if "outside_flagged" in expect:
         n = db.execute("SELECT count(*) FROM incidents WHERE outside_communes = 1 AND commune_id IS NULL").fetchone()[0]
         if n != expect["outside_flagged"]:
@@ -89,6 +102,8 @@ def run_case(case):
         for n, content in before.items():
             if open(os.path.join(d, n), "rb").read() != content:
                 problems.append(f"{n} was changed")
+        if expect.get("no_output") and os.path.exists(os.path.join(d, "out.gpkg")):
+            problems.append("out.gpkg was written")
         leftovers = [f for f in os.listdir(d) if ".tmp-" in f]
         if leftovers:
             problems.append(f"temporary files left: {leftovers}")

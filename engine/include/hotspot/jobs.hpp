@@ -15,7 +15,9 @@ struct InputOptions {
   PolygonOptions zones;  // path empty: no zones
   IncidentOptions incidents;
   std::string work_crs;  // DEFAULT: first projected metre CRS among the inputs, else UTM of the data
-  int threads = 0;       // DEFAULT: 0 = all cores
+  int threads = 0;       // DEFAULT: 0 = all cores; REQUIRES: >= 0 (above the cores: clamped)
+  // DEFAULT: false: an existing output that is not a GeoPackage written by hotspot is refused.
+  bool overwrite = false;
 };
 
 struct StepTime {

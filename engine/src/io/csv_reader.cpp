@@ -12,7 +12,15 @@ namespace {
 constexpr std::size_t kChunk = 4 << 20;
 
 bool blank(std::string_view s) {
-  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t' || c == '\r'; });
+  return std::all_of(s.begin(), s.end(), [](char c) { return c == ' ' || c == '\t'; });
+}
+
+// Line ends inside a record (in quoted fields): LF, CRLF and a lone CR each count once.
+std::int64_t line_ends(std::string_view s) {
+  std::int64_t n = 0;
+  for (std::size_t i = 0; i < s.size(); ++i)
+    if (s[i] == '\n' || (s[i] == '\r' && (i + 1 == s.size() || s[i + 1] != '\n'))) ++n;
+  return n;
 }
 }  // namespace
 
@@ -22,9 +30,9 @@ CsvReader::CsvReader(const std::string& path) : path_(path), buf_(kChunk) {
   fill();
   if (end_ - begin_ >= 3 && std::memcmp(buf_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) begin_ += 3;
   // The delimiter is whichever of , ; TAB occurs most often in the header line outside quotes.
-  std::size_t hdr_end;
+  std::size_t hdr_end, term;
   bool open_quote;
-  if (!find_record_end(&hdr_end, &open_quote))
+  if (!find_record_end(&hdr_end, &open_quote, &term))
     throw InputError("incidents file '" + path + "' is empty: no header line");
   std::string_view hdr(buf_.data() + begin_, hdr_end - begin_);
   std::size_t best = 0;
@@ -63,29 +71,38 @@ bool CsvReader::fill() {
   return true;
 }
 
-// Finds the newline ending the record that starts at begin_, reading more as needed. A record
-// runs to the end of the file when no newline follows (a truncated last line is still a record).
-bool CsvReader::find_record_end(std::size_t* end, bool* open_quote) {
+// Finds the line end (LF, CRLF or a lone CR, outside quotes) ending the record that starts at
+// begin_, reading more as needed; *term is the length of that line end (0 at the end of the file).
+// A record runs to the end of the file when no line end follows (a truncated last line is still a
+// record). A CR that ends the buffer waits for the next byte, so a CRLF split across reads is one
+// end.
+bool CsvReader::find_record_end(std::size_t* end, bool* open_quote, std::size_t* term) {
   std::size_t scanned = begin_;
   bool in_quote = false;
   for (;;) {
     const char* p = buf_.data();
-    for (std::size_t i = scanned; i < end_; ++i) {
-      if (p[i] == '"') {
+    std::size_t i = scanned;
+    for (; i < end_; ++i) {
+      const char c = p[i];
+      if (c == '"') {
         in_quote = !in_quote;
-      } else if (p[i] == '\n' && !in_quote) {
+      } else if ((c == '\n' || c == '\r') && !in_quote) {
+        if (c == '\r' && i + 1 == end_ && !eof_) break;  // is it CRLF? read on to see
         *end = i;
         *open_quote = false;
+        *term = c == '\r' && i + 1 < end_ && p[i + 1] == '\n' ? 2 : 1;
         return true;
       }
     }
-    std::size_t consumed = end_ - begin_;
-    if (!fill()) {
+    const std::size_t consumed = i - begin_;
+    const bool more = fill();  // may move the unparsed bytes to the front of the buffer
+    scanned = begin_ + consumed;
+    if (!more && scanned >= end_) {
       *end = end_;
       *open_quote = in_quote;
+      *term = 0;
       return end_ > begin_;
     }
-    scanned = begin_ + consumed;
   }
 }
 
@@ -126,14 +143,13 @@ void CsvReader::split(std::string_view raw, CsvRecord& rec) {
 
 bool CsvReader::next(CsvRecord& rec) {
   for (;;) {
-    std::size_t end;
+    std::size_t end, term;
     bool open_quote;
-    if (!find_record_end(&end, &open_quote)) return false;
+    if (!find_record_end(&end, &open_quote, &term)) return false;
     std::string_view raw(buf_.data() + begin_, end - begin_);
-    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
     rec.line = line_;
-    line_ += 1 + std::count(raw.begin(), raw.end(), '\n');
-    begin_ = std::min(end + 1, end_);
+    line_ += 1 + line_ends(raw);
+    begin_ = std::min(end + term, end_);
     if (blank(raw)) continue;
     rec.raw = raw;
     rec.unterminated_quote = open_quote;

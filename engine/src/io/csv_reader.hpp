@@ -1,7 +1,7 @@
 #pragma once
 // Streaming RFC 4180 reader: quoted fields (with embedded delimiters, quotes and newlines), a UTF-8
-// BOM, CRLF, and ',', ';' or tab delimiters detected from the header. It holds one buffer of a few
-// MiB, never the whole file.
+// BOM, LF, CRLF or CR record ends (mixed too), and ',', ';' or tab delimiters detected from the
+// header. It holds one buffer of a few MiB, never the whole file.
 #include <cstdint>
 #include <cstdio>
 #include <memory>
@@ -31,8 +31,8 @@ class CsvReader {
   bool next(CsvRecord& rec);
 
  private:
-  bool fill();                                 // reads more bytes after the unparsed tail
-  bool find_record_end(std::size_t* end, bool* open_quote);
+  bool fill();  // reads more bytes after the unparsed tail
+  bool find_record_end(std::size_t* end, bool* open_quote, std::size_t* term);
   void split(std::string_view raw, CsvRecord& rec);
 
   std::FILE* file_ = nullptr;

@@ -22,7 +22,8 @@ struct FeatureDeleter {
 };
 using FeaturePtr = std::unique_ptr<OGRFeature, FeatureDeleter>;
 
-// While alive, GDAL errors and warnings are collected here instead of printed to stderr.
+// While alive, GDAL errors and warnings are collected here instead of printed to stderr. Scopes
+// nest: the innermost one collects.
 class GdalErrorScope {
  public:
   GdalErrorScope();
@@ -30,10 +31,16 @@ class GdalErrorScope {
   GdalErrorScope(const GdalErrorScope&) = delete;
   GdalErrorScope& operator=(const GdalErrorScope&) = delete;
   const std::string& last() const { return last_; }
+  const std::string& first() const { return first_; }
+  // Errors (CE_Failure and worse) seen since construction or the last clear().
+  int failures() const { return failures_; }
+  void clear() { failures_ = 0, first_.clear(), last_.clear(); }
 
  private:
   static void CPL_STDCALL handler(CPLErr, CPLErrorNum, const char* msg);
-  std::string last_;
+  std::string first_, last_;
+  int failures_ = 0;
+  GdalErrorScope* previous_ = nullptr;
 };
 
 void register_gdal_once();
@@ -44,11 +51,44 @@ DatasetPtr open_vector(const std::string& path, const std::string& what,
 // The named layer, or the first one; throws InputError listing the layers present.
 OGRLayer* pick_layer(GDALDataset& ds, const std::string& name, const std::string& what);
 
+// Calls fn(OGRFeature&) for every feature of `layer`, from the start. A source is read whole or not
+// at all: any GDAL error raised while reading (a damaged page of a GeoPackage, a truncated .shp)
+// throws IoError naming `what`, the file and GDAL's message, and a feature count the source knows
+// up front (GeoPackage's gpkg_ogr_contents, a Shapefile's header) that disagrees with the features
+// read throws InputError. Without this, GDAL reports the damage and simply ends the layer early.
+template <class Fn>
+void for_each_feature(OGRLayer& layer, const std::string& what, const std::string& path, Fn&& fn);
+
 // The CRS of a layer: `override` when given, else the source's. A GeoPackage layer with srs_id -1
 // (the spec's undefined Cartesian SRS) is planar. A layer with no CRS, or GeoPackage srs_id 0
 // (undefined geographic, which GDAL reports as a made-up geographic CRS) is refused with a
 // CrsError that names `option`.
-Crs layer_crs(GDALDataset& ds, OGRLayer& layer, const std::string& override, const std::string& what,
-              const std::string& option);
+Crs layer_crs(GDALDataset& ds, OGRLayer& layer, const std::string& override,
+              const std::string& what, const std::string& option);
+
+// Throws for the errors `errors` saw while reading `what` (after `read` features); does nothing
+// when there were none.
+void throw_read_errors(const GdalErrorScope& errors, const std::string& what,
+                       const std::string& path, std::int64_t read);
+void check_feature_count(std::int64_t expected, std::int64_t read, const std::string& what,
+                         const std::string& path);
+
+template <class Fn>
+void for_each_feature(OGRLayer& layer, const std::string& what, const std::string& path, Fn&& fn) {
+  GdalErrorScope errors;
+  const std::int64_t expected =
+      layer.TestCapability(OLCFastFeatureCount) ? layer.GetFeatureCount(FALSE) : -1;
+  throw_read_errors(errors, what, path, 0);
+  layer.ResetReading();
+  std::int64_t read = 0;
+  for (;;) {
+    FeaturePtr f(layer.GetNextFeature());
+    throw_read_errors(errors, what, path, read);
+    if (!f) break;
+    ++read;
+    fn(*f);
+  }
+  check_feature_count(expected, read, what, path);
+}
 
 }  // namespace hotspot

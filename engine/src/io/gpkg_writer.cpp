@@ -2,22 +2,22 @@
 
 #include <cpl_vsi.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <ogr_spatialref.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <cmath>
-#include <ctime>
-#include <limits>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
+#include <limits>
 
 #include "crs/transform.hpp"
-#include "io/gdal_util.hpp"
-#include "util/parallel.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/ingest.hpp"
+#include "io/gdal_util.hpp"
+#include "util/parallel.hpp"
 #include "util/temp_file.hpp"
 #include "util/time.hpp"
 
@@ -68,7 +68,9 @@ INSERT INTO gpkg_contents (table_name, data_type, identifier, description)
 )SQL";
 
 const char* geometry_name(GeometryType g) {
-  return g == GeometryType::kPoint ? "POINT" : g == GeometryType::kMultiPolygon ? "MULTIPOLYGON" : "";
+  return g == GeometryType::kPoint          ? "POINT"
+         : g == GeometryType::kMultiPolygon ? "MULTIPOLYGON"
+                                            : "";
 }
 
 void put_u32(std::vector<unsigned char>& b, std::uint32_t v) {
@@ -111,8 +113,12 @@ void put_ring(std::vector<unsigned char>& b, const Ring& r) {
 
 LayerWriter::LayerWriter(GpkgWriter& w, std::string name, GeometryType g, int srs_id,
                          std::vector<FieldDef> fields, std::string description)
-    : w_(w), name_(std::move(name)), description_(std::move(description)), geom_type_(g),
-      srs_id_(srs_id), fields_(std::move(fields)) {
+    : w_(w),
+      name_(std::move(name)),
+      description_(std::move(description)),
+      geom_type_(g),
+      srs_id_(srs_id),
+      fields_(std::move(fields)) {
   std::string create = "CREATE TABLE " + quote_identifier(name_) +
                        " (\"fid\" INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL";
   std::string insert = "INSERT INTO " + quote_identifier(name_) + " (\"fid\"";
@@ -141,18 +147,20 @@ void LayerWriter::set_null(int field) {
   w_.check(sqlite3_bind_null(insert_, field + (geom_type_ == GeometryType::kNone ? 2 : 3)), "bind");
 }
 void LayerWriter::set(int field, std::int64_t v) {
-  w_.check(sqlite3_bind_int64(insert_, field + (geom_type_ == GeometryType::kNone ? 2 : 3), v), "bind");
+  w_.check(sqlite3_bind_int64(insert_, field + (geom_type_ == GeometryType::kNone ? 2 : 3), v),
+           "bind");
 }
 void LayerWriter::set(int field, double v) {
   if (!std::isfinite(v)) return set_null(field);
-  w_.check(sqlite3_bind_double(insert_, field + (geom_type_ == GeometryType::kNone ? 2 : 3), v), "bind");
+  w_.check(sqlite3_bind_double(insert_, field + (geom_type_ == GeometryType::kNone ? 2 : 3), v),
+           "bind");
 }
 void LayerWriter::set(int field, std::string_view v) {
   // Copied into a per-field buffer that lives until insert(), so SQLite need not copy it again.
   std::string& buf = text_[static_cast<std::size_t>(field)];
   buf.assign(v);
-  w_.check(sqlite3_bind_text(insert_, field + (geom_type_ == GeometryType::kNone ? 2 : 3), buf.data(),
-                             static_cast<int>(buf.size()), SQLITE_STATIC),
+  w_.check(sqlite3_bind_text(insert_, field + (geom_type_ == GeometryType::kNone ? 2 : 3),
+                             buf.data(), static_cast<int>(buf.size()), SQLITE_STATIC),
            "bind");
 }
 void LayerWriter::set_time(int field, std::int64_t t) {
@@ -194,7 +202,9 @@ std::int64_t LayerWriter::insert() {
   w_.check(sqlite3_bind_int64(insert_, 1, fid), "bind");
   if (geom_type_ != GeometryType::kNone) {
     if (has_geom_ && !row_box_.empty()) {
-      w_.check(sqlite3_bind_blob(insert_, 2, blob_.data(), static_cast<int>(blob_.size()), SQLITE_STATIC), "bind");
+      w_.check(sqlite3_bind_blob(insert_, 2, blob_.data(), static_cast<int>(blob_.size()),
+                                 SQLITE_STATIC),
+               "bind");
       rtree_.push_back({fid, row_box_.xmin, row_box_.xmax, row_box_.ymin, row_box_.ymax});
       extent_.expand(row_box_);
     } else {
@@ -214,8 +224,10 @@ void LayerWriter::finish() {
   insert_ = nullptr;
   const std::string t = name_;
   if (geom_type_ == GeometryType::kNone) {
-    w_.exec("INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
-            "VALUES (?1, 'attributes', ?1, ?2)", {t, description_});
+    w_.exec(
+        "INSERT INTO gpkg_contents (table_name, data_type, identifier, description) "
+        "VALUES (?1, 'attributes', ?1, ?2)",
+        {t, description_});
     return;
   }
   sqlite3_stmt* st = w_.prepare(
@@ -236,56 +248,103 @@ void LayerWriter::finish() {
   w_.exec("INSERT INTO gpkg_geometry_columns VALUES (?1, 'geom', ?2, ?3, 0, 0)",
           {t, geometry_name(geom_type_), std::to_string(srs_id_)});
 
-  // Spatial index, packed in bulk (io/rtree_bulk.hpp); the triggers that keep it current come after.
+  // Spatial index, packed in bulk (io/rtree_bulk.hpp); the triggers that keep it current come
+  // after.
   const std::string rtree = "rtree_" + t + "_geom";
   const std::string qr = quote_identifier(rtree), qt = quote_identifier(t);
   w_.exec("CREATE VIRTUAL TABLE " + qr + " USING rtree(id, minx, maxx, miny, maxy)");
   w_.check(rtree_bulk_load(w_.db_, rtree, std::move(rtree_)), "spatial index");
   rtree_.clear();
   rtree_.shrink_to_fit();
-  const std::string values = "VALUES (NEW.\"fid\", ST_MinX(NEW.\"geom\"), ST_MaxX(NEW.\"geom\"), "
-                             "ST_MinY(NEW.\"geom\"), ST_MaxY(NEW.\"geom\"))";
+  const std::string values =
+      "VALUES (NEW.\"fid\", ST_MinX(NEW.\"geom\"), ST_MaxX(NEW.\"geom\"), "
+      "ST_MinY(NEW.\"geom\"), ST_MaxY(NEW.\"geom\"))";
   auto trig = [&](const std::string& suffix) { return quote_identifier(rtree + "_" + suffix); };
   w_.exec("CREATE TRIGGER " + trig("insert") + " AFTER INSERT ON " + qt +
-          " WHEN (new.\"geom\" NOT NULL AND NOT ST_IsEmpty(NEW.\"geom\")) BEGIN INSERT OR REPLACE INTO " +
+          " WHEN (new.\"geom\" NOT NULL AND NOT ST_IsEmpty(NEW.\"geom\")) BEGIN INSERT OR REPLACE "
+          "INTO " +
           qr + " " + values + "; END");
-  w_.exec("CREATE TRIGGER " + trig("update1") + " AFTER UPDATE OF \"geom\" ON " + qt +
-          " WHEN OLD.\"fid\" = NEW.\"fid\" AND (NEW.\"geom\" NOTNULL AND NOT ST_IsEmpty(NEW.\"geom\")) "
-          "BEGIN INSERT OR REPLACE INTO " + qr + " " + values + "; END");
+  w_.exec(
+      "CREATE TRIGGER " + trig("update1") + " AFTER UPDATE OF \"geom\" ON " + qt +
+      " WHEN OLD.\"fid\" = NEW.\"fid\" AND (NEW.\"geom\" NOTNULL AND NOT ST_IsEmpty(NEW.\"geom\")) "
+      "BEGIN INSERT OR REPLACE INTO " +
+      qr + " " + values + "; END");
   w_.exec("CREATE TRIGGER " + trig("update2") + " AFTER UPDATE OF \"geom\" ON " + qt +
           " WHEN OLD.\"fid\" = NEW.\"fid\" AND (NEW.\"geom\" ISNULL OR ST_IsEmpty(NEW.\"geom\")) "
-          "BEGIN DELETE FROM " + qr + " WHERE id = OLD.\"fid\"; END");
+          "BEGIN DELETE FROM " +
+          qr + " WHERE id = OLD.\"fid\"; END");
   w_.exec("CREATE TRIGGER " + trig("update3") + " AFTER UPDATE ON " + qt +
-          " WHEN OLD.\"fid\" != NEW.\"fid\" AND (NEW.\"geom\" NOTNULL AND NOT ST_IsEmpty(NEW.\"geom\")) "
-          "BEGIN DELETE FROM " + qr + " WHERE id = OLD.\"fid\"; INSERT OR REPLACE INTO " + qr + " " + values + "; END");
+          " WHEN OLD.\"fid\" != NEW.\"fid\" AND (NEW.\"geom\" NOTNULL AND NOT "
+          "ST_IsEmpty(NEW.\"geom\")) "
+          "BEGIN DELETE FROM " +
+          qr + " WHERE id = OLD.\"fid\"; INSERT OR REPLACE INTO " + qr + " " + values + "; END");
   w_.exec("CREATE TRIGGER " + trig("update4") + " AFTER UPDATE ON " + qt +
           " WHEN OLD.\"fid\" != NEW.\"fid\" AND (NEW.\"geom\" ISNULL OR ST_IsEmpty(NEW.\"geom\")) "
-          "BEGIN DELETE FROM " + qr + " WHERE id IN (OLD.\"fid\", NEW.\"fid\"); END");
+          "BEGIN DELETE FROM " +
+          qr + " WHERE id IN (OLD.\"fid\", NEW.\"fid\"); END");
   w_.exec("CREATE TRIGGER " + trig("delete") + " AFTER DELETE ON " + qt +
           " WHEN old.\"geom\" NOT NULL BEGIN DELETE FROM " + qr + " WHERE id = OLD.\"fid\"; END");
-  w_.exec("INSERT INTO gpkg_extensions VALUES (?1, 'geom', 'gpkg_rtree_index', "
-          "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')", {t});
+  w_.exec(
+      "INSERT INTO gpkg_extensions VALUES (?1, 'geom', 'gpkg_rtree_index', "
+      "'http://www.geopackage.org/spec120/#extension_rtree', 'write-only')",
+      {t});
 }
 
 // ---- GpkgWriter --------------------------------------------------------------------------------
 
+namespace {
 
-GpkgWriter::GpkgWriter(const std::string& target_path) : target_(target_path) {
+// A GeoPackage that hotspot wrote: SQLite with the GeoPackage application_id and a run_metadata
+// table. Anything else at an output path (last year's CSV, someone's own GeoPackage) is not ours to
+// replace without being told.
+bool written_by_hotspot(const std::string& path) {
+  sqlite3* db = nullptr;
+  bool ours = false;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    const char* sql =
+        "SELECT (SELECT application_id FROM pragma_application_id) = 1196444487 AND "
+        "EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'run_metadata')";
+    if (sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK &&
+        sqlite3_step(st) == SQLITE_ROW)
+      ours = sqlite3_column_int(st, 0) == 1;
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return ours;
+}
+
+}  // namespace
+
+void check_output_replaceable(const std::string& path, bool overwrite) {
+  std::error_code ec;
+  const fs::path target(path);
+  if (fs::is_directory(target, ec)) throw IoError("output '" + path + "' is a directory");
+  // rename() would replace a write-protected file without asking (even for root); refuse instead.
+  if (fs::exists(target, ec) &&
+      (::access(path.c_str(), W_OK) != 0 ||
+       (fs::status(target, ec).permissions() & (fs::perms::owner_write | fs::perms::group_write |
+                                                fs::perms::others_write)) == fs::perms::none))
+    throw IoError("output '" + path + "' is read-only; make it writable or choose another --out");
+  if (!overwrite && fs::exists(target, ec) && !written_by_hotspot(path))
+    throw UsageError(
+        "output '" + path +
+        "' exists and is not a GeoPackage written by hotspot; choose another --out, or give "
+        "--overwrite to replace it");
+}
+
+GpkgWriter::GpkgWriter(const std::string& target_path, bool overwrite) : target_(target_path) {
   fs::path target(target_path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
     throw IoError("output directory '" + dir.string() + "' does not exist");
-  if (fs::is_directory(target, ec)) throw IoError("output '" + target_path + "' is a directory");
-  // rename() would replace a write-protected file without asking (even for root); refuse instead.
-  if (fs::exists(target, ec) &&
-      (::access(target_path.c_str(), W_OK) != 0 ||
-       (fs::status(target, ec).permissions() & (fs::perms::owner_write | fs::perms::group_write |
-                                                fs::perms::others_write)) == fs::perms::none))
-    throw IoError("output '" + target_path + "' is read-only; make it writable or choose another --out");
+  check_output_replaceable(target_path, overwrite);
   temp_ = temp_path_for(target_path);
   fs::remove(temp_, ec);
-  int rc = sqlite3_open_v2(temp_.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+  int rc =
+      sqlite3_open_v2(temp_.c_str(), &db_,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     std::string why = db_ ? sqlite3_errmsg(db_) : "out of memory";
     sqlite3_close(db_);
@@ -310,6 +369,7 @@ GpkgWriter::~GpkgWriter() {
   layer_.reset();
   if (db_) sqlite3_close_v2(db_);
   std::remove(temp_.c_str());
+  release_temp_path(temp_);
 }
 
 void GpkgWriter::check(int rc, const char* what) {
@@ -322,7 +382,8 @@ void GpkgWriter::check(int rc, const char* what) {
 
 sqlite3_stmt* GpkgWriter::prepare(const std::string& sql) {
   sqlite3_stmt* st = nullptr;
-  check(sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr), "prepare");
+  check(sqlite3_prepare_v2(db_, sql.c_str(), static_cast<int>(sql.size()), &st, nullptr),
+        "prepare");
   return st;
 }
 
@@ -330,7 +391,8 @@ void GpkgWriter::exec(const std::string& sql, const std::vector<std::string>& pa
   sqlite3_stmt* st = prepare(sql);
   for (std::size_t i = 0; i < params.size(); ++i) {
     int k = static_cast<int>(i + 1);
-    sqlite3_bind_text(st, k, params[i].c_str(), static_cast<int>(params[i].size()), SQLITE_TRANSIENT);
+    sqlite3_bind_text(st, k, params[i].c_str(), static_cast<int>(params[i].size()),
+                      SQLITE_TRANSIENT);
   }
   int rc;
   while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -386,8 +448,8 @@ LayerWriter& GpkgWriter::begin_layer(const std::string& name, GeometryType g, co
   return *layer_;
 }
 
-void GpkgWriter::add_style(const std::string& layer, const std::string& style_name, const std::string& qml,
-                           bool as_default) {
+void GpkgWriter::add_style(const std::string& layer, const std::string& style_name,
+                           const std::string& qml, bool as_default) {
   if (!styles_table_) {
     char* err = nullptr;
     if (sqlite3_exec(db_, kStylesSql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -397,10 +459,12 @@ void GpkgWriter::add_style(const std::string& layer, const std::string& style_na
     }
     styles_table_ = true;
   }
-  exec("INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-       "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
-       "VALUES ('', '', ?1, 'geom', ?2, ?3, '', ?4, ?5, '', '')",
-       {layer, style_name, qml, as_default ? "1" : "0", as_default ? "hotspot default style" : "hotspot style"});
+  exec(
+      "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+      "styleName, styleQML, styleSLD, useAsDefault, description, owner, ui) "
+      "VALUES ('', '', ?1, 'geom', ?2, ?3, '', ?4, ?5, '', '')",
+      {layer, style_name, qml, as_default ? "1" : "0",
+       as_default ? "hotspot default style" : "hotspot style"});
 }
 
 namespace {
@@ -444,8 +508,8 @@ std::string fmt17(double v) {
 }  // namespace
 
 void GpkgWriter::add_float_coverage(const std::string& table, const Crs& crs, const RasterFrame& f,
-                                    const std::vector<float>& values, float nodata, const std::string& description,
-                                    int threads) {
+                                    const std::vector<float>& values, float nodata,
+                                    const std::string& description, int threads) {
   if (layer_) {
     layer_->finish();
     layer_.reset();
@@ -464,32 +528,46 @@ void GpkgWriter::add_float_coverage(const std::string& table, const Crs& crs, co
   constexpr int kTile = 256;
   const std::int64_t mw = (f.cols + kTile - 1) / kTile, mh = (f.rows + kTile - 1) / kTile;
   const int srs = srs_id(crs);
-  const double xmax = f.xmin + static_cast<double>(f.cols) * f.cell, ymin = f.ymax - static_cast<double>(f.rows) * f.cell;
-  exec("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, max_x, max_y, srs_id) "
-       "VALUES (?1, '2d-gridded-coverage', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-       {table, description, fmt17(f.xmin), fmt17(ymin), fmt17(xmax), fmt17(f.ymax), std::to_string(srs)});
+  const double xmax = f.xmin + static_cast<double>(f.cols) * f.cell,
+               ymin = f.ymax - static_cast<double>(f.rows) * f.cell;
+  exec(
+      "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, min_x, min_y, "
+      "max_x, max_y, srs_id) "
+      "VALUES (?1, '2d-gridded-coverage', ?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+      {table, description, fmt17(f.xmin), fmt17(ymin), fmt17(xmax), fmt17(f.ymax),
+       std::to_string(srs)});
   exec("INSERT INTO gpkg_tile_matrix_set VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-       {table, std::to_string(srs), fmt17(f.xmin), fmt17(f.ymax - static_cast<double>(mh * kTile) * f.cell),
+       {table, std::to_string(srs), fmt17(f.xmin),
+        fmt17(f.ymax - static_cast<double>(mh * kTile) * f.cell),
         fmt17(f.xmin + static_cast<double>(mw * kTile) * f.cell), fmt17(f.ymax)});
   exec("INSERT INTO gpkg_tile_matrix VALUES (?1, 0, ?2, ?3, ?4, ?4, ?5, ?5)",
        {table, std::to_string(mw), std::to_string(mh), std::to_string(kTile), fmt17(f.cell)});
   const std::string qt = quote_identifier(table);
-  exec("CREATE TABLE " + qt + " (id INTEGER PRIMARY KEY AUTOINCREMENT, zoom_level INTEGER NOT NULL, "
+  exec("CREATE TABLE " + qt +
+       " (id INTEGER PRIMARY KEY AUTOINCREMENT, zoom_level INTEGER NOT NULL, "
        "tile_column INTEGER NOT NULL, tile_row INTEGER NOT NULL, tile_data BLOB NOT NULL, "
        "UNIQUE (zoom_level, tile_column, tile_row))");
-  exec("INSERT INTO gpkg_2d_gridded_coverage_ancillary (tile_matrix_set_name, datatype, scale, offset, precision, "
-       "data_null, grid_cell_encoding, uom, field_name, quantity_definition) "
-       "VALUES (?1, 'float', 1.0, 0.0, 1.0, ?2, 'grid-value-is-center', NULL, 'Height', 'Height')",
-       {table, fmt17(nodata)});
-  exec("INSERT INTO gpkg_extensions VALUES (?1, 'tile_data', 'gpkg_2d_gridded_coverage', "
-       "'http://docs.opengeospatial.org/is/17-066r1/17-066r1.html', 'read-write')", {table});
+  exec(
+      "INSERT INTO gpkg_2d_gridded_coverage_ancillary (tile_matrix_set_name, datatype, scale, "
+      "offset, precision, "
+      "data_null, grid_cell_encoding, uom, field_name, quantity_definition) "
+      "VALUES (?1, 'float', 1.0, 0.0, 1.0, ?2, 'grid-value-is-center', NULL, 'Height', 'Height')",
+      {table, fmt17(nodata)});
+  exec(
+      "INSERT INTO gpkg_extensions VALUES (?1, 'tile_data', 'gpkg_2d_gridded_coverage', "
+      "'http://docs.opengeospatial.org/is/17-066r1/17-066r1.html', 'read-write')",
+      {table});
 
   // Tiles are encoded in parallel, a band of tile rows at a time, and inserted in order.
   const std::size_t n_tiles = static_cast<std::size_t>(mw * mh);
   const std::size_t batch = static_cast<std::size_t>(std::max<std::int64_t>(mw, 1)) * 4;
-  sqlite3_stmt* ins = prepare("INSERT INTO " + qt + " (id, zoom_level, tile_column, tile_row, tile_data) VALUES (?1, 0, ?2, ?3, ?4)");
-  sqlite3_stmt* anc = prepare("INSERT INTO gpkg_2d_gridded_tile_ancillary (tpudt_name, tpudt_id, scale, offset, min, max, mean, std_dev) "
-                              "VALUES (?1, ?2, 1.0, 0.0, ?3, ?4, ?5, ?6)");
+  sqlite3_stmt* ins =
+      prepare("INSERT INTO " + qt +
+              " (id, zoom_level, tile_column, tile_row, tile_data) VALUES (?1, 0, ?2, ?3, ?4)");
+  sqlite3_stmt* anc = prepare(
+      "INSERT INTO gpkg_2d_gridded_tile_ancillary (tpudt_name, tpudt_id, scale, offset, min, max, "
+      "mean, std_dev) "
+      "VALUES (?1, ?2, 1.0, 0.0, ?3, ?4, ?5, ?6)");
   struct Encoded {
     std::vector<unsigned char> blob;
     double min = 0, max = 0, mean = 0, sd = 0;
@@ -534,7 +612,8 @@ void GpkgWriter::add_float_coverage(const std::string& table, const Crs& crs, co
       sqlite3_bind_int64(ins, 1, id);
       sqlite3_bind_int64(ins, 2, t % mw);
       sqlite3_bind_int64(ins, 3, t / mw);
-      sqlite3_bind_blob(ins, 4, enc[k].blob.data(), static_cast<int>(enc[k].blob.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(ins, 4, enc[k].blob.data(), static_cast<int>(enc[k].blob.size()),
+                        SQLITE_STATIC);
       int rc = sqlite3_step(ins);
       sqlite3_reset(ins);
       if (rc != SQLITE_DONE) {
@@ -582,13 +661,17 @@ void GpkgWriter::add_qgis_project(const std::string& name, const std::string& qg
   static const char* hex = "0123456789abcdef";
   std::string content;
   content.reserve(static_cast<std::size_t>(size) * 2);
-  for (vsi_l_offset i = 0; i < size; ++i) content += hex[data[i] >> 4], content += hex[data[i] & 15];
+  for (vsi_l_offset i = 0; i < size; ++i)
+    content += hex[data[i] >> 4], content += hex[data[i] & 15];
   VSIUnlink(zip.c_str());
-  exec("CREATE TABLE IF NOT EXISTS qgis_projects (name TEXT PRIMARY KEY, metadata BLOB, content BLOB)");
+  exec(
+      "CREATE TABLE IF NOT EXISTS qgis_projects (name TEXT PRIMARY KEY, metadata BLOB, content "
+      "BLOB)");
   std::string now = format_utc(static_cast<std::int64_t>(std::time(nullptr)));
   now.pop_back();  // QGIS writes local-style time without the Z
   exec("INSERT INTO qgis_projects VALUES (?1, ?2, ?3)",
-       {name, "{\"last_modified_time\": \"" + now + "\", \"last_modified_user\": \"hotspot\" }", content});
+       {name, "{\"last_modified_time\": \"" + now + "\", \"last_modified_user\": \"hotspot\" }",
+        content});
 }
 
 void GpkgWriter::commit() {
@@ -597,7 +680,8 @@ void GpkgWriter::commit() {
     layer_.reset();
   }
   exec("COMMIT");
-  if (sqlite3_close(db_) != SQLITE_OK) throw IoError("closing '" + temp_ + "': " + sqlite3_errmsg(db_));
+  if (sqlite3_close(db_) != SQLITE_OK)
+    throw IoError("closing '" + temp_ + "': " + sqlite3_errmsg(db_));
   db_ = nullptr;
   int fd = ::open(temp_.c_str(), O_RDONLY);
   if (fd < 0 || ::fsync(fd) != 0) {
@@ -607,9 +691,13 @@ void GpkgWriter::commit() {
   ::close(fd);
   std::error_code ec;
   fs::rename(temp_, target_, ec);
-  if (ec) throw IoError("cannot move the finished output into place at '" + target_ + "': " + ec.message());
+  if (ec)
+    throw IoError("cannot move the finished output into place at '" + target_ +
+                  "': " + ec.message());
   committed_ = true;
-  fs::path dir = fs::path(target_).has_parent_path() ? fs::path(target_).parent_path() : fs::path(".");
+  release_temp_path(temp_);
+  fs::path dir =
+      fs::path(target_).has_parent_path() ? fs::path(target_).parent_path() : fs::path(".");
   int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY);
   if (dfd >= 0) {
     ::fsync(dfd);  // make the rename itself durable

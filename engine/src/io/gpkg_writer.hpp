@@ -45,14 +45,16 @@ class LayerWriter {
   // Writes the row and clears the values; returns its fid.
   std::int64_t insert();
   const std::string& name() const { return name_; }
-  ~LayerWriter() { sqlite3_finalize(insert_); }  // unfinished layer (an error): SQLite must not leak
+  ~LayerWriter() {
+    sqlite3_finalize(insert_);
+  }  // unfinished layer (an error): SQLite must not leak
   LayerWriter(const LayerWriter&) = delete;
   LayerWriter& operator=(const LayerWriter&) = delete;
 
  private:
   friend class GpkgWriter;
-  LayerWriter(GpkgWriter& w, std::string name, GeometryType g, int srs_id, std::vector<FieldDef> fields,
-              std::string description);
+  LayerWriter(GpkgWriter& w, std::string name, GeometryType g, int srs_id,
+              std::vector<FieldDef> fields, std::string description);
   void finish();
 
   GpkgWriter& w_;
@@ -69,9 +71,17 @@ class LayerWriter {
   std::int64_t next_fid_ = 1;
 };
 
+// Throws IoError when `path` is a directory or a read-only file, and UsageError when it exists and
+// is not a GeoPackage hotspot wrote (a run_metadata table and the GeoPackage application_id),
+// unless `overwrite`. GpkgWriter checks this itself; a job calls it first to refuse before any
+// work.
+void check_output_replaceable(const std::string& path, bool overwrite);
+
 class GpkgWriter {
  public:
-  explicit GpkgWriter(const std::string& target_path);
+  // An existing file at target_path is replaced only when it is a GeoPackage hotspot wrote (it has
+  // a run_metadata table), or when `overwrite` is set; else UsageError before anything is written.
+  explicit GpkgWriter(const std::string& target_path, bool overwrite = false);
   ~GpkgWriter();
   GpkgWriter(const GpkgWriter&) = delete;
   GpkgWriter& operator=(const GpkgWriter&) = delete;
@@ -88,8 +98,8 @@ class GpkgWriter {
   // extension requires), tile row 0 at the top, partial tiles padded with nodata. gpkg_contents
   // holds the raster's true extent; the tile matrix set is that extent grown to whole tiles.
   void add_float_coverage(const std::string& table, const Crs& crs, const RasterFrame& frame,
-                          const std::vector<float>& values, float nodata, const std::string& description,
-                          int threads);
+                          const std::vector<float>& values, float nodata,
+                          const std::string& description, int threads);
   // A QGIS project (the .qgs XML) in the qgis_projects table, the way QGIS's GeoPackage project
   // storage keeps it: the content is a .qgz (zip) in hex text. QGIS opens it from the Browser or
   // as geopackage:PATH?projectName=NAME.

@@ -23,7 +23,8 @@ std::string lower(std::string s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -38,7 +39,8 @@ int find_column(const std::vector<std::string>& header, const std::string& wante
       if (lower(header[i]) == lower(wanted)) return static_cast<int>(i);
     std::string names;
     for (const auto& h : header) names += (names.empty() ? "" : ", ") + h;
-    throw UsageError(std::string(option) + ": no column named '" + wanted + "' (columns: " + names + ")");
+    throw UsageError(std::string(option) + ": no column named '" + wanted + "' (columns: " + names +
+                     ")");
   }
   for (const char* c : candidates)
     for (std::size_t i = 0; i < header.size(); ++i)
@@ -52,14 +54,17 @@ struct AttributeColumns {
   int id = -1, time = -1, category = -1, weight = -1;
 };
 
-AttributeColumns find_attribute_columns(const std::vector<std::string>& header, const IncidentOptions& opt,
-                                        IngestReport& rep) {
+AttributeColumns find_attribute_columns(const std::vector<std::string>& header,
+                                        const IncidentOptions& opt, IngestReport& rep) {
   AttributeColumns c;
   c.id = find_column(header, opt.id_field, {"id", "incident_id", "case_id"}, "--id-field");
-  c.time = find_column(header, opt.time_field, {"time", "timestamp", "datetime", "date", "occurred_at"}, "--time-field");
-  c.category = find_column(header, opt.category_field, {"category", "type", "offence", "offense", "crime_type"},
-                           "--category-field");
-  c.weight = opt.weight_field.empty() ? -1 : find_column(header, opt.weight_field, {}, "--weight-field");
+  c.time = find_column(header, opt.time_field,
+                       {"time", "timestamp", "datetime", "date", "occurred_at"}, "--time-field");
+  c.category =
+      find_column(header, opt.category_field,
+                  {"category", "type", "offence", "offense", "crime_type"}, "--category-field");
+  c.weight =
+      opt.weight_field.empty() ? -1 : find_column(header, opt.weight_field, {}, "--weight-field");
   auto name = [&](int i) { return i < 0 ? std::string() : header[static_cast<std::size_t>(i)]; };
   rep.id_field = name(c.id), rep.time_field = name(c.time);
   rep.category_field = name(c.category), rep.weight_field = name(c.weight);
@@ -152,10 +157,15 @@ struct RowText {
 // Checks one row and appends it to the columns, or records why it is rejected.
 class RowChecker {
  public:
-  RowChecker(const IncidentOptions& opt, IncidentRead& out, bool has_id, bool has_time, bool has_weight,
-             bool decimal_comma)
-      : opt_(opt), out_(out), ids_(out.incidents.id), has_id_(has_id), has_time_(has_time),
-        has_weight_(has_weight), decimal_comma_(decimal_comma) {}
+  RowChecker(const IncidentOptions& opt, IncidentRead& out, bool has_id, bool has_time,
+             bool has_weight, bool decimal_comma)
+      : opt_(opt),
+        out_(out),
+        ids_(out.incidents.id),
+        has_id_(has_id),
+        has_time_(has_time),
+        has_weight_(has_weight),
+        decimal_comma_(decimal_comma) {}
 
   template <class RawFn>
   void add(std::int64_t line, const RowText& r, RawFn&& raw) {
@@ -186,27 +196,36 @@ class RowChecker {
     std::int64_t t = kNoTime;
     if (r.has_time_value) {
       t = r.time_value;
+      if (!time_in_range(t))
+        return reject(RejectReason::BadTimestamp, "time is outside years 0001-9999 (UTC)");
     } else if (has_time_) {
       std::string why;
       auto parsed = parse_iso8601(r.time, opt_.utc_offset_minutes, &why);
-      if (!parsed) return reject(RejectReason::BadTimestamp, "time '" + sanitize_utf8(r.time, 60) + "': " + why);
+      if (!parsed)
+        return reject(RejectReason::BadTimestamp,
+                      "time '" + sanitize_utf8(r.time, 60) + "': " + why);
       t = *parsed;
     }
+    std::string_view cat = utf8(trim(r.category), fixed_cat_);
+    if (cat.size() > kMaxCategoryBytes)
+      return reject(RejectReason::BadRow,
+                    "category is " + std::to_string(cat.size()) + " bytes long; the limit is " +
+                        std::to_string(kMaxCategoryBytes) + " (" + sanitize_utf8(cat, 40) + ")");
     Incidents& inc = out_.incidents;
     if (has_id_) {
-      inc.id.push_back(utf8(trim(r.id)));
+      inc.id.push_back(utf8(trim(r.id), fixed_));
     } else {
       inc.id.push_back(std::to_string(line));  // no id column: the line (or fid) identifies the row
     }
     if (has_id_ && !ids_.insert_last()) {
       std::string id(inc.id[inc.id.size() - 1]);
       inc.id.pop_back();
-      return reject(RejectReason::DuplicateId, "id '" + sanitize_utf8(id, 80) + "' was already accepted");
+      return reject(RejectReason::DuplicateId,
+                    "id '" + sanitize_utf8(id, 80) + "' was already accepted");
     }
     inc.x.push_back(x);
     inc.y.push_back(y);
     inc.time_utc.push_back(t);
-    std::string_view cat = utf8(trim(r.category));
     inc.category.push_back(cat.empty() ? Dictionary::kNone : inc.categories.intern(cat));
     if (has_weight_) inc.weight.push_back(w);
     inc.line.push_back(line);
@@ -216,17 +235,19 @@ class RowChecker {
  private:
   // Text as valid UTF-8: invalid bytes (a Latin-1 export, say) become U+FFFD and are counted, so
   // the output never holds text that QGIS or SQLite cannot decode.
-  std::string_view utf8(std::string_view s) {
-    bool ascii = std::all_of(s.begin(), s.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  std::string_view utf8(std::string_view s, std::string& fixed) {
+    bool ascii = std::all_of(s.begin(), s.end(), [](char c) {
+      return (static_cast<unsigned char>(c) - 0x20u) < 0x60u || c == '\t';  // printable ASCII
+    });
     if (ascii) return s;
-    fixed_ = sanitize_utf8(s, s.size() * 3 + 3);  // room for every byte to become U+FFFD: no cut
-    if (fixed_ != s) ++out_.report.text_repaired;
-    return fixed_;
+    fixed = sanitize_utf8(s, s.size() * 3 + 3);  // room for every byte to become U+FFFD: no cut
+    if (fixed != s) ++out_.report.text_repaired;
+    return fixed;
   }
 
   const IncidentOptions& opt_;
   IncidentRead& out_;
-  std::string fixed_;
+  std::string fixed_, fixed_cat_;
   IdSet ids_;
   bool has_id_, has_time_, has_weight_, decimal_comma_;
 };
@@ -242,12 +263,14 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
   int xi = find_column(header, opt.x_field, {"lon", "longitude", "lng", "long", "x"}, "--x-field");
   int yi = find_column(header, opt.y_field, {"lat", "latitude", "y"}, "--y-field");
   if (xi < 0 || yi < 0)
-    throw UsageError("incidents '" + opt.path + "': cannot find the coordinate columns (looked for " +
+    throw UsageError("incidents '" + opt.path +
+                     "': cannot find the coordinate columns (looked for " +
                      "lon/longitude/x and lat/latitude/y); name them with --x-field and --y-field");
   auto& rep = out.report;
   const AttributeColumns cols = find_attribute_columns(header, opt, rep);
   const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight;
-  rep.x_field = header[static_cast<std::size_t>(xi)], rep.y_field = header[static_cast<std::size_t>(yi)];
+  rep.x_field = header[static_cast<std::size_t>(xi)],
+  rep.y_field = header[static_cast<std::size_t>(yi)];
   rep.source_crs = parse_crs(opt.crs.empty() ? "EPSG:4326" : opt.crs, "--incidents-crs");
 
   RowChecker checker(opt, out, id >= 0, ti >= 0, wi >= 0, reader.delimiter() == ';');
@@ -260,11 +283,18 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
     auto raw = [&] { return sanitize_utf8(rec.raw); };
     if (rec.unterminated_quote || rec.fields.size() != nfields) {
       ++rep.read;
+      rep.rejected.push_back(
+          {rec.line, raw(), RejectReason::BadRow,
+           rec.unterminated_quote
+               ? std::string("a quoted field is not closed before the end of the file")
+               : "expected " + std::to_string(nfields) + " fields, found " +
+                     std::to_string(rec.fields.size())});
+      continue;
+    }
+    if (std::memchr(rec.raw.data(), '\0', rec.raw.size())) {
+      ++rep.read;
       rep.rejected.push_back({rec.line, raw(), RejectReason::BadRow,
-                              rec.unterminated_quote
-                                  ? std::string("a quoted field is not closed before the end of the file")
-                                  : "expected " + std::to_string(nfields) + " fields, found " +
-                                        std::to_string(rec.fields.size())});
+                              "the record holds a NUL byte (a binary or UTF-16 file?)"});
       continue;
     }
     RowText r{field(xi), field(yi), field(id), field(ti), field(ci), field(wi)};
@@ -287,9 +317,11 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
   OGRLayer* layer = pick_layer(*ds, opt.layer, "incidents");
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   std::vector<std::string> header;
-  for (int i = 0; i < defn->GetFieldCount(); ++i) header.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+  for (int i = 0; i < defn->GetFieldCount(); ++i)
+    header.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
   if (!opt.x_field.empty() || !opt.y_field.empty())
-    throw UsageError("--x-field/--y-field apply to CSV input; '" + opt.path + "' is read as point geometries");
+    throw UsageError("--x-field/--y-field apply to CSV input; '" + opt.path +
+                     "' is read as point geometries");
   auto& rep = out.report;
   const AttributeColumns cols = find_attribute_columns(header, opt, rep);
   const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight;
@@ -298,9 +330,9 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
   bool typed_time = ti >= 0 && (defn->GetFieldDefn(ti)->GetType() == OFTDateTime ||
                                 defn->GetFieldDefn(ti)->GetType() == OFTDate);
   RowChecker checker(opt, out, id >= 0, ti >= 0, wi >= 0, false);
-  layer->ResetReading();
   std::string sid, stime, scat, sweight;
-  for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+  for_each_feature(*layer, "incidents", opt.path, [&](OGRFeature& feature) {
+    OGRFeature* f = &feature;
     std::int64_t fid = f->GetFID();
     auto raw = [&] { return "fid=" + std::to_string(fid); };
     auto text = [&](int i, std::string& s) -> std::string_view {
@@ -319,18 +351,21 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
       r.time = text(ti, stime);
     }
     const OGRGeometry* g = f->GetGeometryRef();
-    if (g && wkbFlatten(g->getGeometryType()) == wkbMultiPoint && g->toMultiPoint()->getNumGeometries() == 1)
+    if (g && wkbFlatten(g->getGeometryType()) == wkbMultiPoint &&
+        g->toMultiPoint()->getNumGeometries() == 1)
       g = g->toMultiPoint()->getGeometryRef(0);
     if (!g || g->IsEmpty()) {
       ++rep.read;
-      rep.rejected.push_back({fid, raw(), RejectReason::MissingCoordinate, "null or empty geometry"});
-      continue;
+      rep.rejected.push_back(
+          {fid, raw(), RejectReason::MissingCoordinate, "null or empty geometry"});
+      return;
     }
     if (wkbFlatten(g->getGeometryType()) != wkbPoint) {
       ++rep.read;
-      rep.rejected.push_back({fid, raw(), RejectReason::BadRow,
-                              std::string("geometry is a ") + g->getGeometryName() + ", not a point"});
-      continue;
+      rep.rejected.push_back(
+          {fid, raw(), RejectReason::BadRow,
+           std::string("geometry is a ") + g->getGeometryName() + ", not a point"});
+      return;
     }
     const OGRPoint* p = g->toPoint();
     r.has_xy_numbers = true;
@@ -338,11 +373,12 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
     r.yn = p->getY();
     if (!std::isfinite(r.xn) || !std::isfinite(r.yn)) {
       ++rep.read;
-      rep.rejected.push_back({fid, raw(), RejectReason::BadNumber, "coordinate is NaN or infinite"});
-      continue;
+      rep.rejected.push_back(
+          {fid, raw(), RejectReason::BadNumber, "coordinate is NaN or infinite"});
+      return;
     }
     checker.add(fid, r, raw);
-  }
+  });
 }
 
 }  // namespace
@@ -350,12 +386,14 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
 int parse_utc_offset(const std::string& s, const std::string& option) {
   int sign = 0, h = 0, m = 0;
   auto digit = [&](std::size_t i) { return std::isdigit(static_cast<unsigned char>(s[i])) != 0; };
-  if (s.size() == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' && digit(1) && digit(2) && digit(4) && digit(5)) {
+  if (s.size() == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' && digit(1) && digit(2) &&
+      digit(4) && digit(5)) {
     sign = s[0] == '-' ? -1 : 1;
     h = (s[1] - '0') * 10 + (s[2] - '0');
     m = (s[4] - '0') * 10 + (s[5] - '0');
   }
-  if (!sign || h > 14 || m > 59) throw UsageError(option + " '" + s + "': expected +HH:MM or -HH:MM, e.g. +07:00");
+  if (!sign || h > 14 || m > 59)
+    throw UsageError(option + " '" + s + "': expected +HH:MM or -HH:MM, e.g. +07:00");
   return sign * (h * 60 + m);
 }
 
@@ -365,10 +403,16 @@ std::string sanitize_utf8(std::string_view s, std::size_t max_bytes) {
   std::size_t i = 0;
   while (i < s.size() && out.size() < max_bytes) {
     auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    std::size_t len = c < 0x80         ? 1
+                      : (c >> 5) == 6  ? 2
+                      : (c >> 4) == 14 ? 3
+                      : (c >> 3) == 30 ? 4
+                                       : 0;
     bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (ok && c < 0x80 && c < 0x20 && c != '\t' && c != '\n' && c != '\r') ok = false;  // control bytes
+    for (std::size_t k = 1; ok && k < len; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
+    if (ok && c < 0x80 && c < 0x20 && c != '\t' && c != '\n' && c != '\r')
+      ok = false;  // control bytes
     if (ok) {
       out.append(s.substr(i, len));
       i += len;

@@ -9,6 +9,11 @@
 
 namespace hotspot {
 
+// The longest category value accepted, in bytes of UTF-8 (after trimming). A longer value is most
+// likely a whole text pasted into the column; its row is rejected as bad_row, never truncated, so
+// two long values that share a prefix stay two categories.
+constexpr std::size_t kMaxCategoryBytes = 255;
+
 struct IncidentRead {
   Incidents incidents;  // x/y in report.source_crs
   IngestReport report;

@@ -1,10 +1,5 @@
 // Jobs: load -> project -> index/assign -> aggregate -> write. One function per job, each reading
 // only what the stage before it returned.
-#include "hotspot/jobs.hpp"
-#include "hotspot/jobs/aggregate.hpp"
-#include "jobs/params_util.hpp"
-
-
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -14,15 +9,18 @@
 
 #include "hotspot/aggregate.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/jobs.hpp"
+#include "hotspot/jobs/aggregate.hpp"
 #include "hotspot/spacetime.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
-#include "jobs/load.hpp"
 #include "jobs/aggregate_steps.hpp"
+#include "jobs/load.hpp"
 #include "jobs/outputs.hpp"
+#include "jobs/params_util.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
-
 
 namespace hotspot {
 
@@ -31,41 +29,52 @@ using json = nlohmann::json;
 
 namespace {
 
-void warn_overlaps(const PolygonLayer& layer, const char* what, std::vector<std::string>& warnings) {
+void warn_overlaps(const PolygonLayer& layer, const char* what,
+                   std::vector<std::string>& warnings) {
   auto overlaps = find_overlaps(layer);
   if (overlaps.empty()) return;
   double total = 0;
   for (const auto& o : overlaps) total += o.area_km2;
   const auto& first = overlaps.front();
   char buf[512];
-  std::snprintf(buf, sizeof buf,
-                "%zu pairs of %s overlap (%.4f km² in all; e.g. '%s' and '%s', %.4f km²); incidents in an "
-                "overlap count for the one listed first",
-                overlaps.size(), what, total, layer.id[static_cast<std::size_t>(first.a)].c_str(),
-                layer.id[static_cast<std::size_t>(first.b)].c_str(), first.area_km2);
+  std::snprintf(
+      buf, sizeof buf,
+      "%zu pairs of %s overlap (%.4f km² in all; e.g. '%s' and '%s', %.4f km²); incidents in an "
+      "overlap count for the one listed first",
+      overlaps.size(), what, total, layer.id[static_cast<std::size_t>(first.a)].c_str(),
+      layer.id[static_cast<std::size_t>(first.b)].c_str(), first.area_km2);
   warnings.emplace_back(buf);
 }
 
+// The communes layer has one count field per category (the first kMaxCategoryColumns of them).
+constexpr std::size_t kMaxCategoryColumns = 40;
 
-// An output that would overwrite an input is refused before any work.
-
-std::string field_safe(const std::string& label) {
-  std::string out;
-  for (unsigned char c : label) out += (std::isalnum(c) || c >= 0x80) ? static_cast<char>(c) : '_';
-  return out;
+std::vector<FieldDef> communes_fixed_fields() {
+  return {{"commune_id", FieldType::Text},   {"name", FieldType::Text},
+          {"population", FieldType::Real},   {"area_km2", FieldType::Real},
+          {"incidents", FieldType::Integer}, {"per_km2", FieldType::Real},
+          {"per_1000", FieldType::Real}};
 }
 
+// The category count fields of the communes layer: n_<category>, unique and valid whatever the
+// categories (theft/Theft, Trộm cắp/Trộm-cắp, names of any length), see unique_field_names.
+std::vector<std::string> category_fields(const std::vector<std::string>& categories,
+                                         const std::vector<FieldDef>& fixed) {
+  std::vector<std::string> wide(categories.begin(),
+                                categories.begin() + static_cast<std::ptrdiff_t>(std::min(
+                                                         categories.size(), kMaxCategoryColumns)));
+  std::vector<std::string> taken;
+  for (const auto& f : fixed) taken.push_back(f.name);
+  return unique_field_names(wide, "n_", taken);
+}
 
 // Each writer returns the default style it stored, for the QGIS project.
 std::string write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneStats& cs) {
   const auto& cats = in.incidents.categories.labels();
-  constexpr std::size_t kMaxCategoryColumns = 40;
-  std::vector<FieldDef> fields = {{"commune_id", FieldType::Text}, {"name", FieldType::Text},
-                                  {"population", FieldType::Real}, {"area_km2", FieldType::Real},
-                                  {"incidents", FieldType::Integer}, {"per_km2", FieldType::Real},
-                                  {"per_1000", FieldType::Real}};
-  const std::size_t wide = std::min(cats.size(), kMaxCategoryColumns);
-  for (std::size_t k = 0; k < wide; ++k) fields.push_back({"n_" + field_safe(cats[k]), FieldType::Integer});
+  std::vector<FieldDef> fields = communes_fixed_fields();
+  const std::vector<std::string> names = category_fields(cats, fields);
+  const std::size_t wide = names.size();
+  for (const auto& n : names) fields.push_back({n, FieldType::Integer});
   LayerWriter& L = w.begin_layer("communes", GeometryType::kMultiPolygon, in.work_crs, fields,
                                  "Incident counts and rates per commune");
   const auto& c = in.communes;
@@ -78,12 +87,15 @@ std::string write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneS
     L.set(4, cs.count[i]);
     L.set(5, cs.per_km2[i]);
     L.set(6, cs.per_1000[i]);
-    for (std::size_t k = 0; k < wide; ++k) L.set(static_cast<int>(7 + k), cs.by_category[i * cs.n_categories + k]);
+    for (std::size_t k = 0; k < wide; ++k)
+      L.set(static_cast<int>(7 + k), cs.by_category[i * cs.n_categories + k]);
     L.insert();
   }
   // Long form, complete whatever the number of categories; QGIS can join it on commune_id.
   LayerWriter& T = w.begin_layer("commune_category_counts", GeometryType::kNone, in.work_crs,
-                                 {{"commune_id", FieldType::Text}, {"category", FieldType::Text}, {"incidents", FieldType::Integer}},
+                                 {{"commune_id", FieldType::Text},
+                                  {"category", FieldType::Text},
+                                  {"incidents", FieldType::Integer}},
                                  "Incidents per commune and category");
   for (std::size_t i = 0; i < c.size(); ++i)
     for (std::size_t k = 0; k < cats.size(); ++k) {
@@ -98,20 +110,26 @@ std::string write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneS
 }
 
 // Returns the styles of zones and zone_communes.
-std::pair<std::string, std::string> write_zones(GpkgWriter& w, const LoadedInputs& in, const ZoneStats& zs,
-                                                double buffer_m) {
+std::pair<std::string, std::string> write_zones(GpkgWriter& w, const LoadedInputs& in,
+                                                const ZoneStats& zs, double buffer_m) {
   const auto& z = in.zones;
   LayerWriter& L = w.begin_layer("zones", GeometryType::kMultiPolygon, in.work_crs,
-                                 {{"zone_id", FieldType::Text}, {"name", FieldType::Text}, {"area_ha", FieldType::Real},
-                                  {"incidents_inside", FieldType::Integer}, {"per_ha", FieldType::Real},
-                                  {"buffer_m", FieldType::Real}, {"ring_area_ha", FieldType::Real},
-                                  {"incidents_ring", FieldType::Integer}, {"communes", FieldType::Text}},
+                                 {{"zone_id", FieldType::Text},
+                                  {"name", FieldType::Text},
+                                  {"area_ha", FieldType::Real},
+                                  {"incidents_inside", FieldType::Integer},
+                                  {"per_ha", FieldType::Real},
+                                  {"buffer_m", FieldType::Real},
+                                  {"ring_area_ha", FieldType::Real},
+                                  {"incidents_ring", FieldType::Integer},
+                                  {"communes", FieldType::Text}},
                                  "Industrial zones: incidents inside and in the buffer ring");
   for (std::size_t i = 0; i < z.size(); ++i) {
     std::string communes;
     for (const auto& link : zs.links)
       if (link.zone == static_cast<std::int32_t>(i))
-        communes += (communes.empty() ? "" : ", ") + in.communes.name[static_cast<std::size_t>(link.commune)];
+        communes += (communes.empty() ? "" : ", ") +
+                    in.communes.name[static_cast<std::size_t>(link.commune)];
     L.set_geometry(z.geom[i]);
     L.set(0, std::string_view(z.id[i]));
     L.set(1, std::string_view(z.name[i]));
@@ -127,13 +145,18 @@ std::pair<std::string, std::string> write_zones(GpkgWriter& w, const LoadedInput
   const std::string zones_qml = categorized_qml("name", z.name, false, "name", true);
   w.add_style("zones", "industrial zones", zones_qml);
 
-  LayerWriter& Z = w.begin_layer(
-      "zone_communes", GeometryType::kMultiPolygon, in.work_crs,
-      {{"zone_id", FieldType::Text}, {"zone_name", FieldType::Text}, {"commune_id", FieldType::Text},
-       {"commune_name", FieldType::Text}, {"shared_area_km2", FieldType::Real}, {"ring_area_km2", FieldType::Real},
-       {"fence_length_m", FieldType::Real}, {"incidents_shared", FieldType::Integer},
-       {"incidents_ring", FieldType::Integer}},
-      "Communes that meet each industrial zone or its buffer: who patrols together");
+  LayerWriter& Z =
+      w.begin_layer("zone_communes", GeometryType::kMultiPolygon, in.work_crs,
+                    {{"zone_id", FieldType::Text},
+                     {"zone_name", FieldType::Text},
+                     {"commune_id", FieldType::Text},
+                     {"commune_name", FieldType::Text},
+                     {"shared_area_km2", FieldType::Real},
+                     {"ring_area_km2", FieldType::Real},
+                     {"fence_length_m", FieldType::Real},
+                     {"incidents_shared", FieldType::Integer},
+                     {"incidents_ring", FieldType::Integer}},
+                    "Communes that meet each industrial zone or its buffer: who patrols together");
   for (const auto& link : zs.links) {
     auto zi = static_cast<std::size_t>(link.zone), ci = static_cast<std::size_t>(link.commune);
     Z.set_geometry(link.geom);
@@ -155,10 +178,14 @@ std::pair<std::string, std::string> write_zones(GpkgWriter& w, const LoadedInput
 
 std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a) {
   const Incidents& inc = in.incidents;
-  std::vector<FieldDef> fields = {{"incident_id", FieldType::Text}, {"time", FieldType::DateTime},
-                                  {"category", FieldType::Text}, {"commune_id", FieldType::Text},
-                                  {"zone_id", FieldType::Text}, {"lon", FieldType::Real},
-                                  {"lat", FieldType::Real}, {"source_line", FieldType::Integer},
+  std::vector<FieldDef> fields = {{"incident_id", FieldType::Text},
+                                  {"time", FieldType::DateTime},
+                                  {"category", FieldType::Text},
+                                  {"commune_id", FieldType::Text},
+                                  {"zone_id", FieldType::Text},
+                                  {"lon", FieldType::Real},
+                                  {"lat", FieldType::Real},
+                                  {"source_line", FieldType::Integer},
                                   {"outside_communes", FieldType::Integer}};
   if (!inc.weight.empty()) fields.push_back({"weight", FieldType::Real});
   LayerWriter& L = w.begin_layer("incidents", GeometryType::kPoint, in.work_crs, fields,
@@ -167,9 +194,12 @@ std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignm
     L.set_point({inc.x[i], inc.y[i]});
     L.set(0, inc.id[i]);
     L.set_time(1, inc.time_utc[i]);
-    if (inc.category[i] != Dictionary::kNone) L.set(2, std::string_view(inc.categories[inc.category[i]]));
-    if (a.commune[i] >= 0) L.set(3, std::string_view(in.communes.id[static_cast<std::size_t>(a.commune[i])]));
-    if (a.zone[i] >= 0) L.set(4, std::string_view(in.zones.id[static_cast<std::size_t>(a.zone[i])]));
+    if (inc.category[i] != Dictionary::kNone)
+      L.set(2, std::string_view(inc.categories[inc.category[i]]));
+    if (a.commune[i] >= 0)
+      L.set(3, std::string_view(in.communes.id[static_cast<std::size_t>(a.commune[i])]));
+    if (a.zone[i] >= 0)
+      L.set(4, std::string_view(in.zones.id[static_cast<std::size_t>(a.zone[i])]));
     L.set(5, inc.lon[i]);
     L.set(6, inc.lat[i]);
     L.set(7, inc.line[i]);
@@ -182,20 +212,24 @@ std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignm
   return qml;
 }
 
-
-
-
 }  // namespace
 
 const char* reason_code(RejectReason r) {
   switch (r) {
-    case RejectReason::BadRow: return "bad_row";
-    case RejectReason::BadNumber: return "bad_number";
-    case RejectReason::MissingCoordinate: return "missing_coordinate";
-    case RejectReason::OutsideArea: return "outside_area";
-    case RejectReason::SwappedAxes: return "swapped_axes";
-    case RejectReason::BadTimestamp: return "bad_timestamp";
-    case RejectReason::DuplicateId: return "duplicate_id";
+    case RejectReason::BadRow:
+      return "bad_row";
+    case RejectReason::BadNumber:
+      return "bad_number";
+    case RejectReason::MissingCoordinate:
+      return "missing_coordinate";
+    case RejectReason::OutsideArea:
+      return "outside_area";
+    case RejectReason::SwappedAxes:
+      return "swapped_axes";
+    case RejectReason::BadTimestamp:
+      return "bad_timestamp";
+    case RejectReason::DuplicateId:
+      return "duplicate_id";
   }
   return "unknown";
 }
@@ -230,7 +264,9 @@ const ParamTable<AggregateStepOptions>& aggregate_params() {
   static const ParamTable<AggregateStepOptions> table{
       "aggregate",
       {{"zone_buffer_m", ParamType::kNumber, "Buffer ring around each zone, metres", "1000", false,
-        [](AggregateStepOptions& o, const json& v) { o.zone_buffer_m = length_value(v, /*positive=*/true); },
+        [](AggregateStepOptions& o, const json& v) {
+          o.zone_buffer_m = length_value(v, /*positive=*/true);
+        },
         "zone-buffer"}},
       {}};
   return table;
@@ -241,7 +277,12 @@ RunSummary run_aggregate(const AggregateOptions& opt) {
   Assignment a;
   StepResult r;
   RunSummary s = run_single_step(
-      {"aggregate", opt.command_line, opt.inputs, opt.out, {}, "hotspot aggregate",
+      {"aggregate",
+       opt.command_line,
+       opt.inputs,
+       opt.out,
+       {},
+       "hotspot aggregate",
        [&](const StepContext& ctx) {
          Timer timer;
          a = assign_incidents(ctx.in.incidents, ctx.in.communes, ctx.in.zones, ctx.threads);
@@ -276,21 +317,36 @@ StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zo
   Box communes_box, zones_box, incidents_box;
   for (const auto& g : in.communes.geom) communes_box.expand(bounds(g));
   for (const auto& g : in.zones.geom) zones_box.expand(bounds(g));
-  for (std::size_t i = 0; i < in.incidents.size(); ++i) incidents_box.expand(XY{in.incidents.x[i], in.incidents.y[i]});
-  r.project = {{"incidents", "incidents", ctx.vector_source("incidents"), false, incidents_qml, incidents_box},
-               {"zones", "zones", ctx.vector_source("zones"), false, zones_qml, zones_box},
-               {"zone_communes", "zone_communes", ctx.vector_source("zone_communes"), false, links_qml, zones_box},
-               {"communes", "communes", ctx.vector_source("communes"), false, communes_qml, communes_box}};
-  r.layers = {{"communes", static_cast<std::int64_t>(in.communes.size())},
-              {"commune_category_counts",
-               static_cast<std::int64_t>(in.communes.size() * in.incidents.categories.labels().size())},
-              {"zones", static_cast<std::int64_t>(in.zones.size())},
-              {"zone_communes", static_cast<std::int64_t>(zs.links.size())},
-              {"incidents", static_cast<std::int64_t>(in.incidents.size())}};
+  for (std::size_t i = 0; i < in.incidents.size(); ++i)
+    incidents_box.expand(XY{in.incidents.x[i], in.incidents.y[i]});
+  r.project = {
+      {"incidents", "incidents", ctx.vector_source("incidents"), false, incidents_qml,
+       incidents_box},
+      {"zones", "zones", ctx.vector_source("zones"), false, zones_qml, zones_box},
+      {"zone_communes", "zone_communes", ctx.vector_source("zone_communes"), false, links_qml,
+       zones_box},
+      {"communes", "communes", ctx.vector_source("communes"), false, communes_qml, communes_box}};
+  r.layers = {
+      {"communes", static_cast<std::int64_t>(in.communes.size())},
+      {"commune_category_counts",
+       static_cast<std::int64_t>(in.communes.size() * in.incidents.categories.labels().size())},
+      {"zones", static_cast<std::int64_t>(in.zones.size())},
+      {"zone_communes", static_cast<std::int64_t>(zs.links.size())},
+      {"incidents", static_cast<std::int64_t>(in.incidents.size())}};
   r.parameters = {{"zone_buffer_m", zone_buffer_m},
-                  {"communes_fields", {{"id", in.communes.id_field}, {"name", in.communes.name_field},
-                                       {"population", in.communes.population_field}}}};
-  r.counts = {{"outside_communes", a.outside_communes}, {"zone_commune_links", static_cast<std::int64_t>(zs.links.size())}};
+                  {"communes_fields",
+                   {{"id", in.communes.id_field},
+                    {"name", in.communes.name_field},
+                    {"population", in.communes.population_field}}}};
+  // Which communes field counts which category, as the names may differ from the categories.
+  const auto& cats = in.incidents.categories.labels();
+  const std::vector<std::string> fields = category_fields(cats, communes_fixed_fields());
+  json mapping = json::array();
+  for (std::size_t k = 0; k < fields.size(); ++k)
+    mapping.push_back({{"category", cats[k]}, {"field", fields[k]}});
+  r.parameters["category_fields"] = std::move(mapping);
+  r.counts = {{"outside_communes", a.outside_communes},
+              {"zone_commune_links", static_cast<std::int64_t>(zs.links.size())}};
   return r;
 }
 
@@ -319,12 +375,17 @@ std::string format_summary(const RunSummary& s) {
   std::map<std::string, int> by_reason;
   for (const auto& rej : r.rejected) ++by_reason[reason_code(rej.reason)];
   for (const auto& [reason, n] : by_reason) line("  rejected %-20s %d", reason.c_str(), n);
-  if (r.swapped_fixed) line("  swapped lat/lon repaired: %lld", static_cast<long long>(r.swapped_fixed));
-  if (s.outside_communes >= 0) line("  outside every commune: %lld", static_cast<long long>(s.outside_communes));
-  if (s.communes > 0 || s.zones > 0) {  // analyses on incidents alone have no polygon layers to report
-    std::string links = s.zone_commune_links >= 0 ? ", zone-commune links " + std::to_string(s.zone_commune_links) : "";
-    line("communes   %lld, zones %lld%s", static_cast<long long>(s.communes), static_cast<long long>(s.zones),
-         links.c_str());
+  if (r.swapped_fixed)
+    line("  swapped lat/lon repaired: %lld", static_cast<long long>(r.swapped_fixed));
+  if (s.outside_communes >= 0)
+    line("  outside every commune: %lld", static_cast<long long>(s.outside_communes));
+  if (s.communes > 0 ||
+      s.zones > 0) {  // analyses on incidents alone have no polygon layers to report
+    std::string links = s.zone_commune_links >= 0
+                            ? ", zone-commune links " + std::to_string(s.zone_commune_links)
+                            : "";
+    line("communes   %lld, zones %lld%s", static_cast<long long>(s.communes),
+         static_cast<long long>(s.zones), links.c_str());
     line("polygons   repaired %lld, dropped %zu", static_cast<long long>(s.polygons_repaired),
          s.polygons_dropped.size());
   }
@@ -344,7 +405,8 @@ std::string format_summary(const RunSummary& s) {
   for (const auto& w : s.warnings) out += "warning: " + w + "\n";
   if (!s.out.empty()) {
     std::string layers;
-    for (const auto& [name, n] : s.layers) layers += (layers.empty() ? "" : ", ") + name + " " + std::to_string(n);
+    for (const auto& [name, n] : s.layers)
+      layers += (layers.empty() ? "" : ", ") + name + " " + std::to_string(n);
     out += "wrote      " + s.out + " (" + layers + ")\n";
   }
   return out;

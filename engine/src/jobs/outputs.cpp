@@ -11,6 +11,7 @@
 #include "hotspot/error.hpp"
 #include "hotspot/spacetime.hpp"
 #include "util/hash.hpp"
+#include "util/text.hpp"
 
 #ifndef HOTSPOT_VERSION
 #define HOTSPOT_VERSION "unknown"
@@ -40,7 +41,8 @@ void refuse_overwriting_inputs(const std::string& out, const std::vector<std::st
                                const std::string& out_name) {
   const std::string p = overwritten_input(out, inputs);
   if (!p.empty())
-    throw UsageError(out_name + " '" + out + "' is the same file as the input '" + p + "'; choose another output");
+    throw UsageError(out_name + " '" + out + "' is the same file as the input '" + p +
+                     "'; choose another output");
 }
 
 json load_counts(const RunSummary& s) {
@@ -67,12 +69,14 @@ RunSummary summarise(const LoadedInputs& in) {
   s.timings = in.timings;
   s.warnings = in.report.warnings;
   if (in.work_crs.planar())
-    s.warnings.push_back("planar data: distances and areas are in data units; *_km2 fields hold units² / 1e6");
+    s.warnings.push_back(
+        "planar data: distances and areas are in data units; *_km2 fields hold units² / 1e6");
   return s;
 }
 
 json input_hashes(const InputOptions& io) {
-  return {{"communes", input_json(io.communes.path)}, {"zones", input_json(io.zones.path)},
+  return {{"communes", input_json(io.communes.path)},
+          {"zones", input_json(io.zones.path)},
           {"incidents", input_json(io.incidents.path)}};
 }
 
@@ -85,12 +89,16 @@ json versions() {
           {"sqlite", sqlite3_libversion()}};
 }
 
-void write_rejected(GpkgWriter& w, const LoadedInputs& in) { write_rejected(w, in.report, in.work_crs); }
+void write_rejected(GpkgWriter& w, const LoadedInputs& in) {
+  write_rejected(w, in.report, in.work_crs);
+}
 
 void write_rejected(GpkgWriter& w, const IngestReport& report, const Crs& crs) {
   LayerWriter& L = w.begin_layer("rejected_incidents", GeometryType::kNone, crs,
-                                 {{"line", FieldType::Integer}, {"reason", FieldType::Text},
-                                  {"message", FieldType::Text}, {"raw", FieldType::Text}},
+                                 {{"line", FieldType::Integer},
+                                  {"reason", FieldType::Text},
+                                  {"message", FieldType::Text},
+                                  {"raw", FieldType::Text}},
                                  "Incident rows that were not accepted, with the reason");
   for (const auto& r : report.rejected) {
     L.set(0, r.line);
@@ -101,10 +109,12 @@ void write_rejected(GpkgWriter& w, const IngestReport& report, const Crs& crs) {
   }
 }
 
-void write_run_metadata(GpkgWriter& w, const Crs& crs, const std::vector<std::pair<std::string, json>>& rows) {
-  LayerWriter& L = w.begin_layer("run_metadata", GeometryType::kNone, crs,
-                                 {{"key", FieldType::Text}, {"value", FieldType::Text}},
-                                 "Parameters, inputs, software versions and timings of the run (JSON values)");
+void write_run_metadata(GpkgWriter& w, const Crs& crs,
+                        const std::vector<std::pair<std::string, json>>& rows) {
+  LayerWriter& L =
+      w.begin_layer("run_metadata", GeometryType::kNone, crs,
+                    {{"key", FieldType::Text}, {"value", FieldType::Text}},
+                    "Parameters, inputs, software versions and timings of the run (JSON values)");
   for (const auto& [k, v] : rows) {
     L.set(0, std::string_view(k));
     L.set(1, std::string_view(v.dump()));
@@ -119,12 +129,22 @@ json read_run_metadata(const std::string& gpkg) {
   json out = nullptr;
   if (sqlite3_open_v2(gpkg.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* st = nullptr;
-    if (sqlite3_prepare_v2(db, "SELECT key, value FROM run_metadata", -1, &st, nullptr) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db, "SELECT key, value FROM run_metadata", -1, &st, nullptr) ==
+        SQLITE_OK) {
       out = json::object();
       while (sqlite3_step(st) == SQLITE_ROW) {
         const auto* k = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
         const auto* v = reinterpret_cast<const char*>(sqlite3_column_text(st, 1));
-        if (k && v) out[k] = json::parse(v, nullptr, false);
+        if (!k || !v) continue;
+        if (json_nesting_depth(v) > kMaxJsonDepth) {
+          const std::string why = "'" + gpkg + "': run_metadata '" + k + "' nests deeper than " +
+                                  std::to_string(kMaxJsonDepth) +
+                                  " levels; it was not written by hotspot";
+          sqlite3_finalize(st);
+          sqlite3_close(db);
+          throw InputError(why);
+        }
+        out[k] = json::parse(v, nullptr, false);
       }
     }
     sqlite3_finalize(st);
@@ -137,8 +157,12 @@ json ingest_parameters(const InputOptions& io, const LoadedInputs& in) {
   return {{"utc_offset_minutes", io.incidents.utc_offset_minutes},
           {"fix_swapped_axes", io.incidents.fix_swapped_axes},
           {"incident_fields",
-           {{"x", in.report.x_field}, {"y", in.report.y_field}, {"id", in.report.id_field},
-            {"time", in.report.time_field}, {"category", in.report.category_field}, {"weight", in.report.weight_field}}},
+           {{"x", in.report.x_field},
+            {"y", in.report.y_field},
+            {"id", in.report.id_field},
+            {"time", in.report.time_field},
+            {"category", in.report.category_field},
+            {"weight", in.report.weight_field}}},
           {"incidents_crs", in.report.source_crs.label()},
           {"communes_crs", io.communes.path.empty() ? "" : in.communes.source_crs.label()},
           {"zones_crs", io.zones.path.empty() ? "" : in.zones.source_crs.label()},
@@ -152,16 +176,20 @@ json timings_json(const std::vector<StepTime>& timings) {
   return t;
 }
 
-void write_temporal_profiles(GpkgWriter& w, const Crs& crs, const std::vector<ProfileSource>& sources,
+void write_temporal_profiles(GpkgWriter& w, const Crs& crs,
+                             const std::vector<ProfileSource>& sources,
                              const std::vector<std::int64_t>& time_utc, int utc_offset_minutes) {
   std::vector<std::vector<WeekProfile>> profiles;
   for (const auto& src : sources)
     profiles.push_back(week_profiles(time_utc, src.feature_of, src.ids.size(), utc_offset_minutes));
-  LayerWriter& T = w.begin_layer("temporal_profiles", GeometryType::kNone, crs,
-                                 {{"layer", FieldType::Text}, {"feature_id", FieldType::Text},
-                                  {"weekday", FieldType::Integer}, {"hour", FieldType::Integer},
-                                  {"incidents", FieldType::Integer}},
-                                 "Incidents per weekday (0 = Monday) and hour, local time, per feature");
+  LayerWriter& T =
+      w.begin_layer("temporal_profiles", GeometryType::kNone, crs,
+                    {{"layer", FieldType::Text},
+                     {"feature_id", FieldType::Text},
+                     {"weekday", FieldType::Integer},
+                     {"hour", FieldType::Integer},
+                     {"incidents", FieldType::Integer}},
+                    "Incidents per weekday (0 = Monday) and hour, local time, per feature");
   for (std::size_t k = 0; k < sources.size(); ++k)
     for (std::size_t f = 0; f < profiles[k].size(); ++f)
       for (std::size_t c = 0; c < 7 * 24; ++c) {
@@ -172,12 +200,16 @@ void write_temporal_profiles(GpkgWriter& w, const Crs& crs, const std::vector<Pr
         T.set(4, profiles[k][f][c]);
         T.insert();
       }
-  LayerWriter& P = w.begin_layer("peak_hours", GeometryType::kNone, crs,
-                                 {{"layer", FieldType::Text}, {"feature_id", FieldType::Text},
-                                  {"peak_hours", FieldType::Text}, {"start_hour", FieldType::Integer},
-                                  {"incidents", FieldType::Integer}, {"share", FieldType::Real},
-                                  {"busiest_weekday", FieldType::Integer}},
-                                 "The 3-hour window of the day with the most incidents, per feature (local time)");
+  LayerWriter& P = w.begin_layer(
+      "peak_hours", GeometryType::kNone, crs,
+      {{"layer", FieldType::Text},
+       {"feature_id", FieldType::Text},
+       {"peak_hours", FieldType::Text},
+       {"start_hour", FieldType::Integer},
+       {"incidents", FieldType::Integer},
+       {"share", FieldType::Real},
+       {"busiest_weekday", FieldType::Integer}},
+      "The 3-hour window of the day with the most incidents, per feature (local time)");
   for (std::size_t k = 0; k < sources.size(); ++k)
     for (std::size_t f = 0; f < profiles[k].size(); ++f) {
       const WeekProfile& prof = profiles[k][f];
@@ -189,7 +221,8 @@ void write_temporal_profiles(GpkgWriter& w, const Crs& crs, const std::vector<Pr
         if (n > best) best = n, best_day = d;
       }
       char window[32];
-      std::snprintf(window, sizeof window, "%02d:00-%02d:00", peak.start_hour, (peak.start_hour + peak.hours) % 24);
+      std::snprintf(window, sizeof window, "%02d:00-%02d:00", peak.start_hour,
+                    (peak.start_hour + peak.hours) % 24);
       P.set(0, std::string_view(sources[k].layer));
       P.set(1, std::string_view(sources[k].ids[f]));
       P.set(2, std::string_view(window));

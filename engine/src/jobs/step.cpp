@@ -91,10 +91,11 @@ RunSummary run_single_step(const SingleStepJob& job, StepResult* result) {
   std::vector<std::string> inputs = input_paths(job.inputs);
   for (const auto& [key, path] : job.extra_inputs) inputs.push_back(path);
   refuse_overwriting_inputs(job.out, inputs);
+  check_output_replaceable(job.out, job.inputs.overwrite);
 
   const LoadedInputs in = load_inputs(job.inputs);
   RunSummary s = summarise(in);
-  GpkgWriter w(job.out);
+  GpkgWriter w(job.out, job.inputs.overwrite);
   const StepContext ctx{in, w, std::filesystem::path(job.out).filename().string(),
                         resolve_threads(job.inputs.threads), {}};
   StepResult r = job.step(ctx);

@@ -1,21 +1,21 @@
 #include "run/run_config.hpp"
 
-#include <valijson/adapters/nlohmann_json_adapter.hpp>
-#include <valijson/schema.hpp>
-#include <valijson/schema_parser.hpp>
-#include <valijson/validator.hpp>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
+#include <valijson/adapters/nlohmann_json_adapter.hpp>
+#include <valijson/schema.hpp>
+#include <valijson/schema_parser.hpp>
+#include <valijson/validator.hpp>
 
 #include "hotspot/error.hpp"
 #include "jobs/outputs.hpp"
 #include "run_schema.hpp"  // generated: kRunSchema, the text of schemas/run.schema.json
 #include "util/hash.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
@@ -47,7 +47,8 @@ const json* resolve(const json* node) {
 // The subschema for one analysis is chosen by its "type".
 const json* for_analysis(const json* node, const json* doc) {
   const json& defs = schema_document()["definitions"];
-  if (node == &defs["analysis"] && doc && doc->is_object() && doc->contains("type") && (*doc)["type"].is_string()) {
+  if (node == &defs["analysis"] && doc && doc->is_object() && doc->contains("type") &&
+      (*doc)["type"].is_string()) {
     auto it = defs.find((*doc)["type"].get<std::string>());
     if (it != defs.end()) return &*it;
   }
@@ -80,10 +81,11 @@ Located locate(const json& doc, const std::vector<std::string>& context, std::st
   Located at{&schema_document(), &doc};
   for (const auto& part : context) {
     if (part == "<root>") continue;
-    const std::string key = part.size() >= 2 && part.front() == '[' ? part.substr(1, part.size() - 2) : part;
+    const std::string key =
+        part.size() >= 2 && part.front() == '[' ? part.substr(1, part.size() - 2) : part;
     at.schema = for_analysis(resolve(at.schema), at.value);
-    const bool index = !key.empty() && key.find_first_not_of("0123456789") == std::string::npos && at.value &&
-                       at.value->is_array();
+    const bool index = !key.empty() && key.find_first_not_of("0123456789") == std::string::npos &&
+                       at.value && at.value->is_array();
     if (index) {
       *path += "[" + key + "]";
       const std::size_t i = std::stoul(key);
@@ -91,8 +93,10 @@ Located locate(const json& doc, const std::vector<std::string>& context, std::st
       at.schema = at.schema && at.schema->contains("items") ? &(*at.schema)["items"] : nullptr;
     } else {
       *path += (path->empty() ? "" : ".") + printable(key);
-      at.value = at.value && at.value->is_object() && at.value->contains(key) ? &(*at.value)[key] : nullptr;
-      const json* props = at.schema && at.schema->contains("properties") ? &(*at.schema)["properties"] : nullptr;
+      at.value = at.value && at.value->is_object() && at.value->contains(key) ? &(*at.value)[key]
+                                                                              : nullptr;
+      const json* props =
+          at.schema && at.schema->contains("properties") ? &(*at.schema)["properties"] : nullptr;
       at.schema = props && props->contains(key) ? &(*props)[key] : nullptr;
     }
   }
@@ -128,13 +132,16 @@ std::string schema_string(const json* s, const char* key) {
 std::string explain(const std::string& d, const Located& at, std::string& path) {
   const std::string missing = "Missing required property '";
   if (d.rfind(missing, 0) == 0 && d.size() >= missing.size() + 2) {
-    path += (path.empty() ? "" : ".") + printable(d.substr(missing.size(), d.size() - missing.size() - 2));
+    path += (path.empty() ? "" : ".") +
+            printable(d.substr(missing.size(), d.size() - missing.size() - 2));
     return "is required";
   }
-  const std::string unknown = "Object contains a property that could not be validated using 'properties' or "
-                              "'additionalProperties' constraints: '";
+  const std::string unknown =
+      "Object contains a property that could not be validated using 'properties' or "
+      "'additionalProperties' constraints: '";
   if (d.rfind(unknown, 0) == 0 && d.size() >= unknown.size() + 2) {
-    path += (path.empty() ? "" : ".") + printable(d.substr(unknown.size(), d.size() - unknown.size() - 2));
+    path += (path.empty() ? "" : ".") +
+            printable(d.substr(unknown.size(), d.size() - unknown.size() - 2));
     std::string known;
     if (at.schema && at.schema->contains("properties"))
       for (const auto& [name, sub] : (*at.schema)["properties"].items())
@@ -142,7 +149,9 @@ std::string explain(const std::string& d, const Located& at, std::string& path) 
     return "unknown key" + (known.empty() ? std::string() : " (known: " + known + ")");
   }
   if (d.rfind("Failed to validate", 0) == 0) return "";
-  const std::string got = at.value ? " (got " + at.value->dump(-1, ' ', false, json::error_handler_t::replace) + ")" : "";
+  const std::string got =
+      at.value ? " (got " + at.value->dump(-1, ' ', false, json::error_handler_t::replace) + ")"
+               : "";
   const json* s = at.schema;
   if (s && s->contains("oneOf") && !schema_string(s, "description").empty())
     return "must be " + schema_string(s, "description") + got;
@@ -150,18 +159,25 @@ std::string explain(const std::string& d, const Located& at, std::string& path) 
     const char* text;
     const char* op;
   };
-  for (Bound b : {Bound{"Expected number greater than or equal to ", ">="}, Bound{"Expected number greater than ", ">"},
-                  Bound{"Expected number less than or equal to ", "<="}, Bound{"Expected number less than ", "<"}})
-    if (d.rfind(b.text, 0) == 0) return std::string("must be ") + b.op + " " + number_text(d.substr(std::strlen(b.text))) + got;
-  if (d == "Failed to match against any enum values." && s && s->contains("enum") && (*s)["enum"].is_array()) {
+  for (Bound b : {Bound{"Expected number greater than or equal to ", ">="},
+                  Bound{"Expected number greater than ", ">"},
+                  Bound{"Expected number less than or equal to ", "<="},
+                  Bound{"Expected number less than ", "<"}})
+    if (d.rfind(b.text, 0) == 0)
+      return std::string("must be ") + b.op + " " + number_text(d.substr(std::strlen(b.text))) +
+             got;
+  if (d == "Failed to match against any enum values." && s && s->contains("enum") &&
+      (*s)["enum"].is_array()) {
     std::string options;
-    for (const auto& e : (*s)["enum"]) options += (options.empty() ? "" : ", ") + (e.is_string() ? e.get<std::string>() : e.dump());
+    for (const auto& e : (*s)["enum"])
+      options += (options.empty() ? "" : ", ") + (e.is_string() ? e.get<std::string>() : e.dump());
     return "must be one of " + options + got;
   }
   if (d == "Value type not permitted by 'type' constraint." && !schema_string(s, "type").empty()) {
     const std::string want = schema_string(s, "type");
-    return "must be " + std::string(want == "integer" || want == "object" || want == "array" ? "an " : "a ") + want +
-           (at.value ? " (got " + type_name(*at.value) + ")" : "");
+    return "must be " +
+           std::string(want == "integer" || want == "object" || want == "array" ? "an " : "a ") +
+           want + (at.value ? " (got " + type_name(*at.value) + ")" : "");
   }
   if (d == "Failed to match regex specified by 'pattern' constraint.") {
     std::string what = schema_string(s, "description");
@@ -234,14 +250,19 @@ RunConfig load_run_config(const std::string& path) {
 RunConfig parse_run_config(const std::string& text, const std::string& path) {
   RunConfig c;
   c.path = path;
+  if (json_nesting_depth(text) > kMaxJsonDepth)
+    throw UsageError("--config '" + path + "': arrays and objects nest deeper than " +
+                     std::to_string(kMaxJsonDepth) +
+                     " levels; a run configuration needs a handful");
   try {
     c.document = json::parse(text);
   } catch (const json::parse_error& e) {
     // e.byte is 1-based; count lines up to it.
     std::size_t line = 1, col = 1;
-    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) text[i] == '\n' ? (++line, col = 1) : ++col;
-    throw UsageError("--config '" + path + "': not valid JSON at line " + std::to_string(line) + ", column " +
-                     std::to_string(col));
+    for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i)
+      text[i] == '\n' ? (++line, col = 1) : ++col;
+    throw UsageError("--config '" + path + "': not valid JSON at line " + std::to_string(line) +
+                     ", column " + std::to_string(col));
   } catch (const json::exception& e) {  // e.g. a number beyond double's range (found by the fuzzer)
     throw UsageError("--config '" + path + "': not valid JSON: " + e.what());
   }
@@ -267,7 +288,8 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
   io.category_field = inc.value("category_field", "");
   io.weight_field = inc.value("weight_field", "");
   io.fix_swapped_axes = inc.value("fix_swapped_axes", false);
-  io.utc_offset_minutes = parse_utc_offset(inc.value("utc_offset", "+07:00"), "inputs.incidents.utc_offset");
+  io.utc_offset_minutes =
+      parse_utc_offset(inc.value("utc_offset", "+07:00"), "inputs.incidents.utc_offset");
   c.inputs.work_crs = d.value("work_crs", "");
   c.inputs.threads = d.value("threads", 0);
   c.out = resolve_path(dir, d["output"]["path"].get<std::string>());
@@ -278,8 +300,10 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
   require_file(c.inputs.communes.path, "inputs.communes.path");
   if (!c.inputs.zones.path.empty()) require_file(c.inputs.zones.path, "inputs.zones.path");
   require_file(io.path, "inputs.incidents.path");
-  for (const auto& [where, p] : {std::pair<const char*, const std::string&>{"inputs.communes.path", c.inputs.communes.path},
-                                 {"inputs.zones.path", c.inputs.zones.path}, {"inputs.incidents.path", io.path}}) {
+  for (const auto& [where, p] :
+       {std::pair<const char*, const std::string&>{"inputs.communes.path", c.inputs.communes.path},
+        {"inputs.zones.path", c.inputs.zones.path},
+        {"inputs.incidents.path", io.path}}) {
     if (!p.empty() && !overwritten_input(c.out, {p}).empty())
       throw UsageError(std::string("output.path: is the same file as ") + where + " ('" + p + "')");
   }
@@ -294,11 +318,11 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
     if (a.type == "local") {
       key = "local:" + a.options.value("layer", "local_" + a.options["units"].get<std::string>());
       if (first_of.count(key))
-        throw UsageError(a.where + ".layer: '" + key.substr(6) + "' is also written by " + first_of[key] +
-                         "; give each local analysis its own layer");
+        throw UsageError(a.where + ".layer: '" + key.substr(6) + "' is also written by " +
+                         first_of[key] + "; give each local analysis its own layer");
     } else if (first_of.count(key)) {
-      throw UsageError(a.where + ".type: a second '" + a.type + "' analysis (the first is " + first_of[key] +
-                       "); each writes the same layers");
+      throw UsageError(a.where + ".type: a second '" + a.type + "' analysis (the first is " +
+                       first_of[key] + "); each writes the same layers");
     }
     first_of[key] = a.where;
     c.analyses.push_back(std::move(a));

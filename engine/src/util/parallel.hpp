@@ -10,9 +10,15 @@
 
 namespace hotspot {
 
-inline int resolve_threads(int requested) {
-  if (requested > 0) return requested;
+inline int hardware_threads() {
   return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// 0 means all cores; more threads than the hardware has are clamped to it (results never depend
+// on the thread count, and 2147483647 threads would only exhaust memory).
+inline int resolve_threads(int requested) {
+  if (requested > 0) return std::min(requested, hardware_threads());
+  return hardware_threads();
 }
 
 // fn(begin, end, thread_index). A thread gets at least min_per_thread indices (cheap work is not

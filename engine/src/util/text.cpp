@@ -1,5 +1,10 @@
 #include "util/text.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <set>
+
 namespace hotspot {
 
 namespace {
@@ -55,6 +60,98 @@ std::string fit_to_width(std::string_view s, std::size_t width, bool align_right
   std::string t = truncate_to_width(s, width);
   const std::string pad(width - display_width(t), ' ');
   return align_right ? pad + t : t + pad;
+}
+
+namespace {
+
+// Length of the valid UTF-8 sequence at s[i] (1 for ASCII), or 0 when the bytes there are not one.
+std::size_t utf8_sequence(std::string_view s, std::size_t i) {
+  const auto c = static_cast<unsigned char>(s[i]);
+  if (c < 0x80) return 1;
+  const std::size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                          : (c >> 4) == 0xE        ? 3
+                          : c >= 0xF0 && c <= 0xF4 ? 4
+                                                   : 0;
+  if (len == 0 || i + len > s.size()) return 0;
+  std::uint32_t cp = c & (0xFFu >> (len + 1));
+  for (std::size_t k = 1; k < len; ++k) {
+    const auto b = static_cast<unsigned char>(s[i + k]);
+    if ((b >> 6) != 2) return 0;
+    cp = (cp << 6) | (b & 0x3Fu);
+  }
+  const bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
+  if (overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return 0;
+  return len;
+}
+
+std::string ascii_lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+}  // namespace
+
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes) {
+  if (s.size() <= max_bytes) return s;
+  std::size_t cut = max_bytes;
+  while (cut > 0 && (static_cast<unsigned char>(s[cut]) >> 6) == 2)
+    --cut;  // s[cut] continues a sequence
+  return s.substr(0, cut);
+}
+
+std::vector<std::string> unique_field_names(const std::vector<std::string>& labels,
+                                            std::string_view prefix,
+                                            const std::vector<std::string>& taken) {
+  std::set<std::string> used;
+  for (const auto& t : taken) used.insert(ascii_lower(t));
+  std::vector<std::string> out;
+  out.reserve(labels.size());
+  for (const auto& label : labels) {
+    std::string base(prefix);
+    for (std::size_t i = 0; i < label.size();) {
+      const std::size_t len = utf8_sequence(label, i);
+      const auto c = static_cast<unsigned char>(label[i]);
+      if (len > 1 || (len == 1 && std::isalnum(c))) {
+        base.append(label, i, len);
+        i += len;
+      } else {
+        base += '_';
+        ++i;
+      }
+    }
+    base = std::string(utf8_prefix(base, kMaxFieldNameBytes));
+    std::string name = base;
+    for (int k = 2; used.count(ascii_lower(name)); ++k) {
+      const std::string suffix = "_" + std::to_string(k);
+      name = std::string(utf8_prefix(base, kMaxFieldNameBytes - suffix.size())) + suffix;
+    }
+    used.insert(ascii_lower(name));
+    out.push_back(std::move(name));
+  }
+  return out;
+}
+
+std::size_t json_nesting_depth(std::string_view text, std::size_t stop_after) {
+  std::size_t depth = 0, deepest = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\')
+        ++i;  // skips the escaped character, a quote included
+      else if (c == '"')
+        in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      deepest = std::max(deepest, ++depth);
+      if (deepest > stop_after) break;
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+  return deepest;
 }
 
 }  // namespace hotspot

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hotspot {
 
@@ -19,5 +20,31 @@ std::string truncate_to_width(std::string_view s, std::size_t width);
 // `s` fitted to exactly `width` columns: truncated, then padded with spaces on the right (or on
 // the left with align_right).
 std::string fit_to_width(std::string_view s, std::size_t width, bool align_right = false);
+
+// The longest field name hotspot derives from data (n_<category>), in bytes of UTF-8. SQLite has no
+// limit, but QGIS, GDAL's exports (PostgreSQL truncates at 63) and people reading attribute tables
+// do.
+constexpr std::size_t kMaxFieldNameBytes = 63;
+
+// The longest prefix of `s` of at most max_bytes bytes that does not cut a UTF-8 sequence.
+std::string_view utf8_prefix(std::string_view s, std::size_t max_bytes);
+
+// Field names made from labels: `prefix` + the label with every ASCII character other than a letter
+// or digit (and any byte that is not valid UTF-8) replaced by '_', cut to kMaxFieldNameBytes on a
+// code point boundary. Names are unique among themselves and against `taken`, compared as SQLite
+// compares identifiers (ASCII case ignored): a clash gets _2, _3, ... in the order the labels come,
+// so the same labels in the same order always get the same names.
+std::vector<std::string> unique_field_names(const std::vector<std::string>& labels,
+                                            std::string_view prefix,
+                                            const std::vector<std::string>& taken = {});
+
+// The deepest nesting of JSON arrays and objects hotspot reads (a run configuration, run_metadata).
+// Real documents nest 5 deep; the limit keeps nlohmann's recursive parser and serializer from
+// overflowing the stack on a hostile file.
+constexpr std::size_t kMaxJsonDepth = 64;
+
+// The deepest nesting of [ and { in JSON text, outside strings; `stop_after` ends the scan early
+// once exceeded (the result is then stop_after + 1). Text that is not JSON gives some number.
+std::size_t json_nesting_depth(std::string_view text, std::size_t stop_after = kMaxJsonDepth);
 
 }  // namespace hotspot

@@ -94,7 +94,9 @@ std::optional<std::int64_t> parse_iso8601(std::string_view s, int naive_offset_m
     if (pos != s.size()) return fail(why, "unexpected text after the timestamp");
   }
   std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  return days * 86400 + h * 3600 + mi * 60 + std::min(sec, 59) - offset * 60;
+  const std::int64_t t = days * 86400 + h * 3600 + mi * 60 + std::min(sec, 59) - offset * 60;
+  if (!time_in_range(t)) return fail(why, "outside years 0001-9999 (UTC)");
+  return t;
 }
 
 std::string format_utc(std::int64_t t) {

@@ -9,9 +9,16 @@ namespace hotspot {
 
 // Accepts YYYY-MM-DD, optionally followed by 'T' or ' ' and HH:MM[:SS[.fff]], optionally followed
 // by Z, +HH:MM, +HHMM or +HH. A timestamp without an offset is local time at
-// naive_offset_minutes. Returns nullopt and sets *why on failure.
+// naive_offset_minutes. Returns nullopt and sets *why on failure, also for a time outside
+// years 0001-9999 in UTC.
 std::optional<std::int64_t> parse_iso8601(std::string_view text, int naive_offset_minutes,
                                           std::string* why);
+
+// The times we accept: years 0001-9999 in UTC, the range ISO 8601 (and GeoPackage, QGIS, SQLite's
+// date functions) write without an extended year. Outside it an incident is a bad_timestamp.
+constexpr std::int64_t kMinTimeUtc = -62135596800;  // 0001-01-01T00:00:00Z
+constexpr std::int64_t kMaxTimeUtc = 253402300799;  // 9999-12-31T23:59:59Z
+inline bool time_in_range(std::int64_t t) { return t >= kMinTimeUtc && t <= kMaxTimeUtc; }
 
 // "2024-03-05T15:14:09Z"
 std::string format_utc(std::int64_t seconds);

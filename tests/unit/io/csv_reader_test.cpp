@@ -8,7 +8,8 @@
 namespace hotspot {
 namespace {
 
-std::vector<std::vector<std::string>> read_all(const std::string& path, std::vector<std::int64_t>* lines = nullptr,
+std::vector<std::vector<std::string>> read_all(const std::string& path,
+                                               std::vector<std::int64_t>* lines = nullptr,
                                                std::vector<bool>* open_quotes = nullptr) {
   CsvReader r(path);
   std::vector<std::vector<std::string>> rows;
@@ -32,9 +33,46 @@ TEST(CsvReader, BomCrlfAndTruncatedLastLine) {
   EXPECT_EQ(rows[1], (std::vector<std::string>{"2", "106.6", "20.9"}));
 }
 
+TEST(CsvReader, CrOnlyAndMixedLineEndsAreAllRecordEnds) {
+  test::TempDir dir;
+  std::vector<std::int64_t> lines;
+  auto cr = read_all(dir.write("cr.csv", "id,lon\r1,106.5\r2,106.6\r"), &lines);
+  ASSERT_EQ(cr.size(), 2u);
+  EXPECT_EQ(cr[1], (std::vector<std::string>{"2", "106.6"}));
+  EXPECT_EQ(lines, (std::vector<std::int64_t>{2, 3}));
+  lines.clear();
+  auto mixed =
+      read_all(dir.write("mixed.csv", "id,lon\r\n1,a\r2,b\n3,c\r\n\r\r4,\"x\ry\"\r5,e"), &lines);
+  ASSERT_EQ(mixed.size(), 5u);
+  EXPECT_EQ(mixed[2], (std::vector<std::string>{"3", "c"}));
+  EXPECT_EQ(mixed[3], (std::vector<std::string>{"4", "x\ry"}));  // a CR inside quotes is data
+  EXPECT_EQ(lines, (std::vector<std::int64_t>{2, 3, 4, 7, 9}));
+}
+
+// A CRLF whose CR is the last byte of a buffer read is one record end, not a record end and a blank
+// line; a CR that is the last byte of the file ends the record.
+TEST(CsvReader, CrlfSplitAcrossBufferReads) {
+  test::TempDir dir;
+  const std::size_t chunk = 4 << 20;
+  std::string text = "id,v\r\n";
+  std::int64_t n = 0;
+  while (text.size() + 32 < chunk) text += std::to_string(n++) + ",x\r\n";
+  text += "pad," + std::string(chunk - 1 - text.size() - 4, 'b') + "\r\n" + "last,c\r";
+  ASSERT_EQ(text[chunk - 1], '\r');
+  ASSERT_EQ(text[chunk], '\n');
+  std::vector<std::int64_t> lines;
+  auto rows = read_all(dir.write("big.csv", text), &lines);
+  ASSERT_EQ(rows.size(), static_cast<std::size_t>(n + 2));
+  EXPECT_EQ(rows[rows.size() - 2][0], "pad");
+  EXPECT_EQ(rows.back(), (std::vector<std::string>{"last", "c"}));
+  EXPECT_EQ(lines.back(), n + 3);
+}
+
 TEST(CsvReader, QuotedFieldsWithDelimitersQuotesAndNewlines) {
   test::TempDir dir;
-  auto path = dir.write("q.csv", "id,cat,lon\n1,\"theft, attempted\",1\n2,\"say \"\"hi\"\"\",2\n3,\"two\nlines\",3\n4,x,4\n");
+  auto path = dir.write(
+      "q.csv",
+      "id,cat,lon\n1,\"theft, attempted\",1\n2,\"say \"\"hi\"\"\",2\n3,\"two\nlines\",3\n4,x,4\n");
   std::vector<std::int64_t> lines;
   auto rows = read_all(path, &lines);
   ASSERT_EQ(rows.size(), 4u);

@@ -7,10 +7,12 @@
 
 #include <filesystem>
 #include <fstream>
+#include <random>
 
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
 #include "support/temp_dir.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 namespace {
@@ -50,7 +52,8 @@ TEST(GpkgWriter, FailedRewriteKeepsThePreviousOutputIntact) {
   try {
     GpkgWriter w(out);
     w.begin_layer("pts", GeometryType::kPoint, parse_crs("EPSG:32648", "t"), {}, "");
-    w.begin_layer("pts", GeometryType::kPoint, parse_crs("EPSG:32648", "t"), {}, "");  // duplicate table
+    w.begin_layer("pts", GeometryType::kPoint, parse_crs("EPSG:32648", "t"), {},
+                  "");  // duplicate table
     FAIL() << "expected an error";
   } catch (const Error&) {
   }
@@ -72,7 +75,8 @@ TEST(GpkgWriter, HostileNamesAreQuotedAndValuesBound) {
     w.commit();
   }
   register_gdal_once();
-  DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(out.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+  DatasetPtr ds(static_cast<GDALDataset*>(
+      GDALOpenEx(out.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
   ASSERT_TRUE(ds);
   OGRLayer* l = ds->GetLayerByName(evil.c_str());
   ASSERT_NE(l, nullptr);
@@ -86,7 +90,8 @@ TEST(GpkgWriter, GdalReadsWhatWeWrite) {
   const std::string out = dir.file("out.gpkg");
   write_points(out, "pts", 1000, true);
   register_gdal_once();
-  DatasetPtr ds(static_cast<GDALDataset*>(GDALOpenEx(out.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+  DatasetPtr ds(static_cast<GDALDataset*>(
+      GDALOpenEx(out.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
   ASSERT_TRUE(ds);
   OGRLayer* l = ds->GetLayerByName("pts");
   ASSERT_NE(l, nullptr);
@@ -114,7 +119,8 @@ TEST(GpkgWriter, BulkLoadedRtreePassesRtreecheckAndAnswersWindows) {
     std::uint64_t s = 88172645463325252ull;
     for (int i = 0; i < n; ++i) {
       s ^= s << 13, s ^= s >> 7, s ^= s << 17;
-      pts.push_back({500000.0 + static_cast<double>(s % 100000) / 7.0, 2300000.0 + static_cast<double>((s >> 20) % 100000) / 3.0});
+      pts.push_back({500000.0 + static_cast<double>(s % 100000) / 7.0,
+                     2300000.0 + static_cast<double>((s >> 20) % 100000) / 3.0});
     }
     {
       GpkgWriter w(out);
@@ -141,7 +147,9 @@ TEST(GpkgWriter, BulkLoadedRtreePassesRtreecheckAndAnswersWindows) {
     long expected = 0;
     for (XY p : pts) expected += p.x >= x0 && p.x <= x1 && p.y >= y0 && p.y <= y1;
     char sql[256];
-    std::snprintf(sql, sizeof sql, " WHERE minx >= %.3f AND maxx <= %.3f AND miny >= %.3f AND maxy <= %.3f", x0, x1, y0, y1);
+    std::snprintf(sql, sizeof sql,
+                  " WHERE minx >= %.3f AND maxx <= %.3f AND miny >= %.3f AND maxy <= %.3f", x0, x1,
+                  y0, y1);
     EXPECT_EQ(scalar("SELECT count(*) FROM " + rtree + sql), std::to_string(expected)) << n;
     sqlite3_close(db);
   }
@@ -152,5 +160,57 @@ TEST(GpkgWriter, MissingOutputDirectoryIsAnIoError) {
   EXPECT_THROW(GpkgWriter(dir.file("no/such/dir/out.gpkg")), IoError);
 }
 
+// Category names of any kind become fields of a layer GDAL opens, one field per category, each
+// with its own value (SQLite would refuse "duplicate column name" for n_Theft and n_theft).
+TEST(GpkgWriter, FieldsFromRandomUnicodeCategoriesMakeAValidLayer) {
+  register_gdal_once();
+  test::TempDir dir;
+  std::mt19937 rng(7);
+  const std::vector<std::string> pool = {"theft",
+                                         "Theft",
+                                         "THEFT",
+                                         "Tr\xE1\xBB\x99m c\xE1\xBA\xAFp",
+                                         "tr\xE1\xBB\x99m c\xE1\xBA\xAFp",
+                                         "Tr\xE1\xBB\x99m-c\xE1\xBA\xAFp",
+                                         "\"",
+                                         "a'b",
+                                         "\xE4\xB8\xAD",
+                                         std::string(80, 'z'),
+                                         "\xF0\x9F\x98\x80",
+                                         " "};
+  for (int round = 0; round < 5; ++round) {
+    std::vector<std::string> cats;
+    for (int k = 0; k < 30; ++k)
+      cats.push_back(pool[rng() % pool.size()] + pool[rng() % pool.size()]);
+    const std::vector<std::string> names = unique_field_names(cats, "n_", {"name"});
+    std::vector<FieldDef> fields = {{"name", FieldType::Text}};
+    for (const auto& n : names) fields.push_back({n, FieldType::Integer});
+    const std::string out = dir.file("cats" + std::to_string(round) + ".gpkg");
+    {
+      GpkgWriter w(out);
+      auto& L = w.begin_layer("communes", GeometryType::kPoint, parse_crs("EPSG:32648", "test"),
+                              fields, "");
+      L.set_point({500000.0, 2300000.0});
+      L.set(0, std::string_view("A"));
+      for (std::size_t k = 0; k < names.size(); ++k)
+        L.set(static_cast<int>(k + 1), static_cast<std::int64_t>(k));
+      L.insert();
+      w.commit();
+    }
+    DatasetPtr ds(static_cast<GDALDataset*>(
+        GDALOpenEx(out.c_str(), GDAL_OF_VECTOR, nullptr, nullptr, nullptr)));
+    ASSERT_TRUE(ds);
+    OGRLayer* layer = ds->GetLayerByName("communes");
+    ASSERT_TRUE(layer);
+    ASSERT_EQ(layer->GetLayerDefn()->GetFieldCount(), static_cast<int>(fields.size()));
+    FeaturePtr f(layer->GetNextFeature());
+    ASSERT_TRUE(f);
+    for (std::size_t k = 0; k < names.size(); ++k) {
+      const int i = layer->GetLayerDefn()->GetFieldIndex(names[k].c_str());
+      ASSERT_EQ(i, static_cast<int>(k + 1)) << names[k];
+      EXPECT_EQ(f->GetFieldAsInteger64(i), static_cast<GIntBig>(k));
+    }
+  }
+}
 }  // namespace
 }  // namespace hotspot

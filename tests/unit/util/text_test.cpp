@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace hotspot {
 namespace {
@@ -62,5 +66,106 @@ TEST(FitToWidth, PadsByColumnsNotBytes) {
   EXPECT_EQ(fit_to_width("abcdef", 4), "abc\xE2\x80\xA6");
 }
 
+std::string ascii_lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+bool valid_utf8(const std::string& s) {
+  for (std::size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80         ? 1
+                      : (c >> 5) == 6  ? 2
+                      : (c >> 4) == 14 ? 3
+                      : (c >> 3) == 30 ? 4
+                                       : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    for (std::size_t k = 1; k < len; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
+    i += len;
+  }
+  return true;
+}
+
+// Appends code point cp as UTF-8.
+void put(std::string& s, std::uint32_t cp) {
+  if (cp < 0x80) {
+    s += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    s += static_cast<char>(0xC0 | (cp >> 6)), s += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    s += static_cast<char>(0xE0 | (cp >> 12)), s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    s += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    s += static_cast<char>(0xF0 | (cp >> 18)), s += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    s += static_cast<char>(0x80 | ((cp >> 6) & 0x3F)), s += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+void expect_valid_and_unique(const std::vector<std::string>& names,
+                             const std::vector<std::string>& taken) {
+  std::set<std::string> seen;
+  for (const auto& t : taken) seen.insert(ascii_lower(t));
+  for (const auto& n : names) {
+    EXPECT_LE(n.size(), kMaxFieldNameBytes) << n;
+    EXPECT_TRUE(valid_utf8(n)) << n;
+    EXPECT_EQ(n.rfind("n_", 0), 0u) << n;
+    EXPECT_TRUE(seen.insert(ascii_lower(n)).second) << "duplicate field name " << n;
+  }
+}
+
+TEST(UniqueFieldNames, CaseAndPunctuationClashesGetSuffixesInFirstSeenOrder) {
+  const std::vector<std::string> labels = {"theft",
+                                           "Theft",
+                                           "THEFT",
+                                           "Tr\xE1\xBB\x99m c\xE1\xBA\xAFp",
+                                           "tr\xE1\xBB\x99m c\xE1\xBA\xAFp",
+                                           "Tr\xE1\xBB\x99m-c\xE1\xBA\xAFp",
+                                           "theft_2",
+                                           "a b",
+                                           "a.b"};
+  const auto names = unique_field_names(labels, "n_");
+  EXPECT_EQ(names, (std::vector<std::string>{
+                       "n_theft", "n_Theft_2", "n_THEFT_3", "n_Tr\xE1\xBB\x99m_c\xE1\xBA\xAFp",
+                       "n_tr\xE1\xBB\x99m_c\xE1\xBA\xAFp_2", "n_Tr\xE1\xBB\x99m_c\xE1\xBA\xAFp_3",
+                       "n_theft_2_2", "n_a_b", "n_a_b_2"}));
+  EXPECT_EQ(unique_field_names(labels, "n_"), names);  // deterministic
+  expect_valid_and_unique(names, {});
+  EXPECT_EQ(unique_field_names({"x"}, "n_", {"N_X"}), (std::vector<std::string>{"n_x_2"}));
+}
+
+TEST(UniqueFieldNames, LongNamesAreCutOnACodePointBoundary) {
+  std::string viet;
+  for (int i = 0; i < 40; ++i) viet += "\xE1\xBB\x99";  // ộ, 3 bytes each
+  const auto names = unique_field_names({viet, viet + "x", std::string(500, 'a')}, "n_");
+  expect_valid_and_unique(names, {});
+  EXPECT_EQ(names[0].size(), 62u);  // n_ + 20 x 3 bytes: a 21st would make 65
+  EXPECT_EQ(names[2].size(), kMaxFieldNameBytes);
+  EXPECT_EQ(utf8_prefix("a\xE1\xBB\x99", 3), "a");
+  EXPECT_EQ(utf8_prefix("a\xE1\xBB\x99", 4), "a\xE1\xBB\x99");
+}
+
+// Any set of category names, from a seeded generator of random Unicode that favours clashes
+// (case, punctuation, shared long prefixes, invalid bytes), gives valid, unique, bounded names.
+TEST(UniqueFieldNames, RandomUnicodeLabels) {
+  std::mt19937_64 rng(20240601);
+  const std::vector<std::uint32_t> pool = {
+      'a',    'A',    'b',    'B',    '-',     ' ',    '.',    '_',    '1',  0xE9, 0xC9,
+      0x1ED9, 0x1ED8, 0x0301, 0x4E2D, 0x1F600, 0xFFFD, 0x00A0, 0x200B, '\t', '"',  '\''};
+  for (int round = 0; round < 200; ++round) {
+    std::vector<std::string> labels;
+    const int n = 1 + static_cast<int>(rng() % 60);
+    for (int k = 0; k < n; ++k) {
+      std::string s = rng() % 4 == 0 ? std::string(60, 'x') : std::string();
+      const int len = static_cast<int>(rng() % 12);
+      for (int c = 0; c < len; ++c) put(s, pool[rng() % pool.size()]);
+      if (rng() % 10 == 0) s += static_cast<char>(0x80 + rng() % 0x40);  // a stray byte
+      labels.push_back(s);
+    }
+    const auto names = unique_field_names(labels, "n_", {"commune_id", "name"});
+    ASSERT_EQ(names.size(), labels.size());
+    expect_valid_and_unique(names, {"commune_id", "name"});
+  }
+}
 }  // namespace
 }  // namespace hotspot

@@ -26,6 +26,20 @@ TEST(Iso8601, UtcAndOffsetsAgree) {
   EXPECT_EQ(parse("2024-03-05T15:14:09.250Z"), 1709651649);
 }
 
+TEST(Iso8601, OnlyYears0001To9999InUtc) {
+  EXPECT_EQ(parse("0001-01-01T00:00:00Z"), kMinTimeUtc);
+  EXPECT_EQ(parse("9999-12-31T23:59:59Z"), kMaxTimeUtc);
+  EXPECT_EQ(format_utc(kMinTimeUtc), "0001-01-01T00:00:00Z");
+  for (const char* bad : {"0000-01-01", "0000-12-31T23:59:59Z", "0001-01-01T06:59:59+07:00",
+                          "9999-12-31T23:00:00-07:00", "10000-01-01"}) {
+    std::string why;
+    EXPECT_FALSE(parse_iso8601(bad, 0, &why).has_value()) << bad;
+  }
+  std::string why;
+  parse_iso8601("0000-06-01", 0, &why);
+  EXPECT_NE(why.find("0001-9999"), std::string::npos) << why;
+}
+
 TEST(Iso8601, NaiveTimesUseTheConfiguredOffset) {
   EXPECT_EQ(parse("2024-03-05 22:14:09"), 1709651649);
   EXPECT_EQ(parse("2024-03-05T22:14:09"), 1709651649);
