@@ -107,6 +107,7 @@ void add_run(CLI::App& app) {
   cmd->add_option("--config", f->job.config, "Run configuration (JSON)")->required();
   cmd->add_option("--previous", f->job.previous,
                   "Earlier output whose hotspot ids carry over (default: the config's, else the output being replaced)");
+  cmd->add_flag("--overwrite", f->job.overwrite, "Replace an output file that hotspot did not write");
   cmd->add_flag("--if-changed", f->job.if_changed,
                 "Do nothing (exit 0) when the config and the inputs are those the existing output was made from");
   cmd->add_flag("--json", f->json, "Print the summary as JSON (schemas/run-summary.schema.json) on stdout");

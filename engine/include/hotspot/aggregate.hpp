@@ -2,6 +2,7 @@
 // Counting incidents into communes and industrial zones, and the zone <-> commune linkage that
 // the joint "security maintenance cooperation" of communes and industrial parks is built on.
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "hotspot/geometry.hpp"
@@ -62,5 +63,23 @@ struct ZoneStats {
 // Ring counts: an incident in the buffer ring of several zones counts for each of them.
 ZoneStats zone_stats(const Incidents& incidents, const PolygonLayer& communes,
                      const PolygonLayer& zones, const Assignment& a, double buffer_m);
+
+// ---- Analysis grids (aggregate/grid.cpp) ------------------------------------------------------
+// The spec of a generated grid (hexagons or fishnet squares), parsed once from "hex:250" or
+// "square:250".
+enum class CellShape { Hex, Square };
+
+// size_m: distance between the centres of adjacent cells. Hexagons are pointy-top, so this is
+// their width across the flats (area √3/2·size²); squares have side size (area size²).
+struct GridSpec {
+  CellShape shape = CellShape::Hex;  // DEFAULT: hexagons
+  double size_m = 0;                 // REQUIRES: > 0 (data units for planar data)
+};
+
+// "hex:250" or "square:250" (metres, or data units for planar input); throws ParameterError
+// naming `parameter` ("grid"). `auto` is not handled here (it needs the data).
+GridSpec parse_grid_spec(const std::string& text, const std::string& parameter);
+// The text parse_grid_spec reads back to the same spec ("hex:250").
+std::string grid_spec_text(const GridSpec& spec);
 
 }  // namespace hotspot

@@ -14,6 +14,7 @@ struct RunJobOptions {
   std::string config;       // path to run.json
   std::string previous;     // earlier output whose hotspot ids carry over; DEFAULT: the config's, else the output being replaced
   bool if_changed = false;  // skip when the config and input hashes equal those stored in the output
+  bool overwrite = false;   // replace an output that hotspot did not write; DEFAULT: refuse
   int threads = -1;         // DEFAULT (-1): the config's
   // Log lines (already filtered by nothing: the caller filters by level); may be empty.
   std::function<void(LogLevel, const std::string&)> log;

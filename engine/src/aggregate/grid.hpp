@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "hotspot/geometry.hpp"
-#include "hotspot/grid.hpp"
+#include "hotspot/aggregate.hpp"
 
 namespace hotspot {
 

@@ -197,6 +197,7 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
       {"from", o.window.from},
       {"to", o.window.to},
       {"hours", o.window.hours},
+      {"days", o.window.days},
       {"utc_offset_minutes", o.utc_offset_minutes},
       {"threshold", out.threshold >= 0 ? json(out.threshold) : json(nullptr)},
       {"threshold_rule", zt.rule},
@@ -277,6 +278,8 @@ const ParamTable<KdeStepOptions>& kde_params() {
         [](K& o, const json& v) { set_window_to(o.window, param_text(v)); }},
        {"hours", ParamType::kText, "Local time window HH:MM-HH:MM, may wrap midnight (22:00-06:00)",
         "", false, [](K& o, const json& v) { set_window_hours(o.window, param_text(v)); }},
+       {"days", ParamType::kText, "Local weekdays: mon-fri, sat,sun, fri-mon (a shift belongs to the day it starts)",
+        "", false, [](K& o, const json& v) { set_window_days(o.window, param_text(v)); }},
        {"top_percent", ParamType::kNumber,
         "Hotspot zones: the smallest area holding P % of incidents", "", false,
         [](K& o, const json& v) {

@@ -459,6 +459,7 @@ LocalSummary run_local(const LocalOptions& o) {
   std::vector<std::string> input_files = input_paths(o.inputs);
   input_files.push_back(o.units);
   refuse_overwriting_inputs(o.out, input_files);
+  check_output_replaceable(o.out, o.inputs.overwrite);
   const int threads = resolve_threads(o.inputs.threads);
 
   LocalSummary s;
@@ -470,7 +471,7 @@ LocalSummary run_local(const LocalOptions& o) {
     s.work_crs = u.crs.label();
     s.units = static_cast<std::int64_t>(u.value.size());
     s.timings.push_back({"units", timer.lap()});
-    GpkgWriter out(o.out);
+    GpkgWriter out(o.out, o.inputs.overwrite);
     analyse(u, o, threads, out, "local_stats", s, timer);
     write_run_metadata(
         out, u.crs,
@@ -490,7 +491,7 @@ LocalSummary run_local(const LocalOptions& o) {
   }
 
   LoadedInputs in = load_inputs(o.inputs);
-  GpkgWriter out(o.out);
+  GpkgWriter out(o.out, o.inputs.overwrite);
   const StepContext ctx{in, out, fs::path(o.out).filename().string(), threads, {}};
   const StepResult step = local_step(ctx, o, "local_stats", &s);
   s.timings.insert(s.timings.begin(), in.timings.begin(), in.timings.end());

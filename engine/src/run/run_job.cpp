@@ -147,6 +147,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
   RunConfig c = load_run_config(opt.config);
   if (opt.threads >= 0) c.inputs.threads = opt.threads;
   const Plan plan = make_plan(c);  // every option checked: nothing has been read yet
+  check_output_replaceable(c.out, opt.overwrite);
   log(LogLevel::Debug, "configuration " + c.path + " is valid (sha256 " + c.sha256 + ")");
 
   RunJobResult result;
@@ -196,7 +197,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
 
   std::error_code ec;
   if (fs::path(c.out).has_parent_path()) fs::create_directories(fs::path(c.out).parent_path(), ec);
-  GpkgWriter w(c.out);
+  GpkgWriter w(c.out, opt.overwrite);
   StepContext ctx{in, w, fs::path(c.out).filename().string(), threads, {}};
   ctx.identify = [&](const std::string& layer, const std::vector<MultiPolygon>& geoms) {
     return history.match(layer, geoms, as_of);

@@ -11,6 +11,7 @@
 #include "io/gdal_util.hpp"
 #include "io/incidents.hpp"
 #include "io/polygons.hpp"
+#include "util/text.hpp"
 #include "weights/weights.hpp"
 
 namespace hotspot {
@@ -40,7 +41,13 @@ std::optional<int> recorded_offset(GDALDataset& ds) {
   meta->ResetReading();
   for (FeaturePtr f(meta->GetNextFeature()); f; f.reset(meta->GetNextFeature())) {
     if (std::string(f->GetFieldAsString(ki)) != "parameters") continue;
-    json j = json::parse(f->GetFieldAsString(vi), nullptr, /*allow_exceptions=*/false);
+    const char* text = f->GetFieldAsString(vi);
+    // Deeper than any run_metadata hotspot writes: refuse before the recursive parser can
+    // exhaust the stack.
+    if (json_nesting_depth(text) > kMaxJsonDepth)
+      throw InputError("run_metadata 'parameters' is nested deeper than " + std::to_string(kMaxJsonDepth) +
+                       " levels; this file was not written by hotspot");
+    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (auto found = find_offset(j)) return found;
   }
   return std::nullopt;

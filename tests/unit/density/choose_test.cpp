@@ -11,6 +11,7 @@
 #include "hotspot/density.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/ingest.hpp"
+#include "hotspot/jobs/kde.hpp"
 
 namespace hotspot {
 namespace {
@@ -151,6 +152,30 @@ TEST(SelectPoints, ShiftsThatWrapMidnightBelongToTheEveningTheyStart) {
   EXPECT_EQ(p.by_hour, 1);  // noon
   EXPECT_EQ(p.no_time, 1);
   EXPECT_EQ(p.by_category, 0);
+}
+
+TEST(SelectPoints, DaysPickTheDayAShiftBegins) {
+  // The kde's `days` parameter, through its table: Friday and Saturday shifts of 22:00-04:00.
+  KdeStepOptions o;
+  apply_params(kde_params(), {{"cell_size", 50}, {"days", "fri,sat"}, {"hours", "22:00-04:00"}},
+               ParamScope::kConfigOnly, o, [](const ParamInfo* info) { return info ? info->name : std::string(); });
+  // Fri 1 March 23:00 and Sun 3 March 01:00 (Saturday's shift) are in; Thu 29 Feb 23:00 and
+  // Sun 3 March 23:00 are not; Fri 1 March 01:00 is the end of Thursday's shift: out.
+  const std::vector<std::int64_t> t = {at_local(1, 23), at_local(3, 1), at_local(0, 23), at_local(3, 23),
+                                       at_local(1, 1)};
+  const std::vector<double> x = {1, 2, 3, 4, 5}, y = {0, 0, 0, 0, 0};
+  const std::vector<std::uint32_t> cat(5, 0);
+  const KdePoints p = select_points(x, y, {}, t, cat, {}, o.window, 7 * 60);
+  EXPECT_EQ(p.index, std::vector<std::size_t>({0, 1}));
+  EXPECT_EQ(p.by_date, 3);  // weekdays are day filters
+  KdeStepOptions bad;
+  try {
+    apply_params(kde_params(), {{"cell_size", 50}, {"days", "fri-funday"}}, ParamScope::kConfigOnly, bad,
+                 [](const ParamInfo* info) { return info ? "analyses[1]." + info->name : std::string("analyses[1]"); });
+    FAIL() << "an unknown day was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("analyses[1].days: ", 0), 0u) << e.what();
+  }
 }
 
 TEST(SelectPoints, CategoriesWeightsAndTheMask) {

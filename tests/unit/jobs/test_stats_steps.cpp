@@ -13,7 +13,7 @@
 
 #include "hotspot/aggregate.hpp"
 #include "hotspot/error.hpp"
-#include "hotspot/grid.hpp"
+#include "hotspot/aggregate.hpp"
 #include "io/gdal_util.hpp"
 #include "jobs/outputs.hpp"
 #include "jobs/steps.hpp"

@@ -6,7 +6,7 @@
 #include <utility>
 #include <vector>
 
-#include "hotspot/grid.hpp"
+#include "hotspot/aggregate.hpp"
 #include "hotspot/jobs.hpp"
 #include "hotspot/jobs/params.hpp"
 #include "hotspot/local_stats.hpp"
