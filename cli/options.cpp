@@ -64,13 +64,13 @@ std::string g_command_line = "hotspot";
 
 int exit_code(const Error& e) {
   switch (e.kind()) {
-    case ErrorKind::Usage:
+    case ErrorKind::kUsage:
       return 2;
-    case ErrorKind::Input:
+    case ErrorKind::kInput:
       return 3;
-    case ErrorKind::Io:
+    case ErrorKind::kIo:
       return 4;
-    case ErrorKind::Internal:
+    case ErrorKind::kInternal:
       return 1;
   }
   return 1;

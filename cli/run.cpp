@@ -1,4 +1,6 @@
 // hotspot run: the whole job from one configuration file, for cron and for people.
+#include "hotspot/run.hpp"
+
 #include <unistd.h>
 
 #include <chrono>
@@ -6,11 +8,10 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
-#include <thread>
 #include <nlohmann/json.hpp>
+#include <thread>
 
 #include "hotspot/error.hpp"
-#include "hotspot/run.hpp"
 #include "options.hpp"
 
 namespace hotspot::cli {
@@ -24,19 +25,23 @@ struct RunFlags {
 };
 
 LogLevel parse_level(const std::string& s) {
-  if (s == "error") return LogLevel::Error;
-  if (s == "warn") return LogLevel::Warn;
-  if (s == "info") return LogLevel::Info;
-  if (s == "debug") return LogLevel::Debug;
+  if (s == "error") return LogLevel::kError;
+  if (s == "warn") return LogLevel::kWarn;
+  if (s == "info") return LogLevel::kInfo;
+  if (s == "debug") return LogLevel::kDebug;
   throw UsageError("--log-level '" + s + "': expected error, warn, info or debug");
 }
 
 const char* level_name(LogLevel l) {
   switch (l) {
-    case LogLevel::Error: return "error";
-    case LogLevel::Warn: return "warning";
-    case LogLevel::Info: return "info";
-    case LogLevel::Debug: return "debug";
+    case LogLevel::kError:
+      return "error";
+    case LogLevel::kWarn:
+      return "warning";
+    case LogLevel::kInfo:
+      return "info";
+    case LogLevel::kDebug:
+      return "debug";
   }
   return "";
 }
@@ -85,8 +90,8 @@ class ProgressLine {
     bar.resize(kBar, '-');
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - step_start_).count();
-    std::fprintf(stderr, "\r\033[K[%d/%d] %-16.16s %s %3d%% %6.1f s", index_, count_, name_.c_str(), bar.c_str(),
-                 static_cast<int>(fraction * 100 + 0.5), seconds);
+    std::fprintf(stderr, "\r\033[K[%d/%d] %-16.16s %s %3d%% %6.1f s", index_, count_, name_.c_str(),
+                 bar.c_str(), static_cast<int>(fraction * 100 + 0.5), seconds);
     std::fflush(stderr);
     shown_ = true;
   }
@@ -102,22 +107,28 @@ class ProgressLine {
 }  // namespace
 
 void add_run(CLI::App& app) {
-  auto* cmd = app.add_subcommand("run", "Every analysis of a run configuration (schemas/run.schema.json) into one GeoPackage");
+  auto* cmd = app.add_subcommand(
+      "run", "Every analysis of a run configuration (schemas/run.schema.json) into one GeoPackage");
   auto f = std::make_shared<RunFlags>();
   cmd->add_option("--config", f->job.config, "Run configuration (JSON)")->required();
   cmd->add_option("--previous", f->job.previous,
-                  "Earlier output whose hotspot ids carry over (default: the config's, else the output being replaced)");
-  cmd->add_flag("--overwrite", f->job.overwrite, "Replace an output file that hotspot did not write");
+                  "Earlier output whose hotspot ids carry over (default: the config's, else the "
+                  "output being replaced)");
+  cmd->add_flag("--overwrite", f->job.overwrite,
+                "Replace an output file that hotspot did not write");
   cmd->add_flag("--if-changed", f->job.if_changed,
-                "Do nothing (exit 0) when the config and the inputs are those the existing output was made from");
-  cmd->add_flag("--json", f->json, "Print the summary as JSON (schemas/run-summary.schema.json) on stdout");
+                "Do nothing (exit 0) when the config and the inputs are those the existing output "
+                "was made from");
+  cmd->add_flag("--json", f->json,
+                "Print the summary as JSON (schemas/run-summary.schema.json) on stdout");
   cmd->add_flag("--check", f->check, "Only check the configuration (schema, files, option values)");
   cmd->add_flag("-q,--quiet", f->quiet, "No progress and no log lines, errors only");
-  cmd->add_option("--log-level", f->log_level, "error | warn | info | debug (stderr)")->capture_default_str();
+  cmd->add_option("--log-level", f->log_level, "error | warn | info | debug (stderr)")
+      ->capture_default_str();
   cmd->add_option("--threads", f->job.threads, "Threads (default: the config's, else all cores)")
       ->check(CLI::NonNegativeNumber);
   cmd->callback([f] {
-    const LogLevel level = f->quiet ? LogLevel::Error : parse_level(f->log_level);
+    const LogLevel level = f->quiet ? LogLevel::kError : parse_level(f->log_level);
     std::unique_ptr<ProgressLine> bar;
     if (!f->quiet && isatty(STDERR_FILENO)) bar = std::make_unique<ProgressLine>();
     f->job.log = [&](LogLevel l, const std::string& m) {
@@ -126,12 +137,15 @@ void add_run(CLI::App& app) {
       std::fprintf(stderr, "hotspot: %s: %s\n", level_name(l), m.c_str());
     };
     if (bar)
-      f->job.progress = [&](int index, int count, const std::string& step) { bar->step(index, count, step); };
+      f->job.progress = [&](int index, int count, const std::string& step) {
+        bar->step(index, count, step);
+      };
     try {
       if (f->check) {
         check_run_config(f->job.config);
         if (f->json)
-          std::cout << nlohmann::json{{"status", "valid"}, {"config", f->job.config}}.dump(2) << "\n";
+          std::cout << nlohmann::json{{"status", "valid"}, {"config", f->job.config}}.dump(2)
+                    << "\n";
         else
           std::cout << "config     " << f->job.config << " is valid\n";
         return;
@@ -149,7 +163,10 @@ void add_run(CLI::App& app) {
     } catch (const Error& e) {
       if (bar) bar->stop();
       if (f->json)
-        std::cout << nlohmann::json{{"status", "error"}, {"exit_code", exit_code(e)}, {"message", e.what()}}.dump(2)
+        std::cout << nlohmann::json{{"status", "error"},
+                                    {"exit_code", exit_code(e)},
+                                    {"message", e.what()}}
+                         .dump(2)
                   << "\n";
       throw;
     }

@@ -38,7 +38,8 @@ std::vector<Row> make_rows(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     Row& r = rows[i];
     r.x = x(rng), r.y = y(rng);
-    r.lon = 105.8 + (r.x - 507000) / 1e5, r.lat = 20.3 + (r.y - 2248000) / 1.1e5;  // plausible, not exact
+    r.lon = 105.8 + (r.x - 507000) / 1e5,
+    r.lat = 20.3 + (r.y - 2248000) / 1.1e5;  // plausible, not exact
     std::snprintf(buf, sizeof buf, "INC%07zu", i + 1);
     r.id = buf;
     std::snprintf(buf, sizeof buf, "C%04d", commune(rng));
@@ -60,11 +61,11 @@ void BM_GpkgWritePoints(benchmark::State& state) {
     auto t0 = clock::now();
     hotspot::GpkgWriter w(path);
     auto& L = w.begin_layer("incidents", hotspot::GeometryType::kPoint, crs,
-                            {{"incident_id", hotspot::FieldType::Text},
-                             {"category", hotspot::FieldType::Text},
-                             {"commune_id", hotspot::FieldType::Text},
-                             {"lon", hotspot::FieldType::Real},
-                             {"lat", hotspot::FieldType::Real}},
+                            {{"incident_id", hotspot::FieldType::kText},
+                             {"category", hotspot::FieldType::kText},
+                             {"commune_id", hotspot::FieldType::kText},
+                             {"lon", hotspot::FieldType::kReal},
+                             {"lat", hotspot::FieldType::kReal}},
                             "benchmark points");
     for (const Row& r : rows) {
       L.set_point({r.x, r.y});
@@ -91,6 +92,11 @@ void BM_GpkgWritePoints(benchmark::State& state) {
 
 }  // namespace
 
-BENCHMARK(BM_GpkgWritePoints)->ArgName("points")->Arg(100'000)->Arg(1'000'000)->Unit(benchmark::kSecond)->UseRealTime();
+BENCHMARK(BM_GpkgWritePoints)
+    ->ArgName("points")
+    ->Arg(100'000)
+    ->Arg(1'000'000)
+    ->Unit(benchmark::kSecond)
+    ->UseRealTime();
 
 BENCHMARK_MAIN();

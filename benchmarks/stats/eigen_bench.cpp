@@ -89,9 +89,9 @@ const Fixture& fixture() {
       bool h = i % 3 == 0;
       xs.push_back(h ? hot(rng) : uniform(rng)), ys.push_back(h ? hot(rng) : uniform(rng));
     }
-    CellGrid g = make_grid(area, {CellShape::Hex, size}, xs, ys, {});
+    CellGrid g = make_grid(area, {CellShape::kHex, size}, xs, ys, {});
     f.x = g.count;
-    const SpatialWeights w = contiguity_weights(g.cells, Contiguity::Queen, 1e-6);
+    const SpatialWeights w = contiguity_weights(g.cells, Contiguity::kQueen, 1e-6);
     f.gi = with_self(w, 1.0);
     f.lw = row_standardised(w);
     f.gi_m = to_eigen(f.gi);

@@ -36,10 +36,10 @@ const Fixture& fixture(std::int64_t cells) {
     bool h = i % 3 == 0;
     xs.push_back(h ? hot(rng) : u(rng)), ys.push_back(h ? hot(rng) : u(rng));
   }
-  CellGrid g = make_grid(area, {CellShape::Hex, size}, xs, ys, {});
+  CellGrid g = make_grid(area, {CellShape::kHex, size}, xs, ys, {});
   f.cells = g.cells;
   f.x = g.count;
-  f.w = contiguity_weights(f.cells, Contiguity::Queen, 1e-6);
+  f.w = contiguity_weights(f.cells, Contiguity::kQueen, 1e-6);
   f.gi = with_self(f.w, 1.0);
   f.lw = row_standardised(f.w);
   return cache.emplace(cells, std::move(f)).first->second;
@@ -47,7 +47,7 @@ const Fixture& fixture(std::int64_t cells) {
 
 void BM_QueenWeights(benchmark::State& st) {
   const auto& f = fixture(st.range(0));
-  for (auto _ : st) benchmark::DoNotOptimize(contiguity_weights(f.cells, Contiguity::Queen, 1e-6));
+  for (auto _ : st) benchmark::DoNotOptimize(contiguity_weights(f.cells, Contiguity::kQueen, 1e-6));
   st.counters["cells"] = static_cast<double>(f.cells.size());
 }
 

@@ -45,9 +45,9 @@ std::vector<Overlap> find_overlaps(const PolygonLayer& layer);
 // One row of zone_communes: a commune that meets an industrial zone or its buffer.
 struct ZoneCommune {
   std::int32_t zone = -1, commune = -1;
-  double shared_area_km2 = 0;  // commune ∩ zone
-  double ring_area_km2 = 0;    // commune ∩ (zone buffer − zone)
-  double fence_length_m = 0;   // length of the zone's boundary that runs inside the commune
+  double shared_area_km2 = 0;         // commune ∩ zone
+  double ring_area_km2 = 0;           // commune ∩ (zone buffer − zone)
+  double fence_length_m = 0;          // length of the zone's boundary that runs inside the commune
   std::int64_t incidents_shared = 0;  // incidents of this commune inside the zone
   std::int64_t incidents_ring = 0;    // incidents of this commune in the zone's buffer ring
   MultiPolygon geom;                  // commune ∩ zone buffer
@@ -67,13 +67,13 @@ ZoneStats zone_stats(const Incidents& incidents, const PolygonLayer& communes,
 // ---- Analysis grids (aggregate/grid.cpp) ------------------------------------------------------
 // The spec of a generated grid (hexagons or fishnet squares), parsed once from "hex:250" or
 // "square:250".
-enum class CellShape { Hex, Square };
+enum class CellShape { kHex, kSquare };
 
 // size_m: distance between the centres of adjacent cells. Hexagons are pointy-top, so this is
 // their width across the flats (area √3/2·size²); squares have side size (area size²).
 struct GridSpec {
-  CellShape shape = CellShape::Hex;  // DEFAULT: hexagons
-  double size_m = 0;                 // REQUIRES: > 0 (data units for planar data)
+  CellShape shape = CellShape::kHex;  // DEFAULT: hexagons
+  double size_m = 0;                  // REQUIRES: > 0 (data units for planar data)
 };
 
 // "hex:250" or "square:250" (metres, or data units for planar input); throws ParameterError

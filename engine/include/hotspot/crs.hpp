@@ -7,17 +7,17 @@
 namespace hotspot {
 
 struct Crs {
-  enum class Kind { Geographic, Projected, Planar };
+  enum class Kind { kGeographic, kProjected, kPlanar };
 
-  Kind kind = Kind::Planar;
-  std::string wkt;        // WKT2; empty for planar
-  std::string name;       // e.g. "VN-2000 / TM-3 105-45", or "planar"
-  std::string authority;  // e.g. "EPSG:9210"; empty when the CRS has no code
+  Kind kind = Kind::kPlanar;
+  std::string wkt;         // WKT2; empty for planar
+  std::string name;        // e.g. "VN-2000 / TM-3 105-45", or "planar"
+  std::string authority;   // e.g. "EPSG:9210"; empty when the CRS has no code
   Box area_of_use_lonlat;  // empty when unknown (planar, custom CRS)
   bool metres = false;     // projected with a linear unit of exactly 1 m
 
-  bool planar() const { return kind == Kind::Planar; }
-  bool geographic() const { return kind == Kind::Geographic; }
+  bool planar() const { return kind == Kind::kPlanar; }
+  bool geographic() const { return kind == Kind::kGeographic; }
   // "EPSG:9210 (VN-2000 / TM-3 105-45)" or "planar (undefined Cartesian)".
   std::string label() const;
   // Same CRS up to naming (PROJ's equivalence test).

@@ -33,7 +33,7 @@
 
 namespace hotspot {
 
-enum class Kernel { Quartic, Epanechnikov, Triweight, Triangular, Uniform, Gaussian };
+enum class Kernel { kQuartic, kEpanechnikov, kTriweight, kTriangular, kUniform, kGaussian };
 
 // "quartic", ...; throws ParameterError("kernel") for an unknown name.
 Kernel parse_kernel(const std::string& name);
@@ -65,12 +65,12 @@ struct Grid {
 Grid grid_for_extent(const Box& extent, double cell, std::int64_t max_cells = 2'000'000'000);
 
 struct KdeOptions {
-  Kernel kernel = Kernel::Quartic;  // DEFAULT: quartic
-  double bandwidth_m = 0;           // h; required, > 0
-  double area_scale = 1e6;          // value per m² × area_scale; DEFAULT: 1e6 (per km²)
-  bool edge_correction = false;     // DEFAULT: off; needs a mask
-  int threads = 0;                  // DEFAULT: all cores
-  int tile = 256;                   // columns per block (blocks are up to 64 rows); DEFAULT: 256
+  Kernel kernel = Kernel::kQuartic;  // DEFAULT: quartic
+  double bandwidth_m = 0;            // h; required, > 0
+  double area_scale = 1e6;           // value per m² × area_scale; DEFAULT: 1e6 (per km²)
+  bool edge_correction = false;      // DEFAULT: off; needs a mask
+  int threads = 0;                   // DEFAULT: all cores
+  int tile = 256;                    // columns per block (blocks are up to 64 rows); DEFAULT: 256
 };
 
 // Float32 cells, row-major from the top-left; nodata where the mask excludes a cell.

@@ -7,7 +7,7 @@
 
 namespace hotspot {
 
-enum class ErrorKind { Usage, Input, Io, Internal };
+enum class ErrorKind { kUsage, kInput, kIo, kInternal };
 
 class Error : public std::runtime_error {
  public:
@@ -20,7 +20,7 @@ class Error : public std::runtime_error {
 
 // A bad option or configuration value (exit 2).
 struct UsageError : Error {
-  explicit UsageError(const std::string& m) : Error(ErrorKind::Usage, m) {}
+  explicit UsageError(const std::string& m) : Error(ErrorKind::kUsage, m) {}
 };
 // A value of one named parameter that an analysis cannot use (exit 2). Algorithms know their
 // parameters by their API names ("cell_size"), not by how a caller spelled them: the CLI turns
@@ -28,7 +28,9 @@ struct UsageError : Error {
 // (analyses[2].cell_size), Python keeps it as the exception's `parameter`.
 struct ParameterError : UsageError {
   ParameterError(std::string parameter, const std::string& problem)
-      : UsageError(parameter + ": " + problem), parameter_(std::move(parameter)), problem_(problem) {}
+      : UsageError(parameter + ": " + problem),
+        parameter_(std::move(parameter)),
+        problem_(problem) {}
   const std::string& parameter() const { return parameter_; }
   const std::string& problem() const { return problem_; }  // the message without the name
 
@@ -37,7 +39,7 @@ struct ParameterError : UsageError {
 };
 // User data that cannot be used as it is (exit 3).
 struct InputError : Error {
-  explicit InputError(const std::string& m) : Error(ErrorKind::Input, m) {}
+  explicit InputError(const std::string& m) : Error(ErrorKind::kInput, m) {}
 };
 // A CRS that is missing, unknown or unusable for the job (exit 3).
 struct CrsError : InputError {
@@ -45,11 +47,11 @@ struct CrsError : InputError {
 };
 // A file that cannot be read or written (exit 4).
 struct IoError : Error {
-  explicit IoError(const std::string& m) : Error(ErrorKind::Io, m) {}
+  explicit IoError(const std::string& m) : Error(ErrorKind::kIo, m) {}
 };
 // A bug in hotspot, never the user's fault (exit 1).
 struct InternalError : Error {
-  explicit InternalError(const std::string& m) : Error(ErrorKind::Internal, "internal: " + m) {}
+  explicit InternalError(const std::string& m) : Error(ErrorKind::kInternal, "internal: " + m) {}
 };
 
 }  // namespace hotspot

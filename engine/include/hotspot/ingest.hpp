@@ -14,20 +14,20 @@ namespace hotspot {
 
 // Why a row was not accepted. The code strings (reason_code) are part of the output contract.
 enum class RejectReason {
-  BadRow,             // malformed record: wrong number of fields, unterminated quote
-  BadNumber,          // unparsable number, NaN or inf
-  MissingCoordinate,  // empty x or y
-  OutsideArea,        // outside the area of use of the input or working CRS
-  SwappedAxes,        // lat/lon apparently swapped (repaired instead with fix_swapped_axes)
-  BadTimestamp,       // not ISO 8601, impossible date, or empty
-  DuplicateId,        // an earlier accepted row has the same id
+  kBadRow,             // malformed record: wrong number of fields, unterminated quote
+  kBadNumber,          // unparsable number, NaN or inf
+  kMissingCoordinate,  // empty x or y
+  kOutsideArea,        // outside the area of use of the input or working CRS
+  kSwappedAxes,        // lat/lon apparently swapped (repaired instead with fix_swapped_axes)
+  kBadTimestamp,       // not ISO 8601, impossible date, or empty
+  kDuplicateId,        // an earlier accepted row has the same id
 };
 const char* reason_code(RejectReason r);
 
 struct RejectedRow {
   std::int64_t line = 0;  // CSV: physical line where the record starts (header = 1); OGR: fid
   std::string raw;        // CSV: the record as read (valid UTF-8, capped); OGR: "fid=N"
-  RejectReason reason = RejectReason::BadRow;
+  RejectReason reason = RejectReason::kBadRow;
   std::string message;
 };
 
@@ -37,9 +37,9 @@ struct IncidentOptions {
   // Column names. DEFAULT (empty): detected. x: lon, longitude, lng, x; y: lat, latitude, y;
   // id: id, incident_id; time: time, timestamp, datetime, date; category: category, type.
   std::string x_field, y_field, id_field, time_field, category_field, weight_field;
-  std::string crs;                      // DEFAULT: the source's; EPSG:4326 for CSV
-  bool fix_swapped_axes = false;        // DEFAULT: false (reject swapped rows)
-  int utc_offset_minutes = 7 * 60;      // for naive timestamps; DEFAULT: +07:00
+  std::string crs;                  // DEFAULT: the source's; EPSG:4326 for CSV
+  bool fix_swapped_axes = false;    // DEFAULT: false (reject swapped rows)
+  int utc_offset_minutes = 7 * 60;  // for naive timestamps; DEFAULT: +07:00
 };
 
 // "+07:00" -> 420: ±HH:MM with HH <= 14 and MM <= 59. Throws UsageError naming `option`.
@@ -50,11 +50,11 @@ constexpr std::int64_t kNoTime = std::numeric_limits<std::int64_t>::min();
 // Incidents as columns. After load_incidents, x/y are in the working CRS.
 struct Incidents {
   std::vector<double> x, y;
-  std::vector<double> lon, lat;        // WGS 84 (NaN for planar input)
-  std::vector<std::int64_t> time_utc;  // seconds since 1970-01-01T00:00:00Z, or kNoTime
-  std::vector<std::uint32_t> category; // code into categories, or Dictionary::kNone
-  std::vector<double> weight;          // empty when no weight field
-  std::vector<std::int64_t> line;      // source line (CSV) or fid (OGR)
+  std::vector<double> lon, lat;         // WGS 84 (NaN for planar input)
+  std::vector<std::int64_t> time_utc;   // seconds since 1970-01-01T00:00:00Z, or kNoTime
+  std::vector<std::uint32_t> category;  // code into categories, or Dictionary::kNone
+  std::vector<double> weight;           // empty when no weight field
+  std::vector<std::int64_t> line;       // source line (CSV) or fid (OGR)
   StringColumn id;
   Dictionary categories;
 
@@ -87,8 +87,8 @@ struct PolygonLayer {
   std::vector<MultiPolygon> geom;  // in the working CRS after projection
   std::vector<std::int64_t> fid;
   std::int64_t read = 0;
-  std::int64_t repaired = 0;                // invalid geometries fixed by make-valid
-  std::vector<std::string> dropped;          // null / empty geometries: "fid 12: null geometry"
+  std::int64_t repaired = 0;         // invalid geometries fixed by make-valid
+  std::vector<std::string> dropped;  // null / empty geometries: "fid 12: null geometry"
   Crs source_crs;
   std::string id_field, name_field, population_field;
 

@@ -8,14 +8,16 @@
 
 namespace hotspot {
 
-enum class LogLevel { Error, Warn, Info, Debug };
+enum class LogLevel { kError, kWarn, kInfo, kDebug };
 
 struct RunJobOptions {
-  std::string config;       // path to run.json
-  std::string previous;     // earlier output whose hotspot ids carry over; DEFAULT: the config's, else the output being replaced
-  bool if_changed = false;  // skip when the config and input hashes equal those stored in the output
-  bool overwrite = false;   // replace an output that hotspot did not write; DEFAULT: refuse
-  int threads = -1;         // DEFAULT (-1): the config's
+  std::string config;    // path to run.json
+  std::string previous;  // earlier output whose hotspot ids carry over; DEFAULT: the config's, else
+                         // the output being replaced
+  bool if_changed =
+      false;               // skip when the config and input hashes equal those stored in the output
+  bool overwrite = false;  // replace an output that hotspot did not write; DEFAULT: refuse
+  int threads = -1;        // DEFAULT (-1): the config's
   // Log lines (already filtered by nothing: the caller filters by level); may be empty.
   std::function<void(LogLevel, const std::string&)> log;
   // Called as each step starts: its index (1-based), the number of steps, its name; and once more
@@ -25,7 +27,7 @@ struct RunJobOptions {
 
 struct RunJobResult {
   RunSummary run;
-  bool skipped = false;      // --if-changed and nothing changed
+  bool skipped = false;  // --if-changed and nothing changed
   std::string skip_reason;
   std::string quicklook;     // the PNG written, or empty
   std::string summary_json;  // schemas/run-summary.schema.json

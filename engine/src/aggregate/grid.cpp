@@ -47,13 +47,13 @@ struct Lattice {
   std::int64_t nrow, ncol;
 
   XY centre(std::int64_t j, std::int64_t i) const {
-    if (shape == CellShape::Square)
+    if (shape == CellShape::kSquare)
       return {x0 + (static_cast<double>(i) + 0.5) * s, y0 + (static_cast<double>(j) + 0.5) * s};
     return {x0 + static_cast<double>(2 * i + (j & 1)) * (s / 2),
             y0 + static_cast<double>(3 * j) * (R / 2)};
   }
   Ring ring(std::int64_t j, std::int64_t i) const {
-    if (shape == CellShape::Square) {
+    if (shape == CellShape::kSquare) {
       double xa = x0 + static_cast<double>(i) * s, xb = x0 + static_cast<double>(i + 1) * s;
       double ya = y0 + static_cast<double>(j) * s, yb = y0 + static_cast<double>(j + 1) * s;
       return {{xa, ya}, {xb, ya}, {xb, yb}, {xa, yb}, {xa, ya}};
@@ -67,7 +67,7 @@ struct Lattice {
   // The cell whose centre is nearest (ties: the lower row, then column). -1 when off the lattice.
   std::int64_t locate(XY p) const {
     std::int64_t bj = -1, bi = -1;
-    if (shape == CellShape::Square) {
+    if (shape == CellShape::kSquare) {
       bj = static_cast<std::int64_t>(std::floor((p.y - y0) / s));
       bi = static_cast<std::int64_t>(std::floor((p.x - x0) / s));
     } else {
@@ -112,7 +112,7 @@ MultiPolygon study_area(const std::vector<MultiPolygon>& polygons, const std::ve
 }
 
 double auto_cell_size(double area_m2, std::size_t incidents, CellShape shape) {
-  const double k = shape == CellShape::Hex ? std::sqrt(3.0) / 2 : 1.0;  // cell area = k·size²
+  const double k = shape == CellShape::kHex ? std::sqrt(3.0) / 2 : 1.0;  // cell area = k·size²
   double size =
       std::sqrt(10.0 * area_m2 / (k * static_cast<double>(std::max<std::size_t>(incidents, 1))));
   double smallest = std::sqrt(area_m2 / (k * 100000.0)), largest = std::sqrt(area_m2 / (k * 100.0));
@@ -125,7 +125,7 @@ CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::ve
     throw ParameterError("grid", "cell size must be > 0 (got " + std::to_string(spec.size_m) + ")");
   Box box = bounds(area);
   Lattice L{spec.shape, spec.size_m, spec.size_m / std::sqrt(3.0), 0, 0, 0, 0};
-  if (spec.shape == CellShape::Square) {
+  if (spec.shape == CellShape::kSquare) {
     L.x0 = box.xmin, L.y0 = box.ymin;
     L.ncol = static_cast<std::int64_t>(std::ceil((box.xmax - box.xmin) / L.s)) + 1;
     L.nrow = static_cast<std::int64_t>(std::ceil((box.ymax - box.ymin) / L.s)) + 1;
@@ -137,15 +137,15 @@ CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::ve
   const double lattice_cells = static_cast<double>(L.ncol) * static_cast<double>(L.nrow);
   if (lattice_cells > 5e6)
     throw ParameterError("grid", "cell size " + std::to_string(spec.size_m) + " gives " +
-                     std::to_string(static_cast<long long>(lattice_cells)) +
-                     " cells over the study area; use a larger size");
+                                     std::to_string(static_cast<long long>(lattice_cells)) +
+                                     " cells over the study area; use a larger size");
   Geos geos;
   Geom area_g = geos.from(area);
   Prepared prep(geos.ctx(), area_g.get());
   CellGrid g;
   g.study_area_m2 = area_of(area);
   const double cell_area =
-      spec.shape == CellShape::Hex ? std::sqrt(3.0) / 2 * L.s * L.s : L.s * L.s;
+      spec.shape == CellShape::kHex ? std::sqrt(3.0) / 2 * L.s * L.s : L.s * L.s;
   std::vector<std::int32_t> slot(static_cast<std::size_t>(L.nrow * L.ncol), -1);
   for (std::int64_t j = 0; j < L.nrow; ++j)
     for (std::int64_t i = 0; i < L.ncol; ++i) {
@@ -191,14 +191,16 @@ GridSpec parse_grid_spec(const std::string& text, const std::string& parameter) 
   GridSpec spec;
   std::string size;
   if (text.rfind("hex:", 0) == 0) {
-    spec.shape = CellShape::Hex, size = text.substr(4);
+    spec.shape = CellShape::kHex, size = text.substr(4);
   } else if (text.rfind("square:", 0) == 0) {
-    spec.shape = CellShape::Square, size = text.substr(7);
+    spec.shape = CellShape::kSquare, size = text.substr(7);
   } else {
-    throw ParameterError(parameter, "'" + text + "': expected hex:SIZE or square:SIZE, e.g. hex:250");
+    throw ParameterError(parameter,
+                         "'" + text + "': expected hex:SIZE or square:SIZE, e.g. hex:250");
   }
   auto [end, ec] = std::from_chars(size.data(), size.data() + size.size(), spec.size_m);
-  if (ec != std::errc() || end != size.data() + size.size() || !(spec.size_m > 0) || !std::isfinite(spec.size_m))
+  if (ec != std::errc() || end != size.data() + size.size() || !(spec.size_m > 0) ||
+      !std::isfinite(spec.size_m))
     throw ParameterError(parameter, "'" + text + "': the cell size must be a number > 0");
   return spec;
 }
@@ -206,7 +208,8 @@ GridSpec parse_grid_spec(const std::string& text, const std::string& parameter) 
 std::string grid_spec_text(const GridSpec& spec) {
   char buf[64];
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, spec.size_m);
-  return (spec.shape == CellShape::Hex ? "hex:" : "square:") + std::string(buf, ec == std::errc() ? end : buf);
+  return (spec.shape == CellShape::kHex ? "hex:" : "square:") +
+         std::string(buf, ec == std::errc() ? end : buf);
 }
 
 }  // namespace hotspot

@@ -2,9 +2,9 @@
 
 #include <ogr_spatialref.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <algorithm>
 #include <limits>
 #include <map>
 #include <mutex>
@@ -45,7 +45,8 @@ bool Crs::same_as(const Crs& other) const {
   if (planar() || other.planar()) return planar() == other.planar();
   if (!authority.empty() && authority == other.authority) return true;
   auto a = to_ogr(*this), b = to_ogr(other);
-  const char* opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT", nullptr};
+  const char* opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT",
+                        nullptr};
   return a->IsSame(b.get(), opts);
 }
 
@@ -55,7 +56,7 @@ Crs crs_from_ogr(const OGRSpatialReference* in) {
   OGRSpatialReference srs(*in);
   pin_axis_order(srs);
   if (srs.IsLocal()) return crs;  // an undefined Cartesian frame
-  crs.kind = srs.IsGeographic() ? Crs::Kind::Geographic : Crs::Kind::Projected;
+  crs.kind = srs.IsGeographic() ? Crs::Kind::kGeographic : Crs::Kind::kProjected;
   crs.wkt = export_wkt2(srs);
   crs.name = srs.GetName() ? srs.GetName() : "unnamed CRS";
   const char* auth = srs.GetAuthorityName(nullptr);
@@ -129,7 +130,8 @@ Transformer::Transformer(const Crs& from, const Crs& to) {
   if (from.same_as(to)) return;
   auto a = to_ogr(from), b = to_ogr(to);
   ct_.reset(OGRCreateCoordinateTransformation(a.get(), b.get()));
-  if (!ct_) throw CrsError("PROJ found no transformation from " + from.label() + " to " + to.label());
+  if (!ct_)
+    throw CrsError("PROJ found no transformation from " + from.label() + " to " + to.label());
 }
 
 Transformer::~Transformer() = default;

@@ -124,7 +124,7 @@ BandwidthChoice choose_bandwidth(const BandwidthSpec& spec, Kernel kernel,
   switch (spec.rule) {
     case BandwidthRule::kAuto: {
       const double radius = bandwidth_arcgis(x, y, w);
-      c.bandwidth_m = radius * kernel_sigma(Kernel::Quartic) / kernel_sigma(kernel);
+      c.bandwidth_m = radius * kernel_sigma(Kernel::kQuartic) / kernel_sigma(kernel);
       c.detail = "auto (ArcGIS spatial Silverman: quartic radius " + fmt("%.1f", radius) + " m)";
       break;
     }

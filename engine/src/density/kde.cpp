@@ -42,12 +42,12 @@ struct KernelInfo {
 // E[u²] under each kernel (h = 1): quartic 1/4, epanechnikov 1/3, triweight 1/5, triangular 3/10,
 // uniform 1/2, gaussian 2 (truncation ignored: it changes σ by less than 1e−4).
 const KernelInfo kKernels[] = {
-    {Kernel::Quartic, "quartic", 1, std::sqrt(1.0 / 8)},
-    {Kernel::Epanechnikov, "epanechnikov", 1, std::sqrt(1.0 / 6)},
-    {Kernel::Triweight, "triweight", 1, std::sqrt(1.0 / 10)},
-    {Kernel::Triangular, "triangular", 1, std::sqrt(3.0 / 20)},
-    {Kernel::Uniform, "uniform", 1, std::sqrt(1.0 / 4)},
-    {Kernel::Gaussian, "gaussian", kernels::kGaussSupport, 1.0},
+    {Kernel::kQuartic, "quartic", 1, std::sqrt(1.0 / 8)},
+    {Kernel::kEpanechnikov, "epanechnikov", 1, std::sqrt(1.0 / 6)},
+    {Kernel::kTriweight, "triweight", 1, std::sqrt(1.0 / 10)},
+    {Kernel::kTriangular, "triangular", 1, std::sqrt(3.0 / 20)},
+    {Kernel::kUniform, "uniform", 1, std::sqrt(1.0 / 4)},
+    {Kernel::kGaussian, "gaussian", kernels::kGaussSupport, 1.0},
 };
 
 const KernelInfo& info(Kernel k) {
@@ -60,17 +60,17 @@ const KernelInfo& info(Kernel k) {
 template <class F>
 auto dispatch(Kernel k, F&& fn) {
   switch (k) {
-    case Kernel::Quartic:
+    case Kernel::kQuartic:
       return fn(kernels::Quartic{});
-    case Kernel::Epanechnikov:
+    case Kernel::kEpanechnikov:
       return fn(kernels::Epanechnikov{});
-    case Kernel::Triweight:
+    case Kernel::kTriweight:
       return fn(kernels::Triweight{});
-    case Kernel::Triangular:
+    case Kernel::kTriangular:
       return fn(kernels::Triangular{});
-    case Kernel::Uniform:
+    case Kernel::kUniform:
       return fn(kernels::Uniform{});
-    case Kernel::Gaussian:
+    case Kernel::kGaussian:
       return fn(kernels::Gaussian{});
   }
   throw InternalError("unknown kernel");
@@ -324,9 +324,9 @@ void splat_sse2(const SortedPoints& p, std::size_t begin, std::size_t end, const
 template <class K, bool kWeighted>
 SplatFn splat_for(SplatIsa isa) {
   switch (isa) {
-    case SplatIsa::Avx512:
+    case SplatIsa::kAvx512:
       return splat_avx512<K, kWeighted>;
-    case SplatIsa::Avx2:
+    case SplatIsa::kAvx2:
       return splat_avx2<K, kWeighted>;
     default:
       return splat_sse2<K, kWeighted>;
@@ -337,13 +337,13 @@ SplatFn splat_for(SplatIsa isa) {
 
 bool cpu_has(SplatIsa isa) {
   switch (isa) {
-    case SplatIsa::Auto:
+    case SplatIsa::kAuto:
       return true;
-    case SplatIsa::Avx512:
+    case SplatIsa::kAvx512:
       return __builtin_cpu_supports("avx512f");
-    case SplatIsa::Avx2:
+    case SplatIsa::kAvx2:
       return __builtin_cpu_supports("avx2");
-    case SplatIsa::Sse2:
+    case SplatIsa::kSse2:
       return true;
   }
   return false;
@@ -405,10 +405,10 @@ DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<doubl
                            const std::vector<std::uint8_t>& mask, const KdeOptions& o, SplatIsa isa,
                            std::vector<double>* sums) {
   check_options(g, x, y, w, mask, o);
-  if (isa == SplatIsa::Auto)
-    isa = cpu_has(SplatIsa::Avx512) ? SplatIsa::Avx512
-          : cpu_has(SplatIsa::Avx2) ? SplatIsa::Avx2
-                                    : SplatIsa::Sse2;
+  if (isa == SplatIsa::kAuto)
+    isa = cpu_has(SplatIsa::kAvx512) ? SplatIsa::kAvx512
+          : cpu_has(SplatIsa::kAvx2) ? SplatIsa::kAvx2
+                                     : SplatIsa::kSse2;
   if (!cpu_has(isa)) throw InternalError("kde: this CPU lacks the requested vector instructions");
   Reach reach;
   reach.h = o.bandwidth_m;
@@ -528,7 +528,7 @@ DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<doubl
 DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y,
                   const std::vector<double>& w, const Grid& g,
                   const std::vector<std::uint8_t>& mask, const KdeOptions& o) {
-  return kde_with_isa(x, y, w, g, mask, o, SplatIsa::Auto);
+  return kde_with_isa(x, y, w, g, mask, o, SplatIsa::kAuto);
 }
 
 std::vector<double> kde_brute_force(const std::vector<double>& x, const std::vector<double>& y,

@@ -6,7 +6,7 @@
 
 namespace hotspot {
 
-enum class SplatIsa { Auto, Avx512, Avx2, Sse2 };
+enum class SplatIsa { kAuto, kAvx512, kAvx2, kSse2 };
 
 // Whether this CPU can run that width (Auto and Sse2: always).
 bool cpu_has(SplatIsa isa);

@@ -130,10 +130,10 @@ LayerWriter::LayerWriter(GpkgWriter& w, std::string name, GeometryType g, int sr
     values += ", ?" + std::to_string(k++);
   }
   for (const auto& f : fields_) {
-    const char* t = f.type == FieldType::Integer ? "INTEGER"
-                    : f.type == FieldType::Real  ? "REAL"
-                    : f.type == FieldType::Text  ? "TEXT"
-                                                 : "DATETIME";
+    const char* t = f.type == FieldType::kInteger ? "INTEGER"
+                    : f.type == FieldType::kReal  ? "REAL"
+                    : f.type == FieldType::kText  ? "TEXT"
+                                                  : "DATETIME";
     create += ", " + quote_identifier(f.name) + " " + t;
     insert += ", " + quote_identifier(f.name);
     values += ", ?" + std::to_string(k++);

@@ -22,7 +22,7 @@
 
 namespace hotspot {
 
-enum class FieldType { Integer, Real, Text, DateTime };
+enum class FieldType { kInteger, kReal, kText, kDateTime };
 
 struct FieldDef {
   std::string name;

@@ -71,12 +71,12 @@ AttributeColumns find_attribute_columns(const std::vector<std::string>& header,
   return c;
 }
 
-enum class NumberStatus { Ok, Empty, Bad };
+enum class NumberStatus { kOk, kEmpty, kBad };
 
 // Parses a decimal number. With decimal_comma, "106,5" reads as 106.5 (for ';'-separated files).
 NumberStatus parse_number(std::string_view s, bool decimal_comma, double* out, std::string* why) {
   s = trim(s);
-  if (s.empty()) return NumberStatus::Empty;
+  if (s.empty()) return NumberStatus::kEmpty;
   if (s.front() == '+') s.remove_prefix(1);
   char buf[64];
   if (decimal_comma && s.size() < sizeof buf && s.find(',') != std::string_view::npos &&
@@ -89,18 +89,18 @@ NumberStatus parse_number(std::string_view s, bool decimal_comma, double* out, s
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec == std::errc::result_out_of_range) {
     *why = "'" + std::string(s) + "' is out of the range of a double";
-    return NumberStatus::Bad;
+    return NumberStatus::kBad;
   }
   if (ec != std::errc() || end != s.data() + s.size()) {
     *why = "'" + std::string(s.substr(0, 40)) + "' is not a number";
-    return NumberStatus::Bad;
+    return NumberStatus::kBad;
   }
   if (!std::isfinite(v)) {
     *why = "'" + std::string(s) + "' is not a finite number";
-    return NumberStatus::Bad;
+    return NumberStatus::kBad;
   }
   *out = v;
-  return NumberStatus::Ok;
+  return NumberStatus::kOk;
 }
 
 // Open-addressing set of incident ids (indices into the id column); no allocation per id. Each
@@ -177,38 +177,38 @@ class RowChecker {
     if (!r.has_xy_numbers) {
       std::string why;
       auto sx = parse_number(r.x, decimal_comma_, &x, &why);
-      if (sx == NumberStatus::Bad) return reject(RejectReason::BadNumber, "x: " + why);
+      if (sx == NumberStatus::kBad) return reject(RejectReason::kBadNumber, "x: " + why);
       auto sy = parse_number(r.y, decimal_comma_, &y, &why);
-      if (sy == NumberStatus::Bad) return reject(RejectReason::BadNumber, "y: " + why);
-      if (sx == NumberStatus::Empty || sy == NumberStatus::Empty)
-        return reject(RejectReason::MissingCoordinate,
-                      sx == NumberStatus::Empty && sy == NumberStatus::Empty ? "x and y are empty"
-                      : sx == NumberStatus::Empty                            ? "x is empty"
-                                                                             : "y is empty");
+      if (sy == NumberStatus::kBad) return reject(RejectReason::kBadNumber, "y: " + why);
+      if (sx == NumberStatus::kEmpty || sy == NumberStatus::kEmpty)
+        return reject(RejectReason::kMissingCoordinate,
+                      sx == NumberStatus::kEmpty && sy == NumberStatus::kEmpty ? "x and y are empty"
+                      : sx == NumberStatus::kEmpty                             ? "x is empty"
+                                                                               : "y is empty");
     }
     double w = 1;
     if (has_weight_) {
       std::string why;
       auto sw = parse_number(r.weight, decimal_comma_, &w, &why);
-      if (sw == NumberStatus::Bad) return reject(RejectReason::BadNumber, "weight: " + why);
-      if (sw == NumberStatus::Empty) return reject(RejectReason::BadNumber, "weight is empty");
+      if (sw == NumberStatus::kBad) return reject(RejectReason::kBadNumber, "weight: " + why);
+      if (sw == NumberStatus::kEmpty) return reject(RejectReason::kBadNumber, "weight is empty");
     }
     std::int64_t t = kNoTime;
     if (r.has_time_value) {
       t = r.time_value;
       if (!time_in_range(t))
-        return reject(RejectReason::BadTimestamp, "time is outside years 0001-9999 (UTC)");
+        return reject(RejectReason::kBadTimestamp, "time is outside years 0001-9999 (UTC)");
     } else if (has_time_) {
       std::string why;
       auto parsed = parse_iso8601(r.time, opt_.utc_offset_minutes, &why);
       if (!parsed)
-        return reject(RejectReason::BadTimestamp,
+        return reject(RejectReason::kBadTimestamp,
                       "time '" + sanitize_utf8(r.time, 60) + "': " + why);
       t = *parsed;
     }
     std::string_view cat = utf8(trim(r.category), fixed_cat_);
     if (cat.size() > kMaxCategoryBytes)
-      return reject(RejectReason::BadRow,
+      return reject(RejectReason::kBadRow,
                     "category is " + std::to_string(cat.size()) + " bytes long; the limit is " +
                         std::to_string(kMaxCategoryBytes) + " (" + sanitize_utf8(cat, 40) + ")");
     Incidents& inc = out_.incidents;
@@ -220,7 +220,7 @@ class RowChecker {
     if (has_id_ && !ids_.insert_last()) {
       std::string id(inc.id[inc.id.size() - 1]);
       inc.id.pop_back();
-      return reject(RejectReason::DuplicateId,
+      return reject(RejectReason::kDuplicateId,
                     "id '" + sanitize_utf8(id, 80) + "' was already accepted");
     }
     inc.x.push_back(x);
@@ -284,7 +284,7 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
     if (rec.unterminated_quote || rec.fields.size() != nfields) {
       ++rep.read;
       rep.rejected.push_back(
-          {rec.line, raw(), RejectReason::BadRow,
+          {rec.line, raw(), RejectReason::kBadRow,
            rec.unterminated_quote
                ? std::string("a quoted field is not closed before the end of the file")
                : "expected " + std::to_string(nfields) + " fields, found " +
@@ -293,7 +293,7 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
     }
     if (std::memchr(rec.raw.data(), '\0', rec.raw.size())) {
       ++rep.read;
-      rep.rejected.push_back({rec.line, raw(), RejectReason::BadRow,
+      rep.rejected.push_back({rec.line, raw(), RejectReason::kBadRow,
                               "the record holds a NUL byte (a binary or UTF-16 file?)"});
       continue;
     }
@@ -357,13 +357,13 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
     if (!g || g->IsEmpty()) {
       ++rep.read;
       rep.rejected.push_back(
-          {fid, raw(), RejectReason::MissingCoordinate, "null or empty geometry"});
+          {fid, raw(), RejectReason::kMissingCoordinate, "null or empty geometry"});
       return;
     }
     if (wkbFlatten(g->getGeometryType()) != wkbPoint) {
       ++rep.read;
       rep.rejected.push_back(
-          {fid, raw(), RejectReason::BadRow,
+          {fid, raw(), RejectReason::kBadRow,
            std::string("geometry is a ") + g->getGeometryName() + ", not a point"});
       return;
     }
@@ -374,7 +374,7 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
     if (!std::isfinite(r.xn) || !std::isfinite(r.yn)) {
       ++rep.read;
       rep.rejected.push_back(
-          {fid, raw(), RejectReason::BadNumber, "coordinate is NaN or infinite"});
+          {fid, raw(), RejectReason::kBadNumber, "coordinate is NaN or infinite"});
       return;
     }
     checker.add(fid, r, raw);

@@ -54,9 +54,9 @@ UnitLayer read_units(const UnitOptions& opt) {
     UnitAttribute a;
     a.name = defn->GetFieldDefn(k)->GetNameRef();
     auto t = defn->GetFieldDefn(k)->GetType();
-    a.type = (t == OFTInteger || t == OFTInteger64) ? UnitAttribute::Type::Integer
-             : t == OFTReal                         ? UnitAttribute::Type::Real
-                                                    : UnitAttribute::Type::Text;
+    a.type = (t == OFTInteger || t == OFTInteger64) ? UnitAttribute::Type::kInteger
+             : t == OFTReal                         ? UnitAttribute::Type::kReal
+                                                    : UnitAttribute::Type::kText;
     out.attributes.push_back(std::move(a));
   }
 

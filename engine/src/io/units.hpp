@@ -22,7 +22,7 @@ struct UnitOptions {
 
 struct UnitAttribute {
   std::string name;
-  enum class Type { Integer, Real, Text } type = Type::Text;
+  enum class Type { kInteger, kReal, kText } type = Type::kText;
   std::vector<std::string> values;  // as GDAL formats them
   std::vector<char> null;
 };

@@ -50,10 +50,10 @@ void warn_overlaps(const PolygonLayer& layer, const char* what,
 constexpr std::size_t kMaxCategoryColumns = 40;
 
 std::vector<FieldDef> communes_fixed_fields() {
-  return {{"commune_id", FieldType::Text},   {"name", FieldType::Text},
-          {"population", FieldType::Real},   {"area_km2", FieldType::Real},
-          {"incidents", FieldType::Integer}, {"per_km2", FieldType::Real},
-          {"per_1000", FieldType::Real}};
+  return {{"commune_id", FieldType::kText},   {"name", FieldType::kText},
+          {"population", FieldType::kReal},   {"area_km2", FieldType::kReal},
+          {"incidents", FieldType::kInteger}, {"per_km2", FieldType::kReal},
+          {"per_1000", FieldType::kReal}};
 }
 
 // The category count fields of the communes layer: n_<category>, unique and valid whatever the
@@ -74,7 +74,7 @@ std::string write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneS
   std::vector<FieldDef> fields = communes_fixed_fields();
   const std::vector<std::string> names = category_fields(cats, fields);
   const std::size_t wide = names.size();
-  for (const auto& n : names) fields.push_back({n, FieldType::Integer});
+  for (const auto& n : names) fields.push_back({n, FieldType::kInteger});
   LayerWriter& L = w.begin_layer("communes", GeometryType::kMultiPolygon, in.work_crs, fields,
                                  "Incident counts and rates per commune");
   const auto& c = in.communes;
@@ -93,9 +93,9 @@ std::string write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneS
   }
   // Long form, complete whatever the number of categories; QGIS can join it on commune_id.
   LayerWriter& T = w.begin_layer("commune_category_counts", GeometryType::kNone, in.work_crs,
-                                 {{"commune_id", FieldType::Text},
-                                  {"category", FieldType::Text},
-                                  {"incidents", FieldType::Integer}},
+                                 {{"commune_id", FieldType::kText},
+                                  {"category", FieldType::kText},
+                                  {"incidents", FieldType::kInteger}},
                                  "Incidents per commune and category");
   for (std::size_t i = 0; i < c.size(); ++i)
     for (std::size_t k = 0; k < cats.size(); ++k) {
@@ -114,15 +114,15 @@ std::pair<std::string, std::string> write_zones(GpkgWriter& w, const LoadedInput
                                                 const ZoneStats& zs, double buffer_m) {
   const auto& z = in.zones;
   LayerWriter& L = w.begin_layer("zones", GeometryType::kMultiPolygon, in.work_crs,
-                                 {{"zone_id", FieldType::Text},
-                                  {"name", FieldType::Text},
-                                  {"area_ha", FieldType::Real},
-                                  {"incidents_inside", FieldType::Integer},
-                                  {"per_ha", FieldType::Real},
-                                  {"buffer_m", FieldType::Real},
-                                  {"ring_area_ha", FieldType::Real},
-                                  {"incidents_ring", FieldType::Integer},
-                                  {"communes", FieldType::Text}},
+                                 {{"zone_id", FieldType::kText},
+                                  {"name", FieldType::kText},
+                                  {"area_ha", FieldType::kReal},
+                                  {"incidents_inside", FieldType::kInteger},
+                                  {"per_ha", FieldType::kReal},
+                                  {"buffer_m", FieldType::kReal},
+                                  {"ring_area_ha", FieldType::kReal},
+                                  {"incidents_ring", FieldType::kInteger},
+                                  {"communes", FieldType::kText}},
                                  "Industrial zones: incidents inside and in the buffer ring");
   for (std::size_t i = 0; i < z.size(); ++i) {
     std::string communes;
@@ -147,15 +147,15 @@ std::pair<std::string, std::string> write_zones(GpkgWriter& w, const LoadedInput
 
   LayerWriter& Z =
       w.begin_layer("zone_communes", GeometryType::kMultiPolygon, in.work_crs,
-                    {{"zone_id", FieldType::Text},
-                     {"zone_name", FieldType::Text},
-                     {"commune_id", FieldType::Text},
-                     {"commune_name", FieldType::Text},
-                     {"shared_area_km2", FieldType::Real},
-                     {"ring_area_km2", FieldType::Real},
-                     {"fence_length_m", FieldType::Real},
-                     {"incidents_shared", FieldType::Integer},
-                     {"incidents_ring", FieldType::Integer}},
+                    {{"zone_id", FieldType::kText},
+                     {"zone_name", FieldType::kText},
+                     {"commune_id", FieldType::kText},
+                     {"commune_name", FieldType::kText},
+                     {"shared_area_km2", FieldType::kReal},
+                     {"ring_area_km2", FieldType::kReal},
+                     {"fence_length_m", FieldType::kReal},
+                     {"incidents_shared", FieldType::kInteger},
+                     {"incidents_ring", FieldType::kInteger}},
                     "Communes that meet each industrial zone or its buffer: who patrols together");
   for (const auto& link : zs.links) {
     auto zi = static_cast<std::size_t>(link.zone), ci = static_cast<std::size_t>(link.commune);
@@ -178,16 +178,16 @@ std::pair<std::string, std::string> write_zones(GpkgWriter& w, const LoadedInput
 
 std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a) {
   const Incidents& inc = in.incidents;
-  std::vector<FieldDef> fields = {{"incident_id", FieldType::Text},
-                                  {"time", FieldType::DateTime},
-                                  {"category", FieldType::Text},
-                                  {"commune_id", FieldType::Text},
-                                  {"zone_id", FieldType::Text},
-                                  {"lon", FieldType::Real},
-                                  {"lat", FieldType::Real},
-                                  {"source_line", FieldType::Integer},
-                                  {"outside_communes", FieldType::Integer}};
-  if (!inc.weight.empty()) fields.push_back({"weight", FieldType::Real});
+  std::vector<FieldDef> fields = {{"incident_id", FieldType::kText},
+                                  {"time", FieldType::kDateTime},
+                                  {"category", FieldType::kText},
+                                  {"commune_id", FieldType::kText},
+                                  {"zone_id", FieldType::kText},
+                                  {"lon", FieldType::kReal},
+                                  {"lat", FieldType::kReal},
+                                  {"source_line", FieldType::kInteger},
+                                  {"outside_communes", FieldType::kInteger}};
+  if (!inc.weight.empty()) fields.push_back({"weight", FieldType::kReal});
   LayerWriter& L = w.begin_layer("incidents", GeometryType::kPoint, in.work_crs, fields,
                                  "Accepted incidents with their commune and industrial zone");
   for (std::size_t i = 0; i < inc.size(); ++i) {
@@ -216,19 +216,19 @@ std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignm
 
 const char* reason_code(RejectReason r) {
   switch (r) {
-    case RejectReason::BadRow:
+    case RejectReason::kBadRow:
       return "bad_row";
-    case RejectReason::BadNumber:
+    case RejectReason::kBadNumber:
       return "bad_number";
-    case RejectReason::MissingCoordinate:
+    case RejectReason::kMissingCoordinate:
       return "missing_coordinate";
-    case RejectReason::OutsideArea:
+    case RejectReason::kOutsideArea:
       return "outside_area";
-    case RejectReason::SwappedAxes:
+    case RejectReason::kSwappedAxes:
       return "swapped_axes";
-    case RejectReason::BadTimestamp:
+    case RejectReason::kBadTimestamp:
       return "bad_timestamp";
-    case RejectReason::DuplicateId:
+    case RejectReason::kDuplicateId:
       return "duplicate_id";
   }
   return "unknown";

@@ -231,15 +231,15 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   for (const auto& f : fps) buffered += f.buffered;
 
   const bool hd = opt.method == ClusterMethod::kHdbscan;
-  std::vector<FieldDef> fields = {{"incident_id", FieldType::Text},
-                                  {"time", FieldType::DateTime},
-                                  {"category", FieldType::Text},
-                                  {"CLUSTER_ID", FieldType::Integer}};
+  std::vector<FieldDef> fields = {{"incident_id", FieldType::kText},
+                                  {"time", FieldType::kDateTime},
+                                  {"category", FieldType::kText},
+                                  {"CLUSTER_ID", FieldType::kInteger}};
   if (hd) {
-    fields.push_back({"probability", FieldType::Real});
-    fields.push_back({"outlier_score", FieldType::Real});
+    fields.push_back({"probability", FieldType::kReal});
+    fields.push_back({"outlier_score", FieldType::kReal});
   } else {
-    fields.push_back({"core", FieldType::Integer});
+    fields.push_back({"core", FieldType::kInteger});
   }
   LayerWriter& P = ctx.w.begin_layer(
       points_layer, GeometryType::kPoint, in.work_crs, fields,
@@ -273,12 +273,12 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   const std::vector<HotspotIdentity> ids = identify(ctx, "clusters", outlines);
   outlines = {};
   std::vector<FieldDef> cluster_fields = {
-      {"CLUSTER_ID", FieldType::Integer},  {"count", FieldType::Integer},
-      {"area_m2", FieldType::Real},        {"per_km2", FieldType::Real},
-      {"first_time", FieldType::DateTime}, {"last_time", FieldType::DateTime},
-      {"category", FieldType::Text},       {"category_share", FieldType::Real},
-      {"communes", FieldType::Text},       {"zones", FieldType::Text},
-      {"buffered", FieldType::Integer}};
+      {"CLUSTER_ID", FieldType::kInteger},  {"count", FieldType::kInteger},
+      {"area_m2", FieldType::kReal},        {"per_km2", FieldType::kReal},
+      {"first_time", FieldType::kDateTime}, {"last_time", FieldType::kDateTime},
+      {"category", FieldType::kText},       {"category_share", FieldType::kReal},
+      {"communes", FieldType::kText},       {"zones", FieldType::kText},
+      {"buffered", FieldType::kInteger}};
   const int first_identity = static_cast<int>(cluster_fields.size());
   for (auto& fd : identity_fields()) cluster_fields.push_back(std::move(fd));
   LayerWriter& L =

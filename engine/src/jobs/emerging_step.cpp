@@ -38,7 +38,7 @@ const ParamTable<EmergingStepOptions>& emerging_params() {
         [](EmergingStepOptions& o, const json& v) {
           const GridSpec spec = parse_grid_spec(param_text(v), "grid");
           o.cell_size_m = spec.size_m;
-          o.square_cells = spec.shape == CellShape::Square;
+          o.square_cells = spec.shape == CellShape::kSquare;
           o.grid = param_text(v);
         }},
        {"time_step", ParamType::kText, "Time step: Nd, Nw (Monday-based) or Nmo", "1w", false,
@@ -80,7 +80,7 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
   Timer timer;
 
   // Cells over the study area (the communes' union, else the incidents' convex hull).
-  const GridSpec spec{opt.square_cells ? CellShape::Square : CellShape::Hex, opt.cell_size_m};
+  const GridSpec spec{opt.square_cells ? CellShape::kSquare : CellShape::kHex, opt.cell_size_m};
   std::vector<XY> pts(inc.size());
   for (std::size_t i = 0; i < inc.size(); ++i) pts[i] = {inc.x[i], inc.y[i]};
   if (pts.size() < 3)
@@ -104,19 +104,19 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
 
   LayerWriter& L = ctx.w.begin_layer(
       "emerging", GeometryType::kMultiPolygon, in.work_crs,
-      {{"cell", FieldType::Integer},
-       {"category", FieldType::Text},
-       {"category_code", FieldType::Integer},
-       {"total", FieldType::Real},
-       {"recent", FieldType::Real},
-       {"hot_steps", FieldType::Integer},
-       {"cold_steps", FieldType::Integer},
-       {"last_gi_z", FieldType::Real},
-       {"last_gi_p", FieldType::Real},
-       {"gi_trend_z", FieldType::Real},
-       {"gi_trend_p", FieldType::Real},
-       {"count_trend_z", FieldType::Real},
-       {"count_trend_p", FieldType::Real}},
+      {{"cell", FieldType::kInteger},
+       {"category", FieldType::kText},
+       {"category_code", FieldType::kInteger},
+       {"total", FieldType::kReal},
+       {"recent", FieldType::kReal},
+       {"hot_steps", FieldType::kInteger},
+       {"cold_steps", FieldType::kInteger},
+       {"last_gi_z", FieldType::kReal},
+       {"last_gi_p", FieldType::kReal},
+       {"gi_trend_z", FieldType::kReal},
+       {"gi_trend_p", FieldType::kReal},
+       {"count_trend_z", FieldType::kReal},
+       {"count_trend_p", FieldType::kReal}},
       "Emerging hot spots: the pattern of each cell's space-time Gi* over the time steps");
   Box extent;
   for (std::size_t c = 0; c < ncell; ++c) {
@@ -150,12 +150,12 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
   ctx.w.add_style("emerging", "emerging hot spots", qml);
   // The cube itself, for charts of a cell's series: one row per (cell, step).
   LayerWriter& C = ctx.w.begin_layer("emerging_cube", GeometryType::kNone, in.work_crs,
-                                     {{"cell", FieldType::Integer},
-                                      {"step", FieldType::Integer},
-                                      {"step_start", FieldType::DateTime},
-                                      {"count", FieldType::Real},
-                                      {"gi_z", FieldType::Real},
-                                      {"gi_p", FieldType::Real}},
+                                     {{"cell", FieldType::kInteger},
+                                      {"step", FieldType::kInteger},
+                                      {"step_start", FieldType::kDateTime},
+                                      {"count", FieldType::kReal},
+                                      {"gi_z", FieldType::kReal},
+                                      {"gi_p", FieldType::kReal}},
                                      "Space-time cube: incidents and Gi* per cell and time step");
   for (std::size_t c = 0; c < ncell; ++c)
     for (std::size_t t = 0; t < steps; ++t) {

@@ -71,7 +71,7 @@ void refuse_degree_like(double metres, const char* parameter, const Crs& work) {
 // The surface and its zones, before anything is written.
 struct Surface {
   DensityRaster raster;
-  Kernel kernel = Kernel::Quartic;
+  Kernel kernel = Kernel::kQuartic;
   double bandwidth_m = 0;
   std::string unit;       // "incidents per km²"
   std::string renderer;   // the density's QGIS pseudocolour renderer
@@ -278,8 +278,9 @@ const ParamTable<KdeStepOptions>& kde_params() {
         [](K& o, const json& v) { set_window_to(o.window, param_text(v)); }},
        {"hours", ParamType::kText, "Local time window HH:MM-HH:MM, may wrap midnight (22:00-06:00)",
         "", false, [](K& o, const json& v) { set_window_hours(o.window, param_text(v)); }},
-       {"days", ParamType::kText, "Local weekdays: mon-fri, sat,sun, fri-mon (a shift belongs to the day it starts)",
-        "", false, [](K& o, const json& v) { set_window_days(o.window, param_text(v)); }},
+       {"days", ParamType::kText,
+        "Local weekdays: mon-fri, sat,sun, fri-mon (a shift belongs to the day it starts)", "",
+        false, [](K& o, const json& v) { set_window_days(o.window, param_text(v)); }},
        {"top_percent", ParamType::kNumber,
         "Hotspot zones: the smallest area holding P % of incidents", "", false,
         [](K& o, const json& v) {
@@ -320,11 +321,11 @@ StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifact
     for (const auto& z : sf.zones) outlines.push_back(z.geom);
     const std::vector<HotspotIdentity> ids = identify(ctx, "hotspot_zones", outlines);
     std::vector<FieldDef> fields = {
-        {"zone_rank", FieldType::Integer}, {"incidents", FieldType::Integer},
-        {"area_km2", FieldType::Real},     {"cells", FieldType::Integer},
-        {"peak_density", FieldType::Real}, {"mean_density", FieldType::Real},
-        {"pai", FieldType::Real},          {"threshold", FieldType::Real},
-        {"communes", FieldType::Text},     {"industrial_zones", FieldType::Text}};
+        {"zone_rank", FieldType::kInteger}, {"incidents", FieldType::kInteger},
+        {"area_km2", FieldType::kReal},     {"cells", FieldType::kInteger},
+        {"peak_density", FieldType::kReal}, {"mean_density", FieldType::kReal},
+        {"pai", FieldType::kReal},          {"threshold", FieldType::kReal},
+        {"communes", FieldType::kText},     {"industrial_zones", FieldType::kText}};
     const int first_identity = static_cast<int>(fields.size());
     for (auto& fd : identity_fields()) fields.push_back(std::move(fd));
     LayerWriter& L = ctx.w.begin_layer(

@@ -55,8 +55,9 @@ struct AreaCheck {
   const char* role;  // "input" or "working"
 };
 
-void check_areas(Incidents& inc, IngestReport& rep, const IncidentOptions& opt, const AreaCheck& check,
-                 std::vector<std::int64_t>& reread_lines, std::vector<std::size_t>& reread_slots) {
+void check_areas(Incidents& inc, IngestReport& rep, const IncidentOptions& opt,
+                 const AreaCheck& check, std::vector<std::int64_t>& reread_lines,
+                 std::vector<std::size_t>& reread_slots) {
   const Box& area = check.crs.area_of_use_lonlat;
   const bool geographic_source = rep.source_crs.geographic();
   std::vector<char> drop(inc.size(), 0);
@@ -74,12 +75,14 @@ void check_areas(Incidents& inc, IngestReport& rep, const IncidentOptions& opt, 
       }
       std::snprintf(buf, sizeof buf,
                     "lon %.6f, lat %.6f lies outside the %s CRS's area; swapped it lies inside "
-                    "(--fix-swapped-axes repairs such rows)", lon, lat, check.role);
-      rep.rejected.push_back({inc.line[i], "", RejectReason::SwappedAxes, buf});
+                    "(--fix-swapped-axes repairs such rows)",
+                    lon, lat, check.role);
+      rep.rejected.push_back({inc.line[i], "", RejectReason::kSwappedAxes, buf});
     } else {
-      std::snprintf(buf, sizeof buf, "lon %.6f, lat %.6f is outside the area of use of the %s CRS %s",
-                    lon, lat, check.role, check.crs.label().c_str());
-      rep.rejected.push_back({inc.line[i], "", RejectReason::OutsideArea, buf});
+      std::snprintf(buf, sizeof buf,
+                    "lon %.6f, lat %.6f is outside the area of use of the %s CRS %s", lon, lat,
+                    check.role, check.crs.label().c_str());
+      rep.rejected.push_back({inc.line[i], "", RejectReason::kOutsideArea, buf});
     }
     reread_lines.push_back(inc.line[i]);
     reread_slots.push_back(rep.rejected.size() - 1);
@@ -92,8 +95,6 @@ void check_areas(Incidents& inc, IngestReport& rep, const IncidentOptions& opt, 
   }
 }
 
-
-
 }  // namespace
 
 Crs choose_work_crs(const std::string& given, const std::vector<CrsSource>& sources,
@@ -102,7 +103,8 @@ Crs choose_work_crs(const std::string& given, const std::vector<CrsSource>& sour
   if (!given.empty()) {
     Crs c = parse_crs(given, "--work-crs");
     if (c.geographic())
-      throw UsageError("--work-crs " + given + " is geographic; distances are never computed in "
+      throw UsageError("--work-crs " + given +
+                       " is geographic; distances are never computed in "
                        "degrees. Give a projected CRS in metres, e.g. EPSG:9210 or EPSG:32648");
     if (!c.planar() && !c.metres)
       throw UsageError("--work-crs " + given + " does not use metres; give a CRS in metres");
@@ -116,8 +118,9 @@ Crs choose_work_crs(const std::string& given, const std::vector<CrsSource>& sour
   }
   if (any_planar) {
     if (!all_planar)
-      throw CrsError("some inputs are planar and others are not; planar data cannot be reprojected. "
-                     "Give every input's CRS, or declare all of them planar");
+      throw CrsError(
+          "some inputs are planar and others are not; planar data cannot be reprojected. "
+          "Give every input's CRS, or declare all of them planar");
     *reason = "all inputs are planar";
     return Crs{};
   }
@@ -138,8 +141,8 @@ void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& w
   if (t.identity()) return;
   for (std::size_t i = 0; i < layer.size(); ++i)
     if (!transform_multipolygon(t, layer.geom[i]))
-      throw CrsError(what + " '" + layer.id[i] + "' cannot be projected from " + layer.source_crs.label() + " to " +
-                     work.label() + " (is its CRS right?)");
+      throw CrsError(what + " '" + layer.id[i] + "' cannot be projected from " +
+                     layer.source_crs.label() + " to " + work.label() + " (is its CRS right?)");
 }
 
 LoadedInputs load_inputs(const InputOptions& opt) {
@@ -172,23 +175,30 @@ LoadedInputs load_inputs(const InputOptions& opt) {
 
   std::vector<std::int64_t> reread_lines;
   std::vector<std::size_t> reread_slots;
-  if (!src.planar()) check_areas(inc, rep, opt.incidents, {src, "input"}, reread_lines, reread_slots);
+  if (!src.planar())
+    check_areas(inc, rep, opt.incidents, {src, "input"}, reread_lines, reread_slots);
 
   std::vector<CrsSource> sources;
   if (!opt.communes.path.empty()) sources.push_back({&out.communes.source_crs, "communes"});
   if (!opt.zones.path.empty()) sources.push_back({&out.zones.source_crs, "zones"});
   sources.push_back({&src, "incidents"});
-  out.work_crs = choose_work_crs(opt.work_crs, sources, [&] {
-    double lon = median(inc.lon), lat = median(inc.lat);
-    if (!std::isfinite(lon)) {
-      const PolygonLayer& communes = out.communes;
-      Box b = !opt.communes.path.empty() && !communes.geom.empty() ? bounds(communes.geom.front()) : Box{};
-      // Communes are in a geographic CRS here (else one of them would be projected in metres).
-      lon = (b.xmin + b.xmax) / 2, lat = (b.ymin + b.ymax) / 2;
-    }
-    if (!std::isfinite(lon)) throw InputError("no data to choose a working CRS from; give --work-crs");
-    return XY{lon, lat};
-  }, "incidents'", &out.work_crs_reason);
+  out.work_crs = choose_work_crs(
+      opt.work_crs, sources,
+      [&] {
+        double lon = median(inc.lon), lat = median(inc.lat);
+        if (!std::isfinite(lon)) {
+          const PolygonLayer& communes = out.communes;
+          Box b = !opt.communes.path.empty() && !communes.geom.empty()
+                      ? bounds(communes.geom.front())
+                      : Box{};
+          // Communes are in a geographic CRS here (else one of them would be projected in metres).
+          lon = (b.xmin + b.xmax) / 2, lat = (b.ymin + b.ymax) / 2;
+        }
+        if (!std::isfinite(lon))
+          throw InputError("no data to choose a working CRS from; give --work-crs");
+        return XY{lon, lat};
+      },
+      "incidents'", &out.work_crs_reason);
   if (!src.planar() && !out.work_crs.planar())
     check_areas(inc, rep, opt.incidents, {out.work_crs, "working"}, reread_lines, reread_slots);
 
@@ -200,8 +210,9 @@ LoadedInputs load_inputs(const InputOptions& opt) {
     for (std::size_t i = 0; i < inc.size(); ++i) {
       if (!std::isnan(inc.x[i])) continue;
       drop[i] = 1;
-      rep.rejected.push_back({inc.line[i], "", RejectReason::OutsideArea,
-                              "PROJ cannot transform this point to the working CRS " + out.work_crs.label()});
+      rep.rejected.push_back(
+          {inc.line[i], "", RejectReason::kOutsideArea,
+           "PROJ cannot transform this point to the working CRS " + out.work_crs.label()});
       reread_lines.push_back(inc.line[i]);
       reread_slots.push_back(rep.rejected.size() - 1);
     }
@@ -213,11 +224,13 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   if (read.csv) {
     std::vector<std::size_t> order(reread_lines.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
-    std::sort(order.begin(), order.end(), [&](auto a, auto b) { return reread_lines[a] < reread_lines[b]; });
+    std::sort(order.begin(), order.end(),
+              [&](auto a, auto b) { return reread_lines[a] < reread_lines[b]; });
     std::vector<std::int64_t> sorted;
     for (auto i : order) sorted.push_back(reread_lines[i]);
     auto raws = reread_csv_records(opt.incidents.path, sorted);
-    for (std::size_t k = 0; k < order.size(); ++k) rep.rejected[reread_slots[order[k]]].raw = raws[k];
+    for (std::size_t k = 0; k < order.size(); ++k)
+      rep.rejected[reread_slots[order[k]]].raw = raws[k];
   } else {
     for (std::size_t k = 0; k < reread_slots.size(); ++k)
       rep.rejected[reread_slots[k]].raw = "fid=" + std::to_string(reread_lines[k]);
@@ -231,13 +244,17 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   out.timings.push_back({"project polygons", timer.lap()});
 
   if (rep.text_repaired > 0)
-    rep.warnings.push_back(std::to_string(rep.text_repaired) +
-                           " incident ids or categories were not valid UTF-8; invalid bytes were replaced by U+FFFD "
-                           "(is the file in another encoding? convert it with iconv)");
+    rep.warnings.push_back(
+        std::to_string(rep.text_repaired) +
+        " incident ids or categories were not valid UTF-8; invalid bytes were replaced by U+FFFD "
+        "(is the file in another encoding? convert it with iconv)");
   if (rep.read > 0 && rep.accepted == 0)
-    rep.warnings.push_back("no incident was accepted; check the reject reasons (a wrong --incidents-crs?)");
-  else if (rep.read > 10 && static_cast<double>(rep.rejected.size()) > 0.5 * static_cast<double>(rep.read))
-    rep.warnings.push_back("more than half of the incidents were rejected; check --incidents-crs and the columns");
+    rep.warnings.push_back(
+        "no incident was accepted; check the reject reasons (a wrong --incidents-crs?)");
+  else if (rep.read > 10 &&
+           static_cast<double>(rep.rejected.size()) > 0.5 * static_cast<double>(rep.read))
+    rep.warnings.push_back(
+        "more than half of the incidents were rejected; check --incidents-crs and the columns");
   out.incidents = std::move(inc);
   out.report = std::move(rep);
   return out;

@@ -118,20 +118,20 @@ std::string analyse(const Units& u, const LocalOptions& o, int threads, GpkgWrit
     fields.push_back({name, a.type});
   }
   const int base = static_cast<int>(fields.size());
-  fields.push_back({"NNeighbors", FieldType::Integer});
+  fields.push_back({"NNeighbors", FieldType::kInteger});
   int f_gi = -1, f_lm = -1;
   if (want_gi) {
     f_gi = static_cast<int>(fields.size());
     for (const char* f : {"GiZScore", "GiPValue", "GiPValueFDR", "Gi_Bin"})
       if (so.fdr || std::string(f) != "GiPValueFDR")
-        fields.push_back({f, std::string(f) == "Gi_Bin" ? FieldType::Integer : FieldType::Real});
+        fields.push_back({f, std::string(f) == "Gi_Bin" ? FieldType::kInteger : FieldType::kReal});
   }
   if (want_lisa) {
     f_lm = static_cast<int>(fields.size());
     for (const char* f : {"LMiIndex", "LMiExpected", "LMiVariance", "LMiZScore", "LMiPValue",
                           "LMiPValueFDR", "COType"})
       if (so.fdr || std::string(f) != "LMiPValueFDR")
-        fields.push_back({f, std::string(f) == "COType" ? FieldType::Text : FieldType::Real});
+        fields.push_back({f, std::string(f) == "COType" ? FieldType::kText : FieldType::kReal});
   }
   LayerWriter& L = out.begin_layer(
       layer, geo.points ? GeometryType::kPoint : GeometryType::kMultiPolygon, u.crs, fields,
@@ -145,9 +145,9 @@ std::string analyse(const Units& u, const LocalOptions& o, int threads, GpkgWrit
       const auto& at = u.attributes[a];
       const int f = static_cast<int>(a);
       if (at.null[i]) continue;
-      if (at.type == FieldType::Integer)
+      if (at.type == FieldType::kInteger)
         L.set(f, at.integer[i]);
-      else if (at.type == FieldType::Real)
+      else if (at.type == FieldType::kReal)
         L.set(f, at.real[i]);
       else
         L.set(f, std::string_view(at.text[i]));

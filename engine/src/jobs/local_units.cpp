@@ -24,16 +24,16 @@ UnitColumn column_of(UnitAttribute a) {
   c.name = std::move(a.name);
   c.null = std::move(a.null);
   switch (a.type) {
-    case UnitAttribute::Type::Integer:
-      c.type = FieldType::Integer;
+    case UnitAttribute::Type::kInteger:
+      c.type = FieldType::kInteger;
       for (const auto& v : a.values) c.integer.push_back(std::strtoll(v.c_str(), nullptr, 10));
       break;
-    case UnitAttribute::Type::Real:
-      c.type = FieldType::Real;
+    case UnitAttribute::Type::kReal:
+      c.type = FieldType::kReal;
       for (const auto& v : a.values) c.real.push_back(std::strtod(v.c_str(), nullptr));
       break;
-    case UnitAttribute::Type::Text:
-      c.type = FieldType::Text;
+    case UnitAttribute::Type::kText:
+      c.type = FieldType::kText;
       c.text = std::move(a.values);
       break;
   }
@@ -115,7 +115,7 @@ Units units_from_grid(const LoadedInputs& in, const LocalOptions& o, LocalSummar
   CellGrid g = make_grid(area, spec, in.incidents.x, in.incidents.y, in.incidents.weight);
   s.cell_size_m = spec.size_m;
   s.incidents_outside = g.outside;
-  s.units_kind = spec.shape == CellShape::Hex ? "hex grid" : "square grid";
+  s.units_kind = spec.shape == CellShape::kHex ? "hex grid" : "square grid";
   s.value_field = in.incidents.weight.empty() ? "incidents" : "incidents (sum of weights)";
   if (g.cells.size() < 3)
     throw InputError("grid: only " + std::to_string(g.cells.size()) +
@@ -127,9 +127,9 @@ Units units_from_grid(const LoadedInputs& in, const LocalOptions& o, LocalSummar
   u.geometry.xy = std::move(g.centroid);
   u.value = g.count;
   for (double c : g.count) s.incidents_counted += static_cast<std::int64_t>(c);
-  UnitColumn id{"cell_id", FieldType::Text, {}, {}, {}, {}},
-      cnt{"incidents", FieldType::Real, {}, {}, {}, {}},
-      clip{"clipped", FieldType::Integer, {}, {}, {}, {}};
+  UnitColumn id{"cell_id", FieldType::kText, {}, {}, {}, {}},
+      cnt{"incidents", FieldType::kReal, {}, {}, {}, {}},
+      clip{"clipped", FieldType::kInteger, {}, {}, {}, {}};
   char buf[64];
   for (std::size_t i = 0; i < u.value.size(); ++i) {
     std::snprintf(buf, sizeof buf, "r%lld_c%lld", static_cast<long long>(g.row[i]),
@@ -168,10 +168,10 @@ Units units_from_communes(const LoadedInputs& in, const LocalOptions& o, int thr
   const std::vector<double>* rate = o.value == UnitValue::kPerKm2    ? &cs.per_km2
                                     : o.value == UnitValue::kPer1000 ? &cs.per_1000
                                                                      : nullptr;
-  UnitColumn id{"commune_id", FieldType::Text, {}, {}, {}, {}},
-      name{"name", FieldType::Text, {}, {}, {}, {}},
-      cnt{"incidents", FieldType::Integer, {}, {}, {}, {}},
-      val{value, FieldType::Real, {}, {}, {}, {}};
+  UnitColumn id{"commune_id", FieldType::kText, {}, {}, {}, {}},
+      name{"name", FieldType::kText, {}, {}, {}, {}},
+      cnt{"incidents", FieldType::kInteger, {}, {}, {}, {}},
+      val{value, FieldType::kReal, {}, {}, {}, {}};
   for (std::size_t c = 0; c < communes.size(); ++c) {
     const double v = rate ? (*rate)[c] : static_cast<double>(cs.count[c]);
     if (!std::isfinite(v))

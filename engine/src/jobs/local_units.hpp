@@ -14,7 +14,7 @@ namespace hotspot {
 // One attribute of the units; the vector of its type holds the values.
 struct UnitColumn {
   std::string name;
-  FieldType type = FieldType::Text;
+  FieldType type = FieldType::kText;
   std::vector<std::int64_t> integer;
   std::vector<double> real;
   std::vector<std::string> text;

@@ -5,9 +5,9 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
-#include "jobs/params_util.hpp"
 #include "jobs/load.hpp"
 #include "jobs/outputs.hpp"
+#include "jobs/params_util.hpp"
 #include "jobs/steps.hpp"
 #include "util/parallel.hpp"
 #include "util/timer.hpp"
@@ -39,12 +39,15 @@ KnoxResult knox_on(const LoadedInputs& in, const KnoxOptions& opt, int threads, 
 const ParamTable<KnoxOptions>& near_repeat_params() {
   static const ParamTable<KnoxOptions> table{
       "near_repeat",
-      {{"space_bands", ParamType::kNumberList, "Distance band edges, metres (data units if planar)", "0,100,200,400",
-        false, [](KnoxOptions& o, const json& v) { o.space_bands = v.get<std::vector<double>>(); }},
+      {{"space_bands", ParamType::kNumberList, "Distance band edges, metres (data units if planar)",
+        "0,100,200,400", false,
+        [](KnoxOptions& o, const json& v) { o.space_bands = v.get<std::vector<double>>(); }},
        {"time_bands", ParamType::kNumberList, "Time band edges, days", "0,7,14,28", false,
         [](KnoxOptions& o, const json& v) { o.time_bands_days = v.get<std::vector<double>>(); }},
        {"permutations", ParamType::kInteger, "Monte Carlo permutations of the times", "99", false,
-        [](KnoxOptions& o, const json& v) { o.permutations = static_cast<int>(int_in_range(v, 0, kMaxKnoxPermutations)); }},
+        [](KnoxOptions& o, const json& v) {
+          o.permutations = static_cast<int>(int_in_range(v, 0, kMaxKnoxPermutations));
+        }},
        {"seed", ParamType::kInteger, "Random seed (recorded in the output)", "20240101", false,
         [](KnoxOptions& o, const json& v) { o.seed = seed_value(v); }}},
       check_knox_options};
@@ -58,9 +61,14 @@ StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& opt, Knox
   Timer timer;
   LayerWriter& L = ctx.w.begin_layer(
       "near_repeat", GeometryType::kNone, ctx.in.work_crs,
-      {{"space_from", FieldType::Real}, {"space_to", FieldType::Real}, {"days_from", FieldType::Real},
-       {"days_to", FieldType::Real}, {"observed", FieldType::Integer}, {"expected", FieldType::Real},
-       {"knox_ratio", FieldType::Real}, {"p_value", FieldType::Real}},
+      {{"space_from", FieldType::kReal},
+       {"space_to", FieldType::kReal},
+       {"days_from", FieldType::kReal},
+       {"days_to", FieldType::kReal},
+       {"observed", FieldType::kInteger},
+       {"expected", FieldType::kReal},
+       {"knox_ratio", FieldType::kReal},
+       {"p_value", FieldType::kReal}},
       "Knox near-repeat test: pairs of incidents by distance and time apart, against permutations");
   for (const KnoxCell& c : knox.cells) {
     L.set(0, opt.space_bands[static_cast<std::size_t>(c.space_band)]);
@@ -99,8 +107,10 @@ NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
     return out;
   }
   // Its details stay out of the summary: the command prints its own Knox table.
-  out.run = run_single_step({"near-repeat", opt.command_line, opt.inputs, opt.out, {}, "",
-                             [&](const StepContext& ctx) { return near_repeat_step(ctx, opt.knox, &out.knox); }});
+  out.run = run_single_step(
+      {"near-repeat", opt.command_line, opt.inputs, opt.out, {}, "", [&](const StepContext& ctx) {
+         return near_repeat_step(ctx, opt.knox, &out.knox);
+       }});
   return out;
 }
 
@@ -111,14 +121,16 @@ std::string format_knox_table(const KnoxResult& r, const KnoxOptions& opt) {
   std::snprintf(buf, sizeof buf, "%-14s", "distance");
   out += buf;
   for (std::size_t t = 0; t < nt; ++t) {
-    std::snprintf(buf, sizeof buf, "  %5g-%-5g d", opt.time_bands_days[t], opt.time_bands_days[t + 1]);
+    std::snprintf(buf, sizeof buf, "  %5g-%-5g d", opt.time_bands_days[t],
+                  opt.time_bands_days[t + 1]);
     out += buf;
   }
   out += '\n';
   for (std::size_t k = 0; k < r.cells.size(); ++k) {
     const KnoxCell& c = r.cells[k];
     if (c.time_band == 0) {
-      std::snprintf(buf, sizeof buf, "%6g-%-7g", opt.space_bands[static_cast<std::size_t>(c.space_band)],
+      std::snprintf(buf, sizeof buf, "%6g-%-7g",
+                    opt.space_bands[static_cast<std::size_t>(c.space_band)],
                     opt.space_bands[static_cast<std::size_t>(c.space_band) + 1]);
       out += buf;
     }

@@ -95,10 +95,10 @@ void write_rejected(GpkgWriter& w, const LoadedInputs& in) {
 
 void write_rejected(GpkgWriter& w, const IngestReport& report, const Crs& crs) {
   LayerWriter& L = w.begin_layer("rejected_incidents", GeometryType::kNone, crs,
-                                 {{"line", FieldType::Integer},
-                                  {"reason", FieldType::Text},
-                                  {"message", FieldType::Text},
-                                  {"raw", FieldType::Text}},
+                                 {{"line", FieldType::kInteger},
+                                  {"reason", FieldType::kText},
+                                  {"message", FieldType::kText},
+                                  {"raw", FieldType::kText}},
                                  "Incident rows that were not accepted, with the reason");
   for (const auto& r : report.rejected) {
     L.set(0, r.line);
@@ -113,7 +113,7 @@ void write_run_metadata(GpkgWriter& w, const Crs& crs,
                         const std::vector<std::pair<std::string, json>>& rows) {
   LayerWriter& L =
       w.begin_layer("run_metadata", GeometryType::kNone, crs,
-                    {{"key", FieldType::Text}, {"value", FieldType::Text}},
+                    {{"key", FieldType::kText}, {"value", FieldType::kText}},
                     "Parameters, inputs, software versions and timings of the run (JSON values)");
   for (const auto& [k, v] : rows) {
     L.set(0, std::string_view(k));
@@ -184,11 +184,11 @@ void write_temporal_profiles(GpkgWriter& w, const Crs& crs,
     profiles.push_back(week_profiles(time_utc, src.feature_of, src.ids.size(), utc_offset_minutes));
   LayerWriter& T =
       w.begin_layer("temporal_profiles", GeometryType::kNone, crs,
-                    {{"layer", FieldType::Text},
-                     {"feature_id", FieldType::Text},
-                     {"weekday", FieldType::Integer},
-                     {"hour", FieldType::Integer},
-                     {"incidents", FieldType::Integer}},
+                    {{"layer", FieldType::kText},
+                     {"feature_id", FieldType::kText},
+                     {"weekday", FieldType::kInteger},
+                     {"hour", FieldType::kInteger},
+                     {"incidents", FieldType::kInteger}},
                     "Incidents per weekday (0 = Monday) and hour, local time, per feature");
   for (std::size_t k = 0; k < sources.size(); ++k)
     for (std::size_t f = 0; f < profiles[k].size(); ++f)
@@ -202,13 +202,13 @@ void write_temporal_profiles(GpkgWriter& w, const Crs& crs,
       }
   LayerWriter& P = w.begin_layer(
       "peak_hours", GeometryType::kNone, crs,
-      {{"layer", FieldType::Text},
-       {"feature_id", FieldType::Text},
-       {"peak_hours", FieldType::Text},
-       {"start_hour", FieldType::Integer},
-       {"incidents", FieldType::Integer},
-       {"share", FieldType::Real},
-       {"busiest_weekday", FieldType::Integer}},
+      {{"layer", FieldType::kText},
+       {"feature_id", FieldType::kText},
+       {"peak_hours", FieldType::kText},
+       {"start_hour", FieldType::kInteger},
+       {"incidents", FieldType::kInteger},
+       {"share", FieldType::kReal},
+       {"busiest_weekday", FieldType::kInteger}},
       "The 3-hour window of the day with the most incidents, per feature (local time)");
   for (std::size_t k = 0; k < sources.size(); ++k)
     for (std::size_t f = 0; f < profiles[k].size(); ++f) {

@@ -17,7 +17,9 @@ void add_step(RunSummary& s, const StepResult& r) {
 }
 
 void merge_step(StepResult& into, StepResult&& part) {
-  auto append = [](auto& a, auto& b) { a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end())); };
+  auto append = [](auto& a, auto& b) {
+    a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+  };
   append(into.layers, part.layers);
   append(into.details, part.details);
   append(into.warnings, part.warnings);
@@ -30,8 +32,10 @@ void merge_step(StepResult& into, StepResult&& part) {
 }
 
 std::vector<FieldDef> identity_fields() {
-  return {{"hotspot_id", FieldType::Text}, {"status", FieldType::Text}, {"first_seen", FieldType::Text},
-          {"days_active", FieldType::Integer}};
+  return {{"hotspot_id", FieldType::kText},
+          {"status", FieldType::kText},
+          {"first_seen", FieldType::kText},
+          {"days_active", FieldType::kInteger}};
 }
 
 void set_identity(LayerWriter& L, int first, const HotspotIdentity& id) {
@@ -48,18 +52,21 @@ std::vector<HotspotIdentity> identify(const StepContext& ctx, const std::string&
                                       const std::vector<MultiPolygon>& geoms) {
   if (ctx.identify) {
     auto ids = ctx.identify(layer, geoms);
-    if (ids.size() != geoms.size()) throw InternalError("identify: " + std::to_string(ids.size()) + " ids for " +
-                                                        std::to_string(geoms.size()) + " features of " + layer);
+    if (ids.size() != geoms.size())
+      throw InternalError("identify: " + std::to_string(ids.size()) + " ids for " +
+                          std::to_string(geoms.size()) + " features of " + layer);
     return ids;
   }
   const std::string prefix = hotspot_id_prefix(layer);
   std::vector<HotspotIdentity> ids(geoms.size());
-  for (std::size_t k = 0; k < geoms.size(); ++k) ids[k] = {prefix + std::to_string(k + 1), "new", "", 1};
+  for (std::size_t k = 0; k < geoms.size(); ++k)
+    ids[k] = {prefix + std::to_string(k + 1), "new", "", 1};
   return ids;
 }
 
-void finish_job(GpkgWriter& w, const LoadedInputs& in, const RunSummary& s, const std::vector<StepResult>& steps,
-                const JobMetadata& meta, int utc_offset_minutes) {
+void finish_job(GpkgWriter& w, const LoadedInputs& in, const RunSummary& s,
+                const std::vector<StepResult>& steps, const JobMetadata& meta,
+                int utc_offset_minutes) {
   write_rejected(w, in);
   std::vector<ProfileSource> sources;
   std::vector<ProjectLayer> project;
@@ -67,16 +74,16 @@ void finish_job(GpkgWriter& w, const LoadedInputs& in, const RunSummary& s, cons
     for (const auto& p : step.profiles) sources.push_back({p.layer, p.ids, p.feature_of});
     project.insert(project.end(), step.project.begin(), step.project.end());
   }
-  if (!sources.empty()) write_temporal_profiles(w, in.work_crs, sources, in.incidents.time_utc, utc_offset_minutes);
+  if (!sources.empty())
+    write_temporal_profiles(w, in.work_crs, sources, in.incidents.time_utc, utc_offset_minutes);
   if (!meta.project_title.empty() && !project.empty())
-    w.add_qgis_project("hotspot", qgis_project_xml(meta.project_title, in.work_crs.authority, in.work_crs.wkt, project));
-  std::vector<std::pair<std::string, nlohmann::json>> rows = {{"parameters", meta.parameters},
-                                                               {"inputs", meta.inputs},
-                                                               {"versions", versions()},
-                                                               {"seed", meta.seed},
-                                                               {"counts", meta.counts},
-                                                               {"timings_s", timings_json(s.timings)},
-                                                               {"warnings", s.warnings}};
+    w.add_qgis_project("hotspot", qgis_project_xml(meta.project_title, in.work_crs.authority,
+                                                   in.work_crs.wkt, project));
+  std::vector<std::pair<std::string, nlohmann::json>> rows = {
+      {"parameters", meta.parameters}, {"inputs", meta.inputs},
+      {"versions", versions()},        {"seed", meta.seed},
+      {"counts", meta.counts},         {"timings_s", timings_json(s.timings)},
+      {"warnings", s.warnings}};
   rows.insert(rows.end(), meta.extra.begin(), meta.extra.end());
   write_run_metadata(w, in.work_crs, rows);
   w.commit();
@@ -96,8 +103,11 @@ RunSummary run_single_step(const SingleStepJob& job, StepResult* result) {
   const LoadedInputs in = load_inputs(job.inputs);
   RunSummary s = summarise(in);
   GpkgWriter w(job.out, job.inputs.overwrite);
-  const StepContext ctx{in, w, std::filesystem::path(job.out).filename().string(),
-                        resolve_threads(job.inputs.threads), {}};
+  const StepContext ctx{in,
+                        w,
+                        std::filesystem::path(job.out).filename().string(),
+                        resolve_threads(job.inputs.threads),
+                        {}};
   StepResult r = job.step(ctx);
   add_step(s, r);
   s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});

@@ -78,13 +78,14 @@ void set_color(cairo_t* cr, RGB c, double alpha = 1) {
 
 // ---- Text ----------------------------------------------------------------------------------
 
-enum class Face { Regular, Bold, Oblique };
-enum class Align { Left, Centre, Right };
+enum class Face { kRegular, kBold, kOblique };
+enum class Align { kLeft, kCentre, kRight };
 
 void set_font(cairo_t* cr, double size, Face face) {
-  cairo_select_font_face(cr, kQuickLookFont,
-                         face == Face::Oblique ? CAIRO_FONT_SLANT_OBLIQUE : CAIRO_FONT_SLANT_NORMAL,
-                         face == Face::Bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+  cairo_select_font_face(
+      cr, kQuickLookFont,
+      face == Face::kOblique ? CAIRO_FONT_SLANT_OBLIQUE : CAIRO_FONT_SLANT_NORMAL,
+      face == Face::kBold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
   cairo_set_font_size(cr, size);
 }
 
@@ -98,10 +99,10 @@ double text_width(cairo_t* cr, const std::string& s, double size, Face face) {
 
 // `y` is the baseline. A halo (a white outline under the glyphs) keeps labels readable on the map.
 void draw_text(cairo_t* cr, const std::string& s, double x, double y, double size, Face face,
-               RGB color, Align align = Align::Left, bool halo = false) {
+               RGB color, Align align = Align::kLeft, bool halo = false) {
   const std::string text = sanitize_utf8(s);
   const double w = text_width(cr, text, size, face);
-  cairo_move_to(cr, align == Align::Left ? x : align == Align::Centre ? x - w / 2 : x - w, y);
+  cairo_move_to(cr, align == Align::kLeft ? x : align == Align::kCentre ? x - w / 2 : x - w, y);
   if (halo) {
     cairo_text_path(cr, text.c_str());
     cairo_set_source_rgb(cr, 1, 1, 1);
@@ -288,7 +289,7 @@ void draw_labels(cairo_t* cr, const QuickLookLayout& L, const std::vector<MultiP
     std::optional<LabelSpot> spot = label_spot(layer[i]);
     if (!spot || text_width(cr, names[i], size, face) > spot->width_m * L.px_per_m) continue;
     XY p = L.to_px(spot->at);
-    draw_text(cr, names[i], p.x, p.y + size * 0.35, size, face, color, Align::Centre, true);
+    draw_text(cr, names[i], p.x, p.y + size * 0.35, size, face, color, Align::kCentre, true);
     ++drawn;
   }
 }
@@ -302,7 +303,7 @@ void scale_bar(cairo_t* cr, const QuickLookLayout& L) {
     std::snprintf(label, sizeof label, "%g km", length_m / 1000);
   else
     std::snprintf(label, sizeof label, "%g m", length_m);
-  const double label_w = text_width(cr, label, 14 * u, Face::Regular);
+  const double label_w = text_width(cr, label, 14 * u, Face::kRegular);
   cairo_rectangle(cr, x - 8 * u, y - 30 * u, bar + label_w / 2 + 16 * u, 40 * u);
   cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
   cairo_fill(cr);
@@ -314,14 +315,14 @@ void scale_bar(cairo_t* cr, const QuickLookLayout& L) {
     cairo_set_line_width(cr, 1 * u);
     cairo_stroke(cr);
   }
-  draw_text(cr, "0", x, y - 12 * u, 14 * u, Face::Regular, kInk, Align::Centre);
-  draw_text(cr, label, x + bar, y - 12 * u, 14 * u, Face::Regular, kInk, Align::Centre);
+  draw_text(cr, "0", x, y - 12 * u, 14 * u, Face::kRegular, kInk, Align::kCentre);
+  draw_text(cr, label, x + bar, y - 12 * u, 14 * u, Face::kRegular, kInk, Align::kCentre);
 }
 
 // Grid north: the working CRS's y axis points up the page.
 void north_arrow(cairo_t* cr, const QuickLookLayout& L) {
   const double u = L.unit, x = L.map_x + L.map_w - 30 * u, y = L.map_y + 40 * u;
-  draw_text(cr, "N", x, y, 18 * u, Face::Bold, kInk, Align::Centre, true);
+  draw_text(cr, "N", x, y, 18 * u, Face::kBold, kInk, Align::kCentre, true);
   cairo_move_to(cr, x, y + 6 * u);
   cairo_line_to(cr, x + 10 * u, y + 40 * u);
   cairo_line_to(cr, x, y + 32 * u);
@@ -349,11 +350,11 @@ void draw_legend(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in
   cairo_stroke(cr);
 
   double y = L.legend_y + kLegendPad * u;
-  draw_text(cr, "Legend", x, y + 20 * u, 20 * u, Face::Bold, kInk);
+  draw_text(cr, "Legend", x, y + 20 * u, 20 * u, Face::kBold, kInk);
   y += kLegendHeading * u;
 
   if (range) {
-    draw_text(cr, "Density", x, y + 16 * u, 16 * u, Face::Bold, kInk);
+    draw_text(cr, "Density", x, y + 16 * u, 16 * u, Face::kBold, kInk);
     const double bar_y = y + 26 * u, bar_h = 18 * u;
     // Stops sit evenly along the bar (they are quantiles), so only the ends carry values: below
     // the first stop and above the last the colour holds, so the ends are the extreme cells.
@@ -370,17 +371,18 @@ void draw_legend(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in
     cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
     cairo_set_line_width(cr, 1);
     cairo_stroke(cr);
-    draw_text(cr, format_value(range->min), x, bar_y + bar_h + 18 * u, 14 * u, Face::Regular, kInk);
-    draw_text(cr, format_value(range->max), x + w, bar_y + bar_h + 18 * u, 14 * u, Face::Regular,
-              kInk, Align::Right);
+    draw_text(cr, format_value(range->min), x, bar_y + bar_h + 18 * u, 14 * u, Face::kRegular,
+              kInk);
+    draw_text(cr, format_value(range->max), x + w, bar_y + bar_h + 18 * u, 14 * u, Face::kRegular,
+              kInk, Align::kRight);
     draw_text(cr, in.density_unit, x, bar_y + bar_h + 40 * u,
-              fitted_size(cr, in.density_unit, 14 * u, Face::Regular, w), Face::Regular, kMuted);
+              fitted_size(cr, in.density_unit, 14 * u, Face::kRegular, w), Face::kRegular, kMuted);
     y += kLegendDensity * u;
   }
 
   const double sw = 36 * u, sh = 20 * u;
   auto swatch_label = [&](const char* label) {
-    draw_text(cr, label, x + sw + 12 * u, y + 23 * u, 16 * u, Face::Regular, kInk);
+    draw_text(cr, label, x + sw + 12 * u, y + 23 * u, 16 * u, Face::kRegular, kInk);
     y += kLegendSwatch * u;
   };
   if (!in.hotspot_zones.empty()) {
@@ -418,9 +420,9 @@ void draw_page(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in) 
 
   const double margin = L.map_x, text_w = L.width - 2 * margin;
   draw_text(cr, in.title, margin, margin + 40 * u,
-            fitted_size(cr, in.title, 38 * u, Face::Bold, text_w), Face::Bold, kInk);
+            fitted_size(cr, in.title, 38 * u, Face::kBold, text_w), Face::kBold, kInk);
   draw_text(cr, in.subtitle, margin, margin + 78 * u,
-            fitted_size(cr, in.subtitle, 22 * u, Face::Regular, text_w), Face::Regular, kMuted);
+            fitted_size(cr, in.subtitle, 22 * u, Face::kRegular, text_w), Face::kRegular, kMuted);
 
   const std::optional<Range> range = positive_range(in.density);
   const std::vector<double> stops =
@@ -441,8 +443,8 @@ void draw_page(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in) 
   stroke_layer(cr, L, in.zones);
   cairo_set_dash(cr, nullptr, 0, 0);
   draw_hotspots(cr, L, in.hotspot_zones);
-  draw_labels(cr, L, in.communes, in.commune_names, Face::Regular, kInk);
-  draw_labels(cr, L, in.zones, in.zone_names, Face::Oblique, kZonePurple);
+  draw_labels(cr, L, in.communes, in.commune_names, Face::kRegular, kInk);
+  draw_labels(cr, L, in.zones, in.zone_names, Face::kOblique, kZonePurple);
   scale_bar(cr, L);
   north_arrow(cr, L);
   cairo_restore(cr);
@@ -452,7 +454,7 @@ void draw_page(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in) 
   cairo_set_line_width(cr, 1);
   cairo_stroke(cr);
   draw_legend(cr, L, in, range, stops);
-  draw_text(cr, in.crs_label, L.map_x, L.map_y + L.map_h + 24 * u, 13 * u, Face::Regular, kMuted);
+  draw_text(cr, in.crs_label, L.map_x, L.map_y + L.map_h + 24 * u, 13 * u, Face::kRegular, kMuted);
 }
 
 }  // namespace

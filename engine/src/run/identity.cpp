@@ -43,7 +43,8 @@ std::int64_t days_active(const std::string& from, const std::string& to) {
   return std::max<std::int64_t>(1, *b - *a + 1);
 }
 
-HotspotHistory HotspotHistory::read(const std::string& path, const Crs& work, std::vector<std::string>& warnings) {
+HotspotHistory HotspotHistory::read(const std::string& path, const Crs& work,
+                                    std::vector<std::string>& warnings) {
   HotspotHistory h;
   std::error_code ec;
   if (path.empty() || !std::filesystem::exists(path, ec)) return h;
@@ -96,7 +97,8 @@ HotspotHistory HotspotHistory::read(const std::string& path, const Crs& work, st
   return h;
 }
 
-std::vector<HotspotIdentity> HotspotHistory::match(const std::string& layer, const std::vector<MultiPolygon>& now,
+std::vector<HotspotIdentity> HotspotHistory::match(const std::string& layer,
+                                                   const std::vector<MultiPolygon>& now,
                                                    const std::string& as_of) {
   Geos geos;
   std::vector<Geom> cur;
@@ -119,9 +121,11 @@ std::vector<HotspotIdentity> HotspotHistory::match(const std::string& layer, con
     before_area[j] = geos.area(pg.get());
     for (std::size_t i = 0; i < now.size(); ++i) {
       const Box nb = bounds(now[i]);
-      if (nb.xmin > pb.xmax || nb.xmax < pb.xmin || nb.ymin > pb.ymax || nb.ymax < pb.ymin) continue;
+      if (nb.xmin > pb.xmax || nb.xmax < pb.xmin || nb.ymin > pb.ymax || nb.ymax < pb.ymin)
+        continue;
       const double inter = geos.area(geos.intersection(cur[i].get(), pg.get()).get());
-      if (inter > 0 && inter >= kMinOverlap * std::min(cur_area[i], before_area[j])) candidates.push_back({inter, i, j});
+      if (inter > 0 && inter >= kMinOverlap * std::min(cur_area[i], before_area[j]))
+        candidates.push_back({inter, i, j});
     }
   }
   // Largest overlap first; ties by index, so the result does not depend on anything else.
@@ -165,11 +169,14 @@ std::vector<const PreviousHotspot*> HotspotHistory::vanished() const {
 void write_vanished(GpkgWriter& w, const Crs& crs, const HotspotHistory& history, StepResult& r,
                     const std::string& gpkg_name) {
   auto gone = history.vanished();
-  LayerWriter& L = w.begin_layer("vanished_hotspots", GeometryType::kMultiPolygon, crs,
-                                 {{"hotspot_id", FieldType::Text}, {"layer", FieldType::Text},
-                                  {"status", FieldType::Text}, {"first_seen", FieldType::Text},
-                                  {"last_seen", FieldType::Text}},
-                                 "Hotspots of the previous run that this run no longer finds (kept for one run)");
+  LayerWriter& L = w.begin_layer(
+      "vanished_hotspots", GeometryType::kMultiPolygon, crs,
+      {{"hotspot_id", FieldType::kText},
+       {"layer", FieldType::kText},
+       {"status", FieldType::kText},
+       {"first_seen", FieldType::kText},
+       {"last_seen", FieldType::kText}},
+      "Hotspots of the previous run that this run no longer finds (kept for one run)");
   Box box;
   for (const PreviousHotspot* p : gone) {
     L.set_geometry(p->geom);
@@ -187,8 +194,8 @@ void write_vanished(GpkgWriter& w, const Crs& crs, const HotspotHistory& history
   w.add_style("vanished_hotspots", "vanished", qml);
   r.layers.push_back({"vanished_hotspots", static_cast<std::int64_t>(gone.size())});
   if (!gone.empty())
-    r.project.push_back({"vanished_hotspots", "vanished_hotspots", "./" + gpkg_name + "|layername=vanished_hotspots",
-                         false, qml, box});
+    r.project.push_back({"vanished_hotspots", "vanished_hotspots",
+                         "./" + gpkg_name + "|layername=vanished_hotspots", false, qml, box});
 }
 
 }  // namespace hotspot

@@ -1,13 +1,10 @@
 // hotspot run: config -> plan (every option checked) -> load once -> steps -> one GeoPackage,
 // the QGIS project, the quick-look map and a JSON summary.
-#include "hotspot/run.hpp"
-
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <limits>
+#include <nlohmann/json.hpp>
 #include <optional>
 
 #include "hotspot/aggregate.hpp"
@@ -16,16 +13,17 @@
 #include "hotspot/emerging.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/local.hpp"
+#include "hotspot/run.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
 #include "jobs/aggregate_steps.hpp"
-#include "run/identity.hpp"
 #include "jobs/load.hpp"
 #include "jobs/outputs.hpp"
-#include "run/plan.hpp"
-#include "run/run_config.hpp"
 #include "jobs/steps.hpp"
 #include "render/quicklook.hpp"
+#include "run/identity.hpp"
+#include "run/plan.hpp"
+#include "run/run_config.hpp"
 #include "util/parallel.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
@@ -47,7 +45,6 @@ std::string grouped(std::int64_t n) {
   return out;
 }
 
-
 // The local dates (YYYY-MM-DD) of the earliest and the latest incident; both empty without times.
 // The latest is the day the run speaks for ("as of").
 struct DateRange {
@@ -58,7 +55,9 @@ DateRange local_date_range(const Incidents& inc, int utc_offset_minutes) {
   for (auto t : inc.time_utc)
     if (t != kNoTime) earliest = std::min(earliest, t), latest = std::max(latest, t);
   if (latest == kNoTime) return {};
-  auto date = [&](std::int64_t t) { return format_utc(t + std::int64_t{utc_offset_minutes} * 60).substr(0, 10); };
+  auto date = [&](std::int64_t t) {
+    return format_utc(t + std::int64_t{utc_offset_minutes} * 60).substr(0, 10);
+  };
   return {date(earliest), date(latest)};
 }
 
@@ -67,7 +66,8 @@ std::string unchanged_reason(const RunConfig& c, const json& inputs) {
   const json meta = read_run_metadata(c.out);
   if (!meta.is_object()) return "";
   if (meta.value("config_sha256", json()) != json(c.sha256)) return "";
-  if (!meta.contains("versions") || meta["versions"].value("hotspot", "") != versions()["hotspot"]) return "";
+  if (!meta.contains("versions") || meta["versions"].value("hotspot", "") != versions()["hotspot"])
+    return "";
   if (!meta.contains("inputs") || !meta["inputs"].is_object()) return "";
   for (const auto& [key, now] : inputs.items()) {
     const json before = meta["inputs"].value(key, json());
@@ -81,8 +81,9 @@ std::string unchanged_reason(const RunConfig& c, const json& inputs) {
 // Layer order in the QGIS project, top first: points, hotspots, zones, then the area layers, the
 // density raster at the bottom.
 int draw_rank(const ProjectLayer& l) {
-  static const std::vector<std::string> order = {"incidents", "cluster_members", "hotspot_zones", "vanished_hotspots",
-                                                 "clusters", "zones", "zone_communes", "emerging", "communes"};
+  static const std::vector<std::string> order = {
+      "incidents", "cluster_members", "hotspot_zones", "vanished_hotspots", "clusters",
+      "zones",     "zone_communes",   "emerging",      "communes"};
   if (l.raster) return 1000;
   auto it = std::find(order.begin(), order.end(), l.id);
   if (it != order.end()) return static_cast<int>(it - order.begin());
@@ -92,17 +93,20 @@ int draw_rank(const ProjectLayer& l) {
 json summary_document(const RunConfig& c, const RunSummary& s, const std::vector<StepResult>& steps,
                       const json& inputs, const std::string& quicklook, double total) {
   json by_reason = json::object();
-  for (const auto& rej : s.ingest.rejected) by_reason[reason_code(rej.reason)] = by_reason.value(reason_code(rej.reason), 0) + 1;
+  for (const auto& rej : s.ingest.rejected)
+    by_reason[reason_code(rej.reason)] = by_reason.value(reason_code(rej.reason), 0) + 1;
   json analyses = json::object();
   json bandwidths = json::object(), scales = json::object();
   for (const auto& st : steps) {
     double seconds = 0;
     for (const auto& t : st.timings) seconds += t.seconds;
-    analyses[st.name] = {{"parameters", st.parameters}, {"counts", st.counts}, {"seconds", seconds}};
+    analyses[st.name] = {
+        {"parameters", st.parameters}, {"counts", st.counts}, {"seconds", seconds}};
     // The distances each analysis worked at: KDE bandwidth, DBSCAN eps, the band of band weights
     // or of emerging's neighbourhood; and the raster or grid cell size.
     auto positive = [&](const char* key) {
-      return st.parameters.contains(key) && st.parameters[key].is_number() && st.parameters[key].get<double>() > 0;
+      return st.parameters.contains(key) && st.parameters[key].is_number() &&
+             st.parameters[key].get<double>() > 0;
     };
     for (const char* key : {"bandwidth_m", "eps_m", "band"})
       if (positive(key)) bandwidths[st.name] = st.parameters[key];
@@ -111,28 +115,30 @@ json summary_document(const RunConfig& c, const RunSummary& s, const std::vector
   }
   json layers = json::array();
   for (const auto& [name, n] : s.layers) layers.push_back({{"name", name}, {"features", n}});
-  return {{"status", "ok"},
-          {"config", {{"path", c.path}, {"sha256", c.sha256}}},
-          {"output", {{"gpkg", c.out}, {"quicklook", quicklook.empty() ? json(nullptr) : json(quicklook)}}},
-          {"counts",
-           {{"read", s.ingest.read},
-            {"accepted", s.ingest.accepted},
-            {"rejected", static_cast<std::int64_t>(s.ingest.rejected.size())},
-            {"rejected_by_reason", by_reason},
-            {"swapped_fixed", s.ingest.swapped_fixed},
-            {"polygons_repaired", s.polygons_repaired},
-            {"polygons_dropped", static_cast<std::int64_t>(s.polygons_dropped.size())},
-            {"outside_communes", s.outside_communes >= 0 ? json(s.outside_communes) : json(nullptr)}}},
-          {"work_crs", {{"crs", s.work_crs}, {"reason", s.work_crs_reason}}},
-          {"bandwidths_m", bandwidths},
-          {"scales_m", scales},
-          {"analyses", analyses},
-          {"layers", layers},
-          {"timings_s", timings_json(s.timings)},
-          {"total_s", total},
-          {"versions", versions()},
-          {"inputs", inputs},
-          {"warnings", s.warnings}};
+  return {
+      {"status", "ok"},
+      {"config", {{"path", c.path}, {"sha256", c.sha256}}},
+      {"output",
+       {{"gpkg", c.out}, {"quicklook", quicklook.empty() ? json(nullptr) : json(quicklook)}}},
+      {"counts",
+       {{"read", s.ingest.read},
+        {"accepted", s.ingest.accepted},
+        {"rejected", static_cast<std::int64_t>(s.ingest.rejected.size())},
+        {"rejected_by_reason", by_reason},
+        {"swapped_fixed", s.ingest.swapped_fixed},
+        {"polygons_repaired", s.polygons_repaired},
+        {"polygons_dropped", static_cast<std::int64_t>(s.polygons_dropped.size())},
+        {"outside_communes", s.outside_communes >= 0 ? json(s.outside_communes) : json(nullptr)}}},
+      {"work_crs", {{"crs", s.work_crs}, {"reason", s.work_crs_reason}}},
+      {"bandwidths_m", bandwidths},
+      {"scales_m", scales},
+      {"analyses", analyses},
+      {"layers", layers},
+      {"timings_s", timings_json(s.timings)},
+      {"total_s", total},
+      {"versions", versions()},
+      {"inputs", inputs},
+      {"warnings", s.warnings}};
 }
 
 }  // namespace
@@ -148,7 +154,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
   if (opt.threads >= 0) c.inputs.threads = opt.threads;
   const Plan plan = make_plan(c);  // every option checked: nothing has been read yet
   check_output_replaceable(c.out, opt.overwrite);
-  log(LogLevel::Debug, "configuration " + c.path + " is valid (sha256 " + c.sha256 + ")");
+  log(LogLevel::kDebug, "configuration " + c.path + " is valid (sha256 " + c.sha256 + ")");
 
   RunJobResult result;
   const json inputs = input_hashes(c.inputs);
@@ -157,13 +163,13 @@ RunJobResult run_job(const RunJobOptions& opt) {
     if (!result.skip_reason.empty()) {
       result.skipped = true;
       result.run.out = c.out;
-      result.summary_json = json{{"status", "skipped"},
-                                 {"reason", result.skip_reason},
-                                 {"config", {{"path", c.path}, {"sha256", c.sha256}}},
-                                 {"output", {{"gpkg", c.out}, {"quicklook", nullptr}}},
-                                 {"versions", versions()},
-                                 {"inputs", inputs}}
-                                .dump(2);
+      result.summary_json = json{
+          {"status", "skipped"},
+          {"reason", result.skip_reason},
+          {"config", {{"path", c.path}, {"sha256", c.sha256}}},
+          {"output", {{"gpkg", c.out}, {"quicklook", nullptr}}},
+          {"versions", versions()},
+          {"inputs", inputs}}.dump(2);
       return result;
     }
   }
@@ -172,7 +178,8 @@ RunJobResult run_job(const RunJobOptions& opt) {
   int step_no = 0;
   auto begin = [&](const std::string& name) {
     ++step_no;
-    log(LogLevel::Info, "[" + std::to_string(step_no) + "/" + std::to_string(steps_total) + "] " + name);
+    log(LogLevel::kInfo,
+        "[" + std::to_string(step_no) + "/" + std::to_string(steps_total) + "] " + name);
     if (opt.progress) opt.progress(step_no, steps_total, name);
   };
 
@@ -191,9 +198,11 @@ RunJobResult run_job(const RunJobOptions& opt) {
     s.timings.push_back({"assign", timer.lap()});
   }
 
-  const std::string previous = !opt.previous.empty() ? opt.previous : !c.previous.empty() ? c.previous : c.out;
+  const std::string previous = !opt.previous.empty() ? opt.previous
+                               : !c.previous.empty() ? c.previous
+                                                     : c.out;
   HotspotHistory history = HotspotHistory::read(previous, in.work_crs, s.warnings);
-  if (!history.empty()) log(LogLevel::Info, "hotspot ids carried over from " + previous);
+  if (!history.empty()) log(LogLevel::kInfo, "hotspot ids carried over from " + previous);
 
   std::error_code ec;
   if (fs::path(c.out).has_parent_path()) fs::create_directories(fs::path(c.out).parent_path(), ec);
@@ -214,18 +223,22 @@ RunJobResult run_job(const RunJobOptions& opt) {
     if (!r.details.empty()) s.details.push_back("── " + name);
     for (const auto& d : r.details) s.details.push_back(d);
     for (const auto& wmsg : r.warnings) s.warnings.push_back(name + ": " + wmsg);
-    log(LogLevel::Debug, name + " took " + std::to_string(t.lap()) + " s");
+    log(LogLevel::kDebug, name + " took " + std::to_string(t.lap()) + " s");
     steps.push_back(std::move(r));
   };
   if (plan.aggregate) {
-    run_step("aggregate", [&] { return aggregate_step(ctx, assignment, plan.aggregate->zone_buffer_m); });
+    run_step("aggregate",
+             [&] { return aggregate_step(ctx, assignment, plan.aggregate->zone_buffer_m); });
     s.zone_commune_links = steps.back().counts["zone_commune_links"].get<std::int64_t>();
   }
   if (plan.profiles) run_step("profiles", [&] { return profiles_step(ctx, assignment); });
   if (plan.kde) run_step("kde", [&] { return kde_step(ctx, *plan.kde, &kde_art); });
   if (plan.clusters)
-    run_step("clusters", [&] { return cluster_step(ctx, *plan.clusters, "cluster_members", /*members_only=*/true); });
-  for (const auto& local : plan.locals)  // (not a structured binding: clang 14 cannot capture those)
+    run_step("clusters", [&] {
+      return cluster_step(ctx, *plan.clusters, "cluster_members", /*members_only=*/true);
+    });
+  for (const auto& local :
+       plan.locals)  // (not a structured binding: clang 14 cannot capture those)
     run_step(local.second, [&] { return local_step(ctx, local.first, local.second); });
   if (plan.emerging) run_step("emerging", [&] { return emerging_step(ctx, *plan.emerging); });
   if (plan.knox) run_step("near_repeat", [&] { return near_repeat_step(ctx, *plan.knox); });
@@ -241,16 +254,23 @@ RunJobResult run_job(const RunJobOptions& opt) {
     tail.project.insert(tail.project.end(), st.project.begin(), st.project.end());
     st.project.clear();
   }
-  std::stable_sort(tail.project.begin(), tail.project.end(),
-                   [](const ProjectLayer& a, const ProjectLayer& b) { return draw_rank(a) < draw_rank(b); });
+  std::stable_sort(
+      tail.project.begin(), tail.project.end(),
+      [](const ProjectLayer& a, const ProjectLayer& b) { return draw_rank(a) < draw_rank(b); });
   steps.push_back(std::move(tail));
   s.layers.push_back({"rejected_incidents", static_cast<std::int64_t>(s.ingest.rejected.size())});
 
-  json params = {{"command", "run"}, {"config", c.document}, {"config_path", c.path}, {"work_crs", s.work_crs},
-                 {"work_crs_reason", s.work_crs_reason}, {"threads", c.inputs.threads},
-                 {"utc_offset_minutes", offset}, {"previous", previous}};
+  json params = {{"command", "run"},
+                 {"config", c.document},
+                 {"config_path", c.path},
+                 {"work_crs", s.work_crs},
+                 {"work_crs_reason", s.work_crs_reason},
+                 {"threads", c.inputs.threads},
+                 {"utc_offset_minutes", offset},
+                 {"previous", previous}};
   json counts = load_counts(s);
-  counts.update({{"outside_communes", s.outside_communes}, {"polygons_repaired", s.polygons_repaired}});
+  counts.update(
+      {{"outside_communes", s.outside_communes}, {"polygons_repaired", s.polygons_repaired}});
   json seeds = json::object();
   for (const auto& st : steps) {
     if (st.name == "identity") continue;
@@ -259,8 +279,13 @@ RunJobResult run_job(const RunJobOptions& opt) {
     if (st.seed) seeds[st.name] = st.seed;
   }
   s.timings.push_back({"write", timer.lap()});
-  JobMetadata meta{params, inputs, counts, seeds.empty() ? json(nullptr) : seeds, c.title,
-                   {{"config_sha256", c.sha256}, {"as_of", as_of.empty() ? json(nullptr) : json(as_of)}}};
+  JobMetadata meta{
+      params,
+      inputs,
+      counts,
+      seeds.empty() ? json(nullptr) : seeds,
+      c.title,
+      {{"config_sha256", c.sha256}, {"as_of", as_of.empty() ? json(nullptr) : json(as_of)}}};
   finish_job(w, in, s, steps, meta, offset);
   // Profiles, the project, run_metadata and the commit: after run_metadata was written, so this
   // figure reaches the summary and --json only.
@@ -270,8 +295,9 @@ RunJobResult run_job(const RunJobOptions& opt) {
   if (c.quicklook) {
     QuickLookInput q;
     q.title = c.title;
-    q.subtitle = (dates.first.empty() ? std::string("no dates") : dates.first + " – " + dates.last) + " · " +
-                 grouped(static_cast<std::int64_t>(in.incidents.size())) + " incidents";
+    q.subtitle =
+        (dates.first.empty() ? std::string("no dates") : dates.first + " – " + dates.last) + " · " +
+        grouped(static_cast<std::int64_t>(in.incidents.size())) + " incidents";
     q.crs_label = in.work_crs.authority.empty() ? in.work_crs.name : in.work_crs.authority;
     if (plan.kde) {
       q.density = &kde_art.raster;
@@ -288,7 +314,8 @@ RunJobResult run_job(const RunJobOptions& opt) {
     s.timings.push_back({"quick-look map", timer.lap()});
   }
   if (opt.progress) opt.progress(steps_total + 1, steps_total, "done");
-  result.summary_json = summary_document(c, s, steps, inputs, result.quicklook, clock.lap()).dump(2);
+  result.summary_json =
+      summary_document(c, s, steps, inputs, result.quicklook, clock.lap()).dump(2);
   result.run = std::move(s);
   return result;
 }

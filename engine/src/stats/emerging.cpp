@@ -269,7 +269,7 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
 
 Emerging classify_emerging(const double* z, const double* p, std::size_t steps, double alpha,
                            const MannKendall& trend) {
-  if (steps == 0) return Emerging::NoPattern;
+  if (steps == 0) return Emerging::kNoPattern;
   auto hot = [&](std::size_t t) { return z[t] > 0 && p[t] < alpha; };
   auto cold = [&](std::size_t t) { return z[t] < 0 && p[t] < alpha; };
   // One side's patterns; `same` marks that side's significant bins, `other` the opposite side's.
@@ -279,11 +279,11 @@ Emerging classify_emerging(const double* z, const double* p, std::size_t steps, 
     for (std::size_t t = 0; t < steps; ++t) count += same(t);
     const bool mostly = static_cast<double>(count) >= 0.9 * static_cast<double>(steps);
     const std::size_t last = steps - 1;
-    if (!same(last)) return mostly ? at(7) : Emerging::NoPattern;  // historical
+    if (!same(last)) return mostly ? at(7) : Emerging::kNoPattern;  // historical
     if (mostly) {
       const bool significant = trend.p_value < alpha;
       // Intensity of clustering: the z-scores grow (hot) or fall (cold) in magnitude.
-      const bool stronger = base == Emerging::NewHot ? trend.z > 0 : trend.z < 0;
+      const bool stronger = base == Emerging::kNewHot ? trend.z > 0 : trend.z < 0;
       if (significant && stronger) return at(2);   // intensifying
       if (significant && !stronger) return at(4);  // diminishing
       return at(3);                                // persistent
@@ -296,46 +296,46 @@ Emerging classify_emerging(const double* z, const double* p, std::size_t steps, 
       if (other(t)) return at(6);  // oscillating: was on the other side before
     return at(5);                  // sporadic
   };
-  Emerging h = side(hot, cold, Emerging::NewHot);
-  if (h != Emerging::NoPattern) return h;
-  return side(cold, hot, Emerging::NewCold);
+  Emerging h = side(hot, cold, Emerging::kNewHot);
+  if (h != Emerging::kNoPattern) return h;
+  return side(cold, hot, Emerging::kNewCold);
 }
 
 const char* emerging_name(Emerging e) {
   switch (e) {
-    case Emerging::NoPattern:
+    case Emerging::kNoPattern:
       return "No Pattern Detected";
-    case Emerging::NewHot:
+    case Emerging::kNewHot:
       return "New Hot Spot";
-    case Emerging::ConsecutiveHot:
+    case Emerging::kConsecutiveHot:
       return "Consecutive Hot Spot";
-    case Emerging::IntensifyingHot:
+    case Emerging::kIntensifyingHot:
       return "Intensifying Hot Spot";
-    case Emerging::PersistentHot:
+    case Emerging::kPersistentHot:
       return "Persistent Hot Spot";
-    case Emerging::DiminishingHot:
+    case Emerging::kDiminishingHot:
       return "Diminishing Hot Spot";
-    case Emerging::SporadicHot:
+    case Emerging::kSporadicHot:
       return "Sporadic Hot Spot";
-    case Emerging::OscillatingHot:
+    case Emerging::kOscillatingHot:
       return "Oscillating Hot Spot";
-    case Emerging::HistoricalHot:
+    case Emerging::kHistoricalHot:
       return "Historical Hot Spot";
-    case Emerging::NewCold:
+    case Emerging::kNewCold:
       return "New Cold Spot";
-    case Emerging::ConsecutiveCold:
+    case Emerging::kConsecutiveCold:
       return "Consecutive Cold Spot";
-    case Emerging::IntensifyingCold:
+    case Emerging::kIntensifyingCold:
       return "Intensifying Cold Spot";
-    case Emerging::PersistentCold:
+    case Emerging::kPersistentCold:
       return "Persistent Cold Spot";
-    case Emerging::DiminishingCold:
+    case Emerging::kDiminishingCold:
       return "Diminishing Cold Spot";
-    case Emerging::SporadicCold:
+    case Emerging::kSporadicCold:
       return "Sporadic Cold Spot";
-    case Emerging::OscillatingCold:
+    case Emerging::kOscillatingCold:
       return "Oscillating Cold Spot";
-    case Emerging::HistoricalCold:
+    case Emerging::kHistoricalCold:
       return "Historical Cold Spot";
   }
   return "No Pattern Detected";

@@ -45,7 +45,8 @@ std::optional<int> recorded_offset(GDALDataset& ds) {
     // Deeper than any run_metadata hotspot writes: refuse before the recursive parser can
     // exhaust the stack.
     if (json_nesting_depth(text) > kMaxJsonDepth)
-      throw InputError("run_metadata 'parameters' is nested deeper than " + std::to_string(kMaxJsonDepth) +
+      throw InputError("run_metadata 'parameters' is nested deeper than " +
+                       std::to_string(kMaxJsonDepth) +
                        " levels; this file was not written by hotspot");
     json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
     if (auto found = find_offset(j)) return found;
@@ -125,7 +126,7 @@ std::vector<TopCandidate> group_hot_cells(std::vector<MultiPolygon> cells, const
   Box extent;
   for (const auto& mp : cells) extent.expand(bounds(mp));
   const SpatialWeights w =
-      contiguity_weights(cells, Contiguity::Queen, default_snap(extent, crs.planar()));
+      contiguity_weights(cells, Contiguity::kQueen, default_snap(extent, crs.planar()));
 
   std::vector<std::int32_t> group(cells.size(), -1);
   std::vector<std::vector<std::int32_t>> groups;

@@ -88,7 +88,7 @@ BuiltWeights build_weights(const WeightsSpec& spec, const WeightUnits& u) {
       for (const auto& p : u.polygons) extent.expand(bounds(p));
       b.snap = spec.snap == kDefaultSnap ? default_snap(extent, u.planar) : spec.snap;
       const bool queen = spec.kind == WeightsKind::kQueen;
-      b.w = contiguity_weights(u.polygons, queen ? Contiguity::Queen : Contiguity::Rook, b.snap);
+      b.w = contiguity_weights(u.polygons, queen ? Contiguity::kQueen : Contiguity::kRook, b.snap);
       b.description = std::string(queen ? "queen" : "rook") + " contiguity (snap " + fmt(b.snap) +
                       unit_word + ")";
       break;

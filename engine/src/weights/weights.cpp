@@ -13,7 +13,6 @@ double default_snap(const Box& extent, bool planar) {
   return planar ? 1e-7 * std::hypot(extent.xmax - extent.xmin, extent.ymax - extent.ymin) : 0.5;
 }
 
-
 namespace {
 
 double d2(XY a, XY b) {
@@ -128,7 +127,7 @@ SpatialWeights from_contacts(std::size_t n, std::vector<Contact>& contacts, Cont
   const double snap2 = snap * snap;
   for (std::size_t a = 0; a < contacts.size();) {
     std::size_t b = a;
-    bool linked = c == Contiguity::Queen;
+    bool linked = c == Contiguity::kQueen;
     while (b < contacts.size() && contacts[b].i == contacts[a].i &&
            contacts[b].j == contacts[a].j) {
       if (!linked && d2(contacts[b].p, contacts[a].p) > snap2) linked = true;
@@ -282,8 +281,9 @@ SpatialWeights knn_weights(const std::vector<XY>& pts, int k) {
   const std::size_t n = pts.size();
   if (k < 1) throw ParameterError("weights", "knn: K must be >= 1 (got " + std::to_string(k) + ")");
   if (static_cast<std::size_t>(k) >= n)
-    throw ParameterError("weights", "knn:" + std::to_string(k) + " needs more than " + std::to_string(k) +
-                     " units (have " + std::to_string(n) + ")");
+    throw ParameterError("weights", "knn:" + std::to_string(k) + " needs more than " +
+                                        std::to_string(k) + " units (have " + std::to_string(n) +
+                                        ")");
   Box box;
   for (auto p : pts) box.expand(p);
   const double side = std::max(box.xmax - box.xmin, box.ymax - box.ymin);
@@ -342,7 +342,8 @@ SpatialWeights knn_weights_brute(const std::vector<XY>& pts, int k) {
 
 SpatialWeights band_weights(const std::vector<XY>& pts, double band) {
   if (!(band > 0) || !std::isfinite(band))
-    throw ParameterError("weights", "band: distance must be > 0 (got " + std::to_string(band) + ")");
+    throw ParameterError("weights",
+                         "band: distance must be > 0 (got " + std::to_string(band) + ")");
   PointGrid grid(pts, band);
   const auto r = static_cast<std::int64_t>(std::ceil(band / grid.cell()));
   const double b2 = band * band;

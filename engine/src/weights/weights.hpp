@@ -13,7 +13,7 @@ namespace hotspot {
 // Rows from neighbour lists (each sorted and deduplicated here), binary weights.
 SpatialWeights from_lists(std::vector<std::vector<std::int32_t>> lists);
 
-enum class Contiguity { Queen, Rook };
+enum class Contiguity { kQueen, kRook };
 
 // Two polygons are queen neighbours when a vertex of one lies within `snap` of the other's
 // boundary, or their edges cross; rook neighbours when those contact points include two that are

@@ -26,7 +26,7 @@ TEST(Grid, CountsEqualBruteForceAndEveryIncidentIsAccounted) {
   for (int i = 0; i < 20000; ++i) x.push_back(u(rng)), y.push_back(u(rng));
   MultiPolygon area = disc(1000, 90);
   area[0].holes.push_back({{-100, -100}, {-100, 100}, {100, 100}, {100, -100}, {-100, -100}});
-  for (auto shape : {CellShape::Hex, CellShape::Square}) {
+  for (auto shape : {CellShape::kHex, CellShape::kSquare}) {
     CellGrid g = make_grid(area, {shape, 97}, x, y, {});
     double total = 0;
     for (double c : g.count) total += c;
@@ -52,9 +52,9 @@ TEST(Grid, CountsEqualBruteForceAndEveryIncidentIsAccounted) {
 
 TEST(Grid, HexagonsTileWithSixRookNeighboursSquaresWithFourOrEight) {
   MultiPolygon big{{Ring{{0, 0}, {5000, 0}, {5000, 5000}, {0, 5000}, {0, 0}}, {}}};
-  CellGrid h = make_grid(big, {CellShape::Hex, 250}, {}, {}, {});
-  auto rook = contiguity_weights(h.cells, Contiguity::Rook, 1e-6);
-  auto queen = contiguity_weights(h.cells, Contiguity::Queen, 1e-6);
+  CellGrid h = make_grid(big, {CellShape::kHex, 250}, {}, {}, {});
+  auto rook = contiguity_weights(h.cells, Contiguity::kRook, 1e-6);
+  auto queen = contiguity_weights(h.cells, Contiguity::kQueen, 1e-6);
   std::size_t interior = 0;
   for (std::size_t i = 0; i < h.cells.size(); ++i) {
     if (h.clipped[i]) continue;
@@ -75,20 +75,20 @@ TEST(Grid, HexagonsTileWithSixRookNeighboursSquaresWithFourOrEight) {
       area += std::fabs(s) / 2;
     }
   EXPECT_NEAR(area, 25e6, 1e-3);
-  CellGrid s = make_grid(big, {CellShape::Square, 500}, {}, {}, {});
+  CellGrid s = make_grid(big, {CellShape::kSquare, 500}, {}, {}, {});
   EXPECT_EQ(s.cells.size(), 100u);
-  EXPECT_EQ(contiguity_weights(s.cells, Contiguity::Rook, 1e-6).cardinality(55), 4u);
-  EXPECT_EQ(contiguity_weights(s.cells, Contiguity::Queen, 1e-6).cardinality(55), 8u);
+  EXPECT_EQ(contiguity_weights(s.cells, Contiguity::kRook, 1e-6).cardinality(55), 4u);
+  EXPECT_EQ(contiguity_weights(s.cells, Contiguity::kQueen, 1e-6).cardinality(55), 8u);
 }
 
 TEST(Grid, AutoSizeKeepsCellCountInRange) {
   double a = 1e8;
-  double s = auto_cell_size(a, 50000, CellShape::Hex);
+  double s = auto_cell_size(a, 50000, CellShape::kHex);
   EXPECT_NEAR(a / (std::sqrt(3.0) / 2 * s * s), 5000, 1e-6);  // 10 incidents per cell on average
   EXPECT_NEAR(
-      a / (auto_cell_size(a, 10, CellShape::Square) * auto_cell_size(a, 10, CellShape::Square)),
+      a / (auto_cell_size(a, 10, CellShape::kSquare) * auto_cell_size(a, 10, CellShape::kSquare)),
       100, 1e-6);
-  EXPECT_NEAR(a / std::pow(auto_cell_size(a, 100000000, CellShape::Square), 2), 100000, 1e-3);
+  EXPECT_NEAR(a / std::pow(auto_cell_size(a, 100000000, CellShape::kSquare), 2), 100000, 1e-3);
 }
 
 }  // namespace

@@ -8,7 +8,7 @@ namespace {
 
 TEST(Crs, ParsesCodesAndPlanar) {
   Crs vn = parse_crs("EPSG:9210", "--work-crs");
-  EXPECT_EQ(vn.kind, Crs::Kind::Projected);
+  EXPECT_EQ(vn.kind, Crs::Kind::kProjected);
   EXPECT_TRUE(vn.metres);
   EXPECT_EQ(vn.authority, "EPSG:9210");
   EXPECT_FALSE(vn.area_of_use_lonlat.empty());

@@ -48,11 +48,12 @@ TEST(ChooseBandwidth, CarriesEachRuleToTheKernelAtEqualVariance) {
   const std::vector<double> x = {0, 40, 10, 90, 55, 70, 20, 35, 80, 5},
                             y = {0, 10, 60, 30, 45, 90, 25, 75, 5, 50};
   const Box window{0, 0, 100, 100};
-  for (Kernel k : {Kernel::Quartic, Kernel::Gaussian, Kernel::Uniform}) {
+  for (Kernel k : {Kernel::kQuartic, Kernel::kGaussian, Kernel::kUniform}) {
     // auto is a quartic radius: the same spread in the kernel asked for.
     const BandwidthChoice a = choose_bandwidth({}, k, x, y, {}, window, 1);
     EXPECT_NEAR(a.bandwidth_m,
-                bandwidth_arcgis(x, y, {}) * kernel_sigma(Kernel::Quartic) / kernel_sigma(k), 1e-9);
+                bandwidth_arcgis(x, y, {}) * kernel_sigma(Kernel::kQuartic) / kernel_sigma(k),
+                1e-9);
     EXPECT_EQ(a.detail.rfind("auto (ArcGIS spatial Silverman: quartic radius ", 0), 0u) << a.detail;
     // scott and cv are a Gaussian σ.
     const BandwidthChoice s = choose_bandwidth(parse_bandwidth("scott"), k, x, y, {}, window, 1);
@@ -67,9 +68,9 @@ TEST(ChooseBandwidth, CarriesEachRuleToTheKernelAtEqualVariance) {
     EXPECT_FALSE(g.cv.has_value());
   }
   // With the Gaussian, scott's h is its σ exactly.
-  EXPECT_EQ(
-      choose_bandwidth(parse_bandwidth("scott"), Kernel::Gaussian, x, y, {}, window, 1).bandwidth_m,
-      bandwidth_scott(x, y));
+  EXPECT_EQ(choose_bandwidth(parse_bandwidth("scott"), Kernel::kGaussian, x, y, {}, window, 1)
+                .bandwidth_m,
+            bandwidth_scott(x, y));
 }
 
 TEST(ChooseGrid, GivenExtentOrTheAreaGrownByOneBandwidth) {
@@ -158,11 +159,12 @@ TEST(SelectPoints, DaysPickTheDayAShiftBegins) {
   // The kde's `days` parameter, through its table: Friday and Saturday shifts of 22:00-04:00.
   KdeStepOptions o;
   apply_params(kde_params(), {{"cell_size", 50}, {"days", "fri,sat"}, {"hours", "22:00-04:00"}},
-               ParamScope::kConfigOnly, o, [](const ParamInfo* info) { return info ? info->name : std::string(); });
+               ParamScope::kConfigOnly, o,
+               [](const ParamInfo* info) { return info ? info->name : std::string(); });
   // Fri 1 March 23:00 and Sun 3 March 01:00 (Saturday's shift) are in; Thu 29 Feb 23:00 and
   // Sun 3 March 23:00 are not; Fri 1 March 01:00 is the end of Thursday's shift: out.
-  const std::vector<std::int64_t> t = {at_local(1, 23), at_local(3, 1), at_local(0, 23), at_local(3, 23),
-                                       at_local(1, 1)};
+  const std::vector<std::int64_t> t = {at_local(1, 23), at_local(3, 1), at_local(0, 23),
+                                       at_local(3, 23), at_local(1, 1)};
   const std::vector<double> x = {1, 2, 3, 4, 5}, y = {0, 0, 0, 0, 0};
   const std::vector<std::uint32_t> cat(5, 0);
   const KdePoints p = select_points(x, y, {}, t, cat, {}, o.window, 7 * 60);
@@ -170,8 +172,10 @@ TEST(SelectPoints, DaysPickTheDayAShiftBegins) {
   EXPECT_EQ(p.by_date, 3);  // weekdays are day filters
   KdeStepOptions bad;
   try {
-    apply_params(kde_params(), {{"cell_size", 50}, {"days", "fri-funday"}}, ParamScope::kConfigOnly, bad,
-                 [](const ParamInfo* info) { return info ? "analyses[1]." + info->name : std::string("analyses[1]"); });
+    apply_params(kde_params(), {{"cell_size", 50}, {"days", "fri-funday"}}, ParamScope::kConfigOnly,
+                 bad, [](const ParamInfo* info) {
+                   return info ? "analyses[1]." + info->name : std::string("analyses[1]");
+                 });
     FAIL() << "an unknown day was accepted";
   } catch (const UsageError& e) {
     EXPECT_EQ(std::string(e.what()).rfind("analyses[1].days: ", 0), 0u) << e.what();

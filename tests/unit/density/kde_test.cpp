@@ -1,6 +1,7 @@
 // Kernel density: kernels against their closed forms, the tiled splatting against its brute-force
 // twin on seeded random data, thread independence, mask and edge correction, and the bandwidth
-// selectors against spatstat on its real datasets (goldens made by tests/golden/make_kde_reference.R).
+// selectors against spatstat on its real datasets (goldens made by
+// tests/golden/make_kde_reference.R).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -18,8 +19,8 @@
 namespace hotspot {
 namespace {
 
-const Kernel kAll[] = {Kernel::Quartic, Kernel::Epanechnikov, Kernel::Triweight,
-                       Kernel::Triangular, Kernel::Uniform, Kernel::Gaussian};
+const Kernel kAll[] = {Kernel::kQuartic,    Kernel::kEpanechnikov, Kernel::kTriweight,
+                       Kernel::kTriangular, Kernel::kUniform,      Kernel::kGaussian};
 
 struct Pattern {
   std::vector<double> x, y, w;
@@ -50,11 +51,13 @@ TEST(Kernels, IntegrateToOneWithTheDocumentedSigma) {
       second += r * r * v / 2;
     }
     EXPECT_NEAR(mass, 1.0, 1e-6) << kernel_name(k);
-    EXPECT_NEAR(std::sqrt(second), kernel_sigma(k), k == Kernel::Gaussian ? 2e-4 : 1e-6) << kernel_name(k);
+    EXPECT_NEAR(std::sqrt(second), kernel_sigma(k), k == Kernel::kGaussian ? 2e-4 : 1e-6)
+        << kernel_name(k);
     EXPECT_EQ(kernel_value(k, R * R * 1.0001), 0.0) << kernel_name(k);
   }
-  EXPECT_DOUBLE_EQ(kernel_value(Kernel::Quartic, 0.25), 3 / std::numbers::pi * 0.75 * 0.75);  // ArcGIS's form
-  EXPECT_EQ(parse_kernel("triweight"), Kernel::Triweight);
+  EXPECT_DOUBLE_EQ(kernel_value(Kernel::kQuartic, 0.25),
+                   3 / std::numbers::pi * 0.75 * 0.75);  // ArcGIS's form
+  EXPECT_EQ(parse_kernel("triweight"), Kernel::kTriweight);
   EXPECT_THROW(parse_kernel("biweight"), UsageError);
 }
 
@@ -75,10 +78,11 @@ TEST(Kde, MatchesTheBruteForceOracleForEveryKernel) {
   const Grid g = grid_for_extent({1000, 2000, 1330, 2215}, 5);  // 66 × 43 cells
   for (Kernel k : kAll) {
     for (bool weighted : {false, true}) {
-      Pattern p = random_pattern(42 + static_cast<unsigned>(k), 400, {950, 1950, 1380, 2265}, weighted);
+      Pattern p =
+          random_pattern(42 + static_cast<unsigned>(k), 400, {950, 1950, 1380, 2265}, weighted);
       KdeOptions o;
       o.kernel = k;
-      o.bandwidth_m = k == Kernel::Gaussian ? 9.7 : 37.3;
+      o.bandwidth_m = k == Kernel::kGaussian ? 9.7 : 37.3;
       o.tile = 16;
       o.threads = 3;
       DensityRaster r = kde(p.x, p.y, p.w, g, {}, o);
@@ -86,7 +90,8 @@ TEST(Kde, MatchesTheBruteForceOracleForEveryKernel) {
       ASSERT_EQ(r.values.size(), want.size());
       std::size_t positive = 0;
       for (std::size_t i = 0; i < want.size(); ++i) {
-        ASSERT_LE(std::abs(r.values[i] - want[i]), 1e-5 * want[i]) << kernel_name(k) << " cell " << i;
+        ASSERT_LE(std::abs(r.values[i] - want[i]), 1e-5 * want[i])
+            << kernel_name(k) << " cell " << i;
         positive += want[i] > 0;
       }
       EXPECT_GT(positive, want.size() / 2) << kernel_name(k);
@@ -101,14 +106,15 @@ TEST(Kde, GaussianMatchesTheOracleFromNarrowToWideBandwidths) {
   Pattern p = random_pattern(9, 300, {-50, -50, 450, 350}, true);
   for (double sigma : {2.5, 17.0, 160.0}) {
     KdeOptions o;
-    o.kernel = Kernel::Gaussian;
+    o.kernel = Kernel::kGaussian;
     o.bandwidth_m = sigma;
     o.tile = 16;
     DensityRaster r = kde(p.x, p.y, p.w, g, {}, o);
     std::vector<double> want = kde_brute_force(p.x, p.y, p.w, g, {}, o);
     std::size_t positive = 0;
     for (std::size_t i = 0; i < want.size(); ++i) {
-      ASSERT_LE(std::abs(r.values[i] - want[i]), 1e-5 * want[i]) << "sigma " << sigma << " cell " << i;
+      ASSERT_LE(std::abs(r.values[i] - want[i]), 1e-5 * want[i])
+          << "sigma " << sigma << " cell " << i;
       positive += want[i] > 0;
     }
     EXPECT_GT(positive, want.size() / 10) << sigma;
@@ -131,18 +137,21 @@ TEST(Kde, SameBytesAtEveryVectorWidth) {
       if (weighted) p.w.push_back(1), p.w.push_back(1);
       KdeOptions o;
       o.kernel = k;
-      o.bandwidth_m = k == Kernel::Gaussian ? 30 : 110;
+      o.bandwidth_m = k == Kernel::kGaussian ? 30 : 110;
       o.tile = 32;
       o.threads = 2;
       std::vector<double> base_sums, sums;
-      const DensityRaster base = kde_with_isa(p.x, p.y, p.w, g, {}, o, SplatIsa::Sse2, &base_sums);
-      for (SplatIsa isa : {SplatIsa::Avx2, SplatIsa::Avx512}) {
+      const DensityRaster base = kde_with_isa(p.x, p.y, p.w, g, {}, o, SplatIsa::kSse2, &base_sums);
+      for (SplatIsa isa : {SplatIsa::kAvx2, SplatIsa::kAvx512}) {
         if (!cpu_has(isa)) continue;
         const DensityRaster r = kde_with_isa(p.x, p.y, p.w, g, {}, o, isa, &sums);
-        EXPECT_EQ(0, std::memcmp(base.values.data(), r.values.data(), base.values.size() * sizeof(float)))
-            << kernel_name(k) << (weighted ? " weighted" : "") << " width " << static_cast<int>(isa);
+        EXPECT_EQ(
+            0, std::memcmp(base.values.data(), r.values.data(), base.values.size() * sizeof(float)))
+            << kernel_name(k) << (weighted ? " weighted" : "") << " width "
+            << static_cast<int>(isa);
         EXPECT_EQ(0, std::memcmp(base_sums.data(), sums.data(), sums.size() * sizeof(double)))
-            << kernel_name(k) << (weighted ? " weighted" : "") << " width " << static_cast<int>(isa);
+            << kernel_name(k) << (weighted ? " weighted" : "") << " width "
+            << static_cast<int>(isa);
       }
     }
   }
@@ -157,7 +166,8 @@ TEST(Kde, AreaUnitScalesTheValue) {
   DensityRaster m2 = kde(p.x, p.y, p.w, g, {}, o);
   o.area_scale = 1e4;
   DensityRaster ha = kde(p.x, p.y, p.w, g, {}, o);
-  for (std::size_t i = 0; i < g.size(); ++i) EXPECT_NEAR(ha.values[i], m2.values[i] * 1e4f, 1e-5 * ha.values[i]);
+  for (std::size_t i = 0; i < g.size(); ++i)
+    EXPECT_NEAR(ha.values[i], m2.values[i] * 1e4f, 1e-5 * ha.values[i]);
   // The surface integrates to the number of incidents (per m², summed over 10 m cells) when
   // every kernel lies inside the grid.
   Pattern c{{50}, {50}, {}};
@@ -179,7 +189,8 @@ TEST(Kde, ByteIdenticalAtAnyThreadCount) {
     runs.push_back(kde(p.x, p.y, p.w, g, {}, o));
   }
   for (std::size_t k = 1; k < runs.size(); ++k)
-    EXPECT_EQ(0, std::memcmp(runs[0].values.data(), runs[k].values.data(), runs[0].values.size() * sizeof(float)));
+    EXPECT_EQ(0, std::memcmp(runs[0].values.data(), runs[k].values.data(),
+                             runs[0].values.size() * sizeof(float)));
 }
 
 std::vector<MultiPolygon> square(double x0, double y0, double x1, double y1) {
@@ -194,12 +205,13 @@ TEST(Kde, EdgeCorrectionFlattensUniformPointsUpToTheEdge) {
   Pattern p;
   for (std::int64_t r = 0; r < g.rows; ++r)
     for (std::int64_t c = 0; c < g.cols; ++c)
-      if (mask[static_cast<std::size_t>(r * g.cols + c)]) p.x.push_back(g.x(c)), p.y.push_back(g.y(r));
+      if (mask[static_cast<std::size_t>(r * g.cols + c)])
+        p.x.push_back(g.x(c)), p.y.push_back(g.y(r));
   ASSERT_EQ(p.x.size(), 400u);
-  for (Kernel k : {Kernel::Quartic, Kernel::Gaussian, Kernel::Uniform}) {
+  for (Kernel k : {Kernel::kQuartic, Kernel::kGaussian, Kernel::kUniform}) {
     KdeOptions o;
     o.kernel = k;
-    o.bandwidth_m = k == Kernel::Gaussian ? 25 : 45;
+    o.bandwidth_m = k == Kernel::kGaussian ? 25 : 45;
     o.edge_correction = true;
     DensityRaster r = kde(p.x, p.y, p.w, g, mask, o);
     double lo = 1e300, hi = 0;
@@ -223,7 +235,8 @@ TEST(Kde, EdgeCorrectionFlattensUniformPointsUpToTheEdge) {
     EXPECT_NEAR(hi, 1e6 / 100, 0.1 * 1e6 / 100) << kernel_name(k);
     o.edge_correction = false;
     DensityRaster raw = kde(p.x, p.y, p.w, g, mask, o);
-    const std::size_t corner = static_cast<std::size_t>(10 * g.cols + 10), centre = static_cast<std::size_t>(20 * g.cols + 20);
+    const std::size_t corner = static_cast<std::size_t>(10 * g.cols + 10),
+                      centre = static_cast<std::size_t>(20 * g.cols + 20);
     EXPECT_LT(raw.values[corner], 0.4 * raw.values[centre]) << kernel_name(k);
   }
 }
@@ -231,13 +244,14 @@ TEST(Kde, EdgeCorrectionFlattensUniformPointsUpToTheEdge) {
 TEST(Kde, EdgeCorrectionMatchesItsDefinitionOnAnIrregularMask) {
   const Grid g = grid_for_extent({0, 0, 300, 240}, 6);
   // An L-shaped study area.
-  std::vector<MultiPolygon> L = {{Polygon{{{20, 20}, {280, 20}, {280, 110}, {120, 110}, {120, 220}, {20, 220}, {20, 20}}, {}}}};
+  std::vector<MultiPolygon> L = {{Polygon{
+      {{20, 20}, {280, 20}, {280, 110}, {120, 110}, {120, 220}, {20, 220}, {20, 20}}, {}}}};
   const auto mask = rasterize_mask(L, g, 1);
   Pattern p = random_pattern(11, 300, {20, 20, 280, 220}, true);
-  for (Kernel k : {Kernel::Quartic, Kernel::Triangular, Kernel::Gaussian}) {
+  for (Kernel k : {Kernel::kQuartic, Kernel::kTriangular, Kernel::kGaussian}) {
     KdeOptions o;
     o.kernel = k;
-    o.bandwidth_m = k == Kernel::Gaussian ? 8 : 33;
+    o.bandwidth_m = k == Kernel::kGaussian ? 8 : 33;
     o.edge_correction = true;
     o.tile = 16;
     o.threads = 2;
@@ -267,8 +281,10 @@ TEST(Kde, EdgeCorrectionRemovesTheEdgeDeficitForRandomUniformPoints) {
       for (std::int64_t c = 0; c < g.cols; ++c) {
         double v = r.values[static_cast<std::size_t>(row * g.cols + c)];
         std::int64_t d = std::min({row, c, g.rows - 1 - row, g.cols - 1 - c});
-        if (d < 2) edge += v, ++ne;
-        else if (d > 20) mid += v, ++nm;
+        if (d < 2)
+          edge += v, ++ne;
+        else if (d > 20)
+          mid += v, ++nm;
       }
     return (edge / ne) / (mid / nm);
   };
@@ -304,7 +320,8 @@ Golden golden(const std::string& name) {
     double x = 0, y = 0;
     if (std::sscanf(line.c_str(), "%lf,%lf", &x, &y) == 2) g.p.x.push_back(x), g.p.y.push_back(y);
   }
-  std::ifstream js(std::string(HOTSPOT_SOURCE_DIR) + "/tests/golden/kde_" + name + "_reference.json");
+  std::ifstream js(std::string(HOTSPOT_SOURCE_DIR) + "/tests/golden/kde_" + name +
+                   "_reference.json");
   g.ref = nlohmann::json::parse(js);
   auto w = g.ref["window"];
   g.window = {w[0].get<double>(), w[1].get<double>(), w[2].get<double>(), w[3].get<double>()};
@@ -315,7 +332,8 @@ TEST(Bandwidth, ArcgisRuleMatchesItsClosedForm) {
   // Mean centre (1, 1); distances √2 (×4) and 0: SD = √(8/5), Dm = √2.
   std::vector<double> x = {0, 2, 0, 2, 1}, y = {0, 0, 2, 2, 1};
   const double sd = std::sqrt(8.0 / 5), dm = std::sqrt(2.0);
-  EXPECT_NEAR(bandwidth_arcgis(x, y, {}), 0.9 * std::min(sd, std::sqrt(1 / std::log(2.0)) * dm) * std::pow(5.0, -0.2), 1e-12);
+  EXPECT_NEAR(bandwidth_arcgis(x, y, {}),
+              0.9 * std::min(sd, std::sqrt(1 / std::log(2.0)) * dm) * std::pow(5.0, -0.2), 1e-12);
   // Spread-out points with a tight core: the median distance term wins.
   std::vector<double> x2 = {0, 0.1, -0.1, 0, 0, 50, -60}, y2 = {0, 0, 0, 0.1, -0.1, 0, 0};
   double mx = (0.1 - 0.1 + 50 - 60) / 7.0;
@@ -326,11 +344,13 @@ TEST(Bandwidth, ArcgisRuleMatchesItsClosedForm) {
     ss += d.back() * d.back();
   }
   std::sort(d.begin(), d.end());
-  double want = 0.9 * std::min(std::sqrt(ss / 7), std::sqrt(1 / std::log(2.0)) * d[3]) * std::pow(7.0, -0.2);
+  double want =
+      0.9 * std::min(std::sqrt(ss / 7), std::sqrt(1 / std::log(2.0)) * d[3]) * std::pow(7.0, -0.2);
   EXPECT_NEAR(bandwidth_arcgis(x2, y2, {}), want, 1e-12);
   // Integer weights act as repeated points.
   std::vector<double> xr = {0, 2, 2, 0, 2}, yr = {0, 0, 0, 2, 2};
-  EXPECT_NEAR(bandwidth_arcgis({0, 2, 0, 2}, {0, 0, 2, 2}, {1, 2, 1, 1}), bandwidth_arcgis(xr, yr, {}), 1e-12);
+  EXPECT_NEAR(bandwidth_arcgis({0, 2, 0, 2}, {0, 0, 2, 2}, {1, 2, 1, 1}),
+              bandwidth_arcgis(xr, yr, {}), 1e-12);
 }
 
 TEST(Bandwidth, ScottMatchesSpatstat) {
@@ -338,7 +358,8 @@ TEST(Bandwidth, ScottMatchesSpatstat) {
     Golden g = golden(name);
     ASSERT_EQ(g.p.x.size(), g.ref["n"].get<std::size_t>());
     EXPECT_NEAR(bandwidth_scott(g.p.x, g.p.y), g.ref["bw_scott_isotropic"].get<double>(),
-                1e-12 * g.ref["bw_scott_isotropic"].get<double>()) << name;
+                1e-12 * g.ref["bw_scott_isotropic"].get<double>())
+        << name;
   }
 }
 
@@ -361,9 +382,12 @@ TEST(Bandwidth, LikelihoodCrossValidationMatchesSpatstatBwPpl) {
       for (const auto& s : g.ref["bw_ppl_sigmas"]) {
         cv.sigmas.push_back(s.get<double>());
         // σ > 20 m: every pair counts (slow), and the scores only fall there (see the golden).
-        cv.scores.push_back(s.get<double>() > 20 ? -HUGE_VAL : lcv_score(g.p.x, g.p.y, g.window, s.get<double>(), 2));
+        cv.scores.push_back(s.get<double>() > 20
+                                ? -HUGE_VAL
+                                : lcv_score(g.p.x, g.p.y, g.window, s.get<double>(), 2));
       }
-      cv.grid_sigma_m = cv.sigmas[static_cast<std::size_t>(std::max_element(cv.scores.begin(), cv.scores.end()) - cv.scores.begin())];
+      cv.grid_sigma_m = cv.sigmas[static_cast<std::size_t>(
+          std::max_element(cv.scores.begin(), cv.scores.end()) - cv.scores.begin())];
       cv.sigma_m = cv.grid_sigma_m;
     }
     const auto& sig = g.ref["bw_ppl_sigmas"];
@@ -380,7 +404,8 @@ TEST(Bandwidth, LikelihoodCrossValidationMatchesSpatstatBwPpl) {
       for (std::size_t i = 0; i < g.p.x.size(); ++i)
         mass += (Phi((W.xmax - g.p.x[i]) / s) - Phi((W.xmin - g.p.x[i]) / s)) *
                 (Phi((W.ymax - g.p.y[i]) / s) - Phi((W.ymin - g.p.y[i]) / s));
-      if (!full && s > 20) continue;  // the far end of bei's grid is all pairs: slow, and far from the optimum
+      if (!full && s > 20)
+        continue;  // the far end of bei's grid is all pairs: slow, and far from the optimum
       if (loglik[k].is_null()) {
         EXPECT_TRUE(std::isinf(cv.scores[k]) && cv.scores[k] < 0) << name << " σ " << k;
         continue;
@@ -388,14 +413,16 @@ TEST(Bandwidth, LikelihoodCrossValidationMatchesSpatstatBwPpl) {
       const double want = loglik[k].get<double>();
       EXPECT_NEAR(cv.scores[k] + mass, want, 1e-9 * std::abs(want)) << name << " σ " << k;
       if (s <= 0.1 * std::min(W.xmax - W.xmin, W.ymax - W.ymin)) {
-        EXPECT_NEAR(mass, integral[k].get<double>(), 0.01 * integral[k].get<double>()) << name << " σ " << k;
+        EXPECT_NEAR(mass, integral[k].get<double>(), 0.01 * integral[k].get<double>())
+            << name << " σ " << k;
         ++compared;
       }
     }
     EXPECT_GE(compared, 4) << name;
     EXPECT_DOUBLE_EQ(cv.grid_sigma_m, g.ref["bw_ppl"].get<double>()) << name;
     // The refined optimum scores at least as well as the best grid value.
-    EXPECT_GE(lcv_score(g.p.x, g.p.y, W, cv.sigma_m, 1), lcv_score(g.p.x, g.p.y, W, cv.grid_sigma_m, 1) - 1e-9);
+    EXPECT_GE(lcv_score(g.p.x, g.p.y, W, cv.sigma_m, 1),
+              lcv_score(g.p.x, g.p.y, W, cv.grid_sigma_m, 1) - 1e-9);
   }
 }
 
@@ -407,9 +434,9 @@ TEST(Zones, TopPercentIsTheSmallestAreaHoldingThatShare) {
   r.values = {4, 3, 2, 1};
   // Incidents per cell: 1, 1, 6, 2 (10 in all).
   std::vector<double> x = {5, 15, 25, 25, 25, 25, 25, 25, 35, 35}, y(10, 5);
-  EXPECT_EQ(threshold_top_percent(r, x, y, 10), 4);   // the first cell holds 10 %
-  EXPECT_EQ(threshold_top_percent(r, x, y, 20), 3);   // 2 of 10
-  EXPECT_EQ(threshold_top_percent(r, x, y, 50), 2);   // 8 of 10
+  EXPECT_EQ(threshold_top_percent(r, x, y, 10), 4);  // the first cell holds 10 %
+  EXPECT_EQ(threshold_top_percent(r, x, y, 20), 3);  // 2 of 10
+  EXPECT_EQ(threshold_top_percent(r, x, y, 50), 2);  // 8 of 10
   EXPECT_EQ(threshold_top_percent(r, x, y, 100), 1);
   EXPECT_THROW(threshold_top_percent(r, x, y, 0), UsageError);
   // R: quantile(c(1, 2, 3, 4), 0.9, type = 7) = 3.7
@@ -419,8 +446,8 @@ TEST(Zones, TopPercentIsTheSmallestAreaHoldingThatShare) {
 TEST(Zones, CarryCountsAreaPeakMeanAndPai) {
   DensityRaster r;
   r.grid = grid_for_extent({0, 0, 50, 30}, 10);  // 5 × 3
-  r.values = {9, 8, 0, 0, 1,  //
-              7, 0, 0, 5, 6,  //
+  r.values = {9, 8, 0, 0, 1,                     //
+              7, 0, 0, 5, 6,                     //
               0, 0, 0, 0, 0};
   std::vector<double> x = {5, 5, 15, 45, 45, 45, 25}, y = {25, 15, 25, 15, 15, 25, 5};
   std::vector<MultiPolygon> communes = {square(0, 0, 20, 30)[0], square(20, 0, 50, 30)[0]};
@@ -441,7 +468,8 @@ TEST(Zones, CarryCountsAreaPeakMeanAndPai) {
   double area = 0;
   for (const auto& p : zones[0].geom) {
     double a = 0;
-    for (std::size_t i = 0; i + 1 < p.shell.size(); ++i) a += p.shell[i].x * p.shell[i + 1].y - p.shell[i + 1].x * p.shell[i].y;
+    for (std::size_t i = 0; i + 1 < p.shell.size(); ++i)
+      a += p.shell[i].x * p.shell[i + 1].y - p.shell[i + 1].x * p.shell[i].y;
     area += std::abs(a) / 2;
   }
   EXPECT_DOUBLE_EQ(area, 300);

@@ -22,7 +22,7 @@ namespace fs = std::filesystem;
 void write_points(const std::string& path, const std::string& layer, int n, bool commit) {
   GpkgWriter w(path);
   auto& L = w.begin_layer(layer, GeometryType::kPoint, parse_crs("EPSG:32648", "test"),
-                          {{"name", FieldType::Text}, {"v", FieldType::Real}}, "test layer");
+                          {{"name", FieldType::kText}, {"v", FieldType::kReal}}, "test layer");
   for (int i = 0; i < n; ++i) {
     L.set_point({500000.0 + i, 2300000.0 + i});
     L.set(0, std::string_view("Đồng Thái"));
@@ -68,7 +68,7 @@ TEST(GpkgWriter, HostileNamesAreQuotedAndValuesBound) {
   {
     GpkgWriter w(out);
     auto& L = w.begin_layer(evil, GeometryType::kPoint, parse_crs("EPSG:32648", "t"),
-                            {{"it's \"odd\"", FieldType::Text}}, "");
+                            {{"it's \"odd\"", FieldType::kText}}, "");
     L.set_point({1, 2});
     L.set(0, std::string_view("'); DELETE FROM gpkg_contents; --"));
     L.insert();
@@ -183,8 +183,8 @@ TEST(GpkgWriter, FieldsFromRandomUnicodeCategoriesMakeAValidLayer) {
     for (int k = 0; k < 30; ++k)
       cats.push_back(pool[rng() % pool.size()] + pool[rng() % pool.size()]);
     const std::vector<std::string> names = unique_field_names(cats, "n_", {"name"});
-    std::vector<FieldDef> fields = {{"name", FieldType::Text}};
-    for (const auto& n : names) fields.push_back({n, FieldType::Integer});
+    std::vector<FieldDef> fields = {{"name", FieldType::kText}};
+    for (const auto& n : names) fields.push_back({n, FieldType::kInteger});
     const std::string out = dir.file("cats" + std::to_string(round) + ".gpkg");
     {
       GpkgWriter w(out);

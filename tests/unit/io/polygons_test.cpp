@@ -1,4 +1,6 @@
 // Polygon ingest: repair, null geometries, CRS detection (none, planar), non-polygon layers.
+#include "io/polygons.hpp"
+
 #include <gdal_priv.h>
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
@@ -7,13 +9,13 @@
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
 #include "io/gpkg_writer.hpp"
-#include "io/polygons.hpp"
 #include "support/fixtures.hpp"
 
 namespace hotspot {
 namespace {
 
-PolygonLayer read(const std::string& path, const std::string& crs = "", const std::string& population = "") {
+PolygonLayer read(const std::string& path, const std::string& crs = "",
+                  const std::string& population = "") {
   PolygonOptions o;
   o.path = path;
   o.crs = crs;
@@ -73,7 +75,8 @@ TEST(Polygons, LayerWithoutCrsNeedsAnOverride) {
     OGRFeature f(l->GetLayerDefn());
     OGRPolygon poly;
     OGRLinearRing ring;
-    for (auto [x, y] : {std::pair{0., 0.}, {10., 0.}, {10., 10.}, {0., 10.}, {0., 0.}}) ring.addPoint(x, y);
+    for (auto [x, y] : {std::pair{0., 0.}, {10., 0.}, {10., 10.}, {0., 10.}, {0., 0.}})
+      ring.addPoint(x, y);
     poly.addRing(&ring);
     f.SetGeometry(&poly);
     ASSERT_EQ(l->CreateFeature(&f), OGRERR_NONE);
@@ -93,7 +96,8 @@ TEST(Polygons, GeoPackageWithUndefinedCartesianSrsIsPlanar) {
   const std::string path = dir.file("planar.gpkg");
   {
     GpkgWriter w(path);
-    auto& L = w.begin_layer("units", GeometryType::kMultiPolygon, Crs{}, {{"id", FieldType::Text}}, "");
+    auto& L =
+        w.begin_layer("units", GeometryType::kMultiPolygon, Crs{}, {{"id", FieldType::kText}}, "");
     L.set_geometry({Polygon{{{0, 0}, {5, 0}, {5, 5}, {0, 5}, {0, 0}}, {}}});
     L.set(0, std::string_view("u1"));
     L.insert();

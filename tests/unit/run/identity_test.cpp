@@ -25,7 +25,7 @@ const Crs& utm() {
 std::string previous_output(const test::TempDir& dir) {
   const std::string path = dir.file("previous.gpkg");
   GpkgWriter w(path);
-  std::vector<FieldDef> fields = {{"zone_rank", FieldType::Integer}};
+  std::vector<FieldDef> fields = {{"zone_rank", FieldType::kInteger}};
   for (const auto& f : identity_fields()) fields.push_back(f);
   auto& Z = w.begin_layer("hotspot_zones", GeometryType::kMultiPolygon, utm(), fields, "zones");
   const std::vector<std::pair<MultiPolygon, HotspotIdentity>> zones = {
@@ -40,17 +40,20 @@ std::string previous_output(const test::TempDir& dir) {
     set_identity(Z, 1, zones[k].second);
     Z.insert();
   }
-  auto& C = w.begin_layer("clusters", GeometryType::kMultiPolygon, utm(), identity_fields(), "clusters");
+  auto& C =
+      w.begin_layer("clusters", GeometryType::kMultiPolygon, utm(), identity_fields(), "clusters");
   C.set_geometry(square(0, 0, 100));
   set_identity(C, 0, {"C2", "new", "2025-01-05", 1});
   C.insert();
-  auto& V = w.begin_layer("vanished_hotspots", GeometryType::kMultiPolygon, utm(),
-                          {{"hotspot_id", FieldType::Text}, {"layer", FieldType::Text}}, "vanished");
+  auto& V =
+      w.begin_layer("vanished_hotspots", GeometryType::kMultiPolygon, utm(),
+                    {{"hotspot_id", FieldType::kText}, {"layer", FieldType::kText}}, "vanished");
   V.set_geometry(square(9000, 0, 100));
   V.set(0, std::string_view("Z7"));
   V.set(1, std::string_view("hotspot_zones"));
   V.insert();
-  auto& M = w.begin_layer("run_metadata", GeometryType::kNone, utm(), {{"key", FieldType::Text}, {"value", FieldType::Text}}, "");
+  auto& M = w.begin_layer("run_metadata", GeometryType::kNone, utm(),
+                          {{"key", FieldType::kText}, {"value", FieldType::kText}}, "");
   M.set(0, std::string_view("as_of"));
   M.set(1, std::string_view("\"2025-01-10\""));
   M.insert();
@@ -136,7 +139,8 @@ TEST(Identity, ATinyOverlapIsNoMatch) {
 TEST(Identity, AnotherCrsIsNotMatchedAndSaysSo) {
   test::TempDir dir;
   std::vector<std::string> warnings;
-  HotspotHistory h = HotspotHistory::read(previous_output(dir), parse_crs("EPSG:9210", "test"), warnings);
+  HotspotHistory h =
+      HotspotHistory::read(previous_output(dir), parse_crs("EPSG:9210", "test"), warnings);
   EXPECT_TRUE(h.empty());
   ASSERT_FALSE(warnings.empty());
   EXPECT_NE(warnings[0].find("another CRS"), std::string::npos);

@@ -84,30 +84,31 @@ Emerging classify(std::vector<double> z) {
 
 TEST(Classify, EveryPattern) {
   std::vector<double> none(10, 0.0);
-  EXPECT_EQ(classify(none), Emerging::NoPattern);
-  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, 0, 0, 0, 3}), Emerging::NewHot);
-  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, 0, 3, 3, 3}), Emerging::ConsecutiveHot);
-  EXPECT_EQ(classify({2, 2.2, 2.4, 2.6, 2.8, 3, 3.2, 3.4, 3.6, 3.8}), Emerging::IntensifyingHot);
-  EXPECT_EQ(classify({3, 3.5, 3, 3.5, 3, 3.5, 3, 3.5, 3, 3.5}), Emerging::PersistentHot);
-  EXPECT_EQ(classify({3.8, 3.6, 3.4, 3.2, 3, 2.8, 2.6, 2.4, 2.2, 2.1}), Emerging::DiminishingHot);
-  EXPECT_EQ(classify({0, 3, 0, 0, 3, 0, 3, 0, 0, 3}), Emerging::SporadicHot);
-  EXPECT_EQ(classify({0, -3, 0, 0, 3, 0, 3, 0, 0, 3}), Emerging::OscillatingHot);
+  EXPECT_EQ(classify(none), Emerging::kNoPattern);
+  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, 0, 0, 0, 3}), Emerging::kNewHot);
+  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, 0, 3, 3, 3}), Emerging::kConsecutiveHot);
+  EXPECT_EQ(classify({2, 2.2, 2.4, 2.6, 2.8, 3, 3.2, 3.4, 3.6, 3.8}), Emerging::kIntensifyingHot);
+  EXPECT_EQ(classify({3, 3.5, 3, 3.5, 3, 3.5, 3, 3.5, 3, 3.5}), Emerging::kPersistentHot);
+  EXPECT_EQ(classify({3.8, 3.6, 3.4, 3.2, 3, 2.8, 2.6, 2.4, 2.2, 2.1}), Emerging::kDiminishingHot);
+  EXPECT_EQ(classify({0, 3, 0, 0, 3, 0, 3, 0, 0, 3}), Emerging::kSporadicHot);
+  EXPECT_EQ(classify({0, -3, 0, 0, 3, 0, 3, 0, 0, 3}), Emerging::kOscillatingHot);
   EXPECT_EQ(classify({3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 0}),
-            Emerging::HistoricalHot);
-  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, 0, 0, 0, -3}), Emerging::NewCold);
-  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, -3, -3, -3, -3}), Emerging::ConsecutiveCold);
+            Emerging::kHistoricalHot);
+  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, 0, 0, 0, -3}), Emerging::kNewCold);
+  EXPECT_EQ(classify({0, 0, 0, 0, 0, 0, -3, -3, -3, -3}), Emerging::kConsecutiveCold);
   EXPECT_EQ(classify({-2, -2.2, -2.4, -2.6, -2.8, -3, -3.2, -3.4, -3.6, -3.8}),
-            Emerging::IntensifyingCold);
-  EXPECT_EQ(classify({-3, -3.5, -3, -3.5, -3, -3.5, -3, -3.5, -3, -3.5}), Emerging::PersistentCold);
+            Emerging::kIntensifyingCold);
+  EXPECT_EQ(classify({-3, -3.5, -3, -3.5, -3, -3.5, -3, -3.5, -3, -3.5}),
+            Emerging::kPersistentCold);
   EXPECT_EQ(classify({-3.8, -3.6, -3.4, -3.2, -3, -2.8, -2.6, -2.4, -2.2, -2.1}),
-            Emerging::DiminishingCold);
-  EXPECT_EQ(classify({0, -3, 0, 0, -3, 0, -3, 0, 0, -3}), Emerging::SporadicCold);
-  EXPECT_EQ(classify({0, 3, 0, 0, -3, 0, -3, 0, 0, -3}), Emerging::OscillatingCold);
+            Emerging::kDiminishingCold);
+  EXPECT_EQ(classify({0, -3, 0, 0, -3, 0, -3, 0, 0, -3}), Emerging::kSporadicCold);
+  EXPECT_EQ(classify({0, 3, 0, 0, -3, 0, -3, 0, 0, -3}), Emerging::kOscillatingCold);
   EXPECT_EQ(
       classify({-3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, -3, 0}),
-      Emerging::HistoricalCold);
+      Emerging::kHistoricalCold);
   // A run that had hot bins before it is sporadic, not consecutive.
-  EXPECT_EQ(classify({3, 0, 0, 0, 0, 0, 0, 3, 3, 3}), Emerging::SporadicHot);
+  EXPECT_EQ(classify({3, 0, 0, 0, 0, 0, 0, 3, 3, 3}), Emerging::kSporadicHot);
   for (int e = 0; e < 17; ++e) EXPECT_NE(std::string(emerging_name(static_cast<Emerging>(e))), "");
 }
 
@@ -166,16 +167,16 @@ TEST(Emerging, ClassifiesAHandMadeCube) {
   EXPECT_EQ(r.count[0 * 30 + 1], 8);
   EXPECT_NEAR(r.gi_z[0 * 30 + 1], 3.36, 0.01);
   EXPECT_NEAR(r.gi_z[9 * 30 + 0], 5.44, 0.01);
-  EXPECT_EQ(r.category[0], Emerging::NewHot);
-  EXPECT_EQ(r.category[1], Emerging::PersistentHot);
-  EXPECT_EQ(r.category[2], Emerging::HistoricalHot);
-  EXPECT_EQ(r.category[3], Emerging::ConsecutiveHot);
-  for (std::size_t c = 4; c < 30; ++c) EXPECT_EQ(r.category[c], Emerging::NoPattern) << c;
+  EXPECT_EQ(r.category[0], Emerging::kNewHot);
+  EXPECT_EQ(r.category[1], Emerging::kPersistentHot);
+  EXPECT_EQ(r.category[2], Emerging::kHistoricalHot);
+  EXPECT_EQ(r.category[3], Emerging::kConsecutiveHot);
+  for (std::size_t c = 4; c < 30; ++c) EXPECT_EQ(r.category[c], Emerging::kNoPattern) << c;
   EXPECT_EQ((std::vector<std::int64_t>(r.hot_steps.begin(), r.hot_steps.begin() + 5)),
             (std::vector<std::int64_t>{1, 10, 9, 3, 0}));
   for (auto n : r.cold_steps) EXPECT_EQ(n, 0);
-  EXPECT_EQ(r.cells_per_category[static_cast<std::size_t>(Emerging::NoPattern)], 26);
-  EXPECT_EQ(r.cells_per_category[static_cast<std::size_t>(Emerging::NewHot)], 1);
+  EXPECT_EQ(r.cells_per_category[static_cast<std::size_t>(Emerging::kNoPattern)], 26);
+  EXPECT_EQ(r.cells_per_category[static_cast<std::size_t>(Emerging::kNewHot)], 1);
   EXPECT_EQ(r.gi_trend[1].p_value, 1);  // a constant series has no trend
   EXPECT_GT(r.count_trend[3].z, 0);
 

@@ -31,11 +31,11 @@ std::vector<Case> cases() {
   auto bal = test::golden_units("baltim.csv", "price", "planar");
   auto bos = test::golden_units("boston.csv", "cmedv", "planar");
   all.push_back(
-      {"columbus_queen", col, contiguity_weights(col.polygons, Contiguity::Queen, kSpdepSnap)});
+      {"columbus_queen", col, contiguity_weights(col.polygons, Contiguity::kQueen, kSpdepSnap)});
   all.push_back(
-      {"columbus_rook", col, contiguity_weights(col.polygons, Contiguity::Rook, kSpdepSnap)});
-  all.push_back({"ny8_queen", ny, contiguity_weights(ny.polygons, Contiguity::Queen, kSpdepSnap)});
-  all.push_back({"ny8_rook", ny, contiguity_weights(ny.polygons, Contiguity::Rook, kSpdepSnap)});
+      {"columbus_rook", col, contiguity_weights(col.polygons, Contiguity::kRook, kSpdepSnap)});
+  all.push_back({"ny8_queen", ny, contiguity_weights(ny.polygons, Contiguity::kQueen, kSpdepSnap)});
+  all.push_back({"ny8_rook", ny, contiguity_weights(ny.polygons, Contiguity::kRook, kSpdepSnap)});
   all.push_back({"baltim_band15", bal, band_weights(bal.xy, 15)});
   all.push_back({"baltim_band4_islands", bal, band_weights(bal.xy, 4)});
   all.push_back({"boston_knn6", bos, knn_weights(bos.xy, 6)});
@@ -294,7 +294,7 @@ namespace {
 TEST(LocalStatsApi, ColumbusColumnsEqualSpdepAndLabels) {
   const auto ref = test::read_reference();
   const auto col = test::golden_units("columbus.geojson", "CRIME", "planar");
-  const SpatialWeights w = contiguity_weights(col.polygons, Contiguity::Queen, kSpdepSnap);
+  const SpatialWeights w = contiguity_weights(col.polygons, Contiguity::kQueen, kSpdepSnap);
   LocalStatsOptions o;
   o.permutations = 0;
   o.fdr = true;

@@ -1,12 +1,12 @@
 // Spatial weights: every builder against spdep's neighbour lists on spData (real data), and
 // against its brute-force twin on seeded random inputs.
 #include "weights/weights.hpp"
-#include "hotspot/error.hpp"
 
 #include <gtest/gtest.h>
 
 #include <random>
 
+#include "hotspot/error.hpp"
 #include "support/local_golden.hpp"
 
 namespace hotspot {
@@ -65,22 +65,22 @@ const double kSpdepSnap =
 
 TEST(Contiguity, ColumbusQueenAndRookEqualSpdep) {
   auto u = test::golden_units("columbus.geojson", "CRIME", "planar");
-  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Queen, kSpdepSnap),
+  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::kQueen, kSpdepSnap),
                            "columbus_queen");
-  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Rook, kSpdepSnap),
+  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::kRook, kSpdepSnap),
                            "columbus_rook");
-  expect_same_as_reference(contiguity_weights_brute(u.polygons, Contiguity::Queen, kSpdepSnap),
+  expect_same_as_reference(contiguity_weights_brute(u.polygons, Contiguity::kQueen, kSpdepSnap),
                            "columbus_queen");
-  expect_same_as_reference(contiguity_weights_brute(u.polygons, Contiguity::Rook, kSpdepSnap),
+  expect_same_as_reference(contiguity_weights_brute(u.polygons, Contiguity::kRook, kSpdepSnap),
                            "columbus_rook");
 }
 
 TEST(Contiguity, Ny8TractsQueenAndRookEqualSpdep) {
   auto u = test::golden_units("ny8.gpkg", "Z", "");
   EXPECT_TRUE(u.source_crs.metres);
-  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Queen, kSpdepSnap),
+  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::kQueen, kSpdepSnap),
                            "ny8_queen");
-  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::Rook, kSpdepSnap),
+  expect_same_as_reference(contiguity_weights(u.polygons, Contiguity::kRook, kSpdepSnap),
                            "ny8_rook");
 }
 
@@ -90,13 +90,13 @@ TEST(Contiguity, SnapToleranceJoinsDigitisingGaps) {
   MultiPolygon b{{Ring{{1.3, 0}, {2.3, 0}, {2.3, 1}, {1.3, 1}, {1.3, 0}}, {}}};
   MultiPolygon c{{Ring{{2.3, 1}, {3.3, 1}, {3.3, 2}, {2.3, 2}, {2.3, 1}}, {}}};  // corner of b only
   std::vector<MultiPolygon> p{a, b, c};
-  EXPECT_EQ(contiguity_weights(p, Contiguity::Queen, 0.2).cardinality(0), 0u);
-  EXPECT_EQ(contiguity_weights(p, Contiguity::Queen, 0.31).cardinality(0), 1u);
-  EXPECT_EQ(contiguity_weights(p, Contiguity::Rook, 0.31).cardinality(0), 1u);
+  EXPECT_EQ(contiguity_weights(p, Contiguity::kQueen, 0.2).cardinality(0), 0u);
+  EXPECT_EQ(contiguity_weights(p, Contiguity::kQueen, 0.31).cardinality(0), 1u);
+  EXPECT_EQ(contiguity_weights(p, Contiguity::kRook, 0.31).cardinality(0), 1u);
   // b and c meet at one corner: queen neighbours, not rook.
-  EXPECT_EQ(lists_of(contiguity_weights(p, Contiguity::Queen, 1e-9))[2],
+  EXPECT_EQ(lists_of(contiguity_weights(p, Contiguity::kQueen, 1e-9))[2],
             std::vector<std::int32_t>{1});
-  EXPECT_TRUE(lists_of(contiguity_weights(p, Contiguity::Rook, 1e-9))[2].empty());
+  EXPECT_TRUE(lists_of(contiguity_weights(p, Contiguity::kRook, 1e-9))[2].empty());
 }
 
 TEST(Contiguity, FastEqualsBruteForceOnRandomPerturbedGrid) {
@@ -116,7 +116,7 @@ TEST(Contiguity, FastEqualsBruteForceOnRandomPerturbedGrid) {
       polys.push_back({{ring, {}}});
     }
   for (double snap : {0.0, 0.001, 0.003, 0.01})
-    for (auto c : {Contiguity::Queen, Contiguity::Rook})
+    for (auto c : {Contiguity::kQueen, Contiguity::kRook})
       EXPECT_EQ(lists_of(contiguity_weights(polys, c, snap)),
                 lists_of(contiguity_weights_brute(polys, c, snap)))
           << "snap " << snap;
@@ -187,7 +187,7 @@ TEST(BuildWeights, ColumbusQueenFromTheSpecEqualsSpdep) {
   WeightsSpec spec = parse_weights_spec("queen");
   spec.snap = 1.4901161193847656e-08;  // spdep's default snap
   const BuiltWeights b = build_weights(spec, units);
-  const SpatialWeights want = contiguity_weights(col.polygons, Contiguity::Queen, spec.snap);
+  const SpatialWeights want = contiguity_weights(col.polygons, Contiguity::kQueen, spec.snap);
   EXPECT_EQ(b.w.offset, want.offset);
   EXPECT_EQ(b.w.index, want.index);
   EXPECT_TRUE(b.islands.empty());

@@ -21,9 +21,9 @@ struct KdeMask {
 };
 
 struct KdeStepOptions {
-  double cell_m = 0;                // REQUIRES: > 0 (metres of the working CRS); required
-  BandwidthSpec bandwidth;          // DEFAULT: auto
-  Kernel kernel = Kernel::Quartic;  // DEFAULT: quartic
+  double cell_m = 0;                 // REQUIRES: > 0 (metres of the working CRS); required
+  BandwidthSpec bandwidth;           // DEFAULT: auto
+  Kernel kernel = Kernel::kQuartic;  // DEFAULT: quartic
   std::optional<Box> extent;  // in the working CRS; DEFAULT: data or mask, grown by one bandwidth
   KdeMask mask;               // DEFAULT: none
   bool edge_correction = false;         // DEFAULT: off; REQUIRES: a mask
