@@ -48,11 +48,13 @@ def main():
     for run in range(a.runs):
         for side in ("before", "after"):
             build = getattr(a, side)
-            out = os.path.join(a.work, f"before_after_{side}.gpkg")
+            # The same file name on both sides: the QGIS project's data sources name the file.
+            os.makedirs(os.path.join(a.work, side), exist_ok=True)
+            out = os.path.join(a.work, side, "before_after.gpkg")
             for f in (out, out.replace(".gpkg", ".png")):
                 if os.path.exists(f):
                     os.remove(f)
-            config = os.path.join(a.work, f"before_after_{side}.json")
+            config = os.path.join(a.work, side, "before_after.json")
             write_config(config, data, out, a)
             t0 = time.perf_counter()
             subprocess.run([os.path.join(build, "bin", "hotspot"), "run", "--config", config, "--quiet",
