@@ -29,14 +29,14 @@ struct KdeStepOptions {
   bool edge_correction = false;         // DEFAULT: off; REQUIRES: a mask
   AreaUnit area_unit = AreaUnit::kKm2;  // DEFAULT: km2
   std::vector<std::string> categories;  // DEFAULT (empty): all
-  TimeWindow window;                    // local dates and hours (no weekdays); DEFAULT: always
+  TimeWindow window;                    // local dates, hours and weekdays; DEFAULT: always
   ZoneRule zones;                       // DEFAULT: no hotspot zones
   // Not a parameter: the incidents' UTC offset, for the window (InputOptions' incidents).
   int utc_offset_minutes = 0;  // DEFAULT: 0
 };
 
 // cell_size, bandwidth, kernel, extent (CLI only), mask, mask_crs (CLI only), edge_correction,
-// area_unit, categories, from, to, hours, top_percent, threshold, percentile. The mask is
+// area_unit, categories, from, to, hours, days, top_percent, threshold, percentile. The mask is
 // "communes", "none" or a file path.
 const ParamTable<KdeStepOptions>& kde_params();
 
