@@ -42,17 +42,4 @@ RunConfig parse_run_config(const std::string& text, const std::string& path);
 // Checks a parsed document against the schema; throws UsageError naming the first problems' paths.
 void validate_against_schema(const nlohmann::json& document);
 
-// Reads an option of an analysis, with its default; throws UsageError naming the path when the
-// value has the wrong type (the schema already checked it; this is the second line).
-template <typename T>
-T option(const AnalysisConfig& a, const char* key, T fallback) {
-  auto it = a.options.find(key);
-  if (it == a.options.end()) return fallback;
-  try {
-    return it->template get<T>();
-  } catch (const nlohmann::json::exception&) {
-    throw UsageError(a.where + "." + key + ": wrong type");
-  }
-}
-
 }  // namespace hotspot
