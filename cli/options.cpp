@@ -5,6 +5,7 @@
 #include <thread>
 
 #include "hotspot/error.hpp"
+#include "hotspot/jobs.hpp"
 
 namespace hotspot::cli {
 
@@ -54,6 +55,12 @@ void add_input_options(CLI::App& app, CommonInputs& o, bool communes_required) {
   app.add_option("--threads", in.threads,
                  "Threads (default: all cores; more than the cores are clamped)")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-memory", o.max_memory,
+                 "Memory budget, e.g. 4G: a job estimated above it is refused before it starts "
+                 "(default: half the physical memory)");
+  app.add_flag("--allow-negative-weights", in.incidents.allow_negative_weights,
+               "Accept negative --weight-field values (else they are bad_number rows); a density "
+               "may then be negative");
   app.add_flag("--overwrite", in.overwrite,
                "Replace an existing --out even when it is not a GeoPackage written by hotspot");
 }
@@ -97,6 +104,13 @@ void set_command_line(int argc, const char* const* argv) {
 
 void finish_input_options(CommonInputs& o) {
   o.inputs.incidents.utc_offset_minutes = parse_utc_offset(o.utc_offset, "--utc-offset");
+  if (!o.max_memory.empty()) {
+    try {
+      o.inputs.max_memory = parse_memory_size(o.max_memory);
+    } catch (const UsageError& e) {
+      throw UsageError(std::string("--max-memory: ") + e.what());
+    }
+  }
   // The engine clamps too (resolve_threads); here the user is told.
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   if (o.inputs.threads > cores) {

@@ -3,6 +3,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -21,6 +22,7 @@ namespace {
 struct RunFlags {
   RunJobOptions job;
   bool json = false, quiet = false, check = false;
+  std::string max_memory;
   std::string log_level = "info";
 };
 
@@ -127,6 +129,9 @@ void add_run(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--threads", f->job.threads, "Threads (default: the config's, else all cores)")
       ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-memory", f->max_memory,
+                  "Memory budget, e.g. 4G (default: the config's max_memory, else half the "
+                  "physical memory)");
   cmd->callback([f] {
     const LogLevel level = f->quiet ? LogLevel::kError : parse_level(f->log_level);
     std::unique_ptr<ProgressLine> bar;
@@ -141,8 +146,22 @@ void add_run(CLI::App& app) {
         bar->step(index, count, step);
       };
     try {
+      if (!f->max_memory.empty()) {
+        try {
+          f->job.max_memory = parse_memory_size(f->max_memory);
+        } catch (const UsageError& e) {
+          throw UsageError(std::string("--max-memory: ") + e.what());
+        }
+      }
+      // The engine clamps too (resolve_threads); here the user is told.
+      if (f->job.threads > static_cast<int>(std::max(1u, std::thread::hardware_concurrency()))) {
+        const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+        std::fprintf(stderr, "note: --threads %d is more than the %d hardware threads; using %d\n",
+                     f->job.threads, cores, cores);
+        f->job.threads = cores;
+      }
       if (f->check) {
-        check_run_config(f->job.config);
+        check_run_config(f->job.config, f->job.max_memory);
         if (f->json)
           std::cout << nlohmann::json{{"status", "valid"}, {"config", f->job.config}}.dump(2)
                     << "\n";

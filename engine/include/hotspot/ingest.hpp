@@ -15,7 +15,8 @@ namespace hotspot {
 // Why a row was not accepted. The code strings (reason_code) are part of the output contract.
 enum class RejectReason {
   kBadRow,             // malformed record: wrong number of fields, unterminated quote
-  kBadNumber,          // unparsable number, NaN or inf
+  kBadNumber,          // unparsable number, NaN, inf, beyond kMaxInputMagnitude, or a
+                       // negative weight (unless allowed)
   kMissingCoordinate,  // empty x or y
   kOutsideArea,        // outside the area of use of the input or working CRS
   kSwappedAxes,        // lat/lon apparently swapped (repaired instead with fix_swapped_axes)
@@ -23,6 +24,11 @@ enum class RejectReason {
   kDuplicateId,        // an earlier accepted row has the same id
 };
 const char* reason_code(RejectReason r);
+
+// The largest magnitude of an input value (a weight, a unit's value, a population). Beyond it the
+// sums of squares the statistics take overflow or lose every digit of the smaller values
+// (1e200² is inf), so such a row is a bad_number. Coordinates have their own checks (CRS area).
+constexpr double kMaxInputMagnitude = 1e15;
 
 struct RejectedRow {
   std::int64_t line = 0;  // CSV: physical line where the record starts (header = 1); OGR: fid
@@ -39,6 +45,8 @@ struct IncidentOptions {
   std::string x_field, y_field, id_field, time_field, category_field, weight_field;
   std::string crs;                  // DEFAULT: the source's; EPSG:4326 for CSV
   bool fix_swapped_axes = false;    // DEFAULT: false (reject swapped rows)
+  // A negative weight is a bad_number row unless allowed; then a density may be negative.
+  bool allow_negative_weights = false;  // DEFAULT: false
   int utc_offset_minutes = 7 * 60;  // for naive timestamps; DEFAULT: +07:00
 };
 
@@ -89,6 +97,8 @@ struct PolygonLayer {
   std::int64_t read = 0;
   std::int64_t repaired = 0;         // invalid geometries fixed by make-valid
   std::vector<std::string> dropped;  // null / empty geometries: "fid 12: null geometry"
+  // Populations that are bad_number (NaN, inf, negative, beyond kMaxInputMagnitude): missing.
+  std::int64_t bad_population = 0;
   Crs source_crs;
   std::string id_field, name_field, population_field;
 

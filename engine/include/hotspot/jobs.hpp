@@ -18,7 +18,17 @@ struct InputOptions {
   int threads = 0;       // DEFAULT: 0 = all cores; REQUIRES: >= 0 (above the cores: clamped)
   // DEFAULT: false: an existing output that is not a GeoPackage written by hotspot is refused.
   bool overwrite = false;
+  // Memory budget in bytes for the estimates made before an analysis allocates (exit 2 or 3 when
+  // one exceeds it). DEFAULT (0): half the physical memory.
+  std::uint64_t max_memory = 0;
 };
+
+// The memory budget: --max-memory / max_memory; DEFAULT (0): half the physical memory.
+std::uint64_t physical_memory_bytes();
+std::uint64_t resolve_max_memory(std::uint64_t requested);
+// "512M", "4G", "4GiB", "1.5G", "1073741824" (bytes); K, M, G, T are powers of 1024; at least 1M.
+// Throws UsageError with the problem.
+std::uint64_t parse_memory_size(const std::string& text);
 
 struct StepTime {
   std::string step;

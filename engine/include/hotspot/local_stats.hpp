@@ -19,7 +19,7 @@ enum class LocalStat { kGi, kLisa, kBoth };
 struct LocalStatsOptions {
   LocalStat stat = LocalStat::kBoth;  // DEFAULT: both
   // Conditional permutations for pseudo p-values. DEFAULT: 999. 0 = analytic (normal) p only.
-  // REQUIRES: 0..99999.
+  // REQUIRES: 0..kMaxPermutations.
   int permutations = 999;
   std::uint64_t seed = 12345;  // DEFAULT: 12345. The results never depend on `threads`.
   int threads = 1;             // DEFAULT: 1. REQUIRES: >= 1
@@ -31,6 +31,8 @@ struct GiStarResult {
   std::vector<double> p;      // GiPValue: pseudo p with permutations, else two-sided normal
   std::vector<double> p_fdr;  // GiPValueFDR; empty without fdr
   std::vector<int> bin;       // Gi_Bin: ±3, ±2, ±1 for p < 0.01, 0.05, 0.10 (of p_fdr with fdr)
+  // Units with neighbours whose Gi* variance is zero or not finite: z and p NaN, bin 0.
+  std::int64_t undefined = 0;
 };
 
 struct LocalMoranResult {
@@ -38,11 +40,21 @@ struct LocalMoranResult {
   std::vector<double> p;            // LMiPValue: pseudo p with permutations, else normal
   std::vector<double> p_fdr;        // LMiPValueFDR; empty without fdr
   std::vector<std::string> cotype;  // COType: HH, HL, LH, LL at p < 0.05 (of p_fdr), else ""
+  // Units with neighbours whose variance is zero or not finite (also a unit exactly at the
+  // mean): Z and p NaN, COType "".
+  std::int64_t undefined = 0;
 };
 
 struct GlobalMoran {
   double I = 0, E = 0, V = 0, z = 0, p = 0;  // p: two-sided normal
+  // False when the variance is zero or not finite (every unit a neighbour of all the others):
+  // then z and p are NaN and the summary says "undefined".
+  bool defined = true;
 };
+
+// The largest number of conditional permutations, for local statistics and the Knox test alike
+// (the schema's maximum; run_test holds them equal).
+constexpr int kMaxPermutations = 99'999;
 
 struct LocalStatsResult {
   GiStarResult gi;        // empty unless stat is gi or both

@@ -1,6 +1,7 @@
 #pragma once
 // hotspot run: one configuration file (schemas/run.schema.json), one process, one GeoPackage with
 // every layer, the run metadata and a QGIS project, plus a quick-look PNG next to it.
+#include <cstdint>
 #include <functional>
 #include <string>
 
@@ -18,6 +19,7 @@ struct RunJobOptions {
       false;               // skip when the config and input hashes equal those stored in the output
   bool overwrite = false;  // replace an output that hotspot did not write; DEFAULT: refuse
   int threads = -1;        // DEFAULT (-1): the config's
+  std::uint64_t max_memory = 0;  // bytes; DEFAULT (0): the config's max_memory, else half the RAM
   // Log lines (already filtered by nothing: the caller filters by level); may be empty.
   std::function<void(LogLevel, const std::string&)> log;
   // Called as each step starts: its index (1-based), the number of steps, its name; and once more
@@ -34,8 +36,9 @@ struct RunJobResult {
 };
 
 // Checks the configuration (schema, files, option values) and throws UsageError naming the JSON
-// path of the first problem. Does no work.
-void check_run_config(const std::string& path);
+// path of the first problem. Runs no analysis.
+// With the inputs loaded, the analyses' resource estimates too (max_memory 0: the config's).
+void check_run_config(const std::string& path, std::uint64_t max_memory = 0);
 
 RunJobResult run_job(const RunJobOptions& options);
 

@@ -192,6 +192,13 @@ class RowChecker {
       auto sw = parse_number(r.weight, decimal_comma_, &w, &why);
       if (sw == NumberStatus::kBad) return reject(RejectReason::kBadNumber, "weight: " + why);
       if (sw == NumberStatus::kEmpty) return reject(RejectReason::kBadNumber, "weight is empty");
+      if (std::fabs(w) > kMaxInputMagnitude)
+        return reject(RejectReason::kBadNumber, "weight " + sanitize_utf8(r.weight, 40) +
+                                                    " is beyond ±1e15, the largest accepted");
+      if (w < 0 && !opt_.allow_negative_weights)
+        return reject(RejectReason::kBadNumber,
+                      "weight " + sanitize_utf8(r.weight, 40) +
+                          " is negative (allow_negative_weights / --allow-negative-weights)");
     }
     std::int64_t t = kNoTime;
     if (r.has_time_value) {

@@ -107,10 +107,16 @@ PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what,
                                                                 : std::to_string(fid));
     out.name.push_back(name_i >= 0 && f->IsFieldSetAndNotNull(name_i) ? f->GetFieldAsString(name_i)
                                                                       : "");
-    if (pop_i >= 0)
-      out.population.push_back(f->IsFieldSetAndNotNull(pop_i)
-                                   ? f->GetFieldAsDouble(pop_i)
-                                   : std::numeric_limits<double>::quiet_NaN());
+    if (pop_i >= 0) {
+      double pop = f->IsFieldSetAndNotNull(pop_i) ? f->GetFieldAsDouble(pop_i)
+                                                  : std::numeric_limits<double>::quiet_NaN();
+      // bad_number: not finite, negative or beyond ±1e15. Counted, and missing from here on.
+      if (!std::isnan(pop) && !(pop >= 0 && pop <= kMaxInputMagnitude)) {
+        ++out.bad_population;
+        pop = std::numeric_limits<double>::quiet_NaN();
+      }
+      out.population.push_back(pop);
+    }
   });
   return out;
 }

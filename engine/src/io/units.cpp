@@ -5,6 +5,7 @@
 
 #include "geom/geos.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/ingest.hpp"
 #include "io/gdal_util.hpp"
 #include "io/polygons.hpp"
 
@@ -79,9 +80,15 @@ UnitLayer read_units(const UnitOptions& opt) {
     char* end = nullptr;
     const char* text = f->GetFieldAsString(value_i);
     double v = std::strtod(text, &end);
-    if (end == text || *end != '\0' || !std::isfinite(v))
-      throw InputError("units '" + opt.path + "' fid " + std::to_string(fid) + ": " +
-                       opt.value_field + " = '" + text + "' is not a finite number");
+    if (end == text || *end != '\0' || !std::isfinite(v) || std::fabs(v) > kMaxInputMagnitude) {
+      // bad_number: the unit is dropped, and counted (read = units + dropped).
+      out.dropped.push_back("fid " + std::to_string(fid) + ": bad_number: " + opt.value_field +
+                            " = '" + std::string(text).substr(0, 40) + "' is " +
+                            (end == text || *end != '\0' ? "not a number"
+                             : !std::isfinite(v)          ? "not finite"
+                                                          : "beyond ±1e15, the largest accepted"));
+      continue;
+    }
     auto type = wkbFlatten(g->getGeometryType());
     int this_kind = type == wkbPoint ? 2
                     : (type == wkbPolygon || type == wkbMultiPolygon || type == wkbCurvePolygon ||

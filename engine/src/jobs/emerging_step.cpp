@@ -8,6 +8,7 @@
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/emerging.hpp"
 #include "io/styles.hpp"
+#include "jobs/budget.hpp"
 #include "jobs/load.hpp"
 #include "jobs/params_util.hpp"
 #include "jobs/steps.hpp"
@@ -75,6 +76,7 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
     throw ParameterError("grid", "required (hex:SIZE or square:SIZE)");
   if (in.report.time_field.empty())
     throw UsageError("emerging needs incident times; name the column with --time-field");
+  emerging_preflight(in, opt);
   StepResult r;
   r.name = "emerging";
   Timer timer;

@@ -15,6 +15,7 @@
 #include "io/polygons.hpp"
 #include "io/raster.hpp"
 #include "io/styles.hpp"
+#include "jobs/budget.hpp"
 #include "jobs/load.hpp"
 #include "jobs/outputs.hpp"
 #include "jobs/params_util.hpp"
@@ -88,6 +89,7 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   Surface out;
   out.kernel = o.kernel;
   refuse_degree_like(o.cell_m, "cell_size", in.work_crs);
+  kde_preflight(in, o);
 
   const Incidents& inc = in.incidents;
   KdePoints f = select_points(inc.x, inc.y, inc.weight, inc.time_utc, inc.category,
@@ -127,6 +129,8 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   r.timings.push_back({"bandwidth", timer.lap()});
 
   const Grid grid = choose_grid(o.extent, around, h, o.cell_m);
+  require_kde_grid(grid.cols, grid.rows, grid.cell, masked, f.x.size(), h * kernel_support(o.kernel),
+                   in.max_memory);
   std::vector<std::uint8_t> mask;
   if (masked) mask = rasterize_mask(mask_geom, grid, threads);
   r.timings.push_back({"grid", timer.lap()});

@@ -8,6 +8,7 @@
 #include "hotspot/error.hpp"
 #include "io/incidents.hpp"
 #include "io/polygons.hpp"
+#include "jobs/budget.hpp"
 #include "util/parallel.hpp"
 #include "util/timer.hpp"
 
@@ -255,8 +256,13 @@ LoadedInputs load_inputs(const InputOptions& opt) {
            static_cast<double>(rep.rejected.size()) > 0.5 * static_cast<double>(rep.read))
     rep.warnings.push_back(
         "more than half of the incidents were rejected; check --incidents-crs and the columns");
+  if (out.communes.bad_population > 0)
+    rep.warnings.push_back(std::to_string(out.communes.bad_population) +
+                           " commune population(s) are bad_number (not finite, negative or beyond "
+                           "1e15): treated as missing");
   out.incidents = std::move(inc);
   out.report = std::move(rep);
+  out.max_memory = resolve_max_memory(opt.max_memory);
   return out;
 }
 

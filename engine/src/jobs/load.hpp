@@ -1,6 +1,7 @@
 #pragma once
 // load -> project: every input read, checked and brought into one working CRS in metres (or the
 // planar frame). Nothing later reaches back into this stage.
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@ struct LoadedInputs {
   Crs work_crs;
   std::string work_crs_reason;
   std::vector<StepTime> timings;
+  std::uint64_t max_memory = 0;  // the resolved memory budget (jobs/budget.hpp), bytes
 };
 
 LoadedInputs load_inputs(const InputOptions& options);

@@ -10,6 +10,7 @@
 #include "hotspot/error.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
+#include "jobs/budget.hpp"
 #include "jobs/load.hpp"
 #include "jobs/local_units.hpp"
 #include "jobs/outputs.hpp"
@@ -33,8 +34,8 @@ std::string fmt(double v) {
 
 // Weights -> Gi* / Local Moran -> permutations -> FDR -> `layer` with its styles. Fills the
 // weights, statistics and inference parts of s and times them; returns the default style (QML).
-std::string analyse(const Units& u, const LocalOptions& o, int threads, GpkgWriter& out,
-                    const std::string& layer, LocalSummary& s, Timer& timer) {
+std::string analyse(const Units& u, const LocalOptions& o, int threads, std::uint64_t max_memory,
+                    GpkgWriter& out, const std::string& layer, LocalSummary& s, Timer& timer) {
   const bool want_gi = o.stats.stat != LocalStat::kLisa, want_lisa = o.stats.stat != LocalStat::kGi;
   const WeightUnits& geo = u.geometry;
 
@@ -48,6 +49,7 @@ std::string analyse(const Units& u, const LocalOptions& o, int threads, GpkgWrit
           "--grid auto: no peak of Global Moran z over 10 bands; used the band with the largest z");
     spec.kind = WeightsKind::kBand, spec.band_m = isa.band;
   }
+  require_local_weights(geo.xy, spec, o.stats.permutations, max_memory);
   const BuiltWeights bw = build_weights(spec, geo);
   const SpatialWeights& w = bw.w;
   s.snap = bw.snap;
@@ -85,7 +87,21 @@ std::string analyse(const Units& u, const LocalOptions& o, int threads, GpkgWrit
   s.has_global = r.has_global;
   if (r.has_global)
     s.moran_I = r.global.I, s.moran_E = r.global.E, s.moran_V = r.global.V, s.moran_z = r.global.z,
-    s.moran_p = r.global.p;
+    s.moran_p = r.global.p, s.moran_defined = r.global.defined;
+  if (r.has_global && !r.global.defined)
+    s.warnings.push_back(
+        "Global Moran's I is undefined: its variance is zero (every unit a neighbour of all the "
+        "others?); z and p are null");
+  s.gi_undefined = gi.undefined, s.lisa_undefined = lm.undefined;
+  if (gi.undefined > 0)
+    s.warnings.push_back(std::to_string(gi.undefined) +
+                         " unit(s) have an undefined Gi* (zero or non-finite variance): z and p "
+                         "are null, Gi_Bin 0");
+  if (lm.undefined > 0)
+    s.warnings.push_back(std::to_string(lm.undefined) +
+                         " unit(s) have an undefined Local Moran's I (zero or non-finite "
+                         "variance, or a value exactly at the mean): z and p are null, COType "
+                         "empty");
   const double statistics_s = timer.lap();
   s.timings.push_back({"statistics", statistics_s - r.permutations_s});
   if (so.permutations > 0) s.timings.push_back({"permutations", r.permutations_s});
@@ -158,7 +174,7 @@ std::string analyse(const Units& u, const LocalOptions& o, int threads, GpkgWrit
       L.set(f++, gi.z[i]);
       L.set(f++, gi.p[i]);
       if (so.fdr) L.set(f++, gi.p_fdr[i]);
-      if (!std::isnan(gi.z[i])) L.set(f, static_cast<std::int64_t>(gi.bin[i]));
+      if (w.cardinality(i) > 0) L.set(f, static_cast<std::int64_t>(gi.bin[i]));  // islands: null
     }
     if (want_lisa) {
       int f = f_lm;
@@ -209,6 +225,8 @@ json statistics_counts(const LocalSummary& s) {
   return {{"units", s.units},
           {"units_dropped", s.units_dropped},
           {"links", s.links},
+          {"gi_undefined", s.gi_undefined},
+          {"lisa_undefined", s.lisa_undefined},
           {"islands", s.islands},
           {"incidents_counted", s.incidents_counted},
           {"incidents_outside", s.incidents_outside}};
@@ -216,8 +234,10 @@ json statistics_counts(const LocalSummary& s) {
 
 json global_moran_json(const LocalSummary& s) {
   if (!s.has_global) return nullptr;
-  return {{"I", s.moran_I}, {"E", s.moran_E}, {"V", s.moran_V},
-          {"z", s.moran_z}, {"p", s.moran_p}, {"weights", "row-standardised"}};
+  auto number = [](double v) { return std::isfinite(v) ? json(v) : json(nullptr); };
+  return {{"I", number(s.moran_I)}, {"E", number(s.moran_E)}, {"V", number(s.moran_V)},
+          {"z", number(s.moran_z)}, {"p", number(s.moran_p)}, {"defined", s.moran_defined},
+          {"weights", "row-standardised"}};
 }
 
 json isa_json(const LocalSummary& s) {
@@ -268,9 +288,14 @@ std::vector<std::string> detail_lines(const LocalSummary& s) {
     if (s.islands.size() > 20) ids += ", ...";
     line("islands    %zu (%s): %s", s.islands.size(), s.islands_policy.c_str(), ids.c_str());
   }
-  if (s.has_global)
+  if (s.has_global && s.moran_defined)
     line("Global Moran's I %.6f (E %.6f, Var %.6g, z %.3f, p %.3g; randomisation)", s.moran_I,
          s.moran_E, s.moran_V, s.moran_z, s.moran_p);
+  else if (s.has_global)
+    line("Global Moran's I undefined (zero or non-finite variance; z and p null)");
+  if (s.gi_undefined + s.lisa_undefined > 0)
+    line("undefined  Gi* %lld, Local Moran %lld unit(s) (null z and p)",
+         static_cast<long long>(s.gi_undefined), static_cast<long long>(s.lisa_undefined));
   if (s.permutations > 0)
     line("inference  %d conditional permutations, seed %llu, folded pseudo p%s", s.permutations,
          static_cast<unsigned long long>(s.seed), s.fdr ? ", Benjamini-Hochberg FDR" : "");
@@ -420,6 +445,7 @@ StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::
                       LocalSummary* summary) {
   if (o.units_source == UnitsSource::kFile)
     throw InternalError("local_step: file units are not a step (they are run_local's own)");
+  local_preflight(ctx.in, o);
   LocalSummary s;
   Timer timer;
   Units u = o.units_source == UnitsSource::kGrid ? units_from_grid(ctx.in, o, s)
@@ -429,7 +455,7 @@ StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::
   s.work_crs_reason = ctx.in.work_crs_reason;
   s.units = static_cast<std::int64_t>(u.value.size());
   s.timings.push_back({"units", timer.lap()});
-  const std::string qml = analyse(u, o, ctx.threads, ctx.w, layer, s, timer);
+  const std::string qml = analyse(u, o, ctx.threads, ctx.in.max_memory, ctx.w, layer, s, timer);
   Box extent;
   for (const auto& p : u.geometry.polygons) extent.expand(bounds(p));
 
@@ -472,7 +498,7 @@ LocalSummary run_local(const LocalOptions& o) {
     s.units = static_cast<std::int64_t>(u.value.size());
     s.timings.push_back({"units", timer.lap()});
     GpkgWriter out(o.out, o.inputs.overwrite);
-    analyse(u, o, threads, out, "local_stats", s, timer);
+    analyse(u, o, threads, resolve_max_memory(o.inputs.max_memory), out, "local_stats", s, timer);
     write_run_metadata(
         out, u.crs,
         {{"parameters", command_parameters(o, s)},

@@ -1,12 +1,15 @@
 #include "run/plan.hpp"
 
 #include <filesystem>
+#include <functional>
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/aggregate.hpp"
 #include "hotspot/jobs/kde.hpp"
 #include "hotspot/jobs/local.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
+#include "jobs/budget.hpp"
+#include "jobs/load.hpp"
 #include "jobs/steps.hpp"
 #include "util/time.hpp"
 
@@ -85,6 +88,21 @@ Plan make_plan(const RunConfig& c) {
     if (a.type == "near_repeat") p.knox = knox_options(a, c);
   }
   return p;
+}
+
+void preflight_plan(const Plan& plan, const LoadedInputs& in) {
+  auto named = [](const char* type, const std::function<void()>& f) {
+    try {
+      f();
+    } catch (const UsageError& e) {
+      throw UsageError(std::string(type) + " analysis: " + e.what());
+    } catch (const InputError& e) {
+      throw InputError(std::string(type) + " analysis: " + e.what());
+    }
+  };
+  if (plan.kde) named("kde", [&] { kde_preflight(in, *plan.kde); });
+  for (const auto& [o, layer] : plan.locals) named("local", [&] { local_preflight(in, o); });
+  if (plan.emerging) named("emerging", [&] { emerging_preflight(in, *plan.emerging); });
 }
 
 }  // namespace hotspot

@@ -38,6 +38,12 @@ struct Plan {
 // Throws UsageError naming the JSON path of the first bad value.
 Plan make_plan(const RunConfig& c);
 
+struct LoadedInputs;
+// The resource estimates of every planned analysis on the loaded inputs (jobs/budget.hpp), made
+// after loading and before the first step, and by run --check. Throws ParameterError or
+// InputError with the analysis type in front ("kde: cell_size: ...").
+void preflight_plan(const Plan& plan, const LoadedInputs& in);
+
 // How a configuration spells an analysis' parameter: "analyses[2].cell_size" ("analyses[2]"
 // for the analysis as a whole).
 ParamSpelling config_spelling(const AnalysisConfig& a);

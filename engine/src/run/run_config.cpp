@@ -266,6 +266,12 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
   } catch (const json::exception& e) {  // e.g. a number beyond double's range (found by the fuzzer)
     throw UsageError("--config '" + path + "': not valid JSON: " + e.what());
   }
+  // Before the schema: its message for maxItems would list every analysis.
+  if (c.document.is_object() && c.document.contains("analyses") &&
+      c.document["analyses"].is_array() && c.document["analyses"].size() > kMaxAnalyses)
+    throw UsageError("analyses: " + std::to_string(c.document["analyses"].size()) +
+                     " analyses; the limit is " + std::to_string(kMaxAnalyses) +
+                     " (each writes its own layers into one GeoPackage); split the run");
   validate_against_schema(c.document);
   c.sha256 = sha256_text(c.document.dump());
 
@@ -288,10 +294,18 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
   io.category_field = inc.value("category_field", "");
   io.weight_field = inc.value("weight_field", "");
   io.fix_swapped_axes = inc.value("fix_swapped_axes", false);
+  io.allow_negative_weights = inc.value("allow_negative_weights", false);
   io.utc_offset_minutes =
       parse_utc_offset(inc.value("utc_offset", "+07:00"), "inputs.incidents.utc_offset");
   c.inputs.work_crs = d.value("work_crs", "");
   c.inputs.threads = d.value("threads", 0);
+  if (d.contains("max_memory")) {
+    try {
+      c.inputs.max_memory = parse_memory_size(d["max_memory"].get<std::string>());
+    } catch (const UsageError& e) {
+      throw UsageError(std::string("max_memory: ") + e.what());
+    }
+  }
   c.out = resolve_path(dir, d["output"]["path"].get<std::string>());
   c.quicklook = d["output"].value("quicklook", true);
   c.quicklook_width = d["output"].value("quicklook_width", 1600);

@@ -31,6 +31,10 @@ struct RunConfig {
   std::string sha256;         // of the canonical document (key order and spacing do not matter)
 };
 
+// The most analyses one configuration may hold (the schema's maxItems): at most one of each type
+// but local, so more than a few dozen is a generated file gone wrong.
+constexpr std::size_t kMaxAnalyses = 100;
+
 // The schema the binary validates against (schemas/run.schema.json at build time).
 const char* run_schema_text();
 

@@ -143,7 +143,13 @@ json summary_document(const RunConfig& c, const RunSummary& s, const std::vector
 
 }  // namespace
 
-void check_run_config(const std::string& path) { make_plan(load_run_config(path)); }
+void check_run_config(const std::string& path, std::uint64_t max_memory) {
+  RunConfig c = load_run_config(path);
+  if (max_memory > 0) c.inputs.max_memory = max_memory;
+  const Plan plan = make_plan(c);
+  // The resource estimates need the inputs' counts, extents and times.
+  preflight_plan(plan, load_inputs(c.inputs));
+}
 
 RunJobResult run_job(const RunJobOptions& opt) {
   Timer clock;
@@ -152,6 +158,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
   };
   RunConfig c = load_run_config(opt.config);
   if (opt.threads >= 0) c.inputs.threads = opt.threads;
+  if (opt.max_memory > 0) c.inputs.max_memory = opt.max_memory;
   const Plan plan = make_plan(c);  // every option checked: nothing has been read yet
   check_output_replaceable(c.out, opt.overwrite);
   log(LogLevel::kDebug, "configuration " + c.path + " is valid (sha256 " + c.sha256 + ")");
@@ -185,6 +192,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
 
   begin("load inputs");
   LoadedInputs in = load_inputs(c.inputs);
+  preflight_plan(plan, in);  // refuse a resource bomb before the first step
   RunSummary s = summarise(in);
   const int threads = resolve_threads(c.inputs.threads);
   const int offset = c.inputs.incidents.utc_offset_minutes;

@@ -34,6 +34,13 @@ LocalStatsResult local_stats(const std::vector<double>& x, const SpatialWeights&
     if (want_lisa) lm_p = pr.lisa_p;
     r.permutations_s = timer.lap();
   }
+  // A statistic without variance is undefined: no pseudo p either (every permutation ties).
+  const std::size_t units = x.size();
+  for (std::size_t i = 0; i < units; ++i) {
+    if (w.cardinality(i) == 0) continue;  // islands: null, counted as islands
+    if (want_gi && std::isnan(gi.z[i])) gi_p[i] = NAN, ++r.gi.undefined;
+    if (want_lisa && std::isnan(lm.Z[i])) lm_p[i] = NAN, ++r.lisa.undefined;
+  }
   // The labels read the adjusted p under fdr.
   std::vector<double> gi_q = o.fdr ? bh_adjust(gi_p) : std::vector<double>{},
                       lm_q = o.fdr ? bh_adjust(lm_p) : std::vector<double>{};

@@ -33,6 +33,9 @@ void check_values(const std::vector<double>& x, std::size_t n_rows, const char* 
       throw InputError(std::string(what) + ": a value is missing or not finite");
   double m = mean_of(x), ss = 0;
   for (double v : x) ss += (v - m) * (v - m);
+  if (!std::isfinite(m) || !std::isfinite(ss))
+    throw InputError(std::string(what) + ": the values are too large for the sums of squares (" +
+                     "the statistic overflows); rescale them");
   if (!(ss > 0))
     throw InputError(std::string(what) + ": the values have zero variance (all " +
                      std::to_string(x.size()) + " units equal " + std::to_string(x.front()) +
@@ -71,9 +74,14 @@ GiStar getis_ord_gi_star(const std::vector<double>& x, const SpatialWeights& w) 
       lag += wij * x[static_cast<std::size_t>(w.index[static_cast<std::size_t>(e)])];
       W += wij, S1 += wij * wij;
     }
-    double var = s2 * ((nd * S1 - W * W) / (nd - 1));
-    out.z[i] = (lag - W * xbar) / std::sqrt(var);
-    out.p[i] = normal_two_sided_p(out.z[i]);
+    // A unit whose neighbourhood (with itself) is every unit has nd * S1 = W² (binary weights):
+    // no variance, the statistic is undefined. Rounding leaves a residue, hence the tolerance.
+    const double spread = nd * S1 - W * W;
+    if (!(spread > 1e-9 * nd * S1)) continue;
+    const double var = s2 * (spread / (nd - 1)), z = (lag - W * xbar) / std::sqrt(var);
+    if (!std::isfinite(var) || !(var > 0) || !std::isfinite(z)) continue;
+    out.z[i] = z;
+    out.p[i] = normal_two_sided_p(z);
   }
   return out;
 }
@@ -106,9 +114,14 @@ LocalMoran local_moran(const std::vector<double>& x, const SpatialWeights& w) {
     out.E[i] = -(zi * zi * W) / ((nd - 1) * m2);
     out.V[i] = (zi / m2) * (zi / m2) * (nd / (nd - 2)) * (W2 - W * W / (nd - 1)) *
                (m2 - zi * zi / (nd - 1));
-    out.Z[i] = (out.I[i] - out.E[i]) / std::sqrt(out.V[i]);
-    // A unit exactly at the mean has I = E = V = 0: its z is undefined, and reported as NaN.
-    out.p[i] = normal_two_sided_p(out.Z[i]);
+    // A unit exactly at the mean has I = E = V = 0, and a unit whose neighbours are all the
+    // other units has W2 = W²/(n - 1) and V = 0: its z is undefined, and reported as NaN.
+    const double spread = W2 - W * W / (nd - 1);
+    const double Z = (out.I[i] - out.E[i]) / std::sqrt(out.V[i]);
+    if (!(spread > 1e-9 * W2) || !(out.V[i] > 0) || !std::isfinite(out.V[i]) || !std::isfinite(Z))
+      continue;
+    out.Z[i] = Z;
+    out.p[i] = normal_two_sided_p(Z);
   }
   return out;
 }
@@ -149,9 +162,20 @@ GlobalMoran global_moran(const std::vector<double>& x, const SpatialWeights& w) 
   g.I = (nd / S0) * cross / m2;
   g.E = -1.0 / (nd - 1);
   double K = (m4 / nd) / ((m2 / nd) * (m2 / nd));
-  double num = nd * ((nd * nd - 3 * nd + 3) * S1 - nd * S2 + 3 * S0 * S0) -
-               K * ((nd * nd - nd) * S1 - 2 * nd * S2 + 6 * S0 * S0);
-  g.V = num / ((nd - 1) * (nd - 2) * (nd - 3) * S0 * S0) - g.E * g.E;
+  const double t1 = nd * ((nd * nd - 3 * nd + 3) * S1 - nd * S2 + 3 * S0 * S0),
+               t2 = K * ((nd * nd - nd) * S1 - 2 * nd * S2 + 6 * S0 * S0),
+               den = (nd - 1) * (nd - 2) * (nd - 3) * S0 * S0;
+  g.V = (t1 - t2) / den - g.E * g.E;
+  // The variance is a difference of large terms: below their rounding it is zero.
+  const double noise = 1e-9 * ((std::fabs(t1) + std::fabs(t2)) / den + g.E * g.E);
+  // Every unit a neighbour of all others (or weights that leave no variance): undefined.
+  g.defined = std::isfinite(g.I) && std::isfinite(g.V) && g.V > noise;
+  if (!g.defined) {
+    g.z = g.p = kNaN;
+    if (!std::isfinite(g.I)) g.I = kNaN;
+    if (!std::isfinite(g.V)) g.V = kNaN;
+    return g;
+  }
   g.z = (g.I - g.E) / std::sqrt(g.V);
   g.p = normal_two_sided_p(g.z);
   return g;

@@ -32,6 +32,27 @@ std::string shortest(double v) {
   return std::string(buf, ec == std::errc() ? end : buf);
 }
 
+// A band or a K that makes every unit a neighbour of all the others leaves Gi* and Local Moran
+// without variance: every statistic would be undefined. Refused, with a range that is not.
+[[noreturn]] void refuse_all_neighbours(const std::string& spec, const std::vector<XY>& xy,
+                                        const std::string& unit_word) {
+  Box e;
+  for (const XY& p : xy) e.expand(p);
+  const double w = e.xmax - e.xmin, h = e.ymax - e.ymin, diag = std::hypot(w, h);
+  const double lo = max_nearest_distance(xy), hi = diag / 4;
+  std::string range = lo < hi ? "between " + fmt(std::ceil(lo)) + unit_word + " and " +
+                                    fmt(std::floor(hi)) + unit_word
+                              : "of about " + fmt(std::ceil(lo)) + unit_word;
+  throw ParameterError(
+      "weights", spec + " makes every one of the " + std::to_string(xy.size()) +
+                     " units a neighbour of all the others (extent " + fmt(w) + " × " + fmt(h) +
+                     unit_word + ", diagonal " + fmt(diag) + unit_word +
+                     "): Gi* and Local Moran are undefined. Use a band " + range +
+                     " (from the largest nearest-neighbour distance, so every unit has a "
+                     "neighbour, to a quarter of the diagonal), or knn:K with K well below " +
+                     std::to_string(xy.size() - 1));
+}
+
 }  // namespace
 
 WeightsSpec parse_weights_spec(const std::string& s, WeightsSpec w) {
@@ -94,16 +115,28 @@ BuiltWeights build_weights(const WeightsSpec& spec, const WeightUnits& u) {
       break;
     }
     case WeightsKind::kKnn:
+      if (u.xy.size() > 1 && static_cast<std::size_t>(spec.k) >= u.xy.size() - 1)
+        refuse_all_neighbours(weights_spec_text(spec), u.xy, unit_word);
       b.w = knn_weights(u.xy, spec.k);
       b.description =
           std::to_string(spec.k) + " nearest neighbours" + (u.points ? "" : " (polygon centroids)");
       break;
-    case WeightsKind::kBand:
+    case WeightsKind::kBand: {
+      // Every pair is within a band as long as the extent's diagonal: refused before any link is
+      // built (band:1e9 on 20,000 units would be 400 million of them).
+      Box e;
+      for (const XY& p : u.xy) e.expand(p);
+      if (u.xy.size() > 1 && spec.band_m >= std::hypot(e.xmax - e.xmin, e.ymax - e.ymin))
+        refuse_all_neighbours(weights_spec_text(spec), u.xy, unit_word);
       b.w = band_weights(u.xy, spec.band_m);
+      bool all = u.xy.size() > 1;
+      for (std::size_t i = 0; all && i < b.w.size(); ++i) all = b.w.cardinality(i) + 1 == u.xy.size();
+      if (all) refuse_all_neighbours(weights_spec_text(spec), u.xy, unit_word);
       b.band_m = spec.band_m;
       b.description = "distance band " + fmt(spec.band_m) + unit_word +
                       (u.points ? "" : " (polygon centroids)");
       break;
+    }
   }
   b.islands = b.w.islands();
   if (!b.islands.empty() && spec.islands == IslandPolicy::kNearest) attach_islands(b.w, u.xy);

@@ -118,6 +118,77 @@ TEST(LocalStats, ZeroVarianceIsAClearError) {
   EXPECT_THROW(permutation_pvalues(x, nullptr, &w, 99, 1, 1), InputError);
 }
 
+// Every unit a neighbour of all the others: Gi* (with the unit itself, binary) has n S1 = W², Local
+// Moran (row-standardised) W2 = W² / (n - 1), Global Moran V = 0. All undefined: z and p NaN,
+// Gi_Bin 0, COType empty, counted; analytic and permutation p alike.
+TEST(LocalStats, EveryUnitNeighbourOfAllIsUndefined) {
+  std::mt19937_64 rng(3);
+  std::uniform_real_distribution<double> u(0, 100);
+  for (int permutations : {0, 99}) {
+    for (std::size_t n : {4u, 30u, 200u}) {
+      std::vector<XY> pts(n);
+      std::vector<double> x(n);
+      for (std::size_t i = 0; i < n; ++i) pts[i] = {u(rng), u(rng)}, x[i] = std::floor(u(rng));
+      const SpatialWeights w = band_weights(pts, 1e6);
+      LocalStatsOptions o;
+      o.permutations = permutations;
+      const LocalStatsResult r = local_stats(x, w, o);
+      EXPECT_EQ(r.gi.undefined, static_cast<std::int64_t>(n));
+      EXPECT_EQ(r.lisa.undefined, static_cast<std::int64_t>(n));
+      for (std::size_t i = 0; i < n; ++i) {
+        EXPECT_TRUE(std::isnan(r.gi.z[i]) && std::isnan(r.gi.p[i])) << n << " " << i;
+        EXPECT_EQ(r.gi.bin[i], 0);
+        EXPECT_TRUE(std::isnan(r.lisa.Z[i]) && std::isnan(r.lisa.p[i]));
+        EXPECT_EQ(r.lisa.cotype[i], "");
+      }
+      ASSERT_TRUE(r.has_global);
+      EXPECT_FALSE(r.global.defined);
+      EXPECT_TRUE(std::isnan(r.global.z) && std::isnan(r.global.p));
+      EXPECT_NEAR(r.global.I, r.global.E, 1e-12);  // I = -1/(n-1) exactly, in closed form
+    }
+  }
+}
+
+// A hub linked to every other unit, the rim linked to the hub alone: only the hub is undefined.
+TEST(LocalStats, OnlyTheUnitWithoutVarianceIsUndefined) {
+  std::vector<XY> pts{{0, 0}};
+  for (int k = 0; k < 5; ++k)
+    pts.push_back({10 * std::cos(k * 2 * M_PI / 5), 10 * std::sin(k * 2 * M_PI / 5)});
+  const SpatialWeights w = band_weights(pts, 10.5);
+  ASSERT_EQ(w.cardinality(0), 5u);
+  ASSERT_EQ(w.cardinality(1), 1u);
+  const std::vector<double> x{9, 1, 2, 3, 5, 8};
+  for (int permutations : {0, 199}) {
+    LocalStatsOptions o;
+    o.permutations = permutations;
+    const LocalStatsResult r = local_stats(x, w, o);
+    EXPECT_EQ(r.gi.undefined, 1);
+    EXPECT_EQ(r.lisa.undefined, 1);
+    EXPECT_TRUE(std::isnan(r.gi.z[0]) && std::isnan(r.gi.p[0]));
+    EXPECT_TRUE(std::isnan(r.lisa.Z[0]) && std::isnan(r.lisa.p[0]));
+    for (std::size_t i = 1; i < 6; ++i) {
+      EXPECT_TRUE(std::isfinite(r.gi.z[i]) && std::isfinite(r.gi.p[i])) << i;
+      EXPECT_TRUE(std::isfinite(r.lisa.Z[i]) && std::isfinite(r.lisa.p[i])) << i;
+    }
+  }
+}
+
+// Values whose squares overflow (1e200² = inf) are refused, never turned into NaN labels.
+TEST(LocalStats, OverflowingValuesAreAClearError) {
+  std::vector<XY> pts{{0, 0}, {1, 0}, {2, 0}, {3, 0}, {4, 0}};
+  const SpatialWeights w = band_weights(pts, 1.5);
+  for (std::vector<double> x : {std::vector<double>{1e200, -1e200, 1, 2, 3},
+                                std::vector<double>{1e308, 1e308, 0, 0, 1},
+                                std::vector<double>{-1e160, 0, 0, 0, 1e160}}) {
+    try {
+      local_stats(x, w, LocalStatsOptions{});
+      FAIL() << "no error";
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find("too large"), std::string::npos) << e.what();
+    }
+  }
+}
+
 TEST(Fdr, BenjaminiHochbergClosedForm) {
   // p.adjust(c(0.01, 0.04, 0.03, 0.2, NA), "BH") = 0.04 0.0533.. 0.0533.. 0.2 NA
   auto a = bh_adjust({0.01, 0.04, 0.03, 0.2, std::nan("")});

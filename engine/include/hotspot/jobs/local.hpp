@@ -71,6 +71,10 @@ struct LocalSummary {
   IngestReport ingest;  // communes and grids
   bool has_global = false;
   double moran_I = 0, moran_E = 0, moran_V = 0, moran_z = 0, moran_p = 0;
+  bool moran_defined = true;  // false: zero or non-finite variance; z and p are null
+  // Units with neighbours whose Gi* / Local Moran variance is zero or not finite: null z and p,
+  // Gi_Bin 0, COType empty.
+  std::int64_t gi_undefined = 0, lisa_undefined = 0;
   int permutations = 0;
   std::uint64_t seed = 0;
   bool fdr = false;

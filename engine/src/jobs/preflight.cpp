@@ -1,0 +1,194 @@
+// The preflights of jobs/budget.hpp: each analysis' memory and work from the loaded inputs'
+// counts and extents, before it allocates.
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "hotspot/error.hpp"
+#include "jobs/budget.hpp"
+#include "jobs/load.hpp"
+#include "util/time.hpp"
+
+namespace hotspot {
+
+namespace {
+
+std::string num(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.4g", v);
+  return buf;
+}
+
+Box incidents_box(const Incidents& inc) {
+  Box b;
+  for (std::size_t i = 0; i < inc.size(); ++i) b.expand(XY{inc.x[i], inc.y[i]});
+  return b;
+}
+
+Box study_box(const LoadedInputs& in) {
+  Box b;
+  for (const auto& g : in.communes.geom) {
+    const Box c = bounds(g);
+    b.expand(XY{c.xmin, c.ymin}), b.expand(XY{c.xmax, c.ymax});
+  }
+  return b.empty() ? incidents_box(in.incidents) : b;
+}
+
+std::string extent_text(const Box& b) {
+  return num((b.xmax - b.xmin) / 1000) + " × " + num((b.ymax - b.ymin) / 1000) + " km";
+}
+
+// Bytes per generated grid cell: the polygon (7 vertices), its centroid, id and counts.
+constexpr double kGridCellBytes = 400;
+
+void require_grid(const Box& area, const GridSpec& spec, std::uint64_t budget) {
+  const double cells = grid_cells(area, spec.size_m, spec.shape == CellShape::kHex);
+  require_memory("grid", cells * kGridCellBytes, budget,
+                 "a grid of about " + count_text(cells) + " cells of " + num(spec.size_m) +
+                     " m over " + extent_text(area),
+                 "Use a larger cell size (at least " +
+                     num(std::ceil(spec.size_m * std::sqrt(cells * kGridCellBytes /
+                                                           static_cast<double>(budget)))) +
+                     " m fits) or raise --max-memory.");
+}
+
+// Links of `spec` on n units spread evenly over `area` (the preflight's guess before the units
+// exist; require_local_weights counts them on the units).
+double uniform_links(double n, const Box& area, const WeightsSpec& spec) {
+  switch (spec.kind) {
+    case WeightsKind::kKnn: return n * std::min<double>(spec.k, n - 1);
+    case WeightsKind::kBand: {
+      const double a = std::max((area.xmax - area.xmin) * (area.ymax - area.ymin), 1e-300);
+      return n * std::min(n - 1, n * M_PI * spec.band_m * spec.band_m / a);
+    }
+    default: return 6 * n;
+  }
+}
+
+void require_links(double links, double n, const std::string& spec, int permutations,
+                   std::uint64_t budget) {
+  require_memory("weights", weights_bytes(links, n), budget,
+                 spec + " on " + count_text(n) + " units (about " + count_text(links) + " links)",
+                 "Use a shorter band or fewer neighbours, or raise --max-memory.");
+  require_work("permutations", permutation_work(links, n, permutations),
+               count_text(permutations) + " permutations of " + count_text(n) + " units with " +
+                   num(links / std::max(n, 1.0)) + " neighbours each",
+               "Use fewer --permutations (999 is the usual choice), or permutations 0 for "
+               "analytic p-values.");
+}
+
+}  // namespace
+
+void require_kde_grid(std::int64_t cols, std::int64_t rows, double cell_m, bool masked,
+                      std::size_t points, double support_m, std::uint64_t budget) {
+  const double cells = static_cast<double>(cols) * static_cast<double>(rows);
+  const double need = kde_bytes(cells, masked);
+  const std::string what = "a density grid of " + count_text(static_cast<double>(cols)) + " × " +
+                           count_text(static_cast<double>(rows)) + " cells of " + num(cell_m) +
+                           " m (" + count_text(cells) + " cells)";
+  require_memory("cell_size", need, budget, what,
+                 "Use a larger --cell-size (at least " +
+                     num(std::ceil(cell_m * std::sqrt(need / static_cast<double>(budget)) * 10) /
+                         10) +
+                     " m fits) or raise --max-memory.");
+  // Each point adds its kernel to the cells of its support disc.
+  const double disc = M_PI * (support_m / cell_m) * (support_m / cell_m);
+  require_work("cell_size", static_cast<double>(points) * std::min(disc, cells),
+               what + " with a support radius of " + num(support_m) + " m over " +
+                   count_text(static_cast<double>(points)) + " incidents",
+               "Use a larger --cell-size or a smaller --bandwidth.");
+}
+
+void kde_preflight(const LoadedInputs& in, const KdeStepOptions& o) {
+  if (!(o.cell_m > 0) || in.incidents.size() == 0) return;
+  Box b = o.extent ? *o.extent
+          : o.mask.kind == KdeMask::Kind::kCommunes && in.communes.size() > 0
+              ? study_box(in)
+              : incidents_box(in.incidents);
+  if (!o.extent && o.bandwidth.rule == BandwidthRule::kGiven) {
+    const double h = o.bandwidth.metres;
+    b = {b.xmin - h, b.ymin - h, b.xmax + h, b.ymax + h};
+  }
+  const double cols = std::ceil((b.xmax - b.xmin) / o.cell_m),
+               rows = std::ceil((b.ymax - b.ymin) / o.cell_m);
+  if (!(cols >= 1 && rows >= 1) || cols * rows > 9e18) return;  // the grid rule refuses these
+  const double support = o.bandwidth.rule == BandwidthRule::kGiven
+                             ? o.bandwidth.metres * kernel_support(o.kernel)
+                             : 0;
+  require_kde_grid(static_cast<std::int64_t>(cols), static_cast<std::int64_t>(rows), o.cell_m,
+                   o.mask.kind != KdeMask::Kind::kNone, in.incidents.size(), support,
+                   in.max_memory);
+}
+
+void require_local_weights(const std::vector<XY>& xy, const WeightsSpec& spec, int permutations,
+                           std::uint64_t budget) {
+  const double n = static_cast<double>(xy.size());
+  Box b;
+  for (const XY& p : xy) b.expand(p);
+  // A band at least the diagonal is refused by build_weights (every unit a neighbour of all).
+  if (spec.kind == WeightsKind::kBand &&
+      spec.band_m >= std::hypot(b.xmax - b.xmin, b.ymax - b.ymin))
+    return;
+  const double links = spec.kind == WeightsKind::kBand ? band_links(xy, spec.band_m)
+                                                       : uniform_links(n, b, spec);
+  require_links(links, n, weights_spec_text(spec), permutations, budget);
+}
+
+void local_preflight(const LoadedInputs& in, const LocalOptions& o) {
+  double n = 0;
+  Box area = study_box(in);
+  if (o.units_source == UnitsSource::kGrid) {
+    if (o.grid_auto || !(o.grid.size_m > 0)) return;  // sized from the data: a few per incident
+    require_grid(area, o.grid, in.max_memory);
+    n = grid_cells(area, o.grid.size_m, o.grid.shape == CellShape::kHex);
+  } else if (o.units_source == UnitsSource::kCommunes) {
+    n = static_cast<double>(in.communes.size());
+  }
+  if (n < 2 || !o.weights_given) return;
+  if (o.weights.kind == WeightsKind::kBand &&
+      o.weights.band_m >= std::hypot(area.xmax - area.xmin, area.ymax - area.ymin))
+    return;  // refused by build_weights, with a suggested range
+  require_links(uniform_links(n, area, o.weights), n, weights_spec_text(o.weights),
+                o.stats.permutations, in.max_memory);
+}
+
+void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
+  if (!(o.cell_size_m > 0) || in.incidents.size() == 0) return;
+  const Box area = study_box(in);
+  const GridSpec spec{o.square_cells ? CellShape::kSquare : CellShape::kHex, o.cell_size_m};
+  require_grid(area, spec, in.max_memory);
+  const double cells = grid_cells(area, o.cell_size_m, !o.square_cells);
+
+  const auto& t = in.incidents.time_utc;
+  std::int64_t first = INT64_MAX, last = INT64_MIN;
+  for (auto v : t)
+    if (v != kNoTime) first = std::min(first, v), last = std::max(last, v);
+  if (first > last) return;
+  const TimeStep& ts = o.emerging.time_step;
+  const double days = static_cast<double>(last - first) / 86400.0;
+  const double unit_days = ts.unit == TimeStep::Unit::kDay    ? 1
+                           : ts.unit == TimeStep::Unit::kWeek ? 7
+                                                              : 30.436875;
+  const double steps = std::floor(days / (unit_days * ts.count)) + 1;
+  const int offset = o.emerging.utc_offset_minutes;
+  auto date = [&](std::int64_t v) { return format_utc(v + std::int64_t{offset} * 60).substr(0, 10); };
+  const std::string what = "the space-time cube of " + count_text(cells) + " cells × " +
+                           count_text(steps) + " time steps of " + o.time_step + " (" +
+                           date(first) + " .. " + date(last) + ")";
+  const std::string outliers = time_outliers(t, offset);
+  const bool data = !outliers.empty();
+  const std::string advice =
+      data ? outliers + " stretches it: correct or remove it."
+           : "Use a longer --time-step or a larger cell size, or raise --max-memory.";
+  constexpr double kMaxSteps = 100000;  // stats/emerging.cpp refuses more
+  if (steps > kMaxSteps) {
+    const std::string m = what + " exceeds the limit of " + count_text(kMaxSteps) + " steps. " + advice;
+    if (data) throw InputError("time_step: " + m);
+    throw ParameterError("time_step", m);
+  }
+  require_memory("time_step", cube_bytes(cells, steps), in.max_memory, what, advice, data);
+  require_work("time_step", cube_work(cells, steps), what + " (its Mann-Kendall trends)", advice,
+               data);
+}
+
+}  // namespace hotspot
