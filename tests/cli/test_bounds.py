@@ -72,6 +72,7 @@ def write_points(path, values, xy, srs=9210):
     s.ImportFromEPSG(srs)
     lyr = ds.CreateLayer("units", s, ogr.wkbPoint)
     lyr.CreateField(ogr.FieldDefn("v", ogr.OFTString))  # text, so "nan" and "inf" stay as typed
+    lyr.StartTransaction()
     for v, (x, y) in zip(values, xy):
         f = ogr.Feature(lyr.GetLayerDefn())
         f.SetField("v", v)
@@ -79,6 +80,7 @@ def write_points(path, values, xy, srs=9210):
         g.AddPoint_2D(x, y)
         f.SetGeometry(g)
         lyr.CreateFeature(f)
+    lyr.CommitTransaction()
     ds = None
 
 
@@ -153,13 +155,11 @@ class HostileValues(Base):
         write_incidents(cls.inc, extra=extra)
         cls.communes = os.path.join(cls.tmp, "communes.gpkg")
         shutil.copy(COMMUNES, cls.communes)
-        con = sqlite3.connect(cls.communes)
-        table = con.execute("SELECT table_name FROM gpkg_contents").fetchone()[0]
-        fids = [r[0] for r in con.execute(f'SELECT fid FROM "{table}" ORDER BY fid LIMIT 4')]
-        for fid, v in zip(fids, ["9e999", "-9e999", "-5", "1e300"]):
-            con.execute(f'UPDATE "{table}" SET population = {v} WHERE fid = {fid}')
-        con.commit()
-        con.close()
+        ds = ogr.Open(cls.communes, 1)  # through GDAL: the layer's triggers need its functions
+        table = ds.GetLayer(0).GetName()
+        for fid, v in zip((1, 2, 3, 4), ["9e999", "-9e999", "-5", "1e300"]):
+            ds.ExecuteSQL(f'UPDATE "{table}" SET population = {v} WHERE fid = {fid}')
+        ds = None
 
     def check_outputs(self, out, rejects=len(HOSTILE)):
         self.assertEqual(non_finite_fields(out), [], out)
@@ -168,7 +168,7 @@ class HostileValues(Base):
         if "rejected_incidents" in names:
             reasons = [r[0] for r in con.execute("SELECT reason FROM rejected_incidents")]
             self.assertEqual(reasons.count("bad_number"), rejects, out)
-        meta = json.loads(con.execute("SELECT * FROM run_metadata").fetchone()[-1]) \
+        meta = {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM run_metadata")} \
             if "run_metadata" in names else None
         con.close()
         if meta and "counts" in meta and "read" in meta["counts"]:
@@ -179,13 +179,16 @@ class HostileValues(Base):
 
     def test_kde_gpkg_and_tif(self):
         for out in ("kde.gpkg", "kde.tif"):
+            zones = ["--top-percent", "10"] if out.endswith(".gpkg") else []
             rc, so, se = hs("kde", *inc_args(self.inc), "--cell-size", "100", "--bandwidth", "800",
-                            "--top-percent", "10", "--out", self.p(out))
+                            *zones, "--out", self.p(out))
             self.assertEqual(rc, 0, se)
             self.assertIn(f"rejected {len(HOSTILE)}", so + se)
             if out.endswith(".tif"):
                 self.assertEqual(non_finite_cells(self.p(out)), {})
-                a = gdal.Open(self.p(out)).GetRasterBand(1).ReadAsArray()
+                r = gdal.Open(self.p(out))  # kept: a band outlives no dataset
+                a = r.GetRasterBand(1).ReadAsArray()
+                r = None
                 self.assertGreaterEqual(float(a[a != -9999].min()), 0.0)  # no negative density
             else:
                 self.check_outputs(self.p(out))
@@ -251,13 +254,14 @@ class HostileValues(Base):
         out = self.p("units_out.gpkg")
         rc, so, se = hs("local", "--units", units, "--field", "v", "--weights", "knn:6", "--out", out)
         self.assertEqual(rc, 0, se)
-        self.assertIn(f"dropped {len(HOSTILE)}", so)
-        self.assertEqual(so.count("bad_number"), len(HOSTILE), so)
+        # -5 is a fine value for a unit (a change, a residual); the other nine are bad_number.
+        self.assertIn(f"dropped {len(HOSTILE) - 1}", so)
+        self.assertEqual(so.count("bad_number"), len(HOSTILE) - 1, so)
         self.assertNotIn("-nan", so)
         self.assertNotIn(" nan", so)
         self.check_outputs(out)
         con = sqlite3.connect(out)
-        self.assertEqual(con.execute("SELECT count(*) FROM local_stats").fetchone()[0], 50)
+        self.assertEqual(con.execute("SELECT count(*) FROM local_stats").fetchone()[0], 51)
         con.close()
 
     def test_negative_weights_need_the_option(self):
@@ -291,7 +295,7 @@ class Undefined(Base):
         write_points(units, [str(rng.randint(0, 9)) for _ in range(20000)],
                      [(rng.uniform(X0, X1), rng.uniform(Y0, Y1)) for _ in range(20000)])
         self.refused(2, ["local", "--units", units, "--field", "v", "--weights", "band:1e9",
-                         "--out", self.p("b2.gpkg")], "band:1e9 makes every one of the 20000 units")
+                         "--out", self.p("b2.gpkg")], "makes every one of the 20000 units", "Use a band between")
         # Points on a circle: the band is below the box's diagonal but still reaches every unit.
         circle = [(590000 + 1000 * math.cos(k * 0.1), 2307000 + 1000 * math.sin(k * 0.1)) for k in range(62)]
         cu = self.p("circle.gpkg")
@@ -306,13 +310,14 @@ class Undefined(Base):
         self.assertEqual(rc, 0, se)
 
     def test_hub_is_undefined_and_counted(self):
-        hub = [(590000, 2307000)] + [(590000 + 10 * math.cos(k * 2 * math.pi / 5),
-                                      2307000 + 10 * math.sin(k * 2 * math.pi / 5)) for k in range(5)]
-        far = [(582000 + 40 * k, 2302000) for k in range(6)]  # a chain elsewhere: defined
+        # The hub is within 105 m of every rim unit; rim units are 117.6 m apart: each rim unit's
+        # only neighbour is the hub, and the hub's neighbours are all the others.
+        hub = [(590000, 2307000)] + [(590000 + 100 * math.cos(k * 2 * math.pi / 5),
+                                      2307000 + 100 * math.sin(k * 2 * math.pi / 5)) for k in range(5)]
         units = self.p("hub.gpkg")
-        write_points(units, ["9", "1", "2", "3", "5", "8", "1", "4", "2", "7", "3", "6"], hub + far)
+        write_points(units, ["9", "1", "2", "3", "5", "8"], hub)
         out = self.p("hub_out.gpkg")
-        rc, so, se = hs("local", "--units", units, "--field", "v", "--weights", "band:45",
+        rc, so, se = hs("local", "--units", units, "--field", "v", "--weights", "band:105",
                         "--permutations", "99", "--out", out)
         self.assertEqual(rc, 0, se)
         self.assertIn("undefined  Gi* 1, Local Moran 1 unit(s)", so)
@@ -321,7 +326,7 @@ class Undefined(Base):
         z, p, b, lz, lp, co = con.execute(
             "SELECT GiZScore, GiPValue, Gi_Bin, LMiZScore, LMiPValue, COType FROM local_stats WHERE fid = 1").fetchone()
         self.assertEqual((z, p, b, lz, lp, co), (None, None, 0, None, None, ""))
-        meta = json.loads(con.execute("SELECT * FROM run_metadata").fetchone()[-1])
+        meta = {k: json.loads(v) for k, v in con.execute("SELECT key, value FROM run_metadata")}
         con.close()
         self.assertEqual(meta["counts"]["gi_undefined"], 1)
         self.assertEqual(meta["counts"]["lisa_undefined"], 1)
@@ -350,7 +355,7 @@ class ResourceBounds(Base):
         write_incidents(wide, n=200, box=(560000, 2290000, 590000, 2320000))  # 30 km
         # The issue's case: 0.7 m cells over 30 km.
         self.refused(2, ["kde", *inc_args(wide), "--cell-size", "0.7", "--bandwidth", "500", "--out", self.p("k.tif")],
-                     "cell_size:", "density grid", "needs about", "GiB", "the limit is", "--max-memory",
+                     "cell-size:", "density grid", "needs about", "GiB", "the limit is", "--max-memory",
                      "Use a larger --cell-size")
         # Fits the default but not a small budget; the suggestion is a cell that does.
         err = self.refused(2, ["kde", *inc_args(wide), "--cell-size", "5", "--bandwidth", "500",
@@ -391,7 +396,7 @@ class ResourceBounds(Base):
         write_incidents(ten, n=3000, start=datetime.datetime(2014, 1, 1), days=3650)
         err = self.refused(2, ["emerging", "--grid", "hex:100", "--time-step", "1d", "--max-memory", "1G",
                                *inc_args(ten), "--out", self.p("e.gpkg")],
-                           "time_step:", "space-time cube", "time steps of 1d", "2014-01-01")
+                           "time_step:", "space-time cube", "time steps of 1d", "(2014-01-0")
         self.assertTrue("the limit is 1.0 GiB" in err or "operations; the limit is" in err, err)
         # One row dated year 0024 stretches the cube 2,000 years: named, exit 3, weekly, monthly, daily.
         odd = self.p("year24.csv")
@@ -426,11 +431,11 @@ class ResourceBounds(Base):
         some = self.config("some", [{"type": "local", "units": "grid", "grid": "hex:500", "weights": "queen",
                                      "layer": f"l{k}"} for k in range(101)])
         self.refused(2, ["run", "--check", "--config", some], "101 analyses; the limit is 100")
-        kde = self.config("kde", [{"type": "kde", "cell_size": 0.7, "bandwidth": 500}])
+        kde = self.config("kde", [{"type": "kde", "cell_size": 0.7, "bandwidth": 500}], max_memory="4G")
         for args in (["run", "--check", "--config", kde], ["run", "--config", kde]):
             self.refused(2, args, "kde analysis: cell_size:", "needs about", "--max-memory")
         self.assertFalse(os.path.exists(self.p("kde.gpkg")))
-        small = self.config("small", [{"type": "kde", "cell_size": 20, "bandwidth": 500}], max_memory="16M")
+        small = self.config("small", [{"type": "kde", "cell_size": 5, "bandwidth": 500}], max_memory="16M")
         self.refused(2, ["run", "--check", "--config", small], "the limit is 16.0 MiB")
         rc, so, se = hs("run", "--check", "--config", small, "--max-memory", "4G")
         self.assertEqual(rc, 0, se)  # the CLI's budget overrides the config's
@@ -469,4 +474,4 @@ class ResourceBounds(Base):
 
 
 if __name__ == "__main__":
-    unittest.main(argv=[sys.argv[0]], verbosity=2)
+    unittest.main(argv=[sys.argv[0]] + sys.argv[3:], verbosity=2)
