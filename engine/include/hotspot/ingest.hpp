@@ -89,6 +89,7 @@ struct PolygonLayer {
   std::int64_t read = 0;
   std::int64_t repaired = 0;         // invalid geometries fixed by make-valid
   std::vector<std::string> dropped;  // null / empty geometries: "fid 12: null geometry"
+  std::vector<std::string> warnings;  // id/name fields not found, ids/names not valid UTF-8
   Crs source_crs;
   std::string id_field, name_field, population_field;
 
