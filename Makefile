@@ -6,7 +6,7 @@ HOTSPOT := $(BUILD)/bin/hotspot
 SAMPLE := data/sample
 
 FUZZ_SECONDS ?= 60
-FUZZERS := csv time polygons config
+FUZZERS := csv time polygons config ogr top
 
 .PHONY: deps build demo test slow-test bench fuzz format clean
 

@@ -1,5 +1,8 @@
 #include "options.hpp"
 
+#include <cmath>
+#include <cstdlib>
+
 #include <algorithm>
 #include <iostream>
 #include <thread>
@@ -118,6 +121,22 @@ void finish_input_options(CommonInputs& o) {
               << " hardware threads; using " << cores << "\n";
     o.inputs.threads = cores;
   }
+}
+
+void refuse_non_finite_numbers(CLI::App& app) {
+  const CLI::Validator finite(
+      [](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = std::strtod(text.c_str(), &end);
+        if (end != text.c_str() && !std::isfinite(v))
+          return "'" + text + "' is not a finite number";
+        return "";
+      },
+      "FINITE");
+  for (CLI::Option* opt : app.get_options())
+    if (opt->get_type_name().find("FLOAT") != std::string::npos) opt->check(finite);
+  for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; }))
+    refuse_non_finite_numbers(*sub);
 }
 
 }  // namespace hotspot::cli

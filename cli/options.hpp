@@ -21,6 +21,10 @@ void add_input_options(CLI::App& app, CommonInputs& o, bool communes_required = 
 // Validates and converts the raw option values; throws UsageError.
 void finish_input_options(CommonInputs& o);
 
+// Every numeric (FLOAT) option of `app` and its subcommands refuses NaN and infinities (exit 2):
+// one check for options outside the parameter tables, which check their own values.
+void refuse_non_finite_numbers(CLI::App& app);
+
 // The exit code of an engine error, here and nowhere else: 1 internal, 2 usage or configuration,
 // 3 bad input data, 4 I/O.
 int exit_code(const Error& e);

@@ -124,8 +124,81 @@ def make(name, path):
             f.write("[" * 100000 + "]" * 100000)
     elif name == "incidents.gpkg":
         write_points(path, 50)
+    elif name in GEOMETRY_RECIPES:
+        write_layer(path, "communes", communes_rows([(("G", "Hình cong"), GEOMETRY_RECIPES[name])]),
+                    geom_type=ogr.wkbUnknown)
+    elif name == "communes_projection_overlap.gpkg":
+        # Valid in lon/lat; after projection to EPSG:32648 the second part's tip (5 m from the
+        # first part's 45 km long edge) lies 12 m inside it: the edge bows 17 m in metres.
+        write_layer(path, "communes", [(("P", "Hai phần"), PROJECTION_OVERLAP)], geom_type=ogr.wkbMultiPolygon)
+    elif name == "communes_projection_selfcross.gpkg":
+        # The same, within one ring: a notch reaching to 5 m of the ring's own long edge.
+        write_layer(path, "communes", [(("S", "Khía"), PROJECTION_SELFCROSS)])
+    elif name == "communes_world.gpkg":
+        write_layer(path, "communes", communes_rows([(("W", "World"), square_wkt(-180, -85, 180, 85))]))
+    elif name == "communes_far.gpkg":
+        write_layer(path, "communes", communes_rows([(("F", "Far"), square_wkt(150.0, 20.80, 150.02, 20.82))]))
+    elif name == "communes_nofields.gpkg":
+        write_layer(path, "communes", communes_rows(), fields=("code_x", "label"))
+    elif name in ("communes_tcvn3.shp", "communes_cpg1258.shp"):
+        write_layer(path, "communes_shp", communes_rows(), fields=("commune_id", "name"))
+        base = path[:-4]
+        for ext in (".cpg",):
+            if os.path.exists(base + ext):
+                os.remove(base + ext)
+        if name == "communes_tcvn3.shp":
+            # Names in TCVN3 (ABC), a Vietnamese 8-bit code page GDAL does not know: with no .cpg
+            # and no code page byte, GDAL passes the bytes through, and they are not UTF-8.
+            write_dbf(base + ".dbf", [(b"commune_id", 10), (b"name", 30)],
+                      [[b"A", b"An \xa7\xd3ng"], [b"B", b"H\xd3ng Phong"]])
+        else:
+            # ASCII field names, but a .cpg of 1258: GDAL's CP1258 decoding drops the last
+            # character of each name (commune_i, nam).
+            write_dbf(base + ".dbf", [(b"commune_id", 10), (b"name", 30)],
+                      [[b"A", b"An Dong"], [b"B", b"Hong Phong"]])
+            with open(base + ".cpg", "w") as f:
+                f.write("1258")
+    elif name == "geo_zones.png":
+        # A GeoJSON file named like the quick-look map of an output called geo_zones.gpkg.
+        with open(path, "w") as f:
+            f.write('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"zone_id":"Z","name":"KCN"},'
+                    '"geometry":{"type":"Polygon","coordinates":[[[106.605,20.805],[106.615,20.805],[106.615,20.815],[106.605,20.805]]]}}]}')
+    elif name == "previous_huge_id.gpkg":
+        write_layer(path, "hotspot_zones", [(("Z9223372036854775807",), square_wkt(106.60, 20.80, 106.601, 20.801))],
+                    fields=("hotspot_id",), geom_type=ogr.wkbMultiPolygon)
     else:
         raise KeyError(f"no recipe for {name}")
+
+
+# Curves, collections and unclosed rings: each must be read as a polygon (linearised, flattened,
+# closed), never fail inside GEOS.
+GEOMETRY_RECIPES = {
+    "communes_curvepolygon.gpkg": "CURVEPOLYGON(CIRCULARSTRING(106.64 20.80,106.66 20.81,106.64 20.82,106.62 20.81,106.64 20.80))",
+    "communes_compoundcurve.gpkg": "CURVEPOLYGON(COMPOUNDCURVE(CIRCULARSTRING(106.64 20.80,106.65 20.805,106.66 20.80),(106.66 20.80,106.66 20.82,106.64 20.82,106.64 20.80)))",
+    "communes_multisurface.gpkg": "MULTISURFACE(CURVEPOLYGON(CIRCULARSTRING(106.64 20.80,106.65 20.81,106.64 20.82,106.63 20.81,106.64 20.80)),((106.66 20.80,106.67 20.80,106.67 20.81,106.66 20.80)))",
+    "communes_collection.gpkg": "GEOMETRYCOLLECTION(POLYGON((106.64 20.80,106.66 20.80,106.66 20.82,106.64 20.80)),LINESTRING(106.64 20.80,106.70 20.90),POINT(106.65 20.81))",
+    "communes_unclosed_ring.gpkg": "POLYGON((106.64 20.80,106.66 20.80,106.66 20.82,106.64 20.82))",
+    "communes_unclosed_hole.gpkg": "POLYGON((106.64 20.80,106.66 20.80,106.66 20.82,106.64 20.82,106.64 20.80),(106.645 20.805,106.65 20.805,106.65 20.81))",
+    "communes_two_point_ring.gpkg": "POLYGON((106.64 20.80,106.66 20.80))",
+}
+PROJECTION_OVERLAP = ("MULTIPOLYGON(((106.6 20.8,106.9 21.1,106.9 20.8,106.6 20.8)),"
+                      "((106.74995 20.95005,106.7 21.1,106.55 20.95,106.74995 20.95005)))")
+PROJECTION_SELFCROSS = "POLYGON((106.6 20.8,106.9 21.1,106.75 21.3,106.74995 20.95005,106.5 21.0,106.6 20.8))"
+
+
+def write_dbf(path, fields, rows):
+    """A dBASE III file of character fields, byte for byte: names and values as given (bytes), no
+    code page byte. fields: [(name, width)]; rows: [[value, ...]]."""
+    import struct
+    record = 1 + sum(w for _, w in fields)
+    out = struct.pack("<BBBBIHH20x", 3, 126, 1, 1, len(rows), 32 + 32 * len(fields) + 1, record)
+    for fname, width in fields:
+        out += fname.ljust(11, b"\0")[:11] + b"C" + b"\0" * 4 + bytes([width, 0]) + b"\0" * 14
+    out += b"\r"
+    for r in rows:
+        out += b" " + b"".join(v.ljust(w, b" ")[:w] for v, (_, w) in zip(r, fields))
+    with open(path, "wb") as f:
+        f.write(out + b"\x1a")
 
 
 def many_squares(n):

@@ -129,7 +129,9 @@ class Top(unittest.TestCase):
     def top(self, *args, fixture=None, code=0):
         p = make_top_fixture.run_top(HOTSPOT, fixture or self.fixture, *args)
         stdout, stderr = p.stdout.decode("utf-8"), p.stderr.decode("utf-8")  # strict: never a cut sequence
-        self.assertEqual(p.returncode, code, stderr)
+        self.last_code = p.returncode
+        if code is not None:
+            self.assertEqual(p.returncode, code, stderr)
         return stdout, stderr
 
     def top_json(self, *args, **kw):
@@ -355,6 +357,74 @@ class Top(unittest.TestCase):
         self.assertIn("hotspot_zones", err)
         _, err = self.top(fixture=os.path.join(self.tmp, "kde.gpkg"), code=3)  # hotspot zones, no incidents
         self.assertIn("incidents", err)
+
+    # -- files in longitude/latitude, damaged files ---------------------------------------------------
+
+    def geographic_output(self, name, zones=1):
+        """A GeoPackage laid out like hotspot's output but in EPSG:4326 (as another tool might
+        write it): zones 0.01° squares near Hai Phong, 12 incidents in the first, two communes."""
+        from osgeo import osr
+        path = os.path.join(self.tmp, name)
+        srs = osr.SpatialReference()
+        srs.ImportFromEPSG(4326)
+        srs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+        ds = ogr.GetDriverByName("GPKG").CreateDataSource(path)
+        inc = ds.CreateLayer("incidents", srs, ogr.wkbPoint)
+        for fname, t in (("id", ogr.OFTString), ("time", ogr.OFTDateTime), ("category", ogr.OFTString)):
+            inc.CreateField(ogr.FieldDefn(fname, t))
+        for k in range(12):
+            f = ogr.Feature(inc.GetLayerDefn())
+            f["id"] = str(k)
+            f.SetField("time", 2024, 3, 1 + k, 3, 0, 0, 100)
+            f["category"] = "theft"
+            f.SetGeometry(ogr.CreateGeometryFromWkt(f"POINT ({106.601 + 0.0007 * k} 20.805)"))
+            inc.CreateFeature(f)
+        z = ds.CreateLayer("hotspot_zones", srs, ogr.wkbMultiPolygon)
+        z.CreateField(ogr.FieldDefn("hotspot_id", ogr.OFTString))
+        for k in range(zones):
+            x = 106.60 + 0.02 * (k % 50)
+            y = 20.80 + 0.02 * (k // 50)
+            f = ogr.Feature(z.GetLayerDefn())
+            f["hotspot_id"] = f"Z{k + 1}"
+            f.SetGeometry(ogr.CreateGeometryFromWkt(
+                f"MULTIPOLYGON ((({x} {y},{x + 0.01} {y},{x + 0.01} {y + 0.01},{x} {y + 0.01},{x} {y})))"))
+            z.CreateFeature(f)
+        c = ds.CreateLayer("communes", srs, ogr.wkbPolygon)
+        c.CreateField(ogr.FieldDefn("commune_id", ogr.OFTString))
+        c.CreateField(ogr.FieldDefn("name", ogr.OFTString))
+        for cid, x0 in (("A", 106.60), ("B", 106.62)):
+            f = ogr.Feature(c.GetLayerDefn())
+            f["commune_id"], f["name"] = cid, "Xã " + cid
+            f.SetGeometry(ogr.CreateGeometryFromWkt(
+                f"POLYGON (({x0} 20.80,{x0 + 0.02} 20.80,{x0 + 0.02} 20.82,{x0} 20.82,{x0} 20.80))"))
+            c.CreateFeature(f)
+        ds = None
+        return path
+
+    def test_geographic_file_has_geodesic_areas(self):
+        from pyproj import Geod
+        path = self.geographic_output("geographic.gpkg")
+        got = self.top_json("--n", "5", fixture=path)
+        geod = Geod(ellps="WGS84")
+        zone, _ = geod.polygon_area_perimeter([106.60, 106.61, 106.61, 106.60], [20.80, 20.80, 20.81, 20.81])
+        communes, _ = geod.polygon_area_perimeter([106.60, 106.64, 106.64, 106.60], [20.80, 20.80, 20.82, 20.82])
+        self.assertEqual(len(got["hotspots"]), 1)
+        h = got["hotspots"][0]
+        self.assertEqual(h["incidents"], 12)
+        self.assertAlmostEqual(h["area_km2"], abs(zone) / 1e6, delta=1e-4)  # json rounds to 4 decimals
+        # Each square is ~1.15 km² (0.01° ≈ 1107 m × 1041 m): nowhere near the 0.0 of degrees².
+        self.assertGreater(h["area_km2"], 1.1)
+        self.assertAlmostEqual(got["study_area_km2"], abs(communes) / 1e6, delta=1e-4)
+
+    def test_damaged_hotspot_layer_fails_whole(self):
+        path = self.geographic_output("damaged.gpkg", zones=3000)
+        sys.path.insert(0, os.path.join(ROOT, "tests", "bad_inputs"))
+        import make_files
+        make_files.damage_middle(path)
+        out, err = self.top(fixture=path, code=None)
+        self.assertIn(self.last_code, (3, 4), err)
+        self.assertIn("damaged.gpkg", err)
+        self.assertNotIn("Traceback", err)
 
 
 if __name__ == "__main__":

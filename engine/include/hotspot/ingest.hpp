@@ -99,6 +99,7 @@ struct PolygonLayer {
   std::vector<std::string> dropped;  // null / empty geometries: "fid 12: null geometry"
   // Populations that are bad_number (NaN, inf, negative, beyond kMaxInputMagnitude): missing.
   std::int64_t bad_population = 0;
+  std::vector<std::string> warnings;  // id/name fields not found, ids/names not valid UTF-8
   Crs source_crs;
   std::string id_field, name_field, population_field;
 

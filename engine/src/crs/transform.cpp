@@ -1,5 +1,7 @@
 #include "crs/transform.hpp"
 
+#include <geodesic.h>
+
 #include <ogr_spatialref.h>
 
 #include <algorithm>
@@ -181,6 +183,34 @@ bool transform_multipolygon(const Transformer& t, MultiPolygon& mp) {
       if (!ring_fn(h)) return false;
   }
   return true;
+}
+
+double geodesic_area_m2(const MultiPolygon& mp, const Crs& crs) {
+  if (!crs.geographic()) throw InternalError("geodesic_area_m2 called on a projected CRS");
+  const auto srs = to_ogr(crs);
+  OGRErr err = OGRERR_NONE;
+  const double a = srs->GetSemiMajor(&err);
+  const double inv_f = srs->GetInvFlattening(&err);
+  geod_geodesic g;
+  geod_init(&g, a, inv_f > 0 ? 1 / inv_f : 0);
+  std::vector<double> lat, lon;
+  auto ring_area = [&](const Ring& r) {
+    lat.clear(), lon.clear();
+    for (const XY& p : r) lon.push_back(p.x), lat.push_back(p.y);
+    if (lat.size() > 1 && lat.front() == lat.back() && lon.front() == lon.back())
+      lat.pop_back(), lon.pop_back();  // geod_polygonarea closes the ring itself
+    if (lat.size() < 3) return 0.0;
+    double area = 0;
+    geod_polygonarea(&g, lat.data(), lon.data(), static_cast<int>(lat.size()), &area, nullptr);
+    return std::abs(area);
+  };
+  double total = 0;
+  for (const auto& poly : mp) {
+    double area = ring_area(poly.shell);
+    for (const auto& h : poly.holes) area -= ring_area(h);
+    total += std::max(0.0, area);
+  }
+  return total;
 }
 
 }  // namespace hotspot

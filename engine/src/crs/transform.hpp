@@ -39,4 +39,9 @@ class Transformer {
 // reach an output).
 bool transform_multipolygon(const Transformer& t, MultiPolygon& mp);
 
+// Area in m² of a MultiPolygon in the geographic CRS `crs` (x = longitude, y = latitude, degrees)
+// on the CRS's ellipsoid, with PROJ's geodesic polygon area (Karney's algorithm): shells minus
+// holes. Throws InternalError when `crs` is not geographic.
+double geodesic_area_m2(const MultiPolygon& mp, const Crs& crs);
+
 }  // namespace hotspot

@@ -96,6 +96,14 @@ Geom Geos::make_valid(const GEOSGeometry* g) const {
   return check(out, "make-valid");
 }
 
+bool Geos::revalidate(MultiPolygon& mp) const {
+  Geom g = from(mp);
+  if (is_valid(g.get(), nullptr)) return false;
+  Geom fixed = make_valid(g.get());
+  mp = to_multipolygon(fixed.get());
+  return true;
+}
+
 Geom Geos::buffer(const GEOSGeometry* g, double d) const {
   return check(GEOSBuffer_r(ctx_, g, d, 16), "buffer");
 }

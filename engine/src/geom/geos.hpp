@@ -72,6 +72,10 @@ class Geos {
   // GEOS make-valid with the "structure" method: rings are rebuilt as areas, collapsed parts
   // are dropped.
   Geom make_valid(const GEOSGeometry* g) const;
+  // Checks `mp` again, e.g. after projection (parts that were apart in lon/lat can touch mid-edge
+  // or overlap in metres, a thin ring can cross itself) and repairs it in place with make_valid
+  // when invalid. Returns true when it was repaired; `mp` may come back empty (no area left).
+  bool revalidate(MultiPolygon& mp) const;
   Geom buffer(const GEOSGeometry* g, double distance) const;
   Geom intersection(const GEOSGeometry* a, const GEOSGeometry* b) const;
   Geom difference(const GEOSGeometry* a, const GEOSGeometry* b) const;

@@ -7,6 +7,7 @@
 #include "hotspot/error.hpp"
 #include "hotspot/ingest.hpp"
 #include "io/gdal_util.hpp"
+#include "io/incidents.hpp"
 #include "io/polygons.hpp"
 
 namespace hotspot {
@@ -63,19 +64,19 @@ UnitLayer read_units(const UnitOptions& opt) {
 
   Geos geos;
   int kind = 0;  // 1 polygons, 2 points
-  layer->ResetReading();
-  for (FeaturePtr f(layer->GetNextFeature()); f; f.reset(layer->GetNextFeature())) {
+  for_each_feature(*layer, "units", opt.path, [&](OGRFeature& feature) {
+    OGRFeature* f = &feature;
     ++out.read;
     const std::int64_t fid = f->GetFID();
     const OGRGeometry* g = f->GetGeometryRef();
     if (!g || g->IsEmpty()) {
       out.dropped.push_back("fid " + std::to_string(fid) + ": " + (g ? "empty" : "null") +
                             " geometry");
-      continue;
+      return;
     }
     if (!f->IsFieldSetAndNotNull(value_i)) {
       out.dropped.push_back("fid " + std::to_string(fid) + ": null " + opt.value_field);
-      continue;
+      return;
     }
     char* end = nullptr;
     const char* text = f->GetFieldAsString(value_i);
@@ -92,7 +93,7 @@ UnitLayer read_units(const UnitOptions& opt) {
     auto type = wkbFlatten(g->getGeometryType());
     int this_kind = type == wkbPoint ? 2
                     : (type == wkbPolygon || type == wkbMultiPolygon || type == wkbCurvePolygon ||
-                       type == wkbMultiSurface)
+                       type == wkbMultiSurface || type == wkbGeometryCollection)
                         ? 1
                         : 0;
     if (this_kind == 0)
@@ -111,7 +112,7 @@ UnitLayer read_units(const UnitOptions& opt) {
       out.repaired += repaired;
       if (mp.empty()) {
         out.dropped.push_back("fid " + std::to_string(fid) + ": no area left after repair");
-        continue;
+        return;
       }
       out.polygons.push_back(std::move(mp));
     }
@@ -121,9 +122,13 @@ UnitLayer read_units(const UnitOptions& opt) {
       auto& a = out.attributes[static_cast<std::size_t>(k)];
       bool null = !f->IsFieldSetAndNotNull(k);
       a.null.push_back(null);
-      a.values.emplace_back(null ? "" : f->GetFieldAsString(k));
+      std::string raw = null ? "" : f->GetFieldAsString(k);
+      // A .dbf in TCVN3 (or other bytes GDAL passes through undecoded) is not UTF-8.
+      std::string fixed = sanitize_utf8(raw, raw.size() * 3 + 3);
+      if (fixed != raw) ++out.text_repaired;
+      a.values.push_back(std::move(fixed));
     }
-  }
+  });
   out.points = kind == 2;
   if (out.size() == 0) throw InputError("units '" + opt.path + "' hold no usable feature");
   return out;

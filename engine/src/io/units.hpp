@@ -35,6 +35,7 @@ struct UnitLayer {
   std::vector<UnitAttribute> attributes;
   std::vector<std::int64_t> fid;
   std::int64_t read = 0, repaired = 0;
+  std::int64_t text_repaired = 0;  // text values whose invalid UTF-8 became U+FFFD
   std::vector<std::string> dropped;  // "fid 3: null geometry", "fid 9: null value"
   Crs source_crs;
   std::size_t size() const { return value.size(); }

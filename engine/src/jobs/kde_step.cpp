@@ -401,6 +401,8 @@ RunSummary run_kde(const KdeRunOptions& opt) {
   std::vector<std::string> input_files = input_paths(opt.inputs);
   for (const auto& [key, path] : extra) input_files.push_back(path);
   refuse_overwriting_inputs(opt.out, input_files);
+  refuse_overwriting_inputs(fs::path(opt.out).replace_extension(".qml").string(), input_files,
+                            "the style beside --out");
   LoadedInputs in = load_inputs(opt.inputs);
   RunSummary s = summarise(in);
   const int threads = resolve_threads(opt.inputs.threads);

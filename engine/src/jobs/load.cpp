@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "crs/transform.hpp"
+#include "geom/geos.hpp"
 #include "hotspot/error.hpp"
 #include "io/incidents.hpp"
 #include "io/polygons.hpp"
@@ -136,14 +138,88 @@ Crs choose_work_crs(const std::string& given, const std::vector<CrsSource>& sour
   return utm_crs_for(p.x, p.y);
 }
 
+namespace {
+
+// How many degrees `v` lies outside [lo, hi]; 0 inside.
+double outside(double v, double lo, double hi) { return std::max({0.0, lo - v, v - hi}); }
+
+// How many degrees of longitude `lon` lies outside the area (which may cross the antimeridian).
+double lon_outside(const Box& area, double lon) {
+  if (area.xmin <= area.xmax) return outside(lon, area.xmin, area.xmax);
+  if (lon >= area.xmin || lon <= area.xmax) return 0;
+  return std::min(area.xmin - lon, lon - area.xmax);
+}
+
+}  // namespace
+
+void check_polygon_extent(const PolygonLayer& layer, const Crs& work, const std::string& what) {
+  if (layer.source_crs.planar() || work.planar()) return;
+  std::unique_ptr<Transformer> to_lonlat;
+  if (!layer.source_crs.geographic())
+    to_lonlat = std::make_unique<Transformer>(layer.source_crs, parse_crs("EPSG:4326", "WGS 84"));
+  const Box& area = work.area_of_use_lonlat;
+  for (std::size_t i = 0; i < layer.size(); ++i) {
+    MultiPolygon ll = layer.geom[i];
+    if (to_lonlat && !transform_multipolygon(*to_lonlat, ll))
+      throw InputError(what + " '" + layer.id[i] + "' cannot be brought to longitude/latitude "
+                       "from " + layer.source_crs.label() + " (is its CRS right?)");
+    const Box b = bounds(ll);
+    char buf[320];
+    if (b.xmax - b.xmin > kMaxPolygonSpanDeg || b.ymax - b.ymin > kMaxPolygonSpanDeg) {
+      std::snprintf(buf, sizeof buf, "spans %.1f x %.1f degrees (lon %.3f..%.3f, lat %.3f..%.3f)",
+                    b.xmax - b.xmin, b.ymax - b.ymin, b.xmin, b.xmax, b.ymin, b.ymax);
+    } else if (!area.empty() &&
+               std::max({lon_outside(area, b.xmin), lon_outside(area, b.xmax),
+                         outside(b.ymin, area.ymin, area.ymax),
+                         outside(b.ymax, area.ymin, area.ymax)}) > kMaxPolygonOutsideAreaDeg) {
+      std::snprintf(buf, sizeof buf,
+                    "reaches lon %.3f..%.3f, lat %.3f..%.3f, more than %.0f degrees beyond the area "
+                    "of use of the working CRS (lon %.3f..%.3f, lat %.3f..%.3f)",
+                    b.xmin, b.xmax, b.ymin, b.ymax, kMaxPolygonOutsideAreaDeg, area.xmin,
+                    area.xmax, area.ymin, area.ymax);
+    } else {
+      continue;
+    }
+    throw InputError(what + " '" + layer.id[i] + "' " + buf + "; it cannot be projected to " +
+                     work.label() + " without folding. Is it a placeholder or world polygon, "
+                     "or is the CRS of the layer wrong?");
+  }
+}
+
 void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& what) {
   if (layer.size() == 0) return;  // e.g. no zones given: its CRS is unset
   Transformer t(layer.source_crs, work);
   if (t.identity()) return;
-  for (std::size_t i = 0; i < layer.size(); ++i)
+  check_polygon_extent(layer, work, what);
+  Geos geos;
+  std::vector<char> keep(layer.size(), 1);
+  for (std::size_t i = 0; i < layer.size(); ++i) {
     if (!transform_multipolygon(t, layer.geom[i]))
       throw CrsError(what + " '" + layer.id[i] + "' cannot be projected from " +
                      layer.source_crs.label() + " to " + work.label() + " (is its CRS right?)");
+    // Validity is a property of the coordinates: what was valid in degrees can touch or cross
+    // itself in metres, and every overlay later (kde masks, cluster footprints, aggregate) needs
+    // valid polygons. So repair again in the working CRS.
+    if (geos.revalidate(layer.geom[i])) {
+      ++layer.repaired;
+      if (layer.geom[i].empty()) {
+        keep[i] = 0;
+        layer.dropped.push_back("fid " + std::to_string(layer.fid[i]) +
+                                ": no area left after repair in the working CRS");
+      }
+    }
+  }
+  if (std::find(keep.begin(), keep.end(), 0) == keep.end()) return;
+  std::size_t k = 0;
+  for (std::size_t i = 0; i < layer.size(); ++i) {
+    if (!keep[i]) continue;
+    layer.geom[k] = std::move(layer.geom[i]), layer.id[k] = std::move(layer.id[i]);
+    layer.name[k] = std::move(layer.name[i]), layer.fid[k] = layer.fid[i];
+    if (!layer.population.empty()) layer.population[k] = layer.population[i];
+    ++k;
+  }
+  layer.geom.resize(k), layer.id.resize(k), layer.name.resize(k), layer.fid.resize(k);
+  if (!layer.population.empty()) layer.population.resize(k);
 }
 
 LoadedInputs load_inputs(const InputOptions& opt) {
@@ -241,6 +317,8 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   out.timings.push_back({"check and project incidents", timer.lap()});
 
   project_polygons(out.communes, out.work_crs, "commune");
+  if (!opt.communes.path.empty() && out.communes.size() == 0)
+    throw InputError("communes '" + opt.communes.path + "' hold no usable polygons");
   project_polygons(out.zones, out.work_crs, "zone");
   out.timings.push_back({"project polygons", timer.lap()});
 

@@ -22,8 +22,17 @@ struct LoadedInputs {
 
 LoadedInputs load_inputs(const InputOptions& options);
 
-// Brings a layer read in its source CRS into the working CRS; `what` names one feature in
-// messages ("commune", "mask polygon").
+// A polygon (commune, zone, mask) wider or taller than this in longitude/latitude, or reaching
+// further than kMaxPolygonOutsideAreaDeg beyond the working CRS's area of use, is refused (exit 3)
+// before projection: a world-sized placeholder (lon -180..180) would fold into a zero-area ring.
+constexpr double kMaxPolygonSpanDeg = 60;
+constexpr double kMaxPolygonOutsideAreaDeg = 10;
+// Throws InputError naming the first such polygon of `layer`.
+void check_polygon_extent(const PolygonLayer& layer, const Crs& work, const std::string& what);
+
+// Brings a layer read in its source CRS into the working CRS and repairs there what projection
+// made invalid (counted in layer.repaired; a polygon with no area left joins layer.dropped).
+// `what` names one feature in messages ("commune", "mask polygon").
 void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& what);
 
 // One input's CRS, named in the reason ("communes").

@@ -52,6 +52,11 @@ Units units_from_layer(const LocalOptions& o, LocalSummary& s) {
   UnitOptions uo{o.units, o.units_layer, o.units_crs, o.x_field, o.y_field, o.field};
   UnitLayer u = read_units(uo);
   s.units_dropped = u.dropped;
+  if (u.text_repaired > 0)
+    s.warnings.push_back("units '" + o.units + "': " + std::to_string(u.text_repaired) +
+                         " text values were not valid UTF-8; invalid bytes were replaced by "
+                         "U+FFFD (is the .dbf in TCVN3 or another code page? give it a .cpg "
+                         "file, or convert it to UTF-8)");
   Units out;
   out.crs = choose_work_crs(
       o.inputs.work_crs, {{&u.source_crs, "units"}},
@@ -85,9 +90,17 @@ Units units_from_layer(const LocalOptions& o, LocalSummary& s) {
     }
   } else {
     g.polygons = std::move(u.polygons);
-    if (!t.identity())
-      for (std::size_t i = 0; i < g.polygons.size(); ++i)
+    if (!t.identity()) {
+      Geos geos;
+      for (std::size_t i = 0; i < g.polygons.size(); ++i) {
         if (!transform_multipolygon(t, g.polygons[i])) throw refuse(i);
+        // Valid in the source CRS is not valid in metres: repair again after projection.
+        if (geos.revalidate(g.polygons[i]) && g.polygons[i].empty())
+          throw InputError("unit fid " + std::to_string(u.fid[i]) +
+                           " has no area left after repair in the working CRS " +
+                           out.crs.label());
+      }
+    }
     g.xy = centroids(g.polygons);
   }
   out.value = std::move(u.value);

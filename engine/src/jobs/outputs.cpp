@@ -5,6 +5,7 @@
 #include <proj.h>
 #include <sqlite3.h>
 
+#include <cctype>
 #include <cstdio>
 #include <filesystem>
 
@@ -26,13 +27,37 @@ std::vector<std::string> input_paths(const InputOptions& in) {
   return {in.communes.path, in.zones.path, in.incidents.path};
 }
 
+std::vector<std::string> files_read_with(const std::string& input) {
+  std::vector<std::string> out{input};
+  fs::path p(input);
+  std::string ext = p.extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext == ".shp" || ext == ".shx" || ext == ".dbf") {
+    // A Shapefile is read from its siblings too; each may be spelled in either case.
+    for (const char* sidecar : {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx"}) {
+      std::string upper(sidecar);
+      for (char& c : upper) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      for (const std::string& e : {std::string(sidecar), upper}) {
+        fs::path q = p;
+        q.replace_extension(e);
+        if (q != p) out.push_back(q.string());
+      }
+    }
+  }
+  return out;
+}
+
 std::string overwritten_input(const std::string& out, const std::vector<std::string>& inputs) {
   std::error_code ec;
-  for (const auto& p : inputs) {
-    if (p.empty()) continue;
-    if ((fs::exists(out, ec) && fs::equivalent(out, p, ec)) ||
-        fs::absolute(out, ec).lexically_normal() == fs::absolute(p, ec).lexically_normal())
-      return p;
+  const fs::path out_abs = fs::absolute(out, ec).lexically_normal();
+  const bool out_exists = fs::exists(out, ec);
+  for (const auto& input : inputs) {
+    if (input.empty()) continue;
+    for (const auto& p : files_read_with(input)) {
+      if ((out_exists && fs::exists(p, ec) && fs::equivalent(out, p, ec)) ||
+          out_abs == fs::absolute(p, ec).lexically_normal())
+        return p;
+    }
   }
   return "";
 }
@@ -68,6 +93,8 @@ RunSummary summarise(const LoadedInputs& in) {
   for (const auto& d : in.zones.dropped) s.polygons_dropped.push_back("zones " + d);
   s.timings = in.timings;
   s.warnings = in.report.warnings;
+  for (const auto* layer : {&in.communes, &in.zones})
+    s.warnings.insert(s.warnings.end(), layer->warnings.begin(), layer->warnings.end());
   if (in.work_crs.planar())
     s.warnings.push_back(
         "planar data: distances and areas are in data units; *_km2 fields hold units² / 1e6");

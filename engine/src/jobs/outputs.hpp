@@ -19,7 +19,11 @@ RunSummary summarise(const LoadedInputs& in);
 nlohmann::json load_counts(const RunSummary& s);
 // The communes', zones' and incidents' paths (empty where not given).
 std::vector<std::string> input_paths(const InputOptions& in);
-// The input that writing `out` would replace (the same file, or the same absolute path), or "".
+// The files GDAL reads for the input `path`: the file itself and, for a Shapefile (.shp, .shx or
+// .dbf), its .shp/.shx/.dbf/.prj/.cpg/.qix/.sbn/.sbx siblings.
+std::vector<std::string> files_read_with(const std::string& path);
+// The input file (or an input's sidecar, see files_read_with) that writing `out` would replace
+// (the same file, or the same absolute path), or "".
 std::string overwritten_input(const std::string& out, const std::vector<std::string>& inputs);
 // Throws UsageError when `out` is one of the inputs; the message calls it `out_name`.
 void refuse_overwriting_inputs(const std::string& out, const std::vector<std::string>& inputs,

@@ -29,13 +29,35 @@ std::optional<std::int64_t> day_number(const std::string& date) {
   }
 }
 
-// The number in "Z12" or "C7"; 0 when there is none.
-long id_number(const std::string& id) {
-  const auto digits = id.find_first_of("0123456789");
-  return digits == std::string::npos ? 0 : std::strtol(id.c_str() + digits, nullptr, 10);
+// The number of an id written by hotspot: "Z12" -> 12 for prefix "Z". nullopt for anything else,
+// and for numbers above kMaxHotspotNumber (an edited file; counting on from there would overflow).
+std::optional<std::int64_t> id_number(const std::string& id, const std::string& prefix) {
+  if (id.size() <= prefix.size() || id.compare(0, prefix.size(), prefix) != 0) return std::nullopt;
+  std::int64_t n = 0;
+  for (std::size_t k = prefix.size(); k < id.size(); ++k) {
+    const char c = id[k];
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+    if (n > kMaxHotspotNumber) return std::nullopt;
+  }
+  return n;
+}
+
+// "Z" or "C" and more digits than kMaxHotspotNumber has.
+bool oversized(const std::string& id) {
+  return id.size() > 16 && (id[0] == 'Z' || id[0] == 'C') &&
+         id.find_first_not_of("0123456789", 1) == std::string::npos;
 }
 
 }  // namespace
+
+std::map<std::string, std::int64_t> HotspotHistory::issued() const {
+  std::map<std::string, std::int64_t> out = issued_;
+  for (const char* prefix : {"Z", "C"})
+    for (const auto& used : used_ids_)
+      if (auto n = id_number(used, prefix)) out[prefix] = std::max(out[prefix], *n);
+  return out;
+}
 
 std::int64_t days_active(const std::string& from, const std::string& to) {
   const auto a = day_number(from), b = day_number(to);
@@ -58,41 +80,70 @@ HotspotHistory HotspotHistory::read(const std::string& path, const Crs& work,
   const nlohmann::json meta = read_run_metadata(path);
   if (meta.is_object() && meta.contains("as_of") && meta["as_of"].is_string())
     h.previous_as_of_ = meta["as_of"].get<std::string>();
+  // The highest number each prefix has issued, so an id that vanished runs ago is not reused.
+  if (meta.is_object() && meta.contains("hotspot_ids_issued") &&
+      meta["hotspot_ids_issued"].is_object())
+    for (const auto& [prefix, n] : meta["hotspot_ids_issued"].items())
+      if (n.is_number_integer() && n.get<std::int64_t>() > 0 &&
+          n.get<std::int64_t>() <= kMaxHotspotNumber)
+        h.issued_[prefix] = n.get<std::int64_t>();
   Geos geos;
-  for (const char* name : {"hotspot_zones", "clusters", "vanished_hotspots"}) {
-    OGRLayer* layer = ds->GetLayerByName(name);
-    if (!layer || layer->FindFieldIndex("hotspot_id", TRUE) < 0) continue;
-    const std::string lname = name;
-    const bool vanished = lname == "vanished_hotspots";  // only its ids count: kept for one run
-    if (!vanished) {
-      bool same = false;
-      try {
-        same = layer_crs(*ds, *layer, "", "previous output", "--previous").same_as(work);
-      } catch (const CrsError&) {
+  // A damaged previous output is not read in part: its ids still count as used (never issued
+  // again), but no hotspot is carried over from it, as for one that cannot be opened.
+  try {
+    for (const char* name : {"hotspot_zones", "clusters", "vanished_hotspots"}) {
+      OGRLayer* layer = ds->GetLayerByName(name);
+      if (!layer || layer->FindFieldIndex("hotspot_id", TRUE) < 0) continue;
+      const std::string lname = name;
+      const bool vanished = lname == "vanished_hotspots";  // only its ids count: kept for one run
+      bool skip_geometry = false;
+      if (!vanished) {
+        bool same = false;
+        try {
+          same = layer_crs(*ds, *layer, "", "previous output", "--previous").same_as(work);
+        } catch (const CrsError&) {
+        }
+        if (!same) {
+          warnings.push_back("previous output '" + path + "' layer " + lname +
+                             " is in another CRS; its hotspots are not carried over");
+          // Its ids still count as used: a new hotspot never takes an old one's id.
+          skip_geometry = true;
+        }
       }
-      if (!same) {
-        warnings.push_back("previous output '" + path + "' layer " + lname +
-                           " is in another CRS; its hotspots are not carried over");
-        continue;
-      }
+      std::int64_t huge = 0;
+      std::string huge_example;
+      for_each_feature(*layer, "previous output layer " + lname, path, [&](OGRFeature& feature) {
+        OGRFeature* f = &feature;
+        const std::string id = f->GetFieldAsString("hotspot_id");
+        if (id.empty()) return;
+        h.used_ids_.insert(id);
+        if (oversized(id)) {
+          ++huge;
+          huge_example = id;
+        }
+        const OGRGeometry* g = f->GetGeometryRef();
+        if (vanished || skip_geometry || !g || g->IsEmpty()) return;
+        PreviousHotspot p;
+        p.layer = lname;
+        p.hotspot_id = id;
+        const int fs = f->GetFieldIndex("first_seen");
+        if (fs >= 0 && f->IsFieldSetAndNotNull(fs) && day_number(f->GetFieldAsString(fs)))
+          p.first_seen = f->GetFieldAsString(fs);
+        bool repaired = false;
+        p.geom = valid_multipolygon(*g, geos, &repaired);
+        h.previous_.push_back(std::move(p));
+      });
+      if (huge > 0)
+        warnings.push_back("previous output '" + path + "' layer " + lname + ": " +
+                           std::to_string(huge) + " hotspot ids such as '" + huge_example +
+                           "' are not ids hotspot issues (a number above " +
+                           std::to_string(kMaxHotspotNumber) +
+                           "?); they keep their hotspots but new ids are numbered without them");
     }
-    layer->ResetReading();
-    while (FeaturePtr f{layer->GetNextFeature()}) {
-      const std::string id = f->GetFieldAsString("hotspot_id");
-      if (id.empty()) continue;
-      h.used_ids_.push_back(id);
-      const OGRGeometry* g = f->GetGeometryRef();
-      if (vanished || !g || g->IsEmpty()) continue;
-      PreviousHotspot p;
-      p.layer = lname;
-      p.hotspot_id = id;
-      const int fs = f->GetFieldIndex("first_seen");
-      if (fs >= 0 && f->IsFieldSetAndNotNull(fs) && day_number(f->GetFieldAsString(fs)))
-        p.first_seen = f->GetFieldAsString(fs);
-      bool repaired = false;
-      p.geom = valid_multipolygon(*g, geos, &repaired);
-      h.previous_.push_back(std::move(p));
-    }
+  } catch (const Error& e) {
+    warnings.push_back("previous output '" + path + "' is damaged (" + e.what() +
+                       "); every hotspot is new");
+    h.previous_.clear();
   }
   return h;
 }
@@ -148,14 +199,23 @@ std::vector<HotspotIdentity> HotspotHistory::match(const std::string& layer,
     id.status = ratio > kGrowth ? "grown" : ratio < 1 / kGrowth ? "shrunk" : "persisting";
   }
   const std::string prefix = hotspot_id_prefix(layer);
-  long next = 0;
+  std::int64_t next = issued_[prefix];
   for (const auto& used : used_ids_)
-    if (used.rfind(prefix, 0) == 0) next = std::max(next, id_number(used));
+    if (auto n = id_number(used, prefix)) next = std::max(next, *n);
   for (std::size_t i = 0; i < now.size(); ++i) {
     if (done[i]) continue;
-    ids[i] = {prefix + std::to_string(++next), "new", as_of, 1};
-    used_ids_.push_back(ids[i].hotspot_id);
+    std::string id;
+    do {
+      if (next >= kMaxHotspotNumber)
+        throw InputError("hotspot ids with prefix " + prefix + " are exhausted (" +
+                         std::to_string(kMaxHotspotNumber) +
+                         " issued); start a new history without --previous");
+      id = prefix + std::to_string(++next);
+    } while (used_ids_.count(id));
+    ids[i] = {id, "new", as_of, 1};
+    used_ids_.insert(id);
   }
+  issued_[prefix] = next;
   return ids;
 }
 

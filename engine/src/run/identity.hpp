@@ -9,6 +9,9 @@
 // is "grown" (area > kGrowth × before), "shrunk" (area < before / kGrowth) or "persisting". An
 // unmatched one is "new" with an id never used before; an unmatched previous one is "vanished" and
 // is kept in the vanished_hotspots layer for this one run.
+#include <cstdint>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -19,6 +22,10 @@ namespace hotspot {
 
 constexpr double kMinOverlap = 0.10;
 constexpr double kGrowth = 1.25;
+// The largest id number hotspot issues ("Z999999999999999"). A previous output holding a larger
+// one (an edited file, "Z9223372036854775807") keeps it on its hotspot, but new ids are numbered
+// without it, so counting on never overflows.
+constexpr std::int64_t kMaxHotspotNumber = 999'999'999'999'999;
 
 struct PreviousHotspot {
   std::string layer, hotspot_id, first_seen;
@@ -39,11 +46,15 @@ class HotspotHistory {
   // Previous features no call to match() claimed.
   std::vector<const PreviousHotspot*> vanished() const;
   const std::string& previous_as_of() const { return previous_as_of_; }
+  // The highest id number issued per prefix ("Z", "C"), this run and every run before it that
+  // recorded it in run_metadata (hotspot_ids_issued): ids that vanished are never issued again.
+  std::map<std::string, std::int64_t> issued() const;
   bool empty() const { return previous_.empty(); }
 
  private:
   std::vector<PreviousHotspot> previous_;
-  std::vector<std::string> used_ids_;
+  std::set<std::string> used_ids_;
+  std::map<std::string, std::int64_t> issued_;
   std::string previous_as_of_;
 };
 

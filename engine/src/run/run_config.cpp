@@ -1,6 +1,7 @@
 #include "run/run_config.hpp"
 
 #include <cstdio>
+#include <cctype>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -25,6 +26,24 @@ namespace fs = std::filesystem;
 const char* run_schema_text() { return kRunSchema; }
 
 namespace {
+
+// Why `layer` cannot be a local analysis's output layer, or "": hotspot run writes these tables
+// itself, and GeoPackage and SQLite keep their own (SQLite compares table names ignoring case).
+std::string reserved_layer(std::string layer) {
+  for (char& ch : layer) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  static const char* const kRunLayers[] = {
+      "communes",         "zones",          "incidents",       "rejected_incidents",
+      "run_metadata",     "zone_communes",  "commune_category_counts", "temporal_profiles",
+      "peak_hours",       "hotspot_zones",  "density",         "clusters",
+      "cluster_members",  "emerging",       "emerging_cube",   "near_repeat",
+      "vanished_hotspots", "layer_styles",  "qgis_projects"};
+  for (const char* name : kRunLayers)
+    if (layer == name) return "a layer hotspot run writes itself";
+  for (const char* prefix : {"gpkg_", "rtree_", "sqlite_"})
+    if (layer.rfind(prefix, 0) == 0)
+      return std::string("reserved: GeoPackage and SQLite own the tables named ") + prefix + "*";
+  return "";
+}
 
 const json& schema_document() {
   static const json schema = json::parse(kRunSchema);
@@ -318,8 +337,16 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
        {std::pair<const char*, const std::string&>{"inputs.communes.path", c.inputs.communes.path},
         {"inputs.zones.path", c.inputs.zones.path},
         {"inputs.incidents.path", io.path}}) {
-    if (!p.empty() && !overwritten_input(c.out, {p}).empty())
-      throw UsageError(std::string("output.path: is the same file as ") + where + " ('" + p + "')");
+    if (p.empty()) continue;
+    if (const std::string hit = overwritten_input(c.out, {p}); !hit.empty())
+      throw UsageError(std::string("output.path: is the same file as ") + where + " ('" + hit +
+                       "')");
+    // The quick-look map is written beside the GeoPackage, as OUT.png.
+    const std::string png = std::filesystem::path(c.out).replace_extension(".png").string();
+    if (const std::string hit = overwritten_input(png, {p}); c.quicklook && !hit.empty())
+      throw UsageError(std::string("output.quicklook: the map '") + png +
+                       "' would replace " + where + " ('" + hit +
+                       "'); rename the output or set output.quicklook to false");
   }
 
   std::map<std::string, std::string> first_of;  // analysis type (or local layer) -> where
@@ -331,6 +358,10 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
     std::string key = a.type;
     if (a.type == "local") {
       key = "local:" + a.options.value("layer", "local_" + a.options["units"].get<std::string>());
+      if (const std::string why = reserved_layer(key.substr(6)); !why.empty())
+        throw UsageError(a.where + ".layer: '" + key.substr(6) + "' is " + why +
+                         "; give the local analysis another layer name (e.g. local_" +
+                         key.substr(6) + ")");
       if (first_of.count(key))
         throw UsageError(a.where + ".layer: '" + key.substr(6) + "' is also written by " +
                          first_of[key] + "; give each local analysis its own layer");

@@ -293,7 +293,9 @@ RunJobResult run_job(const RunJobOptions& opt) {
       counts,
       seeds.empty() ? json(nullptr) : seeds,
       c.title,
-      {{"config_sha256", c.sha256}, {"as_of", as_of.empty() ? json(nullptr) : json(as_of)}}};
+      {{"config_sha256", c.sha256},
+       {"as_of", as_of.empty() ? json(nullptr) : json(as_of)},
+       {"hotspot_ids_issued", history.issued()}}};
   finish_job(w, in, s, steps, meta, offset);
   // Profiles, the project, run_metadata and the commit: after run_metadata was written, so this
   // figure reaches the summary and --json only.

@@ -122,14 +122,23 @@ TopResult rank_top(const TopInputs& in, const TopOptions& o) {
 
   // Study area: the communes, else the incidents' extent.
   Geos geos;
+  // A file in longitude/latitude (written by hand or another tool: hotspot writes metres) has
+  // its areas measured on the ellipsoid; planar degrees² would be ~0 km².
+  auto area_km2 = [&](const MultiPolygon& mp) {
+    return (in.crs.geographic() ? geodesic_area_m2(mp, in.crs) : geos.area(geos.from(mp).get())) /
+           1e6;
+  };
   if (!in.communes.geom.empty()) {
-    for (const auto& mp : in.communes.geom)
-      r.study_area_km2 += geos.area(geos.from(mp).get()) / 1e6;
+    for (const auto& mp : in.communes.geom) r.study_area_km2 += area_km2(mp);
     r.study_area_from = "communes";
   } else {
     Box b;
     for (std::size_t i = 0; i < inc.size(); ++i) b.expand(XY{inc.x[i], inc.y[i]});
-    r.study_area_km2 = b.empty() ? 0 : (b.xmax - b.xmin) * (b.ymax - b.ymin) / 1e6;
+    r.study_area_km2 =
+        b.empty() ? 0
+                  : area_km2({Polygon{{{b.xmin, b.ymin}, {b.xmax, b.ymin}, {b.xmax, b.ymax},
+                                       {b.xmin, b.ymax}, {b.xmin, b.ymin}},
+                                      {}}});
     r.study_area_from = "incidents' extent";
   }
 
@@ -155,7 +164,7 @@ TopResult rank_top(const TopInputs& in, const TopOptions& o) {
     t.layer = in.hotspots[h].layer;
     t.incidents = static_cast<std::int64_t>(inside[h].size());
     t.share = static_cast<double>(t.incidents) / n_window;
-    t.area_km2 = geos.area(geos.from(in.hotspots[h].geom).get()) / 1e6;
+    t.area_km2 = area_km2(in.hotspots[h].geom);
     t.pai =
         t.area_km2 > 0 && r.study_area_km2 > 0 ? t.share / (t.area_km2 / r.study_area_km2) : kNaN;
     ranked.push_back(std::move(t));

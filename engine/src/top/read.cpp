@@ -32,26 +32,18 @@ std::optional<int> find_offset(const json& j) {
   return std::nullopt;
 }
 
-std::optional<int> recorded_offset(GDALDataset& ds) {
+std::optional<int> recorded_offset(GDALDataset& ds, const std::string& path) {
   OGRLayer* meta = ds.GetLayerByName("run_metadata");
   if (!meta) return std::nullopt;
   const int ki = meta->GetLayerDefn()->GetFieldIndex("key"),
             vi = meta->GetLayerDefn()->GetFieldIndex("value");
   if (ki < 0 || vi < 0) return std::nullopt;
-  meta->ResetReading();
-  for (FeaturePtr f(meta->GetNextFeature()); f; f.reset(meta->GetNextFeature())) {
-    if (std::string(f->GetFieldAsString(ki)) != "parameters") continue;
-    const char* text = f->GetFieldAsString(vi);
-    // Deeper than any run_metadata hotspot writes: refuse before the recursive parser can
-    // exhaust the stack.
-    if (json_nesting_depth(text) > kMaxJsonDepth)
-      throw InputError("run_metadata 'parameters' is nested deeper than " +
-                       std::to_string(kMaxJsonDepth) +
-                       " levels; this file was not written by hotspot");
-    json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-    if (auto found = find_offset(j)) return found;
-  }
-  return std::nullopt;
+  std::optional<int> found;
+  for_each_feature(*meta, "--in run_metadata", path, [&](OGRFeature& f) {
+    if (found || std::string(f.GetFieldAsString(ki)) != "parameters") return;
+    found = offset_from_parameters(f.GetFieldAsString(vi));
+  });
+  return found;
 }
 
 bool polygon_layer(OGRLayer& layer) {
@@ -67,35 +59,35 @@ MultiPolygon feature_polygon(OGRFeature& f, const Geos& geos) {
 }
 
 // Each feature of hotspot_zones (KDE) is one hotspot.
-std::vector<TopCandidate> read_kde_zones(OGRLayer& layer, const Geos& geos) {
+std::vector<TopCandidate> read_kde_zones(OGRLayer& layer, const std::string& path,
+                                         const Geos& geos) {
   const int id_i = layer.GetLayerDefn()->GetFieldIndex("hotspot_id");
   const int rank_i = layer.GetLayerDefn()->GetFieldIndex("zone_rank");
   std::vector<TopCandidate> out;
-  layer.ResetReading();
-  for (FeaturePtr f(layer.GetNextFeature()); f; f.reset(layer.GetNextFeature())) {
-    MultiPolygon mp = feature_polygon(*f, geos);
-    if (mp.empty()) continue;
+  for_each_feature(layer, std::string("--in layer ") + layer.GetName(), path, [&](OGRFeature& f) {
+    MultiPolygon mp = feature_polygon(f, geos);
+    if (mp.empty()) return;
     std::string id;
-    if (id_i >= 0 && f->IsFieldSetAndNotNull(id_i)) id = f->GetFieldAsString(id_i);
+    if (id_i >= 0 && f.IsFieldSetAndNotNull(id_i)) id = f.GetFieldAsString(id_i);
     if (id.empty())
-      id = "Z" + std::to_string(rank_i >= 0 && f->IsFieldSetAndNotNull(rank_i)
-                                    ? f->GetFieldAsInteger64(rank_i)
-                                    : f->GetFID());
+      id = "Z" + std::to_string(rank_i >= 0 && f.IsFieldSetAndNotNull(rank_i)
+                                    ? f.GetFieldAsInteger64(rank_i)
+                                    : f.GetFID());
     out.push_back({id, "zones", layer.GetName(), std::move(mp)});
-  }
+  });
   return out;
 }
 
 // Cells with Gi_Bin >= 2 (hot at 95 % or more), grouped.
-std::vector<TopCandidate> read_gi_groups(OGRLayer& layer, const Crs& crs, const Geos& geos) {
+std::vector<TopCandidate> read_gi_groups(OGRLayer& layer, const std::string& path, const Crs& crs,
+                                         const Geos& geos) {
   const int bin_i = layer.GetLayerDefn()->GetFieldIndex("Gi_Bin");
   std::vector<MultiPolygon> cells;
-  layer.ResetReading();
-  for (FeaturePtr f(layer.GetNextFeature()); f; f.reset(layer.GetNextFeature())) {
-    if (!f->IsFieldSetAndNotNull(bin_i) || f->GetFieldAsInteger(bin_i) < 2) continue;
-    MultiPolygon mp = feature_polygon(*f, geos);
+  for_each_feature(layer, std::string("--in layer ") + layer.GetName(), path, [&](OGRFeature& f) {
+    if (!f.IsFieldSetAndNotNull(bin_i) || f.GetFieldAsInteger(bin_i) < 2) return;
+    MultiPolygon mp = feature_polygon(f, geos);
     if (!mp.empty()) cells.push_back(std::move(mp));
-  }
+  });
   return group_hot_cells(std::move(cells), crs, layer.GetName(), geos);
 }
 
@@ -119,6 +111,17 @@ const char* source_text(TopSource s) {
 }
 
 }  // namespace
+
+std::optional<int> offset_from_parameters(const std::string& text) {
+  // Deeper than any run_metadata hotspot writes: refuse before the recursive parser can exhaust
+  // the stack.
+  if (json_nesting_depth(text) > kMaxJsonDepth)
+    throw InputError("run_metadata 'parameters' is nested deeper than " +
+                     std::to_string(kMaxJsonDepth) +
+                     " levels; this file was not written by hotspot");
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return find_offset(j);
+}
 
 std::vector<TopCandidate> group_hot_cells(std::vector<MultiPolygon> cells, const Crs& crs,
                                           const std::string& layer, const Geos& geos) {
@@ -164,7 +167,7 @@ TopInputs read_top(const std::string& path, TopSource source, int default_utc_of
   DatasetPtr ds = open_vector(path, "--in");
 
   // The local time of the run that wrote the file, else the option.
-  if (auto off = recorded_offset(*ds)) {
+  if (auto off = recorded_offset(*ds, path)) {
     in.utc_offset_minutes = *off;
     in.utc_offset_from = "run_metadata";
   } else {
@@ -228,8 +231,8 @@ TopInputs read_top(const std::string& path, TopSource source, int default_utc_of
   for (auto& [layer, layer_source] : hotspot_layers) {
     require_same_crs(in.crs, layer_crs(*ds, *layer, "", "hotspot", "--in"), layer->GetName(), path);
     std::vector<TopCandidate> found = layer_source == "zones"
-                                          ? read_kde_zones(*layer, geos)
-                                          : read_gi_groups(*layer, in.crs, geos);
+                                          ? read_kde_zones(*layer, path, geos)
+                                          : read_gi_groups(*layer, path, in.crs, geos);
     for (auto& h : found)
       if (h.id.empty()) h.id = "G" + std::to_string(next_gi++);
     in.layers.push_back({layer->GetName(), layer_source, static_cast<std::int64_t>(found.size())});

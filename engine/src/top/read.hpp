@@ -1,6 +1,7 @@
 #pragma once
 // Reading a finished output for hotspot top: its local time, hotspot layers, incidents, communes
 // and industrial zones, all in the file's working CRS.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -8,6 +9,11 @@
 #include "top/rank.hpp"
 
 namespace hotspot {
+
+// utc_offset_minutes recorded in run_metadata's `parameters` text (at the top, or inside a step's
+// parameters); nullopt when absent or not JSON. Throws InputError for JSON nested deeper than
+// kMaxJsonDepth.
+std::optional<int> offset_from_parameters(const std::string& text);
 
 // Throws IoError (the file), InputError (no hotspot or incidents layer, layers in different CRSs).
 TopInputs read_top(const std::string& path, TopSource source, int default_utc_offset_minutes);

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "crs/transform.hpp"
 #include "hotspot/error.hpp"
 
@@ -39,6 +41,35 @@ TEST(Crs, PlanarDoesNotMixWithGeoreferencedData) {
   EXPECT_THROW(Transformer(Crs{}, parse_crs("EPSG:32648", "x")), CrsError);
   EXPECT_TRUE(Transformer(Crs{}, Crs{}).identity());
   EXPECT_TRUE(Transformer(parse_crs("EPSG:32648", "a"), parse_crs("EPSG:32648", "b")).identity());
+}
+
+// Geodesic areas against closed forms. The octant (0,0)-(90°E,0)-(0,90°N) has geodesic edges
+// (the equator and two meridians), so its area is exactly an eighth of the ellipsoid's surface:
+// on a sphere pi R^2 / 2; on an ellipsoid 2 pi a^2 (1 + (1 - e^2) / e atanh e) / 8.
+TEST(Crs, GeodesicAreaOfTheOctant) {
+  const MultiPolygon octant = {Polygon{{{0, 0}, {90, 0}, {0, 90}, {0, 0}}, {}}};
+  const double pi = std::acos(-1.0);
+  const double R = 6371000;
+  EXPECT_NEAR(geodesic_area_m2(octant, parse_crs("+proj=longlat +R=6371000 +no_defs", "x")),
+              pi * R * R / 2, 1e-6 * pi * R * R / 2);
+  const double a = 6378137, f = 1 / 298.257223563, e2 = f * (2 - f), e = std::sqrt(e2);
+  const double surface = 2 * pi * a * a * (1 + (1 - e2) / e * std::atanh(e));
+  EXPECT_NEAR(geodesic_area_m2(octant, parse_crs("EPSG:4326", "x")), surface / 8, 1e-6 * surface);
+}
+
+TEST(Crs, GeodesicAreaSubtractsHolesAndIgnoresOrientation) {
+  // A 0.01° square near Hai Phong, clockwise, with a hole of a quarter of it.
+  Polygon p{{{106.60, 20.80}, {106.60, 20.81}, {106.61, 20.81}, {106.61, 20.80}, {106.60, 20.80}},
+            {{{106.600, 20.800}, {106.605, 20.800}, {106.605, 20.805}, {106.600, 20.805},
+              {106.600, 20.800}}}};
+  const Crs wgs84 = parse_crs("EPSG:4326", "x");
+  const double full = geodesic_area_m2({Polygon{p.shell, {}}}, wgs84);
+  // 0.01° of latitude × 0.01° of longitude at 20.805°N on WGS 84, from the radii of curvature
+  // M = a(1-e²)/(1-e² sin²φ)^1.5 and N cos φ = a cos φ/(1-e² sin²φ)^0.5: 1107.15 m × 1041.05 m,
+  // within 0.1 %.
+  EXPECT_NEAR(full, 1107.15 * 1041.05, 0.001 * full);
+  EXPECT_NEAR(geodesic_area_m2({p}, wgs84), 0.75 * full, 0.001 * full);
+  EXPECT_THROW(geodesic_area_m2({p}, parse_crs("EPSG:32648", "x")), InternalError);
 }
 
 }  // namespace

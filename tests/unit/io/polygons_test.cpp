@@ -5,6 +5,9 @@
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
 
+#include <cmath>
+#include <memory>
+
 #include "geom/geos.hpp"
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
@@ -114,6 +117,100 @@ TEST(Polygons, PointLayerIsRefusedAsPolygons) {
 {"type":"Feature","properties":{"id":"a"},"geometry":{"type":"Point","coordinates":[1,2]}}]})");
   EXPECT_THROW(read(path), InputError);
   EXPECT_THROW(read(dir.file("absent.gpkg")), IoError);
+}
+
+// The area of an OGR geometry read through valid_multipolygon (curves linearised, rings closed,
+// collections flattened); -1 when nothing is left.
+double area_of_wkt(const char* wkt, bool* repaired) {
+  OGRGeometry* g = nullptr;
+  EXPECT_EQ(OGRGeometryFactory::createFromWkt(wkt, nullptr, &g), OGRERR_NONE) << wkt;
+  std::unique_ptr<OGRGeometry> owned(g);
+  Geos geos;
+  MultiPolygon mp = valid_multipolygon(*g, geos, repaired);
+  if (mp.empty()) return -1;
+  std::string why;
+  EXPECT_TRUE(geos.is_valid(geos.from(mp).get(), &why)) << wkt << ": " << why;
+  return geos.area(geos.from(mp).get());
+}
+
+TEST(Polygons, CurvesAreLinearised) {
+  const double pi = std::acos(-1.0);
+  bool repaired = true;
+  // A full circle of radius 1 as one circular string: linearised, its area close to pi.
+  EXPECT_NEAR(area_of_wkt("CURVEPOLYGON(CIRCULARSTRING(1 0,-1 0,1 0))", &repaired), pi, 0.01);
+  EXPECT_FALSE(repaired);
+  // A half disc (arc over the bottom, then straight back): 2 + pi/2 for the square plus half disc.
+  EXPECT_NEAR(area_of_wkt("CURVEPOLYGON(COMPOUNDCURVE(CIRCULARSTRING(0 0,1 -1,2 0),(2 0,2 2,0 2,0 0)))",
+                          &repaired),
+              4 + pi / 2, 0.01);
+  EXPECT_NEAR(area_of_wkt("MULTISURFACE(CURVEPOLYGON(CIRCULARSTRING(1 0,-1 0,1 0)),"
+                          "((5 5,6 5,6 6,5 6,5 5)))",
+                          &repaired),
+              pi + 1, 0.01);
+}
+
+TEST(Polygons, CollectionsKeepTheirPolygonsOnly) {
+  bool repaired = true;
+  EXPECT_NEAR(area_of_wkt("GEOMETRYCOLLECTION(POLYGON((0 0,2 0,2 2,0 2,0 0)),LINESTRING(0 0,5 5),"
+                          "POINT(9 9),MULTIPOLYGON(((10 10,11 10,11 11,10 10))))",
+                          &repaired),
+              4.5, 1e-12);
+  EXPECT_FALSE(repaired);
+  EXPECT_EQ(area_of_wkt("GEOMETRYCOLLECTION(LINESTRING(0 0,5 5),POINT(9 9))", &repaired), -1);
+}
+
+TEST(Polygons, UnclosedRingsAreClosed) {
+  bool repaired = true;
+  EXPECT_NEAR(area_of_wkt("POLYGON((0 0,3 0,3 3,0 3))", &repaired), 9, 1e-12);
+  EXPECT_FALSE(repaired);
+  EXPECT_NEAR(area_of_wkt("POLYGON((0 0,3 0,3 3,0 3,0 0),(1 1,2 1,2 2))", &repaired), 8.5, 1e-12);
+  EXPECT_NEAR(area_of_wkt("MULTIPOLYGON(((0 0,1 0,1 1)),((5 5,6 5,6 6,5 6)))", &repaired), 1.5,
+              1e-12);
+  // Two distinct points cannot be a ring even when closed: nothing left, never a GEOS error.
+  EXPECT_EQ(area_of_wkt("POLYGON((0 0,1 0))", &repaired), -1);
+  EXPECT_TRUE(repaired);
+}
+
+TEST(Polygons, MissingIdAndNameFieldsAreWarned) {
+  test::TempDir dir;
+  auto path = dir.write("nofields.geojson", R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"commune_i":"A","label":"a"},
+ "geometry":{"type":"Polygon","coordinates":[[[0,0],[1,0],[1,1],[0,1],[0,0]]]}}]})");
+  auto layer = read(path, "EPSG:4326");
+  ASSERT_EQ(layer.warnings.size(), 2u);
+  EXPECT_NE(layer.warnings[0].find("no id field found"), std::string::npos);
+  EXPECT_NE(layer.warnings[0].find("'commune_i' looks like 'commune_id' cut short"),
+            std::string::npos)
+      << layer.warnings[0];
+  EXPECT_NE(layer.warnings[1].find("no name field found"), std::string::npos);
+  EXPECT_EQ(layer.id[0], "0");  // the feature number
+  PolygonOptions o;
+  o.path = path;
+  o.crs = "EPSG:4326";
+  o.id_field = "commune_id";
+  try {
+    read_polygons(o, "communes", "--communes-crs");
+    FAIL() << "a configured field that is missing must be refused";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("commune_i, label"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Polygons, InvalidUtf8NamesAreReplacedAndCountedOnce) {
+  test::TempDir dir;
+  auto path = dir.write("latin.csv",
+                        "WKT,commune_id,name\n"
+                        "\"POLYGON((0 0,1 0,1 1,0 1,0 0))\",A,An \xa7\xd3ng\n"
+                        "\"POLYGON((1 0,2 0,2 1,1 1,1 0))\",B\xb8,Ok\n"
+                        "\"POLYGON((2 0,3 0,3 1,2 1,2 0))\",C,Fine\n");
+  auto layer = read(path, "EPSG:4326");
+  ASSERT_EQ(layer.size(), 3u);
+  EXPECT_EQ(layer.name[0], "An \xEF\xBF\xBD\xEF\xBF\xBDng");
+  EXPECT_EQ(layer.id[1], "B\xEF\xBF\xBD");
+  ASSERT_EQ(layer.warnings.size(), 1u);
+  EXPECT_NE(layer.warnings[0].find("2 ids or names were not valid UTF-8"), std::string::npos)
+      << layer.warnings[0];
+  EXPECT_NE(layer.warnings[0].find("latin.csv"), std::string::npos);
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "hotspot/error.hpp"
 #include "support/temp_dir.hpp"
@@ -53,6 +55,29 @@ TEST(JsonNestingDepth, CountsBracketsOutsideStringsOnly) {
             1u);  // brackets and an escaped quote in a string
   EXPECT_EQ(json_nesting_depth(std::string(1000000, '[')), kMaxJsonDepth + 1);  // stops early
   EXPECT_EQ(json_nesting_depth("no json at all"), 0u);
+}
+
+TEST(OverwrittenInput, AShapefileIsReadWithItsSidecars) {
+  const auto files = files_read_with("/data/xa.shp");
+  for (const char* f : {"/data/xa.shp", "/data/xa.dbf", "/data/xa.shx", "/data/xa.prj",
+                        "/data/xa.cpg", "/data/xa.CPG", "/data/xa.DBF", "/data/xa.qix"})
+    EXPECT_NE(std::find(files.begin(), files.end(), f), files.end()) << f;
+  EXPECT_EQ(files_read_with("/data/xa.gpkg"), std::vector<std::string>{"/data/xa.gpkg"});
+  // Named by its .dbf, the same set.
+  const auto by_dbf = files_read_with("/data/xa.dbf");
+  EXPECT_NE(std::find(by_dbf.begin(), by_dbf.end(), "/data/xa.shp"), by_dbf.end());
+}
+
+TEST(OverwrittenInput, OutputsClashWithSidecarsAndPathsSpelledDifferently) {
+  test::TempDir dir;
+  const std::string shp = dir.file("xa.shp");
+  EXPECT_EQ(overwritten_input(dir.file("xa.dbf"), {"", shp}), dir.file("xa.dbf"));
+  EXPECT_EQ(overwritten_input(dir.file("xa.prj"), {shp}), dir.file("xa.prj"));
+  EXPECT_EQ(overwritten_input(dir.file("sub/../xa.cpg"), {shp}), dir.file("xa.cpg"));
+  EXPECT_EQ(overwritten_input(dir.file("xa.gpkg"), {shp}), "");
+  EXPECT_EQ(overwritten_input(dir.file("zones.png"), {dir.file("zones.png")}), dir.file("zones.png"));
+  EXPECT_THROW(refuse_overwriting_inputs(dir.file("xa.shx"), {shp}), UsageError);
+  EXPECT_NO_THROW(refuse_overwriting_inputs(dir.file("out.gpkg"), {shp}));
 }
 
 }  // namespace

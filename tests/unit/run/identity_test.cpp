@@ -146,5 +146,81 @@ TEST(Identity, AnotherCrsIsNotMatchedAndSaysSo) {
   EXPECT_NE(warnings[0].find("another CRS"), std::string::npos);
 }
 
+// A previous output whose hotspot_zones hold `ids` (100 m squares 1 km apart) and whose
+// run_metadata holds the rows `meta` (key, JSON text).
+std::string previous_with(const test::TempDir& dir, const std::vector<std::string>& ids,
+                          const std::vector<std::pair<std::string, std::string>>& meta) {
+  const std::string path = dir.file("previous_ids.gpkg");
+  GpkgWriter w(path);
+  auto& Z = w.begin_layer("hotspot_zones", GeometryType::kMultiPolygon, utm(), identity_fields(),
+                          "zones");
+  for (std::size_t k = 0; k < ids.size(); ++k) {
+    Z.set_geometry(square(1000.0 * static_cast<double>(k), 0, 100));
+    set_identity(Z, 0, {ids[k], "new", "2025-01-10", 1});
+    Z.insert();
+  }
+  auto& M = w.begin_layer("run_metadata", GeometryType::kNone, utm(),
+                          {{"key", FieldType::kText}, {"value", FieldType::kText}}, "");
+  for (const auto& [key, value] : meta) {
+    M.set(0, std::string_view(key));
+    M.set(1, std::string_view(value));
+    M.insert();
+  }
+  w.commit();
+  return path;
+}
+
+TEST(Identity, AnIdNear2To63NeverOverflows) {
+  test::TempDir dir;
+  std::vector<std::string> warnings;
+  HotspotHistory h = HotspotHistory::read(
+      previous_with(dir, {"Z9223372036854775807", "Z3", "Z99999999999999999999999"}, {}), utm(),
+      warnings);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("2 hotspot ids such as"), std::string::npos) << warnings[0];
+  // The huge id keeps its hotspot; new ones are numbered after Z3, never negative.
+  auto ids = h.match("hotspot_zones", {square(0, 0, 100), square(50000, 0, 100)}, "2025-01-11");
+  EXPECT_EQ(ids[0].hotspot_id, "Z9223372036854775807");
+  EXPECT_EQ(ids[1].hotspot_id, "Z4");
+  EXPECT_EQ(h.issued().at("Z"), 4);
+}
+
+TEST(Identity, IdsIssuedBeforeAreNeverIssuedAgain) {
+  // Z40 vanished two runs ago: no layer holds it now, but run_metadata recorded it as issued.
+  test::TempDir dir;
+  std::vector<std::string> warnings;
+  HotspotHistory h = HotspotHistory::read(
+      previous_with(dir, {"Z1", "Z2"}, {{"hotspot_ids_issued", R"({"Z": 40, "C": 7})"}}), utm(),
+      warnings);
+  EXPECT_TRUE(warnings.empty());
+  auto ids = h.match("hotspot_zones", {square(70000, 0, 100)}, "2025-01-11");
+  EXPECT_EQ(ids[0].hotspot_id, "Z41");
+  auto cl = h.match("clusters", {square(70000, 0, 100)}, "2025-01-11");
+  EXPECT_EQ(cl[0].hotspot_id, "C8");
+  EXPECT_EQ(h.issued().at("Z"), 41);
+  EXPECT_EQ(h.issued().at("C"), 8);
+}
+
+TEST(Identity, AnIssuedCountThatIsNoNumberIsIgnored) {
+  test::TempDir dir;
+  std::vector<std::string> warnings;
+  HotspotHistory h = HotspotHistory::read(
+      previous_with(dir, {"Z2"},
+                    {{"hotspot_ids_issued", R"({"Z": 1e300, "C": -5, "X": "many"})"}}),
+      utm(), warnings);
+  auto ids = h.match("hotspot_zones", {square(70000, 0, 100)}, "2025-01-11");
+  EXPECT_EQ(ids[0].hotspot_id, "Z3");
+}
+
+TEST(Identity, IdsOfAPreviousInAnotherCrsAreStillNotReused) {
+  test::TempDir dir;
+  std::vector<std::string> warnings;
+  HotspotHistory h =
+      HotspotHistory::read(previous_output(dir), parse_crs("EPSG:9210", "test"), warnings);
+  EXPECT_TRUE(h.empty());
+  auto ids = h.match("hotspot_zones", {square(0, 0, 100)}, "2025-01-11");
+  EXPECT_EQ(ids[0].hotspot_id, "Z8");  // Z1..Z4 and the vanished Z7 were used
+}
+
 }  // namespace
 }  // namespace hotspot
