@@ -12,6 +12,7 @@ namespace hotspot::cli {
 struct CommonInputs {
   InputOptions inputs;
   std::string utc_offset = "+07:00";
+  std::string category_case = "fold";
 };
 
 // Communes are required by the commune-based commands (aggregate, validate) and optional for the

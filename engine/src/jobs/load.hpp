@@ -16,6 +16,7 @@ struct LoadedInputs {
   Crs work_crs;
   std::string work_crs_reason;
   std::vector<StepTime> timings;
+  int utc_offset_minutes = 0;  // of the incidents' naive times: the local time written out
 };
 
 LoadedInputs load_inputs(const InputOptions& options);
