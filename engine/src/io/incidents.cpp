@@ -5,6 +5,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
 #include "crs/transform.hpp"
 #include "hotspot/error.hpp"
