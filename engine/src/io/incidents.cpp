@@ -466,7 +466,11 @@ std::int64_t ogr_datetime(const OGRFeature& f, int i, int naive_offset_minutes) 
 }
 
 void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
-  DatasetPtr ds = open_vector(opt.path, "incidents");
+  // A Shapefile's DBF: GDAL recodes from the .cpg, else the DBF language byte; a declared
+  // encoding overrides both (GDAL's ENCODING open option).
+  std::vector<std::string> open_options;
+  if (!opt.encoding.empty()) open_options.push_back("ENCODING=" + opt.encoding);
+  DatasetPtr ds = open_vector(opt.path, "incidents", open_options);
   OGRLayer* layer = pick_layer(*ds, opt.layer, "incidents");
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   std::vector<std::string> header;
@@ -480,7 +484,7 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
   const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight, di = cols.date;
   rep.x_field = "geometry", rep.y_field = "geometry";
   rep.source_crs = layer_crs(*ds, *layer, opt.crs, "incidents", "--incidents-crs");
-  out.report.encoding = "utf-8";
+  out.report.encoding = opt.encoding.empty() ? "utf-8" : opt.encoding;
   bool typed_time = di < 0 && ti >= 0 &&
                     (defn->GetFieldDefn(ti)->GetType() == OFTDateTime ||
                      defn->GetFieldDefn(ti)->GetType() == OFTDate);

@@ -146,7 +146,9 @@ TEST(Ingest, OgrPointLayerWithTypedTimes) {
 {"type":"Feature","properties":{"id":"a","time":"2024-03-05T22:14:09+07:00","category":"theft"},"geometry":{"type":"Point","coordinates":[106.63,20.81]}},
 {"type":"Feature","properties":{"id":"c","time":"2024-03-05T22:14:09+07:00","category":"theft"},"geometry":{"type":"Point","coordinates":[20.81,106.63]}}
 ]})");
-  auto in = load_inputs(inputs(dir, path));
+  auto o = inputs(dir, path);
+  o.incidents.max_reject_share = 1;  // 3 of 4 rejected on purpose
+  auto in = load_inputs(o);
   EXPECT_EQ(in.report.read, 4);
   EXPECT_EQ(in.report.accepted, 1);
   EXPECT_EQ(in.incidents.time_utc[0], 1709651649);
