@@ -238,7 +238,7 @@ class ExitCodesAndSafety(unittest.TestCase):
             self.assertTrue(1 / 20 <= r[6] <= 1)
         meta = dict(db.execute("SELECT key, value FROM run_metadata"))
         self.assertEqual(json.loads(meta["seed"]), 5)
-        self.assertEqual(db.execute("SELECT count(*) FROM rejected_incidents").fetchone()[0], 21)
+        self.assertEqual(db.execute("SELECT count(*) FROM rejected_incidents").fetchone()[0], 18)
         rc, _, err = run("near-repeat", "--incidents", f"{SAMPLE}/incidents.csv", "--space-bands", "0,50,25")
         self.assertEqual(rc, 2, err)
 
