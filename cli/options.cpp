@@ -42,7 +42,24 @@ void add_input_options(CLI::App& app, CommonInputs& o, bool communes_required) {
                  "CSV y/latitude column (default: lat, latitude, y)");
   app.add_option("--id-field", in.incidents.id_field, "Incident id column (default: id)");
   app.add_option("--time-field", in.incidents.time_field,
-                 "Timestamp column, ISO 8601 (default: time, timestamp, ...)");
+                 "Timestamp column (default: time, timestamp, ...); with --date-field, the "
+                 "time-of-day column");
+  app.add_option("--date-field", in.incidents.date_field,
+                 "Date column, when date and time of day are in separate columns");
+  app.add_option("--time-format", in.incidents.time_format,
+                 "How times are written: iso, dmy, mdy, excel-serial, epoch-s, epoch-ms, or "
+                 "strftime directives such as '%d/%m/%Y %H:%M' (default: iso)");
+  app.add_option("--category-case", o.category_case,
+                 "fold: THEFT, Theft, theft are one category; keep: each spelling is its own")
+      ->check(CLI::IsMember({"fold", "keep"}))
+      ->capture_default_str();
+  app.add_option("--encoding", in.incidents.encoding,
+                 "Text encoding of the incidents CSV/DBF: utf-8, cp1258, latin1, any iconv name "
+                 "(default: utf-8; a Shapefile's .cpg)");
+  app.add_option("--max-reject-share", in.incidents.max_reject_share,
+                 "Stop (exit 3) when more than this share of rows is rejected or has no usable time")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   app.add_option("--category-field", in.incidents.category_field,
                  "Category column (default: category, type)");
   app.add_option("--weight-field", in.incidents.weight_field,
@@ -113,6 +130,12 @@ void finish_input_options(CommonInputs& o) {
     } catch (const UsageError& e) {
       throw UsageError(std::string("--max-memory: ") + e.what());
     }
+  }
+  o.inputs.incidents.category_case = parse_category_case(o.category_case);
+  try {
+    check_time_format(o.inputs.incidents.time_format);
+  } catch (const ParameterError& e) {
+    throw UsageError("--time-format: " + e.problem());
   }
   // The engine clamps too (resolve_threads); here the user is told.
   const int cores = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -13,6 +13,7 @@ struct CommonInputs {
   InputOptions inputs;
   std::string utc_offset = "+07:00";
   std::string max_memory;  // "4G"; empty: the default budget
+  std::string category_case = "fold";
 };
 
 // Communes are required by the commune-based commands (aggregate, validate) and optional for the

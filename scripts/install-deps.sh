@@ -11,7 +11,7 @@ build_pkgs=(
   cmake g++ make pkg-config
   libgdal-dev libgeos-dev libproj-dev libsqlite3-dev libssl-dev
   libboost-dev libeigen3-dev libcli11-dev nlohmann-json3-dev libnanoflann-dev libtbb-dev
-  libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev libcairo2-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev libcairo2-dev libicu-dev
   fonts-dejavu-core  # the quick-look map's labels: DejaVu Sans has the Vietnamese letters
 )
 # Tests check our output with GDAL's own GeoPackage validator and with headless QGIS.

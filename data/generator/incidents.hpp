@@ -32,7 +32,7 @@ struct IncidentReport {
 };
 
 // The reject reasons, in the order they are reported.
-extern const char* const kRejectReasons[6];
+extern const char* const kRejectReasons[5];
 
 IncidentReport write_incidents(const District& d, Projector& proj, const IncidentOptions& opt,
                                const std::string& path);

@@ -55,7 +55,7 @@ class SampleRun(unittest.TestCase):
 
     def test_exit_and_summary(self):
         self.assertEqual(self.rc, 0, self.stderr)
-        self.assertIn("read 50024 = accepted 50003 + rejected 21", self.stdout)
+        self.assertIn("read 50024 = accepted 50006 + rejected 18", self.stdout)
 
     def test_passes_gdal_validator(self):
         rc, report = validate_gpkg(self.out)
@@ -70,8 +70,13 @@ class SampleRun(unittest.TestCase):
         self.assertEqual(accepted + sum(reasons.values()), expected["rows"])
         for row in expected["edge_rows"]:
             got = self.db.execute("SELECT reason, raw FROM rejected_incidents WHERE line = ?", (row["line"],)).fetchone()
-            if row["reason"] == "accepted":
+            if row["reason"] in ("accepted", "time_missing"):
                 self.assertIsNone(got, row)
+                if row["reason"] == "time_missing":  # kept, without a time, and says why
+                    note = self.db.execute("SELECT time, time_precision, time_note FROM incidents "
+                                           "WHERE source_line = ?", (row["line"],)).fetchone()
+                    self.assertEqual(note[:2], (None, "missing"), row)
+                    self.assertTrue(note[2], row)
             else:
                 self.assertEqual(got[0], row["reason"], row)
                 self.assertIn(row["id"], got[1])
@@ -222,7 +227,7 @@ class ExitCodesAndSafety(unittest.TestCase):
                               "--time-bands", "0,1,7", "--permutations", "19", "--seed", "5", "--out", out)
         self.assertEqual(rc, 0, err)
         self.assertIn("Knox ratio", stdout)
-        self.assertIn("read 50024 = accepted 50003 + rejected 21", stdout)
+        self.assertIn("read 50024 = accepted 50006 + rejected 18", stdout)
         self.assertEqual(validate_gpkg(out)[0], 0)
         db = sqlite3.connect(out)
         rows = db.execute("SELECT space_from, space_to, days_from, days_to, observed, expected, p_value "
@@ -233,7 +238,7 @@ class ExitCodesAndSafety(unittest.TestCase):
             self.assertTrue(1 / 20 <= r[6] <= 1)
         meta = dict(db.execute("SELECT key, value FROM run_metadata"))
         self.assertEqual(json.loads(meta["seed"]), 5)
-        self.assertEqual(db.execute("SELECT count(*) FROM rejected_incidents").fetchone()[0], 21)
+        self.assertEqual(db.execute("SELECT count(*) FROM rejected_incidents").fetchone()[0], 18)
         rc, _, err = run("near-repeat", "--incidents", f"{SAMPLE}/incidents.csv", "--space-bands", "0,50,25")
         self.assertEqual(rc, 2, err)
 
@@ -277,7 +282,7 @@ class ExitCodesAndSafety(unittest.TestCase):
         rc, stdout, err = run("validate", "--communes", f"{SAMPLE}/communes.gpkg", "--zones", f"{SAMPLE}/zones.geojson",
                               "--incidents", f"{SAMPLE}/incidents.csv", cwd=self.tmp)
         self.assertEqual(rc, 0, err)
-        self.assertIn("read 50024 = accepted 50003 + rejected 21", stdout)
+        self.assertIn("read 50024 = accepted 50006 + rejected 18", stdout)
         self.assertIn("swapped_axes", stdout)
         self.assertEqual(os.listdir(self.tmp), [])
 

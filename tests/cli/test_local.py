@@ -187,9 +187,9 @@ class Local(unittest.TestCase):
                          "--communes", f"{SAMPLE}/communes.gpkg", "--permutations", "199", "--seed", "7",
                          "--out", o)
         self.assertEqual(rc, 0, se)
-        self.assertIn("counted 50003, outside the study area 0", so)
+        self.assertIn("counted 50006, outside the study area 0", so)
         got = features(o)
-        self.assertEqual(sum(g["incidents"] for g in got), 50003)
+        self.assertEqual(sum(g["incidents"] for g in got), 50006)
         self.assertTrue(all(-3 <= g["Gi_Bin"] <= 3 for g in got))
         self.assertTrue({g["COType"] for g in got} <= {"HH", "HL", "LH", "LL", "", None})
         # Pseudo p-values lie on the grid (k + 1) / 200.

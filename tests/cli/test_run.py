@@ -130,7 +130,7 @@ class Run(unittest.TestCase):
         self.assertEqual(s["status"], "ok")
         c = s["counts"]
         self.assertEqual(c["read"], c["accepted"] + c["rejected"])
-        self.assertEqual((c["read"], c["accepted"], c["rejected"]), (50024, 50003, 21))
+        self.assertEqual((c["read"], c["accepted"], c["rejected"]), (50024, 50006, 18))
         self.assertEqual(sum(c["rejected_by_reason"].values()), c["rejected"])
         ds = ogr.Open(self.out)
         for layer in s["layers"]:

@@ -7,8 +7,9 @@ It writes sample_communes.csv, sample_zones.csv and sample_zone_communes.csv, wh
 tests/cli/test_cli.py compares with `hotspot aggregate` on the same data.
 
 Cleaning follows the documented reject rules: non-numeric / NaN / inf / empty coordinates,
-timestamps that are not ISO 8601, points outside the working CRS's area of use (swapped ones
-included), and repeated ids (the first accepted occurrence is kept).
+points outside the working CRS's area of use (swapped ones included), and repeated ids (the first
+accepted occurrence is kept). A time that is empty or not ISO 8601 keeps its row (without a time),
+so times do not filter here.
 """
 import sys
 
@@ -29,9 +30,6 @@ lat = pd.to_numeric(df["lat"].str.strip(), errors="coerce")
 ok = np.isfinite(lon) & np.isfinite(lat)
 # EPSG:9210's area of use (projinfo EPSG:9210 / GDAL GetAreaOfUse): Vietnam 102.14-109.53 E, 8.33-23.4 N.
 ok &= lon.between(102.14, 109.53) & lat.between(8.33, 23.4)
-t = pd.to_datetime(df["time"], errors="coerce", utc=False, format="ISO8601") if pd.__version__ >= "2" else \
-    pd.Series([pd.to_datetime(v, errors="coerce") for v in df["time"]])
-ok &= t.notna() & df["time"].str.match(r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$")
 df, lon, lat = df[ok], lon[ok], lat[ok]
 first = ~df["id"].duplicated(keep="first")
 df, lon, lat = df[first], lon[first], lat[first]

@@ -2,6 +2,7 @@
 // Reading incidents (CSV or any OGR point layer) and polygon layers (any OGR source).
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,7 @@ enum class RejectReason {
   kSwappedAxes,        // lat/lon apparently swapped (repaired instead with fix_swapped_axes)
   kBadTimestamp,       // not ISO 8601, impossible date, or empty
   kDuplicateId,        // an earlier accepted row has the same id
+  kBadText,            // a value is not valid in the declared encoding (only with --encoding)
 };
 const char* reason_code(RejectReason r);
 
@@ -37,17 +39,58 @@ struct RejectedRow {
   std::string message;
 };
 
+// How category spellings that differ only in case are treated.
+enum class CategoryCase {
+  kFold,  // THEFT, Theft, theft are one category, labelled with its most frequent spelling
+  kKeep,  // each spelling is its own category
+};
+
 struct IncidentOptions {
   std::string path;
   std::string layer;  // OGR sources only; DEFAULT: the first layer
   // Column names. DEFAULT (empty): detected. x: lon, longitude, lng, x; y: lat, latitude, y;
   // id: id, incident_id; time: time, timestamp, datetime, date; category: category, type.
+  // With date_field set, time_field names the time-of-day column that goes with it (optional:
+  // without it every incident is date-only).
   std::string x_field, y_field, id_field, time_field, category_field, weight_field;
+  std::string date_field;           // DEFAULT: none (the date is in time_field)
+  // How times are written: a preset (iso, dmy, mdy, excel-serial, epoch-s, epoch-ms) or strftime
+  // directives (%Y %m %d %H %M %S %y %b %p %z %%). With date_field: the date column's format,
+  // optionally followed by the time column's, e.g. "%d/%m/%Y %H:%M". DEFAULT: iso.
+  std::string time_format;
+  CategoryCase category_case = CategoryCase::kFold;  // DEFAULT: fold
+  // Canonical category -> the spellings that mean it (matched after trim, NFC and case folding).
+  std::map<std::string, std::vector<std::string>> category_aliases;  // DEFAULT: none
+  // Text encoding of a CSV or DBF: utf-8, cp1258, latin1, or any iconv name. DEFAULT (empty):
+  // UTF-8 for CSV; for a Shapefile the .cpg, else the DBF language byte, else GDAL's default.
+  std::string encoding;
+  // validate, run and the single commands stop (exit 3) before analysing when more than this
+  // share of the rows is rejected. DEFAULT: 0.5; 1 turns the gate off.
+  double max_reject_share = 0.5;
   std::string crs;                  // DEFAULT: the source's; EPSG:4326 for CSV
   bool fix_swapped_axes = false;    // DEFAULT: false (reject swapped rows)
   // A negative weight is a bad_number row unless allowed; then a density may be negative.
   bool allow_negative_weights = false;  // DEFAULT: false
   int utc_offset_minutes = 7 * 60;  // for naive timestamps; DEFAULT: +07:00
+};
+
+// The --time-format value (a preset name, else a strftime pattern) that parses every non-empty
+// sample, else the one that parses most of them (at least half); nullopt when none does. Samples
+// are raw cell values ("01/09/2025 00:10", "45901.25", "2025-09-01T00:10:00+07:00").
+std::optional<std::string> detect_time_format(const std::vector<std::string>& samples);
+
+// Checks a --time-format value (preset or strftime pattern); throws ParameterError naming
+// "time_format" when it has an unknown directive or no date.
+void check_time_format(const std::string& format);
+
+// "fold" / "keep"; throws ParameterError naming "category_case".
+CategoryCase parse_category_case(const std::string& text);
+
+// How precise an incident's time is.
+enum class TimePrecision : std::uint8_t {
+  kSecond,   // date and time of day
+  kDay,      // date only: time_utc is local midnight; left out of hour-of-day work
+  kMissing,  // no usable time (empty or unparseable with a time column): time_utc is kNoTime
 };
 
 // "+07:00" -> 420: ±HH:MM with HH <= 14 and MM <= 59. Throws UsageError naming `option`.
@@ -63,8 +106,19 @@ struct Incidents {
   std::vector<std::uint32_t> category;  // code into categories, or Dictionary::kNone
   std::vector<double> weight;           // empty when no weight field
   std::vector<std::int64_t> line;       // source line (CSV) or fid (OGR)
+  // One per incident when the source has a time column; empty otherwise (all kSecond).
+  std::vector<TimePrecision> time_precision;
   StringColumn id;
   Dictionary categories;
+  // The source's other columns, passed through as text (names unique against our own fields).
+  std::vector<std::string> extra_names;
+  std::vector<StringColumn> extra;
+  // category label -> the spellings found in the source that were folded or aliased into it.
+  std::map<std::string, std::vector<std::string>> category_spellings;
+
+  bool date_only(std::size_t i) const {
+    return !time_precision.empty() && time_precision[i] == TimePrecision::kDay;
+  }
 
   std::size_t size() const { return x.size(); }
 };
@@ -75,10 +129,32 @@ struct IngestReport {
   std::vector<RejectedRow> rejected;
   std::int64_t swapped_fixed = 0;
   std::int64_t text_repaired = 0;  // ids/categories whose invalid UTF-8 bytes became U+FFFD
+  std::int64_t date_only = 0;      // accepted incidents with a date but no time of day
+  std::int64_t time_missing = 0;   // accepted incidents kept without a usable time
+  std::int64_t time_unparsed = 0;  // of which the time was given but did not parse
+  std::string time_format;         // as given, or detected from the first values
+  std::string encoding;            // the encoding the text was read in
+  std::string date_field;
+  // Accepted rows kept because their time, although given, did not parse (reason
+  // kBadTimestamp; raw is kept for the first few only). Spatial steps use these incidents,
+  // time steps count them as left out.
+  std::vector<RejectedRow> time_notes;
+  // Set when every row is outside the source CRS's area of use but all would fit with X and Y
+  // swapped (VN-2000 surveyors' order, X = northing): what to do about it.
+  std::string swapped_hint;
+  std::vector<std::string> bad_time_samples;  // the first time values that did not parse (<= 1000)
   Crs source_crs;
   std::string x_field, y_field, id_field, time_field, category_field, weight_field;
   std::vector<std::string> warnings;
 };
+
+// The reject gate: throws InputError (exit 3) when rejected rows, plus kept rows whose time did
+// not parse, are more than max_reject_share of the rows read. The message names the top reason
+// and its count, two example lines and a hint for that reason (for bad_timestamp, the format
+// detected from the failing values and the --time-format that reads them). `source` names the
+// file.
+void enforce_reject_gate(const IngestReport& report, double max_reject_share,
+                         const std::string& source);
 
 struct PolygonOptions {
   std::string path;

@@ -2,9 +2,13 @@
 
 #include <geodesic.h>
 
+#include <cpl_error.h>
 #include <ogr_spatialref.h>
 
 #include <algorithm>
+#include <atomic>
+#include <iostream>
+#include <set>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -35,7 +39,33 @@ std::string export_wkt2(const OGRSpatialReference& srs) {
   return out;
 }
 
+// GDAL's and PROJ's own messages that no GdalErrorScope catches. PROJ's per-point failures
+// ("PROJ: push: Invalid latitude") are already counted as rejected rows with their own message, so
+// they are dropped; anything else becomes one "warning: GDAL: ..." line on stderr per distinct
+// message (at most 10), never a raw "ERROR 1: ..." line.
+std::atomic<std::int64_t> g_dropped_proj_messages{0};
+
+void CPL_STDCALL route_message(CPLErr level, CPLErrorNum, const char* msg) {
+  if (level < CE_Warning || !msg) return;
+  const std::string text(msg);
+  if (text.rfind("PROJ: ", 0) == 0 || text.find("Invalid latitude") != std::string::npos ||
+      text.find("Point outside of projection domain") != std::string::npos) {
+    ++g_dropped_proj_messages;
+    return;
+  }
+  static std::mutex mutex;
+  static std::set<std::string> seen;
+  std::lock_guard<std::mutex> lock(mutex);
+  if (seen.size() >= 10 || !seen.insert(text).second) return;
+  std::cerr << "warning: GDAL: " << text << "\n";
+}
+
 }  // namespace
+
+void route_library_messages() {
+  static std::once_flag once;
+  std::call_once(once, [] { CPLSetErrorHandler(&route_message); });
+}
 
 std::string Crs::label() const {
   if (planar()) return "planar (undefined Cartesian)";
@@ -84,6 +114,7 @@ Crs crs_from_ogr(const OGRSpatialReference* in) {
 }
 
 Crs parse_crs(const std::string& text, const std::string& what) {
+  route_library_messages();
   if (text == "planar") return Crs{};
   // Each lookup queries PROJ's database (milliseconds); a run asks for the same few CRSs again
   // and again, so parsed ones are kept.

@@ -11,6 +11,12 @@ class OGRSpatialReference;
 class OGRCoordinateTransformation;
 
 namespace hotspot {
+// Installs, once, the handler that routes GDAL's and PROJ's messages through our warnings instead
+// of GDAL's raw "ERROR 1: ..." lines on stderr. parse_crs and the GDAL readers call it.
+void route_library_messages();
+}  // namespace hotspot
+
+namespace hotspot {
 
 // Builds the Crs value from an OGR SRS; null means the source has no CRS.
 Crs crs_from_ogr(const OGRSpatialReference* srs);

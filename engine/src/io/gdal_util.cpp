@@ -46,7 +46,10 @@ void check_feature_count(std::int64_t expected, std::int64_t read, const std::st
 
 void register_gdal_once() {
   static std::once_flag once;
-  std::call_once(once, [] { GDALAllRegister(); });
+  std::call_once(once, [] {
+    route_library_messages();
+    GDALAllRegister();
+  });
 }
 
 DatasetPtr open_vector(const std::string& path, const std::string& what,

@@ -5,12 +5,16 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
 #include "crs/transform.hpp"
 #include "hotspot/error.hpp"
+#include "io/categories.hpp"
 #include "io/csv_reader.hpp"
+#include "io/encoding.hpp"
 #include "io/gdal_util.hpp"
 #include "util/time.hpp"
+#include "util/time_format.hpp"
 
 namespace hotspot {
 
@@ -30,17 +34,21 @@ std::string_view trim(std::string_view s) {
 
 // Index of the column named `wanted`, or of the first of `candidates` present; -1 if none.
 // A name the user gave must exist.
-int find_column(const std::vector<std::string>& header, const std::string& wanted,
+// Why the header may not read right: set when it is not valid in its declared encoding.
+thread_local std::string g_header_hint;
+
+int find_column(const std::vector<std::string>& header, const std::string& wanted_raw,
                 std::initializer_list<const char*> candidates, const char* option) {
-  if (!wanted.empty()) {
+  if (!wanted_raw.empty()) {
+    const std::string wanted = nfc(wanted_raw);
     for (std::size_t i = 0; i < header.size(); ++i)
       if (header[i] == wanted) return static_cast<int>(i);
     for (std::size_t i = 0; i < header.size(); ++i)
-      if (lower(header[i]) == lower(wanted)) return static_cast<int>(i);
+      if (case_fold(header[i]) == case_fold(wanted)) return static_cast<int>(i);
     std::string names;
-    for (const auto& h : header) names += (names.empty() ? "" : ", ") + h;
-    throw UsageError(std::string(option) + ": no column named '" + wanted + "' (columns: " + names +
-                     ")");
+    for (const auto& h : header) names += (names.empty() ? "" : ", ") + sanitize_utf8(h, 80);
+    throw UsageError(std::string(option) + ": no column named '" + sanitize_utf8(wanted, 80) +
+                     "' (columns: " + names + ")" + g_header_hint);
   }
   for (const char* c : candidates)
     for (std::size_t i = 0; i < header.size(); ++i)
@@ -51,15 +59,21 @@ int find_column(const std::vector<std::string>& header, const std::string& wante
 // The attribute columns both sources share (id, time, category, weight), found by name, and
 // recorded in the report.
 struct AttributeColumns {
-  int id = -1, time = -1, category = -1, weight = -1;
+  int id = -1, time = -1, date = -1, category = -1, weight = -1;
+  bool has_time() const { return time >= 0 || date >= 0; }
 };
 
 AttributeColumns find_attribute_columns(const std::vector<std::string>& header,
                                         const IncidentOptions& opt, IngestReport& rep) {
   AttributeColumns c;
   c.id = find_column(header, opt.id_field, {"id", "incident_id", "case_id"}, "--id-field");
-  c.time = find_column(header, opt.time_field,
-                       {"time", "timestamp", "datetime", "date", "occurred_at"}, "--time-field");
+  if (!opt.date_field.empty()) {
+    c.date = find_column(header, opt.date_field, {}, "--date-field");
+    c.time = opt.time_field.empty() ? -1 : find_column(header, opt.time_field, {}, "--time-field");
+  } else {
+    c.time = find_column(header, opt.time_field,
+                         {"time", "timestamp", "datetime", "date", "occurred_at"}, "--time-field");
+  }
   c.category =
       find_column(header, opt.category_field,
                   {"category", "type", "offence", "offense", "crime_type"}, "--category-field");
@@ -68,6 +82,8 @@ AttributeColumns find_attribute_columns(const std::vector<std::string>& header,
   auto name = [&](int i) { return i < 0 ? std::string() : header[static_cast<std::size_t>(i)]; };
   rep.id_field = name(c.id), rep.time_field = name(c.time);
   rep.category_field = name(c.category), rep.weight_field = name(c.weight);
+  rep.date_field = name(c.date);
+  if (c.date >= 0 && rep.time_field.empty()) rep.time_field = rep.date_field;
   return c;
 }
 
@@ -147,29 +163,45 @@ class IdSet {
 
 // The values of one row as text, whatever the source. x/y may already be numbers (OGR points).
 struct RowText {
-  std::string_view x, y, id, time, category, weight;
+  std::string_view x, y, id, time, category, weight, date;
+  const std::vector<std::string_view>* extra = nullptr;  // pass-through columns, in order
   bool has_xy_numbers = false;
   double xn = 0, yn = 0;
   bool has_time_value = false;  // OGR date-time fields arrive typed
   std::int64_t time_value = 0;
+  bool time_value_date_only = false;  // an OGR Date field
 };
+
+// The raw text of the first time notes kept (the rest keep line and message only).
+constexpr std::size_t kTimeNotesWithText = 100;
+constexpr std::size_t kBadTimeSamples = 1000;
 
 // Checks one row and appends it to the columns, or records why it is rejected.
 class RowChecker {
  public:
-  RowChecker(const IncidentOptions& opt, IncidentRead& out, bool has_id, bool has_time,
-             bool has_weight, bool decimal_comma)
+  RowChecker(const IncidentOptions& opt, IncidentRead& out, bool has_id, const AttributeColumns& c,
+             bool decimal_comma, std::size_t n_extra)
       : opt_(opt),
         out_(out),
         ids_(out.incidents.id),
+        format_(compile_time_format(opt.time_format)),
         has_id_(has_id),
-        has_time_(has_time),
-        has_weight_(has_weight),
-        decimal_comma_(decimal_comma) {}
+        has_time_(c.has_time()),
+        has_date_(c.date >= 0),
+        has_weight_(c.weight >= 0),
+        decimal_comma_(decimal_comma) {
+    out.incidents.extra.resize(n_extra);
+    out.report.time_format = format_.name;
+  }
+
+  // Groups the spellings read into categories (fold, aliases); call once after the last row.
+  void finish() { group_categories(out_.incidents, spellings_, spelling_count_, opt_); }
 
   template <class RawFn>
   void add(std::int64_t line, const RowText& r, RawFn&& raw) {
     ++out_.report.read;
+    current_line_ = line;
+    bad_text_.clear();
     auto reject = [&](RejectReason why, std::string message) {
       out_.report.rejected.push_back({line, raw(), why, std::move(message)});
     };
@@ -201,19 +233,35 @@ class RowChecker {
                           " is negative (allow_negative_weights / --allow-negative-weights)");
     }
     std::int64_t t = kNoTime;
+    TimePrecision precision = TimePrecision::kSecond;
+    std::string time_why;  // set when a given time did not parse
+    std::string_view time_text;
     if (r.has_time_value) {
       t = r.time_value;
-      if (!time_in_range(t))
-        return reject(RejectReason::kBadTimestamp, "time is outside years 0001-9999 (UTC)");
+      precision = r.time_value_date_only ? TimePrecision::kDay : TimePrecision::kSecond;
+      if (!time_in_range(t)) time_why = "time is outside years 0001-9999 (UTC)";
     } else if (has_time_) {
-      std::string why;
-      auto parsed = parse_iso8601(r.time, opt_.utc_offset_minutes, &why);
-      if (!parsed)
-        return reject(RejectReason::kBadTimestamp,
-                      "time '" + sanitize_utf8(r.time, 60) + "': " + why);
-      t = *parsed;
+      time_text = trim(r.time);
+      if (has_date_) {  // date column, then the time-of-day column when there is one
+        const std::string_view d = trim(r.date);
+        combined_.assign(d);
+        if (!d.empty() && !time_text.empty()) combined_.append(" ").append(time_text);
+        time_text = d.empty() ? std::string_view() : std::string_view(combined_);
+      }
+      if (!time_text.empty()) {
+        auto parsed = parse_time(time_text, format_, opt_.utc_offset_minutes, &time_why);
+        if (parsed) {
+          t = parsed->utc;
+          precision = parsed->date_only ? TimePrecision::kDay : TimePrecision::kSecond;
+        }
+      }
+    }
+    if (!time_why.empty() || (has_time_ && t == kNoTime)) {
+      t = kNoTime;
+      precision = TimePrecision::kMissing;
     }
     std::string_view cat = utf8(trim(r.category), fixed_cat_);
+    if (!bad_text_.empty()) return reject(RejectReason::kBadText, "category " + bad_text_);
     if (cat.size() > kMaxCategoryBytes)
       return reject(RejectReason::kBadRow,
                     "category is " + std::to_string(cat.size()) + " bytes long; the limit is " +
@@ -221,6 +269,10 @@ class RowChecker {
     Incidents& inc = out_.incidents;
     if (has_id_) {
       inc.id.push_back(utf8(trim(r.id), fixed_));
+      if (!bad_text_.empty()) {
+        inc.id.pop_back();
+        return reject(RejectReason::kBadText, "id " + bad_text_);
+      }
     } else {
       inc.id.push_back(std::to_string(line));  // no id column: the line (or fid) identifies the row
     }
@@ -233,30 +285,82 @@ class RowChecker {
     inc.x.push_back(x);
     inc.y.push_back(y);
     inc.time_utc.push_back(t);
-    inc.category.push_back(cat.empty() ? Dictionary::kNone : inc.categories.intern(cat));
+    std::uint32_t code = Dictionary::kNone;
+    if (!cat.empty()) {
+      code = spellings_.intern(cat);
+      if (code >= spelling_count_.size()) spelling_count_.resize(code + 1, 0);
+      ++spelling_count_[code];
+    }
+    inc.category.push_back(code);
     if (has_weight_) inc.weight.push_back(w);
     inc.line.push_back(line);
-    ++out_.report.accepted;
+    if (has_time_) inc.time_precision.push_back(precision);
+    if (r.extra)
+      for (std::size_t k = 0; k < r.extra->size(); ++k) {
+        std::string_view v = utf8((*r.extra)[k], fixed_extra_);
+        if (!bad_text_.empty()) {  // accepted already: kept with U+FFFD for the bad bytes
+          fixed_extra_ = sanitize_utf8((*r.extra)[k], (*r.extra)[k].size() * 3 + 3);
+          v = fixed_extra_;
+          bad_text_.clear();
+          ++out_.report.text_repaired;
+        }
+        inc.extra[k].push_back(v);
+      }
+    auto& rep = out_.report;
+    if (precision == TimePrecision::kDay) ++rep.date_only;
+    if (precision == TimePrecision::kMissing) {
+      ++rep.time_missing;
+      if (!time_why.empty()) {
+        ++rep.time_unparsed;
+        const std::string value = sanitize_utf8(time_text, 60);
+        rep.time_notes.push_back({line,
+                                  rep.time_notes.size() < kTimeNotesWithText ? raw() : std::string(),
+                                  RejectReason::kBadTimestamp,
+                                  "time '" + value + "': " + time_why + "; kept without a time"});
+        if (rep.bad_time_samples.size() < kBadTimeSamples)
+          rep.bad_time_samples.emplace_back(time_text);
+      }
+    }
+    ++rep.accepted;
   }
 
  private:
   // Text as valid UTF-8: invalid bytes (a Latin-1 export, say) become U+FFFD and are counted, so
   // the output never holds text that QGIS or SQLite cannot decode.
+  // With a declared encoding other than UTF-8 the text is decoded first; a value that is not
+  // valid in it sets bad_text_ (the row is rejected as bad_text).
   std::string_view utf8(std::string_view s, std::string& fixed) {
     bool ascii = std::all_of(s.begin(), s.end(), [](char c) {
       return (static_cast<unsigned char>(c) - 0x20u) < 0x60u || c == '\t';  // printable ASCII
     });
     if (ascii) return s;
+    if (decoder_) {
+      if (!decoder_->decode(s, decoded_)) {
+        bad_text_ = "'" + sanitize_utf8(s, 60) + "' is not valid " + opt_.encoding;
+        return {};
+      }
+      s = decoded_;
+    }
     fixed = sanitize_utf8(s, s.size() * 3 + 3);  // room for every byte to become U+FFFD: no cut
-    if (fixed != s) ++out_.report.text_repaired;
+    if (fixed != s && out_.report.text_repaired++ == 0) first_repaired_line_ = current_line_;
     return fixed;
   }
 
+ public:
+  Decoder* decoder_ = nullptr;  // CSV with a declared encoding other than UTF-8
+  std::int64_t first_repaired_line_ = 0, current_line_ = 0;
+  std::string bad_text_;
+
+ private:
+
   const IncidentOptions& opt_;
   IncidentRead& out_;
-  std::string fixed_, fixed_cat_;
+  std::string fixed_, fixed_cat_, fixed_extra_, decoded_, combined_;
   IdSet ids_;
-  bool has_id_, has_time_, has_weight_, decimal_comma_;
+  TimeFormat format_;
+  Dictionary spellings_;
+  std::vector<std::int64_t> spelling_count_;
+  bool has_id_, has_time_, has_date_, has_weight_, decimal_comma_;
 };
 
 bool is_csv(const std::string& path) {
@@ -264,23 +368,62 @@ bool is_csv(const std::string& path) {
   return dot != std::string::npos && lower(path.substr(dot)) == ".csv";
 }
 
+// The header decoded from the declared encoding and NFC-normalised. A header that is not valid
+// in it leaves a hint for the column errors: the file, the line and the --encoding to try.
+std::vector<std::string> decode_header(const std::vector<std::string>& raw, const IncidentOptions& opt,
+                                       Decoder* decoder) {
+  std::vector<std::string> out;
+  bool bad = false;
+  for (const auto& h : raw) {
+    std::string text = h;
+    if (decoder && !decoder->decode(h, text)) bad = true;
+    if (!decoder && !valid_utf8(h)) bad = true;
+    out.push_back(nfc(sanitize_utf8(text, text.size() * 3 + 3)));
+  }
+  g_header_hint.clear();
+  if (bad)
+    g_header_hint = "; the header of '" + opt.path + "' (line 1) is not valid " +
+                    (decoder ? opt.encoding : std::string("UTF-8")) +
+                    ": is the file in another encoding? Give it with --encoding (e.g. " +
+                    (decoder ? "utf-8" : "cp1258") + ")";
+  return out;
+}
+
+// Columns passed through to the incidents layer: all but those read into our own fields.
+std::vector<int> extra_columns(const std::vector<std::string>& header,
+                               std::initializer_list<int> used) {
+  std::vector<int> out;
+  for (std::size_t i = 0; i < header.size(); ++i)
+    if (std::find(used.begin(), used.end(), static_cast<int>(i)) == used.end())
+      out.push_back(static_cast<int>(i));
+  return out;
+}
+
 void read_csv(const IncidentOptions& opt, IncidentRead& out) {
   CsvReader reader(opt.path);
-  const auto& header = reader.header();
+  std::unique_ptr<Decoder> decoder;
+  if (!is_utf8_name(opt.encoding)) decoder = std::make_unique<Decoder>(opt.encoding, "--encoding");
+  out.report.encoding = decoder ? opt.encoding : "utf-8";
+  const std::vector<std::string> header = decode_header(reader.header(), opt, decoder.get());
   int xi = find_column(header, opt.x_field, {"lon", "longitude", "lng", "long", "x"}, "--x-field");
   int yi = find_column(header, opt.y_field, {"lat", "latitude", "y"}, "--y-field");
   if (xi < 0 || yi < 0)
     throw UsageError("incidents '" + opt.path +
                      "': cannot find the coordinate columns (looked for " +
-                     "lon/longitude/x and lat/latitude/y); name them with --x-field and --y-field");
+                     "lon/longitude/x and lat/latitude/y); name them with --x-field and --y-field" +
+                     g_header_hint);
   auto& rep = out.report;
   const AttributeColumns cols = find_attribute_columns(header, opt, rep);
-  const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight;
+  const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight, di = cols.date;
   rep.x_field = header[static_cast<std::size_t>(xi)],
   rep.y_field = header[static_cast<std::size_t>(yi)];
   rep.source_crs = parse_crs(opt.crs.empty() ? "EPSG:4326" : opt.crs, "--incidents-crs");
+  const std::vector<int> extra_cols = extra_columns(header, {xi, yi, id, ti, ci, wi, di});
+  for (int k : extra_cols) out.incidents.extra_names.push_back(header[static_cast<std::size_t>(k)]);
+  std::vector<std::string_view> extra(extra_cols.size());
 
-  RowChecker checker(opt, out, id >= 0, ti >= 0, wi >= 0, reader.delimiter() == ';');
+  RowChecker checker(opt, out, id >= 0, cols, reader.delimiter() == ';', extra_cols.size());
+  checker.decoder_ = decoder.get();
   CsvRecord rec;
   const std::size_t nfields = header.size();
   auto field = [&](int i) {
@@ -304,9 +447,19 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
                               "the record holds a NUL byte (a binary or UTF-16 file?)"});
       continue;
     }
-    RowText r{field(xi), field(yi), field(id), field(ti), field(ci), field(wi)};
+    RowText r{field(xi), field(yi), field(id), field(ti), field(ci), field(wi), field(di)};
+    for (std::size_t k = 0; k < extra_cols.size(); ++k) extra[k] = field(extra_cols[k]);
+    r.extra = &extra;
     checker.add(rec.line, r, raw);
   }
+  checker.finish();
+  if (rep.text_repaired > 0)
+    rep.warnings.push_back(
+        "incidents '" + opt.path + "': " + std::to_string(rep.text_repaired) +
+        " values are not valid " + out.report.encoding + " (the first on line " +
+        std::to_string(checker.first_repaired_line_) +
+        "); their bad bytes became U+FFFD. Give the file's encoding with --encoding (e.g. " +
+        (decoder ? "utf-8" : "cp1258") + ")");
 }
 
 // OGR's date-time fields carry a time zone flag: 0 unknown, 1 local, 100 UTC, 100 +/- n quarters.
@@ -320,7 +473,11 @@ std::int64_t ogr_datetime(const OGRFeature& f, int i, int naive_offset_minutes) 
 }
 
 void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
-  DatasetPtr ds = open_vector(opt.path, "incidents");
+  // A Shapefile's DBF: GDAL recodes from the .cpg, else the DBF language byte; a declared
+  // encoding overrides both (GDAL's ENCODING open option).
+  std::vector<std::string> open_options;
+  if (!opt.encoding.empty()) open_options.push_back("ENCODING=" + opt.encoding);
+  DatasetPtr ds = open_vector(opt.path, "incidents", open_options);
   OGRLayer* layer = pick_layer(*ds, opt.layer, "incidents");
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   std::vector<std::string> header;
@@ -331,13 +488,19 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
                      "' is read as point geometries");
   auto& rep = out.report;
   const AttributeColumns cols = find_attribute_columns(header, opt, rep);
-  const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight;
+  const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight, di = cols.date;
   rep.x_field = "geometry", rep.y_field = "geometry";
   rep.source_crs = layer_crs(*ds, *layer, opt.crs, "incidents", "--incidents-crs");
-  bool typed_time = ti >= 0 && (defn->GetFieldDefn(ti)->GetType() == OFTDateTime ||
-                                defn->GetFieldDefn(ti)->GetType() == OFTDate);
-  RowChecker checker(opt, out, id >= 0, ti >= 0, wi >= 0, false);
-  std::string sid, stime, scat, sweight;
+  out.report.encoding = opt.encoding.empty() ? "utf-8" : opt.encoding;
+  bool typed_time = di < 0 && ti >= 0 &&
+                    (defn->GetFieldDefn(ti)->GetType() == OFTDateTime ||
+                     defn->GetFieldDefn(ti)->GetType() == OFTDate);
+  const std::vector<int> extra_cols = extra_columns(header, {id, ti, ci, wi, di});
+  for (int k : extra_cols) out.incidents.extra_names.push_back(header[static_cast<std::size_t>(k)]);
+  std::vector<std::string> extra_text(extra_cols.size());
+  std::vector<std::string_view> extra(extra_cols.size());
+  RowChecker checker(opt, out, id >= 0, cols, false, extra_cols.size());
+  std::string sid, stime, scat, sweight, sdate;
   for_each_feature(*layer, "incidents", opt.path, [&](OGRFeature& feature) {
     OGRFeature* f = &feature;
     std::int64_t fid = f->GetFID();
@@ -354,9 +517,13 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
     if (typed_time && f->IsFieldSetAndNotNull(ti)) {
       r.has_time_value = true;
       r.time_value = ogr_datetime(*f, ti, opt.utc_offset_minutes);
+      r.time_value_date_only = defn->GetFieldDefn(ti)->GetType() == OFTDate;
     } else {
       r.time = text(ti, stime);
+      r.date = text(di, sdate);
     }
+    for (std::size_t k = 0; k < extra_cols.size(); ++k) extra[k] = text(extra_cols[k], extra_text[k]);
+    r.extra = &extra;
     const OGRGeometry* g = f->GetGeometryRef();
     if (g && wkbFlatten(g->getGeometryType()) == wkbMultiPoint &&
         g->toMultiPoint()->getNumGeometries() == 1)
@@ -386,51 +553,10 @@ void read_ogr(const IncidentOptions& opt, IncidentRead& out) {
     }
     checker.add(fid, r, raw);
   });
+  checker.finish();
 }
 
 }  // namespace
-
-int parse_utc_offset(const std::string& s, const std::string& option) {
-  int sign = 0, h = 0, m = 0;
-  auto digit = [&](std::size_t i) { return std::isdigit(static_cast<unsigned char>(s[i])) != 0; };
-  if (s.size() == 6 && (s[0] == '+' || s[0] == '-') && s[3] == ':' && digit(1) && digit(2) &&
-      digit(4) && digit(5)) {
-    sign = s[0] == '-' ? -1 : 1;
-    h = (s[1] - '0') * 10 + (s[2] - '0');
-    m = (s[4] - '0') * 10 + (s[5] - '0');
-  }
-  if (!sign || h > 14 || m > 59)
-    throw UsageError(option + " '" + s + "': expected +HH:MM or -HH:MM, e.g. +07:00");
-  return sign * (h * 60 + m);
-}
-
-std::string sanitize_utf8(std::string_view s, std::size_t max_bytes) {
-  std::string out;
-  out.reserve(std::min(s.size(), max_bytes));
-  std::size_t i = 0;
-  while (i < s.size() && out.size() < max_bytes) {
-    auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80         ? 1
-                      : (c >> 5) == 6  ? 2
-                      : (c >> 4) == 14 ? 3
-                      : (c >> 3) == 30 ? 4
-                                       : 0;
-    bool ok = len > 0 && i + len <= s.size();
-    for (std::size_t k = 1; ok && k < len; ++k)
-      ok = (static_cast<unsigned char>(s[i + k]) >> 6) == 2;
-    if (ok && c < 0x80 && c < 0x20 && c != '\t' && c != '\n' && c != '\r')
-      ok = false;  // control bytes
-    if (ok) {
-      out.append(s.substr(i, len));
-      i += len;
-    } else {
-      out += "\xEF\xBF\xBD";
-      ++i;
-    }
-  }
-  if (i < s.size()) out += "...";
-  return out;
-}
 
 IncidentRead read_incidents(const IncidentOptions& options) {
   IncidentRead out;

@@ -1,7 +1,9 @@
 // Jobs: load -> project -> index/assign -> aggregate -> write. One function per job, each reading
 // only what the stage before it returned.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -176,7 +178,33 @@ std::pair<std::string, std::string> write_zones(GpkgWriter& w, const LoadedInput
   return {zones_qml, links_qml};
 }
 
-std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a) {
+// Pass-through column names: as in the source, with _2, _3 ... only where one collides (SQLite
+// compares names ignoring ASCII case) with ours or an earlier one.
+std::vector<std::string> passthrough_names(const std::vector<std::string>& names,
+                                           const std::vector<FieldDef>& ours) {
+  auto key = [](std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
+  };
+  std::set<std::string> taken;
+  for (const auto& f : ours) taken.insert(key(f.name));
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    std::string base = names[k].empty() ? "field_" + std::to_string(k + 1) : names[k];
+    std::string name = base;
+    for (int n = 2; taken.count(key(name)); ++n) name = base + "_" + std::to_string(n);
+    taken.insert(key(name));
+    out.push_back(name);
+  }
+  return out;
+}
+
+const char* precision_name(TimePrecision p) {
+  return p == TimePrecision::kDay ? "day" : p == TimePrecision::kMissing ? "missing" : "second";
+}
+
+std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a,
+                            int utc_offset_minutes) {
   const Incidents& inc = in.incidents;
   std::vector<FieldDef> fields = {{"incident_id", FieldType::kText},
                                   {"time", FieldType::kDateTime},
@@ -186,10 +214,24 @@ std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignm
                                   {"lon", FieldType::kReal},
                                   {"lat", FieldType::kReal},
                                   {"source_line", FieldType::kInteger},
-                                  {"outside_communes", FieldType::kInteger}};
+                                  {"outside_communes", FieldType::kInteger},
+                                  {"local_time", FieldType::kText},
+                                  {"local_date", FieldType::kText},
+                                  {"hour", FieldType::kInteger},
+                                  {"weekday", FieldType::kInteger},
+                                  {"time_precision", FieldType::kText},
+                                  {"time_note", FieldType::kText}};
+  const int first_extra = static_cast<int>(fields.size()) + (inc.weight.empty() ? 0 : 1);
   if (!inc.weight.empty()) fields.push_back({"weight", FieldType::kReal});
+  for (const auto& n : passthrough_names(inc.extra_names, fields))
+    fields.push_back({n, FieldType::kText});
   LayerWriter& L = w.begin_layer("incidents", GeometryType::kPoint, in.work_crs, fields,
                                  "Accepted incidents with their commune and industrial zone");
+  const bool has_time = !in.report.time_field.empty();
+  const auto& notes = in.report.time_notes;  // sorted by line
+  char offset[32];
+  std::snprintf(offset, sizeof offset, "%c%02d:%02d", utc_offset_minutes < 0 ? '-' : '+',
+                std::abs(utc_offset_minutes) / 60, std::abs(utc_offset_minutes) % 60);
   for (std::size_t i = 0; i < inc.size(); ++i) {
     L.set_point({inc.x[i], inc.y[i]});
     L.set(0, inc.id[i]);
@@ -204,7 +246,27 @@ std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignm
     L.set(6, inc.lat[i]);
     L.set(7, inc.line[i]);
     L.set(8, std::int64_t{a.commune[i] < 0});  // kept, and flagged
-    if (!inc.weight.empty()) L.set(9, inc.weight[i]);
+    const TimePrecision p =
+        inc.time_precision.empty() ? TimePrecision::kSecond : inc.time_precision[i];
+    if (inc.time_utc[i] != kNoTime) {
+      const std::int64_t local = inc.time_utc[i] + std::int64_t{utc_offset_minutes} * 60;
+      const std::string iso = format_utc(local);  // "2025-09-01T00:10:00Z" in local time
+      if (p == TimePrecision::kSecond) L.set(9, iso.substr(0, 19) + offset);
+      L.set(10, std::string_view(iso).substr(0, 10));
+      const std::int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
+      if (p == TimePrecision::kSecond) L.set(11, (local - day * 86400) / 3600);
+      L.set(12, (day % 7 + 7 + 3) % 7);  // 1970-01-01 was a Thursday; 0 = Monday
+    }
+    if (has_time) L.set(13, std::string_view(precision_name(p)));
+    if (p == TimePrecision::kMissing) {
+      auto it = std::lower_bound(notes.begin(), notes.end(), inc.line[i],
+                                 [](const RejectedRow& r, std::int64_t l) { return r.line < l; });
+      L.set(14, it != notes.end() && it->line == inc.line[i] ? std::string_view(it->message)
+                                                              : std::string_view("time_missing"));
+    }
+    if (!inc.weight.empty()) L.set(15, inc.weight[i]);
+    for (std::size_t k = 0; k < inc.extra.size(); ++k)
+      L.set(first_extra + static_cast<int>(k), inc.extra[k][i]);
     L.insert();
   }
   const std::string qml = categorized_qml("category", inc.categories.labels(), true, "");
@@ -230,6 +292,8 @@ const char* reason_code(RejectReason r) {
       return "bad_timestamp";
     case RejectReason::kDuplicateId:
       return "duplicate_id";
+    case RejectReason::kBadText:
+      return "bad_text";
   }
   return "unknown";
 }
@@ -312,7 +376,7 @@ StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zo
   r.timings.push_back({"aggregate", timer.lap()});
   const std::string communes_qml = write_communes(ctx.w, in, cs);
   const auto [zones_qml, links_qml] = write_zones(ctx.w, in, zs, zone_buffer_m);
-  const std::string incidents_qml = write_incidents(ctx.w, in, a);
+  const std::string incidents_qml = write_incidents(ctx.w, in, a, in.utc_offset_minutes);
   r.timings.push_back({"write", timer.lap()});
   Box communes_box, zones_box, incidents_box;
   for (const auto& g : in.communes.geom) communes_box.expand(bounds(g));

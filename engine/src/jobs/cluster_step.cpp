@@ -208,6 +208,37 @@ const ParamTable<ClusterOptions>& cluster_params() {
   return table;
 }
 
+// ST-DBSCAN over the incidents with a usable time: those without one, and date-only ones when
+// eps_time is under a day (their hour is unknown), are left out as noise and counted.
+static Clustering st_dbscan_timed(const Incidents& inc, const ClusterOptions& options,
+                           std::int64_t* no_time, std::int64_t* date_only) {
+  const bool hourly = options.eps_time_s < 86400;
+  std::vector<std::size_t> keep;
+  for (std::size_t i = 0; i < inc.size(); ++i) {
+    if (inc.time_utc[i] == kNoTime) {
+      ++*no_time;
+    } else if (hourly && inc.date_only(i)) {
+      ++*date_only;
+    } else {
+      keep.push_back(i);
+    }
+  }
+  if (keep.size() == inc.size()) return cluster(inc.x, inc.y, inc.time_utc, options);
+  std::vector<double> x, y;
+  std::vector<std::int64_t> t;
+  for (auto i : keep) x.push_back(inc.x[i]), y.push_back(inc.y[i]), t.push_back(inc.time_utc[i]);
+  Clustering sub = cluster(x, y, t, options);
+  Clustering cl;
+  cl.label.assign(inc.size(), -1);
+  cl.core.assign(inc.size(), 0);
+  for (std::size_t k = 0; k < keep.size(); ++k) {
+    cl.label[keep[k]] = sub.label[k];
+    if (!sub.core.empty()) cl.core[keep[k]] = sub.core[k];
+  }
+  cl.size = std::move(sub.size);
+  return cl;
+}
+
 StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
                         const std::string& points_layer, bool members_only) {
   const LoadedInputs& in = ctx.in;
@@ -220,7 +251,10 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
     throw UsageError("st-dbscan needs incident times; name the time column with --time-field");
   ClusterOptions options = opt;
   options.threads = ctx.threads;
-  Clustering cl = cluster(inc.x, inc.y, inc.time_utc, options);
+  std::int64_t no_time = 0, date_only = 0;
+  Clustering cl = opt.method == ClusterMethod::kStDbscan
+                      ? st_dbscan_timed(inc, options, &no_time, &date_only)
+                      : cluster(inc.x, inc.y, inc.time_utc, options);
   r.timings.push_back({"cluster", timer.lap()});
   std::vector<Footprint> fps = cluster_footprints(inc.x, inc.y, cl.label, cl.clusters(), opt.hull,
                                                   opt.concave_ratio, ctx.threads);
@@ -317,6 +351,12 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   for (std::int32_t c = 0; c < cl.clusters(); ++c) cluster_ids.push_back(std::to_string(c));
   r.profiles.push_back({"clusters", std::move(cluster_ids), std::move(cl.label)});
   r.layers = {{points_layer, points}, {"clusters", static_cast<std::int64_t>(cl.clusters())}};
+  if (no_time > 0)
+    r.details.push_back("note: " + std::to_string(no_time) +
+                        " incidents without a usable time left out of st-dbscan (as noise)");
+  if (date_only > 0)
+    r.details.push_back("note: " + std::to_string(date_only) +
+                        " date-only incidents left out of hour-of-day work (eps_time under a day)");
   r.details.push_back("clusters   " + std::to_string(cl.clusters()) + "; incidents clustered " +
                       std::to_string(clustered) + ", noise " + std::to_string(noise));
   if (buffered > 0)

@@ -80,6 +80,9 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
   StepResult r;
   r.name = "emerging";
   Timer timer;
+  if (in.report.time_missing > 0)
+    r.warnings.push_back(std::to_string(in.report.time_missing) +
+                         " incidents without a usable time were left out of emerging");
 
   // Cells over the study area (the communes' union, else the incidents' convex hull).
   const GridSpec spec{opt.square_cells ? CellShape::kSquare : CellShape::kHex, opt.cell_size_m};

@@ -92,7 +92,16 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   kde_preflight(in, o);
 
   const Incidents& inc = in.incidents;
-  KdePoints f = select_points(inc.x, inc.y, inc.weight, inc.time_utc, inc.category,
+  // An hour window cannot place a date-only incident: it is left out (and counted) as one
+  // without a time.
+  std::vector<std::int64_t> hour_times;
+  std::int64_t date_only = 0;
+  if (o.window.by_hours && in.report.date_only > 0) {
+    hour_times = inc.time_utc;
+    for (std::size_t i = 0; i < inc.size(); ++i)
+      if (inc.date_only(i)) hour_times[i] = kNoTime, ++date_only;
+  }
+  KdePoints f = select_points(inc.x, inc.y, inc.weight, hour_times.empty() ? inc.time_utc : hour_times, inc.category,
                               select_categories(inc.categories, o.categories), o.window,
                               o.utc_offset_minutes);
   PolygonLayer mask_file;  // reading the mask is I/O: it stays here, out of density/
@@ -179,6 +188,9 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
                         std::to_string(f.by_date) + ", hours " + std::to_string(f.by_hour) +
                         ", no time " + std::to_string(f.no_time) + ", outside mask " +
                         std::to_string(f.outside_mask));
+  if (date_only > 0)
+    r.details.push_back("note: " + std::to_string(date_only) +
+                        " date-only incidents left out of hour-of-day work (counted as no time)");
   if (out.threshold >= 0)
     r.details.push_back("zones      " + std::to_string(out.zones.size()) +
                         " hotspot zones at density ≥ " + fmt("%.6g", out.threshold) + " (" +

@@ -37,18 +37,23 @@ double median(std::vector<double> v) {
 void compact(Incidents& inc, const std::vector<char>& drop) {
   std::size_t k = 0;
   StringColumn ids;
+  std::vector<StringColumn> extra(inc.extra.size());
   for (std::size_t i = 0; i < inc.size(); ++i) {
     if (drop[i]) continue;
     inc.x[k] = inc.x[i], inc.y[k] = inc.y[i], inc.lon[k] = inc.lon[i], inc.lat[k] = inc.lat[i];
     inc.time_utc[k] = inc.time_utc[i], inc.category[k] = inc.category[i], inc.line[k] = inc.line[i];
     if (!inc.weight.empty()) inc.weight[k] = inc.weight[i];
+    if (!inc.time_precision.empty()) inc.time_precision[k] = inc.time_precision[i];
     ids.push_back(inc.id[i]);
+    for (std::size_t c = 0; c < extra.size(); ++c) extra[c].push_back(inc.extra[c][i]);
     ++k;
   }
   for (auto* v : {&inc.x, &inc.y, &inc.lon, &inc.lat}) v->resize(k);
   inc.time_utc.resize(k), inc.category.resize(k), inc.line.resize(k);
   if (!inc.weight.empty()) inc.weight.resize(k);
+  if (!inc.time_precision.empty()) inc.time_precision.resize(k);
   inc.id = std::move(ids);
+  inc.extra = std::move(extra);
 }
 
 // Area-of-use and swapped-axis checks against one CRS. A point outside `area` whose swapped
@@ -96,6 +101,25 @@ void check_areas(Incidents& inc, IngestReport& rep, const IncidentOptions& opt,
     compact(inc, drop);
     rep.accepted = static_cast<std::int64_t>(inc.size());
   }
+}
+
+// Projected input whose every row lies outside the CRS's area of use, while all of them fit with
+// X and Y swapped: surveyors write VN-2000 as X = northing, Y = easting.
+std::string swapped_projected_hint(const Incidents& inc, const Crs& src) {
+  if (src.planar() || src.geographic() || inc.size() == 0) return {};
+  const Box& area = src.area_of_use_lonlat;
+  for (std::size_t i = 0; i < inc.size(); ++i)
+    if (in_area(area, inc.lon[i], inc.lat[i])) return {};
+  const std::size_t n = std::min<std::size_t>(inc.size(), 1000);
+  std::vector<double> x(inc.y.begin(), inc.y.begin() + static_cast<std::ptrdiff_t>(n));
+  std::vector<double> y(inc.x.begin(), inc.x.begin() + static_cast<std::ptrdiff_t>(n));
+  Transformer(src, parse_crs("EPSG:4326", "WGS 84")).transform(n, x.data(), y.data(), 1);
+  for (std::size_t i = 0; i < n; ++i)
+    if (!in_area(area, x[i], y[i])) return {};
+  return "every row is outside the area of use of " + src.label() +
+         ", but all of them fit with X and Y swapped: the columns look like surveyors' order "
+         "(X = northing, Y = easting). Swap them: --x-field names the easting column, --y-field "
+         "the northing (inputs.incidents.x_field / y_field)";
 }
 
 }  // namespace
@@ -224,6 +248,7 @@ void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& w
 
 LoadedInputs load_inputs(const InputOptions& opt) {
   LoadedInputs out;
+  out.utc_offset_minutes = opt.incidents.utc_offset_minutes;
   Timer timer;
   if (!opt.communes.path.empty()) {
     out.communes = read_polygons(opt.communes, "communes", "--communes-crs");
@@ -250,6 +275,8 @@ LoadedInputs load_inputs(const InputOptions& opt) {
         .transform(inc.size(), inc.lon.data(), inc.lat.data(), resolve_threads(opt.threads));
   }
 
+  rep.swapped_hint = swapped_projected_hint(inc, src);
+  if (!rep.swapped_hint.empty()) rep.warnings.push_back(rep.swapped_hint);
   std::vector<std::int64_t> reread_lines;
   std::vector<std::size_t> reread_slots;
   if (!src.planar())
@@ -322,11 +349,23 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   project_polygons(out.zones, out.work_crs, "zone");
   out.timings.push_back({"project polygons", timer.lap()});
 
-  if (rep.text_repaired > 0)
-    rep.warnings.push_back(
-        std::to_string(rep.text_repaired) +
-        " incident ids or categories were not valid UTF-8; invalid bytes were replaced by U+FFFD "
-        "(is the file in another encoding? convert it with iconv)");
+  // Before any analysis: a file most of whose rows cannot be used is a wrong option, not data.
+  enforce_reject_gate(rep, opt.incidents.max_reject_share, opt.incidents.path);
+  if (rep.time_unparsed > 0) {
+    std::string hint;
+    if (auto f = detect_time_format(rep.bad_time_samples))
+      hint = " (--time-format '" + *f + "' reads them)";
+    rep.warnings.push_back(std::to_string(rep.time_unparsed) +
+                           " incidents have a time that does not parse as " + rep.time_format +
+                           hint + "; they are kept for the spatial analyses without a time");
+  }
+  if (rep.time_missing > rep.time_unparsed)
+    rep.warnings.push_back(std::to_string(rep.time_missing - rep.time_unparsed) +
+                           " incidents have no time; they are kept for the spatial analyses");
+  if (rep.date_only > 0)
+    rep.warnings.push_back(std::to_string(rep.date_only) +
+                           " incidents have a date but no time of day; they are left out of "
+                           "hour-of-day work");
   if (rep.read > 0 && rep.accepted == 0)
     rep.warnings.push_back(
         "no incident was accepted; check the reject reasons (a wrong --incidents-crs?)");

@@ -18,6 +18,7 @@ struct LoadedInputs {
   std::string work_crs_reason;
   std::vector<StepTime> timings;
   std::uint64_t max_memory = 0;  // the resolved memory budget (jobs/budget.hpp), bytes
+  int utc_offset_minutes = 0;  // of the incidents' naive times: the local time written out
 };
 
 LoadedInputs load_inputs(const InputOptions& options);

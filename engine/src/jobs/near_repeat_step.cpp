@@ -28,6 +28,9 @@ KnoxResult knox_on(const LoadedInputs& in, const KnoxOptions& opt, int threads, 
   Timer timer;
   KnoxResult result = knox_test(in.incidents, knox);
   r.timings.push_back({"knox", timer.lap()});
+  if (in.report.time_missing > 0)
+    r.warnings.push_back(std::to_string(in.report.time_missing) +
+                         " incidents without a usable time were left out of near-repeat");
   if (opt.permutations < 99)
     r.warnings.push_back("fewer than 99 permutations: the smallest possible p-value is 1/(N+1) = " +
                          std::to_string(1.0 / (opt.permutations + 1)));

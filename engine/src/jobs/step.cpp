@@ -74,8 +74,19 @@ void finish_job(GpkgWriter& w, const LoadedInputs& in, const RunSummary& s,
     for (const auto& p : step.profiles) sources.push_back({p.layer, p.ids, p.feature_of});
     project.insert(project.end(), step.project.begin(), step.project.end());
   }
-  if (!sources.empty())
-    write_temporal_profiles(w, in.work_crs, sources, in.incidents.time_utc, utc_offset_minutes);
+  if (!sources.empty()) {
+    // The 24 x 7 profiles are hour-of-day work: date-only incidents are left out (counted in
+    // the ingest warnings).
+    std::vector<std::int64_t> hour_times;
+    if (in.report.date_only > 0) {
+      hour_times = in.incidents.time_utc;
+      for (std::size_t i = 0; i < hour_times.size(); ++i)
+        if (in.incidents.date_only(i)) hour_times[i] = kNoTime;
+    }
+    write_temporal_profiles(w, in.work_crs, sources,
+                            hour_times.empty() ? in.incidents.time_utc : hour_times,
+                            utc_offset_minutes);
+  }
   if (!meta.project_title.empty() && !project.empty())
     w.add_qgis_project("hotspot", qgis_project_xml(meta.project_title, in.work_crs.authority,
                                                    in.work_crs.wkt, project));

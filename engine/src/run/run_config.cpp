@@ -314,6 +314,18 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
   io.weight_field = inc.value("weight_field", "");
   io.fix_swapped_axes = inc.value("fix_swapped_axes", false);
   io.allow_negative_weights = inc.value("allow_negative_weights", false);
+  io.date_field = inc.value("date_field", "");
+  io.time_format = inc.value("time_format", "");
+  io.encoding = inc.value("encoding", "");
+  io.max_reject_share = inc.value("max_reject_share", 0.5);
+  io.category_case = parse_category_case(inc.value("category_case", "fold"));
+  if (inc.contains("categories"))
+    io.category_aliases = inc["categories"].get<std::map<std::string, std::vector<std::string>>>();
+  try {
+    check_time_format(io.time_format);
+  } catch (const ParameterError& e) {
+    throw UsageError("inputs.incidents.time_format: " + e.problem());
+  }
   io.utc_offset_minutes =
       parse_utc_offset(inc.value("utc_offset", "+07:00"), "inputs.incidents.utc_offset");
   c.inputs.work_crs = d.value("work_crs", "");

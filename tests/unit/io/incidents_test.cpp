@@ -37,20 +37,29 @@ const char* kEveryReason =
     "7,106.61,   ,2024-03-05,theft\n"                               // 8: missing_coordinate
     "8,20.81,106.63,2024-03-05,theft\n"                             // 9: swapped_axes
     "9,-0.1276,51.5072,2024-03-05,theft\n"                          // 10: outside_area (London)
-    "10,106.61,20.81,yesterday,theft\n"                             // 11: bad_timestamp
-    "11,106.61,20.81,,theft\n"                                      // 12: bad_timestamp (empty)
+    "10,106.61,20.81,yesterday,theft\n"                             // 11: kept, time did not parse
+    "11,106.61,20.81,,theft\n"                                      // 12: kept, no time
     "1,106.63,20.81,2024-03-05,theft\n"                             // 13: duplicate_id
     "12,106.61,20.81\n"                                             // 14: bad_row (too few fields)
     "13,106.63,20.81,2024-03-06T01:00:00Z,\"theft, attempted\"\n";  // 15: good
 
 TEST(Ingest, EveryRejectReasonAndTheBalance) {
   test::TempDir dir;
-  auto in = load_inputs(inputs(dir, dir.write("inc.csv", kEveryReason)));
+  auto o = inputs(dir, dir.write("inc.csv", kEveryReason));
+  o.incidents.max_reject_share = 1;  // 10 of 14 rejected: the gate would stop here
+  auto in = load_inputs(o);
   const auto& r = in.report;
   EXPECT_EQ(r.read, 14);
-  EXPECT_EQ(r.accepted, 2);
+  EXPECT_EQ(r.accepted, 4);
   EXPECT_EQ(r.read, r.accepted + static_cast<std::int64_t>(r.rejected.size()));
-  EXPECT_EQ(in.incidents.size(), 2u);
+  EXPECT_EQ(in.incidents.size(), 4u);
+  // A time that is empty or does not parse keeps the incident, without a time.
+  EXPECT_EQ(r.time_missing, 2);
+  EXPECT_EQ(r.time_unparsed, 1);
+  ASSERT_EQ(r.time_notes.size(), 1u);
+  EXPECT_EQ(r.time_notes[0].line, 11);
+  EXPECT_EQ(in.incidents.time_utc[1], kNoTime);
+  EXPECT_EQ(in.incidents.time_precision[1], TimePrecision::kMissing);
   auto m = reasons_by_line(r);
   EXPECT_EQ(m.at(3), RejectReason::kBadNumber);
   EXPECT_EQ(m.at(4), RejectReason::kBadNumber);
@@ -60,8 +69,8 @@ TEST(Ingest, EveryRejectReasonAndTheBalance) {
   EXPECT_EQ(m.at(8), RejectReason::kMissingCoordinate);
   EXPECT_EQ(m.at(9), RejectReason::kSwappedAxes);
   EXPECT_EQ(m.at(10), RejectReason::kOutsideArea);
-  EXPECT_EQ(m.at(11), RejectReason::kBadTimestamp);
-  EXPECT_EQ(m.at(12), RejectReason::kBadTimestamp);
+  EXPECT_EQ(m.count(11), 0u);
+  EXPECT_EQ(m.count(12), 0u);
   EXPECT_EQ(m.at(13), RejectReason::kDuplicateId);
   EXPECT_EQ(m.at(14), RejectReason::kBadRow);
   // Every reject carries the raw line and a message, including those found after the first pass.
@@ -71,7 +80,7 @@ TEST(Ingest, EveryRejectReasonAndTheBalance) {
   }
   EXPECT_EQ(r.rejected[6].raw,
             "8,20.81,106.63,2024-03-05,theft");  // swapped, re-read from the file
-  EXPECT_EQ(in.incidents.categories[in.incidents.category[1]], "theft, attempted");
+  EXPECT_EQ(in.incidents.categories[in.incidents.category[3]], "theft, attempted");
 }
 
 TEST(Ingest, FixSwappedAxesRepairsInsteadOfRejecting) {
@@ -137,7 +146,9 @@ TEST(Ingest, OgrPointLayerWithTypedTimes) {
 {"type":"Feature","properties":{"id":"a","time":"2024-03-05T22:14:09+07:00","category":"theft"},"geometry":{"type":"Point","coordinates":[106.63,20.81]}},
 {"type":"Feature","properties":{"id":"c","time":"2024-03-05T22:14:09+07:00","category":"theft"},"geometry":{"type":"Point","coordinates":[20.81,106.63]}}
 ]})");
-  auto in = load_inputs(inputs(dir, path));
+  auto o = inputs(dir, path);
+  o.incidents.max_reject_share = 1;  // 3 of 4 rejected on purpose
+  auto in = load_inputs(o);
   EXPECT_EQ(in.report.read, 4);
   EXPECT_EQ(in.report.accepted, 1);
   EXPECT_EQ(in.incidents.time_utc[0], 1709651649);
