@@ -300,6 +300,8 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
     RowText r{field(xi), field(yi), field(id), field(ti), field(ci), field(wi)};
     checker.add(rec.line, r, raw);
   }
+  out.csv_sha256 = reader.sha256();
+  out.csv_bytes = reader.bytes_read();
 }
 
 // OGR's date-time fields carry a time zone flag: 0 unknown, 1 local, 100 UTC, 100 +/- n quarters.

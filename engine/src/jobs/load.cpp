@@ -257,6 +257,8 @@ LoadedInputs load_inputs(const InputOptions& opt) {
         "more than half of the incidents were rejected; check --incidents-crs and the columns");
   out.incidents = std::move(inc);
   out.report = std::move(rep);
+  out.incidents_sha256 = read.csv_sha256;
+  out.incidents_bytes = read.csv_bytes;
   return out;
 }
 
