@@ -48,8 +48,8 @@ char vietnamese_base(char32_t cp) {
 }
 
 struct Names {
-  std::initializer_list<const char*> exact;
-  std::initializer_list<const char*> prefix;
+  std::vector<const char*> exact;
+  std::vector<const char*> prefix;
 };
 
 Names names_of(FieldRole role) {
