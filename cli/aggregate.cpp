@@ -20,7 +20,9 @@ void add_aggregate(CLI::App& app) {
     params->apply(opt->step);
     opt->inputs = o->inputs;
     opt->command_line = command_line();
-    std::cout << format_summary(run_aggregate(*opt));
+    const RunSummary s = run_aggregate(*opt);
+    std::cout << format_summary(s);
+    print_warnings(s.warnings);
   });
 }
 

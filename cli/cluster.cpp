@@ -24,7 +24,9 @@ void add_cluster(CLI::App& app) {
     params->apply(opt->cluster);
     opt->inputs = o->inputs;
     opt->command_line = command_line();
-    std::cout << format_summary(run_cluster(*opt));
+    const RunSummary s = run_cluster(*opt);
+    std::cout << format_summary(s);
+    print_warnings(s.warnings);
   });
 }
 

@@ -26,6 +26,7 @@ void add_emerging(CLI::App& app) {
     const EmergingSummary s = run_emerging(*opt);
     std::cout << format_summary(s.run);
     for (const auto& line : s.details) std::cout << line << "\n";
+    print_warnings(s.run.warnings);
   });
 }
 

@@ -29,6 +29,7 @@ void add_kde(CLI::App& app) {
     with_param_spelling(kde_params().info(), nullptr, CliParams<KdeStepOptions>::spelling(),
                         [&] { s = run_kde(*opt); });
     std::cout << format_summary(s);
+    print_warnings(s.warnings);
   });
 }
 

@@ -37,6 +37,7 @@ void add_local(CLI::App& app) {
     opt->command_line = command_line();
     LocalSummary s = run_local(*opt);
     std::cout << format_local_summary(s);
+    print_warnings(s.warnings);
   });
 }
 

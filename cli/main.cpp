@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   hotspot::cli::add_run(app);
   hotspot::cli::add_top(app);
   hotspot::cli::refuse_non_finite_numbers(app);
+  hotspot::cli::add_init(app);
   try {
     app.parse(argc, argv);
     return 0;

@@ -23,6 +23,7 @@ void add_near_repeat(CLI::App& app) {
     opt->command_line = command_line();
     NearRepeatSummary s = run_near_repeat(*opt);
     std::cout << format_summary(s.run) << format_knox_table(s.knox, opt->knox);
+    print_warnings(s.run.warnings);
   });
 }
 

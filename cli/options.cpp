@@ -103,6 +103,10 @@ int exit_code(const Error& e) {
   return 1;
 }
 
+void print_warnings(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) std::cerr << "hotspot: warning: " << w << "\n";
+}
+
 const std::string& command_line() { return g_command_line; }
 
 void set_command_line(int argc, const char* const* argv) {

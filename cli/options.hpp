@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <string>
+#include <vector>
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs.hpp"
@@ -30,6 +31,9 @@ void refuse_non_finite_numbers(CLI::App& app);
 // 3 bad input data, 4 I/O.
 int exit_code(const Error& e);
 
+// Warnings go to stderr, one "hotspot: warning: ..." line each, so stdout carries only results.
+void print_warnings(const std::vector<std::string>& warnings);
+
 // The command line as typed (arguments shell-quoted where needed), for run_metadata.
 const std::string& command_line();
 void set_command_line(int argc, const char* const* argv);
@@ -43,5 +47,6 @@ void add_cluster(CLI::App& app);
 void add_kde(CLI::App& app);
 void add_run(CLI::App& app);
 void add_top(CLI::App& app);
+void add_init(CLI::App& app);
 
 }  // namespace hotspot::cli

@@ -123,8 +123,12 @@ void add_run(CLI::App& app) {
                 "was made from");
   cmd->add_flag("--json", f->json,
                 "Print the summary as JSON (schemas/run-summary.schema.json) on stdout");
-  cmd->add_flag("--check", f->check, "Only check the configuration (schema, files, option values)");
-  cmd->add_flag("-q,--quiet", f->quiet, "No progress and no log lines, errors only");
+  cmd->add_flag("--check", f->check,
+                "Only check: the schema and option values, then every input opened (files, layers, "
+                "fields, CRSs, the first 1,000 rows and times); nothing is written");
+  cmd->add_flag("-q,--quiet", f->quiet,
+                "Errors only: no summary, no progress, no warnings (--json still prints its "
+                "document)");
   cmd->add_option("--log-level", f->log_level, "error | warn | info | debug (stderr)")
       ->capture_default_str();
   cmd->add_option("--threads", f->job.threads, "Threads (default: the config's, else all cores)")
@@ -160,19 +164,30 @@ void add_run(CLI::App& app) {
                      f->job.threads, cores, cores);
         f->job.threads = cores;
       }
+      // stdout carries the result only: the summary (none with --quiet) or the --json document
+      // (always: it was asked for). Warnings and logs go to stderr through job.log.
       if (f->check) {
-        check_run_config(f->job.config, f->job.max_memory);
+        const ConfigCheck checked = check_run_config(f->job.config, f->job.max_memory);
+        for (const auto& w : checked.warnings) f->job.log(LogLevel::kWarn, w);
         if (f->json)
-          std::cout << nlohmann::json{{"status", "valid"}, {"config", f->job.config}}.dump(2)
+          std::cout << nlohmann::json{{"status", "valid"},
+                                      {"config", f->job.config},
+                                      {"checks", checked.checks},
+                                      {"warnings", checked.warnings}}
+                           .dump(2)
                     << "\n";
-        else
+        else if (!f->quiet) {
+          for (const auto& c : checked.checks) std::cout << "checked    " << c << "\n";
           std::cout << "config     " << f->job.config << " is valid\n";
+        }
         return;
       }
       RunJobResult r = run_job(f->job);
       if (bar) bar->stop();
+      for (const auto& w : r.run.warnings) f->job.log(LogLevel::kWarn, w);
       if (f->json) {
         std::cout << r.summary_json << "\n";
+      } else if (f->quiet) {
       } else if (r.skipped) {
         std::cout << "unchanged  " << r.skip_reason << "; nothing to do\n";
       } else {

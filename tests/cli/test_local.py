@@ -159,7 +159,7 @@ class Local(unittest.TestCase):
         rc, so, se = run("--units", f"{G}/baltim.csv", "--units-crs", "planar", "--field", "price",
                          "--weights", "band:4", "--islands", "nearest", "--permutations", "99", "--out", o2)
         self.assertEqual(rc, 0, se)
-        self.assertIn("64 island(s) attached", so)
+        self.assertIn("warning: 64 island(s) attached", se)  # warnings go to stderr
         self.assertTrue(all(g["NNeighbors"] >= 1 and g["GiZScore"] is not None for g in features(o2)))
 
     def test_zero_variance_and_usage_errors(self):

@@ -167,7 +167,6 @@ class Run(unittest.TestCase):
             (lambda c: c["analyses"][3].update(method="optics"), "analyses[3].method: must be one of dbscan"),
             (lambda c: c["analyses"][2].update(top_percent=10, threshold=2),
              "analyses[2].threshold: give at most one of"),
-            (lambda c: c["inputs"]["incidents"].update(path="/nonexistent.csv"), "inputs.incidents.path: no such file"),
             (lambda c: c.pop("analyses"), "analyses: is required"),
             (lambda c: c["analyses"][6].update(time_step="1y"), "analyses[6].time_step: not valid"),
         ]
@@ -188,8 +187,14 @@ class Run(unittest.TestCase):
             doc = json.loads(p.stdout)
             jsonschema.validate(doc, SUMMARY_SCHEMA)
             self.assertEqual((doc["status"], doc["exit_code"]), ("error", 2))
+        # A file that cannot be opened is an I/O failure: exit 4, named by its JSON path.
+        c = sample_config(os.path.join(self.tmp, "never.gpkg"))
+        c["inputs"]["incidents"]["path"] = "/nonexistent.csv"
+        p = run("--config", write_json(os.path.join(self.tmp, "missing_input.json"), c), check=False)
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertIn("inputs.incidents.path: no such file", p.stderr)
         p = subprocess.run([HOTSPOT, "run", "--config", os.path.join(self.tmp, "missing.json")], capture_output=True)
-        self.assertEqual(p.returncode, 2)
+        self.assertEqual(p.returncode, 4)
         bad = os.path.join(self.tmp, "broken.json")
         write_text(bad, '{"inputs": {\n  "communes": }')
         p = run("--config", bad, check=False)

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "hotspot/jobs.hpp"
 
@@ -35,11 +36,43 @@ struct RunJobResult {
   std::string summary_json;  // schemas/run-summary.schema.json
 };
 
-// Checks the configuration (schema, files, option values) and throws UsageError naming the JSON
-// path of the first problem. Runs no analysis.
-// With the inputs loaded, the analyses' resource estimates too (max_memory 0: the config's).
-void check_run_config(const std::string& path, std::uint64_t max_memory = 0);
+// What a check found: one line per input checked, warnings, and the configuration's inputs (paths
+// resolved), for validate --config.
+struct ConfigCheck {
+  std::vector<std::string> checks;
+  std::vector<std::string> warnings;
+  InputOptions inputs;
+};
+
+// Checks everything knowable before the heavy work and throws the first problem, named by its
+// JSON path: the schema and every option value; then each input is opened (file readable, layer
+// and fields present, CRS parsed; the working CRS projected in metres), the first 1,000 incident
+// rows are read with the run's reader, and when an analysis needs times the time column must exist
+// and its values parse. Exit codes as ever: 2 configuration, 3 unusable data, 4 a file that cannot
+// be opened. Last, with the inputs loaded, the analyses' resource estimates (max_memory 0: the
+// configuration's budget). Writes nothing.
+ConfigCheck check_run_config(const std::string& path, std::uint64_t max_memory = 0);
+
+// validate --config: check_run_config, then what validate reports on the configuration's inputs
+// (every row read), every message spelled as the configuration spells it. `threads` > 0 overrides
+// the configuration's; *checked (when given) receives the check.
+RunSummary validate_run_config(const std::string& path, int threads, ConfigCheck* checked);
 
 RunJobResult run_job(const RunJobOptions& options);
+
+// hotspot init: a starter configuration for the given inputs.
+struct InitOptions {
+  std::string communes, incidents, zones;  // paths as they go into the configuration
+  std::string out = "hotspot.gpkg";        // output.path
+};
+struct InitResult {
+  std::string config;                   // the JSON document (schemas/run.schema.json)
+  std::vector<std::string> notes;       // what was detected and how, one line each
+  std::vector<std::string> undetected;  // what could not be detected: "json.path: why"
+};
+// Detects fields (by name, English or Vietnamese), CRSs (the sources'; a CSV's from its ranges),
+// the time format from the first values, and writes every analysis with its defaults; the result
+// passes the schema and every option check. Throws IoError for a file that cannot be opened.
+InitResult init_run_config(const InitOptions& options);
 
 }  // namespace hotspot

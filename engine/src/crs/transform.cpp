@@ -4,6 +4,7 @@
 
 #include <cpl_error.h>
 #include <ogr_spatialref.h>
+#include <proj.h>
 
 #include <algorithm>
 #include <atomic>
@@ -113,6 +114,35 @@ Crs crs_from_ogr(const OGRSpatialReference* in) {
   return crs;
 }
 
+std::string crs_suggestions(const std::string& text, bool projected_only) {
+  // PROJ's own name search (approximate: "VN-2000" finds "VN-2000 / UTM zone 48N"), so the
+  // suggestion comes from the database the lookup failed in. No context: PROJ's default one.
+  if (text.empty() || text.size() > 200) return "";
+  const PJ_TYPE projected[] = {PJ_TYPE_PROJECTED_CRS};
+  const PJ_TYPE any[] = {PJ_TYPE_PROJECTED_CRS, PJ_TYPE_GEOGRAPHIC_2D_CRS};
+  PJ_OBJ_LIST* list = proj_create_from_name(nullptr, "EPSG", text.c_str(),
+                                            projected_only ? projected : any,
+                                            projected_only ? 1 : 2, 1, 0, nullptr);
+  if (!list) return "";
+  std::string out;
+  const int n = proj_list_get_count(list);
+  int shown = 0;
+  for (int i = 0; i < n && shown < 6; ++i) {
+    PJ* crs = proj_list_get(nullptr, list, i);
+    if (!crs) continue;
+    const char* code = proj_get_id_code(crs, 0);
+    const char* name = proj_get_name(crs);
+    if (code && name && !proj_is_deprecated(crs)) {
+      out += std::string(shown ? ", " : "") + "EPSG:" + code + " (" + name + ")";
+      ++shown;
+    }
+    proj_destroy(crs);
+  }
+  if (n > shown && shown > 0) out += ", ... (" + std::to_string(n) + " in all)";
+  proj_list_destroy(list);
+  return out;
+}
+
 Crs parse_crs(const std::string& text, const std::string& what) {
   route_library_messages();
   if (text == "planar") return Crs{};
@@ -125,9 +155,13 @@ Crs parse_crs(const std::string& text, const std::string& what) {
     if (auto it = parsed.find(text); it != parsed.end()) return it->second;
   }
   OGRSpatialReference srs;
-  if (srs.SetFromUserInput(text.c_str()) != OGRERR_NONE)
-    throw UsageError(what + ": PROJ does not understand '" + text +
-                     "' (give e.g. EPSG:9210, EPSG:32648, a WKT string, or 'planar')");
+  if (srs.SetFromUserInput(text.c_str()) != OGRERR_NONE) {
+    const std::string near = crs_suggestions(text, false);
+    throw UsageError(what + ": PROJ does not understand '" + text + "'" +
+                     (near.empty() ? "" : "; its database has " + near) +
+                     " (give an authority code such as EPSG:9210 or EPSG:32648, a WKT string, or "
+                     "'planar')");
+  }
   Crs crs = crs_from_ogr(&srs);
   std::lock_guard<std::mutex> lock(mutex);
   if (parsed.size() < 64) parsed.emplace(text, crs);

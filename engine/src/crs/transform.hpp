@@ -21,6 +21,10 @@ namespace hotspot {
 // Builds the Crs value from an OGR SRS; null means the source has no CRS.
 Crs crs_from_ogr(const OGRSpatialReference* srs);
 
+// CRSs of PROJ's EPSG database whose name approximately matches `text` ("VN-2000" -> "EPSG:3405
+// (VN-2000 / UTM zone 48N), ..."), at most six, for messages; "" when none.
+std::string crs_suggestions(const std::string& text, bool projected_only);
+
 // A heap OGRSpatialReference for a non-planar Crs, axis order pinned.
 std::unique_ptr<OGRSpatialReference> to_ogr(const Crs& crs);
 

@@ -67,6 +67,7 @@ bool CsvReader::fill() {
     eof_ = true;
     return false;
   }
+  digest_.update(buf_.data() + end_, n);
   end_ += n;
   return true;
 }

@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "util/hash.hpp"
+
 namespace hotspot {
 
 struct CsvRecord {
@@ -29,6 +31,11 @@ class CsvReader {
   char delimiter() const { return delim_; }
   // Reads the next non-blank record; false at the end of the file.
   bool next(CsvRecord& rec);
+  // SHA-256 and length of every byte read from the file so far. Once next() has returned false
+  // these are exactly the bytes parsed (a file appended to while it is read: up to where the
+  // reading stopped), so the provenance hash and the rows analysed come from the same pass.
+  std::string sha256() const { return digest_.hex(); }
+  std::int64_t bytes_read() const { return digest_.bytes(); }
 
  private:
   bool fill();  // reads more bytes after the unparsed tail
@@ -44,6 +51,7 @@ class CsvReader {
   char delim_ = ',';
   std::vector<std::string> header_;
   std::string scratch_;  // unescaped quoted fields
+  Sha256 digest_;
 };
 
 }  // namespace hotspot

@@ -460,6 +460,8 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
         std::to_string(checker.first_repaired_line_) +
         "); their bad bytes became U+FFFD. Give the file's encoding with --encoding (e.g. " +
         (decoder ? "utf-8" : "cp1258") + ")");
+  out.csv_sha256 = reader.sha256();
+  out.csv_bytes = reader.bytes_read();
 }
 
 // OGR's date-time fields carry a time zone flag: 0 unknown, 1 local, 100 UTC, 100 +/- n quarters.

@@ -18,6 +18,9 @@ struct IncidentRead {
   Incidents incidents;  // x/y in report.source_crs
   IngestReport report;
   bool csv = false;
+  // CSV: SHA-256 and length of exactly the bytes parsed (read in the same pass as the rows).
+  std::string csv_sha256;
+  std::int64_t csv_bytes = 0;
 };
 
 IncidentRead read_incidents(const IncidentOptions& options);

@@ -425,6 +425,7 @@ StepResult profiles_step(const StepContext& ctx, const Assignment& a) {
   return r;
 }
 
+// The summary for stdout; warnings are not part of it (the CLI prints them on stderr).
 std::string format_summary(const RunSummary& s) {
   std::string out;
   char buf[256];
@@ -466,7 +467,6 @@ std::string format_summary(const RunSummary& s) {
   for (const auto& d : s.details) out += d + "\n";
   std::snprintf(buf, sizeof buf, "%.2fs", total);
   out += "time       " + std::string(buf) + " (" + steps + ")\n";
-  for (const auto& w : s.warnings) out += "warning: " + w + "\n";
   if (!s.out.empty()) {
     std::string layers;
     for (const auto& [name, n] : s.layers)

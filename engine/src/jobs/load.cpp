@@ -380,6 +380,8 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   out.incidents = std::move(inc);
   out.report = std::move(rep);
   out.max_memory = resolve_max_memory(opt.max_memory);
+  out.incidents_sha256 = read.csv_sha256;
+  out.incidents_bytes = read.csv_bytes;
   return out;
 }
 

@@ -14,6 +14,9 @@ struct LoadedInputs {
   PolygonLayer communes, zones;
   Incidents incidents;
   IngestReport report;
+  // A CSV's SHA-256 and length over exactly the bytes parsed; empty for other sources.
+  std::string incidents_sha256;
+  std::int64_t incidents_bytes = 0;
   Crs work_crs;
   std::string work_crs_reason;
   std::vector<StepTime> timings;

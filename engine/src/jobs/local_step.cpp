@@ -545,6 +545,7 @@ LocalSummary run_local(const LocalOptions& o) {
   return s;
 }
 
+// Without the warnings: the CLI prints them on stderr.
 std::string format_local_summary(const LocalSummary& s) {
   std::string out;
   char buf[512];
@@ -571,7 +572,6 @@ std::string format_local_summary(const LocalSummary& s) {
     steps += buf;
   }
   line("time       %.2fs (%s)", total, steps.c_str());
-  for (const auto& w : s.warnings) line("warning: %s", w.c_str());
   if (!s.out.empty())
     line("wrote      %s (local_stats %lld)", s.out.c_str(), static_cast<long long>(s.units));
   return out;

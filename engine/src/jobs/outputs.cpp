@@ -5,6 +5,7 @@
 #include <proj.h>
 #include <sqlite3.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <filesystem>
@@ -76,9 +77,82 @@ json load_counts(const RunSummary& s) {
           {"rejected", static_cast<std::int64_t>(s.ingest.rejected.size())}};
 }
 
+namespace {
+
+std::string lower_text(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+}  // namespace
+
+std::vector<std::string> source_files(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  std::vector<std::string> out;
+  if (fs::is_directory(path, ec)) {  // a Shapefile folder, a FileGDB
+    for (fs::recursive_directory_iterator it(path, ec), end; !ec && it != end; it.increment(ec))
+      if (it->is_regular_file(ec)) out.push_back(it->path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  const fs::path p(path);
+  const std::string ext = lower_text(p.extension().string());
+  std::vector<std::string> sidecars;
+  if (ext == ".shp" || ext == ".dbf" || ext == ".shx")
+    sidecars = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qix", ".sbn", ".sbx", ".qpj"};
+  else if (ext == ".tab")
+    sidecars = {".tab", ".dat", ".map", ".id", ".ind"};
+  if (!sidecars.empty()) {
+    // Sidecars share the stem whatever the case of their extension ("A.SHP", "a.dbf" is not one).
+    const std::string stem = p.stem().string();
+    const fs::path dir = p.has_parent_path() ? p.parent_path() : fs::path(".");
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      const fs::path q = it->path();
+      if (q.stem().string() != stem || !it->is_regular_file(ec)) continue;
+      const std::string e = lower_text(q.extension().string());
+      if (std::find(sidecars.begin(), sidecars.end(), e) != sidecars.end())
+        out.push_back(p.has_parent_path() ? q.string() : q.filename().string());
+    }
+    if (std::find(out.begin(), out.end(), path) == out.end()) out.push_back(path);
+    std::sort(out.begin(), out.end());
+    return out;
+  }
+  out.push_back(path);
+  if (ext == ".gpkg" || ext == ".sqlite") {  // committed pages not yet checkpointed live in -wal
+    if (fs::is_regular_file(path + "-wal", ec)) out.push_back(path + "-wal");
+  }
+  return out;
+}
+
 json input_json(const std::string& path) {
   if (path.empty()) return nullptr;
-  return {{"path", path}, {"sha256", sha256_file(path)}};
+  json files = json::object();
+  std::string lines;
+  const std::vector<std::string> parts = source_files(path);
+  for (const auto& f : parts) {
+    const std::string sha = sha256_file(f);
+    // Keyed by the name within the source: "communes.dbf", or "a/b.shp" inside a folder.
+    const fs::path base = fs::is_directory(path) ? fs::path(path) : fs::path(path).parent_path();
+    const std::string rel = base.empty() ? f : fs::path(f).lexically_relative(base).string();
+    const std::string key = rel.empty() ? f : rel;
+    files[key] = sha;
+    lines += key + " " + sha + "\n";
+  }
+  // One file: its own hash; several: the hash of the "name sha256" lines, so that a change to
+  // any of them (populations in the .dbf, a new .prj) changes the source's hash.
+  const std::string sha = parts.size() == 1 ? files.begin()->get<std::string>() : sha256_text(lines);
+  return {{"path", path}, {"sha256", sha}, {"files", files}};
+}
+
+void record_parsed_incidents(json& hashes, const LoadedInputs& in) {
+  if (in.incidents_sha256.empty() || !hashes.contains("incidents") ||
+      !hashes["incidents"].is_object())
+    return;
+  json& h = hashes["incidents"];
+  h["sha256"] = in.incidents_sha256;
+  h["bytes"] = in.incidents_bytes;
+  if (h.contains("files") && h["files"].size() == 1) h["files"].begin().value() = in.incidents_sha256;
 }
 
 RunSummary summarise(const LoadedInputs& in) {

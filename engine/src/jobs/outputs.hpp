@@ -29,8 +29,16 @@ std::string overwritten_input(const std::string& out, const std::vector<std::str
 void refuse_overwriting_inputs(const std::string& out, const std::vector<std::string>& inputs,
                                const std::string& out_name = "--out");
 
-// {"path", "sha256"} of an input file, or null for an empty path.
+// The files a source is made of: a Shapefile's .shp, .shx, .dbf, .prj, .cpg (and .qix, .sbn,
+// .sbx, .qpj when present), a MapInfo table's .tab/.dat/.map/.id/.ind, a GeoPackage and its -wal,
+// every file of a folder; else the file itself. Sorted.
+std::vector<std::string> source_files(const std::string& path);
+// {"path", "sha256", "files": {name: sha256}} of an input source, or null for an empty path.
+// sha256 covers every file of source_files (one file: that file's hash).
 nlohmann::json input_json(const std::string& path);
+// Replaces hashes["incidents"]'s sha256 with the hash of exactly the CSV bytes the load parsed
+// (and adds "bytes"); does nothing for other sources.
+void record_parsed_incidents(nlohmann::json& hashes, const LoadedInputs& in);
 // {"communes": {"path", "sha256"} | null, "zones": ..., "incidents": ...}
 nlohmann::json input_hashes(const InputOptions& io);
 // hotspot, GDAL, GEOS, PROJ and SQLite versions.

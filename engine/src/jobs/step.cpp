@@ -132,6 +132,7 @@ RunSummary run_single_step(const SingleStepJob& job, StepResult* result) {
   counts.update(r.counts);
   nlohmann::json hashes = input_hashes(job.inputs);
   for (const auto& [key, path] : job.extra_inputs) hashes[key] = input_json(path);
+  record_parsed_incidents(hashes, in);
   const nlohmann::json seed = r.seed ? nlohmann::json(r.seed) : nlohmann::json(nullptr);
   finish_job(w, in, s, {r}, {params, hashes, counts, seed, job.project_title, {}},
              job.inputs.incidents.utc_offset_minutes);

@@ -63,7 +63,7 @@ KdeStepOptions kde_options(const AnalysisConfig& a, const RunConfig& c) {
   KdeStepOptions o = from_table(kde_params(), a, defaults);
   if (o.mask.kind == KdeMask::Kind::kFile) {
     o.mask.path = (fs::path(c.path).parent_path() / o.mask.path).lexically_normal().string();
-    if (!fs::exists(o.mask.path)) throw UsageError(a.where + ".mask: no such file '" + o.mask.path + "'");
+    if (!fs::exists(o.mask.path)) throw IoError(a.where + ".mask: no such file '" + o.mask.path + "'");
   }
   return o;
 }

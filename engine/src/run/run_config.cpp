@@ -215,9 +215,13 @@ std::string resolve_path(const fs::path& dir, const std::string& p) {
   return (path.is_absolute() ? path : dir / path).lexically_normal().string();
 }
 
+// A missing or unreadable input is an I/O failure (exit 4), not a configuration error.
 void require_file(const std::string& path, const std::string& where) {
   std::error_code ec;
-  if (!fs::exists(path, ec)) throw UsageError(where + ": no such file '" + printable(path) + "'");
+  if (!fs::exists(path, ec)) throw IoError(where + ": no such file '" + printable(path) + "'");
+  if (fs::is_directory(path, ec)) return;  // a Shapefile folder, a FileGDB
+  std::ifstream probe(path, std::ios::binary);
+  if (!probe) throw IoError(where + ": cannot read '" + printable(path) + "' (permissions?)");
 }
 
 PolygonOptions polygons(const json& j, const fs::path& dir) {
@@ -260,7 +264,7 @@ void validate_against_schema(const json& document) {
 
 RunConfig load_run_config(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
-  if (!f) throw UsageError("--config '" + path + "': cannot read the file");
+  if (!f) throw IoError("--config '" + path + "': cannot read the file");
   std::stringstream text;
   text << f.rdbuf();
   return parse_run_config(text.str(), path);

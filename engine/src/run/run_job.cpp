@@ -21,9 +21,11 @@
 #include "jobs/outputs.hpp"
 #include "jobs/steps.hpp"
 #include "render/quicklook.hpp"
+#include "run/check.hpp"
 #include "run/identity.hpp"
 #include "run/plan.hpp"
 #include "run/run_config.hpp"
+#include "run/spelling.hpp"
 #include "util/parallel.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
@@ -143,12 +145,34 @@ json summary_document(const RunConfig& c, const RunSummary& s, const std::vector
 
 }  // namespace
 
-void check_run_config(const std::string& path, std::uint64_t max_memory) {
+ConfigCheck check_run_config(const std::string& path, std::uint64_t max_memory) {
   RunConfig c = load_run_config(path);
   if (max_memory > 0) c.inputs.max_memory = max_memory;
   const Plan plan = make_plan(c);
-  // The resource estimates need the inputs' counts, extents and times.
-  preflight_plan(plan, load_inputs(c.inputs));
+  ConfigCheck check = check_config_inputs(c, plan);
+  // The resource estimates need the inputs' counts, extents and times: every row is read.
+  try {
+    preflight_plan(plan, load_inputs(c.inputs));
+  } catch (const Error& e) {
+    rethrow_config_spelled(e);
+  }
+  return check;
+}
+
+RunSummary validate_run_config(const std::string& path, int threads, ConfigCheck* checked) {
+  ConfigCheck check = check_run_config(path);
+  InputOptions in = check.inputs;
+  if (threads > 0) in.threads = threads;
+  RunSummary s;
+  try {
+    s = run_validate(in);
+  } catch (const Error& e) {
+    rethrow_config_spelled(e);
+  }
+  for (auto& w : s.warnings) w = config_spelled(w);
+  for (auto& r : s.ingest.rejected) r.message = config_spelled(r.message);
+  if (checked) *checked = std::move(check);
+  return s;
 }
 
 RunJobResult run_job(const RunJobOptions& opt) {
@@ -164,7 +188,9 @@ RunJobResult run_job(const RunJobOptions& opt) {
   log(LogLevel::kDebug, "configuration " + c.path + " is valid (sha256 " + c.sha256 + ")");
 
   RunJobResult result;
-  const json inputs = input_hashes(c.inputs);
+  // Hashed before the load for --if-changed; a CSV's entry is replaced below by the hash of
+  // exactly the bytes the load parsed.
+  json inputs = input_hashes(c.inputs);
   if (opt.if_changed) {
     result.skip_reason = unchanged_reason(c, inputs);
     if (!result.skip_reason.empty()) {
@@ -181,6 +207,10 @@ RunJobResult run_job(const RunJobOptions& opt) {
     }
   }
 
+  // Everything knowable before the heavy work (the inputs open, fields and times are there), so a
+  // run that cannot finish stops before its first step.
+  for (const auto& w : check_config_inputs(c, plan).warnings) log(LogLevel::kWarn, w);
+
   const int steps_total = plan.count() + 2;  // + load, + write
   int step_no = 0;
   auto begin = [&](const std::string& name) {
@@ -191,9 +221,17 @@ RunJobResult run_job(const RunJobOptions& opt) {
   };
 
   begin("load inputs");
-  LoadedInputs in = load_inputs(c.inputs);
+  LoadedInputs in;
+  try {
+    in = load_inputs(c.inputs);
+  } catch (const Error& e) {
+    rethrow_config_spelled(e);
+  }
+  record_parsed_incidents(inputs, in);
+  for (auto& r : in.report.rejected) r.message = config_spelled(r.message);
   preflight_plan(plan, in);  // refuse a resource bomb before the first step
   RunSummary s = summarise(in);
+  for (auto& w : s.warnings) w = config_spelled(w);
   const int threads = resolve_threads(c.inputs.threads);
   const int offset = c.inputs.incidents.utc_offset_minutes;
   const DateRange dates = local_date_range(in.incidents, offset);
@@ -225,7 +263,20 @@ RunJobResult run_job(const RunJobOptions& opt) {
   auto run_step = [&](const std::string& name, auto&& fn) {
     begin(name);
     Timer t;
-    StepResult r = fn();
+    // The analysis this step runs (a local step is named by its layer), for its option spellings.
+    FlagPaths spelled;
+    for (const auto& a : c.analyses)
+      if (a.type == name || (a.type == "local" && a.options.value("layer", "local_" + a.options.value(
+                                                      "units", std::string())) == name))
+        spelled = analysis_flag_paths(a);
+    StepResult r;
+    try {
+      r = fn();
+    } catch (const Error& e) {
+      rethrow_config_spelled(e, spelled);
+    }
+    for (auto& wmsg : r.warnings) wmsg = config_spelled(wmsg, spelled);
+    for (auto& d : r.details) d = config_spelled(d, spelled);
     for (auto& st : r.timings) s.timings.push_back({name + ": " + st.step, st.seconds});
     s.layers.insert(s.layers.end(), r.layers.begin(), r.layers.end());
     if (!r.details.empty()) s.details.push_back("── " + name);

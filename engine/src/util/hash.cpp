@@ -42,6 +42,24 @@ std::string sha256_file(const std::string& path) {
   return hex_digest(ctx.get());
 }
 
+struct Sha256::Impl {
+  DigestPtr ctx = new_digest();
+};
+
+Sha256::Sha256() : impl_(std::make_unique<Impl>()) {}
+Sha256::~Sha256() = default;
+
+void Sha256::update(const void* data, std::size_t n) {
+  EVP_DigestUpdate(impl_->ctx.get(), data, n);
+  bytes_ += static_cast<std::int64_t>(n);
+}
+
+std::string Sha256::hex() const {
+  DigestPtr copy(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  EVP_MD_CTX_copy_ex(copy.get(), impl_->ctx.get());
+  return hex_digest(copy.get());
+}
+
 std::string sha256_text(std::string_view text) {
   DigestPtr ctx = new_digest();
   EVP_DigestUpdate(ctx.get(), text.data(), text.size());

@@ -2,8 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "hotspot/error.hpp"
 #include "support/temp_dir.hpp"
+#include "util/hash.hpp"
 
 namespace hotspot {
 namespace {
@@ -122,6 +125,39 @@ TEST(CsvReader, EmptyAndMissingFilesAreClearErrors) {
   test::TempDir dir;
   EXPECT_THROW(CsvReader(dir.write("e.csv", "")), InputError);
   EXPECT_THROW(CsvReader(dir.file("missing.csv")), IoError);
+}
+
+// The provenance hash covers exactly the bytes parsed, in the same pass: rows appended while the
+// file is read are in both the rows and the hash; rows appended after the end are in neither.
+TEST(CsvReader, HashCoversExactlyTheBytesParsed) {
+  test::TempDir dir;
+  std::string text = "id,lon,lat\n";
+  for (int i = 0; text.size() < (5u << 20); ++i)  // more than the 4 MiB first read
+    text += std::to_string(i) + ",106.5,20.8\n";
+  const std::string path = dir.write("grow.csv", text);
+  CsvReader r(path);
+  CsvRecord rec;
+  ASSERT_TRUE(r.next(rec));
+  std::int64_t rows = 1;
+  const std::string appended = "x1,106.6,20.9\nx2,106.7,21.0\n";
+  {
+    std::FILE* f = std::fopen(path.c_str(), "ab");
+    std::fwrite(appended.data(), 1, appended.size(), f);
+    std::fclose(f);
+  }
+  std::string last;
+  while (r.next(rec)) ++rows, last = std::string(rec.fields[0]);
+  EXPECT_EQ(last, "x2");  // the appended rows were parsed ...
+  EXPECT_EQ(r.sha256(), sha256_text(text + appended));  // ... and hashed
+  EXPECT_EQ(r.bytes_read(), static_cast<std::int64_t>(text.size() + appended.size()));
+  {
+    std::FILE* f = std::fopen(path.c_str(), "ab");
+    std::fputs("late,1,2\n", f);
+    std::fclose(f);
+  }
+  EXPECT_EQ(r.sha256(), sha256_text(text + appended));  // a row never parsed is never hashed
+  EXPECT_EQ(sha256_file(path), sha256_text(text + appended + "late,1,2\n"));
+  EXPECT_GT(rows, 2);
 }
 
 }  // namespace

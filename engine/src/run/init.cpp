@@ -1,0 +1,335 @@
+// hotspot init: a starter run configuration from the inputs themselves. Fields are found by their
+// names (English and Vietnamese, with or without diacritics), CRSs from the sources (a CSV's from
+// its coordinate ranges), the time format from the first values; every analysis is present with
+// its defaults. What cannot be detected is named, never guessed silently.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <optional>
+#include <filesystem>
+#include <limits>
+#include <nlohmann/json.hpp>
+
+#include "crs/transform.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/jobs/aggregate.hpp"
+#include "hotspot/jobs/cluster.hpp"
+#include "hotspot/jobs/emerging.hpp"
+#include "hotspot/jobs/kde.hpp"
+#include "hotspot/jobs/local.hpp"
+#include "hotspot/jobs/near_repeat.hpp"
+#include "hotspot/run.hpp"
+#include "io/csv_reader.hpp"
+#include "io/gdal_util.hpp"
+#include "run/init_detect.hpp"
+#include "run/plan.hpp"
+#include "run/run_config.hpp"
+#include "util/time.hpp"
+
+namespace hotspot {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+namespace {
+
+constexpr std::size_t kSampleRows = 1000;
+
+// Whether the compiled schema has `key` under inputs.incidents (keys another part of the program
+// adds appear here as soon as the schema has them).
+bool incidents_key(const std::string& key) {
+  static const json schema = json::parse(run_schema_text());
+  return schema["definitions"]["incidents"]["properties"].contains(key);
+}
+
+struct Polygons {
+  json config = json::object();
+  Crs crs;
+  bool has_crs = false;
+  Box extent;  // in the layer's own CRS
+};
+
+Polygons detect_polygons(const std::string& path, const std::string& role, InitResult& out) {
+  Polygons p;
+  p.config["path"] = path;
+  register_gdal_once();
+  DatasetPtr ds;
+  try {
+    ds = open_vector(path, role);
+  } catch (const IoError& e) {
+    throw IoError("--" + role + ": " + e.what());
+  }
+  OGRLayer* layer = pick_layer(*ds, "", role);
+  if (ds->GetLayerCount() > 1) {
+    p.config["layer"] = layer->GetName();
+    out.notes.push_back("inputs." + role + ".layer: '" + layer->GetName() + "', the first of " +
+                        std::to_string(ds->GetLayerCount()) + " layers");
+  }
+  std::vector<std::string> fields;
+  OGRFeatureDefn* defn = layer->GetLayerDefn();
+  for (int i = 0; i < defn->GetFieldCount(); ++i) fields.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+  const bool communes = role == "communes";
+  const std::string at = "inputs." + role;
+  auto pick = [&](const char* key, FieldRole r, bool required) {
+    const int i = find_field_by_role(fields, r);
+    if (i >= 0) {
+      p.config[key] = fields[static_cast<std::size_t>(i)];
+    } else if (required) {
+      out.undetected.push_back(at + "." + key + ": no field looks like one (fields: " +
+                               join_names(fields) + ")");
+    }
+  };
+  pick("id_field", communes ? FieldRole::kCommuneId : FieldRole::kZoneId, true);
+  pick("name_field", communes ? FieldRole::kCommuneName : FieldRole::kZoneName, true);
+  if (communes) pick("population_field", FieldRole::kPopulation, true);
+  OGREnvelope env;
+  if (layer->GetExtent(&env, TRUE) == OGRERR_NONE) p.extent = {env.MinX, env.MinY, env.MaxX, env.MaxY};
+  try {
+    p.crs = layer_crs(*ds, *layer, "", role, at + ".crs");
+    p.has_crs = true;
+    out.notes.push_back(at + ": CRS " + p.crs.label() + " (from the source)");
+  } catch (const InputError&) {
+    out.undetected.push_back(at + ".crs: the source has no CRS (no .prj?); " +
+                             crs_hint(p.extent) + " Set it");
+  }
+  return p;
+}
+
+// The incidents' columns and values, from the header and the first rows of a CSV.
+struct CsvSample {
+  std::vector<std::string> header;
+  std::vector<std::vector<std::string>> rows;
+  char delimiter = ',';
+};
+
+CsvSample sample_csv(const std::string& path) {
+  CsvSample s;
+  CsvReader reader(path);
+  s.header = reader.header();
+  s.delimiter = reader.delimiter();
+  CsvRecord rec;
+  while (s.rows.size() < kSampleRows && reader.next(rec)) {
+    if (rec.fields.size() != s.header.size()) continue;
+    s.rows.emplace_back(rec.fields.begin(), rec.fields.end());
+  }
+  return s;
+}
+
+// The time format that reads the samples (a preset name or strftime directives), or nullopt.
+std::optional<std::string> time_format_of(const std::vector<std::string>& samples) {
+  std::size_t ok = 0;
+  for (const auto& v : samples) {
+    std::string why;
+    ok += parse_iso8601(v, 0, &why).has_value();
+  }
+  if (!samples.empty() && 2 * ok >= samples.size()) return std::string("iso");
+  return std::nullopt;
+}
+
+std::vector<std::string> column(const CsvSample& s, int i) {
+  std::vector<std::string> v;
+  if (i < 0) return v;
+  for (const auto& r : s.rows)
+    if (!r[static_cast<std::size_t>(i)].empty()) v.push_back(r[static_cast<std::size_t>(i)]);
+  return v;
+}
+
+void detect_times(const CsvSample& s, json& inc, InitResult& out) {
+  const int datetime = find_field_by_role(s.header, FieldRole::kDateTime);
+  const int date = find_field_by_role(s.header, FieldRole::kDate);
+  const int clock = find_field_by_role(s.header, FieldRole::kTimeOfDay);
+  std::vector<std::string> samples;
+  if (datetime >= 0) {
+    inc["time_field"] = s.header[static_cast<std::size_t>(datetime)];
+    samples = column(s, datetime);
+  } else if (date >= 0 && incidents_key("date_field")) {
+    inc["date_field"] = s.header[static_cast<std::size_t>(date)];
+    if (clock >= 0 && clock != date) inc["time_field"] = s.header[static_cast<std::size_t>(clock)];
+    for (const auto& r : s.rows) {
+      std::string v = r[static_cast<std::size_t>(date)];
+      if (clock >= 0 && clock != date && !r[static_cast<std::size_t>(clock)].empty())
+        v += " " + r[static_cast<std::size_t>(clock)];
+      if (!v.empty()) samples.push_back(v);
+    }
+  } else if (date >= 0) {
+    inc["time_field"] = s.header[static_cast<std::size_t>(date)];
+    samples = column(s, date);
+  } else {
+    out.undetected.push_back(
+        "inputs.incidents.time_field: no column looks like a time or a date (columns: " +
+        join_names(s.header) + "); the analyses that need times are left out");
+    return;
+  }
+  const std::optional<std::string> format = time_format_of(samples);
+  if (!format) {
+    out.undetected.push_back("inputs.incidents.time_format: the first values (e.g. '" +
+                             (samples.empty() ? std::string() : samples.front()) +
+                             "') match no known format; give it as strftime directives");
+  } else if (*format != "iso") {
+    if (incidents_key("time_format")) {
+      inc["time_format"] = *format;
+    } else {
+      out.undetected.push_back("inputs.incidents.time_format: the times look like '" + *format +
+                               "', which this version reads as ISO 8601 only");
+    }
+  }
+}
+
+// x and y from their names; the CRS from their ranges (and the communes' extent).
+void detect_coordinates(const CsvSample& s, json& inc, const Polygons& communes, InitResult& out) {
+  int xi = find_field_by_role(s.header, FieldRole::kX);
+  int yi = find_field_by_role(s.header, FieldRole::kY);
+  if (xi < 0 || yi < 0 || xi == yi) {
+    out.undetected.push_back("inputs.incidents.x_field, y_field: no columns look like coordinates "
+                             "(columns: " + join_names(s.header) + ")");
+    return;
+  }
+  std::vector<std::string> xs, ys;
+  for (const auto& row : s.rows)
+    xs.push_back(row[static_cast<std::size_t>(xi)]), ys.push_back(row[static_cast<std::size_t>(yi)]);
+  const Ranges r = value_ranges(xs, ys);
+  const CoordinateGuess g = guess_crs(r, communes.has_crs ? &communes.crs : nullptr, communes.extent);
+  if (g.swap) std::swap(xi, yi);
+  inc["x_field"] = s.header[static_cast<std::size_t>(xi)];
+  inc["y_field"] = s.header[static_cast<std::size_t>(yi)];
+  if (!g.crs.empty()) inc["crs"] = g.crs;
+  if (!g.note.empty()) out.notes.push_back("inputs.incidents: " + g.note);
+  if (!g.todo.empty()) out.undetected.push_back("inputs.incidents.crs: " + g.todo);
+}
+
+json incidents_config(const std::string& path, const Polygons& communes, bool* has_time,
+                      InitResult& out) {
+  json inc = {{"path", path}};
+  std::string ext = fs::path(path).extension().string();
+  for (char& c : ext) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (ext != ".csv") {  // an OGR point layer: its geometries and CRS are the source's
+    DatasetPtr ds = open_vector(path, "incidents");
+    OGRLayer* layer = pick_layer(*ds, "", "incidents");
+    std::vector<std::string> fields;
+    for (int i = 0; i < layer->GetLayerDefn()->GetFieldCount(); ++i)
+      fields.emplace_back(layer->GetLayerDefn()->GetFieldDefn(i)->GetNameRef());
+    const int t = find_field_by_role(fields, FieldRole::kDateTime) >= 0
+                      ? find_field_by_role(fields, FieldRole::kDateTime)
+                      : find_field_by_role(fields, FieldRole::kDate);
+    if (t >= 0) inc["time_field"] = fields[static_cast<std::size_t>(t)];
+    const int c = find_field_by_role(fields, FieldRole::kCategory);
+    if (c >= 0) inc["category_field"] = fields[static_cast<std::size_t>(c)];
+    *has_time = t >= 0;
+    return inc;
+  }
+  CsvSample s;
+  try {
+    s = sample_csv(path);
+  } catch (const IoError& e) {
+    throw IoError(std::string("--incidents: ") + e.what());
+  }
+  detect_coordinates(s, inc, communes, out);
+  const int id = find_field_by_role(s.header, FieldRole::kIncidentId);
+  if (id >= 0) inc["id_field"] = s.header[static_cast<std::size_t>(id)];
+  const int cat = find_field_by_role(s.header, FieldRole::kCategory);
+  if (cat >= 0)
+    inc["category_field"] = s.header[static_cast<std::size_t>(cat)];
+  else
+    out.undetected.push_back("inputs.incidents.category_field: no column looks like a category");
+  detect_times(s, inc, out);
+  *has_time = inc.contains("time_field") || inc.contains("date_field");
+  inc["utc_offset"] = "+07:00";
+  return inc;
+}
+
+// Every analysis with the defaults of its parameter table written out, so that the file shows
+// what can be tuned. A default the table spells as prose ("all cores") is left out.
+template <class Options>
+void add_defaults(json& a, const ParamTable<Options>& table) {
+  for (const auto& p : table.info()) {
+    if (p.scope == ParamScope::kCliOnly || a.contains(p.name) || p.default_text.empty()) continue;
+    const std::string& d = p.default_text;
+    char* end = nullptr;
+    const double v = std::strtod(d.c_str(), &end);
+    const bool number = end && *end == '\0' && !d.empty() && std::isfinite(v);
+    if (p.type == ParamType::kInteger && number && v == std::floor(v))
+      a[p.name] = static_cast<std::int64_t>(v);
+    else if ((p.type == ParamType::kNumber || p.type == ParamType::kNumberOrText) && number)
+      a[p.name] = v;
+    else if (p.type == ParamType::kBoolean && (d == "true" || d == "false"))
+      a[p.name] = d == "true";
+    else if ((p.type == ParamType::kText || p.type == ParamType::kNumberOrText) &&
+             d.find_first_of(" ()") == std::string::npos)
+      a[p.name] = d;
+  }
+}
+
+json analyses(bool has_time, bool has_population, InitResult& out) {
+  json list = json::array();
+  json aggregate = {{"type", "aggregate"}};
+  add_defaults(aggregate, aggregate_params());
+  list.push_back(aggregate);
+  if (has_time) list.push_back(json{{"type", "profiles"}});
+  json kde = {{"type", "kde"}, {"cell_size", 50}, {"mask", "communes"}};
+  add_defaults(kde, kde_params());
+  list.push_back(kde);
+  json clusters = {{"type", "clusters"}, {"method", "dbscan"}, {"eps", 100}};
+  add_defaults(clusters, cluster_params());
+  list.push_back(clusters);
+  json local = {{"type", "local"}, {"units", "communes"}, {"weights", "queen"}};
+  if (has_population) local["value"] = "per_1000";
+  add_defaults(local, local_params());
+  list.push_back(local);
+  if (has_time) {
+    json emerging = {{"type", "emerging"}, {"grid", "hex:500"}};
+    add_defaults(emerging, emerging_params());
+    list.push_back(emerging);
+    json knox = {{"type", "near_repeat"}};
+    add_defaults(knox, near_repeat_params());
+    list.push_back(knox);
+  } else {
+    out.notes.push_back("analyses: profiles, emerging and near_repeat need incident times and "
+                        "are left out");
+  }
+  return list;
+}
+
+}  // namespace
+
+InitResult init_run_config(const InitOptions& o) {
+  InitResult out;
+  if (o.communes.empty()) throw UsageError("--communes is required");
+  if (o.incidents.empty()) throw UsageError("--incidents is required");
+  json doc = json::object();
+  doc["title"] = "hotspot run";
+  const Polygons communes = detect_polygons(o.communes, "communes", out);
+  doc["inputs"]["communes"] = communes.config;
+  if (!o.zones.empty()) doc["inputs"]["zones"] = detect_polygons(o.zones, "zones", out).config;
+  bool has_time = false;
+  doc["inputs"]["incidents"] = incidents_config(o.incidents, communes, &has_time, out);
+  doc["output"] = {{"path", o.out}, {"quicklook", true}};
+  doc["analyses"] = analyses(has_time, communes.config.contains("population_field"), out);
+  // What was written must be a configuration the run accepts: the schema and every option value.
+  // A default that does not survive (a table's default text that is not a value) is dropped.
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    try {
+      validate_against_schema(doc);
+      RunConfig c;
+      c.analyses.clear();
+      for (std::size_t k = 0; k < doc["analyses"].size(); ++k)
+        c.analyses.push_back({doc["analyses"][k]["type"].get<std::string>(),
+                              "analyses[" + std::to_string(k) + "]", doc["analyses"][k]});
+      c.inputs.communes.population_field = communes.config.value("population_field", "");
+      make_plan(c);
+      break;
+    } catch (const UsageError& e) {
+      const std::string m = e.what();
+      const std::size_t open = m.find("analyses["), close = m.find("].");
+      const std::size_t colon = m.find(':', close);
+      if (open != 0 || close == std::string::npos || colon == std::string::npos) throw;
+      const std::size_t k = std::stoul(m.substr(9, close - 9));
+      const std::string key = m.substr(close + 2, colon - close - 2);
+      if (k >= doc["analyses"].size() || !doc["analyses"][k].contains(key)) throw;
+      doc["analyses"][k].erase(key);
+    }
+  }
+  out.config = doc.dump(2) + "\n";
+  return out;
+}
+
+}  // namespace hotspot

@@ -1,0 +1,328 @@
+#!/usr/bin/python3
+"""run --check that checks everything, validate --config, exit codes and streams, provenance
+hashes with --if-changed, and hotspot init -> run --check -> run (issue 13).
+
+Each case is small (a few thousand incidents, few analyses) so the file runs in seconds.
+
+Usage: test_check.py HOTSPOT_BINARY REPO_ROOT
+"""
+import csv
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import jsonschema
+from osgeo import gdal, ogr, osr
+
+gdal.UseExceptions()
+HOTSPOT, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+SAMPLE = os.path.join(ROOT, "data", "sample")
+with open(os.path.join(ROOT, "schemas", "run.schema.json")) as f:
+    RUN_SCHEMA = json.load(f)
+
+
+def hotspot(*args, check=False):
+    p = subprocess.run([HOTSPOT, *args], capture_output=True, text=True, timeout=300)
+    if check and p.returncode != 0:
+        raise AssertionError(f"hotspot {' '.join(args)} exited {p.returncode}:\n{p.stderr}")
+    return p
+
+
+def sha256(path):
+    with open(path, "rb") as f:
+        return hashlib.sha256(f.read()).hexdigest()
+
+
+def write_json(path, doc):
+    with open(path, "w") as f:
+        json.dump(doc, f, ensure_ascii=False, indent=1)
+    return path
+
+
+def run_metadata(gpkg):
+    ds = ogr.Open(gpkg)
+    return {f["key"]: json.loads(f["value"]) for f in ds.GetLayerByName("run_metadata")}
+
+
+class CheckTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="hotspot-check-")
+        # The first 3,000 sample incidents: quick runs, the same columns.
+        cls.incidents = os.path.join(cls.tmp, "incidents.csv")
+        with open(os.path.join(SAMPLE, "incidents.csv"), newline="") as src, \
+                open(cls.incidents, "w", newline="") as dst:
+            for k, line in enumerate(src):
+                if k > 3000:
+                    break
+                dst.write(line)
+        # The same incidents without their time column.
+        cls.timeless = os.path.join(cls.tmp, "timeless.csv")
+        with open(cls.incidents, newline="") as src, open(cls.timeless, "w", newline="") as dst:
+            w = csv.writer(dst, lineterminator="\n")
+            w.writerow(["id", "lon", "lat", "category"])
+            for row in csv.DictReader(src):
+                w.writerow([row["id"], row["lon"], row["lat"], row["category"]])
+        # Communes as a Shapefile, so that a change to the .dbf alone can be made.
+        cls.shp = os.path.join(cls.tmp, "communes.shp")
+        gdal.VectorTranslate(cls.shp, os.path.join(SAMPLE, "communes.gpkg"), format="ESRI Shapefile")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def config(self, name, edit=None, analyses=None):
+        c = {
+            "inputs": {
+                "communes": {"path": os.path.join(SAMPLE, "communes.gpkg"), "population_field": "population"},
+                "zones": {"path": os.path.join(SAMPLE, "zones.geojson")},
+                "incidents": {"path": self.incidents},
+            },
+            "output": {"path": os.path.join(self.tmp, name + ".gpkg"), "quicklook": False},
+            "analyses": analyses or [{"type": "aggregate"}],
+        }
+        if edit:
+            edit(c)
+        jsonschema.validate(c, RUN_SCHEMA)
+        return write_json(os.path.join(self.tmp, name + ".json"), c)
+
+    def assert_check_fails(self, config, code, *expected):
+        p = hotspot("run", "--config", config, "--check")
+        self.assertEqual(p.returncode, code, p.stderr)
+        for e in expected:
+            self.assertIn(e, p.stderr)
+        self.assertNotRegex(p.stderr, r"--[a-z]", "a configuration run names no CLI flag")
+        self.assertEqual(p.stdout, "")
+        return p
+
+    # -- run --check ---------------------------------------------------------------------------
+
+    def test_check_passes_on_a_good_config_and_says_what_it_checked(self):
+        p = hotspot("run", "--config", self.config("good"), "--check", check=True)
+        self.assertIn("is valid", p.stdout)
+        self.assertIn("inputs.incidents: x 'lon', y 'lat', time 'time'", p.stdout)
+        self.assertIn("inputs.communes: layer", p.stdout)
+        self.assertFalse(os.path.exists(os.path.join(self.tmp, "good.gpkg")))
+
+    def test_missing_csv_column(self):
+        cfg = self.config("col", lambda c: c["inputs"]["incidents"].update(x_field="Kinh do"))
+        self.assert_check_fails(cfg, 2, "inputs.incidents.x_field: no column named 'Kinh do' (columns: id, lon, lat")
+
+    def test_missing_zones_id_field(self):
+        cfg = self.config("zid", lambda c: c["inputs"]["zones"].update(id_field="zone_code"))
+        self.assert_check_fails(cfg, 2, "inputs.zones.id_field: no field 'zone_code' (fields: ")
+        # and a plain run stops there too, before reading the incidents
+        p = hotspot("run", "--config", cfg)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("inputs.zones.id_field", p.stderr)
+        self.assertNotIn("--zones-id-field", p.stderr)
+
+    def test_work_crs_vn2000_name_is_refused_with_codes(self):
+        cfg = self.config("vn", lambda c: c.update(work_crs="VN-2000"))
+        p = self.assert_check_fails(cfg, 2, "work_crs: PROJ does not understand 'VN-2000'", "EPSG:3405",
+                                    "EPSG:9210")
+        cfg = self.config("geo", lambda c: c.update(work_crs="EPSG:4756"))
+        self.assert_check_fails(cfg, 2, "work_crs: EPSG:4756", "is geographic")
+
+    def test_time_analyses_without_a_time_column_fail_the_check_before_any_work(self):
+        for analysis in ({"type": "emerging", "grid": "hex:500"}, {"type": "near_repeat"},
+                         {"type": "clusters", "method": "st-dbscan", "eps": 100, "eps_time": "1d"}):
+            cfg = self.config("notime", lambda c: c["inputs"]["incidents"].update(path=self.timeless),
+                              analyses=[{"type": "aggregate"}, analysis])
+            self.assert_check_fails(cfg, 2, "analyses[1] (" + analysis["type"], "needs incident times",
+                                    "inputs.incidents.time_field")
+            p = hotspot("run", "--config", cfg)
+            self.assertEqual(p.returncode, 2, p.stderr)
+            self.assertNotIn("[2/", p.stderr)  # stopped before the first step
+            self.assertFalse(os.path.exists(os.path.join(self.tmp, "notime.gpkg")))
+
+    def test_unparseable_times_fail_the_check_when_times_are_needed(self):
+        bad = os.path.join(self.tmp, "dmy.csv")
+        with open(bad, "w") as f:
+            f.write("id,lon,lat,time,category\n")
+            for i in range(50):
+                f.write(f"{i},106.62,20.84,{1 + i % 28:02d}/09/2025 00:10,theft\n")
+        cfg = self.config("dmy", lambda c: c["inputs"]["incidents"].update(path=bad),
+                          analyses=[{"type": "profiles"}])
+        self.assert_check_fails(cfg, 3, "inputs.incidents.time_field: ", "of the first 50 values",
+                                "inputs.incidents.time_format")
+
+    def test_communes_layer_and_population_field(self):
+        cfg = self.config("lay", lambda c: c["inputs"]["communes"].update(layer="nope"))
+        self.assert_check_fails(cfg, 2, "inputs.communes.layer: communes: no layer named 'nope'")
+        cfg = self.config("pop", lambda c: c["inputs"]["communes"].update(population_field="dan_so"))
+        self.assert_check_fails(cfg, 2, "inputs.communes.population_field: no field 'dan_so'")
+
+    # -- exit codes and streams ----------------------------------------------------------------
+
+    def test_missing_input_file_exits_4(self):
+        cfg = self.config("missing", lambda c: c["inputs"]["communes"].update(path="/nonexistent/communes.shp"))
+        self.assert_check_fails(cfg, 4, "inputs.communes.path: no such file")
+        p = hotspot("validate", "--communes", "/nonexistent/c.gpkg", "--incidents", self.incidents)
+        self.assertEqual(p.returncode, 4, p.stderr)
+        p = hotspot("validate", "--communes", os.path.join(SAMPLE, "communes.gpkg"), "--incidents",
+                    "/nonexistent/i.csv")
+        self.assertEqual(p.returncode, 4, p.stderr)
+
+    def test_quiet_prints_nothing_and_warnings_go_to_stderr(self):
+        # A category that is not UTF-8 gives a warning.
+        latin = os.path.join(self.tmp, "latin.csv")
+        shutil.copy(self.incidents, latin)
+        with open(latin, "ab") as f:
+            f.write(b"LAT1,106.62,20.84,2024-01-02T10:00:00+07:00,tr\xf4m\n")
+        cfg = self.config("warn", lambda c: c["inputs"]["incidents"].update(path=latin))
+        p = hotspot("run", "--config", cfg, "--overwrite", check=True)
+        self.assertIn("incidents  read", p.stdout)
+        self.assertNotIn("warning", p.stdout)
+        self.assertIn("hotspot: warning: ", p.stderr)
+        p = hotspot("run", "--config", cfg, "--overwrite", "--quiet", check=True)
+        self.assertEqual((p.stdout, p.stderr), ("", ""))
+        p = hotspot("run", "--config", cfg, "--overwrite", "--quiet", "--json", check=True)
+        self.assertEqual(json.loads(p.stdout)["status"], "ok")
+        self.assertEqual(p.stderr, "")
+        p = hotspot("run", "--config", cfg, "--check", "--quiet", check=True)
+        self.assertEqual((p.stdout, p.stderr), ("", ""))
+        # single commands: the summary on stdout, warnings on stderr
+        p = hotspot("validate", "--communes", os.path.join(SAMPLE, "communes.gpkg"), "--incidents", latin,
+                    check=True)
+        self.assertNotIn("warning", p.stdout)
+        self.assertIn("hotspot: warning: ", p.stderr)
+
+    # -- validate --config ---------------------------------------------------------------------
+
+    def test_validate_config(self):
+        cfg = self.config("val")
+        p = hotspot("validate", "--config", cfg, check=True)
+        self.assertIn("incidents  read 3000 = accepted 2999 + rejected 1", p.stdout)
+        self.assertIn("checked    inputs.incidents", p.stdout)
+        bad = self.config("valbad", lambda c: c["inputs"]["zones"].update(id_field="zone_code"))
+        p = hotspot("validate", "--config", bad)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("inputs.zones.id_field: no field 'zone_code'", p.stderr)
+        p = hotspot("validate", "--config", cfg, "--incidents", self.incidents)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        p = hotspot("validate", "--incidents", self.incidents)
+        self.assertEqual(p.returncode, 2, p.stderr)
+
+    # -- provenance ----------------------------------------------------------------------------
+
+    def test_every_file_of_a_shapefile_is_hashed_and_a_dbf_change_reruns(self):
+        work = os.path.join(self.tmp, "shp")
+        os.makedirs(work, exist_ok=True)
+        for ext in ("shp", "shx", "dbf", "prj", "cpg"):
+            if os.path.exists(self.shp[:-3] + ext):
+                shutil.copy(self.shp[:-3] + ext, os.path.join(work, "communes." + ext))
+        shp = os.path.join(work, "communes.shp")
+        cfg = self.config("shp", lambda c: c["inputs"]["communes"].update(path=shp))
+        gpkg = os.path.join(self.tmp, "shp.gpkg")
+        hotspot("run", "--config", cfg, "--quiet", check=True)
+        inputs = run_metadata(gpkg)["inputs"]
+        files = inputs["communes"]["files"]
+        for ext in ("shp", "shx", "dbf", "prj"):
+            self.assertEqual(files["communes." + ext], sha256(os.path.join(work, "communes." + ext)))
+        # The CSV: the hash of exactly the bytes parsed, and their number.
+        self.assertEqual(inputs["incidents"]["sha256"], sha256(self.incidents))
+        self.assertEqual(inputs["incidents"]["bytes"], os.path.getsize(self.incidents))
+        doc = json.loads(hotspot("run", "--config", cfg, "--if-changed", "--json", check=True).stdout)
+        self.assertEqual(doc["status"], "skipped")
+        # Populations change in the .dbf only: the .shp is byte-identical, the run is not skipped.
+        shp_before = sha256(shp)
+        ds = ogr.Open(shp, 1)
+        layer = ds.GetLayer(0)
+        f = layer.GetNextFeature()
+        f.SetField("population", f.GetField("population") + 1000)
+        layer.SetFeature(f)
+        ds = None
+        self.assertEqual(sha256(shp), shp_before)
+        doc = json.loads(hotspot("run", "--config", cfg, "--if-changed", "--json", check=True).stdout)
+        self.assertEqual(doc["status"], "ok")
+        self.assertEqual(run_metadata(gpkg)["inputs"]["communes"]["files"]["communes.dbf"],
+                         sha256(os.path.join(work, "communes.dbf")))
+
+    # -- hotspot init --------------------------------------------------------------------------
+
+    def init_check_run(self, name, communes, incidents, zones=None, expect_todo=()):
+        args = ["init", "--communes", communes, "--incidents", incidents,
+                "--out", os.path.join(self.tmp, name + ".gpkg")]
+        if zones:
+            args += ["--zones", zones]
+        p = hotspot(*args, check=True)
+        config = json.loads(p.stdout)
+        jsonschema.validate(config, RUN_SCHEMA)
+        for todo in expect_todo:
+            self.assertIn("not detected: " + todo, p.stderr)
+        path = write_json(os.path.join(self.tmp, name + ".json"), config)
+        hotspot("run", "--config", path, "--check", check=True)
+        config["output"]["quicklook"] = False
+        for a in config["analyses"]:  # fewer permutations: the test is about the pipeline
+            if "permutations" in a:
+                a["permutations"] = 9 if a["type"] == "near_repeat" else 19
+        write_json(path, config)
+        init_stderr = p.stderr
+        p = hotspot("run", "--config", path, "--json", check=True)
+        doc = json.loads(p.stdout)
+        counts = doc["counts"]
+        self.assertEqual(counts["read"], counts["accepted"] + counts["rejected"])
+        return config, p, init_stderr
+
+    def test_init_on_the_sample(self):
+        config, _, _ = self.init_check_run("init_sample", os.path.join(SAMPLE, "communes.gpkg"), self.incidents,
+                                        os.path.join(SAMPLE, "zones.geojson"))
+        inc = config["inputs"]["incidents"]
+        self.assertEqual((inc["x_field"], inc["y_field"], inc["time_field"], inc["category_field"], inc["id_field"]),
+                         ("lon", "lat", "time", "category", "id"))
+        self.assertEqual(inc["crs"], "EPSG:4326")
+        self.assertEqual(config["inputs"]["communes"]["population_field"], "population")
+        types = [a["type"] for a in config["analyses"]]
+        for t in ("aggregate", "profiles", "kde", "clusters", "local", "emerging", "near_repeat"):
+            self.assertIn(t, types)
+
+    def test_init_on_a_messy_vietnamese_csv(self):
+        # Vietnamese headers, ';' with decimal commas, a BOM, CRLF, VN-2000 metres in surveyors' order
+        # (the column X holds the northing).
+        messy = os.path.join(self.tmp, "messy.csv")
+        wgs, tm3 = osr.SpatialReference(), osr.SpatialReference()
+        wgs.ImportFromEPSG(4326)
+        tm3.ImportFromEPSG(9210)
+        for s in (wgs, tm3):
+            s.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+        to9210 = osr.CoordinateTransformation(wgs, tm3)
+        # Communes in EPSG:9210 as a Shapefile with a .prj.
+        communes = os.path.join(self.tmp, "xa_9210.shp")
+        gdal.VectorTranslate(communes, os.path.join(SAMPLE, "communes.gpkg"), format="ESRI Shapefile",
+                             dstSRS="EPSG:9210")
+        with open(self.incidents, newline="") as f, open(messy, "w", encoding="utf-8-sig", newline="") as out:
+            out.write("STT;X;Y;Thời gian;Loại vụ việc\r\n")
+            for k, row in enumerate(csv.DictReader(f)):
+                x, y, _ = to9210.TransformPoint(float(row["lon"]), float(row["lat"]))
+                # surveyors' order: the first coordinate column is the northing
+                out.write(f"{k + 1};{y:.2f}".replace(".", ",") + f";{x:.2f}".replace(".", ",")
+                          + f";{row['time']};{row['category'].upper() if k % 3 == 0 else row['category']}\r\n")
+        config, _, init_stderr = self.init_check_run("init_messy", communes, messy)
+        inc = config["inputs"]["incidents"]
+        self.assertEqual((inc["x_field"], inc["y_field"]), ("Y", "X"))  # X holds the northing
+        self.assertEqual(inc["crs"], "EPSG:9210")
+        self.assertEqual(inc["time_field"], "Thời gian")
+        self.assertEqual(inc["category_field"], "Loại vụ việc")
+        self.assertIn("surveyors' order", init_stderr)
+
+    def test_init_names_what_it_cannot_detect(self):
+        odd = os.path.join(self.tmp, "odd.csv")
+        with open(odd, "w") as f:
+            f.write("a,b,c\n1,2,3\n")
+        p = hotspot("init", "--communes", os.path.join(SAMPLE, "communes.gpkg"), "--incidents", odd)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        jsonschema.validate(json.loads(p.stdout), RUN_SCHEMA)
+        self.assertIn("not detected: inputs.incidents.x_field, y_field", p.stderr)
+        self.assertIn("not detected: inputs.incidents.time_field", p.stderr)
+        p = hotspot("init", "--communes", "/nonexistent.shp", "--incidents", odd)
+        self.assertEqual(p.returncode, 4, p.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main(argv=sys.argv[:1], verbosity=2)
