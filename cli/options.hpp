@@ -23,6 +23,9 @@ void finish_input_options(CommonInputs& o);
 // The exit code of an engine error, here and nowhere else: 1 internal, 2 usage or configuration,
 // 3 bad input data, 4 I/O.
 int exit_code(const Error& e);
+// The exit code of a command that ended without an exception (0; 5 for a partial run).
+void set_exit_status(int code);
+int exit_status();
 
 // The command line as typed (arguments shell-quoted where needed), for run_metadata.
 const std::string& command_line();
