@@ -25,7 +25,7 @@ int main(int argc, char** argv) {
   hotspot::cli::add_init(app);
   try {
     app.parse(argc, argv);
-    return 0;
+    return hotspot::cli::exit_status();
   } catch (const CLI::ParseError& e) {
     int rc = app.exit(e);  // prints help or the parse error
     return rc == 0 ? 0 : 2;

@@ -20,6 +20,7 @@ void add_near_repeat(CLI::App& app) {
     params->apply(opt->knox);
     opt->inputs = o->inputs;
     opt->knox.threads = o->inputs.threads;
+    opt->knox.utc_offset_minutes = o->inputs.incidents.utc_offset_minutes;
     opt->command_line = command_line();
     NearRepeatSummary s = run_near_repeat(*opt);
     std::cout << format_summary(s.run) << format_knox_table(s.knox, opt->knox);

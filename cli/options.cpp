@@ -89,19 +89,13 @@ namespace {
 std::string g_command_line = "hotspot";
 }
 
-int exit_code(const Error& e) {
-  switch (e.kind()) {
-    case ErrorKind::kUsage:
-      return 2;
-    case ErrorKind::kInput:
-      return 3;
-    case ErrorKind::kIo:
-      return 4;
-    case ErrorKind::kInternal:
-      return 1;
-  }
-  return 1;
+int exit_code(const Error& e) { return exit_code_of(e.kind()); }
+
+namespace {
+int g_exit_status = 0;
 }
+void set_exit_status(int code) { g_exit_status = code; }
+int exit_status() { return g_exit_status; }
 
 void print_warnings(const std::vector<std::string>& warnings) {
   for (const auto& w : warnings) std::cerr << "hotspot: warning: " << w << "\n";

@@ -30,6 +30,9 @@ void refuse_non_finite_numbers(CLI::App& app);
 // The exit code of an engine error, here and nowhere else: 1 internal, 2 usage or configuration,
 // 3 bad input data, 4 I/O.
 int exit_code(const Error& e);
+// The exit code of a command that ended without an exception (0; 5 for a partial run).
+void set_exit_status(int code);
+int exit_status();
 
 // Warnings go to stderr, one "hotspot: warning: ..." line each, so stdout carries only results.
 void print_warnings(const std::vector<std::string>& warnings);

@@ -4,8 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
+#include <ctime>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -24,6 +27,40 @@ struct RunFlags {
   bool json = false, quiet = false, check = false;
   std::string max_memory;
   std::string log_level = "info";
+  std::string log_file;
+};
+
+// --log-file: every log line at --log-level (--quiet too) appended with its UTC time, and one
+// closing line with the outcome, so a cron job's history reads in one place.
+class LogFile {
+ public:
+  explicit LogFile(const std::string& path) : path_(path) {
+    if (path.empty()) return;
+    f_ = std::fopen(path.c_str(), "a");
+    if (!f_)
+      throw IoError("--log-file '" + path + "': cannot open for appending: " + std::strerror(errno));
+  }
+  ~LogFile() {
+    if (f_) std::fclose(f_);
+  }
+  LogFile(const LogFile&) = delete;
+  LogFile& operator=(const LogFile&) = delete;
+  void line(const char* level, const std::string& message) {
+    if (!f_) return;
+    std::lock_guard<std::mutex> lock(mutex_);
+    const std::time_t now = std::time(nullptr);
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    std::fprintf(f_, "%s [%d] %s: %s\n", stamp, static_cast<int>(getpid()), level, message.c_str());
+    std::fflush(f_);
+  }
+
+ private:
+  std::string path_;
+  std::FILE* f_ = nullptr;
+  std::mutex mutex_;
 };
 
 LogLevel parse_level(const std::string& s) {
@@ -129,6 +166,12 @@ void add_run(CLI::App& app) {
   cmd->add_flag("-q,--quiet", f->quiet,
                 "Errors only: no summary, no progress, no warnings (--json still prints its "
                 "document)");
+  cmd->add_flag("--strict", f->job.strict,
+                "All or nothing: the first analysis that fails ends the run (exit 2, 3 or 4) and "
+                "nothing is written (default: the others are written, exit 5)");
+  cmd->add_option("--log-file", f->log_file,
+                  "Append the log lines (at --log-level, also with --quiet) with UTC timestamps, "
+                  "and the outcome, to this file");
   cmd->add_option("--log-level", f->log_level, "error | warn | info | debug (stderr)")
       ->capture_default_str();
   cmd->add_option("--threads", f->job.threads, "Threads (default: the config's, else all cores)")
@@ -137,14 +180,18 @@ void add_run(CLI::App& app) {
                   "Memory budget, e.g. 4G (default: the config's max_memory, else half the "
                   "physical memory)");
   cmd->callback([f] {
-    const LogLevel level = f->quiet ? LogLevel::kError : parse_level(f->log_level);
+    const LogLevel file_level = parse_level(f->log_level);
+    const LogLevel level = f->quiet ? LogLevel::kError : file_level;
+    LogFile log_file(f->log_file);
     std::unique_ptr<ProgressLine> bar;
     if (!f->quiet && isatty(STDERR_FILENO)) bar = std::make_unique<ProgressLine>();
     f->job.log = [&](LogLevel l, const std::string& m) {
+      if (l <= file_level) log_file.line(level_name(l), m);
       if (l > level) return;
       if (bar) bar->clear();
       std::fprintf(stderr, "hotspot: %s: %s\n", level_name(l), m.c_str());
     };
+    log_file.line("info", "start: " + command_line());
     if (bar)
       f->job.progress = [&](int index, int count, const std::string& step) {
         bar->step(index, count, step);
@@ -185,6 +232,17 @@ void add_run(CLI::App& app) {
       RunJobResult r = run_job(f->job);
       if (bar) bar->stop();
       for (const auto& w : r.run.warnings) f->job.log(LogLevel::kWarn, w);
+      if (!r.run.failed.empty()) set_exit_status(kExitPartial);
+      if (r.skipped)
+        log_file.line("info", "end: skipped (exit 0): " + r.skip_reason);
+      else if (r.run.failed.empty())
+        log_file.line("info", "end: ok (exit 0), wrote " + r.run.out);
+      for (const auto& failed : r.run.failed)
+        log_file.line("error", "analysis " + failed.name + " failed (" + failed.exit_class +
+                                   "): " + failed.error);
+      if (!r.run.failed.empty())
+        log_file.line("warning", "end: partial (exit 5), wrote " + r.run.out + " without " +
+                                     std::to_string(r.run.failed.size()) + " failed analyses");
       if (f->json) {
         std::cout << r.summary_json << "\n";
       } else if (f->quiet) {
@@ -196,6 +254,8 @@ void add_run(CLI::App& app) {
       }
     } catch (const Error& e) {
       if (bar) bar->stop();
+      log_file.line("error", std::string("end: error (exit ") + std::to_string(exit_code(e)) +
+                                 "): " + e.what());
       if (f->json)
         std::cout << nlohmann::json{{"status", "error"},
                                     {"exit_code", exit_code(e)},

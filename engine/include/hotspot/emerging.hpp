@@ -43,6 +43,9 @@ struct TimeStep {
   Unit unit = Unit::kWeek;  // DEFAULT: weeks
   int count = 1;            // DEFAULT: 1. REQUIRES: 1..9999
 };
+// Emerging refuses fewer time steps (InputError, exit 3): a Mann-Kendall trend on a handful of
+// points means nothing. ArcGIS's Emerging Hot Spot Analysis has the same floor.
+constexpr std::size_t kMinEmergingSteps = 10;
 // "1d", "7d", "1w", "2w", "1mo", "3mo"; throws ParameterError naming time_step.
 TimeStep parse_time_step(const std::string& text);
 

@@ -9,6 +9,38 @@ namespace hotspot {
 
 enum class ErrorKind { kUsage, kInput, kIo, kInternal };
 
+// The exit code of each kind, defined here once: the CLI exits with it, and a run records it for
+// each analysis that failed on its own. 1 internal, 2 usage or configuration, 3 bad input data,
+// 4 I/O. (5, "partial", is a run's own: some analyses failed, the output was written.)
+constexpr int exit_code_of(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUsage:
+      return 2;
+    case ErrorKind::kInput:
+      return 3;
+    case ErrorKind::kIo:
+      return 4;
+    case ErrorKind::kInternal:
+      return 1;
+  }
+  return 1;
+}
+constexpr int kExitPartial = 5;
+// "usage", "input", "io", "internal": the exit class a run records for a failed analysis.
+constexpr const char* error_class(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::kUsage:
+      return "usage";
+    case ErrorKind::kInput:
+      return "input";
+    case ErrorKind::kIo:
+      return "io";
+    case ErrorKind::kInternal:
+      return "internal";
+  }
+  return "internal";
+}
+
 class Error : public std::runtime_error {
  public:
   Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}

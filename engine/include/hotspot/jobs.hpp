@@ -35,6 +35,14 @@ struct StepTime {
   double seconds = 0;
 };
 
+// An analysis of a run that failed on its own; the run wrote every other layer (exit 5).
+struct FailedAnalysis {
+  std::string name;        // "emerging", "near_repeat", ...: as in run_metadata and --json
+  std::string error;       // the message, as the analysis alone would have printed it
+  std::string exit_class;  // "usage", "input", "io" or "internal"
+  int exit_code = 1;       // what the analysis alone would have exited with
+};
+
 struct RunSummary {
   IngestReport ingest;
   std::string work_crs;
@@ -48,6 +56,7 @@ struct RunSummary {
   std::vector<StepTime> timings;
   std::vector<std::string> warnings;
   std::vector<std::string> details;  // analysis-specific lines (e.g. the chosen bandwidth)
+  std::vector<FailedAnalysis> failed;  // hotspot run only: analyses that failed on their own
   std::string out;
 };
 

@@ -19,6 +19,10 @@ struct RunJobOptions {
   bool if_changed =
       false;               // skip when the config and input hashes equal those stored in the output
   bool overwrite = false;  // replace an output that hotspot did not write; DEFAULT: refuse
+  // All or nothing: the first analysis that fails ends the run and nothing is written. DEFAULT:
+  // each analysis fails on its own, the others are written and the result lists the failure
+  // (RunSummary::failed; the CLI exits with 5).
+  bool strict = false;
   int threads = -1;        // DEFAULT (-1): the config's
   std::uint64_t max_memory = 0;  // bytes; DEFAULT (0): the config's max_memory, else half the RAM
   // Log lines (already filtered by nothing: the caller filters by level); may be empty.
@@ -29,7 +33,7 @@ struct RunJobOptions {
 };
 
 struct RunJobResult {
-  RunSummary run;
+  RunSummary run;  // run.failed: the analyses that failed on their own (not with strict)
   bool skipped = false;  // --if-changed and nothing changed
   std::string skip_reason;
   std::string quicklook;     // the PNG written, or empty

@@ -3,9 +3,12 @@
 // temporal profiles.
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <vector>
 
 #include "hotspot/ingest.hpp"
+#include "hotspot/window.hpp"
 
 namespace hotspot {
 
@@ -17,6 +20,9 @@ namespace hotspot {
 // that shuffle the times among the incidents (locations fixed); the pseudo p-value is
 // (permutations with a count >= observed + 1) / (permutations + 1), and the Knox ratio is
 // observed / expected. Incidents without a time take no part (counted in `without_time`).
+// There is no ceiling on the number of pairs: they are counted as they are met, cell by cell
+// (memory O(n + cells), plus a table of permuted times of at most 512 MiB), and the time grows
+// with the pairs within the largest distance band.
 // The largest permutation count accepted (the run schema's bound too).
 constexpr int kMaxKnoxPermutations = 99'999;
 
@@ -29,7 +35,18 @@ struct KnoxOptions {
   int permutations = 99;          // DEFAULT: 99. REQUIRES: 0..kMaxKnoxPermutations
   std::uint64_t seed = 20240101;  // DEFAULT: 20240101; recorded in the output
   int threads = 0;                // DEFAULT: 0 = all cores; results do not depend on it
-  std::int64_t max_pairs = 200'000'000;  // refuse beyond this many close pairs (memory)
+  // Only incidents of these categories (exact names). DEFAULT: every category. Parameter name:
+  // categories (a name no incident has is a ParameterError listing those present).
+  std::vector<std::string> categories;
+  // Only incidents on these local dates: window.from / window.to (hotspot/window.hpp, the same
+  // rule as every other analysis). DEFAULT: every date.
+  TimeWindow window;
+  int utc_offset_minutes = 0;  // local time, for the window's dates
+  // Memory for the permuted times (4 bytes per incident and permutation): permutations beyond it
+  // are counted in further passes over the pairs, with the same counts. DEFAULT: 512 MiB.
+  std::size_t times_budget_bytes = std::size_t{512} << 20;
+  // Told the estimated time before a count that should take over 10 s. DEFAULT: none.
+  std::function<void(const std::string&)> note;
 };
 
 struct KnoxCell {
@@ -43,6 +60,7 @@ struct KnoxCell {
 struct KnoxResult {
   std::vector<KnoxCell> cells;  // space band major
   std::int64_t incidents_used = 0, without_time = 0;
+  std::int64_t filtered = 0;     // left out by categories or dates
   std::int64_t close_pairs = 0;  // pairs within the largest space band
 };
 

@@ -122,7 +122,7 @@ double auto_cell_size(double area_m2, std::size_t incidents, CellShape shape) {
 CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector<double>& x,
                    const std::vector<double>& y, const std::vector<double>& weights) {
   if (!(spec.size_m > 0) || !std::isfinite(spec.size_m))
-    throw ParameterError("grid", "cell size must be > 0 (got " + std::to_string(spec.size_m) + ")");
+    throw ParameterError("grid", "cell size must be > 0 m (got " + std::to_string(spec.size_m) + " m)");
   Box box = bounds(area);
   Lattice L{spec.shape, spec.size_m, spec.size_m / std::sqrt(3.0), 0, 0, 0, 0};
   if (spec.shape == CellShape::kSquare) {
@@ -136,7 +136,7 @@ CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::ve
   }
   const double lattice_cells = static_cast<double>(L.ncol) * static_cast<double>(L.nrow);
   if (lattice_cells > 5e6)
-    throw ParameterError("grid", "cell size " + std::to_string(spec.size_m) + " gives " +
+    throw ParameterError("grid", "cell size " + std::to_string(spec.size_m) + " m gives " +
                                      std::to_string(static_cast<long long>(lattice_cells)) +
                                      " cells over the study area; use a larger size");
   Geos geos;

@@ -13,7 +13,7 @@ void check_cluster_options(const ClusterOptions& o) {
   if (o.method != ClusterMethod::kHdbscan) {
     if (o.eps_m == 0) throw ParameterError("eps", std::string("required by method ") + method);
     if (!(o.eps_m > 0) || !std::isfinite(o.eps_m))
-      throw ParameterError("eps", "must be > 0 (got " + std::to_string(o.eps_m) + ")");
+      throw ParameterError("eps", "must be > 0 m (got " + std::to_string(o.eps_m) + " m)");
     if (o.min_points < 1)
       throw ParameterError("min_points",
                            "must be at least 1 (got " + std::to_string(o.min_points) + ")");

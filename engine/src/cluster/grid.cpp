@@ -25,8 +25,8 @@ Box checked_bounds(const std::vector<double>& x, const std::vector<double>& y, d
   if (!b.empty()) {
     const double extent = std::max(b.xmax - b.xmin, b.ymax - b.ymin);
     if (extent / eps > 1e8)
-      throw ParameterError("eps", std::to_string(eps) + " is too small for a data extent of " +
-                                      std::to_string(extent) + " (ratio above 1e8)");
+      throw ParameterError("eps", std::to_string(eps) + " m is too small for a data extent of " +
+                                      std::to_string(extent) + " m (ratio above 1e8)");
   }
   return b;
 }

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstring>
@@ -333,6 +334,24 @@ void check_output_replaceable(const std::string& path, bool overwrite) {
         "--overwrite to replace it");
 }
 
+void check_output_directory(const std::string& path) {
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (!fs::is_directory(dir, ec))
+    throw IoError("output directory '" + dir.string() + "' does not exist and cannot be created" +
+                  (ec ? ": " + ec.message() : std::string()));
+  // access() says yes to root on a read-only mount: create a file instead.
+  const fs::path probe = dir / (".hotspot-probe-" + std::to_string(::getpid()));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0)
+    throw IoError("output directory '" + dir.string() + "' is not writable: " +
+                  std::strerror(errno));
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
 GpkgWriter::GpkgWriter(const std::string& target_path, bool overwrite) : target_(target_path) {
   fs::path target(target_path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -354,7 +373,10 @@ GpkgWriter::GpkgWriter(const std::string& target_path, bool overwrite) : target_
   // The temporary file is renamed into place only when complete, so no journal is needed while
   // building it; commit() syncs it before the rename. The connection is used by one thread only
   // (SQLITE_OPEN_NOMUTEX above).
-  exec("PRAGMA journal_mode = OFF");
+  // MEMORY, not OFF: a run drops a failed analysis with ROLLBACK TO (begin_part), which needs a
+  // journal. The file is new, so the main journal stays empty; a part journals only the few
+  // earlier pages it changes (the GeoPackage's catalogue tables).
+  exec("PRAGMA journal_mode = MEMORY");
   exec("PRAGMA synchronous = OFF");
   exec("PRAGMA locking_mode = EXCLUSIVE");
   exec("PRAGMA cache_size = -262144");  // 256 MiB: R-tree inserts touch pages all over the file
@@ -465,6 +487,38 @@ void GpkgWriter::add_style(const std::string& layer, const std::string& style_na
       "VALUES ('', '', ?1, 'geom', ?2, ?3, '', ?4, ?5, '', '')",
       {layer, style_name, qml, as_default ? "1" : "0",
        as_default ? "hotspot default style" : "hotspot style"});
+}
+
+void GpkgWriter::begin_part() {
+  if (part_.open) throw InternalError("GpkgWriter: a part is already open");
+  if (layer_) {
+    layer_->finish();
+    layer_.reset();
+  }
+  exec("SAVEPOINT part");
+  part_ = {true, styles_table_, coverage_tables_, next_custom_srs_, srs_ids_};
+}
+
+void GpkgWriter::end_part() {
+  if (!part_.open) throw InternalError("GpkgWriter: no part is open");
+  if (layer_) {
+    layer_->finish();
+    layer_.reset();
+  }
+  exec("RELEASE part");
+  part_.open = false;
+}
+
+void GpkgWriter::abandon_part() {
+  if (!part_.open) throw InternalError("GpkgWriter: no part is open");
+  layer_.reset();  // its rows go with the rollback
+  exec("ROLLBACK TO part");
+  exec("RELEASE part");
+  styles_table_ = part_.styles_table;
+  coverage_tables_ = part_.coverage_tables;
+  next_custom_srs_ = part_.next_custom_srs;
+  srs_ids_ = std::move(part_.srs_ids);
+  part_ = {};
 }
 
 void GpkgWriter::commit() {

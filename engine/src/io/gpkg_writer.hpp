@@ -76,6 +76,9 @@ class LayerWriter {
 // unless `overwrite`. GpkgWriter checks this itself; a job calls it first to refuse before any
 // work.
 void check_output_replaceable(const std::string& path, bool overwrite);
+// Creates the output's directory when missing and checks that a file can be created in it;
+// IoError (exit 4) naming the directory otherwise. A run calls it before any work.
+void check_output_directory(const std::string& path);
 
 class GpkgWriter {
  public:
@@ -106,6 +109,13 @@ class GpkgWriter {
   void add_qgis_project(const std::string& name, const std::string& qgs_xml);
   // Runs a statement with text parameters ?1, ?2, ...
   void exec(const std::string& sql, const std::vector<std::string>& params = {});
+  // A part of the file that can be dropped again: begin_part() marks the state, end_part() keeps
+  // what was added since (finishing a pending layer), abandon_part() drops it (an unfinished
+  // layer too) as if it had never been begun. One part at a time. A run writes each analysis as
+  // a part, so one that fails leaves nothing of itself behind.
+  void begin_part();
+  void end_part();
+  void abandon_part();
   // Finishes, syncs and renames the file over the target.
   void commit();
   const std::string& temp_path() const { return temp_; }
@@ -126,6 +136,12 @@ class GpkgWriter {
   bool coverage_tables_ = false;
   int next_custom_srs_ = 100000;
   std::vector<std::pair<std::string, int>> srs_ids_;  // authority or WKT -> srs_id
+  // What begin_part() saw of the state kept outside SQLite, restored by abandon_part().
+  struct PartMark {
+    bool open = false, styles_table = false, coverage_tables = false;
+    int next_custom_srs = 0;
+    std::vector<std::pair<std::string, int>> srs_ids;
+  } part_;
 };
 
 std::string quote_identifier(std::string_view name);

@@ -203,6 +203,12 @@ const char* precision_name(TimePrecision p) {
   return p == TimePrecision::kDay ? "day" : p == TimePrecision::kMissing ? "missing" : "second";
 }
 
+Box incidents_box(const Incidents& inc) {
+  Box box;
+  for (std::size_t i = 0; i < inc.size(); ++i) box.expand(XY{inc.x[i], inc.y[i]});
+  return box;
+}
+
 std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignment& a,
                             int utc_offset_minutes) {
   const Incidents& inc = in.incidents;
@@ -366,6 +372,19 @@ RunSummary run_aggregate(const AggregateOptions& opt) {
   return s;
 }
 
+StepResult incidents_step(const StepContext& ctx, const Assignment& a) {
+  StepResult r;
+  r.name = "incidents";
+  Timer timer;
+  const std::string qml = write_incidents(ctx.w, ctx.in, a, ctx.in.utc_offset_minutes);
+  r.timings.push_back({"write", timer.lap()});
+  r.project = {{"incidents", "incidents", ctx.vector_source("incidents"), false, qml,
+                incidents_box(ctx.in.incidents)}};
+  r.layers = {{"incidents", static_cast<std::int64_t>(ctx.in.incidents.size())}};
+  r.counts = {{"features", static_cast<std::int64_t>(ctx.in.incidents.size())}};
+  return r;
+}
+
 StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zone_buffer_m) {
   const LoadedInputs& in = ctx.in;
   StepResult r;
@@ -378,14 +397,12 @@ StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zo
   const auto [zones_qml, links_qml] = write_zones(ctx.w, in, zs, zone_buffer_m);
   const std::string incidents_qml = write_incidents(ctx.w, in, a, in.utc_offset_minutes);
   r.timings.push_back({"write", timer.lap()});
-  Box communes_box, zones_box, incidents_box;
+  Box communes_box, zones_box;
   for (const auto& g : in.communes.geom) communes_box.expand(bounds(g));
   for (const auto& g : in.zones.geom) zones_box.expand(bounds(g));
-  for (std::size_t i = 0; i < in.incidents.size(); ++i)
-    incidents_box.expand(XY{in.incidents.x[i], in.incidents.y[i]});
   r.project = {
       {"incidents", "incidents", ctx.vector_source("incidents"), false, incidents_qml,
-       incidents_box},
+       incidents_box(in.incidents)},
       {"zones", "zones", ctx.vector_source("zones"), false, zones_qml, zones_box},
       {"zone_communes", "zone_communes", ctx.vector_source("zone_communes"), false, links_qml,
        zones_box},
@@ -467,11 +484,19 @@ std::string format_summary(const RunSummary& s) {
   for (const auto& d : s.details) out += d + "\n";
   std::snprintf(buf, sizeof buf, "%.2fs", total);
   out += "time       " + std::string(buf) + " (" + steps + ")\n";
+  for (const auto& f : s.failed)
+    out += "FAILED     " + f.name + " (" + f.exit_class + " error, exit " +
+           std::to_string(f.exit_code) + "): " + f.error + "\n";
   if (!s.out.empty()) {
     std::string layers;
     for (const auto& [name, n] : s.layers)
       layers += (layers.empty() ? "" : ", ") + name + " " + std::to_string(n);
-    out += "wrote      " + s.out + " (" + layers + ")\n";
+    out += "wrote      " + s.out + " (" + layers + ")" +
+           (s.failed.empty() ? std::string()
+                             : "; partial: " + std::to_string(s.failed.size()) +
+                                   (s.failed.size() == 1 ? " analysis" : " analyses") +
+                                   " failed, every other layer is complete") +
+           "\n";
   }
   return out;
 }

@@ -8,6 +8,9 @@ namespace hotspot {
 // communes (counts, rates, per-category columns), commune_category_counts, zones, zone_communes
 // and the incidents layer with each incident's commune and zone.
 StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zone_buffer_m);
+// The incidents layer alone (as aggregate_step writes it): a run without aggregate still has it,
+// so `hotspot top` can read the output.
+StepResult incidents_step(const StepContext& ctx, const Assignment& a);
 // Temporal profiles (24 × 7, and peak hours) of every commune and industrial zone.
 StepResult profiles_step(const StepContext& ctx, const Assignment& a);
 

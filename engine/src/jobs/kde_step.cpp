@@ -195,6 +195,12 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
     r.details.push_back("zones      " + std::to_string(out.zones.size()) +
                         " hotspot zones at density ≥ " + fmt("%.6g", out.threshold) + " (" +
                         zt.rule + ")");
+  if (o.zones.kind == ZoneRule::Kind::kNone) {
+    const std::string none =
+        "no hotspot zones are made: give top_percent, threshold or percentile to outline them";
+    r.details.push_back("zones      " + none);
+    r.warnings.push_back(none);
+  }
 
   r.parameters = {
       {"kernel", kernel_name(o.kernel)},

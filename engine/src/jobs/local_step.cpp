@@ -518,7 +518,7 @@ LocalSummary run_local(const LocalOptions& o) {
 
   LoadedInputs in = load_inputs(o.inputs);
   GpkgWriter out(o.out, o.inputs.overwrite);
-  const StepContext ctx{in, out, fs::path(o.out).filename().string(), threads, {}};
+  const StepContext ctx{in, out, fs::path(o.out).filename().string(), threads, {}, {}};
   const StepResult step = local_step(ctx, o, "local_stats", &s);
   s.timings.insert(s.timings.begin(), in.timings.begin(), in.timings.end());
   s.warnings.insert(s.warnings.end(), s.ingest.warnings.begin(), s.ingest.warnings.end());

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
@@ -20,11 +21,13 @@ namespace fs = std::filesystem;
 namespace {
 
 // The Knox test on the loaded incidents; its timing and warning go to r.
-KnoxResult knox_on(const LoadedInputs& in, const KnoxOptions& opt, int threads, StepResult& r) {
+KnoxResult knox_on(const LoadedInputs& in, const KnoxOptions& opt, int threads, StepResult& r,
+                   const std::function<void(const std::string&)>& log = {}) {
   if (in.report.time_field.empty() && in.report.accepted > 0)
     throw UsageError("near-repeat needs incident times; name the time column with --time-field");
   KnoxOptions knox = opt;
   knox.threads = threads;
+  if (log) knox.note = log;
   Timer timer;
   KnoxResult result = knox_test(in.incidents, knox);
   r.timings.push_back({"knox", timer.lap()});
@@ -52,15 +55,26 @@ const ParamTable<KnoxOptions>& near_repeat_params() {
           o.permutations = static_cast<int>(int_in_range(v, 0, kMaxKnoxPermutations));
         }},
        {"seed", ParamType::kInteger, "Random seed (recorded in the output)", "20240101", false,
-        [](KnoxOptions& o, const json& v) { o.seed = seed_value(v); }}},
-      check_knox_options};
+        [](KnoxOptions& o, const json& v) { o.seed = seed_value(v); }},
+       {"categories", ParamType::kTextList, "Only these categories (repeat the option for several)",
+        "", false,
+        [](KnoxOptions& o, const json& v) { o.categories = v.get<std::vector<std::string>>(); },
+        "category"},
+       {"from", ParamType::kText, "First local date, YYYY-MM-DD (inclusive)", "", false,
+        [](KnoxOptions& o, const json& v) { set_window_from(o.window, param_text(v)); }},
+       {"to", ParamType::kText, "Last local date, YYYY-MM-DD (inclusive)", "", false,
+        [](KnoxOptions& o, const json& v) { set_window_to(o.window, param_text(v)); }}},
+      [](const KnoxOptions& o) {
+        check_knox_options(o);
+        check_window(o.window);
+      }};
   return table;
 }
 
 StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& opt, KnoxResult* result) {
   StepResult r;
   r.name = "near_repeat";
-  KnoxResult knox = knox_on(ctx.in, opt, ctx.threads, r);
+  KnoxResult knox = knox_on(ctx.in, opt, ctx.threads, r, ctx.log);
   Timer timer;
   LayerWriter& L = ctx.w.begin_layer(
       "near_repeat", GeometryType::kNone, ctx.in.work_crs,
@@ -88,8 +102,13 @@ StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& opt, Knox
   r.layers = {{"near_repeat", static_cast<std::int64_t>(knox.cells.size())}};
   r.parameters = {{"space_bands", opt.space_bands},
                   {"time_bands_days", opt.time_bands_days},
-                  {"permutations", opt.permutations}};
-  r.counts = {{"without_time", knox.without_time}, {"close_pairs", knox.close_pairs}};
+                  {"permutations", opt.permutations},
+                  {"categories", opt.categories},
+                  {"from", opt.window.from},
+                  {"to", opt.window.to}};
+  r.counts = {{"without_time", knox.without_time},
+              {"filtered", knox.filtered},
+              {"close_pairs", knox.close_pairs}};
   r.seed = opt.permutations > 0 ? opt.seed : 0;
   const std::string table = format_knox_table(knox, opt);
   for (std::size_t from = 0, to; (to = table.find('\n', from)) != std::string::npos; from = to + 1)
@@ -120,7 +139,7 @@ NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
 std::string format_knox_table(const KnoxResult& r, const KnoxOptions& opt) {
   const std::size_t nt = opt.time_bands_days.size() - 1;
   std::string out = "Knox ratio (observed / expected pairs), * p <= 0.05, ** p <= 0.01\n";
-  char buf[64];
+  char buf[128];
   std::snprintf(buf, sizeof buf, "%-14s", "distance");
   out += buf;
   for (std::size_t t = 0; t < nt; ++t) {
@@ -145,8 +164,9 @@ std::string format_knox_table(const KnoxResult& r, const KnoxOptions& opt) {
     out += buf;
     if (static_cast<std::size_t>(c.time_band) + 1 == nt) out += '\n';
   }
-  std::snprintf(buf, sizeof buf, "%lld incidents with a time, %lld close pairs\n",
-                static_cast<long long>(r.incidents_used), static_cast<long long>(r.close_pairs));
+  std::snprintf(buf, sizeof buf, "%lld incidents with a time, %lld close pairs (within %g m)\n",
+                static_cast<long long>(r.incidents_used), static_cast<long long>(r.close_pairs),
+                opt.space_bands.back());
   return out + buf;
 }
 

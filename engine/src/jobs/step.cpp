@@ -118,6 +118,7 @@ RunSummary run_single_step(const SingleStepJob& job, StepResult* result) {
                         w,
                         std::filesystem::path(job.out).filename().string(),
                         resolve_threads(job.inputs.threads),
+                        {},
                         {}};
   StepResult r = job.step(ctx);
   add_step(s, r);

@@ -48,6 +48,8 @@ struct StepContext {
   std::string gpkg_name;  // file name of the final output ("demo.gpkg"), for QGIS data sources
   int threads = 0;        // resolved: >= 1
   IdentifyFn identify;    // empty: every hotspot is new (see identify() below)
+  // Progress notes for the user (a run's log at info level); may be empty.
+  std::function<void(const std::string&)> log;
 
   // QGIS data source of a vector layer or the raster table in this GeoPackage.
   std::string vector_source(const std::string& layer) const { return "./" + gpkg_name + "|layername=" + layer; }

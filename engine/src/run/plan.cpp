@@ -71,6 +71,7 @@ KdeStepOptions kde_options(const AnalysisConfig& a, const RunConfig& c) {
 KnoxOptions knox_options(const AnalysisConfig& a, const RunConfig& c) {
   KnoxOptions o;
   o.threads = c.inputs.threads;
+  o.utc_offset_minutes = c.inputs.incidents.utc_offset_minutes;
   return from_table(near_repeat_params(), a, o);
 }
 

@@ -68,6 +68,8 @@ std::string unchanged_reason(const RunConfig& c, const json& inputs) {
   const json meta = read_run_metadata(c.out);
   if (!meta.is_object()) return "";
   if (meta.value("config_sha256", json()) != json(c.sha256)) return "";
+  // A partial output is made again: the failure may have been the machine's (memory).
+  if (meta.value("status", json("ok")) != json("ok")) return "";
   if (!meta.contains("versions") || meta["versions"].value("hotspot", "") != versions()["hotspot"])
     return "";
   if (!meta.contains("inputs") || !meta["inputs"].is_object()) return "";
@@ -92,6 +94,17 @@ int draw_rank(const ProjectLayer& l) {
   return 100;  // local statistics layers, between the vectors and the raster
 }
 
+// {"emerging": {"status": "failed", "error": ..., "exit_class": "input", "exit_code": 3}, ...}
+json failed_json(const std::vector<FailedAnalysis>& failed) {
+  json out = json::object();
+  for (const auto& f : failed)
+    out[f.name] = {{"status", "failed"},
+                   {"error", f.error},
+                   {"exit_class", f.exit_class},
+                   {"exit_code", f.exit_code}};
+  return out;
+}
+
 json summary_document(const RunConfig& c, const RunSummary& s, const std::vector<StepResult>& steps,
                       const json& inputs, const std::string& quicklook, double total) {
   json by_reason = json::object();
@@ -102,8 +115,10 @@ json summary_document(const RunConfig& c, const RunSummary& s, const std::vector
   for (const auto& st : steps) {
     double seconds = 0;
     for (const auto& t : st.timings) seconds += t.seconds;
-    analyses[st.name] = {
-        {"parameters", st.parameters}, {"counts", st.counts}, {"seconds", seconds}};
+    analyses[st.name] = {{"status", "ok"},
+                         {"parameters", st.parameters},
+                         {"counts", st.counts},
+                         {"seconds", seconds}};
     // The distances each analysis worked at: KDE bandwidth, DBSCAN eps, the band of band weights
     // or of emerging's neighbourhood; and the raster or grid cell size.
     auto positive = [&](const char* key) {
@@ -115,10 +130,13 @@ json summary_document(const RunConfig& c, const RunSummary& s, const std::vector
     for (const char* key : {"cell_m", "cell_size"})
       if (positive(key)) scales[st.name] = st.parameters[key];
   }
+  const json failures = failed_json(s.failed);  // (named: items() does not keep a temporary)
+  for (const auto& [name, f] : failures.items()) analyses[name] = f;
   json layers = json::array();
   for (const auto& [name, n] : s.layers) layers.push_back({{"name", name}, {"features", n}});
   return {
-      {"status", "ok"},
+      {"status", s.failed.empty() ? "ok" : "partial"},
+      {"exit_code", s.failed.empty() ? 0 : kExitPartial},
       {"config", {{"path", c.path}, {"sha256", c.sha256}}},
       {"output",
        {{"gpkg", c.out}, {"quicklook", quicklook.empty() ? json(nullptr) : json(quicklook)}}},
@@ -185,6 +203,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
   if (opt.max_memory > 0) c.inputs.max_memory = opt.max_memory;
   const Plan plan = make_plan(c);  // every option checked: nothing has been read yet
   check_output_replaceable(c.out, opt.overwrite);
+  check_output_directory(c.out);
   log(LogLevel::kDebug, "configuration " + c.path + " is valid (sha256 " + c.sha256 + ")");
 
   RunJobResult result;
@@ -211,7 +230,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
   // run that cannot finish stops before its first step.
   for (const auto& w : check_config_inputs(c, plan).warnings) log(LogLevel::kWarn, w);
 
-  const int steps_total = plan.count() + 2;  // + load, + write
+  const int steps_total = plan.count() + 2 + (plan.aggregate ? 0 : 1);  // + load, + write (+ incidents)
   int step_no = 0;
   auto begin = [&](const std::string& name) {
     ++step_no;
@@ -237,12 +256,10 @@ RunJobResult run_job(const RunJobOptions& opt) {
   const DateRange dates = local_date_range(in.incidents, offset);
   const std::string& as_of = dates.last;
   Timer timer;
-  Assignment assignment;
-  if (plan.aggregate || plan.profiles) {
-    assignment = assign_incidents(in.incidents, in.communes, in.zones, threads);
-    s.outside_communes = assignment.outside_communes;
-    s.timings.push_back({"assign", timer.lap()});
-  }
+  // Every run writes the incidents layer (with aggregate, or on its own), with their communes.
+  const Assignment assignment = assign_incidents(in.incidents, in.communes, in.zones, threads);
+  s.outside_communes = assignment.outside_communes;
+  s.timings.push_back({"assign", timer.lap()});
 
   const std::string previous = !opt.previous.empty() ? opt.previous
                                : !c.previous.empty() ? c.previous
@@ -250,16 +267,17 @@ RunJobResult run_job(const RunJobOptions& opt) {
   HotspotHistory history = HotspotHistory::read(previous, in.work_crs, s.warnings);
   if (!history.empty()) log(LogLevel::kInfo, "hotspot ids carried over from " + previous);
 
-  std::error_code ec;
-  if (fs::path(c.out).has_parent_path()) fs::create_directories(fs::path(c.out).parent_path(), ec);
   GpkgWriter w(c.out, opt.overwrite);
-  StepContext ctx{in, w, fs::path(c.out).filename().string(), threads, {}};
+  StepContext ctx{in, w, fs::path(c.out).filename().string(), threads, {}, {}};
   ctx.identify = [&](const std::string& layer, const std::vector<MultiPolygon>& geoms) {
     return history.match(layer, geoms, as_of);
   };
+  ctx.log = [&](const std::string& m) { log(LogLevel::kInfo, m); };
 
   std::vector<StepResult> steps;
   KdeArtifacts kde_art;
+  // Each analysis is a part of the file: one that fails is rolled back and recorded, and the run
+  // goes on (unless strict). An I/O error is the output's own failure and ends the run.
   auto run_step = [&](const std::string& name, auto&& fn) {
     begin(name);
     Timer t;
@@ -270,10 +288,30 @@ RunJobResult run_job(const RunJobOptions& opt) {
                                                       "units", std::string())) == name))
         spelled = analysis_flag_paths(a);
     StepResult r;
+    const HotspotHistory history_before = history;
+    if (!opt.strict) w.begin_part();
     try {
-      r = fn();
+      try {
+        r = fn();
+      } catch (const Error& e) {
+        rethrow_config_spelled(e, spelled);
+      }
+      if (!opt.strict) w.end_part();
     } catch (const Error& e) {
-      rethrow_config_spelled(e, spelled);
+      if (opt.strict || e.kind() == ErrorKind::kIo) throw;
+      w.abandon_part();
+      history = history_before;
+      s.failed.push_back({name, e.what(), error_class(e.kind()), exit_code_of(e.kind())});
+    } catch (const std::bad_alloc&) {
+      if (opt.strict) throw;
+      w.abandon_part();
+      history = history_before;
+      s.failed.push_back({name, "out of memory", error_class(ErrorKind::kInternal),
+                          exit_code_of(ErrorKind::kInternal)});
+    }
+    if (!s.failed.empty() && s.failed.back().name == name) {
+      log(LogLevel::kError, name + " failed, the other analyses go on: " + s.failed.back().error);
+      return false;
     }
     for (auto& wmsg : r.warnings) wmsg = config_spelled(wmsg, spelled);
     for (auto& d : r.details) d = config_spelled(d, spelled);
@@ -284,14 +322,18 @@ RunJobResult run_job(const RunJobOptions& opt) {
     for (const auto& wmsg : r.warnings) s.warnings.push_back(name + ": " + wmsg);
     log(LogLevel::kDebug, name + " took " + std::to_string(t.lap()) + " s");
     steps.push_back(std::move(r));
+    return true;
   };
   if (plan.aggregate) {
-    run_step("aggregate",
-             [&] { return aggregate_step(ctx, assignment, plan.aggregate->zone_buffer_m); });
-    s.zone_commune_links = steps.back().counts["zone_commune_links"].get<std::int64_t>();
+    if (run_step("aggregate",
+                 [&] { return aggregate_step(ctx, assignment, plan.aggregate->zone_buffer_m); }))
+      s.zone_commune_links = steps.back().counts["zone_commune_links"].get<std::int64_t>();
   }
+  else
+    run_step("incidents", [&] { return incidents_step(ctx, assignment); });
   if (plan.profiles) run_step("profiles", [&] { return profiles_step(ctx, assignment); });
-  if (plan.kde) run_step("kde", [&] { return kde_step(ctx, *plan.kde, &kde_art); });
+  bool kde_done = false;
+  if (plan.kde) kde_done = run_step("kde", [&] { return kde_step(ctx, *plan.kde, &kde_art); });
   if (plan.clusters)
     run_step("clusters", [&] {
       return cluster_step(ctx, *plan.clusters, "cluster_members", /*members_only=*/true);
@@ -337,6 +379,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
     counts["analyses"][st.name] = st.counts;
     if (st.seed) seeds[st.name] = st.seed;
   }
+  const json failures = failed_json(s.failed);
   s.timings.push_back({"write", timer.lap()});
   JobMetadata meta{
       params,
@@ -346,7 +389,9 @@ RunJobResult run_job(const RunJobOptions& opt) {
       c.title,
       {{"config_sha256", c.sha256},
        {"as_of", as_of.empty() ? json(nullptr) : json(as_of)},
-       {"hotspot_ids_issued", history.issued()}}};
+       {"hotspot_ids_issued", history.issued()},
+       {"status", s.failed.empty() ? "ok" : "partial"},
+       {"failed_analyses", failures}}};
   finish_job(w, in, s, steps, meta, offset);
   // Profiles, the project, run_metadata and the commit: after run_metadata was written, so this
   // figure reaches the summary and --json only.
@@ -360,7 +405,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
         (dates.first.empty() ? std::string("no dates") : dates.first + " – " + dates.last) + " · " +
         grouped(static_cast<std::int64_t>(in.incidents.size())) + " incidents";
     q.crs_label = in.work_crs.authority.empty() ? in.work_crs.name : in.work_crs.authority;
-    if (plan.kde) {
+    if (kde_done) {
       q.density = &kde_art.raster;
       q.density_unit = kde_art.unit;
       q.hotspot_zones = kde_art.zones;

@@ -23,7 +23,23 @@ std::int64_t month_of_day(std::int64_t day) {
   return std::stoll(s.substr(0, 4)) * 12 + std::stoll(s.substr(5, 2)) - 1;
 }
 
+// "1w", "3mo": a step as the parameter takes it.
+std::string time_step_text(const TimeStep& s) {
+  return std::to_string(s.count) +
+         (s.unit == TimeStep::Unit::kDay ? "d" : s.unit == TimeStep::Unit::kWeek ? "w" : "mo");
+}
+
 }  // namespace
+
+std::string suggest_time_step(const std::vector<std::int64_t>& time_utc, int utc_offset_minutes) {
+  for (const char* candidate : {"1mo", "2w", "1w", "3d", "1d"}) {
+    const std::size_t n = bin_times(time_utc, parse_time_step(candidate), utc_offset_minutes).steps();
+    if (n >= kMinEmergingSteps)
+      return std::string("Try time_step \"") + candidate + "\" (" + std::to_string(n) + " steps).";
+  }
+  return "Even time_step \"1d\" gives fewer: the incidents span fewer than " +
+         std::to_string(kMinEmergingSteps) + " days.";
+}
 
 TimeStep parse_time_step(const std::string& text) {
   TimeStep ts;
@@ -204,7 +220,7 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
     throw ParameterError("alpha",
                          "must be between 0 and 1 (got " + std::to_string(opt.alpha) + ")");
   if (!(opt.band_m >= 0) || !std::isfinite(opt.band_m))
-    throw ParameterError("band", "must be > 0 (got " + std::to_string(opt.band_m) + ")");
+    throw ParameterError("band", "must be > 0 m (got " + std::to_string(opt.band_m) + " m)");
   EmergingResult r;
   r.band_m = opt.band_m > 0 ? opt.band_m : 1.5 * cells.size_m;
   if (!(r.band_m > 0))
@@ -214,9 +230,12 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
   const PolygonIndex cell_index(cells.polygon);
   const StepBinning bins = bin_times(time_utc, opt.time_step, opt.utc_offset_minutes);
   const std::size_t steps = bins.steps();
-  if (steps < 2)
-    throw InputError("emerging: the incidents span " + std::to_string(steps) +
-                     " time step(s); need at least 2");
+  if (steps < kMinEmergingSteps)
+    throw InputError("emerging: the incidents span " + std::to_string(steps) + " time step" +
+                     (steps == 1 ? "" : "s") + " of " + time_step_text(opt.time_step) +
+                     "; the Mann-Kendall trend needs at least " +
+                     std::to_string(kMinEmergingSteps) + " (as ArcGIS requires). " +
+                     suggest_time_step(time_utc, opt.utc_offset_minutes));
   r.cells = nc;
   r.steps = steps;
   r.step_start_utc = bins.start_utc;

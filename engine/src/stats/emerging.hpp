@@ -21,6 +21,9 @@ struct StepBinning {
 };
 StepBinning bin_times(const std::vector<std::int64_t>& time_utc, const TimeStep& step,
                       int utc_offset_minutes);
+// The longest of 1mo, 2w, 1w, 3d, 1d that cuts the times into at least kMinEmergingSteps steps,
+// as a sentence for an error message ("Try time_step "1w" (17 steps).").
+std::string suggest_time_step(const std::vector<std::int64_t>& time_utc, int utc_offset_minutes);
 
 // Gi* of every bin of a cube x[t * cells + c], with binary weights: bin (c, t) neighbours every
 // (c', s) with c' in row c of `w_self` (which must include c itself) and t - window <= s <= t.
