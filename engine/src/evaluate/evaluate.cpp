@@ -212,8 +212,9 @@ EvaluateResult evaluate(const std::vector<double>& x, const std::vector<double>&
   std::stable_sort(at.begin(), at.end(), [](const EvalSummary* a, const EvalSummary* b) { return a->hit_rate.mean > b->hit_rate.mean; });
   char cov[32];
   std::snprintf(cov, sizeof cov, "%g", o.coverage_pct[c5]);
-  const std::string period = o.test_days % 7 == 0 ? std::to_string(o.test_days / 7) + "-week period"
-                                                  : std::to_string(o.test_days) + "-day period";
+  const std::string period = o.test_days == 7       ? "week"
+                             : o.test_days % 7 == 0 ? std::to_string(o.test_days / 7) + "-week period"
+                                                    : std::to_string(o.test_days) + "-day period";
   r.best_method = at.front()->method;
   r.recommendation = "At " + std::string(cov) + " % of the area, " + r.best_method + " catches " +
                      pct_text(at.front()->hit_rate.mean) + " % of a " + period + "'s incidents (mean of " +

@@ -71,8 +71,9 @@ void plot_evaluation(const EvaluateResult& r, const std::string& path) {
     cairo_paint(cr);
     // Grid lines and axes.
     cairo_set_line_width(cr, 1);
-    for (int k = 0; k <= 10; ++k) {
-      const double h = ymax * k / 10;
+    const int ticks = static_cast<int>(std::lround(ymax * 10));  // every 10 points
+    for (int k = 0; k <= ticks; ++k) {
+      const double h = k / 10.0;
       cairo_set_source_rgb(cr, 0.88, 0.88, 0.88);
       cairo_move_to(cr, L, Y(h));
       cairo_line_to(cr, L + pw, Y(h));
@@ -93,7 +94,7 @@ void plot_evaluation(const EvaluateResult& r, const std::string& path) {
     cairo_stroke(cr);
     text(cr, "area flagged (% of the study area)", L + pw / 2, T + ph + 42, 14, false, 0.5);
     cairo_save(cr);
-    cairo_move_to(cr, 24, T + ph / 2);
+    cairo_translate(cr, 28, T + ph / 2);  // rotate about the label's own centre
     cairo_rotate(cr, -M_PI / 2);
     text(cr, "hit rate (test incidents caught)", 0, 0, 14, false, 0.5);
     cairo_restore(cr);
@@ -129,8 +130,9 @@ void plot_evaluation(const EvaluateResult& r, const std::string& path) {
       text(cr, r.options.methods[m].name, L + pw + 50, ly, 14);
     }
     cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
-    text(cr, "line: mean over the folds; band: min to max", L + pw + 20,
-         T + 40 + 26.0 * static_cast<double>(r.options.methods.size()), 11);
+    const double note_y = T + 40 + 26.0 * static_cast<double>(r.options.methods.size());
+    text(cr, "line: mean over the folds", L + pw + 20, note_y, 11);
+    text(cr, "band: worst to best fold", L + pw + 20, note_y + 15, 11);
     cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
     // The recommendation, on up to two lines.
     std::string rec = r.recommendation;
