@@ -178,11 +178,11 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
                   r.study_area_from + ")");
   std::vector<std::string> layers;
   for (const auto& l : r.layers) layers.push_back(l.name + " " + std::to_string(l.hotspots));
-  lines.push_back("hotspots   " + std::to_string(r.hotspots) + " (" + join(layers, ", ") + "): " +
-                  std::to_string(r.hotspots_with_incidents) + " places with incidents");
-  if (r.hidden_by_min_pai)
-    lines.push_back("           " + std::to_string(r.hidden_by_min_pai) + " hidden: PAI not above " +
-                    printf_str("%g", r.min_pai) + " (--min-pai)");
+  lines.push_back("hotspots   " + std::to_string(r.hotspots) + " (" + join(layers, ", ") + ")");
+  lines.push_back("places     " + std::to_string(r.hotspots_with_incidents) + " with window incidents" +
+                  (r.hidden_by_min_pai ? "; " + std::to_string(r.hidden_by_min_pai) + " hidden (PAI ≤ " +
+                                             printf_str("%g", r.min_pai) + ", --min-pai)"
+                                       : std::string()));
   if (!r.as_of.empty())
     lines.push_back("as of      " + r.as_of + " (" + r.as_of_from + ")");
   lines.push_back("           Z: KDE zone; G: Gi* hot cells (95 %+); G1+Z1: both at one place");
