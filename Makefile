@@ -18,8 +18,12 @@ build: deps
 	@cmake --build --preset release -j $(JOBS)
 
 demo: DEPS = build
+# The README's "Which map should patrols trust?" output and plot come from the evaluate line.
 demo: build
 	$(HOTSPOT) run --config $(SAMPLE)/run.json
+	@mkdir -p docs
+	$(HOTSPOT) evaluate --config $(SAMPLE)/run.json --out out/evaluate.gpkg --plot docs/evaluate.png \
+	  > docs/evaluate.txt.tmp && mv docs/evaluate.txt.tmp docs/evaluate.txt && cat docs/evaluate.txt
 
 test: build
 	@ctest --preset release -j $(JOBS)

@@ -21,8 +21,9 @@ int main(int argc, char** argv) {
   hotspot::cli::add_kde(app);
   hotspot::cli::add_run(app);
   hotspot::cli::add_top(app);
-  hotspot::cli::refuse_non_finite_numbers(app);
   hotspot::cli::add_init(app);
+  hotspot::cli::add_evaluate(app);
+  hotspot::cli::refuse_non_finite_numbers(app);
   try {
     app.parse(argc, argv);
     return hotspot::cli::exit_status();

@@ -51,5 +51,6 @@ void add_kde(CLI::App& app);
 void add_run(CLI::App& app);
 void add_top(CLI::App& app);
 void add_init(CLI::App& app);
+void add_evaluate(CLI::App& app);
 
 }  // namespace hotspot::cli

@@ -1,5 +1,5 @@
 // hotspot top: patrol planning from a finished output. Ranks the hotspots the file holds by the
-// incidents of a time window and prints them as a table, CSV, JSON or GeoJSON.
+// incidents of a time window and prints them as a table, CSV, JSON, GeoJSON, GPX or KML.
 #include "hotspot/top.hpp"
 
 #include <iostream>
@@ -19,13 +19,14 @@ auto with_flags(F&& f) {
   try {
     return f();
   } catch (const ParameterError& e) {
-    const std::string flag = e.parameter() == "categories" ? "category" : e.parameter();
+    std::string flag = e.parameter() == "categories" ? "category" : e.parameter();
+    if (flag == "min_pai") flag = "min-pai";
     throw UsageError("--" + flag + ": " + e.problem());
   }
 }
 
 struct TopText {
-  std::string from, to, hours, days, source = "both", format = "table";
+  std::string hours, days, source = "both", format = "table";
 };
 
 }  // namespace
@@ -41,8 +42,15 @@ void add_top(CLI::App& app) {
          "A GeoPackage written by hotspot (incidents + hotspot_zones and/or local* layers)")
       ->required();
   cmd->add_option("--n", opt->n, "Hotspots listed")->capture_default_str();
-  cmd->add_option("--from", text->from, "First local date, YYYY-MM-DD (inclusive)");
-  cmd->add_option("--to", text->to, "Last local date, YYYY-MM-DD (inclusive)");
+  cmd->add_option("--from", opt->from,
+                  "First local date (inclusive): YYYY-MM-DD, today, -28d or -8w (days or weeks "
+                  "before the as-of date the run recorded)");
+  cmd->add_option("--to", opt->to, "Last local date (inclusive): YYYY-MM-DD, today, -1d, -1w");
+  cmd->add_option("--last", opt->last,
+                  "The N days or weeks ending at the run's as-of date (28d, 4w); not with --from/--to");
+  cmd->add_option("--min-pai", opt->min_pai,
+                  "Hide places whose PAI is not above this (1 = the study area's average)")
+      ->capture_default_str();
   cmd->add_option("--hours", text->hours,
                   "Local shift HH:MM-HH:MM, may wrap midnight (22:00-04:00: the hours after "
                   "midnight belong to the day the shift began)");
@@ -52,8 +60,8 @@ void add_top(CLI::App& app) {
                   "Only these categories (repeat the option for several)");
   cmd->add_option("--source", text->source, "zones (KDE hotspot zones) | gi (Gi* hot spots) | both")
       ->capture_default_str();
-  cmd->add_option("--format", text->format, "table | csv | json | geojson")
-      ->check(CLI::IsMember({"table", "csv", "json", "geojson"}))
+  cmd->add_option("--format", text->format, "table | csv | json | geojson | gpx | kml")
+      ->check(CLI::IsMember({"table", "csv", "json", "geojson", "gpx", "kml"}))
       ->capture_default_str();
   auto* utc = cmd->add_option("--utc-offset", offset->utc_offset,
                               "Local time offset when the file's run_metadata records none")
@@ -62,8 +70,6 @@ void add_top(CLI::App& app) {
     finish_input_options(*offset);  // the same ±HH:MM rule as every other command
     opt->utc_offset_minutes = offset->inputs.incidents.utc_offset_minutes;
     TopResult r = with_flags([&] {
-      set_window_from(opt->window, text->from);
-      set_window_to(opt->window, text->to);
       set_window_hours(opt->window, text->hours);
       set_window_days(opt->window, text->days);
       check_window(opt->window);
@@ -81,6 +87,10 @@ void add_top(CLI::App& app) {
       std::cout << format_top_json(r);
     else if (text->format == "geojson")
       std::cout << format_top_geojson(r);
+    else if (text->format == "gpx")
+      std::cout << format_top_gpx(r);
+    else if (text->format == "kml")
+      std::cout << format_top_kml(r);
     else
       std::cout << format_top_table(r);
   });

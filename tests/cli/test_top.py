@@ -98,6 +98,32 @@ def hotspot_polygons(path):
     return out
 
 
+def merged_polygons(polygons):
+    """Places: a KDE zone and a Gi* group whose interiors overlap (intersection with area) are one
+    place, transitively; its id the members' ids in natural order joined by '+'."""
+    ids = sorted(polygons, key=natural)
+    parent = {i: i for i in ids}
+
+    def find(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+    for a in ids:
+        for b in ids:
+            if a < b and a[0] != b[0] and polygons[a].Intersection(polygons[b]).GetArea() > 0:
+                parent[find(a)] = find(b)
+    groups = {}
+    for i in ids:
+        groups.setdefault(find(i), []).append(i)
+    out = {}
+    for members in groups.values():
+        g = polygons[members[0]].Clone()
+        for m in members[1:]:
+            g = g.Union(polygons[m])
+        out["+".join(sorted(members, key=natural))] = g
+    return out
+
+
 def fids_inside(path, geom):
     ds = ogr.Open(path)
     lyr = ds.GetLayerByName("incidents")
@@ -116,7 +142,8 @@ class Top(unittest.TestCase):
         cls.tmp = tempfile.mkdtemp(prefix="hotspot-top-")
         cls.fixture = make_top_fixture.build_fixture(HOTSPOT, ROOT, cls.tmp)
         cls.incidents = load_incidents(cls.fixture)
-        cls.polygons = hotspot_polygons(cls.fixture)
+        cls.raw_polygons = hotspot_polygons(cls.fixture)
+        cls.polygons = merged_polygons(cls.raw_polygons)
         cls.inside = {k: fids_inside(cls.fixture, g) for k, g in cls.polygons.items()}
         ds = ogr.Open(cls.fixture)
         cls.study_km2 = sum(f.GetGeometryRef().GetArea() for f in ds.GetLayerByName("communes")) / 1e6
@@ -153,8 +180,8 @@ class Top(unittest.TestCase):
 
     # -- independent counts and PAI ------------------------------------------------------------------
 
-    def check_against_oracle(self, args, **window):
-        got = self.top_json(*args, "--n", "20")
+    def check_against_oracle(self, args, min_pai=1.0, **window):
+        got = self.top_json(*args, "--n", "20", "--min-pai", str(min_pai))
         fids = {fid for fid, (cat, local) in self.incidents.items() if in_window(local, cat, **window)}
         self.assertEqual(got["header"]["incidents_in_window"], len(fids), args)
         expected = []
@@ -164,8 +191,12 @@ class Top(unittest.TestCase):
                 area = self.polygons[hid].GetArea() / 1e6
                 expected.append((hid, n, (n / len(fids)) / (area / self.study_km2)))
         expected.sort(key=lambda t: (-t[1], -t[2], natural(t[0])))
-        self.assertGreaterEqual(len(expected), 3, args)
         self.assertEqual(got["header"]["hotspots_with_incidents"], len(expected), args)
+        shown = [e for e in expected if e[2] > min_pai]
+        self.assertEqual(got["header"]["hidden_by_min_pai"], len(expected) - len(shown), args)
+        expected = shown
+        self.assertGreaterEqual(len(expected), 1, args)
+        self.assertEqual(len(got["hotspots"]), min(20, len(expected)), args)
         for want, row in zip(expected[:3], got["hotspots"][:3]):
             self.assertEqual(row["hotspot"], want[0], args)
             self.assertEqual(row["incidents"], want[1], args)
@@ -176,6 +207,8 @@ class Top(unittest.TestCase):
     def test_counts_and_pai_match_an_independent_count(self):
         self.check_against_oracle(make_top_fixture.GOLDEN_ARGS[:4], hours="22:00-04:00", days={"mon", "tue", "wed", "thu", "fri"})
         self.check_against_oracle([])
+        self.check_against_oracle([], min_pai=0)
+        self.check_against_oracle(["--hours", "06:00-18:00"], min_pai=3, hours="06:00-18:00")
         self.check_against_oracle(["--hours", "23:30-00:30"], hours="23:30-00:30")
         self.check_against_oracle(["--days", "sat,sun", "--from", "2024-03-01", "--to", "2024-05-31"],
                                   days={"sat", "sun"}, date_from="2024-03-01", date_to="2024-05-31")
@@ -213,13 +246,57 @@ class Top(unittest.TestCase):
             self.assertEqual(set(row["communes"]), recorded[row["hotspot"]], row["hotspot"])
 
     def test_sources(self):
-        zones = self.top_json("--source", "zones", "--n", "50")
-        gi = self.top_json("--source", "gi", "--n", "50")
-        both = self.top_json("--n", "50")
+        zones = self.top_json("--source", "zones", "--n", "50", "--min-pai", "0")
+        gi = self.top_json("--source", "gi", "--n", "50", "--min-pai", "0")
+        both = self.top_json("--n", "50", "--min-pai", "0")
         self.assertEqual({r["source"] for r in zones["hotspots"]}, {"zones"})
         self.assertEqual({r["source"] for r in gi["hotspots"]}, {"gi"})
-        self.assertEqual(len(both["hotspots"]), len(zones["hotspots"]) + len(gi["hotspots"]))
+        self.assertEqual(sorted(r["hotspot"] for r in zones["hotspots"] + gi["hotspots"]), sorted(self.raw_polygons))
+        # Overlapping zones and groups are one place naming both sources.
         self.assertEqual(sorted(r["hotspot"] for r in both["hotspots"]), sorted(self.polygons))
+        merged = [r for r in both["hotspots"] if "+" in r["hotspot"]]
+        self.assertTrue(merged, "the fixture has a KDE zone inside a Gi* group")
+        for r in merged:
+            self.assertEqual(r["source"], "zones+gi")
+
+    def test_relative_windows_from_the_as_of_date(self):
+        last = max(t for _, t in self.incidents.values()).date()
+        got = self.top_json("--last", "28d")
+        self.assertEqual(got["header"]["window"]["as_of"], last.isoformat())
+        self.assertEqual(got["header"]["window"]["from"], (last - datetime.timedelta(days=27)).isoformat())
+        self.assertEqual(got["header"]["window"]["to"], last.isoformat())
+        same = self.top_json("--from", (last - datetime.timedelta(days=27)).isoformat(), "--to", "today")
+        self.assertEqual(got["hotspots"], same["hotspots"])
+        eight = self.top_json("--from", "-8w")
+        self.assertEqual(eight["header"]["window"]["from"], (last - datetime.timedelta(weeks=8)).isoformat())
+        n = sum(1 for c, t in self.incidents.values() if t.date() >= last - datetime.timedelta(weeks=8))
+        self.assertEqual(eight["header"]["incidents_in_window"], n)
+        for args in (["--last", "28"], ["--last", "4w", "--to", "today"], ["--from", "-2y"]):
+            _, err = self.top(*args, code=2)
+            self.assertIn("--" + ("from" if "-2y" in args else "last"), err, args)
+
+    def test_peak_hours_lie_inside_the_shift(self):
+        for hours in ("22:00-06:00", "22:00-04:00", "06:00-18:00", "23:00-01:00"):
+            h0, h1 = (int(t[:2]) for t in hours.split("-"))
+            inside = {h % 24 for h in range(h0, h1 if h1 > h0 else h1 + 24)}
+            for row in self.top_json("--hours", hours, "--n", "20", "--min-pai", "0")["hotspots"]:
+                a, b = (int(t[:2]) for t in row["peak_hours"].split("-"))
+                span = range(a, b if b > a else b + 24)
+                self.assertTrue({h % 24 for h in span} <= inside, (hours, row["peak_hours"]))
+
+    def test_gpx_and_kml_are_xml_with_one_point_per_hotspot(self):
+        import xml.etree.ElementTree as ET
+        js = self.top_json("--n", "20")["hotspots"]
+        gpx = ET.fromstring(self.top("--format", "gpx", "--n", "20")[0].encode())
+        ns = {"g": "http://www.topografix.com/GPX/1/1"}
+        wpts = gpx.findall("g:wpt", ns)
+        self.assertEqual(len(wpts), len(js))
+        for w, j in zip(wpts, js):
+            self.assertAlmostEqual(float(w.get("lat")), j["lat"], places=6)
+            self.assertEqual(w.find("g:name", ns).text, f"{j['rank']}. {j['hotspot']}")
+        kml = ET.fromstring(self.top("--format", "kml", "--n", "20")[0].encode())
+        marks = kml.findall(".//{http://www.opengis.net/kml/2.2}Placemark")
+        self.assertEqual(len(marks), len(js))
 
     # -- formats -------------------------------------------------------------------------------------
 
@@ -234,19 +311,20 @@ class Top(unittest.TestCase):
             self.assertEqual(r["communes"], ", ".join(j["communes"]))
 
     def test_geojson_is_wgs84_polygons_counter_clockwise(self):
-        text = self.top("--format", "geojson", "--n", "20")[0]
+        text = self.top("--format", "geojson", "--n", "50", "--min-pai", "0")[0]
         gdal.FileFromMemBuffer("/vsimem/top.geojson", text.encode())
         try:
             ds = ogr.Open("/vsimem/top.geojson")
             lyr = ds.GetLayer(0)
-            self.assertEqual(lyr.GetFeatureCount(), len(self.polygons))
+            self.assertEqual(lyr.GetFeatureCount(), len(self.polygons))  # --min-pai 0: every place
             for f in lyr:
                 g = f.GetGeometryRef()
                 self.assertEqual(g.GetGeometryType(), ogr.wkbMultiPolygon)
                 self.assertTrue(g.IsValid(), f.GetField("hotspot"))
                 xmin, xmax, ymin, ymax = g.GetEnvelope()
                 self.assertTrue(106.4 < xmin < xmax < 106.8 and 20.7 < ymin < ymax < 21.0, "lon, lat order")
-                self.assertTrue(xmin <= f.GetField("lon") <= xmax and ymin <= f.GetField("lat") <= ymax)
+                point = ogr.CreateGeometryFromWkt(f"POINT ({f.GetField('lon')} {f.GetField('lat')})")
+                self.assertTrue(g.Contains(point), f"{f.GetField('hotspot')}: its position is inside it")
         finally:
             gdal.Unlink("/vsimem/top.geojson")
         for feature in json.loads(text)["features"]:
@@ -337,7 +415,8 @@ class Top(unittest.TestCase):
                              (["--days", "mon,,fri"], "--days"), (["--from", "2024-13-01"], "--from"),
                              (["--to", "2024-02-30"], "--to"), (["--from", "2024-03-01", "--to", "2024-02-01"], "--from"),
                              (["--n", "0"], "--n"), (["--format", "xml"], "--format"), (["--source", "kde"], "--source"),
-                             (["--utc-offset", "7"], "--utc-offset"), (["--category", "arson"], "--category")]:
+                             (["--utc-offset", "7"], "--utc-offset"), (["--category", "arson"], "--category"),
+                             (["--min-pai", "-1"], "--min-pai"), (["--to", "tomorrow"], "--to")]:
             _, err = self.top(*args, code=2)
             self.assertIn(option, err, args)
 

@@ -26,7 +26,8 @@ gdal.UseExceptions()
 FIXTURE = "top.gpkg"
 # The window of every golden: night shifts (wrapping midnight) that begin on a weekday.
 GOLDEN_ARGS = ["--hours", "22:00-04:00", "--days", "mon-fri", "--n", "8"]
-FORMATS = {"table": "table.txt", "csv": "top.csv", "json": "top.json", "geojson": "top.geojson"}
+FORMATS = {"table": "table.txt", "csv": "top.csv", "json": "top.json", "geojson": "top.geojson",
+           "gpx": "top.gpx", "kml": "top.kml"}
 
 
 def _run(cmd):

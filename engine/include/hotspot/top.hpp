@@ -27,6 +27,13 @@ struct TopOptions {
   // The time window, in local time (UTC + offset), set with the set_window_* parsers.
   // DEFAULT: every incident, timed or not. REQUIRES: check_window(window) holds.
   TimeWindow window;
+  // The window's dates as given: YYYY-MM-DD, or relative to the file's as-of date ("today",
+  // "-28d", "-8w"; `last` "28d" = the 28 days ending at it). Resolved into `window` once the file
+  // is read (set_window_dates). DEFAULT: empty (no limit, or whatever `window` already holds).
+  std::string from, to, last;
+  // Places whose PAI is not above this are hidden: no better than the study area's average.
+  // DEFAULT: 1.0. REQUIRES: >= 0.
+  double min_pai = 1.0;
   // Only the incidents of these categories (exact names). DEFAULT: all. REQUIRES: each name is a
   // category of the file's incidents (checked once they are read: ParameterError("categories")).
   std::vector<std::string> categories;
@@ -45,9 +52,11 @@ struct CategoryShare {
 struct TopHotspot {
   int rank = 0;        // 1 = most window incidents
   std::string id;      // hotspot_id when the layer has it, else "Z<zone_rank>"; Gi*: "G<k>"
-  std::string source;  // "zones" (KDE hotspot zone) or "gi" (a group of touching Gi* hot cells)
-  std::string layer;   // the layer it comes from
-  // Centroid in WGS 84; NaN for planar data, and when PROJ cannot project the polygon (a warning
+  // "zones" (KDE hotspot zone), "gi" (a group of touching Gi* hot cells), or "zones+gi": a place
+  // where hotspots of both sources overlap, merged into one (id "Z1+G2", its polygon their union).
+  std::string source;
+  std::string layer;   // the layer it comes from ("hotspot_zones+local_grid" when merged)
+  // A point on the surface in WGS 84, always inside the polygon (GEOS PointOnSurface); NaN for planar data, and when PROJ cannot project the polygon (a warning
   // says so): never a partly projected value.
   double lon = std::numeric_limits<double>::quiet_NaN();
   double lat = std::numeric_limits<double>::quiet_NaN();
@@ -72,7 +81,9 @@ struct TopLayer {
 struct TopResult {
   std::string in;
   // The window as applied.
-  std::string from, to, hours;
+  std::string from, to, hours;  // from and to resolved to YYYY-MM-DD
+  std::string as_of;            // the as-of date relative dates were resolved from
+  std::string as_of_from;       // "run_metadata" or "last incident" (an older file)
   std::vector<std::string> days;  // "mon", "tue", ... in week order; empty: every day
   std::vector<std::string> categories;
   int utc_offset_minutes = 0;
@@ -87,11 +98,15 @@ struct TopResult {
   std::int64_t hotspots = 0;     // hotspots found in those layers
   // Of those, the ones holding a window incident: only they are ranked.
   std::int64_t hotspots_with_incidents = 0;
+  // Of those (after merging overlapping ones), the places hidden by min_pai.
+  double min_pai = 1.0;
+  std::int64_t hidden_by_min_pai = 0;
   std::vector<TopHotspot> top;  // the first n of the ranking
   std::vector<std::string> warnings;
 };
 
-// Reads `in`, applies the window and ranks: window incidents desc, then PAI desc, then id.
+// Reads `in`, applies the window, merges overlapping hotspots of different sources, hides places
+// whose PAI is not above min_pai and ranks: window incidents desc, then PAI desc, then id.
 // Throws UsageError naming the command's options (--n, --in), ParameterError("categories") for a
 // category no incident has, IoError (the file), InputError (no hotspot or incidents layer, layers
 // in different CRSs).
@@ -104,5 +119,9 @@ std::string format_top_table(const TopResult& r, std::size_t width = 80);
 std::string format_top_csv(const TopResult& r);
 std::string format_top_json(const TopResult& r);
 std::string format_top_geojson(const TopResult& r);
+// For patrol phones: GPX 1.1 waypoints (one per hotspot, at its point on the surface) and KML 2.2
+// placemarks (the point and the polygon). Hotspots without a WGS 84 position are left out.
+std::string format_top_gpx(const TopResult& r);
+std::string format_top_kml(const TopResult& r);
 
 }  // namespace hotspot

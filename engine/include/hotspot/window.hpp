@@ -42,6 +42,19 @@ void set_window_from(TimeWindow& w, const std::string& date);   // YYYY-MM-DD
 void set_window_to(TimeWindow& w, const std::string& date);     // YYYY-MM-DD
 void set_window_hours(TimeWindow& w, const std::string& hours);  // HH:MM-HH:MM, not empty
 void set_window_days(TimeWindow& w, const std::string& days);    // mon-fri, sat,sun, fri-mon, ...
+// Dates relative to an as-of day (for plans made from a finished output, the as-of date its run
+// recorded): "today" is that day, "-28d" and "-8w" are 28 days and 8 weeks before it.
+bool is_relative_date(const std::string& text);
+// Sets the window's dates from texts that are YYYY-MM-DD or relative (is_relative_date); `last`
+// ("28d", "4w") is the N days ending at the as-of day: from = as_of - N + 1, to = as_of. `last`
+// with `from` or `to` is refused. w.from and w.to hold the resolved YYYY-MM-DD dates. Throws
+// ParameterError naming "from", "to" or "last".
+void set_window_dates(TimeWindow& w, const std::string& from, const std::string& to,
+                      const std::string& last, std::int64_t as_of_day);
+// The local day (days since 1970-01-01) of a UTC time.
+std::int64_t local_day(std::int64_t t_utc, int utc_offset_minutes);
+// YYYY-MM-DD of a day number (days since 1970-01-01).
+std::string day_text(std::int64_t day);
 // Throws ParameterError("from", ...) when the window's dates are the wrong way round.
 void check_window(const TimeWindow& w);
 // "mon", "tue", ... for weekday 0..6.

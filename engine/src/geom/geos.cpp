@@ -130,6 +130,13 @@ double Geos::area(const GEOSGeometry* g) const {
   if (!GEOSArea_r(ctx_, g, &a)) throw InternalError("GEOS area failed: " + error_);
   return a;
 }
+XY Geos::point_on_surface(const GEOSGeometry* g) const {
+  Geom p = check(GEOSPointOnSurface_r(ctx_, g), "point on surface");
+  XY xy;
+  if (!GEOSGeomGetX_r(ctx_, p.get(), &xy.x) || !GEOSGeomGetY_r(ctx_, p.get(), &xy.y))
+    throw InternalError("GEOS point on surface of an empty geometry: " + error_);
+  return xy;
+}
 double Geos::length(const GEOSGeometry* g) const {
   double l = 0;
   if (!GEOSLength_r(ctx_, g, &l)) throw InternalError("GEOS length failed: " + error_);

@@ -90,6 +90,9 @@ class Geos {
   // GEOS >= 3.11 concave hull by edge-length ratio (0 = tightest, 1 = convex), without holes.
   Geom concave_hull(const GEOSGeometry* g, double ratio) const;
   double area(const GEOSGeometry* g) const;
+  // A point guaranteed to lie in the interior of a polygonal `g` (GEOS PointOnSurface): where a
+  // label or a patrol waypoint goes; a centroid of a non-convex shape may fall outside it.
+  XY point_on_surface(const GEOSGeometry* g) const;
   // Union of many polygons (GEOS cascaded union).
   Geom union_all(const std::vector<MultiPolygon>& parts) const;
   // Convex hull of points, as a polygon (empty result for fewer than 3 distinct points).

@@ -1,4 +1,4 @@
-// hotspot top, formatting: the ranking as a terminal table, CSV, JSON or GeoJSON.
+// hotspot top, formatting: the ranking as a terminal table, CSV, JSON, GeoJSON, GPX or KML.
 #include "hotspot/top.hpp"
 
 #include <cmath>
@@ -65,7 +65,9 @@ json header_json(const TopResult& r) {
             {"days", r.days.empty() ? json(nullptr) : json(r.days)},
             {"categories", r.categories.empty() ? json(nullptr) : json(r.categories)},
             {"utc_offset", offset_text(r.utc_offset_minutes)},
-            {"utc_offset_from", r.utc_offset_from}}},
+            {"utc_offset_from", r.utc_offset_from},
+            {"as_of", text_or_null(r.as_of)},
+            {"as_of_from", text_or_null(r.as_of_from)}}},
           {"incidents_total", r.incidents_total},
           {"incidents_in_window", r.incidents_in_window},
           {"incidents_without_time", r.incidents_without_time},
@@ -74,6 +76,8 @@ json header_json(const TopResult& r) {
           {"layers", layers},
           {"hotspots", r.hotspots},
           {"hotspots_with_incidents", r.hotspots_with_incidents},
+          {"min_pai", r.min_pai},
+          {"hidden_by_min_pai", r.hidden_by_min_pai},
           {"listed", r.top.size()}};
 }
 
@@ -174,9 +178,14 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
                   r.study_area_from + ")");
   std::vector<std::string> layers;
   for (const auto& l : r.layers) layers.push_back(l.name + " " + std::to_string(l.hotspots));
-  lines.push_back("hotspots   " + std::to_string(r.hotspots) + " (" + join(layers, ", ") + "), " +
-                  std::to_string(r.hotspots_with_incidents) + " with incidents in the window");
-  lines.push_back("           Z: KDE hotspot zone; G: touching Gi* hot spot cells (95 %+)");
+  lines.push_back("hotspots   " + std::to_string(r.hotspots) + " (" + join(layers, ", ") + ")");
+  lines.push_back("places     " + std::to_string(r.hotspots_with_incidents) + " with window incidents" +
+                  (r.hidden_by_min_pai ? "; " + std::to_string(r.hidden_by_min_pai) + " hidden (PAI ≤ " +
+                                             printf_str("%g", r.min_pai) + ", --min-pai)"
+                                       : std::string()));
+  if (!r.as_of.empty())
+    lines.push_back("as of      " + r.as_of + " (" + r.as_of_from + ")");
+  lines.push_back("           Z: KDE zone; G: Gi* hot cells (95 %+); G1+Z1: both at one place");
   lines.push_back("");
   lines.push_back(fit_to_width("#", 3, true) + " " + fit_to_width("hotspot", 8) + " " +
                   fit_to_width("incidents", 9, true) + " " + fit_to_width("share", 6, true) + " " +
@@ -257,6 +266,83 @@ std::string format_top_geojson(const TopResult& r) {
     out += (k ? ",\n" : "\n") + f.dump(-1, ' ', false, json::error_handler_t::replace);
   }
   return out + "\n]}\n";
+}
+
+}  // namespace hotspot
+
+namespace hotspot {
+
+namespace {
+
+std::string xml_escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      case '\'': out += "&apos;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// What a patrol reads on the phone: rank, counts, PAI, peak hours, communes.
+std::string description(const TopHotspot& t) {
+  std::string d = std::to_string(t.incidents) + " incidents (" + percent(t.share) + "), PAI " +
+                  (std::isnan(t.pai) ? std::string("-") : printf_str("%.2f", t.pai));
+  if (!t.peak_hours.empty()) d += "; peak " + t.peak_hours;
+  if (!t.communes.empty()) d += "; " + join(t.communes, ", ");
+  if (!t.categories.empty()) d += "; " + categories_text(t);
+  return d;
+}
+
+std::string coord(double v) { return printf_str("%.7f", v); }
+
+}  // namespace
+
+std::string format_top_gpx(const TopResult& r) {
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<gpx version=\"1.1\" creator=\"hotspot top\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n";
+  for (const auto& t : r.top) {
+    if (std::isnan(t.lat)) continue;
+    out += "  <wpt lat=\"" + coord(t.lat) + "\" lon=\"" + coord(t.lon) + "\">\n    <name>" +
+           xml_escape(std::to_string(t.rank) + ". " + t.id) + "</name>\n    <desc>" +
+           xml_escape(description(t)) + "</desc>\n    <type>" + xml_escape(t.source) +
+           "</type>\n  </wpt>\n";
+  }
+  return out + "</gpx>\n";
+}
+
+std::string format_top_kml(const TopResult& r) {
+  std::string out =
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+      "<kml xmlns=\"http://www.opengis.net/kml/2.2\">\n<Document>\n  <name>hotspot top</name>\n";
+  auto ring = [](const Ring& rg) {
+    std::string s;
+    for (const auto& p : rg) s += (s.empty() ? "" : " ") + coord(p.x) + "," + coord(p.y);
+    return s;
+  };
+  for (const auto& t : r.top) {
+    if (std::isnan(t.lat)) continue;
+    out += "  <Placemark>\n    <name>" + xml_escape(std::to_string(t.rank) + ". " + t.id) +
+           "</name>\n    <description>" + xml_escape(description(t)) +
+           "</description>\n    <MultiGeometry>\n      <Point><coordinates>" + coord(t.lon) + "," +
+           coord(t.lat) + "</coordinates></Point>\n";
+    for (const auto& poly : t.lonlat) {
+      out += "      <Polygon><outerBoundaryIs><LinearRing><coordinates>" + ring(poly.shell) +
+             "</coordinates></LinearRing></outerBoundaryIs>";
+      for (const auto& h : poly.holes)
+        out += "<innerBoundaryIs><LinearRing><coordinates>" + ring(h) +
+               "</coordinates></LinearRing></innerBoundaryIs>";
+      out += "</Polygon>\n";
+    }
+    out += "    </MultiGeometry>\n  </Placemark>\n";
+  }
+  return out + "</Document>\n</kml>\n";
 }
 
 }  // namespace hotspot

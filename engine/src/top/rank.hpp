@@ -28,6 +28,8 @@ struct TopInputs {
   PolygonLayer communes, zones;  // names and the study area; may be empty
   int utc_offset_minutes = 0;
   std::string utc_offset_from;        // "run_metadata" or "--utc-offset"
+  // YYYY-MM-DD the relative dates of a window are resolved from (empty: no timed incident).
+  std::string as_of, as_of_from;      // from: "run_metadata" or "last incident"
   std::vector<std::string> warnings;  // from the reading; the ranking adds its own after them
 };
 

@@ -46,6 +46,22 @@ std::optional<int> recorded_offset(GDALDataset& ds, const std::string& path) {
   return found;
 }
 
+// run_metadata's as_of (YYYY-MM-DD, written by every job since the field existed).
+std::string recorded_as_of(GDALDataset& ds) {
+  OGRLayer* meta = ds.GetLayerByName("run_metadata");
+  if (!meta) return "";
+  const int ki = meta->GetLayerDefn()->GetFieldIndex("key"),
+            vi = meta->GetLayerDefn()->GetFieldIndex("value");
+  if (ki < 0 || vi < 0) return "";
+  meta->ResetReading();
+  for (FeaturePtr f(meta->GetNextFeature()); f; f.reset(meta->GetNextFeature())) {
+    if (std::string(f->GetFieldAsString(ki)) != "as_of") continue;
+    const json j = json::parse(f->GetFieldAsString(vi), nullptr, /*allow_exceptions=*/false);
+    if (j.is_string()) return j.get<std::string>();
+  }
+  return "";
+}
+
 bool polygon_layer(OGRLayer& layer) {
   const auto t = wkbFlatten(layer.GetGeomType());
   return t == wkbPolygon || t == wkbMultiPolygon || t == wkbCurvePolygon || t == wkbMultiSurface;
@@ -225,6 +241,18 @@ TopInputs read_top(const std::string& path, TopSource source, int default_utc_of
     in.warnings.push_back(std::to_string(read.report.rejected.size()) +
                           " features of the incidents layer were left out (" +
                           read.report.rejected.front().message + ", ...)");
+
+  // The as-of date relative windows are resolved from; an older file without one: the local date
+  // of its latest incident, which is what a run records.
+  in.as_of = recorded_as_of(*ds);
+  in.as_of_from = "run_metadata";
+  if (in.as_of.empty()) {
+    std::int64_t latest = kNoTime;
+    for (std::int64_t t : in.incidents.time_utc)
+      if (t != kNoTime && (latest == kNoTime || t > latest)) latest = t;
+    if (latest != kNoTime) in.as_of = day_text(local_day(latest, in.utc_offset_minutes));
+    in.as_of_from = "last incident";
+  }
 
   Geos geos;
   int next_gi = 1;

@@ -1,6 +1,7 @@
 #include "hotspot/window.hpp"
 
 #include <cctype>
+#include <cstdio>
 
 #include "hotspot/error.hpp"
 #include "util/time.hpp"
@@ -111,6 +112,68 @@ void set_window_days(TimeWindow& w, const std::string& text) {
     start = comma + 1;
   }
   w.weekdays = mask;
+}
+
+namespace {
+
+// "28d" / "8w" -> days; -1 when the text is not a count of days or weeks.
+std::int64_t span_days(const std::string& text) {
+  if (text.size() < 2 || text.size() > 7) return -1;
+  const char unit = text.back();
+  if (unit != 'd' && unit != 'w') return -1;
+  std::int64_t n = 0;
+  for (std::size_t k = 0; k + 1 < text.size(); ++k) {
+    if (!std::isdigit(static_cast<unsigned char>(text[k]))) return -1;
+    n = n * 10 + (text[k] - '0');
+  }
+  return unit == 'w' ? 7 * n : n;
+}
+
+std::int64_t resolve_date(const std::string& text, std::int64_t as_of, const char* parameter) {
+  if (text == "today") return as_of;
+  if (!text.empty() && text[0] == '-') {
+    const std::int64_t n = span_days(text.substr(1));
+    if (n < 0)
+      throw ParameterError(parameter, "'" + text + "': expected YYYY-MM-DD, today, -Nd or -Nw (e.g. -28d, -8w)");
+    return as_of - n;
+  }
+  return day_of(text, parameter);
+}
+
+}  // namespace
+
+std::int64_t local_day(std::int64_t t, int utc_offset_minutes) {
+  return floor_div(t + static_cast<std::int64_t>(utc_offset_minutes) * 60, 86400);
+}
+
+bool is_relative_date(const std::string& text) { return text == "today" || (!text.empty() && text[0] == '-'); }
+
+std::string day_text(std::int64_t day) {
+  // Inverse of days_from_civil (H. Hinnant's civil_from_days).
+  const std::int64_t z = day + 719468, era = floor_div(z, 146097), doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100), mp = (5 * doy + 2) / 153;
+  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1, m = mp < 10 ? mp + 3 : mp - 9;
+  const std::int64_t y = yoe + era * 400 + (m <= 2);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(y), static_cast<long long>(m),
+                static_cast<long long>(d));
+  return buf;
+}
+
+void set_window_dates(TimeWindow& w, const std::string& from, const std::string& to, const std::string& last,
+                      std::int64_t as_of_day) {
+  if (!last.empty()) {
+    if (!from.empty() || !to.empty())
+      throw ParameterError("last", "'" + last + "' sets both dates; leave out from and to");
+    const std::int64_t n = span_days(last);
+    if (n < 1) throw ParameterError("last", "'" + last + "': expected a number of days or weeks, e.g. 28d or 4w");
+    set_window_from(w, day_text(as_of_day - n + 1));
+    set_window_to(w, day_text(as_of_day));
+    return;
+  }
+  set_window_from(w, from.empty() ? "" : day_text(resolve_date(from, as_of_day, "from")));
+  set_window_to(w, to.empty() ? "" : day_text(resolve_date(to, as_of_day, "to")));
 }
 
 void check_window(const TimeWindow& w) {
