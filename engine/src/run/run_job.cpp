@@ -82,12 +82,43 @@ std::string unchanged_reason(const RunConfig& c, const json& inputs) {
 // density raster at the bottom.
 int draw_rank(const ProjectLayer& l) {
   static const std::vector<std::string> order = {
-      "incidents", "cluster_members", "hotspot_zones", "vanished_hotspots", "clusters",
-      "zones",     "zone_communes",   "emerging",      "communes"};
+      "incidents",     "cluster_members",  "hotspot_zones", "vanished_hotspots", "clusters",
+      "zones",         "communes_outline", "zone_communes", "emerging",          "communes"};
   if (l.raster) return 1000;
   auto it = std::find(order.begin(), order.end(), l.id);
   if (it != order.end()) return static_cast<int>(it - order.begin());
   return 100;  // local statistics layers, between the vectors and the raster
+}
+
+// The quick-look's subtitle: the window the density used (its dates, else the data's; hours,
+// days, categories) and how many incidents it used.
+std::string quicklook_subtitle(const Plan& plan, const DateRange& dates,
+                               std::int64_t incidents, std::int64_t used) {
+  std::string from = dates.first, to = dates.last;
+  std::vector<std::string> parts;
+  if (plan.kde) {
+    const TimeWindow& w = plan.kde->window;
+    if (!w.from.empty()) from = w.from;
+    if (!w.to.empty()) to = w.to;
+  }
+  parts.push_back(from.empty() ? std::string("no dates") : from + " – " + to);
+  if (!plan.kde) {
+    parts.push_back(grouped(incidents) + " incidents");
+  } else {
+    const TimeWindow& w = plan.kde->window;
+    if (!w.hours.empty()) parts.push_back(w.hours);
+    if (!w.days.empty()) parts.push_back(w.days);
+    if (!plan.kde->categories.empty()) {
+      std::string c;
+      for (const auto& name : plan.kde->categories) c += (c.empty() ? "" : ", ") + name;
+      parts.push_back(c);
+    }
+    parts.push_back("density from " + grouped(used) + (used == incidents ? "" : " of " + grouped(incidents)) +
+                    " incidents");
+  }
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " · ") + p;
+  return out;
 }
 
 json summary_document(const RunConfig& c, const RunSummary& s, const std::vector<StepResult>& steps,
@@ -295,14 +326,14 @@ RunJobResult run_job(const RunJobOptions& opt) {
   if (c.quicklook) {
     QuickLookInput q;
     q.title = c.title;
-    q.subtitle =
-        (dates.first.empty() ? std::string("no dates") : dates.first + " – " + dates.last) + " · " +
-        grouped(static_cast<std::int64_t>(in.incidents.size())) + " incidents";
+    q.subtitle = quicklook_subtitle(plan, dates, static_cast<std::int64_t>(in.incidents.size()),
+                                    kde_art.used);
     q.crs_label = in.work_crs.authority.empty() ? in.work_crs.name : in.work_crs.authority;
     if (plan.kde) {
       q.density = &kde_art.raster;
       q.density_unit = kde_art.unit;
       q.hotspot_zones = kde_art.zones;
+      q.hotspot_ids = kde_art.zone_ids;
     }
     q.communes = in.communes.geom;
     q.commune_names = in.communes.name;
