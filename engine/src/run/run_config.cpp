@@ -276,6 +276,9 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
   c.inputs.communes = polygons(in["communes"], dir);
   c.inputs.communes.population_field = in["communes"].value("population_field", "");
   if (in.contains("zones")) c.inputs.zones = polygons(in["zones"], dir);
+  if (in.contains("roads"))
+    c.roads = {resolve_path(dir, in["roads"].value("path", "")), in["roads"].value("layer", ""),
+               in["roads"].value("crs", "")};
   const json& inc = in["incidents"];
   IncidentOptions& io = c.inputs.incidents;
   io.path = resolve_path(dir, inc.value("path", ""));
@@ -299,10 +302,12 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
 
   require_file(c.inputs.communes.path, "inputs.communes.path");
   if (!c.inputs.zones.path.empty()) require_file(c.inputs.zones.path, "inputs.zones.path");
+  if (!c.roads.path.empty()) require_file(c.roads.path, "inputs.roads.path");
   require_file(io.path, "inputs.incidents.path");
   for (const auto& [where, p] :
        {std::pair<const char*, const std::string&>{"inputs.communes.path", c.inputs.communes.path},
         {"inputs.zones.path", c.inputs.zones.path},
+        {"inputs.roads.path", c.roads.path},
         {"inputs.incidents.path", io.path}}) {
     if (!p.empty() && !overwritten_input(c.out, {p}).empty())
       throw UsageError(std::string("output.path: is the same file as ") + where + " ('" + p + "')");

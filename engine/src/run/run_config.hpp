@@ -9,6 +9,7 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs.hpp"
+#include "io/lines.hpp"
 
 namespace hotspot {
 
@@ -22,6 +23,7 @@ struct RunConfig {
   std::string path;           // the configuration file
   std::string title = "hotspot run";
   InputOptions inputs;        // paths resolved against the configuration's directory
+  LineOptions roads;          // DEFAULT (empty path): no roads on the maps
   std::string out;            // the GeoPackage
   std::string previous;       // DEFAULT (empty): the output being replaced
   bool quicklook = true;

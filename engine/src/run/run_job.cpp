@@ -15,6 +15,7 @@
 #include "hotspot/jobs/local.hpp"
 #include "hotspot/run.hpp"
 #include "io/gpkg_writer.hpp"
+#include "io/lines.hpp"
 #include "io/styles.hpp"
 #include "jobs/aggregate_steps.hpp"
 #include "jobs/load.hpp"
@@ -216,6 +217,9 @@ RunJobResult run_job(const RunJobOptions& opt) {
 
   begin("load inputs");
   LoadedInputs in = load_inputs(c.inputs);
+  // Read before anything is written: a bad roads file fails the run, not the map after it.
+  const std::vector<std::vector<XY>> roads =
+      c.roads.path.empty() ? std::vector<std::vector<XY>>{} : read_lines(c.roads, in.work_crs, "inputs.roads");
   RunSummary s = summarise(in);
   const int threads = resolve_threads(c.inputs.threads);
   const int offset = c.inputs.incidents.utc_offset_minutes;
@@ -335,6 +339,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
       q.hotspot_zones = kde_art.zones;
       q.hotspot_ids = kde_art.zone_ids;
     }
+    q.roads = roads;
     q.communes = in.communes.geom;
     q.commune_names = in.communes.name;
     q.zones = in.zones.geom;
