@@ -17,9 +17,11 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
-demo: DEPS = build
+# The sample run, then the README's pictures (docs/images: the QGIS default view, the quick-look).
+demo: DEPS = test
 demo: build
 	$(HOTSPOT) run --config $(SAMPLE)/run.json
+	QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/demo_images.py out/demo.gpkg docs/images
 
 test: build
 	@ctest --preset release -j $(JOBS)

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   hotspot::cli::add_kde(app);
   hotspot::cli::add_run(app);
   hotspot::cli::add_top(app);
+  hotspot::cli::add_brief(app);
   try {
     app.parse(argc, argv);
     return 0;

@@ -37,5 +37,6 @@ void add_cluster(CLI::App& app);
 void add_kde(CLI::App& app);
 void add_run(CLI::App& app);
 void add_top(CLI::App& app);
+void add_brief(CLI::App& app);
 
 }  // namespace hotspot::cli

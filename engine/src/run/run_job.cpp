@@ -349,6 +349,17 @@ RunJobResult run_job(const RunJobOptions& opt) {
     write_quicklook_png(result.quicklook, q);
     s.timings.push_back({"quick-look map", timer.lap()});
   }
+  for (auto [name, brief] : c.briefings) {
+    brief.utc_offset_minutes = offset;
+    try {
+      const BriefResult b = write_brief(brief);
+      s.details.push_back("briefing   " + name + ": " + brief.out + " (" + std::to_string(b.pages) + " pages)");
+    } catch (const InputError& e) {
+      // A window no hotspot holds an incident of: no briefing, and the run still succeeded.
+      s.warnings.push_back("briefing " + name + ": " + e.what());
+    }
+  }
+  if (!c.briefings.empty()) s.timings.push_back({"briefings", timer.lap()});
   if (opt.progress) opt.progress(steps_total + 1, steps_total, "done");
   result.summary_json =
       summary_document(c, s, steps, inputs, result.quicklook, clock.lap()).dump(2);

@@ -24,7 +24,7 @@ json sample() {
 
 // Writes `doc` into data/sample's directory layout (a temp dir with absolute input paths).
 std::string write_config(const test::TempDir& dir, json doc) {
-  for (const char* k : {"communes", "zones", "incidents"})
+  for (const char* k : {"communes", "zones", "incidents", "roads"})
     if (doc["inputs"].contains(k) && doc["inputs"][k].contains("path"))
       doc["inputs"][k]["path"] = kSample + "/" + doc["inputs"][k]["path"].get<std::string>();
   doc["output"]["path"] = dir.file("out.gpkg");
