@@ -1,12 +1,14 @@
 #!/usr/bin/python3
 """The README's pictures, from a finished `make demo`: the QGIS project's default view, rendered
 headless as a planner first sees it (only the layers switched on, the project CRS, framed to the
-communes), and the quick-look map beside the GeoPackage.
+communes), the quick-look map beside the GeoPackage, and pages 1 and 2 of its night briefing
+(OUT-night.pdf, with pdftoppm).
 
 Usage: QT_QPA_PLATFORM=offscreen scripts/demo_images.py OUT.gpkg IMAGE_DIR   (needs python3-qgis)
 """
 import os
 import shutil
+import subprocess
 import sys
 
 from qgis.core import QgsApplication, QgsMapRendererParallelJob, QgsMapSettings, QgsProject
@@ -43,7 +45,11 @@ def main():
     app.initQgis()
     render_default_view(gpkg, os.path.join(out, "qgis_default_view.png"))
     shutil.copyfile(os.path.splitext(gpkg)[0] + ".png", os.path.join(out, "quicklook.png"))
-    print(f"wrote {out}/qgis_default_view.png, {out}/quicklook.png")
+    brief = os.path.splitext(gpkg)[0] + "-night.pdf"
+    for page in (1, 2):
+        subprocess.run(["pdftoppm", "-png", "-r", "80", "-f", str(page), "-l", str(page), "-singlefile", brief,
+                        os.path.join(out, f"brief_page{page}")], check=True)
+    print(f"wrote {out}: qgis_default_view.png, quicklook.png, brief_page1.png, brief_page2.png")
     os._exit(0)  # QGIS's exit crashes on some builds; the images are written
 
 
