@@ -43,9 +43,9 @@ class EpsAuto(unittest.TestCase):
     def tearDownClass(cls):
         shutil.rmtree(cls.tmp)
 
-    def cluster(self, name, *args):
+    def cluster(self, name, *args, csv=None):
         out = os.path.join(self.tmp, name)
-        p = subprocess.run([HOTSPOT, "cluster", "--incidents", self.csv, "--communes", f"{SAMPLE}/communes.gpkg",
+        p = subprocess.run([HOTSPOT, "cluster", "--incidents", csv or self.csv, "--communes", f"{SAMPLE}/communes.gpkg",
                             "--method", "dbscan", "--out", out, "--threads", "2", *args],
                            capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stderr)
@@ -71,9 +71,15 @@ class EpsAuto(unittest.TestCase):
         self.assertIn("hdbscan", big[0])
         self.assertIn(big[0], p.stdout + p.stderr)  # the summary prints it
 
-    def test_a_distinct_clustering_has_no_warning(self):
-        out, _ = self.cluster("auto.gpkg", "--eps", "auto", "--min-points", "15")
+    def test_the_sample_configuration_gives_distinct_clusters(self):
+        # data/sample/run.json's clusters: no cluster over a quarter of the district or incidents.
+        with open(os.path.join(SAMPLE, "run.json")) as f:
+            c = next(a for a in json.load(f)["analyses"] if a["type"] == "clusters")
+        out, _ = self.cluster("sample.gpkg", "--eps", str(c["eps"]), "--min-points", str(c["min_points"]),
+                              csv=f"{SAMPLE}/incidents.csv")
         self.assertFalse([w for w in metadata(out)["warnings"] if "of the incidents" in w])
+        with sqlite3.connect(out) as db:
+            self.assertGreaterEqual(db.execute("SELECT COUNT(*) FROM clusters").fetchone()[0], 5)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,12 @@ std::string number(double v) {
   return buf;
 }
 
-std::string srs_xml(const std::string& authid, const std::string& wkt, const std::string& proj4 = "") {
+// With `srsid` (QGIS's own number of a CRS in its database, here only for EPSG:3857) QGIS
+// builds the CRS from the authid; otherwise from the WKT, then the PROJ string.
+std::string srs_xml(const std::string& authid, const std::string& wkt, const std::string& proj4 = "",
+                    const std::string& srsid = "") {
   return "<spatialrefsys><wkt>" + xml_escape(wkt) + "</wkt>" +
+         (srsid.empty() ? "" : "<srsid>" + srsid + "</srsid>") +
          (proj4.empty() ? "" : "<proj4>" + xml_escape(proj4) + "</proj4>") + "<authid>" + xml_escape(authid) +
          "</authid></spatialrefsys>";
 }
@@ -110,7 +114,7 @@ std::string qgis_project_xml(const std::string& title, const std::string& crs_au
   maplayers += "  <maplayer type=\"raster\" styleCategories=\"AllStyleCategories\" hasScaleBasedVisibilityFlag=\"0\">\n"
                "   <id>" + osm_id + "</id>\n   <datasource>" + xml_escape(kOsmSource) +
                "</datasource>\n   <layername>OpenStreetMap (needs internet)</layername>\n   <srs>" +
-               srs_xml("EPSG:3857", "", kWebMercatorProj4) + "</srs>\n   <provider>wms</provider>\n"
+               srs_xml("EPSG:3857", "", kWebMercatorProj4, "3857") + "</srs>\n   <provider>wms</provider>\n"
                "   <pipe>\n    <rasterrenderer type=\"singlebandcolordata\" band=\"1\" opacity=\"1\" alphaBand=\"-1\" "
                "nodataColor=\"\"/>\n    <brightnesscontrast brightness=\"0\" contrast=\"0\" gamma=\"1\"/>\n"
                "    <rasterresampler maxOversampling=\"2\"/>\n   </pipe>\n   <blendMode>0</blendMode>\n  </maplayer>\n";
