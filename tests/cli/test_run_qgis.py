@@ -21,7 +21,8 @@ import unittest
 import re
 
 from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsLayerTreeGroup, QgsMapRendererParallelJob,
-                       QgsMapSettings, QgsProject, QgsRasterLayer, QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
+                       QgsMapSettings, QgsProject, QgsRasterLayer, QgsRenderContext, QgsSingleBandPseudoColorRenderer,
+                       QgsVectorLayer)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
@@ -115,12 +116,12 @@ class QgisRun(unittest.TestCase):
         for name, layer in layers.items():
             if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != 2:
                 continue
-            for sym in layer.renderer().symbols(QgsProject.instance().createExpressionContext()):
+            for sym in layer.renderer().symbols(QgsRenderContext()):
                 for sl in sym.symbolLayers():
                     if sl.layerType() == "SimpleFill" and sl.brushStyle() != 0:
                         self.assertLessEqual(sl.color().alphaF() * sym.opacity() * layer.opacity(), 0.401, name)
         for name in ("Communes", "Industrial zones"):
-            for sym in layers[name].renderer().symbols(QgsProject.instance().createExpressionContext()):
+            for sym in layers[name].renderer().symbols(QgsRenderContext()):
                 self.assertEqual(sym.symbolLayers()[0].brushStyle(), 0, name)  # Qt.NoBrush
 
         # Gi*: in words, "not significant" not filled.

@@ -31,14 +31,17 @@ std::string option(const std::string& name, const std::string& value) {
   return "      <Option value=\"" + xml_escape(value) + "\" name=\"" + name + "\" type=\"QString\"/>\n";
 }
 
-std::string fill_symbol(int id, RGB c, bool outline_only) {
+// `edge`/`edge_mm`: an outline other than the default thin grey (hotspot zones: dark red, wide).
+// `invisible`: neither fill nor outline (a class that is listed but must not cover anything).
+std::string fill_symbol(int id, RGB c, bool outline_only, const RGB* edge = nullptr, const char* edge_mm = nullptr,
+                        bool invisible = false) {
   std::string s = "   <symbol name=\"" + std::to_string(id) +
                   "\" clip_to_extent=\"1\" type=\"fill\" alpha=\"1\" force_rhr=\"0\">\n"
                   "    <layer locked=\"0\" class=\"SimpleFill\" enabled=\"1\" pass=\"0\">\n     <Option type=\"Map\">\n";
   s += option("color", color(c, outline_only ? 0 : kFillAlpha));
-  s += option("outline_color", outline_only ? color(c) : "90,90,90,255");
-  s += option("outline_style", "solid");
-  s += option("outline_width", outline_only ? "0.8" : "0.26");
+  s += option("outline_color", edge ? color(*edge) : outline_only ? color(c) : "90,90,90,255");
+  s += option("outline_style", invisible ? "no" : "solid");
+  s += option("outline_width", edge_mm ? edge_mm : outline_only ? "0.8" : "0.26");
   s += option("outline_width_unit", "MM");
   s += option("style", outline_only ? "no" : "solid");
   s += "     </Option>\n    </layer>\n   </symbol>\n";
@@ -65,11 +68,12 @@ std::string marker_symbol(int id, RGB c) {
 
 // `all`: every feature's label is drawn even where labels collide (commune names on a map
 // meant for briefing must all be there).
-std::string labeling(const std::string& field, bool all = false) {
+std::string labeling(const std::string& field, bool all = false, bool strong = false) {
   if (field.empty()) return "";
   return " <labeling type=\"simple\">\n  <settings calloutType=\"simple\">\n"
-         "   <text-style fieldName=\"" + xml_escape(field) + "\" isExpression=\"0\" fontSize=\"9\" "
-         "fontSizeUnit=\"Point\" textColor=\"30,30,30,255\" fontWeight=\"50\" fontItalic=\"0\" "
+         "   <text-style fieldName=\"" + xml_escape(field) + "\" isExpression=\"0\" fontSize=\"" +
+         (strong ? "11" : "9") + "\" fontSizeUnit=\"Point\" textColor=\"" + (strong ? "170,0,0,255" : "30,30,30,255") +
+         "\" fontWeight=\"" + (strong ? "75" : "50") + "\" fontItalic=\"0\" "
          "fontFamily=\"Sans Serif\" textOpacity=\"1\">\n"
          "    <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"1\"/>\n"
          "   </text-style>\n   <placement placement=\"0\" centroidWhole=\"1\" centroidInside=\"1\"/>\n"
@@ -180,14 +184,16 @@ std::string graduated_fill_qml(const std::string& field, const std::vector<doubl
     ranges += "   <range lower=\"" + fmt_number(breaks[i]) + "\" upper=\"" + fmt_number(breaks[i + 1]) +
               "\" symbol=\"" + std::to_string(i) + "\" label=\"" + xml_escape(fmt_label(breaks[i]) + " – " +
               fmt_label(breaks[i + 1]) + (unit.empty() ? "" : " " + unit)) + "\" render=\"true\"/>\n";
-    symbols += fill_symbol(static_cast<int>(i), kReds[ci], false);
+    const RGB edge{170, 0, 0};
+    symbols += strong ? fill_symbol(static_cast<int>(i), kReds[ci], false, &edge, "0.7")
+                      : fill_symbol(static_cast<int>(i), kReds[ci], false);
   }
   return header(!label_field.empty()) + " <renderer-v2 symbollevels=\"0\" attr=\"" + xml_escape(field) +
          "\" forceraster=\"0\" referencescale=\"-1\" type=\"graduatedSymbol\" enableorderby=\"0\" "
          "graduatedMethod=\"GraduatedColor\">\n  <ranges>\n" + ranges + "  </ranges>\n  <symbols>\n" + symbols +
          "  </symbols>\n  <classificationMethod id=\"Quantile\">\n   <labelFormat trimtrailingzeroes=\"1\" "
          "format=\"%1 – %2\" labelprecision=\"2\"/>\n  </classificationMethod>\n </renderer-v2>\n" +
-         labeling(label_field, label_all) + " <layerGeometryType>2</layerGeometryType>\n</qgis>\n";
+         labeling(label_field, label_all || strong, strong) + " <layerGeometryType>2</layerGeometryType>\n</qgis>\n";
 }
 
 std::string outline_qml(RGB c, double width_mm, const std::string& label_field, bool label_all) {
@@ -232,7 +238,7 @@ std::string categorized_colors_qml(const std::string& field, const std::vector<s
             xml_escape(labels[i]) + "\" render=\"true\" type=\"string\"/>\n";
     const bool outline = static_cast<int>(i) == no_fill;
     symbols += points ? marker_symbol(static_cast<int>(i), colors[i])
-                      : fill_symbol(static_cast<int>(i), outline ? RGB{200, 200, 200} : colors[i], outline);
+                      : fill_symbol(static_cast<int>(i), colors[i], outline, nullptr, nullptr, /*invisible=*/outline);
   }
   return header(false) + " <renderer-v2 symbollevels=\"0\" attr=\"" + xml_escape(field) +
          "\" forceraster=\"0\" referencescale=\"-1\" type=\"categorizedSymbol\" enableorderby=\"0\">\n"

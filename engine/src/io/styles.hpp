@@ -13,7 +13,8 @@ struct RGB {
 };
 
 // Fill polygons by `field` in classes [breaks[i], breaks[i+1]) (rounded by nice_breaks, each
-// labelled "2,000 – 4,000 `unit`"); colours run light to dark, or mid to dark when `strong`.
+// labelled "2,000 – 4,000 `unit`"); colours run light to dark, or, when `strong` (hotspot zones),
+// mid to dark with wide dark-red outlines and bold labels that are always drawn.
 // `label_field` (may be empty) labels each polygon; `label_all` even where labels collide.
 std::string graduated_fill_qml(const std::string& field, const std::vector<double>& breaks,
                                const std::string& label_field, const std::string& unit = "",
@@ -28,8 +29,8 @@ std::string categorized_qml(const std::string& field, const std::vector<std::str
 
 // Up to `classes` quantile breaks of the finite values (first = min, last = max); fewer when
 // values repeat.
-// One explicit colour and label per value of `field`; polygons of values[no_fill] (if >= 0) get a
-// pale outline and no fill ("not significant" must not cover what lies under it).
+// One explicit colour and label per value of `field`; polygons of values[no_fill] (if >= 0) are
+// listed but drawn with neither fill nor outline ("not significant" must not cover anything).
 std::string categorized_colors_qml(const std::string& field, const std::vector<std::string>& values,
                                    const std::vector<std::string>& labels, const std::vector<RGB>& colors, bool points,
                                    int no_fill = -1);

@@ -237,7 +237,7 @@ void draw_legend(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in
     set_color(cr, kHotspotRed);
     cairo_set_line_width(cr, 3 * u);
     cairo_stroke(cr);
-    swatch_label("Hotspot zone (id as in hotspot top)");
+    swatch_label("Hotspot zone (id)");
   }
   if (!in.communes.empty()) {
     cairo_rectangle(cr, x, y + 7 * u, sw, sh);
