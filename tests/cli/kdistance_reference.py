@@ -28,7 +28,8 @@ def knee_eps(xy, k):
 
 
 def layer_points(path, layer):
-    lyr = ogr.Open(path).GetLayerByName(layer)
+    ds = ogr.Open(path)  # kept alive while its layer is read
+    lyr = ds.GetLayerByName(layer)
     return np.array([(f.GetGeometryRef().GetX(), f.GetGeometryRef().GetY()) for f in lyr])
 
 

@@ -65,7 +65,7 @@ class Brief(unittest.TestCase):
         rc, top, err = run("top", "--in", self.out, "--hours", "22:00-06:00", "--n", "4", "--source", "zones",
                            "--format", "json")
         self.assertEqual(rc, 0, err)
-        ids = [h["id"] for h in json.loads(top)["hotspots"]]
+        ids = [h["hotspot"] for h in json.loads(top)["hotspots"]]
         self.assertEqual(len(ids), 4)
         text = self.pdf_text(pdf)
         for hid in ids:
