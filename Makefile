@@ -17,10 +17,12 @@ build: deps
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 
-demo: DEPS = build
-# The README's "Which map should patrols trust?" output and plot come from the evaluate line.
+# The sample run, the README's pictures (docs/images: the QGIS default view, the quick-look, the
+# briefing) and its "Which map should patrols trust?" output and plot (the evaluate line).
+demo: DEPS = test
 demo: build
 	$(HOTSPOT) run --config $(SAMPLE)/run.json
+	QT_QPA_PLATFORM=offscreen /usr/bin/python3 scripts/demo_images.py out/demo.gpkg docs/images
 	@mkdir -p docs
 	$(HOTSPOT) evaluate --config $(SAMPLE)/run.json --out out/evaluate.gpkg --plot docs/evaluate.png \
 	  > docs/evaluate.txt.tmp && mv docs/evaluate.txt.tmp docs/evaluate.txt && cat docs/evaluate.txt

@@ -23,6 +23,7 @@ int main(int argc, char** argv) {
   hotspot::cli::add_top(app);
   hotspot::cli::add_init(app);
   hotspot::cli::add_evaluate(app);
+  hotspot::cli::add_brief(app);
   hotspot::cli::refuse_non_finite_numbers(app);
   try {
     app.parse(argc, argv);

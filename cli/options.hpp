@@ -52,5 +52,6 @@ void add_run(CLI::App& app);
 void add_top(CLI::App& app);
 void add_init(CLI::App& app);
 void add_evaluate(CLI::App& app);
+void add_brief(CLI::App& app);
 
 }  // namespace hotspot::cli

@@ -14,8 +14,9 @@ build_pkgs=(
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev libcairo2-dev libicu-dev
   fonts-dejavu-core  # the quick-look map's labels: DejaVu Sans has the Vietnamese letters
 )
-# Tests check our output with GDAL's own GeoPackage validator and with headless QGIS.
-test_pkgs=(gdal-bin python3-gdal python3-numpy python3-jsonschema qgis python3-qgis)
+# Tests check our output with GDAL's own GeoPackage validator, headless QGIS, scikit-learn (eps auto)
+# and poppler (the briefing PDF).
+test_pkgs=(gdal-bin python3-gdal python3-numpy python3-sklearn python3-jsonschema qgis python3-qgis poppler-utils)
 
 # Peers for the side-by-side benchmarks (benchmarks/compare/). geopandas 0.12 on Shapely 1.8 needs
 # rtree for sjoin. The full run (full_run_vs_peers.py) also chains scikit-learn, SciPy and R spdep.

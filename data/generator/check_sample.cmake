@@ -6,7 +6,7 @@ if(NOT rc EQUAL 0)
   message(FATAL_ERROR "hotspot-datagen failed (${rc})")
 endif()
 set(failed 0)
-foreach(f communes.gpkg zones.geojson incidents.csv expected_rejects.json planted.json)
+foreach(f communes.gpkg zones.geojson roads.geojson incidents.csv expected_rejects.json planted.json)
   execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files "${SAMPLE}/${f}" "${WORK}/${f}"
                   RESULT_VARIABLE diff)
   if(diff EQUAL 0)

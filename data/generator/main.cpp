@@ -72,6 +72,7 @@ int main(int argc, char** argv) {
     const datagen::District d = datagen::build_district(geos, proj, {seed, communes, zones});
     datagen::write_communes_gpkg(geos, d, run, (dir / "communes.gpkg").string());
     datagen::write_zones_geojson(d, run, (dir / "zones.geojson").string());
+    datagen::write_roads_geojson(d, proj, run, (dir / "roads.geojson").string());
     const datagen::IncidentReport rep = datagen::write_incidents(
         d, proj, {seed, incidents, bad_rows}, (dir / "incidents.csv").string());
     datagen::write_expected_rejects(rep, run, (dir / "expected_rejects.json").string());

@@ -156,6 +156,37 @@ void write_zones_geojson(const District& d, const RunInfo& run, const std::strin
   ds.reset();
 }
 
+void write_roads_geojson(const District& d, Projector& proj, const RunInfo& run, const std::string& path) {
+  auto ds = create("GeoJSON", path);
+  OGRSpatialReference crs = srs(4326);
+  char** lco = nullptr;
+  lco = CSLSetNameValue(lco, "RFC7946", "YES");
+  lco = CSLSetNameValue(lco, "DESCRIPTION", run.description.c_str());
+  OGRLayer* lyr = ds->CreateLayer("roads", &crs, wkbLineString, lco);
+  CSLDestroy(lco);
+  if (!lyr) gdal_fail("cannot create layer roads");
+  add_field(lyr, "road_id", OFTString);
+  add_field(lyr, "length_m", OFTReal);
+  for (std::size_t r = 0; r < d.roads.size(); ++r) {
+    const Road& road = d.roads[r];
+    std::vector<double> x, y;
+    for (const Pt& p : road.pts) {
+      x.push_back(p.x);
+      y.push_back(p.y);
+    }
+    proj.to_lonlat(x, y);
+    OGRFeature f(lyr->GetLayerDefn());
+    const std::string id = "R" + std::to_string(r + 1);
+    f.SetField("road_id", id.c_str());
+    f.SetField("length_m", std::round(road.length_m()));
+    auto line = std::make_unique<OGRLineString>();
+    for (std::size_t i = 0; i < x.size(); ++i) line->addPoint(x[i], y[i]);
+    f.SetGeometryDirectly(line.release());
+    if (lyr->CreateFeature(&f) != OGRERR_NONE) gdal_fail("cannot write road " + id);
+  }
+  ds.reset();
+}
+
 void write_expected_rejects(const IncidentReport& rep, const RunInfo& run,
                             const std::string& path) {
   std::map<std::string, int> counts;

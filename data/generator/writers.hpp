@@ -19,6 +19,8 @@ struct RunInfo {
 void write_communes_gpkg(const Geos& g, const District& d, const RunInfo& run,
                          const std::string& path);
 void write_zones_geojson(const District& d, const RunInfo& run, const std::string& path);
+// The road centre lines the incidents were drawn along (lon/lat LineStrings, RFC 7946).
+void write_roads_geojson(const District& d, Projector& proj, const RunInfo& run, const std::string& path);
 void write_expected_rejects(const IncidentReport& rep, const RunInfo& run, const std::string& path);
 void write_planted(const District& d, Projector& proj, const IncidentReport& rep,
                    const RunInfo& run, const std::string& path);

@@ -55,10 +55,13 @@ class QgisKde(unittest.TestCase):
         project = QgsProject.instance()
         self.assertTrue(project.read(f"geopackage:{self.out}?projectName=hotspot"))
         layers = {l.name(): l for l in project.mapLayers().values()}
-        self.assertEqual(set(layers), {"density", "hotspot_zones"})
+        # Readable names (the rule and the unit), and the OpenStreetMap basemap, off.
+        self.assertEqual(set(layers), {"Density (incidents per km²)", "Hotspot zones (KDE top 30 %)",
+                                       "OpenStreetMap (needs internet)"})
+        layers["density"] = layers["Density (incidents per km²)"]
         self.check_density(layers["density"])
         self.assertEqual(layers["density"].width(), layers["density"].dataProvider().xSize())
-        zones = layers["hotspot_zones"]
+        zones = layers["Hotspot zones (KDE top 30 %)"]
         self.assertTrue(zones.isValid())
         self.assertIsInstance(zones.renderer(), QgsGraduatedSymbolRenderer)
         self.assertEqual(zones.renderer().classAttribute(), "pai")

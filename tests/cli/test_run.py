@@ -54,8 +54,9 @@ LAYERS = {"communes", "commune_category_counts", "zones", "zone_communes", "inci
 def sample_config(out, incidents=None, fast=True):
     """data/sample/run.json with absolute paths, the output in `out`; fewer permutations when fast."""
     c = read_json(os.path.join(SAMPLE, "run.json"))
-    for k in ("communes", "zones", "incidents"):
-        c["inputs"][k]["path"] = os.path.join(SAMPLE, c["inputs"][k]["path"])
+    for k in ("communes", "zones", "incidents", "roads"):
+        if k in c["inputs"]:
+            c["inputs"][k]["path"] = os.path.join(SAMPLE, c["inputs"][k]["path"])
     if incidents:
         c["inputs"]["incidents"]["path"] = incidents
     c["output"]["path"] = out

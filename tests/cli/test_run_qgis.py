@@ -1,7 +1,12 @@
 #!/usr/bin/python3
-"""Headless QGIS 3.22: the project a full run stores in its GeoPackage opens with every layer valid
-and styled (no layer left with QGIS's default single symbol), the density raster under the
-vectors, and renders to a map that is not blank. Every vector layer also opens styled on its own.
+"""Headless QGIS 3.22: the project a full run stores in its GeoPackage opens ready to brief from.
+Its CRS is valid and is the work CRS (with on-the-fly reprojection, so a WGS 84 layer lines up);
+the layers sit in the groups Hotspots / Context / Details with human-readable names; only the
+commune and zone outlines (every name labelled), the hotspot zones (labelled with their ids), the
+density at 60 % and the Gi* grid (no fill where not significant) are on; fills are at most 40 %
+opaque; legends are rounded and carry units; an OpenStreetMap layer is present and off. The
+default view is rendered to BUILD/artifacts/qgis_default_view.png (kept: look at it). Every vector
+layer also opens styled on its own.
 
 Usage: QT_QPA_PLATFORM=offscreen test_run_qgis.py HOTSPOT_BINARY REPO_ROOT   (needs python3-qgis)
 """
@@ -13,8 +18,11 @@ import sys
 import tempfile
 import unittest
 
-from qgis.core import (QgsApplication, QgsMapRendererParallelJob, QgsMapSettings, QgsProject, QgsRasterLayer,
-                       QgsSingleBandPseudoColorRenderer, QgsVectorLayer)
+import re
+
+from qgis.core import (QgsApplication, QgsCoordinateReferenceSystem, QgsLayerTreeGroup, QgsMapRendererParallelJob,
+                       QgsMapSettings, QgsProject, QgsRasterLayer, QgsRenderContext, QgsSingleBandPseudoColorRenderer,
+                       QgsVectorLayer)
 from qgis.PyQt.QtCore import QSize
 from qgis.PyQt.QtGui import QColor
 
@@ -22,6 +30,23 @@ HOTSPOT, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 SAMPLE = os.path.join(ROOT, "data", "sample")
 MAP_LAYERS = {"incidents", "cluster_members", "hotspot_zones", "clusters", "zones", "zone_communes", "emerging",
               "communes", "local_communes", "local_grid", "density"}
+# Project layer name -> (group, visible by default). Table names are the data sources' layernames.
+PROJECT = {
+    "Hotspot zones (KDE top 20 %)": ("Hotspots", True),
+    "Hot and cold spots (Gi*, 500 m hex)": ("Hotspots", True),
+    "Emerging hot spots (500 m hex, 1w steps)": ("Hotspots", False),
+    "Density (incidents per km²)": ("Hotspots", True),
+    "Industrial zones": ("Context", True),
+    "Communes": ("Context", True),
+    "Incidents": ("Details", False),
+    "Cluster members": ("Details", False),
+    "Clusters (dbscan, concave hulls)": ("Details", False),
+    "Zone–commune pieces": ("Details", False),
+    "Incidents per km² by commune": ("Details", False),
+    "Hot and cold spots (Gi*, communes)": ("Details", False),
+    "OpenStreetMap (needs internet)": (None, False),
+}
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(HOTSPOT)), "artifacts")
 
 
 class QgisRun(unittest.TestCase):
@@ -33,8 +58,9 @@ class QgisRun(unittest.TestCase):
         cls.out = os.path.join(cls.tmp, "run.gpkg")
         with open(os.path.join(SAMPLE, "run.json")) as f:
             c = json.load(f)
-        for k in ("communes", "zones", "incidents"):
-            c["inputs"][k]["path"] = os.path.join(SAMPLE, c["inputs"][k]["path"])
+        for k in ("communes", "zones", "incidents", "roads"):
+            if k in c["inputs"]:
+                c["inputs"][k]["path"] = os.path.join(SAMPLE, c["inputs"][k]["path"])
         c["output"]["path"] = cls.out
         for a in c["analyses"]:
             if "permutations" in a:
@@ -50,36 +76,102 @@ class QgisRun(unittest.TestCase):
         shutil.rmtree(cls.tmp)
         cls.app.exitQgis()
 
-    def test_project_opens_every_layer_styled_and_renders(self):
+    def test_project_opens_ready_to_brief_from(self):
         project = QgsProject.instance()
         self.assertTrue(project.read(f"geopackage:{self.out}?projectName=hotspot"))
-        layers = {l.name(): l for l in project.mapLayers().values()}
-        self.assertEqual(set(layers), MAP_LAYERS)
-        # Every layer-tree entry points at its layer (QGIS keeps only ids longer than 10 characters).
-        tree = project.layerTreeRoot().findLayers()
-        self.assertEqual({n.name() for n in tree if n.layer() is not None}, MAP_LAYERS)
+        # A valid project CRS, the work CRS: a WGS 84 layer or the basemap lines up with the data.
+        self.assertTrue(project.crs().isValid())
+        self.assertEqual(project.crs(), QgsCoordinateReferenceSystem("EPSG:9210"))
+        root = project.layerTreeRoot()
+        self.assertEqual([g.name() for g in root.children() if isinstance(g, QgsLayerTreeGroup)],
+                         ["Hotspots", "Context", "Details"])
+        nodes = {n.name(): n for n in root.findLayers()}
+        self.assertEqual(set(nodes), set(PROJECT))
+        for name, (group, visible) in PROJECT.items():
+            node = nodes[name]
+            self.assertIsNotNone(node.layer(), name)  # the tree entry points at its layer
+            self.assertTrue(node.layer().isValid() or name.startswith("OpenStreetMap"), name)
+            parent = node.parent()
+            self.assertEqual(parent.name() if parent is not root else None, group, name)
+            self.assertEqual(node.isVisible(), visible, name)  # checked, and its group too
+        layers = {n.name(): n.layer() for n in root.findLayers()}
+        # Every table behind the project (the communes twice: outlines and statistics).
+        sources = {re.sub(r".*layername=|.*:", "", l.source()) for l in layers.values() if "gpkg" in l.source()}
+        self.assertEqual(sources, MAP_LAYERS)
+        osm = layers["OpenStreetMap (needs internet)"]
+        self.assertEqual(osm.providerType(), "wms")
+        self.assertIn("tile.openstreetmap.org", osm.source())
+        self.assertEqual(osm.crs().authid(), "EPSG:3857")
+
+        # Labels: every commune name, zone names, hotspot zones by their stable ids.
+        for name, field in (("Communes", "name"), ("Industrial zones", "name"),
+                            ("Hotspot zones (KDE top 20 %)", "hotspot_id")):
+            self.assertTrue(layers[name].labelsEnabled(), name)
+            self.assertEqual(layers[name].labeling().settings().fieldName, field, name)
+        self.assertTrue(layers["Communes"].labeling().settings().displayAll)
+        zones = layers["Hotspot zones (KDE top 20 %)"]
+        self.assertTrue(all(re.fullmatch(r"Z\d+", f["hotspot_id"]) for f in zones.getFeatures()))
+
+        # Fills of polygons at most 40 % opaque (or none), and outlines only for the context.
         for name, layer in layers.items():
-            self.assertTrue(layer.isValid(), name)
-            if isinstance(layer, QgsVectorLayer):
-                self.assertNotEqual(layer.renderer().type(), "singleSymbol", name)
-                self.assertGreater(layer.featureCount(), 0, name)
-        self.assertIsInstance(layers["density"].renderer(), QgsSingleBandPseudoColorRenderer)
-        order = [l.name() for l in project.layerTreeRoot().layerOrder()]
-        self.assertEqual(order[-1], "density")  # the raster is drawn under every vector
-        self.assertLess(order.index("incidents"), order.index("communes"))
+            if not isinstance(layer, QgsVectorLayer) or layer.geometryType() != 2:
+                continue
+            for sym in layer.renderer().symbols(QgsRenderContext()):
+                for sl in sym.symbolLayers():
+                    if sl.layerType() == "SimpleFill" and sl.brushStyle() != 0:
+                        self.assertLessEqual(sl.color().alphaF() * sym.opacity() * layer.opacity(), 0.401, name)
+        for name in ("Communes", "Industrial zones"):
+            for sym in layers[name].renderer().symbols(QgsRenderContext()):
+                self.assertEqual(sym.symbolLayers()[0].brushStyle(), 0, name)  # Qt.NoBrush
+
+        # Gi*: in words, "not significant" not filled.
+        gi = layers["Hot and cold spots (Gi*, 500 m hex)"].renderer()
+        labels = {c.value(): c for c in gi.categories()}
+        self.assertEqual(labels["3"].label(), "Hot spot, 99% confidence")
+        self.assertEqual(labels["0"].symbol().symbolLayers()[0].brushStyle(), 0)
+
+        # Density: about 60 % opaque, classes rounded ("2,000 – 4,000"), unit in the name.
+        density = layers["Density (incidents per km²)"]
+        self.assertIsInstance(density.renderer(), QgsSingleBandPseudoColorRenderer)
+        self.assertAlmostEqual(density.renderer().opacity(), 0.6)
+        items = density.renderer().shader().rasterShaderFunction().colorRampItemList()
+        self.assertGreaterEqual(len(items), 4)
+        self.assertEqual(items[0].color.alpha(), 0)
+        for it in items[2:]:
+            self.assertRegex(it.label, r"^[\d,.]+ – [\d,.]+$")
+            for number in it.label.split(" – "):
+                digits = number.replace(",", "").replace(".", "").strip("0")
+                self.assertLessEqual(len(digits), 2, it.label)  # two significant digits
+
+        # Clusters: graduated by size, a handful of legend entries, never one per cluster.
+        clusters = layers["Clusters (dbscan, concave hulls)"]
+        self.assertEqual(clusters.renderer().type(), "graduatedSymbol")
+        self.assertLessEqual(len(clusters.renderer().ranges()), 4)
+        self.assertTrue(all(r.label().endswith("incidents") for r in clusters.renderer().ranges()))
+        communes = layers["Incidents per km² by commune"].renderer()
+        self.assertTrue(all(r.label().endswith("per km²") for r in communes.ranges()))
+
+        order = [l.name() for l in root.layerOrder()]
+        self.assertEqual(order[-1], "OpenStreetMap (needs internet)")
+        self.assertEqual(order[-2], "Density (incidents per km²)")  # the raster under every vector
+        self.assertLess(order.index("Hotspot zones (KDE top 20 %)"), order.index("Communes"))
+
+        # The default view, as a planner first sees it.
+        visible = [l for l in root.layerOrder() if root.findLayer(l.id()).isVisible()]
+        self.assertEqual(len(visible), sum(v for _, v in PROJECT.values()))
         settings = QgsMapSettings()
-        settings.setLayers(project.layerTreeRoot().layerOrder())
-        settings.setExtent(layers["communes"].extent())
-        settings.setOutputSize(QSize(600, 450))
+        settings.setLayers(visible)
+        settings.setDestinationCrs(project.crs())
+        settings.setExtent(layers["Communes"].extent().buffered(300))
+        settings.setOutputSize(QSize(1200, 1000))
         settings.setBackgroundColor(QColor(255, 255, 255))
-        settings.setDestinationCrs(layers["communes"].crs())
         job = QgsMapRendererParallelJob(settings)
         job.start()
         job.waitForFinished()
         img = job.renderedImage()
-        png = os.path.join(self.tmp, "render.png")
-        self.assertTrue(img.save(png))
-        colours = {img.pixel(x, y) for x in range(0, 600, 5) for y in range(0, 450, 5)}
+        os.makedirs(ARTIFACTS, exist_ok=True)
+        self.assertTrue(img.save(os.path.join(ARTIFACTS, "qgis_default_view.png")))
+        colours = {img.pixel(x, y) for x in range(0, 1200, 5) for y in range(0, 1000, 5)}
         self.assertGreater(len(colours), 20)
         project.clear()
 

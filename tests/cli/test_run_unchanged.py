@@ -22,8 +22,9 @@ def main():
     with open(os.path.join(SAMPLE, "run.json")) as f:
         config = json.load(f)
     with tempfile.TemporaryDirectory() as tmp:
-        for k in ("communes", "zones", "incidents"):
-            config["inputs"][k]["path"] = os.path.join(SAMPLE, config["inputs"][k]["path"])
+        for k in ("communes", "zones", "incidents", "roads"):
+            if k in config["inputs"]:
+                config["inputs"][k]["path"] = os.path.join(SAMPLE, config["inputs"][k]["path"])
         config["output"]["path"] = os.path.join(tmp, "demo.gpkg")
         config["output"]["quicklook"] = False
         path = os.path.join(tmp, "run.json")

@@ -76,11 +76,13 @@ enum class HullKind { kConvex, kConcave };
 // One clustering by any method, with its footprints: what the clusters step runs.
 struct ClusterOptions {
   ClusterMethod method = ClusterMethod::kDbscan;  // DEFAULT: dbscan
-  double eps_m = 0;             // dbscan, st-dbscan: DbscanOptions::eps. REQUIRES: > 0 for those
+  double eps_m = 0;             // dbscan, st-dbscan: DbscanOptions::eps. REQUIRES: > 0 for those,
+                                // unless eps_auto
+  bool eps_auto = false;        // DEFAULT: false. eps from k_distance_knee(x, y, min_points)
   std::int64_t eps_time_s = 0;  // st-dbscan: StDbscanOptions::eps_time_s. REQUIRES: > 0 for it
   int min_points = 5;           // dbscan, st-dbscan. DEFAULT: 5. REQUIRES: >= 1
   HdbscanOptions hdbscan;       // hdbscan (its threads are replaced by `threads`)
-  HullKind hull = HullKind::kConvex;  // footprint shape. DEFAULT: convex
+  HullKind hull = HullKind::kConcave;  // footprint shape. DEFAULT: concave
   double concave_ratio = 0.3;         // GEOSConcaveHull edge-length ratio, 0 (tight) .. 1 (convex).
                                       // DEFAULT: 0.3. REQUIRES: 0..1
   int threads = 0;                    // DEFAULT: 0 = all cores
@@ -90,7 +92,22 @@ struct ClusterOptions {
 // dbscan and st-dbscan, eps_time for st-dbscan). Throws ParameterError naming the parameter.
 void check_cluster_options(const ClusterOptions& options);
 
-// dbscan, st_dbscan or hdbscan by options.method; t is read by st-dbscan only.
+// eps from the knee of the sorted k-distance curve. Each point's k-distance is the distance to
+// its k-th nearest point, itself counted (k = min_points, so a point whose k-distance is <= eps is
+// a core point). The distances are sorted ascending and both axes scaled to [0, 1]; the knee is
+// the point farthest below the chord from the first to the last point (the maximum of x - y, as
+// Kneedle finds it without smoothing). k above the number of points is clamped to it.
+// Throws ParameterError naming eps (fewer than 3 points, or all at one place) or min_points.
+struct KDistanceKnee {
+  double eps = 0;         // the k-distance at the knee
+  std::size_t index = 0;  // its position in the sorted curve
+  int k = 0;              // the k used
+};
+KDistanceKnee k_distance_knee(const std::vector<double>& x, const std::vector<double>& y, int k,
+                              int threads = 0);
+
+// dbscan, st_dbscan or hdbscan by options.method; t is read by st-dbscan only. With eps_auto
+// and eps_m 0, eps_m is k_distance_knee(x, y, min_points) first.
 Clustering cluster(const std::vector<double>& x, const std::vector<double>& y,
                    const std::vector<std::int64_t>& t, const ClusterOptions& options);
 

@@ -124,4 +124,30 @@ std::string format_top_geojson(const TopResult& r);
 std::string format_top_gpx(const TopResult& r);
 std::string format_top_kml(const TopResult& r);
 
+// ---- The printable patrol briefing (hotspot brief) ---------------------------------------------
+
+struct BriefOptions {
+  std::string in;   // a GeoPackage written by hotspot with hotspot_zones. REQUIRES: not empty
+  std::string out;  // the PDF, written atomically. REQUIRES: ends in .pdf, not the input
+  int n = 5;        // hotspots, one page each. DEFAULT: 5. REQUIRES: >= 1
+  TimeWindow window;                    // as TopOptions::window
+  std::vector<std::string> categories;  // as TopOptions::categories
+  std::string lang = "vi";              // labels: vi | en. DEFAULT: vi
+  int utc_offset_minutes = 7 * 60;      // as TopOptions::utc_offset_minutes
+  std::string title;                    // DEFAULT (empty): the file's name
+};
+
+struct BriefResult {
+  int pages = 0;                    // 1 + the hotspots listed
+  std::vector<std::string> ids;     // the hotspots, in rank order
+  std::vector<std::string> warnings;
+};
+
+// An A4 PDF (cairo): page 1 an overview map with the hotspots numbered by rank and a table (rank,
+// id, communes/zone, window incidents, PAI, trend from `emerging`, peak hours); then one page
+// per hotspot (zoomed map with the window's incidents, facts, 24-hour and weekday charts, top
+// categories, status). The ranking is hotspot top's on the KDE hotspot zones. Throws UsageError
+// (n, lang, out), InputError (no hotspot_zones or incidents layer), IoError.
+BriefResult write_brief(const BriefOptions& options);
+
 }  // namespace hotspot

@@ -11,8 +11,10 @@ namespace hotspot {
 void check_cluster_options(const ClusterOptions& o) {
   const char* method = o.method == ClusterMethod::kDbscan ? "dbscan" : "st-dbscan";
   if (o.method != ClusterMethod::kHdbscan) {
-    if (o.eps_m == 0) throw ParameterError("eps", std::string("required by method ") + method);
-    if (!(o.eps_m > 0) || !std::isfinite(o.eps_m))
+    const bool resolved_later = o.eps_auto && o.eps_m == 0;  // cluster() takes it from the data
+    if (o.eps_m == 0 && !o.eps_auto)
+      throw ParameterError("eps", std::string("required by method ") + method);
+    if (!resolved_later && (!(o.eps_m > 0) || !std::isfinite(o.eps_m)))
       throw ParameterError("eps", "must be > 0 m (got " + std::to_string(o.eps_m) + " m)");
     if (o.min_points < 1)
       throw ParameterError("min_points",
@@ -39,8 +41,11 @@ void check_cluster_options(const ClusterOptions& o) {
 }
 
 Clustering cluster(const std::vector<double>& x, const std::vector<double>& y,
-                   const std::vector<std::int64_t>& t, const ClusterOptions& o) {
-  check_cluster_options(o);
+                   const std::vector<std::int64_t>& t, const ClusterOptions& options) {
+  check_cluster_options(options);
+  ClusterOptions o = options;
+  if (o.method != ClusterMethod::kHdbscan && o.eps_auto && o.eps_m == 0)
+    o.eps_m = k_distance_knee(x, y, o.min_points, o.threads).eps;
   switch (o.method) {
     case ClusterMethod::kDbscan:
       return dbscan(x, y, {o.eps_m, o.min_points, o.threads});

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 namespace hotspot {
 
@@ -15,6 +17,10 @@ const std::vector<RGB> kQualitative = {{31, 120, 180}, {227, 26, 28}, {51, 160, 
                                        {106, 61, 154}, {177, 89, 40}, {166, 206, 227}, {251, 154, 153},
                                        {178, 223, 138}, {253, 191, 111}, {202, 178, 214}, {255, 255, 153}};
 
+// Fills at most 40 % opaque: a planner must see the density, the cells and the communes under any
+// polygon layer.
+constexpr int kFillAlpha = 102;
+
 std::string color(RGB c, int alpha = 255) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%d,%d,%d,%d", c.r, c.g, c.b, alpha);
@@ -25,14 +31,17 @@ std::string option(const std::string& name, const std::string& value) {
   return "      <Option value=\"" + xml_escape(value) + "\" name=\"" + name + "\" type=\"QString\"/>\n";
 }
 
-std::string fill_symbol(int id, RGB c, bool outline_only) {
+// `edge`/`edge_mm`: an outline other than the default thin grey (hotspot zones: dark red, wide).
+// `invisible`: neither fill nor outline (a class that is listed but must not cover anything).
+std::string fill_symbol(int id, RGB c, bool outline_only, const RGB* edge = nullptr, const char* edge_mm = nullptr,
+                        bool invisible = false) {
   std::string s = "   <symbol name=\"" + std::to_string(id) +
                   "\" clip_to_extent=\"1\" type=\"fill\" alpha=\"1\" force_rhr=\"0\">\n"
                   "    <layer locked=\"0\" class=\"SimpleFill\" enabled=\"1\" pass=\"0\">\n     <Option type=\"Map\">\n";
-  s += option("color", color(c, outline_only ? 0 : 220));
-  s += option("outline_color", outline_only ? color(c) : "90,90,90,255");
-  s += option("outline_style", "solid");
-  s += option("outline_width", outline_only ? "0.8" : "0.26");
+  s += option("color", color(c, outline_only ? 0 : kFillAlpha));
+  s += option("outline_color", edge ? color(*edge) : outline_only ? color(c) : "90,90,90,255");
+  s += option("outline_style", invisible ? "no" : "solid");
+  s += option("outline_width", edge_mm ? edge_mm : outline_only ? "0.8" : "0.26");
   s += option("outline_width_unit", "MM");
   s += option("style", outline_only ? "no" : "solid");
   s += "     </Option>\n    </layer>\n   </symbol>\n";
@@ -57,15 +66,19 @@ std::string marker_symbol(int id, RGB c) {
   return s;
 }
 
-std::string labeling(const std::string& field) {
+// `all`: every feature's label is drawn even where labels collide (commune names on a map
+// meant for briefing must all be there).
+std::string labeling(const std::string& field, bool all = false, bool strong = false) {
   if (field.empty()) return "";
   return " <labeling type=\"simple\">\n  <settings calloutType=\"simple\">\n"
-         "   <text-style fieldName=\"" + xml_escape(field) + "\" isExpression=\"0\" fontSize=\"9\" "
-         "fontSizeUnit=\"Point\" textColor=\"30,30,30,255\" fontWeight=\"50\" fontItalic=\"0\" "
+         "   <text-style fieldName=\"" + xml_escape(field) + "\" isExpression=\"0\" fontSize=\"" +
+         (strong ? "11" : "9") + "\" fontSizeUnit=\"Point\" textColor=\"" + (strong ? "170,0,0,255" : "30,30,30,255") +
+         "\" fontWeight=\"" + (strong ? "75" : "50") + "\" fontItalic=\"0\" "
          "fontFamily=\"Sans Serif\" textOpacity=\"1\">\n"
          "    <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"1\"/>\n"
          "   </text-style>\n   <placement placement=\"0\" centroidWhole=\"1\" centroidInside=\"1\"/>\n"
-         "   <rendering scaleVisibility=\"0\" obstacle=\"1\"/>\n  </settings>\n </labeling>\n";
+         "   <rendering scaleVisibility=\"0\" obstacle=\"1\" displayAll=\"" + std::string(all ? "1" : "0") +
+         "\" upsidedownLabels=\"0\"/>\n  </settings>\n </labeling>\n";
 }
 
 std::string header(bool labels) {
@@ -79,14 +92,7 @@ std::string fmt_number(double v) {
   return buf;
 }
 
-std::string fmt_label(double v) {
-  char buf[64];
-  if (std::abs(v) >= 100 || v == std::floor(v))
-    std::snprintf(buf, sizeof buf, "%.0f", v);
-  else
-    std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
-}
+std::string fmt_label(double v) { return legend_number(v); }
 
 }  // namespace
 
@@ -105,6 +111,52 @@ std::string xml_escape(const std::string& s) {
   return out;
 }
 
+double round_2sig(double v, int direction) {
+  if (!std::isfinite(v) || v == 0) return v;
+  const double step = std::pow(10.0, std::floor(std::log10(std::abs(v))) - 1);
+  const double q = v / step;
+  const double r = direction < 0 ? std::floor(q) : direction > 0 ? std::ceil(q) : std::round(q);
+  // Through the decimal text, so 0.0012 is 0.0012 and not 0.0012000000000000001.
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2g", r * step);
+  double out = std::strtod(buf, nullptr);
+  if (direction < 0 && out > v) out -= step;
+  if (direction > 0 && out < v) out += step;
+  return out;
+}
+
+std::vector<double> nice_breaks(const std::vector<double>& breaks) {
+  std::vector<double> out;
+  for (std::size_t i = 0; i < breaks.size(); ++i) {
+    const int dir = i == 0 ? -1 : i + 1 == breaks.size() ? 1 : 0;
+    const double b = round_2sig(breaks[i], dir);
+    if (out.empty() || b > out.back()) out.push_back(b);
+  }
+  if (out.size() == 1) out.push_back(round_2sig(out.front() + std::max(1.0, std::abs(out.front())), 1));
+  return out;
+}
+
+std::string legend_number(double v) {
+  char buf[64];
+  if (std::abs(v) >= 100 || (v == std::floor(v) && std::abs(v) < 1e15)) {
+    std::snprintf(buf, sizeof buf, "%.0f", v);
+    std::string digits(buf), out;
+    const std::size_t start = digits[0] == '-' ? 1 : 0;
+    for (std::size_t i = 0; i < digits.size(); ++i) {
+      if (i > start && (digits.size() - i) % 3 == 0) out += ',';
+      out += digits[i];
+    }
+    return out;
+  }
+  std::snprintf(buf, sizeof buf, "%.2g", v);
+  // %.2g writes 1.2e-05 for small values; a legend reads 0.000012.
+  if (std::strchr(buf, 'e')) {
+    const int decimals = 1 - static_cast<int>(std::floor(std::log10(std::abs(v))));
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
+  }
+  return buf;
+}
+
 std::vector<double> quantile_breaks(std::vector<double> v, int classes) {
   v.erase(std::remove_if(v.begin(), v.end(), [](double x) { return !std::isfinite(x); }), v.end());
   if (v.empty()) return {0, 1};
@@ -118,23 +170,44 @@ std::vector<double> quantile_breaks(std::vector<double> v, int classes) {
   return breaks;
 }
 
-std::string graduated_fill_qml(const std::string& field, const std::vector<double>& breaks,
-                               const std::string& label_field) {
+std::string graduated_fill_qml(const std::string& field, const std::vector<double>& raw_breaks,
+                               const std::string& label_field, const std::string& unit, bool strong,
+                               bool label_all) {
+  const std::vector<double> breaks = nice_breaks(raw_breaks);
+  // `strong` skips the near-white first colour, which over a dark layer reads as a hole.
+  const std::size_t first = strong ? 2 : 0;
   std::string ranges, symbols;
   const std::size_t n = breaks.size() - 1;
+  const std::size_t span = kReds.size() - 1 - first;
   for (std::size_t i = 0; i < n; ++i) {
-    std::size_t ci = n == 1 ? kReds.size() - 1 : i * (kReds.size() - 1) / (n - 1);
+    std::size_t ci = first + (n == 1 ? span : i * span / (n - 1));
     ranges += "   <range lower=\"" + fmt_number(breaks[i]) + "\" upper=\"" + fmt_number(breaks[i + 1]) +
-              "\" symbol=\"" + std::to_string(i) + "\" label=\"" + fmt_label(breaks[i]) + " – " +
-              fmt_label(breaks[i + 1]) + "\" render=\"true\"/>\n";
-    symbols += fill_symbol(static_cast<int>(i), kReds[ci], false);
+              "\" symbol=\"" + std::to_string(i) + "\" label=\"" + xml_escape(fmt_label(breaks[i]) + " – " +
+              fmt_label(breaks[i + 1]) + (unit.empty() ? "" : " " + unit)) + "\" render=\"true\"/>\n";
+    const RGB edge{170, 0, 0};
+    symbols += strong ? fill_symbol(static_cast<int>(i), kReds[ci], false, &edge, "0.7")
+                      : fill_symbol(static_cast<int>(i), kReds[ci], false);
   }
   return header(!label_field.empty()) + " <renderer-v2 symbollevels=\"0\" attr=\"" + xml_escape(field) +
          "\" forceraster=\"0\" referencescale=\"-1\" type=\"graduatedSymbol\" enableorderby=\"0\" "
          "graduatedMethod=\"GraduatedColor\">\n  <ranges>\n" + ranges + "  </ranges>\n  <symbols>\n" + symbols +
          "  </symbols>\n  <classificationMethod id=\"Quantile\">\n   <labelFormat trimtrailingzeroes=\"1\" "
          "format=\"%1 – %2\" labelprecision=\"2\"/>\n  </classificationMethod>\n </renderer-v2>\n" +
-         labeling(label_field) + " <layerGeometryType>2</layerGeometryType>\n</qgis>\n";
+         labeling(label_field, label_all || strong, strong) + " <layerGeometryType>2</layerGeometryType>\n</qgis>\n";
+}
+
+std::string outline_qml(RGB c, double width_mm, const std::string& label_field, bool label_all) {
+  return header(!label_field.empty()) + " <renderer-v2 symbollevels=\"0\" forceraster=\"0\" "
+         "referencescale=\"-1\" type=\"singleSymbol\" enableorderby=\"0\">\n  <symbols>\n" +
+         [&] {
+           std::string sym = fill_symbol(0, c, true);
+           const std::string from = "name=\"outline_width\" type=\"QString\"", key = "value=\"0.8\" " + from;
+           auto at = sym.find(key);
+           if (at != std::string::npos) sym.replace(at, key.size(), "value=\"" + fmt_number(width_mm) + "\" " + from);
+           return sym;
+         }() +
+         "  </symbols>\n  <rotation/>\n  <sizescale/>\n </renderer-v2>\n" + labeling(label_field, label_all) +
+         " <layerGeometryType>2</layerGeometryType>\n</qgis>\n";
 }
 
 std::string categorized_qml(const std::string& field, const std::vector<std::string>& values, bool points,
@@ -153,16 +226,19 @@ std::string categorized_qml(const std::string& field, const std::vector<std::str
   return header(!label_field.empty()) + " <renderer-v2 symbollevels=\"0\" attr=\"" + xml_escape(field) +
          "\" forceraster=\"0\" referencescale=\"-1\" type=\"categorizedSymbol\" enableorderby=\"0\">\n"
          "  <categories>\n" + cats + "  </categories>\n  <symbols>\n" + symbols + "  </symbols>\n </renderer-v2>\n" +
-         labeling(label_field) + " <layerGeometryType>" + (points ? "0" : "2") + "</layerGeometryType>\n</qgis>\n";
+         labeling(label_field, /*all: context outlines*/ outline_only) + " <layerGeometryType>" + (points ? "0" : "2") + "</layerGeometryType>\n</qgis>\n";
 }
 
 std::string categorized_colors_qml(const std::string& field, const std::vector<std::string>& values,
-                                   const std::vector<std::string>& labels, const std::vector<RGB>& colors, bool points) {
+                                   const std::vector<std::string>& labels, const std::vector<RGB>& colors, bool points,
+                                   int no_fill) {
   std::string cats, symbols;
   for (std::size_t i = 0; i < values.size(); ++i) {
     cats += "   <category value=\"" + xml_escape(values[i]) + "\" symbol=\"" + std::to_string(i) + "\" label=\"" +
             xml_escape(labels[i]) + "\" render=\"true\" type=\"string\"/>\n";
-    symbols += points ? marker_symbol(static_cast<int>(i), colors[i]) : fill_symbol(static_cast<int>(i), colors[i], false);
+    const bool outline = static_cast<int>(i) == no_fill;
+    symbols += points ? marker_symbol(static_cast<int>(i), colors[i])
+                      : fill_symbol(static_cast<int>(i), colors[i], outline, nullptr, nullptr, /*invisible=*/outline);
   }
   return header(false) + " <renderer-v2 symbollevels=\"0\" attr=\"" + xml_escape(field) +
          "\" forceraster=\"0\" referencescale=\"-1\" type=\"categorizedSymbol\" enableorderby=\"0\">\n"
@@ -177,14 +253,15 @@ std::string gi_bin_qml(bool points) {
       {"Hot spot, 99% confidence", "Hot spot, 95% confidence", "Hot spot, 90% confidence", "Not significant",
        "Cold spot, 90% confidence", "Cold spot, 95% confidence", "Cold spot, 99% confidence"},
       {{215, 48, 39}, {252, 141, 89}, {254, 224, 144}, {242, 242, 242}, {224, 243, 248}, {145, 191, 219}, {69, 117, 180}},
-      points);
+      points, /*no_fill=*/3);
 }
 
 std::string cotype_qml(bool points) {
   return categorized_colors_qml("COType", {"HH", "HL", "LH", "LL", ""},
                                 {"High-High cluster", "High-Low outlier", "Low-High outlier", "Low-Low cluster",
                                  "Not significant"},
-                                {{215, 25, 28}, {253, 174, 97}, {171, 217, 233}, {44, 123, 182}, {242, 242, 242}}, points);
+                                {{215, 25, 28}, {253, 174, 97}, {171, 217, 233}, {44, 123, 182}, {242, 242, 242}}, points,
+                                /*no_fill=*/4);
 }
 
 std::vector<RGB> density_stop_colors(std::size_t n) {
@@ -205,19 +282,31 @@ std::vector<double> density_stops(const std::vector<float>& values, float nodata
   return quantile_breaks(std::move(sample), classes);
 }
 
+std::vector<double> density_class_bounds(const std::vector<double>& stops) {
+  std::vector<double> nb;
+  for (double v : stops)
+    if (v > 0) nb.push_back(v);
+  return nb.empty() ? nb : nice_breaks(nb);
+}
+
 std::string density_renderer_xml(const std::vector<double>& stops) {
   char buf[32];
   auto hexcol = [&](RGB c) {
     std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.r, c.g, c.b);
     return std::string(buf);
   };
-  const double lo = 0, hi = stops.empty() ? 1 : stops.back();
-  const std::vector<RGB> colors = density_stop_colors(stops.size());
+  // Classes between rounded stops ("2,000 – 4,000"), each drawn in one colour: a legend of
+  // classes reads at a glance, a continuous ramp of 0.000285 … 1,035.59 does not. In QGIS's
+  // discrete mode an item's value is its class's upper bound.
+  const std::vector<double> nb = density_class_bounds(stops);
+  const double lo = 0, hi = nb.empty() ? 1 : nb.back();
+  const std::vector<RGB> colors = density_stop_colors(nb.size() > 1 ? nb.size() - 1 : 1);
   std::string items = "        <item label=\"0\" value=\"0\" color=\"#ffffff\" alpha=\"0\"/>\n";
-  for (std::size_t i = 0; i < stops.size(); ++i) {
-    if (!(stops[i] > 0)) continue;
-    items += "        <item label=\"" + fmt_label(stops[i]) + "\" value=\"" + fmt_number(stops[i]) + "\" color=\"" +
-             hexcol(colors[i]) + "\" alpha=\"" + (i == 0 ? "160" : "230") + "\"/>\n";
+  for (std::size_t i = 1; i < nb.size(); ++i) {
+    const std::string label =
+        i == 1 ? "up to " + fmt_label(nb[i]) : fmt_label(nb[i - 1]) + " – " + fmt_label(nb[i]);
+    items += "        <item label=\"" + xml_escape(label) + "\" value=\"" + fmt_number(nb[i]) + "\" color=\"" +
+             hexcol(colors[i - 1]) + "\" alpha=\"" + (i == 1 ? "160" : "230") + "\"/>\n";
   }
   return "    <rasterrenderer alphaBand=\"-1\" classificationMin=\"" + fmt_number(lo) + "\" type=\"singlebandpseudocolor\" "
          "classificationMax=\"" + fmt_number(hi) + "\" opacity=\"1\" nodataColor=\"\" band=\"1\">\n"
@@ -225,7 +314,7 @@ std::string density_renderer_xml(const std::vector<double>& stops) {
          "      <statAccuracy>Estimated</statAccuracy>\n      <cumulativeCutLower>0.02</cumulativeCutLower>\n"
          "      <cumulativeCutUpper>0.98</cumulativeCutUpper>\n      <stdDevFactor>2</stdDevFactor>\n     </minMaxOrigin>\n"
          "     <rastershader>\n      <colorrampshader clip=\"0\" minimumValue=\"" + fmt_number(lo) + "\" labelPrecision=\"4\" "
-         "colorRampType=\"INTERPOLATED\" classificationMode=\"1\" maximumValue=\"" + fmt_number(hi) + "\">\n" + items +
+         "colorRampType=\"DISCRETE\" classificationMode=\"1\" maximumValue=\"" + fmt_number(hi) + "\">\n" + items +
          "      </colorrampshader>\n     </rastershader>\n    </rasterrenderer>\n";
 }
 
@@ -235,69 +324,6 @@ std::string raster_qml(const std::string& renderer_xml) {
          "    <brightnesscontrast brightness=\"0\" contrast=\"0\" gamma=\"1\"/>\n"
          "    <huesaturation grayscaleMode=\"0\" saturation=\"0\" colorizeOn=\"0\"/>\n"
          "    <rasterresampler maxOversampling=\"2\"/>\n  </pipe>\n  <blendMode>0</blendMode>\n</qgis>\n";
-}
-
-namespace {
-
-std::string srs_xml(const std::string& authid, const std::string& wkt) {
-  return "<srs><spatialrefsys><wkt>" + xml_escape(wkt) + "</wkt><authid>" + xml_escape(authid) +
-         "</authid></spatialrefsys></srs>";
-}
-
-// The body of a QML document: everything inside its <qgis> element.
-std::string qml_body(const std::string& qml) {
-  auto open = qml.find("<qgis");
-  if (open == std::string::npos) return "";
-  auto start = qml.find('>', open);
-  auto end = qml.rfind("</qgis>");
-  if (start == std::string::npos || end == std::string::npos || end < start) return "";
-  return qml.substr(start + 1, end - start - 1);
-}
-
-std::string extent_xml(const Box& b) {
-  if (b.empty()) return "";
-  return "<extent><xmin>" + fmt_number(b.xmin) + "</xmin><ymin>" + fmt_number(b.ymin) + "</ymin><xmax>" +
-         fmt_number(b.xmax) + "</xmax><ymax>" + fmt_number(b.ymax) + "</ymax></extent>";
-}
-
-}  // namespace
-
-std::string qgis_project_xml(const std::string& title, const std::string& crs_authid, const std::string& crs_wkt,
-                             const std::vector<ProjectLayer>& layers) {
-  const std::string srs = srs_xml(crs_authid, crs_wkt);
-  std::string tree, order, maplayers;
-  Box all;
-  for (const auto& l : layers) {
-    all.expand(l.extent);
-    // QGIS 3.22 keeps a layer id from the project only when it is longer than 10 characters
-    // (QgsMapLayer::readLayerXml); a shorter one is replaced by a random id, and the layer tree
-    // entry that names it then points at nothing.
-    const std::string id = xml_escape("hotspot_layer_" + l.id);
-    const bool points = l.style.find("<layerGeometryType>0</layerGeometryType>") != std::string::npos;
-    tree += "  <layer-tree-layer name=\"" + xml_escape(l.name) + "\" checked=\"Qt::Checked\" expanded=\"1\" providerKey=\"" +
-            (l.raster ? "gdal" : "ogr") + "\" source=\"" + xml_escape(l.datasource) + "\" id=\"" + id + "\"/>\n";
-    order += "  <layer id=\"" + id + "\"/>\n";
-    maplayers += std::string("  <maplayer type=\"") + (l.raster ? "raster" : "vector") + "\"" +
-                 (l.raster ? "" : points ? " geometry=\"Point\" wkbType=\"Point\"" : " geometry=\"Polygon\" wkbType=\"MultiPolygon\"") +
-                 " styleCategories=\"AllStyleCategories\" hasScaleBasedVisibilityFlag=\"0\">\n   " + extent_xml(l.extent) +
-                 "\n   <id>" + id + "</id>\n   <datasource>" + xml_escape(l.datasource) +
-                 "</datasource>\n   <layername>" + xml_escape(l.name) + "</layername>\n   " + srs + "\n   <provider>" +
-                 (l.raster ? "gdal" : "ogr") + "</provider>\n";
-    if (l.raster)
-      maplayers += "   <noData><noDataList bandNo=\"1\" useSrcNoData=\"1\"/></noData>\n   <pipe>\n" + l.style +
-                   "    <brightnesscontrast brightness=\"0\" contrast=\"0\" gamma=\"1\"/>\n"
-                   "    <rasterresampler maxOversampling=\"2\"/>\n   </pipe>\n   <blendMode>0</blendMode>\n";
-    else
-      maplayers += qml_body(l.style);
-    maplayers += "  </maplayer>\n";
-  }
-  return "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n<qgis version=\"3.22.16-Białowieża\" projectname=\"" +
-         xml_escape(title) + "\">\n <homePath path=\"\"/>\n <title>" + xml_escape(title) + "</title>\n <projectCrs>" +
-         srs.substr(5, srs.size() - 11) + "</projectCrs>\n <layer-tree-group>\n" + tree +
-         " </layer-tree-group>\n <projectlayers>\n" + maplayers + " </projectlayers>\n <layerorder>\n" + order +
-         " </layerorder>\n <mapcanvas name=\"theMapCanvas\"><units>meters</units>" + extent_xml(all) +
-         "<destinationsrs>" + srs.substr(5, srs.size() - 11) + "</destinationsrs></mapcanvas>\n"
-         " <properties><Paths><Absolute type=\"bool\">false</Absolute></Paths></properties>\n</qgis>\n";
 }
 
 }  // namespace hotspot

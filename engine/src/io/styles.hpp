@@ -12,10 +12,16 @@ struct RGB {
   int r, g, b;
 };
 
-// Fill polygons by `field` in classes [breaks[i], breaks[i+1]); colours run light to dark.
-// `label_field` (may be empty) labels each polygon.
+// Fill polygons by `field` in classes [breaks[i], breaks[i+1]) (rounded by nice_breaks, each
+// labelled "2,000 – 4,000 `unit`"); colours run light to dark, or, when `strong` (hotspot zones),
+// mid to dark with wide dark-red outlines and bold labels that are always drawn.
+// `label_field` (may be empty) labels each polygon; `label_all` even where labels collide.
 std::string graduated_fill_qml(const std::string& field, const std::vector<double>& breaks,
-                               const std::string& label_field);
+                               const std::string& label_field, const std::string& unit = "",
+                               bool strong = false, bool label_all = false);
+// Outlines only, one symbol, `width_mm` wide, labelled by `label_field` (every label when
+// `label_all`).
+std::string outline_qml(RGB c, double width_mm, const std::string& label_field, bool label_all);
 
 // One colour per value of `field`; polygons (fill) or points (marker).
 std::string categorized_qml(const std::string& field, const std::vector<std::string>& values,
@@ -23,14 +29,26 @@ std::string categorized_qml(const std::string& field, const std::vector<std::str
 
 // Up to `classes` quantile breaks of the finite values (first = min, last = max); fewer when
 // values repeat.
-// One explicit colour and label per value of `field`.
+// One explicit colour and label per value of `field`; polygons of values[no_fill] (if >= 0) are
+// listed but drawn with neither fill nor outline ("not significant" must not cover anything).
 std::string categorized_colors_qml(const std::string& field, const std::vector<std::string>& values,
-                                   const std::vector<std::string>& labels, const std::vector<RGB>& colors, bool points);
-// Gi_Bin -3..3 as a diverging red/blue scheme; COType HH/HL/LH/LL in four colours.
+                                   const std::vector<std::string>& labels, const std::vector<RGB>& colors, bool points,
+                                   int no_fill = -1);
+// Gi_Bin -3..3 as a diverging red/blue scheme; COType HH/HL/LH/LL in four colours; "not
+// significant" unfilled.
 std::string gi_bin_qml(bool points);
 std::string cotype_qml(bool points);
 
 std::vector<double> quantile_breaks(std::vector<double> values, int classes);
+
+// `v` to two significant digits: rounded (direction 0), down (-1) or up (+1).
+double round_2sig(double v, int direction);
+// Class breaks a legend can show: the first rounded down and the last up to two significant
+// digits (so every value stays inside), the others rounded; repeats dropped.
+std::vector<double> nice_breaks(const std::vector<double>& breaks);
+// A legend number: thousands grouped ("2,000", "12,500"), else two significant digits ("0.35",
+// "0.000012"), never an exponent.
+std::string legend_number(double v);
 
 std::string xml_escape(const std::string& s);
 
@@ -43,6 +61,9 @@ std::vector<RGB> density_stop_colors(std::size_t n);
 // Colour stops for a density surface: quantile_breaks(…, classes) of an even sample of at most
 // ~100,000 positive valid cells (quantiles need no more, and memory stays at the raster).
 std::vector<double> density_stops(const std::vector<float>& values, float nodata, int classes = 5);
+// The density's legend classes: the positive stops rounded by nice_breaks (class k is
+// (bounds[k-1], bounds[k]], the first from 0, the last open above).
+std::vector<double> density_class_bounds(const std::vector<double>& stops);
 // A raster .qml holding that renderer (QGIS reads OUT.qml beside OUT.tif as the default style).
 std::string raster_qml(const std::string& renderer_xml);
 
@@ -53,9 +74,15 @@ struct ProjectLayer {
   bool raster = false;
   std::string style;       // raster: density_renderer_xml(); vector: a layer QML (its <qgis> body is used)
   Box extent;
+  std::string group;       // layer-tree group: "Hotspots", "Context" or "Details"; DEFAULT "": top level
+  bool visible = true;     // checked when the project opens
+  double opacity = 1;      // of the whole layer, 0..1
 };
-// A .qgs project (QGIS 3.22) in `crs` (authority "EPSG:n" or WKT) with the layers, first on top.
-// Paths are relative ("./file.gpkg"), so the project follows the GeoPackage it is stored in.
+// A .qgs project (QGIS 3.22) in `crs` (authority "EPSG:n" or WKT) with the layers, first on top,
+// under their groups (Hotspots, Context, Details, then others as they appear), then an OpenStreetMap XYZ layer, switched
+// off. The project CRS is valid with on-the-fly reprojection, so a WGS 84 layer or the basemap
+// added to it lines up. Paths are relative ("./file.gpkg"), so the project follows the
+// GeoPackage it is stored in.
 std::string qgis_project_xml(const std::string& title, const std::string& crs_authid, const std::string& crs_wkt,
                              const std::vector<ProjectLayer>& layers);
 

@@ -106,7 +106,7 @@ std::string write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneS
       T.set(2, cs.by_category[i * cs.n_categories + k]);
       T.insert();
     }
-  const std::string qml = graduated_fill_qml("per_km2", quantile_breaks(cs.per_km2, 5), "name");
+  const std::string qml = graduated_fill_qml("per_km2", quantile_breaks(cs.per_km2, 5), "name", "per km²");
   w.add_style("communes", "incidents per km²", qml);
   return qml;
 }
@@ -378,8 +378,8 @@ StepResult incidents_step(const StepContext& ctx, const Assignment& a) {
   Timer timer;
   const std::string qml = write_incidents(ctx.w, ctx.in, a, ctx.in.utc_offset_minutes);
   r.timings.push_back({"write", timer.lap()});
-  r.project = {{"incidents", "incidents", ctx.vector_source("incidents"), false, qml,
-                incidents_box(ctx.in.incidents)}};
+  r.project = {{"incidents", "Incidents", ctx.vector_source("incidents"), false, qml,
+                incidents_box(ctx.in.incidents), "Details", false}};
   r.layers = {{"incidents", static_cast<std::int64_t>(ctx.in.incidents.size())}};
   r.counts = {{"features", static_cast<std::int64_t>(ctx.in.incidents.size())}};
   return r;
@@ -400,13 +400,19 @@ StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zo
   Box communes_box, zones_box;
   for (const auto& g : in.communes.geom) communes_box.expand(bounds(g));
   for (const auto& g : in.zones.geom) zones_box.expand(bounds(g));
+  // The project: commune and zone outlines with every name, for orientation, on; the statistics
+  // and the points under Details, off.
   r.project = {
-      {"incidents", "incidents", ctx.vector_source("incidents"), false, incidents_qml,
-       incidents_box(in.incidents)},
-      {"zones", "zones", ctx.vector_source("zones"), false, zones_qml, zones_box},
-      {"zone_communes", "zone_communes", ctx.vector_source("zone_communes"), false, links_qml,
-       zones_box},
-      {"communes", "communes", ctx.vector_source("communes"), false, communes_qml, communes_box}};
+      {"incidents", "Incidents", ctx.vector_source("incidents"), false, incidents_qml,
+       incidents_box(in.incidents), "Details", false},
+      {"zones", "Industrial zones", ctx.vector_source("zones"), false, zones_qml, zones_box,
+       "Context", true},
+      {"communes_outline", "Communes", ctx.vector_source("communes"), false,
+       outline_qml({60, 60, 60}, 0.4, "name", /*label_all=*/true), communes_box, "Context", true},
+      {"zone_communes", "Zone–commune pieces", ctx.vector_source("zone_communes"), false,
+       links_qml, zones_box, "Details", false},
+      {"communes", "Incidents per km² by commune", ctx.vector_source("communes"), false,
+       communes_qml, communes_box, "Details", false}};
   r.layers = {
       {"communes", static_cast<std::int64_t>(in.communes.size())},
       {"commune_category_counts",

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -74,6 +75,50 @@ std::int64_t duration_seconds(const json& value) {
     throw UsageError("'" + text +
                      "' is not a duration (a whole number of seconds, or N s|min|h|d|w)");
   return static_cast<std::int64_t>(s);
+}
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+// A cluster over more than a quarter of the study area or of the incidents is rarely a hotspot:
+// DBSCAN chains dense places together along corridors when eps is too large.
+void oversized_warnings(const LoadedInputs& in, const Clustering& cl, const std::vector<Footprint>& fps,
+                        const ClusterOptions& o, std::optional<KDistanceKnee>& knee,
+                        std::vector<std::string>& warnings) {
+  const double n = static_cast<double>(in.incidents.size());
+  if (cl.clusters() == 0 || n == 0) return;
+  double study_m2 = 0;
+  std::string study = "the communes";
+  if (!in.communes.geom.empty()) {
+    Geos geos;
+    for (const auto& g : in.communes.geom) study_m2 += geos.area(geos.from(g).get());
+  } else {
+    Box b;
+    for (std::size_t i = 0; i < in.incidents.size(); ++i) b.expand(XY{in.incidents.x[i], in.incidents.y[i]});
+    study_m2 = (b.xmax - b.xmin) * (b.ymax - b.ymin);
+    study = "the incidents' bounding box";
+  }
+  for (std::int32_t c = 0; c < cl.clusters(); ++c) {
+    const auto k = static_cast<std::size_t>(c);
+    const double area_share = study_m2 > 0 ? fps[k].area / study_m2 : 0;
+    const double incident_share = static_cast<double>(cl.size[k]) / n;
+    if (area_share <= 0.25 && incident_share <= 0.25) continue;
+    std::string advice;
+    if (o.method == ClusterMethod::kHdbscan) {
+      advice = "try \"selection\": \"leaf\" or a smaller min_cluster_size";
+    } else {
+      if (!knee) knee = k_distance_knee(in.incidents.x, in.incidents.y, o.min_points);
+      advice = "eps " + fmt("%g", o.eps_m) + " m chains dense places together; try a smaller eps (the knee of the "
+               "k-distance curve for min_points " + std::to_string(o.min_points) + " is " +
+               fmt("%.0f", knee->eps) + " m, \"eps\": \"auto\") or method hdbscan";
+    }
+    warnings.push_back("cluster " + std::to_string(c) + " covers " + fmt("%.0f", 100 * area_share) + " % of " +
+                       study + " (" + fmt("%.1f", fps[k].area / 1e6) + " of " + fmt("%.1f", study_m2 / 1e6) +
+                       " km²) and holds " + fmt("%.0f", 100 * incident_share) + " % of the incidents: " + advice);
+  }
 }
 
 // Per cluster: time range, dominant category, communes and zones its footprint meets.
@@ -167,9 +212,14 @@ const ParamTable<ClusterOptions>& cluster_params() {
       "clusters",
       {{"method", ParamType::kText, "dbscan | hdbscan | st-dbscan", "", true,
         [](ClusterOptions& o, const json& v) { o.method = method_value(v); }},
-       {"eps", ParamType::kNumber,
-        "dbscan, st-dbscan: neighbourhood radius, metres (data units when planar)", "", false,
-        [](ClusterOptions& o, const json& v) { o.eps_m = length_value(v, /*positive=*/true); }},
+       {"eps", ParamType::kNumberOrText,
+        "dbscan, st-dbscan: neighbourhood radius, metres (data units when planar), or auto (the "
+        "knee of the sorted k-distance curve, k = min_points)",
+        "", false,
+        [](ClusterOptions& o, const json& v) {
+          o.eps_auto = v.is_string() && v.get<std::string>() == "auto";
+          o.eps_m = o.eps_auto ? 0 : length_value(v, /*positive=*/true);
+        }},
        {"eps_time", ParamType::kText, "st-dbscan: time radius, e.g. 3600, 90min, 2h, 7d", "", false,
         [](ClusterOptions& o, const json& v) { o.eps_time_s = duration_seconds(v); }},
        {"min_points", ParamType::kInteger,
@@ -192,7 +242,7 @@ const ParamTable<ClusterOptions>& cluster_params() {
           o.hdbscan.selection = one_of(v, {"eom", "leaf"}) == "leaf" ? HdbscanSelection::kLeaf
                                                                      : HdbscanSelection::kEom;
         }},
-       {"hull", ParamType::kText, "Cluster footprint: convex | concave", "convex", false,
+       {"hull", ParamType::kText, "Cluster footprint: concave | convex", "concave", false,
         [](ClusterOptions& o, const json& v) {
           o.hull = one_of(v, {"convex", "concave"}) == "concave" ? HullKind::kConcave
                                                                  : HullKind::kConvex;
@@ -251,6 +301,11 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
     throw UsageError("st-dbscan needs incident times; name the time column with --time-field");
   ClusterOptions options = opt;
   options.threads = ctx.threads;
+  std::optional<KDistanceKnee> knee;  // eps auto, or the suggestion of an oversized-cluster warning
+  if (opt.method != ClusterMethod::kHdbscan && opt.eps_auto && inc.size() > 0) {
+    knee = k_distance_knee(inc.x, inc.y, opt.min_points, ctx.threads);
+    options.eps_m = knee->eps;
+  }
   std::int64_t no_time = 0, date_only = 0;
   Clustering cl = opt.method == ClusterMethod::kStDbscan
                       ? st_dbscan_timed(inc, options, &no_time, &date_only)
@@ -343,10 +398,17 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   r.timings.push_back({"write", timer.lap()});
 
   // Points on top of the footprints they make.
+  // In the project the footprints are graduated by size and labelled with their ids: one legend
+  // entry per cluster cannot be read.
+  std::vector<double> sizes(cl.size.begin(), cl.size.end());
+  const std::string hull_words = opt.hull == HullKind::kConcave ? "concave hulls" : "convex hulls";
+  r.project.push_back({points_layer, "Cluster members", ctx.vector_source(points_layer), false,
+                       points_qml, points_box, "Details", false});
   r.project.push_back(
-      {points_layer, points_layer, ctx.vector_source(points_layer), false, points_qml, points_box});
-  r.project.push_back(
-      {"clusters", "clusters", ctx.vector_source("clusters"), false, clusters_qml, clusters_box});
+      {"clusters", "Clusters (" + std::string(method_name(opt.method)) + ", " + hull_words + ")",
+       ctx.vector_source("clusters"), false,
+       graduated_fill_qml("count", quantile_breaks(sizes, 4), "hotspot_id", "incidents"),
+       clusters_box, "Details", false});
   std::vector<std::string> cluster_ids;  // feature_id = CLUSTER_ID
   for (std::int32_t c = 0; c < cl.clusters(); ++c) cluster_ids.push_back(std::to_string(c));
   r.profiles.push_back({"clusters", std::move(cluster_ids), std::move(cl.label)});
@@ -363,6 +425,8 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
     r.details.push_back("note: " + std::to_string(buffered) +
                         " footprints buffered (members at one place or on one line)");
 
+  oversized_warnings(in, cl, fps, options, knee, r.warnings);
+
   r.parameters = {{"method", method_name(opt.method)},
                   {"hull", opt.hull == HullKind::kConcave ? "concave" : "convex"}};
   if (opt.hull == HullKind::kConcave) r.parameters["concave_ratio"] = opt.concave_ratio;
@@ -372,7 +436,10 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
         opt.hdbscan.min_samples > 0 ? opt.hdbscan.min_samples : opt.hdbscan.min_cluster_size;
     r.parameters["selection"] = opt.hdbscan.selection == HdbscanSelection::kLeaf ? "leaf" : "eom";
   } else {
-    r.parameters["eps_m"] = opt.eps_m;
+    r.parameters["eps_m"] = options.eps_m;
+    if (opt.eps_auto)
+      r.parameters["eps_auto"] = {{"method", "knee of the sorted k-distance curve"},
+                                  {"k", knee ? knee->k : opt.min_points}};
     r.parameters["min_points"] = opt.min_points;
     if (opt.method == ClusterMethod::kStDbscan) r.parameters["eps_time_s"] = opt.eps_time_s;
   }

@@ -151,7 +151,8 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
     names.emplace_back(emerging_name(static_cast<Emerging>(k)));
     categories.emplace_back(names.back(), e.cells_per_category[static_cast<std::size_t>(k)]);
   }
-  const std::string qml = categorized_colors_qml("category", names, names, kCategoryColors, false);
+  const std::string qml = categorized_colors_qml("category", names, names, kCategoryColors, false,
+                                                 /*no_fill: no pattern detected*/ 0);
   ctx.w.add_style("emerging", "emerging hot spots", qml);
   // The cube itself, for charts of a cell's series: one row per (cell, step).
   LayerWriter& C = ctx.w.begin_layer("emerging_cube", GeometryType::kNone, in.work_crs,
@@ -177,7 +178,8 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
 
   r.layers = {{"emerging", static_cast<std::int64_t>(ncell)},
               {"emerging_cube", static_cast<std::int64_t>(ncell * steps)}};
-  r.project = {{"emerging", "emerging", ctx.vector_source("emerging"), false, qml, extent}};
+  r.project = {{"emerging", "Emerging hot spots (" + grid_words(opt.grid) + ", " + opt.time_step + " steps)",
+                ctx.vector_source("emerging"), false, qml, extent, "Hotspots", false}};
   r.parameters = {{"grid", opt.grid},
                   {"cell_size", spec.size_m},
                   {"time_step", opt.time_step},

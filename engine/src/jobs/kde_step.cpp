@@ -323,6 +323,22 @@ const ParamTable<KdeStepOptions>& kde_params() {
   return table;
 }
 
+namespace {
+
+// The hotspot zones' layer name in the QGIS project: the rule that made them.
+std::string zones_title(const ZoneRule& z) {
+  switch (z.kind) {
+    case ZoneRule::Kind::kTopPercent: return "Hotspot zones (KDE top " + fmt("%g", z.value) + " %)";
+    case ZoneRule::Kind::kThreshold: return "Hotspot zones (KDE density ≥ " + fmt("%g", z.value) + ")";
+    case ZoneRule::Kind::kPercentile:
+      return "Hotspot zones (KDE ≥ " + fmt("%g", z.value) + "th percentile)";
+    case ZoneRule::Kind::kNone: break;
+  }
+  return "Hotspot zones";
+}
+
+}  // namespace
+
 StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifacts* artifacts) {
   const LoadedInputs& in = ctx.in;
   StepResult r;
@@ -339,9 +355,11 @@ StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifact
   r.layers.push_back({"density", static_cast<std::int64_t>(grid.size())});
 
   std::vector<MultiPolygon> outlines;
+  std::vector<std::string> zone_ids;
   if (sf.threshold >= 0) {
     for (const auto& z : sf.zones) outlines.push_back(z.geom);
     const std::vector<HotspotIdentity> ids = identify(ctx, "hotspot_zones", outlines);
+    for (const auto& id : ids) zone_ids.push_back(id.hotspot_id);
     std::vector<FieldDef> fields = {
         {"zone_rank", FieldType::kInteger}, {"incidents", FieldType::kInteger},
         {"area_km2", FieldType::kReal},     {"cells", FieldType::kInteger},
@@ -378,20 +396,25 @@ StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifact
       pai.push_back(z.pai);
       zb.expand(bounds(z.geom));
     }
-    const std::string qml = graduated_fill_qml("pai", quantile_breaks(pai, 4), "");
+    // Labelled with the stable ids `hotspot top` prints; no near-white class, which over the
+    // density would read as a hole.
+    const std::string qml =
+        graduated_fill_qml("pai", quantile_breaks(pai, 4), "hotspot_id", "PAI", /*strong=*/true);
     ctx.w.add_style("hotspot_zones", "PAI", qml);
-    r.project.push_back(
-        {"hotspot_zones", "hotspot_zones", ctx.vector_source("hotspot_zones"), false, qml, zb});
+    r.project.push_back({"hotspot_zones", zones_title(o.zones), ctx.vector_source("hotspot_zones"),
+                         false, qml, zb, "Hotspots", true});
     std::vector<std::string> ranks;  // feature_id = zone_rank
     for (std::size_t k = 0; k < sf.zones.size(); ++k) ranks.push_back(std::to_string(k + 1));
     r.profiles.push_back({"hotspot_zones", std::move(ranks), std::move(sf.zone_of)});
     r.layers.push_back({"hotspot_zones", static_cast<std::int64_t>(sf.zones.size())});
   }
   // Last in the project, so the surface is drawn under the zones.
-  r.project.push_back(
-      {"density", "density", ctx.raster_source("density"), true, sf.renderer, grid.box()});
+  r.project.push_back({"density", "Density (" + sf.unit + ")", ctx.raster_source("density"), true,
+                       sf.renderer, grid.box(), "Hotspots", true, 0.6});
   r.timings.push_back({"write", timer.lap()});
-  if (artifacts) *artifacts = {std::move(sf.raster), std::move(outlines), sf.unit, sf.bandwidth_m};
+  if (artifacts)
+    *artifacts = {std::move(sf.raster), std::move(outlines), std::move(zone_ids),
+                  r.counts.value("used", std::int64_t{0}), sf.unit, sf.bandwidth_m};
   return r;
 }
 

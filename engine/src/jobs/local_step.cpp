@@ -469,6 +469,18 @@ StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::
   r.parameters = statistics_parameters(o, s);
   if (!s.isa.empty()) r.parameters["incremental_spatial_autocorrelation"] = isa_json(s);
   r.counts = statistics_counts(s);
+  {
+    // The project: significant Gi* cells of a grid on by default, the rest under Details.
+    const bool gi = o.stats.stat != LocalStat::kLisa;
+    const bool grid = o.units_source == UnitsSource::kGrid;
+    const std::string where = grid ? grid_words(r.parameters.value("grid", std::string()))
+                              : o.units_source == UnitsSource::kCommunes ? "communes"
+                                                                        : "units";
+    ProjectLayer& p = r.project.front();
+    p.name = (gi ? "Hot and cold spots (Gi*, " : "Clusters and outliers (Local Moran, ") + where + ")";
+    p.group = grid && gi ? "Hotspots" : "Details";
+    p.visible = grid && gi;
+  }
   r.counts["global_moran"] = global_moran_json(s);
   r.seed = o.stats.permutations > 0 ? o.stats.seed : 0;
   if (summary) *summary = std::move(s);

@@ -8,6 +8,13 @@
 
 namespace hotspot {
 
+std::string grid_words(const std::string& spec) {
+  const auto colon = spec.find(':');
+  if (colon == std::string::npos) return spec;
+  const std::string shape = spec.substr(0, colon), size = spec.substr(colon + 1);
+  return size + " m " + (shape == "hex" ? "hex" : shape == "square" ? "squares" : shape);
+}
+
 std::string hotspot_id_prefix(const std::string& layer) { return layer == "clusters" ? "C" : "Z"; }
 
 void add_step(RunSummary& s, const StepResult& r) {

@@ -20,6 +20,8 @@ namespace hotspot {
 struct KdeArtifacts {
   DensityRaster raster;
   std::vector<MultiPolygon> zones;  // hotspot zone outlines, in hotspot_zones order
+  std::vector<std::string> zone_ids;  // their hotspot_id values ("Z3")
+  std::int64_t used = 0;              // incidents the surface was estimated from (the window's)
   std::string unit;                 // "incidents per km²"
   double bandwidth_m = 0;
 };

@@ -15,6 +15,7 @@
 #include "hotspot/error.hpp"
 #include "io/incidents.hpp"
 #include "io/styles.hpp"
+#include "render/draw.hpp"
 #include "util/temp_file.hpp"
 
 namespace hotspot {
@@ -23,27 +24,21 @@ namespace fs = std::filesystem;
 
 namespace {
 
+using namespace render;
+
 constexpr RGB kInk{30, 30, 30};
 constexpr RGB kMuted{90, 90, 90};
 constexpr RGB kCommuneLine{125, 125, 125};
 constexpr RGB kZonePurple{118, 42, 131};
 constexpr RGB kHotspotRed{225, 0, 0};
+constexpr RGB kRoad{150, 150, 150};
 constexpr double kDensityAlpha = 0.9;
 constexpr double kHotspotFillAlpha = 0.15;
-constexpr std::size_t kMaxLabels = 8;  // per layer, largest first
 
 // Legend rows, in units of QuickLookLayout::unit. The layout sizes the box from these and the
 // drawing advances by them, so the two cannot drift apart.
-constexpr double kLegendPad = 16, kLegendHeading = 34, kLegendDensity = 106, kLegendSwatch = 34;
-
-struct SurfaceDeleter {
-  void operator()(cairo_surface_t* s) const { cairo_surface_destroy(s); }
-};
-struct ContextDeleter {
-  void operator()(cairo_t* c) const { cairo_destroy(c); }
-};
-using SurfacePtr = std::unique_ptr<cairo_surface_t, SurfaceDeleter>;
-using ContextPtr = std::unique_ptr<cairo_t, ContextDeleter>;
+constexpr double kLegendPad = 16, kLegendHeading = 34, kLegendDensityHead = 30, kLegendClass = 26,
+                 kLegendSwatch = 34, kKeyRow = 20, kKeyHead = 34;
 
 struct Range {
   double min = 0, max = 0;
@@ -69,146 +64,24 @@ Box union_bounds(const std::vector<MultiPolygon>& layer) {
 }
 
 int legend_swatches(const QuickLookInput& in) {
-  return !in.hotspot_zones.empty() + !in.communes.empty() + !in.zones.empty();
+  return !in.hotspot_zones.empty() + !in.communes.empty() + !in.zones.empty() + !in.roads.empty();
 }
 
-void set_color(cairo_t* cr, RGB c, double alpha = 1) {
-  cairo_set_source_rgba(cr, c.r / 255.0, c.g / 255.0, c.b / 255.0, alpha);
+// The class colour of `v`, as QGIS's discrete density style draws it: the first class whose
+// upper bound (bounds[1..]) is >= v, the last above them all.
+RGB class_color(double v, const std::vector<double>& bounds, const std::vector<RGB>& colors) {
+  auto it = std::lower_bound(bounds.begin() + 1, bounds.end(), v);
+  const auto k = static_cast<std::size_t>(std::min<std::ptrdiff_t>(it - bounds.begin() - 1,
+                                                                   static_cast<std::ptrdiff_t>(colors.size()) - 1));
+  return colors[k];
 }
 
-// ---- Text ----------------------------------------------------------------------------------
-
-enum class Face { kRegular, kBold, kOblique };
-enum class Align { kLeft, kCentre, kRight };
-
-void set_font(cairo_t* cr, double size, Face face) {
-  cairo_select_font_face(
-      cr, kQuickLookFont,
-      face == Face::kOblique ? CAIRO_FONT_SLANT_OBLIQUE : CAIRO_FONT_SLANT_NORMAL,
-      face == Face::kBold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-  cairo_set_font_size(cr, size);
-}
-
-// Invalid UTF-8 would put the cairo context into an error state and silently stop all drawing.
-double text_width(cairo_t* cr, const std::string& s, double size, Face face) {
-  set_font(cr, size, face);
-  cairo_text_extents_t e;
-  cairo_text_extents(cr, sanitize_utf8(s).c_str(), &e);
-  return e.x_advance;
-}
-
-// `y` is the baseline. A halo (a white outline under the glyphs) keeps labels readable on the map.
-void draw_text(cairo_t* cr, const std::string& s, double x, double y, double size, Face face,
-               RGB color, Align align = Align::kLeft, bool halo = false) {
-  const std::string text = sanitize_utf8(s);
-  const double w = text_width(cr, text, size, face);
-  cairo_move_to(cr, align == Align::kLeft ? x : align == Align::kCentre ? x - w / 2 : x - w, y);
-  if (halo) {
-    cairo_text_path(cr, text.c_str());
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_set_line_width(cr, size * 0.22);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_stroke_preserve(cr);
-    set_color(cr, color);
-    cairo_fill(cr);
-  } else {
-    set_color(cr, color);
-    cairo_show_text(cr, text.c_str());
-  }
-}
-
-// The largest size (from `size` down) at which `s` fits in `max_w` pixels.
-double fitted_size(cairo_t* cr, const std::string& s, double size, Face face, double max_w) {
-  const double w = text_width(cr, s, size, face);
-  return w > max_w ? size * max_w / w : size;
-}
-
-std::string format_value(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, std::abs(v) >= 100 ? "%.0f" : "%.3g", v);
-  return buf;
-}
-
-// ---- Geometry ------------------------------------------------------------------------------
-
-double ring_area(const Ring& r) {
-  double a = 0;
-  for (std::size_t i = 1; i < r.size(); ++i) a += r[i - 1].x * r[i].y - r[i].x * r[i - 1].y;
-  return std::abs(a) / 2;
-}
-
-double polygon_area(const Polygon& p) {
-  double a = ring_area(p.shell);
-  for (const Ring& h : p.holes) a -= ring_area(h);
-  return a;
-}
-
-struct LabelSpot {
-  XY at;
-  double width_m = 0;  // room along the line through `at`
-};
-
-// A label point inside the largest part: the middle of the widest inside span of a few horizontal
-// lines across it (a bounding-box centre can fall outside a concave commune).
-std::optional<LabelSpot> label_spot(const MultiPolygon& mp) {
-  const Polygon* part = nullptr;
-  for (const Polygon& p : mp)
-    if (!part || polygon_area(p) > polygon_area(*part)) part = &p;
-  if (!part) return std::nullopt;
-  Box b;
-  for (XY q : part->shell) b.expand(q);
-  std::optional<LabelSpot> best;
-  for (double f : {0.5, 0.35, 0.65}) {
-    const double y = b.ymin + f * (b.ymax - b.ymin);
-    std::vector<double> xs;
-    auto cross = [&](const Ring& r) {
-      for (std::size_t i = 1; i < r.size(); ++i)
-        if ((r[i - 1].y > y) != (r[i].y > y))
-          xs.push_back(r[i - 1].x +
-                       (y - r[i - 1].y) * (r[i].x - r[i - 1].x) / (r[i].y - r[i - 1].y));
-    };
-    cross(part->shell);
-    for (const Ring& h : part->holes) cross(h);
-    std::sort(xs.begin(), xs.end());
-    for (std::size_t i = 0; i + 1 < xs.size(); i += 2)
-      if (!best || xs[i + 1] - xs[i] > best->width_m)
-        best = LabelSpot{{(xs[i] + xs[i + 1]) / 2, y}, xs[i + 1] - xs[i]};
-  }
-  return best;
-}
-
-void polygon_path(cairo_t* cr, const QuickLookLayout& L, const MultiPolygon& mp) {
-  auto ring = [&](const Ring& r) {
-    for (std::size_t i = 0; i < r.size(); ++i) {
-      XY p = L.to_px(r[i]);
-      i == 0 ? cairo_move_to(cr, p.x, p.y) : cairo_line_to(cr, p.x, p.y);
-    }
-    cairo_close_path(cr);
-  };
-  for (const Polygon& p : mp) {
-    ring(p.shell);
-    for (const Ring& h : p.holes) ring(h);
-  }
-}
-
-// ---- Layers --------------------------------------------------------------------------------
-
-// Linear in RGB between the stops' colours, as QGIS interpolates the density style's ramp.
-RGB ramp_color(double v, const std::vector<double>& stops, const std::vector<RGB>& colors) {
-  if (v <= stops.front()) return colors.front();
-  if (v >= stops.back()) return colors.back();
-  const std::size_t i =
-      static_cast<std::size_t>(std::upper_bound(stops.begin(), stops.end(), v) - stops.begin()) - 1;
-  const double t = (v - stops[i]) / (stops[i + 1] - stops[i]);
-  auto mix = [&](int a, int b) { return static_cast<int>(std::lround(a + t * (b - a))); };
-  return {mix(colors[i].r, colors[i + 1].r), mix(colors[i].g, colors[i + 1].g),
-          mix(colors[i].b, colors[i + 1].b)};
-}
+MapFrame frame_of(const QuickLookLayout& L) { return {L.map_x, L.map_y, L.map_w, L.map_h, L.world, L.px_per_m}; }
 
 // One image the size of the frame, each pixel the cell under its centre: cost and memory follow
 // the page, not the raster, which may be far larger than cairo's 32767-pixel limit.
 void draw_density(cairo_t* cr, const QuickLookLayout& L, const DensityRaster& r,
-                  const std::vector<double>& stops) {
+                  const std::vector<double>& bounds) {
   const int w = static_cast<int>(L.map_w), h = static_cast<int>(L.map_h);
   SurfacePtr img(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h));
   if (cairo_surface_status(img.get()) != CAIRO_STATUS_SUCCESS)
@@ -218,7 +91,7 @@ void draw_density(cairo_t* cr, const QuickLookLayout& L, const DensityRaster& r,
   unsigned char* data = cairo_image_surface_get_data(img.get());
   const int stride = cairo_image_surface_get_stride(img.get());
   std::fill(data, data + static_cast<std::ptrdiff_t>(stride) * h, 0);
-  const std::vector<RGB> colors = density_stop_colors(stops.size());
+  const std::vector<RGB> colors = density_stop_colors(bounds.size() - 1);
   const Grid& g = r.grid;
   for (int py = 0; py < h; ++py) {
     const double y = L.world.ymax - (py + 0.5) / L.px_per_m;
@@ -232,7 +105,7 @@ void draw_density(cairo_t* cr, const QuickLookLayout& L, const DensityRaster& r,
       const float v = r.values[static_cast<std::size_t>(row) * static_cast<std::size_t>(g.cols) +
                                static_cast<std::size_t>(col)];
       if (v == r.nodata || !(v > 0)) continue;
-      const RGB c = ramp_color(v, stops, colors);
+      const RGB c = class_color(v, bounds, colors);
       auto premultiplied = [](int channel) {
         return static_cast<std::uint32_t>(std::lround(channel * kDensityAlpha));
       };
@@ -247,7 +120,7 @@ void draw_density(cairo_t* cr, const QuickLookLayout& L, const DensityRaster& r,
 
 void stroke_layer(cairo_t* cr, const QuickLookLayout& L, const std::vector<MultiPolygon>& layer) {
   for (const MultiPolygon& mp : layer) {
-    polygon_path(cr, L, mp);
+    polygon_path(cr, frame_of(L), mp);
     cairo_stroke(cr);
   }
 }
@@ -257,7 +130,7 @@ void draw_hotspots(cairo_t* cr, const QuickLookLayout& L, const std::vector<Mult
   cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   for (const MultiPolygon& mp : layer) {
-    polygon_path(cr, L, mp);
+    polygon_path(cr, frame_of(L), mp);
     set_color(cr, kHotspotRed, kHotspotFillAlpha);
     cairo_fill_preserve(cr);
     // A white casing under the red line separates it from the red end of the density ramp.
@@ -267,30 +140,6 @@ void draw_hotspots(cairo_t* cr, const QuickLookLayout& L, const std::vector<Mult
     set_color(cr, kHotspotRed);
     cairo_set_line_width(cr, 3 * u);
     cairo_stroke(cr);
-  }
-}
-
-// The largest few polygons that have a name and room for it.
-void draw_labels(cairo_t* cr, const QuickLookLayout& L, const std::vector<MultiPolygon>& layer,
-                 const std::vector<std::string>& names, Face face, RGB color) {
-  if (names.size() != layer.size()) return;
-  std::vector<double> area(layer.size(), 0);
-  for (std::size_t i = 0; i < layer.size(); ++i)
-    for (const Polygon& p : layer[i]) area[i] += polygon_area(p);
-  std::vector<std::size_t> order(layer.size());
-  std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return area[a] > area[b]; });
-  const double size = 15 * L.unit;
-  std::size_t drawn = 0;
-  for (std::size_t i : order) {
-    if (drawn == kMaxLabels) break;
-    if (names[i].empty()) continue;
-    std::optional<LabelSpot> spot = label_spot(layer[i]);
-    if (!spot || text_width(cr, names[i], size, face) > spot->width_m * L.px_per_m) continue;
-    XY p = L.to_px(spot->at);
-    draw_text(cr, names[i], p.x, p.y + size * 0.35, size, face, color, Align::kCentre, true);
-    ++drawn;
   }
 }
 
@@ -337,10 +186,16 @@ void north_arrow(cairo_t* cr, const QuickLookLayout& L) {
 
 // ---- Legend --------------------------------------------------------------------------------
 
-// `range` and `stops` are empty without a density surface.
+// The density's classes: bounds[0] .. bounds[n], rounded as the QGIS style rounds them; empty
+// without a surface with positive cells.
+std::vector<double> density_bounds(const DensityRaster* r) {
+  if (!positive_range(r)) return {};
+  return density_class_bounds(density_stops(r->values, r->nodata));
+}
+
 void draw_legend(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in,
-                 const std::optional<Range>& range, const std::vector<double>& stops) {
-  if (!range && legend_swatches(in) == 0) return;
+                 const std::vector<double>& bounds) {
+  if (bounds.empty() && legend_swatches(in) == 0) return;
   const double u = L.unit, x = L.legend_x + kLegendPad * u, w = L.legend_w - 2 * kLegendPad * u;
   cairo_rectangle(cr, L.legend_x + 0.5, L.legend_y + 0.5, L.legend_w - 1, L.legend_h - 1);
   cairo_set_source_rgb(cr, 1, 1, 1);
@@ -353,34 +208,24 @@ void draw_legend(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in
   draw_text(cr, "Legend", x, y + 20 * u, 20 * u, Face::kBold, kInk);
   y += kLegendHeading * u;
 
-  if (range) {
-    draw_text(cr, "Density", x, y + 16 * u, 16 * u, Face::kBold, kInk);
-    const double bar_y = y + 26 * u, bar_h = 18 * u;
-    // Stops sit evenly along the bar (they are quantiles), so only the ends carry values: below
-    // the first stop and above the last the colour holds, so the ends are the extreme cells.
-    cairo_pattern_t* ramp = cairo_pattern_create_linear(x, 0, x + w, 0);
-    const std::vector<RGB> colors = density_stop_colors(stops.size());
-    for (std::size_t i = 0; i < colors.size(); ++i)
-      cairo_pattern_add_color_stop_rgba(
-          ramp, static_cast<double>(i) / static_cast<double>(colors.size() - 1),
-          colors[i].r / 255.0, colors[i].g / 255.0, colors[i].b / 255.0, kDensityAlpha);
-    cairo_rectangle(cr, x, bar_y, w, bar_h);
-    cairo_set_source(cr, ramp);
-    cairo_fill_preserve(cr);
-    cairo_pattern_destroy(ramp);
-    cairo_set_source_rgb(cr, 0.6, 0.6, 0.6);
-    cairo_set_line_width(cr, 1);
-    cairo_stroke(cr);
-    draw_text(cr, format_value(range->min), x, bar_y + bar_h + 18 * u, 14 * u, Face::kRegular,
-              kInk);
-    draw_text(cr, format_value(range->max), x + w, bar_y + bar_h + 18 * u, 14 * u, Face::kRegular,
-              kInk, Align::kRight);
-    draw_text(cr, in.density_unit, x, bar_y + bar_h + 40 * u,
-              fitted_size(cr, in.density_unit, 14 * u, Face::kRegular, w), Face::kRegular, kMuted);
-    y += kLegendDensity * u;
+  const double sw = 36 * u, sh = 20 * u;
+  if (!bounds.empty()) {
+    const std::string head = "Density (" + in.density_unit + ")";
+    draw_text(cr, head, x, y + 16 * u, fitted_size(cr, head, 16 * u, Face::kBold, w), Face::kBold, kInk);
+    y += kLegendDensityHead * u;
+    const std::vector<RGB> colors = density_stop_colors(bounds.size() - 1);
+    for (std::size_t k = 1; k < bounds.size(); ++k) {
+      cairo_rectangle(cr, x, y + 3 * u, sw, sh);
+      set_color(cr, colors[k - 1], kDensityAlpha);
+      cairo_fill(cr);
+      const std::string label = k == 1 ? "up to " + legend_number(bounds[1])
+                                       : legend_number(bounds[k - 1]) + " – " + legend_number(bounds[k]);
+      draw_text(cr, label, x + sw + 12 * u, y + 19 * u, 15 * u, Face::kRegular, kInk);
+      y += kLegendClass * u;
+    }
+    y += 8 * u;
   }
 
-  const double sw = 36 * u, sh = 20 * u;
   auto swatch_label = [&](const char* label) {
     draw_text(cr, label, x + sw + 12 * u, y + 23 * u, 16 * u, Face::kRegular, kInk);
     y += kLegendSwatch * u;
@@ -392,7 +237,7 @@ void draw_legend(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in
     set_color(cr, kHotspotRed);
     cairo_set_line_width(cr, 3 * u);
     cairo_stroke(cr);
-    swatch_label("Hotspot zone");
+    swatch_label("Hotspot zone (id)");
   }
   if (!in.communes.empty()) {
     cairo_rectangle(cr, x, y + 7 * u, sw, sh);
@@ -411,6 +256,69 @@ void draw_legend(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in
     cairo_set_dash(cr, nullptr, 0, 0);
     swatch_label("Industrial zone");
   }
+  if (!in.roads.empty()) {
+    cairo_move_to(cr, x, y + 17 * u);
+    cairo_line_to(cr, x + sw, y + 17 * u);
+    set_color(cr, kRoad);
+    cairo_set_line_width(cr, 1.5 * u);
+    cairo_stroke(cr);
+    swatch_label("Road");
+  }
+}
+
+// Hotspot ids first (they must never give way), then commune names, then zone names. Returns the
+// key of the names that did not fit, numbered.
+std::vector<KeyEntry> draw_labels(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in, bool draw) {
+  const MapFrame f = frame_of(L);
+  const double u = L.unit;
+  std::vector<Rect> taken;
+  if (in.hotspot_ids.size() == in.hotspot_zones.size())
+    for (std::size_t k = 0; k < in.hotspot_zones.size(); ++k) {
+      const std::optional<LabelSpot> spot = label_spot(in.hotspot_zones[k]);
+      if (!spot) continue;
+      const XY p = f.to_px(spot->at);
+      const double size = 17 * u, w = text_width(cr, in.hotspot_ids[k], size, Face::kBold);
+      taken.push_back({p.x - w / 2 - 2, p.y - size * 0.6, p.x + w / 2 + 2, p.y + size * 0.6});
+      if (draw) draw_text(cr, in.hotspot_ids[k], p.x, p.y + size * 0.35, size, Face::kBold, kHotspotRed, Align::kCentre, true);
+    }
+  int number = 1;
+  std::vector<KeyEntry> key =
+      place_labels(cr, f, in.communes, in.commune_names, {15 * u, 9 * u, Face::kRegular, kInk}, taken, number, draw);
+  std::vector<KeyEntry> zkey =
+      place_labels(cr, f, in.zones, in.zone_names, {14 * u, 9 * u, Face::kOblique, kZonePurple}, taken, number, draw);
+  key.insert(key.end(), zkey.begin(), zkey.end());
+  return key;
+}
+
+// Columns of "12  Name" under the map.
+int key_columns(const QuickLookLayout& L) { return std::max(1, static_cast<int>((L.width - 2 * L.map_x) / (300 * L.unit))); }
+
+void draw_key(cairo_t* cr, const QuickLookLayout& L, const std::vector<KeyEntry>& key) {
+  if (key.empty()) return;
+  const double u = L.unit, top = L.map_y + L.map_h + 44 * u;
+  draw_text(cr, "Numbered on the map", L.map_x, top + 18 * u, 16 * u, Face::kBold, kInk);
+  const int cols = key_columns(L);
+  const std::size_t rows = (key.size() + static_cast<std::size_t>(cols) - 1) / static_cast<std::size_t>(cols);
+  const double col_w = (L.width - 2 * L.map_x) / cols;
+  for (std::size_t k = 0; k < key.size(); ++k) {
+    const double x = L.map_x + static_cast<double>(k / rows) * col_w;
+    const double y = top + kKeyHead * u + static_cast<double>(k % rows) * kKeyRow * u;
+    const std::string line = std::to_string(key[k].number) + "  " + key[k].name;
+    draw_text(cr, line, x, y, fitted_size(cr, line, 14 * u, Face::kRegular, col_w - 10 * u), Face::kRegular, kInk);
+  }
+}
+
+void draw_roads(cairo_t* cr, const QuickLookLayout& L, const std::vector<std::vector<XY>>& roads) {
+  set_color(cr, kRoad);
+  cairo_set_line_width(cr, 1.2 * L.unit);
+  cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+  for (const auto& line : roads) {
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const XY p = L.to_px(line[i]);
+      i == 0 ? cairo_move_to(cr, p.x, p.y) : cairo_line_to(cr, p.x, p.y);
+    }
+    cairo_stroke(cr);
+  }
 }
 
 void draw_page(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in) {
@@ -424,14 +332,13 @@ void draw_page(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in) 
   draw_text(cr, in.subtitle, margin, margin + 78 * u,
             fitted_size(cr, in.subtitle, 22 * u, Face::kRegular, text_w), Face::kRegular, kMuted);
 
-  const std::optional<Range> range = positive_range(in.density);
-  const std::vector<double> stops =
-      range ? density_stops(in.density->values, in.density->nodata) : std::vector<double>{};
+  const std::vector<double> bounds = density_bounds(in.density);
 
   cairo_save(cr);
   cairo_rectangle(cr, L.map_x, L.map_y, L.map_w, L.map_h);
   cairo_clip(cr);
-  if (range) draw_density(cr, L, *in.density, stops);
+  if (!bounds.empty()) draw_density(cr, L, *in.density, bounds);
+  draw_roads(cr, L, in.roads);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   set_color(cr, kCommuneLine);
   cairo_set_line_width(cr, 1.2 * u);
@@ -443,8 +350,7 @@ void draw_page(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in) 
   stroke_layer(cr, L, in.zones);
   cairo_set_dash(cr, nullptr, 0, 0);
   draw_hotspots(cr, L, in.hotspot_zones);
-  draw_labels(cr, L, in.communes, in.commune_names, Face::kRegular, kInk);
-  draw_labels(cr, L, in.zones, in.zone_names, Face::kOblique, kZonePurple);
+  const std::vector<KeyEntry> key = draw_labels(cr, L, in, /*draw=*/true);
   scale_bar(cr, L);
   north_arrow(cr, L);
   cairo_restore(cr);
@@ -453,8 +359,9 @@ void draw_page(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in) 
   set_color(cr, kMuted);
   cairo_set_line_width(cr, 1);
   cairo_stroke(cr);
-  draw_legend(cr, L, in, range, stops);
+  draw_legend(cr, L, in, bounds);
   draw_text(cr, in.crs_label, L.map_x, L.map_y + L.map_h + 24 * u, 13 * u, Face::kRegular, kMuted);
+  draw_key(cr, L, key);
 }
 
 }  // namespace
@@ -489,8 +396,12 @@ QuickLookLayout quicklook_layout(const QuickLookInput& in) {
 
   const double margin = std::round(32 * u), gap = std::round(28 * u);
   L.legend_w = std::round(340 * u);
+  const std::size_t classes = [&] {
+    const std::vector<double> b = density_bounds(in.density);
+    return b.empty() ? std::size_t{0} : b.size() - 1;
+  }();
   L.legend_h = std::round(u * (2 * kLegendPad + kLegendHeading +
-                               (positive_range(in.density) ? kLegendDensity : 0) +
+                               (classes > 0 ? kLegendDensityHead + 8 + kLegendClass * static_cast<double>(classes) : 0) +
                                kLegendSwatch * legend_swatches(in)));
   L.map_x = margin;
   L.map_y = margin + std::round(100 * u);
@@ -511,7 +422,17 @@ std::pair<int, int> write_quicklook_png(const std::string& path, const QuickLook
     throw InternalError("quick-look map: density raster holds " +
                         std::to_string(in.density->values.size()) + " values for " +
                         std::to_string(in.density->grid.size()) + " cells");
-  const QuickLookLayout L = quicklook_layout(in);
+  QuickLookLayout L = quicklook_layout(in);
+  {
+    // The key of numbered names goes under the map: measure it first, on a scratch surface.
+    SurfacePtr scratch(cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1));
+    ContextPtr cr(cairo_create(scratch.get()));
+    const std::size_t n = draw_labels(cr.get(), L, in, /*draw=*/false).size();
+    if (n > 0) {
+      const auto cols = static_cast<std::size_t>(key_columns(L));
+      L.height += static_cast<int>(std::round(L.unit * (kKeyHead + 30 + kKeyRow * static_cast<double>((n + cols - 1) / cols))));
+    }
+  }
 
   fs::path target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");

@@ -22,11 +22,14 @@ struct QuickLookInput {
   const DensityRaster* density = nullptr;  // may be null; nodata and zero cells stay transparent
   std::string density_unit;                // e.g. "incidents per km²"
   std::vector<MultiPolygon> hotspot_zones;
+  std::vector<std::string> hotspot_ids;  // empty, or one per zone ("Z3", as hotspot top prints)
   std::vector<MultiPolygon> communes;
   std::vector<std::string>
-      commune_names;  // empty, or one per commune; the largest few that fit are labelled
+      commune_names;  // empty, or one per commune: each labelled, shrunk or moved to fit, else
+                      // numbered with a key under the map
   std::vector<MultiPolygon> zones;      // industrial zones
   std::vector<std::string> zone_names;  // empty, or one per zone; labelled as communes are
+  std::vector<std::vector<XY>> roads;  // line strings, drawn thin and grey under the boundaries
   int width_px = 1600;                  // DEFAULT: 1600; 400..6000, else UsageError
 };
 

@@ -254,8 +254,9 @@ void write_vanished(GpkgWriter& w, const Crs& crs, const HotspotHistory& history
   w.add_style("vanished_hotspots", "vanished", qml);
   r.layers.push_back({"vanished_hotspots", static_cast<std::int64_t>(gone.size())});
   if (!gone.empty())
-    r.project.push_back({"vanished_hotspots", "vanished_hotspots",
-                         "./" + gpkg_name + "|layername=vanished_hotspots", false, qml, box});
+    r.project.push_back({"vanished_hotspots", "Vanished hotspots",
+                         "./" + gpkg_name + "|layername=vanished_hotspots", false, qml, box, "Details",
+                         false});
 }
 
 }  // namespace hotspot

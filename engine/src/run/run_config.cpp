@@ -305,6 +305,9 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
   c.inputs.communes = polygons(in["communes"], dir);
   c.inputs.communes.population_field = in["communes"].value("population_field", "");
   if (in.contains("zones")) c.inputs.zones = polygons(in["zones"], dir);
+  if (in.contains("roads"))
+    c.roads = {resolve_path(dir, in["roads"].value("path", "")), in["roads"].value("layer", ""),
+               in["roads"].value("crs", "")};
   const json& inc = in["incidents"];
   IncidentOptions& io = c.inputs.incidents;
   io.path = resolve_path(dir, inc.value("path", ""));
@@ -345,13 +348,38 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
   c.quicklook = d["output"].value("quicklook", true);
   c.quicklook_width = d["output"].value("quicklook_width", 1600);
   c.previous = resolve_path(dir, d.value("previous", ""));
+  if (d.contains("briefings")) {
+    const std::string stem = (fs::path(c.out).parent_path() / fs::path(c.out).stem()).string();
+    for (std::size_t k = 0; k < d["briefings"].size(); ++k) {
+      const json& b = d["briefings"][k];
+      const std::string where = "briefings[" + std::to_string(k) + "]";
+      BriefOptions o;
+      o.in = c.out;
+      o.out = stem + "-" + b["name"].get<std::string>() + ".pdf";
+      o.n = b.value("n", 5);
+      o.lang = b.value("lang", "vi");
+      o.title = c.title + " — " + b["name"].get<std::string>();
+      try {
+        set_window_from(o.window, b.value("from", ""));
+        set_window_to(o.window, b.value("to", ""));
+        set_window_hours(o.window, b.value("hours", ""));
+        set_window_days(o.window, b.value("days", ""));
+        check_window(o.window);
+      } catch (const ParameterError& e) {
+        throw UsageError(where + "." + e.parameter() + ": " + e.problem());
+      }
+      c.briefings.emplace_back(b["name"].get<std::string>(), std::move(o));
+    }
+  }
 
   require_file(c.inputs.communes.path, "inputs.communes.path");
   if (!c.inputs.zones.path.empty()) require_file(c.inputs.zones.path, "inputs.zones.path");
+  if (!c.roads.path.empty()) require_file(c.roads.path, "inputs.roads.path");
   require_file(io.path, "inputs.incidents.path");
   for (const auto& [where, p] :
        {std::pair<const char*, const std::string&>{"inputs.communes.path", c.inputs.communes.path},
         {"inputs.zones.path", c.inputs.zones.path},
+        {"inputs.roads.path", c.roads.path},
         {"inputs.incidents.path", io.path}}) {
     if (p.empty()) continue;
     if (const std::string hit = overwritten_input(c.out, {p}); !hit.empty())

@@ -9,6 +9,8 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs.hpp"
+#include "hotspot/top.hpp"
+#include "io/lines.hpp"
 
 namespace hotspot {
 
@@ -22,6 +24,10 @@ struct RunConfig {
   std::string path;           // the configuration file
   std::string title = "hotspot run";
   InputOptions inputs;        // paths resolved against the configuration's directory
+  LineOptions roads;          // DEFAULT (empty path): no roads on the maps
+  // One patrol briefing per named window, written beside the output as OUT-<name>.pdf; in/out
+  // are filled in, the window checked. DEFAULT: none.
+  std::vector<std::pair<std::string, BriefOptions>> briefings;
   std::string out;            // the GeoPackage
   std::string previous;       // DEFAULT (empty): the output being replaced
   bool quicklook = true;

@@ -15,6 +15,7 @@
 #include "hotspot/jobs/local.hpp"
 #include "hotspot/run.hpp"
 #include "io/gpkg_writer.hpp"
+#include "io/lines.hpp"
 #include "io/styles.hpp"
 #include "jobs/aggregate_steps.hpp"
 #include "jobs/load.hpp"
@@ -86,8 +87,8 @@ std::string unchanged_reason(const RunConfig& c, const json& inputs) {
 // density raster at the bottom.
 int draw_rank(const ProjectLayer& l) {
   static const std::vector<std::string> order = {
-      "incidents", "cluster_members", "hotspot_zones", "vanished_hotspots", "clusters",
-      "zones",     "zone_communes",   "emerging",      "communes"};
+      "incidents",     "cluster_members",  "hotspot_zones", "vanished_hotspots", "clusters",
+      "zones",         "communes_outline", "zone_communes", "emerging",          "communes"};
   if (l.raster) return 1000;
   auto it = std::find(order.begin(), order.end(), l.id);
   if (it != order.end()) return static_cast<int>(it - order.begin());
@@ -102,6 +103,37 @@ json failed_json(const std::vector<FailedAnalysis>& failed) {
                    {"error", f.error},
                    {"exit_class", f.exit_class},
                    {"exit_code", f.exit_code}};
+  return out;
+}
+
+// The quick-look's subtitle: the window the density used (its dates, else the data's; hours,
+// days, categories) and how many incidents it used.
+std::string quicklook_subtitle(const Plan& plan, const DateRange& dates,
+                               std::int64_t incidents, std::int64_t used) {
+  std::string from = dates.first, to = dates.last;
+  std::vector<std::string> parts;
+  if (plan.kde) {
+    const TimeWindow& w = plan.kde->window;
+    if (!w.from.empty()) from = w.from;
+    if (!w.to.empty()) to = w.to;
+  }
+  parts.push_back(from.empty() ? std::string("no dates") : from + " – " + to);
+  if (!plan.kde) {
+    parts.push_back(grouped(incidents) + " incidents");
+  } else {
+    const TimeWindow& w = plan.kde->window;
+    if (!w.hours.empty()) parts.push_back(w.hours);
+    if (!w.days.empty()) parts.push_back(w.days);
+    if (!plan.kde->categories.empty()) {
+      std::string c;
+      for (const auto& name : plan.kde->categories) c += (c.empty() ? "" : ", ") + name;
+      parts.push_back(c);
+    }
+    parts.push_back("density from " + grouped(used) + (used == incidents ? "" : " of " + grouped(incidents)) +
+                    " incidents");
+  }
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : " · ") + p;
   return out;
 }
 
@@ -249,6 +281,9 @@ RunJobResult run_job(const RunJobOptions& opt) {
   record_parsed_incidents(inputs, in);
   for (auto& r : in.report.rejected) r.message = config_spelled(r.message);
   preflight_plan(plan, in);  // refuse a resource bomb before the first step
+  // Read before anything is written: a bad roads file fails the run, not the map after it.
+  const std::vector<std::vector<XY>> roads =
+      c.roads.path.empty() ? std::vector<std::vector<XY>>{} : read_lines(c.roads, in.work_crs, "inputs.roads");
   RunSummary s = summarise(in);
   for (auto& w : s.warnings) w = config_spelled(w);
   const int threads = resolve_threads(c.inputs.threads);
@@ -401,15 +436,16 @@ RunJobResult run_job(const RunJobOptions& opt) {
   if (c.quicklook) {
     QuickLookInput q;
     q.title = c.title;
-    q.subtitle =
-        (dates.first.empty() ? std::string("no dates") : dates.first + " – " + dates.last) + " · " +
-        grouped(static_cast<std::int64_t>(in.incidents.size())) + " incidents";
+    q.subtitle = quicklook_subtitle(plan, dates, static_cast<std::int64_t>(in.incidents.size()),
+                                    kde_art.used);
     q.crs_label = in.work_crs.authority.empty() ? in.work_crs.name : in.work_crs.authority;
     if (kde_done) {
       q.density = &kde_art.raster;
       q.density_unit = kde_art.unit;
       q.hotspot_zones = kde_art.zones;
+      q.hotspot_ids = kde_art.zone_ids;
     }
+    q.roads = roads;
     q.communes = in.communes.geom;
     q.commune_names = in.communes.name;
     q.zones = in.zones.geom;
@@ -419,6 +455,17 @@ RunJobResult run_job(const RunJobOptions& opt) {
     write_quicklook_png(result.quicklook, q);
     s.timings.push_back({"quick-look map", timer.lap()});
   }
+  for (auto [name, brief] : c.briefings) {
+    brief.utc_offset_minutes = offset;
+    try {
+      const BriefResult b = write_brief(brief);
+      s.details.push_back("briefing   " + name + ": " + brief.out + " (" + std::to_string(b.pages) + " pages)");
+    } catch (const InputError& e) {
+      // A window no hotspot holds an incident of: no briefing, and the run still succeeded.
+      s.warnings.push_back("briefing " + name + ": " + e.what());
+    }
+  }
+  if (!c.briefings.empty()) s.timings.push_back({"briefings", timer.lap()});
   if (opt.progress) opt.progress(steps_total + 1, steps_total, "done");
   result.summary_json =
       summary_document(c, s, steps, inputs, result.quicklook, clock.lap()).dump(2);

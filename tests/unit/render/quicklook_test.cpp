@@ -1,6 +1,7 @@
 // The quick-look PNG map: drawn from the bundled sample plus a planted density bump, read back with
 // GDAL's PNG driver and checked pixel by pixel (layers where they belong, white margins), the
 // page layout, the font's Vietnamese letters and atomic writing.
+#include "render/draw.hpp"
 #include "render/quicklook.hpp"
 
 #include <cairo.h>
@@ -131,7 +132,7 @@ TEST(QuickLook, SampleMapShowsEveryLayerWhereItBelongs) {
     EXPECT_TRUE(png.at(x, y).white());
   for (int y = 0; y < h; ++y)
     for (int x = 0; x + 2 < L.map_x; ++x) ASSERT_TRUE(png.at(x, y).white()) << x << "," << y;
-  for (int y = static_cast<int>(L.map_y + L.map_h + 32 * L.unit); y < h; ++y)
+  for (int y = static_cast<int>(L.map_y + L.map_h + 32 * L.unit); y < L.map_y + L.map_h + 40 * L.unit; ++y)
     for (int x = 0; x < w; ++x) ASSERT_TRUE(png.at(x, y).white()) << x << "," << y;
 
   // The density bump is coloured; the frame's empty corner (zero density) is not.
@@ -158,6 +159,33 @@ TEST(QuickLook, SampleMapShowsEveryLayerWhereItBelongs) {
   EXPECT_EQ(elsewhere, 0);
   // The zone's middle shows the density through the translucent fill, not the outline colour.
   EXPECT_FALSE(at_peak.hotspot_red());
+}
+
+// Every name is either drawn or numbered with a key entry, and no two drawn names overlap, even
+// on a map too small for most of them.
+TEST(QuickLook, EveryNameIsPlacedOrKeyedWithoutOverlap) {
+  SampleMap map;
+  const QuickLookLayout L = quicklook_layout(map.input);
+  render::SurfacePtr s(cairo_image_surface_create(CAIRO_FORMAT_RGB24, 1, 1));
+  render::ContextPtr cr(cairo_create(s.get()));
+  const render::MapFrame f{L.map_x, L.map_y, L.map_w, L.map_h, L.world, L.px_per_m};
+  // The quick-look's sizes, then letters too big for most communes.
+  for (double size : {15.0, 60.0}) {
+    std::vector<render::Rect> taken;
+    int number = 1;
+    const auto key = render::place_labels(cr.get(), f, map.communes.geom, map.communes.name,
+                                          {size * L.unit, size * L.unit * 0.6, render::Face::kRegular, {0, 0, 0}},
+                                          taken, number, false);
+    // One rectangle per commune: its name, or its number.
+    EXPECT_EQ(taken.size(), map.communes.size()) << size;
+    EXPECT_EQ(number - 1, static_cast<int>(key.size()));
+    // Names never overlap (a number may, so the key can point at every commune).
+    if (key.empty())
+      for (std::size_t i = 0; i < taken.size(); ++i)
+        for (std::size_t j = i + 1; j < taken.size(); ++j) EXPECT_FALSE(taken[i].overlaps(taken[j])) << size;
+    if (size == 15.0) EXPECT_EQ(key.size(), 0u);  // the sample's 20 names all fit
+    if (size == 60.0) EXPECT_GT(key.size(), 0u);
+  }
 }
 
 TEST(QuickLook, FontHasTheVietnameseLettersInBothWeights) {

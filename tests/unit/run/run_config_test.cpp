@@ -24,7 +24,7 @@ json sample() {
 
 // Writes `doc` into data/sample's directory layout (a temp dir with absolute input paths).
 std::string write_config(const test::TempDir& dir, json doc) {
-  for (const char* k : {"communes", "zones", "incidents"})
+  for (const char* k : {"communes", "zones", "incidents", "roads"})
     if (doc["inputs"].contains(k) && doc["inputs"][k].contains("path"))
       doc["inputs"][k]["path"] = kSample + "/" + doc["inputs"][k]["path"].get<std::string>();
   doc["output"]["path"] = dir.file("out.gpkg");
@@ -77,7 +77,7 @@ TEST(RunConfig, ErrorsNameTheJsonPath) {
       {[](json& d) { d["analyses"][2]["cell_size"] = 0; }, "analyses[2].cell_size: must be > 0 (got 0)"},
       {[](json& d) { d["analyses"][2]["bandwidth"] = -5; }, "analyses[2].bandwidth: must be metres, or auto | scott | cv"},
       {[](json& d) { d["analyses"][2].erase("cell_size"); }, "analyses[2].cell_size: is required"},
-      {[](json& d) { d["analyses"][3]["eps"] = "far"; }, "analyses[3].eps: must be a number (got a string)"},
+      {[](json& d) { d["analyses"][3]["eps"] = "far"; }, "analyses[3].eps: must be metres, or auto"},
       {[](json& d) { d["analyses"][4]["units"] = "county"; }, "analyses[4].units: must be one of communes, grid (got \"county\")"},
       {[](json& d) { d["analyses"][5]["weights"] = "knn:0"; }, "analyses[5].weights: not valid (got \"knn:0\")"},
       {[](json& d) { d["analyses"][6]["alpha"] = 1; }, "analyses[6].alpha: must be < 1 (got 1)"},
