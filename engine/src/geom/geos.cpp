@@ -183,4 +183,12 @@ bool Prepared::intersects(const GEOSGeometry* g) const {
   return r == 1;
 }
 
+MultiPolygon valid_polygon(const MultiPolygon& mp, bool* repaired) {
+  Geos geos;
+  Geom g = geos.from(mp);
+  *repaired = !geos.is_valid(g.get(), nullptr);
+  if (*repaired) g = geos.make_valid(g.get());
+  return geos.to_multipolygon(g.get());
+}
+
 }  // namespace hotspot
