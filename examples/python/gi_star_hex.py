@@ -34,14 +34,14 @@ x, y = pts.x.to_numpy(), pts.y.to_numpy()
 cells = hs.grid(x, y, grid="hex:500", communes=communes, crs=communes.crs)
 cells["incidents"] = hs.aggregate(x, y, cells, crs=communes.crs)["incidents"]
 w = hs.weights(cells, "queen")
-gi = hs.gi_star(cells["incidents"], w, permutations=999, seed=12345, fdr=True)
+gi = hs.gi_star(cells["incidents"], w, permutations=999, seed=12345)
 cells = cells.join(gi)
 print(w)
-print(cells["Gi_Bin"].value_counts().sort_index(ascending=False).to_string())
+print("Gi_Bin", cells["Gi_Bin"].value_counts().sort_index(ascending=False).to_dict())
 
 ax = cells.plot(column=cells["Gi_Bin"].astype(float), cmap="RdBu_r", vmin=-3, vmax=3, legend=True,
                 figsize=(8, 8), edgecolor="white", linewidth=0.2,
-                legend_kwds={"label": "Gi_Bin (hot 3 .. cold -3, FDR-adjusted)", "shrink": 0.6})
+                legend_kwds={"label": "Gi_Bin (hot 3 .. cold -3)", "shrink": 0.6})
 communes.boundary.plot(ax=ax, color="black", linewidth=0.6)
 ax.set_title("Gi* hot and cold spots, 500 m hexagons")
 ax.set_axis_off()

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "bind.hpp"
+#include "hotspot/geom.hpp"
 #include "hotspot/run.hpp"
 
 namespace hotspot::py_bind {

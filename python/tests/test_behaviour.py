@@ -45,11 +45,12 @@ def test_a_thread_keeps_ticking_during_kde():
     during = [t for t in ticks if start <= t <= end]
     elapsed = end - start
     assert elapsed > 0.3, elapsed
-    # Held, the GIL would allow no tick at all during the call; released, the ticker runs about
-    # every 10 ms (generous bounds for a loaded machine).
-    assert len(during) >= 0.3 * elapsed / 0.01, (len(during), elapsed)
+    # Held, the GIL would allow no tick at all during the call (a C++ call never yields it).
+    # Released, the ticker runs every 10 ms when it gets a core: the bounds leave room for a
+    # machine where other processes take most of the time.
+    assert len(during) >= max(5, 0.1 * elapsed / 0.01), (len(during), elapsed)
     gaps = np.diff([start, *during, end])
-    assert gaps.max() < 0.25, gaps.max()
+    assert gaps.max() < elapsed / 2, (gaps.max(), elapsed)
 
 
 def test_results_do_not_depend_on_threads():
@@ -131,14 +132,30 @@ def test_geographic_coordinates_are_refused():
         hs.weights(gdf, "queen")
 
 
+def sample_config(tmp_path, out):
+    """The sample run's configuration with absolute input paths, aggregate only, output `out`."""
+    import json
+    from conftest import ROOT
+    base = os.path.join(ROOT, "data", "sample")
+    cfg = json.load(open(os.path.join(base, "run.json")))
+    cfg.pop("$schema", None)
+    for v in cfg["inputs"].values():
+        v["path"] = os.path.join(base, v["path"])
+    cfg["output"] = {"path": str(out), "quicklook": False}
+    cfg["analyses"] = [a for a in cfg["analyses"] if a["type"] == "aggregate"]
+    p = tmp_path / f"run-{os.path.basename(str(out))}.json"
+    p.write_text(json.dumps(cfg))
+    return p
+
+
 def test_io_error(tmp_path):
+    # The output cannot be created (a directory no file can be made in): the CLI's exit 4.
     with pytest.raises(hs.IoError) as e:
+        hs.run(sample_config(tmp_path, "/proc/hotspot-test.gpkg"))
+    assert isinstance(e.value, OSError) and "cannot create" in str(e.value) and e.value.parameter is None
+    # A configuration that does not exist is a usage error (exit 2), as on the CLI.
+    with pytest.raises(hs.UsageError, match="missing.json"):
         hs.run(tmp_path / "missing.json")
-    assert isinstance(e.value, OSError) and "missing.json" in str(e.value)
-    x, y = read_golden_xy("cluster/bei.csv")
-    d = hs.kde(x, y, cell_size=50)
-    with pytest.raises(Exception):
-        d.to_geotiff(tmp_path / "no" / "such" / "dir.tif")
 
 
 def test_libpysal_queen_gives_the_same_gi_star():
@@ -194,16 +211,9 @@ def test_aggregate_counts_points_in_communes():
 
 def test_run_returns_the_summary(tmp_path, cli):
     import json
-    from conftest import ROOT
-    base = os.path.join(ROOT, "data", "sample")
-    cfg = json.load(open(os.path.join(base, "run.json")))
-    cfg.pop("$schema", None)
-    for v in cfg["inputs"].values():
-        v["path"] = os.path.join(base, v["path"])
-    cfg["output"] = {"path": str(tmp_path / "run.gpkg"), "quicklook": False}
-    cfg["analyses"] = [a for a in cfg["analyses"] if a["type"] == "aggregate"]
-    p = tmp_path / "run.json"
-    p.write_text(json.dumps(cfg))
-    s = hs.run(p, threads=2)
+    s = hs.run(sample_config(tmp_path, tmp_path / "run.gpkg"), threads=2)
     assert isinstance(s, dict) and os.path.exists(tmp_path / "run.gpkg")
-    assert json.loads(cli("run", "--config", p, "--json")).keys() == s.keys()
+    want = json.loads(cli("run", "--config", sample_config(tmp_path, tmp_path / "cli.gpkg"), "--json"))
+    assert want.keys() == s.keys() and s["status"] == "ok"
+    for k in ("layers", "counts", "work_crs"):
+        assert s[k] == want[k], k

@@ -91,7 +91,7 @@ def test_kde_equals_the_geotiff(cli, tmp_path):
     np.testing.assert_array_equal(d.values.view(np.int32), want.view(np.int32))
     # Written back out, the module's GeoTIFF holds the same cells.
     d.to_geotiff(tmp_path / "py.tif")
-    again = gdal.Open(str(tmp_path / "py.tif"))
+    again = gdal.Open(str(tmp_path / "py.tif"))  # kept while its band is read
     np.testing.assert_array_equal(again.GetRasterBand(1).ReadAsArray().view(np.int32), want.view(np.int32))
     assert again.GetGeoTransform() == ds.GetGeoTransform()
 
@@ -106,7 +106,8 @@ def test_kde_with_mask_and_edge_correction_equals_the_cli(cli, tmp_path):
     tif = tmp_path / "m.tif"
     cli("kde", "--incidents", csv, "--incidents-crs", "planar", "--cell-size", 12.5, "--bandwidth", 40,
         "--mask", tmp_path / "mask.geojson", "--mask-crs", "planar", "--edge-correction", "--out", tif)
-    want = gdal.Open(str(tif)).GetRasterBand(1).ReadAsArray()
+    ds = gdal.Open(str(tif))  # kept: a band must not outlive its dataset
+    want = ds.GetRasterBand(1).ReadAsArray()
     d = hs.kde(x, y, cell_size=12.5, bandwidth=40, mask=mask, edge_correction=True)
     inside = want != -9999
     np.testing.assert_array_equal(np.isnan(d.values), ~inside)

@@ -50,10 +50,4 @@ using MultiPolygon = std::vector<Polygon>;
 
 Box bounds(const MultiPolygon& mp);
 
-// A polygon as the readers keep one: through GEOS, and repaired with make-valid (structure
-// method, collapsed parts dropped) when GEOS finds it invalid; *repaired says whether it was.
-// What every polygon layer gets when read (io/polygons), for callers that bring polygons
-// themselves (Python). Implemented in src/geom/geos.cpp.
-MultiPolygon valid_polygon(const MultiPolygon& mp, bool* repaired);
-
 }  // namespace hotspot

@@ -2,6 +2,7 @@
 
 
 #include "hotspot/error.hpp"
+#include "hotspot/geom.hpp"
 
 namespace hotspot {
 
