@@ -8,7 +8,7 @@ SAMPLE := data/sample
 FUZZ_SECONDS ?= 60
 FUZZERS := csv time polygons config ogr top
 
-.PHONY: deps build demo test slow-test bench fuzz format clean
+.PHONY: deps build demo test slow-test bench fuzz format clean python
 
 deps:
 	@bash scripts/install-deps.sh $(DEPS)
@@ -29,6 +29,14 @@ demo: build
 
 test: build
 	@ctest --preset release -j $(JOBS)
+
+# The Python module in .venv, as a Python user installs it: a venv that sees Debian's numpy,
+# geopandas and dask, and pip building the extension with this repository's CMake (no network).
+python: DEPS = python
+python: deps
+	@/usr/bin/python3 -m venv --system-site-packages .venv
+	@CMAKE_BUILD_PARALLEL_LEVEL=$(JOBS) .venv/bin/pip install --no-build-isolation --no-index ./python
+	@cd / && $(CURDIR)/.venv/bin/python -c "import hotspot; print('hotspot', hotspot.__version__, 'in', '$(CURDIR)/.venv')"
 
 # Tests too slow for every commit (10 million incidents): ctest label `slow`.
 slow-test: build
@@ -56,4 +64,4 @@ format:
 	@git ls-files '*.cpp' '*.hpp' | xargs clang-format -i
 
 clean:
-	rm -rf $(BUILD) build-dev build-asan build-ubsan build-fuzz out
+	rm -rf $(BUILD) build-dev build-asan build-ubsan build-fuzz build-python out .venv python/build

@@ -12,6 +12,7 @@
 // Every function checks its options and throws ParameterError naming the parameter (`eps`,
 // `min_points`, `eps_time`, `min_cluster_size`, `min_samples`, `concave_ratio`).
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "hotspot/geometry.hpp"
@@ -55,9 +56,13 @@ struct Clustering {
 
 // Exact DBSCAN. Core and noise sets equal scikit-learn's (Euclidean, dx*dx + dy*dy <= eps*eps).
 // A border point joins the cluster of its nearest core point; equal distances go to the core
-// point with the lower input index. A non-finite coordinate is an InputError.
-Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y,
-                  const DbscanOptions& options);
+// point with the lower input index. A non-finite coordinate is an InputError. Spans, so a caller
+// that holds the columns elsewhere (Python's numpy arrays) passes them without a copy.
+Clustering dbscan(std::span<const double> x, std::span<const double> y, const DbscanOptions& options);
+inline Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y,
+                         const DbscanOptions& options) {
+  return dbscan(std::span<const double>(x), std::span<const double>(y), options);
+}
 
 // ST-DBSCAN: neighbours are within eps in space AND eps_time_s in time. Border points join the
 // cluster of the nearest (in space) core point that is their spatio-temporal neighbour, ties to

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "hotspot/aggregate.hpp"
 #include "hotspot/geometry.hpp"
 #include "hotspot/spacetime.hpp"
 
@@ -56,6 +57,14 @@ struct EmergingCells {
   std::vector<XY> centroid;           // per cell. REQUIRES: as many as polygons
   double size_m = 0;  // centre spacing of a regular grid, for the default band; 0 for other cells
 };
+
+// The cells of `hotspot emerging`: a grid (hexagons or squares, spec) over the study area, the
+// union of `communes`, else the convex hull of the incidents (x, y) grown by half a cell so every
+// incident lies inside. One rule for the emerging step and Python. Throws ParameterError("grid")
+// for a size that gives more than 5e6 lattice cells, InputError for fewer than 3 incidents
+// without communes.
+EmergingCells emerging_cells(const std::vector<MultiPolygon>& communes, const GridSpec& spec,
+                             const std::vector<double>& x, const std::vector<double>& y);
 
 struct EmergingOptions {
   TimeStep time_step;  // DEFAULT: 1 week

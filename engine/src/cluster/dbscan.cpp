@@ -20,8 +20,7 @@ namespace hotspot {
 
 using namespace cluster_detail;
 
-Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y,
-                  const DbscanOptions& opt) {
+Clustering dbscan(std::span<const double> x, std::span<const double> y, const DbscanOptions& opt) {
   if (x.size() != y.size()) throw InternalError("dbscan: x and y differ in length");
   if (opt.min_points < 1)
     throw ParameterError("min_points",

@@ -8,7 +8,7 @@
 
 namespace hotspot::cluster_detail {
 
-Box checked_bounds(const std::vector<double>& x, const std::vector<double>& y, double eps,
+Box checked_bounds(std::span<const double> x, std::span<const double> y, double eps,
                    const char* stage) {
   if (!(eps > 0) || !std::isfinite(eps))
     throw ParameterError("eps", std::string("must be a positive number for ") + stage + " (got " +
@@ -31,7 +31,7 @@ Box checked_bounds(const std::vector<double>& x, const std::vector<double>& y, d
   return b;
 }
 
-SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>& y, double eps,
+SiteGrid build_site_grid(std::span<const double> x, std::span<const double> y, double eps,
                          const char* stage) {
   const Box bb = checked_bounds(x, y, eps, stage);
   SiteGrid g;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <span>
 #include <vector>
 
 #include "hotspot/geometry.hpp"
@@ -105,11 +106,11 @@ struct SiteGrid {
 // Checks eps and the coordinates and returns their bounds: UsageError for eps <= 0 or an extent
 // more than 1e8 times eps (cell arithmetic would lose its exactness margin), InputError for
 // non-finite coordinates. Empty input gives an empty Box.
-Box checked_bounds(const std::vector<double>& x, const std::vector<double>& y, double eps, const char* stage);
+Box checked_bounds(std::span<const double> x, std::span<const double> y, double eps, const char* stage);
 
 // Builds the grid for radius eps (after checked_bounds). Throws UsageError for eps <= 0 or an extent more than 1e8 times
 // eps (the cell arithmetic would lose the exactness margin), InputError for non-finite coordinates.
-SiteGrid build_site_grid(const std::vector<double>& x, const std::vector<double>& y, double eps, const char* stage);
+SiteGrid build_site_grid(std::span<const double> x, std::span<const double> y, double eps, const char* stage);
 
 // The exact distance test shared by every algorithm here: the same arithmetic as scikit-learn's
 // kd-tree (sum of squared differences compared with eps squared).

@@ -2,6 +2,7 @@
 
 
 #include "hotspot/error.hpp"
+#include "hotspot/geom.hpp"
 
 namespace hotspot {
 
@@ -196,6 +197,14 @@ bool Prepared::intersects(const GEOSGeometry* g) const {
   char r = GEOSPreparedIntersects_r(ctx_, p_, g);
   if (r == 2) throw InternalError("GEOS prepared intersects failed");
   return r == 1;
+}
+
+MultiPolygon valid_polygon(const MultiPolygon& mp, bool* repaired) {
+  Geos geos;
+  Geom g = geos.from(mp);
+  *repaired = !geos.is_valid(g.get(), nullptr);
+  if (*repaired) g = geos.make_valid(g.get());
+  return geos.to_multipolygon(g.get());
 }
 
 }  // namespace hotspot

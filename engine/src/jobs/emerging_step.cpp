@@ -3,8 +3,6 @@
 #include <cmath>
 #include <cstdio>
 
-#include "aggregate/grid.hpp"
-#include "geom/geos.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/emerging.hpp"
 #include "io/styles.hpp"
@@ -86,21 +84,10 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
 
   // Cells over the study area (the communes' union, else the incidents' convex hull).
   const GridSpec spec{opt.square_cells ? CellShape::kSquare : CellShape::kHex, opt.cell_size_m};
-  std::vector<XY> pts(inc.size());
-  for (std::size_t i = 0; i < inc.size(); ++i) pts[i] = {inc.x[i], inc.y[i]};
-  if (pts.size() < 3)
-    throw InputError("emerging: needs incidents (" + std::to_string(pts.size()) + " accepted)");
-  MultiPolygon area = study_area(in.communes.geom, pts);
-  if (in.communes.size() == 0) {
-    // The incidents' convex hull has incidents on its very boundary; grown by half a cell, every
-    // incident lies inside it.
-    Geos geos;
-    area = geos.to_multipolygon(geos.buffer(geos.from(area).get(), spec.size_m / 2).get());
-  }
-  pts = {};
-  CellGrid grid = make_grid(area, spec, inc.x, inc.y, inc.weight);
+  if (inc.size() < 3)
+    throw InputError("emerging: needs incidents (" + std::to_string(inc.size()) + " accepted)");
+  EmergingCells cells = emerging_cells(in.communes.geom, spec, inc.x, inc.y);
   r.timings.push_back({"grid", timer.lap()});
-  EmergingCells cells{std::move(grid.cells), std::move(grid.centroid), spec.size_m};
   EmergingOptions eo = opt.emerging;
   eo.threads = ctx.threads;
   const EmergingResult e = emerging(inc.x, inc.y, inc.time_utc, inc.weight, cells, eo);

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "aggregate/grid.hpp"
+#include "geom/geos.hpp"
 #include "hotspot/error.hpp"
 #include "index/polygon_index.hpp"
 #include "util/parallel.hpp"
@@ -358,6 +360,24 @@ const char* emerging_name(Emerging e) {
       return "Historical Cold Spot";
   }
   return "No Pattern Detected";
+}
+
+EmergingCells emerging_cells(const std::vector<MultiPolygon>& communes, const GridSpec& spec,
+                             const std::vector<double>& x, const std::vector<double>& y) {
+  std::vector<XY> pts(x.size());
+  for (std::size_t i = 0; i < x.size(); ++i) pts[i] = {x[i], y[i]};
+  if (communes.empty() && pts.size() < 3)
+    throw InputError("emerging: needs incidents (" + std::to_string(pts.size()) + " accepted)");
+  MultiPolygon area = study_area(communes, pts);
+  if (communes.empty()) {
+    // The incidents' convex hull has incidents on its very boundary; grown by half a cell, every
+    // incident lies inside it.
+    Geos geos;
+    area = geos.to_multipolygon(geos.buffer(geos.from(area).get(), spec.size_m / 2).get());
+  }
+  pts = {};
+  CellGrid grid = make_grid(area, spec, x, y, {});
+  return {std::move(grid.cells), std::move(grid.centroid), spec.size_m};
 }
 
 }  // namespace hotspot

@@ -214,7 +214,7 @@ TEST(Dbscan, RejectsBadOptions) {
   EXPECT_THROW(dbscan({0}, {0}, {1.0, 0, 1}), UsageError);
   EXPECT_THROW(dbscan({0, std::nan("")}, {0, 0}, {1.0, 2, 1}), InputError);
   EXPECT_THROW(dbscan({0, 1e12}, {0, 0}, {1e-3, 2, 1}), UsageError);
-  EXPECT_EQ(dbscan({}, {}, {1.0, 2, 1}).clusters(), 0);
+  EXPECT_EQ(dbscan(std::vector<double>{}, std::vector<double>{}, {1.0, 2, 1}).clusters(), 0);
 }
 
 // The one-call API runs the method asked for, and its checks name the parameter at fault.

@@ -1,0 +1,77 @@
+#pragma once
+// Shared plumbing of the _hotspot extension: numpy columns in and out, packed polygons, threads.
+// No statistics live here; every number comes from the typed engine API (engine/include/hotspot).
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "hotspot/error.hpp"
+#include "hotspot/geometry.hpp"
+
+namespace hotspot::py_bind {
+
+namespace py = pybind11;
+
+// c_style | forcecast: a C-contiguous array of the right dtype is used as it is; anything else is
+// converted once (the Python layer checks dtypes and raises for text or objects first).
+using F64 = py::array_t<double, py::array::c_style | py::array::forcecast>;
+using I64 = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+using I32 = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
+using U8 = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>;
+
+// A 1-D column as the engine's std::vector. `n` (when not -1) is the length it must have,
+// `other` the parameter that set it; errors name `name`.
+template <class T>
+std::vector<T> column(const py::array_t<T, py::array::c_style | py::array::forcecast>& a,
+                      const char* name, py::ssize_t n = -1, const char* other = "x") {
+  if (a.ndim() != 1)
+    throw ParameterError(name, "must be a 1-D array (got " + std::to_string(a.ndim()) + " dimensions)");
+  if (n >= 0 && a.shape(0) != n)
+    throw ParameterError(name, "has " + std::to_string(a.shape(0)) + " values but " + other + " has " +
+                                   std::to_string(n));
+  const T* p = a.data();
+  return std::vector<T>(p, p + a.shape(0));
+}
+
+// The same column without a copy, for the engine calls that take spans.
+inline std::span<const double> view(const F64& a, const char* name, py::ssize_t n = -1,
+                                    const char* other = "x") {
+  if (a.ndim() != 1)
+    throw ParameterError(name, "must be a 1-D array (got " + std::to_string(a.ndim()) + " dimensions)");
+  if (n >= 0 && a.shape(0) != n)
+    throw ParameterError(name, "has " + std::to_string(a.shape(0)) + " values but " + other + " has " +
+                                   std::to_string(n));
+  return {a.data(), static_cast<std::size_t>(a.shape(0))};
+}
+
+// A vector handed to numpy without a copy: numpy owns it through a capsule.
+template <class T>
+py::array_t<T> to_numpy(std::vector<T>&& v) {
+  auto* owned = new std::vector<T>(std::move(v));
+  py::capsule owner(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+  return py::array_t<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), owner);
+}
+
+// Polygons packed as flat arrays (the layout of geoarrow): every vertex in `coords` (n × 2),
+// `ring_end[r]` the end of ring r in vertices, `poly_end[p]` the end of polygon p in rings (its
+// first ring is the shell), `geom_end[g]` the end of geometry g in polygons. Built by
+// hotspot/_geometry.py from shapely objects, read back there too.
+std::vector<MultiPolygon> unpack(const F64& coords, const I64& ring_end, const I64& poly_end,
+                                 const I64& geom_end, const char* name);
+py::tuple pack(const std::vector<MultiPolygon>& geoms);
+
+// Threads from Python: >= 1 (the Python layer turns None into the number of cores).
+int threads_arg(int threads);
+
+void bind_density(py::module_& m);
+void bind_cluster(py::module_& m);
+void bind_stats(py::module_& m);
+void bind_areas(py::module_& m);
+
+}  // namespace hotspot::py_bind
