@@ -88,7 +88,7 @@ UnitLayer read_units(const UnitOptions& opt) {
                             (end == text || *end != '\0' ? "not a number"
                              : !std::isfinite(v)          ? "not finite"
                                                           : "beyond ±1e15, the largest accepted"));
-      continue;
+      return;
     }
     auto type = wkbFlatten(g->getGeometryType());
     int this_kind = type == wkbPoint ? 2

@@ -245,6 +245,9 @@ void check_incidents(const InputOptions& in, const std::vector<std::string>& nee
   const RejectedRow* first_bad = nullptr;
   for (const auto& row : rep.rejected)
     if (row.reason == RejectReason::kBadTimestamp && ++bad_time == 1) first_bad = &row;
+  // Rows whose time did not parse are kept for the spatial analyses (time_missing), not rejected.
+  bad_time += rep.time_unparsed;
+  if (!first_bad && rep.time_unparsed > 0 && !rep.time_notes.empty()) first_bad = &rep.time_notes.front();
   if (!needs_time.empty() && rep.read > 0 && 2 * bad_time > rep.read)
     throw InputError("inputs.incidents.time_field: " + std::to_string(bad_time) + " of the first " +
                      std::to_string(rep.read) + " values of column '" + rep.time_field +

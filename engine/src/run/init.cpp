@@ -12,6 +12,7 @@
 
 #include "crs/transform.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/ingest.hpp"
 #include "hotspot/jobs/aggregate.hpp"
 #include "hotspot/jobs/cluster.hpp"
 #include "hotspot/jobs/emerging.hpp"
@@ -115,17 +116,6 @@ CsvSample sample_csv(const std::string& path) {
   return s;
 }
 
-// The time format that reads the samples (a preset name or strftime directives), or nullopt.
-std::optional<std::string> time_format_of(const std::vector<std::string>& samples) {
-  std::size_t ok = 0;
-  for (const auto& v : samples) {
-    std::string why;
-    ok += parse_iso8601(v, 0, &why).has_value();
-  }
-  if (!samples.empty() && 2 * ok >= samples.size()) return std::string("iso");
-  return std::nullopt;
-}
-
 std::vector<std::string> column(const CsvSample& s, int i) {
   std::vector<std::string> v;
   if (i < 0) return v;
@@ -160,18 +150,13 @@ void detect_times(const CsvSample& s, json& inc, InitResult& out) {
         join_names(s.header) + "); the analyses that need times are left out");
     return;
   }
-  const std::optional<std::string> format = time_format_of(samples);
+  const std::optional<std::string> format = detect_time_format(samples);
   if (!format) {
     out.undetected.push_back("inputs.incidents.time_format: the first values (e.g. '" +
                              (samples.empty() ? std::string() : samples.front()) +
                              "') match no known format; give it as strftime directives");
   } else if (*format != "iso") {
-    if (incidents_key("time_format")) {
-      inc["time_format"] = *format;
-    } else {
-      out.undetected.push_back("inputs.incidents.time_format: the times look like '" + *format +
-                               "', which this version reads as ISO 8601 only");
-    }
+    inc["time_format"] = *format;
   }
 }
 
