@@ -493,7 +493,7 @@ class Top(unittest.TestCase):
         self.assertAlmostEqual(h["area_km2"], abs(zone) / 1e6, delta=1e-4)  # json rounds to 4 decimals
         # Each square is ~1.15 km² (0.01° ≈ 1107 m × 1041 m): nowhere near the 0.0 of degrees².
         self.assertGreater(h["area_km2"], 1.1)
-        self.assertAlmostEqual(got["study_area_km2"], abs(communes) / 1e6, delta=1e-4)
+        self.assertAlmostEqual(got["header"]["study_area_km2"], abs(communes) / 1e6, delta=1e-4)
 
     def test_damaged_hotspot_layer_fails_whole(self):
         path = self.geographic_output("damaged.gpkg", zones=3000)
