@@ -1,5 +1,6 @@
 // Fuzz target: the run-configuration parser and validator. Property: any text is either a valid
-// configuration or a UsageError (exit 2) with a message; nothing else escapes, nothing crashes.
+// configuration or a UsageError (exit 2) with a message, or an IoError (exit 4) naming an input
+// file that does not exist; nothing else escapes, nothing crashes.
 #include <cstdlib>
 #include <string>
 
@@ -12,6 +13,8 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char* data, std::size_t siz
     hotspot::parse_run_config(text, "/nonexistent-hotspot-fuzz/run.json");
   } catch (const hotspot::UsageError& e) {
     if (std::string(e.what()).empty()) __builtin_trap();  // a rejection always says why
+  } catch (const hotspot::IoError& e) {  // a valid document whose input files are missing
+    if (std::string(e.what()).find("no such file") == std::string::npos) __builtin_trap();
   }
   return 0;
 }
