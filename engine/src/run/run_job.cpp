@@ -204,6 +204,10 @@ RunJobResult run_job(const RunJobOptions& opt) {
 
   begin("load inputs");
   LoadedInputs in = load_inputs(c.inputs);
+  // No incident at all is the data's failure, not one analysis's: nothing is written (exit 3).
+  if (in.incidents.size() == 0)
+    throw InputError("incidents '" + c.inputs.incidents.path + "': no incident was accepted (" +
+                     std::to_string(in.report.read) + " rows read); nothing to analyse");
   RunSummary s = summarise(in);
   const int threads = resolve_threads(c.inputs.threads);
   const int offset = c.inputs.incidents.utc_offset_minutes;
