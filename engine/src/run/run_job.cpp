@@ -280,6 +280,10 @@ RunJobResult run_job(const RunJobOptions& opt) {
   }
   record_parsed_incidents(inputs, in);
   for (auto& r : in.report.rejected) r.message = config_spelled(r.message);
+  // No incident at all is the data's failure, not one analysis's: nothing is written (exit 3).
+  if (in.incidents.size() == 0)
+    throw InputError("incidents '" + c.inputs.incidents.path + "': no incident was accepted (" +
+                     std::to_string(in.report.read) + " rows read); nothing to analyse");
   preflight_plan(plan, in);  // refuse a resource bomb before the first step
   // Read before anything is written: a bad roads file fails the run, not the map after it.
   const std::vector<std::vector<XY>> roads =
