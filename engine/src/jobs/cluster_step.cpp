@@ -110,10 +110,18 @@ void oversized_warnings(const LoadedInputs& in, const Clustering& cl, const std:
     if (o.method == ClusterMethod::kHdbscan) {
       advice = "try \"selection\": \"leaf\" or a smaller min_cluster_size";
     } else {
-      if (!knee) knee = k_distance_knee(in.incidents.x, in.incidents.y, o.min_points);
-      advice = "eps " + fmt("%g", o.eps_m) + " m chains dense places together; try a smaller eps (the knee of the "
-               "k-distance curve for min_points " + std::to_string(o.min_points) + " is " +
-               fmt("%.0f", knee->eps) + " m, \"eps\": \"auto\") or method hdbscan";
+      if (!knee) {
+        try {
+          knee = k_distance_knee(in.incidents.x, in.incidents.y, o.min_points);
+        } catch (const ParameterError&) {
+          // No knee (fewer than 3 incidents, or all at one place): the advice goes without it.
+        }
+      }
+      advice = "eps " + fmt("%g", o.eps_m) + " m chains dense places together; try a smaller eps" +
+               (knee ? " (the knee of the k-distance curve for min_points " + std::to_string(o.min_points) +
+                           " is " + fmt("%.0f", knee->eps) + " m, \"eps\": \"auto\")"
+                     : std::string()) +
+               " or method hdbscan";
     }
     warnings.push_back("cluster " + std::to_string(c) + " covers " + fmt("%.0f", 100 * area_share) + " % of " +
                        study + " (" + fmt("%.1f", fps[k].area / 1e6) + " of " + fmt("%.1f", study_m2 / 1e6) +
