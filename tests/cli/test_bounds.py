@@ -237,7 +237,7 @@ class HostileValues(Base):
         with open(path, "w") as f:
             json.dump(cfg, f)
         rc, so, se = hs("run", "--config", path, "-q", timeout=300)
-        if rc == 3 and "per_1000" in se:  # a commune left without a population cannot be a rate
+        if rc in (3, 5) and "per_1000" in se:  # a commune left without a population cannot be a rate (alone: exit 3; in a run: that analysis fails, exit 5)
             cfg["analyses"][4]["value"] = "count"
             with open(path, "w") as f:
                 json.dump(cfg, f)
@@ -321,7 +321,7 @@ class Undefined(Base):
                         "--permutations", "99", "--out", out)
         self.assertEqual(rc, 0, se)
         self.assertIn("undefined  Gi* 1, Local Moran 1 unit(s)", so)
-        self.assertIn("1 unit(s) have an undefined Gi*", so)
+        self.assertIn("1 unit(s) have an undefined Gi*", so + se)
         con = sqlite3.connect(out)
         z, p, b, lz, lp, co = con.execute(
             "SELECT GiZScore, GiPValue, Gi_Bin, LMiZScore, LMiPValue, COType FROM local_stats WHERE fid = 1").fetchone()

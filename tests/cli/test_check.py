@@ -53,14 +53,14 @@ class CheckTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="hotspot-check-")
-        # The first 3,000 sample incidents: quick runs, the same columns.
+        # Every 16th sample incident (about 3,100): quick runs, the same columns, and the sample's
+        # whole four months, so the default weekly emerging analysis has its 10 time steps.
         cls.incidents = os.path.join(cls.tmp, "incidents.csv")
         with open(os.path.join(SAMPLE, "incidents.csv"), newline="") as src, \
                 open(cls.incidents, "w", newline="") as dst:
             for k, line in enumerate(src):
-                if k > 3000:
-                    break
-                dst.write(line)
+                if k % 16 == 0:
+                    dst.write(line)
         # The same incidents without their time column.
         cls.timeless = os.path.join(cls.tmp, "timeless.csv")
         with open(cls.incidents, newline="") as src, open(cls.timeless, "w", newline="") as dst:
@@ -198,7 +198,7 @@ class CheckTest(unittest.TestCase):
     def test_validate_config(self):
         cfg = self.config("val")
         p = hotspot("validate", "--config", cfg, check=True)
-        self.assertIn("incidents  read 3000 = accepted 2999 + rejected 1", p.stdout)
+        self.assertIn("incidents  read 3126 = accepted 3125 + rejected 1", p.stdout)
         self.assertIn("checked    inputs.incidents", p.stdout)
         bad = self.config("valbad", lambda c: c["inputs"]["zones"].update(id_field="zone_code"))
         p = hotspot("validate", "--config", bad)

@@ -29,9 +29,11 @@ def config(out, analyses):
     """The sample's inputs with absolute paths, these analyses, the output in `out`."""
     with open(os.path.join(SAMPLE, "run.json")) as f:
         c = json.load(f)
-    for k in ("communes", "zones", "incidents"):
-        c["inputs"][k]["path"] = os.path.join(SAMPLE, c["inputs"][k]["path"])
+    for source in c["inputs"].values():
+        if isinstance(source, dict) and "path" in source:
+            source["path"] = os.path.join(SAMPLE, source["path"])
     c["output"] = {"path": out, "quicklook": False}
+    c.pop("briefings", None)
     c["analyses"] = analyses
     return c
 

@@ -15,6 +15,7 @@
 
 #include "crs/transform.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/ingest.hpp"
 #include "hotspot/run.hpp"
 #include "io/csv_reader.hpp"
 #include "io/gdal_util.hpp"
@@ -27,6 +28,13 @@ namespace hotspot {
 namespace fs = std::filesystem;
 
 namespace {
+
+// "(time_format 'dmy' reads values like '01/09/2025 00:10')", when one format reads the samples.
+std::string time_format_hint(const std::vector<std::string>& samples) {
+  const std::optional<std::string> format = detect_time_format(samples);
+  if (!format || samples.empty()) return "";
+  return " (time_format '" + *format + "' reads values like '" + samples.front() + "')";
+}
 
 constexpr std::int64_t kHeadRows = 1000;
 
@@ -253,7 +261,8 @@ void check_incidents(const InputOptions& in, const std::vector<std::string>& nee
                      std::to_string(rep.read) + " values of column '" + rep.time_field +
                      "' do not parse (line " + std::to_string(first_bad->line) + ": " +
                      first_bad->message + "), and " + join(needs_time) +
-                     " need times; give their format with inputs.incidents.time_format");
+                     " need times; give their format with inputs.incidents.time_format" +
+                     time_format_hint(rep.bad_time_samples));
   if (rep.read > 0 && rep.accepted == 0)
     throw InputError("inputs.incidents: none of the first " + std::to_string(rep.read) +
                      " rows of " + source + " is usable: " + top_reason(rep));

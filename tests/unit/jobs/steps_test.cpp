@@ -82,11 +82,11 @@ TEST(Steps, KdeAndClustersWriteIntoOneGeoPackage) {
   EXPECT_GT(kde.counts["filtered_category"].get<std::int64_t>(), 0);
   // The project lists the zones above the density, and the points above their footprints.
   ASSERT_EQ(kde.project.size(), 2u);
-  EXPECT_EQ(kde.project[0].name, "hotspot_zones");
+  EXPECT_EQ(kde.project[0].id, "hotspot_zones");
   EXPECT_EQ(kde.project[1].datasource, "GPKG:./run.gpkg:density");
   ASSERT_EQ(clusters.project.size(), 2u);
   EXPECT_EQ(clusters.project[0].datasource, "./run.gpkg|layername=cluster_members");
-  EXPECT_EQ(clusters.project[1].name, "clusters");
+  EXPECT_EQ(clusters.project[1].id, "clusters");
   for (const StepResult* s : {&kde, &clusters}) {
     ASSERT_EQ(s->profiles.size(), 1u);
     ASSERT_EQ(s->profiles[0].feature_of.size(), in.incidents.size());

@@ -200,7 +200,7 @@ TEST_F(StatsSteps, EveryLayerIsInTheOneFileWithItsCount) {
   ds->ReleaseResultSet(projects);
   std::vector<std::string> project;
   for (const auto& s : st)
-    for (const auto& l : s.project) project.push_back(l.name);
+    for (const auto& l : s.project) project.push_back(l.id);
   EXPECT_EQ(project, (std::vector<std::string>{"local_communes", "local_grid", "emerging"}));
   // Summary lines for the terminal.
   EXPECT_EQ(st[0].details.front(), "units      20 communes, value incidents");
