@@ -31,6 +31,7 @@ void add_brief(CLI::App& app) {
   cmd->add_option("--category", opt->categories, "Only these categories (repeat the option for several)");
   cmd->add_option("--lang", opt->lang, "Labels: vi | en")->capture_default_str();
   cmd->add_option("--title", opt->title, "Title (default: the file's name)");
+  cmd->add_option("--roads", opt->roads, "Roads drawn thin on every map: any OGR line layer (e.g. an OSM extract)");
   cmd->add_option("--utc-offset", offset->utc_offset, "Local time offset when the file's run_metadata records none")
       ->capture_default_str();
   cmd->callback([opt, text, offset] {

@@ -100,6 +100,36 @@ class Brief(unittest.TestCase):
         self.assertEqual(self.pages(pdf), 4)
         self.assertIn("22:00-06:00", self.pdf_text(pdf))
 
+    def page_pixels(self, pdf, page):
+        ppm = subprocess.run(["pdftoppm", "-gray", "-r", "40", "-f", str(page), "-l", str(page), "-singlefile",
+                              pdf], capture_output=True, check=True).stdout
+        return ppm.split(b"\n", 3)[3]
+
+    def test_roads_on_every_map(self):
+        # The sample's road centre lines, drawn thin under the boundaries: page 1's overview (the
+        # whole district) gains grey pixels that the same page without roads lacks; likewise the
+        # night briefing `hotspot run` wrote with inputs.roads against the same window without.
+        plain, roads = os.path.join(self.tmp, "plain_map.pdf"), os.path.join(self.tmp, "roads_map.pdf")
+        rc, _, err = run("brief", "--in", self.out, "--out", plain, "--n", "1")
+        self.assertEqual(rc, 0, err)
+        rc, _, err = run("brief", "--in", self.out, "--out", roads, "--n", "1", "--roads",
+                         f"{SAMPLE}/roads.geojson")
+        self.assertEqual(rc, 0, err)
+        night_plain = os.path.join(self.tmp, "night_plain.pdf")
+        rc, _, err = run("brief", "--in", self.out, "--out", night_plain, "--hours", "22:00-06:00", "--n", "3",
+                         "--lang", "en")
+        self.assertEqual(rc, 0, err)
+        for with_roads, without in ((roads, plain), (os.path.join(self.tmp, "run-night.pdf"), night_plain)):
+            a, b = self.page_pixels(with_roads, 1), self.page_pixels(without, 1)
+            self.assertEqual(len(a), len(b))
+            self.assertGreater(sum(1 for x, y in zip(a, b) if x != y), 50, f"{with_roads}: no road drawn")
+        # A roads file that does not exist: exit 4, nothing written.
+        missing = os.path.join(self.tmp, "missing.pdf")
+        rc, _, err = run("brief", "--in", self.out, "--out", missing, "--roads", f"{self.tmp}/no_roads.geojson")
+        self.assertEqual(rc, 4, err)
+        self.assertIn("--roads", err)
+        self.assertFalse(os.path.exists(missing))
+
     def test_bad_input(self):
         pdf = os.path.join(self.tmp, "bad.pdf")
         for args, code, words in ((["--n", "0"], 2, "--n"), (["--lang", "fr"], 2, "--lang"),

@@ -135,6 +135,11 @@ struct BriefOptions {
   std::string lang = "vi";              // labels: vi | en. DEFAULT: vi
   int utc_offset_minutes = 7 * 60;      // as TopOptions::utc_offset_minutes
   std::string title;                    // DEFAULT (empty): the file's name
+  // Roads drawn thin and grey under the boundaries of every map, for orientation: an OGR line
+  // layer (any CRS it declares), or lines already in the GeoPackage's CRS (hotspot run passes
+  // inputs.roads). DEFAULT: none. `roads` wins when both are given.
+  std::string roads;
+  std::vector<std::vector<XY>> road_lines;
 };
 
 struct BriefResult {

@@ -461,6 +461,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
   }
   for (auto [name, brief] : c.briefings) {
     brief.utc_offset_minutes = offset;
+    brief.road_lines = roads;
     try {
       const BriefResult b = write_brief(brief);
       s.details.push_back("briefing   " + name + ": " + brief.out + " (" + std::to_string(b.pages) + " pages)");

@@ -12,6 +12,7 @@
 
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
+#include "io/lines.hpp"
 #include "jobs/outputs.hpp"
 #include "render/draw.hpp"
 #include "top/read.hpp"
@@ -127,6 +128,7 @@ BriefResult write_brief(const BriefOptions& o) {
 
   BriefData d;
   d.in = &in;
+  d.roads = o.roads.empty() ? o.road_lines : read_lines(LineOptions{o.roads, "", ""}, in.crs, "--roads");
   d.vi = o.lang == "vi";
   d.title = o.title.empty() ? fs::path(o.in).filename().string() : o.title;
   std::string when = r.from.empty() && r.to.empty() ? (d.vi ? "mọi ngày" : "all dates") : r.from + " – " + r.to;

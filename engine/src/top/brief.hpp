@@ -29,6 +29,7 @@ struct BriefData {
   const TopInputs* in = nullptr;   // communes, zones (working CRS)
   std::vector<BriefHotspot> hotspots;
   std::vector<XY> window_points;   // every window incident
+  std::vector<std::vector<XY>> roads;  // line strings in the working CRS
   bool vi = true;
 };
 

@@ -92,6 +92,15 @@ void draw_map(cairo_t* cr, const MapFrame& f, const BriefData& d, const std::vec
     cairo_set_line_width(cr, 1.4);
     cairo_stroke(cr);
   }
+  set_color(cr, kCommune, 0.8);
+  cairo_set_line_width(cr, 0.4);
+  for (const auto& line : d.roads) {
+    for (std::size_t i = 0; i < line.size(); ++i) {
+      const XY q = f.to_px(line[i]);
+      i == 0 ? cairo_move_to(cr, q.x, q.y) : cairo_line_to(cr, q.x, q.y);
+    }
+    cairo_stroke(cr);
+  }
   set_color(cr, kPoint, 0.7);
   for (const XY& p : points) {
     const XY q = f.to_px(p);
