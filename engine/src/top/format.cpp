@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 
+#include "io/styles.hpp"
 #include "util/text.hpp"
 
 namespace hotspot {
@@ -273,21 +274,6 @@ std::string format_top_geojson(const TopResult& r) {
 namespace hotspot {
 
 namespace {
-
-std::string xml_escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 // What a patrol reads on the phone: rank, counts, PAI, peak hours, communes.
 std::string description(const TopHotspot& t) {
