@@ -9,6 +9,15 @@ from ._errors import InputError, UsageError
 from ._geometry import crs_of, pack, unpack
 
 
+
+def _pack_in_crs(polygons, crs, what):
+    """Polygons (a GeoDataFrame, GeoSeries or a sequence of geometries) reprojected to `crs` when
+    both CRSs are known, packed for the engine."""
+    g = getattr(polygons, "geometry", polygons)
+    if crs is not None and getattr(g, "crs", None) is not None and not crs.equals(g.crs):
+        g = g.to_crs(crs)
+    return pack(list(g), what)
+
 def _threads(threads):
     if threads is None:
         return os.cpu_count() or 1
@@ -125,12 +134,7 @@ def kde(x, y, *, cell_size, bandwidth="auto", kernel="quartic", weights=None, ex
     c, _ = crs_of(crs, mask)
     x, y = _column(x, "x"), _column(y, "y")
     w = None if weights is None else _column(weights, "weights")
-    packed = None
-    if mask is not None:
-        m = getattr(mask, "geometry", mask)
-        if c is not None and getattr(m, "crs", None) is not None and not c.equals(m.crs):
-            m = m.to_crs(c)
-        packed = pack(list(m), "mask")
+    packed = None if mask is None else _pack_in_crs(mask, c, "mask")
     if isinstance(bandwidth, bool) or not isinstance(bandwidth, (str, int, float, np.integer, np.floating)):
         raise UsageError(f"bandwidth: auto, scott, cv or a length (got {bandwidth!r})", "bandwidth")
     if not isinstance(bandwidth, str):
@@ -464,12 +468,7 @@ def emerging(x, y, t, *, grid="hex:500", time_step="1w", crs, communes=None, wei
     if tt.dtype.kind == "M":  # naive: local time at utc_offset
         ts = np.where(ts == np.iinfo(np.int64).min, ts, ts - off)
     w = None if weights is None else _column(weights, "weights")
-    cp = None
-    if communes is not None:
-        g = getattr(communes, "geometry", communes)
-        if c is not None and getattr(g, "crs", None) is not None and not c.equals(g.crs):
-            g = g.to_crs(c)
-        cp = pack(list(g), "communes")
+    cp = None if communes is None else _pack_in_crs(communes, c, "communes")
     d, packed, cube, band_used, outside, without_time = _hotspot.emerging(
         x, y, np.ascontiguousarray(ts), w, grid, time_step, cp, 0.0 if band is None else float(band),
         int(neighbourhood_time), float(alpha), utc_offset, _threads(threads))
@@ -504,11 +503,6 @@ def grid(x=None, y=None, *, grid="hex:500", communes=None, crs):
         raise UsageError("grid: give incidents (x, y) or communes", "communes")
     x = np.empty(0) if x is None else _column(x, "x")
     y = np.empty(0) if y is None else _column(y, "y")
-    cp = None
-    if communes is not None:
-        g = getattr(communes, "geometry", communes)
-        if c is not None and getattr(g, "crs", None) is not None and not c.equals(g.crs):
-            g = g.to_crs(c)
-        cp = pack(list(g), "communes")
+    cp = None if communes is None else _pack_in_crs(communes, c, "communes")
     geoms = unpack(_hotspot.grid(x, y, grid, cp))
     return gpd.GeoDataFrame({"cell": np.arange(len(geoms))}, geometry=geoms, crs=c)
