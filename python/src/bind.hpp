@@ -25,29 +25,27 @@ using I64 = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>
 using I32 = py::array_t<std::int32_t, py::array::c_style | py::array::forcecast>;
 using U8 = py::array_t<std::uint8_t, py::array::c_style | py::array::forcecast>;
 
-// A 1-D column as the engine's std::vector. `n` (when not -1) is the length it must have,
-// `other` the parameter that set it; errors name `name`.
+// A 1-D column without a copy, for the engine calls that take spans: numpy keeps the array alive
+// (and py::array_t holds a reference) while the engine reads it without the GIL. `n` (when not
+// -1) is the length it must have, `other` the parameter that set it; errors name `name`.
+template <class T>
+std::span<const T> view(const py::array_t<T, py::array::c_style | py::array::forcecast>& a,
+                        const char* name, py::ssize_t n = -1, const char* other = "x") {
+  if (a.ndim() != 1)
+    throw ParameterError(name,
+                         "must be a 1-D array (got " + std::to_string(a.ndim()) + " dimensions)");
+  if (n >= 0 && a.shape(0) != n)
+    throw ParameterError(name, "has " + std::to_string(a.shape(0)) + " values but " + other +
+                                   " has " + std::to_string(n));
+  return {a.data(), static_cast<std::size_t>(a.shape(0))};
+}
+
+// A copy, for the engine calls that keep or change the column (std::vector arguments).
 template <class T>
 std::vector<T> column(const py::array_t<T, py::array::c_style | py::array::forcecast>& a,
                       const char* name, py::ssize_t n = -1, const char* other = "x") {
-  if (a.ndim() != 1)
-    throw ParameterError(name, "must be a 1-D array (got " + std::to_string(a.ndim()) + " dimensions)");
-  if (n >= 0 && a.shape(0) != n)
-    throw ParameterError(name, "has " + std::to_string(a.shape(0)) + " values but " + other + " has " +
-                                   std::to_string(n));
-  const T* p = a.data();
-  return std::vector<T>(p, p + a.shape(0));
-}
-
-// The same column without a copy, for the engine calls that take spans.
-inline std::span<const double> view(const F64& a, const char* name, py::ssize_t n = -1,
-                                    const char* other = "x") {
-  if (a.ndim() != 1)
-    throw ParameterError(name, "must be a 1-D array (got " + std::to_string(a.ndim()) + " dimensions)");
-  if (n >= 0 && a.shape(0) != n)
-    throw ParameterError(name, "has " + std::to_string(a.shape(0)) + " values but " + other + " has " +
-                                   std::to_string(n));
-  return {a.data(), static_cast<std::size_t>(a.shape(0))};
+  const auto v = view(a, name, n, other);
+  return std::vector<T>(v.begin(), v.end());
 }
 
 // A vector handed to numpy without a copy: numpy owns it through a capsule.

@@ -1,6 +1,7 @@
 // hs.dbscan, hs.hdbscan, hs.st_dbscan: hotspot/cluster.hpp on numpy columns.
-#include "bind.hpp"
 #include "hotspot/cluster.hpp"
+
+#include "bind.hpp"
 
 namespace hotspot::py_bind {
 namespace {
@@ -12,7 +13,20 @@ py::tuple result(Clustering&& c) {
   if (!c.core.empty()) core = to_numpy(std::move(c.core)).attr("view")("bool");
   if (!c.probability.empty()) prob = to_numpy(std::move(c.probability));
   if (!c.outlier_score.empty()) outlier = to_numpy(std::move(c.outlier_score));
-  return py::make_tuple(to_numpy(std::move(labels)), core, prob, outlier, to_numpy(std::move(c.size)));
+  return py::make_tuple(to_numpy(std::move(labels)), core, prob, outlier,
+                        to_numpy(std::move(c.size)));
+}
+
+// The engine call `f` (on numpy columns: numpy keeps the arrays alive, and py::array_t holds a
+// reference, while the engine reads them) without the GIL; its Clustering as result()'s tuple.
+template <class F>
+py::tuple without_gil(F&& f) {
+  Clustering c;
+  {
+    py::gil_scoped_release nogil;
+    c = f();
+  }
+  return result(std::move(c));
 }
 
 py::tuple dbscan_(const F64& px, const F64& py_, double eps, int min_points, int threads) {
@@ -20,16 +34,9 @@ py::tuple dbscan_(const F64& px, const F64& py_, double eps, int min_points, int
   o.eps = eps;
   o.min_points = min_points;
   o.threads = threads_arg(threads);
-  // The arrays themselves: numpy keeps them alive (and py::array_t holds a reference) while the
-  // engine reads them without the GIL.
   const auto x = view(px, "x");
   const auto y = view(py_, "y", px.shape(0));
-  Clustering c;
-  {
-    py::gil_scoped_release nogil;
-    c = dbscan(x, y, o);
-  }
-  return result(std::move(c));
+  return without_gil([&] { return dbscan(x, y, o); });
 }
 
 py::tuple hdbscan_(const F64& px, const F64& py_, int min_cluster_size, int min_samples,
@@ -44,32 +51,22 @@ py::tuple hdbscan_(const F64& px, const F64& py_, int min_cluster_size, int min_
   else
     throw ParameterError("selection", "must be eom or leaf (got '" + selection + "')");
   o.threads = threads_arg(threads);
-  const auto x = column(px, "x");
-  const auto y = column(py_, "y", px.shape(0));
-  Clustering c;
-  {
-    py::gil_scoped_release nogil;
-    c = hdbscan(x, y, o);
-  }
-  return result(std::move(c));
+  const auto x = view(px, "x");
+  const auto y = view(py_, "y", px.shape(0));
+  return without_gil([&] { return hdbscan(x, y, o); });
 }
 
-py::tuple st_dbscan_(const F64& px, const F64& py_, const I64& pt, double eps, std::int64_t eps_time_s,
-                     int min_points, int threads) {
+py::tuple st_dbscan_(const F64& px, const F64& py_, const I64& pt, double eps,
+                     std::int64_t eps_time_s, int min_points, int threads) {
   StDbscanOptions o;
   o.eps = eps;
   o.eps_time_s = eps_time_s;
   o.min_points = min_points;
   o.threads = threads_arg(threads);
-  const auto x = column(px, "x");
-  const auto y = column(py_, "y", px.shape(0));
-  const auto t = column(pt, "t", px.shape(0));
-  Clustering c;
-  {
-    py::gil_scoped_release nogil;
-    c = st_dbscan(x, y, t, o);
-  }
-  return result(std::move(c));
+  const auto x = view(px, "x");
+  const auto y = view(py_, "y", px.shape(0));
+  const auto t = view(pt, "t", px.shape(0));
+  return without_gil([&] { return st_dbscan(x, y, t, o); });
 }
 
 }  // namespace

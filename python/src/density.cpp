@@ -1,9 +1,12 @@
 // hs.kde: the kde step's choices (hotspot/density.hpp), in its order: mask -> bandwidth -> grid ->
 // mask raster -> density, so the surface equals `hotspot kde`'s GeoTIFF for the same incidents.
+#include "hotspot/density.hpp"
+
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "bind.hpp"
-#include "hotspot/density.hpp"
 
 namespace hotspot::py_bind {
 namespace {
@@ -19,18 +22,20 @@ py::tuple kde_surface(const F64& px, const F64& py_, const std::optional<F64>& p
                                  ? parse_bandwidth(bandwidth.cast<std::string>())
                                  : bandwidth_metres(bandwidth.cast<double>());
   threads = threads_arg(threads);
-  KdePoints f;
-  f.x = column(px, "x");
-  f.y = column(py_, "y", px.shape(0));
-  if (pw) f.w = column(*pw, "weights", px.shape(0));
+  // The numpy columns themselves (no copy); only a mask, which drops the incidents outside it,
+  // needs the engine's own copy of the kept ones.
+  std::span<const double> x = view(px, "x"), y = view(py_, "y", px.shape(0)), w;
+  if (pw) w = view(*pw, "weights", px.shape(0));
   std::vector<MultiPolygon> mask_geom;
   if (mask_packed) {
     const auto& t = *mask_packed;
-    mask_geom = unpack(t[0].cast<F64>(), t[1].cast<I64>(), t[2].cast<I64>(), t[3].cast<I64>(), "mask");
+    mask_geom =
+        unpack(t[0].cast<F64>(), t[1].cast<I64>(), t[2].cast<I64>(), t[3].cast<I64>(), "mask");
     if (mask_geom.empty()) throw InputError("mask holds no polygons");
   }
   if (edge_correction && !mask_packed)
-    throw ParameterError("edge_correction", "needs a mask (the window the correction is relative to)");
+    throw ParameterError("edge_correction",
+                         "needs a mask (the window the correction is relative to)");
   std::optional<Box> box;
   if (extent) {
     const auto& e = *extent;
@@ -45,16 +50,24 @@ py::tuple kde_surface(const F64& px, const F64& py_, const std::optional<F64>& p
     const bool masked = mask_packed.has_value();
     Box mask_box;
     for (const auto& g : mask_geom) mask_box.expand(bounds(g));
+    KdePoints kept;
     if (masked) {
-      f.index.resize(f.x.size());
-      for (std::size_t i = 0; i < f.index.size(); ++i) f.index[i] = i;
-      drop_outside(f, mask_geom);
+      kept.x.assign(x.begin(), x.end());
+      kept.y.assign(y.begin(), y.end());
+      kept.w.assign(w.begin(), w.end());
+      kept.index.resize(kept.x.size());
+      for (std::size_t i = 0; i < kept.index.size(); ++i) kept.index[i] = i;
+      drop_outside(kept, mask_geom);
+      x = kept.x;
+      y = kept.y;
+      w = kept.w;
     }
-    if (f.x.empty()) throw InputError("kde: no incident is left (none given, or none inside the mask)");
+    if (x.empty())
+      throw InputError("kde: no incident is left (none given, or none inside the mask)");
     Box data_box;
-    for (std::size_t i = 0; i < f.x.size(); ++i) data_box.expand(XY{f.x[i], f.y[i]});
+    for (std::size_t i = 0; i < x.size(); ++i) data_box.expand(XY{x[i], y[i]});
     const Box& around = masked ? mask_box : data_box;
-    bw = choose_bandwidth(spec, kernel, f.x, f.y, f.w, around, threads);
+    bw = choose_bandwidth(spec, kernel, x, y, w, around, threads);
     const Grid grid = choose_grid(box, around, bw.bandwidth_m, cell_size);
     std::vector<std::uint8_t> mask;
     if (masked) mask = rasterize_mask(mask_geom, grid, threads);
@@ -64,13 +77,14 @@ py::tuple kde_surface(const F64& px, const F64& py_, const std::optional<F64>& p
     ko.area_scale = area_scale(unit);
     ko.edge_correction = edge_correction;
     ko.threads = threads;
-    raster = kde(f.x, f.y, f.w, grid, mask, ko);
+    raster = kde(x, y, w, grid, mask, ko);
   }
   const Grid g = raster.grid;
   py::array_t<float> values = to_numpy(std::move(raster.values));
-  return py::make_tuple(values.reshape({static_cast<py::ssize_t>(g.rows), static_cast<py::ssize_t>(g.cols)}),
-                        py::make_tuple(g.xmin, g.cell, 0.0, g.ymax, 0.0, -g.cell), bw.bandwidth_m,
-                        bw.detail, raster.nodata);
+  return py::make_tuple(
+      values.reshape({static_cast<py::ssize_t>(g.rows), static_cast<py::ssize_t>(g.cols)}),
+      py::make_tuple(g.xmin, g.cell, 0.0, g.ymax, 0.0, -g.cell), bw.bandwidth_m, bw.detail,
+      raster.nodata);
 }
 
 }  // namespace

@@ -30,8 +30,9 @@ WeightsSpec spec_of(const std::string& spec, std::optional<double> snap, double 
   return s;
 }
 
-py::tuple weights_polygons(const py::tuple& packed, const std::string& spec, std::optional<double> snap,
-                           double inverse_distance, const std::string& islands, bool planar) {
+py::tuple weights_polygons(const py::tuple& packed, const std::string& spec,
+                           std::optional<double> snap, double inverse_distance,
+                           const std::string& islands, bool planar) {
   const WeightsSpec s = spec_of(spec, snap, inverse_distance, islands);
   WeightUnits u;
   u.polygons = unpack(packed[0].cast<F64>(), packed[1].cast<I64>(), packed[2].cast<I64>(),
@@ -46,8 +47,9 @@ py::tuple weights_polygons(const py::tuple& packed, const std::string& spec, std
   return csr(std::move(b));
 }
 
-py::tuple weights_points(const F64& px, const F64& py_, const std::string& spec, std::optional<double> snap,
-                         double inverse_distance, const std::string& islands, bool planar) {
+py::tuple weights_points(const F64& px, const F64& py_, const std::string& spec,
+                         std::optional<double> snap, double inverse_distance,
+                         const std::string& islands, bool planar) {
   const WeightsSpec s = spec_of(spec, snap, inverse_distance, islands);
   WeightUnits u;
   u.points = true;
@@ -80,9 +82,11 @@ SpatialWeights weights_of(const I64& offset, const I32& index, const F64& weight
     if (w.offset[i + 1] < w.offset[i]) throw ParameterError("w", "row offsets must not decrease");
     for (auto k = w.offset[i]; k < w.offset[i + 1]; ++k) {
       const auto j = w.index[static_cast<std::size_t>(k)];
-      if (j < 0 || j >= n) throw ParameterError("w", "neighbour index out of range in row " + std::to_string(i));
+      if (j < 0 || j >= n)
+        throw ParameterError("w", "neighbour index out of range in row " + std::to_string(i));
       if (j == static_cast<std::int64_t>(i))
-        throw ParameterError("w", "unit " + std::to_string(i) + " is its own neighbour (Gi* adds the unit itself)");
+        throw ParameterError(
+            "w", "unit " + std::to_string(i) + " is its own neighbour (Gi* adds the unit itself)");
       if (k > w.offset[i] && j <= w.index[static_cast<std::size_t>(k - 1)])
         throw ParameterError("w", "neighbours of row " + std::to_string(i) + " must be increasing");
     }
@@ -99,16 +103,22 @@ LocalStatsOptions stats_options(int permutations, std::uint64_t seed, bool fdr, 
   return o;
 }
 
-py::dict gi_star_(const F64& values, const I64& offset, const I32& index, const F64& weight, int permutations,
-                  std::uint64_t seed, bool fdr, int threads) {
+// gi_star or local_moran (`stat`) on `values` with the CSR weights, without the GIL.
+template <class Stat>
+auto local_call(const F64& values, const I64& offset, const I32& index, const F64& weight,
+                int permutations, std::uint64_t seed, bool fdr, int threads, Stat stat) {
   const SpatialWeights w = weights_of(offset, index, weight);
   const auto v = column(values, "values", static_cast<py::ssize_t>(w.size()), "w");
   const LocalStatsOptions o = stats_options(permutations, seed, fdr, threads);
-  GiStarResult r;
-  {
-    py::gil_scoped_release nogil;
-    r = gi_star(v, w, o);
-  }
+  py::gil_scoped_release nogil;
+  return stat(v, w, o);
+}
+
+py::dict gi_star_(const F64& values, const I64& offset, const I32& index, const F64& weight,
+                  int permutations, std::uint64_t seed, bool fdr, int threads) {
+  GiStarResult r =
+      local_call(values, offset, index, weight, permutations, seed, fdr, threads,
+                 [](const auto& v, const auto& w, const auto& o) { return gi_star(v, w, o); });
   py::dict d;
   d["GiZScore"] = to_numpy(std::move(r.z));
   d["GiPValue"] = to_numpy(std::move(r.p));
@@ -119,14 +129,9 @@ py::dict gi_star_(const F64& values, const I64& offset, const I32& index, const 
 
 py::dict local_moran_(const F64& values, const I64& offset, const I32& index, const F64& weight,
                       int permutations, std::uint64_t seed, bool fdr, int threads) {
-  const SpatialWeights w = weights_of(offset, index, weight);
-  const auto v = column(values, "values", static_cast<py::ssize_t>(w.size()), "w");
-  const LocalStatsOptions o = stats_options(permutations, seed, fdr, threads);
-  LocalMoranResult r;
-  {
-    py::gil_scoped_release nogil;
-    r = local_moran(v, w, o);
-  }
+  LocalMoranResult r =
+      local_call(values, offset, index, weight, permutations, seed, fdr, threads,
+                 [](const auto& v, const auto& w, const auto& o) { return local_moran(v, w, o); });
   py::dict d;
   d["LMiIndex"] = to_numpy(std::move(r.I));
   d["LMiExpected"] = to_numpy(std::move(r.E));
@@ -139,7 +144,8 @@ py::dict local_moran_(const F64& values, const I64& offset, const I32& index, co
 }
 
 py::dict knox_(const F64& px, const F64& py_, const I64& pt, const std::vector<double>& space_bands,
-               const std::vector<double>& time_bands, int permutations, std::uint64_t seed, int threads) {
+               const std::vector<double>& time_bands, int permutations, std::uint64_t seed,
+               int threads) {
   KnoxOptions o;
   o.space_bands = space_bands;
   o.time_bands_days = time_bands;
@@ -161,7 +167,8 @@ py::dict knox_(const F64& px, const F64& py_, const I64& pt, const std::vector<d
   std::vector<std::int64_t> observed(n);
   for (std::size_t k = 0; k < n; ++k) {
     const KnoxCell& c = r.cells[k];
-    const auto sb = static_cast<std::size_t>(c.space_band), tb = static_cast<std::size_t>(c.time_band);
+    const auto sb = static_cast<std::size_t>(c.space_band),
+               tb = static_cast<std::size_t>(c.time_band);
     s0[k] = o.space_bands[sb], s1[k] = o.space_bands[sb + 1];
     d0[k] = o.time_bands_days[tb], d1[k] = o.time_bands_days[tb + 1];
     observed[k] = c.observed, expected[k] = c.expected, ratio[k] = c.ratio, p[k] = c.p_value;
@@ -185,12 +192,14 @@ py::dict knox_(const F64& px, const F64& py_, const I64& pt, const std::vector<d
 void bind_stats(py::module_& m) {
   m.def("weights_polygons", &weights_polygons, py::arg("packed"), py::arg("spec"), py::arg("snap"),
         py::arg("inverse_distance"), py::arg("islands"), py::arg("planar"));
-  m.def("weights_points", &weights_points, py::arg("x"), py::arg("y"), py::arg("spec"), py::arg("snap"),
-        py::arg("inverse_distance"), py::arg("islands"), py::arg("planar"));
-  m.def("gi_star", &gi_star_, py::arg("values"), py::arg("offset"), py::arg("index"), py::arg("weight"),
-        py::arg("permutations"), py::arg("seed"), py::arg("fdr"), py::arg("threads"));
+  m.def("weights_points", &weights_points, py::arg("x"), py::arg("y"), py::arg("spec"),
+        py::arg("snap"), py::arg("inverse_distance"), py::arg("islands"), py::arg("planar"));
+  m.def("gi_star", &gi_star_, py::arg("values"), py::arg("offset"), py::arg("index"),
+        py::arg("weight"), py::arg("permutations"), py::arg("seed"), py::arg("fdr"),
+        py::arg("threads"));
   m.def("local_moran", &local_moran_, py::arg("values"), py::arg("offset"), py::arg("index"),
-        py::arg("weight"), py::arg("permutations"), py::arg("seed"), py::arg("fdr"), py::arg("threads"));
+        py::arg("weight"), py::arg("permutations"), py::arg("seed"), py::arg("fdr"),
+        py::arg("threads"));
   m.def("knox", &knox_, py::arg("x"), py::arg("y"), py::arg("t"), py::arg("space_bands"),
         py::arg("time_bands"), py::arg("permutations"), py::arg("seed"), py::arg("threads"));
 }

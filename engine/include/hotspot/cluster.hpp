@@ -58,7 +58,8 @@ struct Clustering {
 // A border point joins the cluster of its nearest core point; equal distances go to the core
 // point with the lower input index. A non-finite coordinate is an InputError. Spans, so a caller
 // that holds the columns elsewhere (Python's numpy arrays) passes them without a copy.
-Clustering dbscan(std::span<const double> x, std::span<const double> y, const DbscanOptions& options);
+Clustering dbscan(std::span<const double> x, std::span<const double> y,
+                  const DbscanOptions& options);
 inline Clustering dbscan(const std::vector<double>& x, const std::vector<double>& y,
                          const DbscanOptions& options) {
   return dbscan(std::span<const double>(x), std::span<const double>(y), options);
@@ -67,12 +68,12 @@ inline Clustering dbscan(const std::vector<double>& x, const std::vector<double>
 // ST-DBSCAN: neighbours are within eps in space AND eps_time_s in time. Border points join the
 // cluster of the nearest (in space) core point that is their spatio-temporal neighbour, ties to
 // the lower index. Points without a time (kNoTime) are rejected with UsageError.
-Clustering st_dbscan(const std::vector<double>& x, const std::vector<double>& y,
-                     const std::vector<std::int64_t>& t, const StDbscanOptions& options);
+Clustering st_dbscan(std::span<const double> x, std::span<const double> y,
+                     std::span<const std::int64_t> t, const StDbscanOptions& options);
 
 // HDBSCAN* (Campello, Moulavi & Sander 2013): exact mutual-reachability MST, condensed tree with
 // min_cluster_size, excess-of-mass or leaf selection, membership probabilities and GLOSH.
-Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y,
+Clustering hdbscan(std::span<const double> x, std::span<const double> y,
                    const HdbscanOptions& options);
 
 enum class ClusterMethod { kDbscan, kHdbscan, kStDbscan };
@@ -88,9 +89,9 @@ struct ClusterOptions {
   int min_points = 5;           // dbscan, st-dbscan. DEFAULT: 5. REQUIRES: >= 1
   HdbscanOptions hdbscan;       // hdbscan (its threads are replaced by `threads`)
   HullKind hull = HullKind::kConcave;  // footprint shape. DEFAULT: concave
-  double concave_ratio = 0.3;         // GEOSConcaveHull edge-length ratio, 0 (tight) .. 1 (convex).
-                                      // DEFAULT: 0.3. REQUIRES: 0..1
-  int threads = 0;                    // DEFAULT: 0 = all cores
+  double concave_ratio = 0.3;  // GEOSConcaveHull edge-length ratio, 0 (tight) .. 1 (convex).
+                               // DEFAULT: 0.3. REQUIRES: 0..1
+  int threads = 0;             // DEFAULT: 0 = all cores
 };
 
 // The checks of ClusterOptions that need no data, including what each method requires (eps for

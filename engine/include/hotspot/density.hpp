@@ -25,6 +25,7 @@
 // surface up to the edge of W.
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -85,9 +86,9 @@ struct DensityRaster {
 // count and on any x86-64 CPU. Memory: the output raster, a row-sorted copy of the points that
 // reach it (16 bytes each, 24 with weights) and one block (tile × up to 64 cells) of doubles per
 // thread (plus, with edge correction, one int32 per cell for the mask's row prefix counts).
-DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y,
-                  const std::vector<double>& w, const Grid& grid,
-                  const std::vector<std::uint8_t>& mask, const KdeOptions& options);
+DensityRaster kde(std::span<const double> x, std::span<const double> y, std::span<const double> w,
+                  const Grid& grid, const std::vector<std::uint8_t>& mask,
+                  const KdeOptions& options);
 
 // The brute-force twin, for tests only: every cell against every point, in double, no tiles.
 std::vector<double> kde_brute_force(const std::vector<double>& x, const std::vector<double>& y,
@@ -105,12 +106,12 @@ std::vector<std::uint8_t> rasterize_mask(const std::vector<MultiPolygon>& polygo
 //   h = 0.9 · min(SD, √(1/ln 2) · Dm) · n^(−1/5)
 // SD: standard distance √(Σwᵢ‖xᵢ − x̄‖² / Σwᵢ) about the (weighted) mean centre x̄; Dm: the
 // (weighted) median of ‖xᵢ − x̄‖; n: Σwᵢ (the number of incidents without weights).
-double bandwidth_arcgis(const std::vector<double>& x, const std::vector<double>& y,
-                        const std::vector<double>& w);
+double bandwidth_arcgis(std::span<const double> x, std::span<const double> y,
+                        std::span<const double> w);
 
 // Scott's rule as spatstat's bw.scott(X, isotropic = TRUE): σ = (sd(x)·sd(y))^½ · n^(−1/6),
 // sd with the n − 1 denominator. A Gaussian σ in metres.
-double bandwidth_scott(const std::vector<double>& x, const std::vector<double>& y);
+double bandwidth_scott(std::span<const double> x, std::span<const double> y);
 
 // Likelihood cross-validation, the analogue of spatstat's bw.ppl(X, edge = FALSE) with a
 // Gaussian kernel in the rectangle `window`:
@@ -125,9 +126,9 @@ struct CvResult {
   double grid_sigma_m = 0;             // best value on the grid (bw.ppl's answer)
   std::vector<double> sigmas, scores;  // the grid and LCV on it
 };
-double lcv_score(const std::vector<double>& x, const std::vector<double>& y, const Box& window,
+double lcv_score(std::span<const double> x, std::span<const double> y, const Box& window,
                  double sigma, int threads);
-CvResult bandwidth_cv(const std::vector<double>& x, const std::vector<double>& y, const Box& window,
+CvResult bandwidth_cv(std::span<const double> x, std::span<const double> y, const Box& window,
                       int threads, int ns = 16);
 
 // ---- Hotspot zones --------------------------------------------------------------------------
@@ -199,8 +200,8 @@ struct BandwidthChoice {
 // σ_rule = radius · kernel_sigma(quartic) for auto. A given length is taken as it is. cv scores
 // inside `cv_window` (the mask's or the points' bounding box).
 BandwidthChoice choose_bandwidth(const BandwidthSpec& spec, Kernel kernel,
-                                 const std::vector<double>& x, const std::vector<double>& y,
-                                 const std::vector<double>& w, const Box& cv_window, int threads);
+                                 std::span<const double> x, std::span<const double> y,
+                                 std::span<const double> w, const Box& cv_window, int threads);
 
 // The grid of a surface: `extent` when given, else `around` (the mask's or the points' bounding
 // box) grown by one bandwidth on every side, so no kernel is cut at the raster's edge. Throws

@@ -153,9 +153,8 @@ struct CondensedRow {
 
 namespace cluster_detail {
 
-std::vector<MstEdge> mutual_reachability_mst(const std::vector<double>& x,
-                                             const std::vector<double>& y, int min_samples,
-                                             int threads) {
+std::vector<MstEdge> mutual_reachability_mst(std::span<const double> x, std::span<const double> y,
+                                             int min_samples, int threads) {
   const KdTree tree(x, y);
   const std::size_t n = x.size();
   std::vector<double> core2(n);
@@ -171,7 +170,7 @@ std::vector<MstEdge> mutual_reachability_mst(const std::vector<double>& x,
 
 }  // namespace cluster_detail
 
-Clustering hdbscan(const std::vector<double>& x, const std::vector<double>& y,
+Clustering hdbscan(std::span<const double> x, std::span<const double> y,
                    const HdbscanOptions& opt) {
   const std::size_t n = x.size();
   if (y.size() != n) throw InternalError("hdbscan: x and y differ in length");

@@ -6,7 +6,7 @@
 
 namespace hotspot::cluster_detail {
 
-KdTree::KdTree(const std::vector<double>& px, const std::vector<double>& py, std::uint32_t leaf_size) {
+KdTree::KdTree(std::span<const double> px, std::span<const double> py, std::uint32_t leaf_size) {
   const auto n = static_cast<std::uint32_t>(px.size());
   index.resize(n);
   for (std::uint32_t i = 0; i < n; ++i) index[i] = i;
@@ -35,11 +35,12 @@ KdTree::KdTree(const std::vector<double>& px, const std::vector<double>& py, std
     nd.ymax = ymax;
     if (j.end - j.begin <= leaf_size) continue;
     const bool by_x = xmax - xmin >= ymax - ymin;
-    const std::vector<double>& c = by_x ? px : py;
+    const std::span<const double> c = by_x ? px : py;
     const std::uint32_t mid = j.begin + (j.end - j.begin) / 2;
     // Ties broken by index so the tree (and everything after it) is fully determined by the input.
-    std::nth_element(index.begin() + j.begin, index.begin() + mid, index.begin() + j.end,
-                     [&](std::uint32_t a, std::uint32_t b) { return c[a] < c[b] || (c[a] == c[b] && a < b); });
+    std::nth_element(
+        index.begin() + j.begin, index.begin() + mid, index.begin() + j.end,
+        [&](std::uint32_t a, std::uint32_t b) { return c[a] < c[b] || (c[a] == c[b] && a < b); });
     const auto l = static_cast<std::int32_t>(nodes.size());
     nodes[static_cast<std::size_t>(j.node)].left = l;
     nodes[static_cast<std::size_t>(j.node)].right = l + 1;

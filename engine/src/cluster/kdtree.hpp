@@ -2,6 +2,7 @@
 // A static 2D kd-tree over points, stored in tree order, for HDBSCAN (k nearest neighbours and the
 // Boruvka component queries that need per-node annotations nanoflann does not offer).
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace hotspot::cluster_detail {
@@ -9,14 +10,14 @@ namespace hotspot::cluster_detail {
 struct KdTree {
   struct Node {
     double xmin, ymin, xmax, ymax;
-    std::uint32_t begin, end;    // points [begin, end) in tree order
+    std::uint32_t begin, end;            // points [begin, end) in tree order
     std::int32_t left = -1, right = -1;  // -1 for leaves
   };
   std::vector<std::uint32_t> index;  // tree position -> input index
   std::vector<double> x, y;          // coordinates in tree order
   std::vector<Node> nodes;           // nodes[0] is the root
 
-  KdTree(const std::vector<double>& px, const std::vector<double>& py, std::uint32_t leaf_size = 16);
+  KdTree(std::span<const double> px, std::span<const double> py, std::uint32_t leaf_size = 16);
 
   double box_d2(const Node& nd, double px, double py) const {
     double dx = px < nd.xmin ? nd.xmin - px : (px > nd.xmax ? px - nd.xmax : 0.0);

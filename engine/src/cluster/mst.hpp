@@ -2,6 +2,7 @@
 // The exact mutual-reachability minimum spanning tree behind HDBSCAN, exposed for the tests
 // (which compare it with a brute-force Prim twin).
 #include <cstdint>
+#include <span>
 #include <vector>
 
 namespace hotspot::cluster_detail {
@@ -12,7 +13,7 @@ struct MstEdge {
 };
 
 // min_samples counts the point itself; n - 1 edges in the order Boruvka added them.
-std::vector<MstEdge> mutual_reachability_mst(const std::vector<double>& x, const std::vector<double>& y,
+std::vector<MstEdge> mutual_reachability_mst(std::span<const double> x, std::span<const double> y,
                                              int min_samples, int threads);
 
 }  // namespace hotspot::cluster_detail

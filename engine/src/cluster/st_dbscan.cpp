@@ -66,8 +66,8 @@ struct TimeGrid {
 
 }  // namespace
 
-Clustering st_dbscan(const std::vector<double>& x, const std::vector<double>& y,
-                     const std::vector<std::int64_t>& t, const StDbscanOptions& opt) {
+Clustering st_dbscan(std::span<const double> x, std::span<const double> y,
+                     std::span<const std::int64_t> t, const StDbscanOptions& opt) {
   const std::size_t n = x.size();
   if (y.size() != n || t.size() != n) throw InternalError("st_dbscan: column lengths differ");
   if (opt.min_points < 1)

@@ -12,7 +12,7 @@ namespace hotspot {
 
 namespace {
 
-void need_points(const std::vector<double>& x, std::size_t at_least, const char* what) {
+void need_points(std::span<const double> x, std::size_t at_least, const char* what) {
   if (x.size() < at_least)
     throw InputError(std::string("kde: bandwidth ") + what + " needs at least " +
                      std::to_string(at_least) + " incidents, got " + std::to_string(x.size()));
@@ -21,7 +21,7 @@ void need_points(const std::vector<double>& x, std::size_t at_least, const char*
 // Points sorted by x, for sweeps over pairs closer than a distance.
 struct SortedPoints {
   std::vector<double> x, y;
-  SortedPoints(const std::vector<double>& xs, const std::vector<double>& ys) {
+  SortedPoints(std::span<const double> xs, std::span<const double> ys) {
     std::vector<std::size_t> order(xs.size());
     std::iota(order.begin(), order.end(), std::size_t{0});
     std::stable_sort(order.begin(), order.end(),
@@ -75,8 +75,8 @@ double lcv(const SortedPoints& p, const Box& W, double sigma, int threads) {
 
 }  // namespace
 
-double bandwidth_arcgis(const std::vector<double>& x, const std::vector<double>& y,
-                        const std::vector<double>& w) {
+double bandwidth_arcgis(std::span<const double> x, std::span<const double> y,
+                        std::span<const double> w) {
   need_points(x, 2, "auto");
   const std::size_t n = x.size();
   auto wt = [&](std::size_t i) { return w.empty() ? 1.0 : w[i]; };
@@ -115,9 +115,9 @@ double bandwidth_arcgis(const std::vector<double>& x, const std::vector<double>&
   return h;
 }
 
-double bandwidth_scott(const std::vector<double>& x, const std::vector<double>& y) {
+double bandwidth_scott(std::span<const double> x, std::span<const double> y) {
   need_points(x, 2, "scott");
-  auto sd = [](const std::vector<double>& v) {
+  auto sd = [](std::span<const double> v) {
     double m = 0;
     for (double a : v) m += a;
     m /= static_cast<double>(v.size());
@@ -131,12 +131,12 @@ double bandwidth_scott(const std::vector<double>& x, const std::vector<double>& 
   return g * std::pow(static_cast<double>(x.size()), -1.0 / 6.0);
 }
 
-double lcv_score(const std::vector<double>& x, const std::vector<double>& y, const Box& window,
+double lcv_score(std::span<const double> x, std::span<const double> y, const Box& window,
                  double sigma, int threads) {
   return lcv(SortedPoints(x, y), window, sigma, threads);
 }
 
-CvResult bandwidth_cv(const std::vector<double>& x, const std::vector<double>& y, const Box& W,
+CvResult bandwidth_cv(std::span<const double> x, std::span<const double> y, const Box& W,
                       int threads, int ns) {
   need_points(x, 3, "cv");
   if (x.size() > kCvMaxPoints)

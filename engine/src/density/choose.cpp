@@ -118,8 +118,8 @@ BandwidthSpec bandwidth_metres(double metres) {
 }
 
 BandwidthChoice choose_bandwidth(const BandwidthSpec& spec, Kernel kernel,
-                                 const std::vector<double>& x, const std::vector<double>& y,
-                                 const std::vector<double>& w, const Box& cv_window, int threads) {
+                                 std::span<const double> x, std::span<const double> y,
+                                 std::span<const double> w, const Box& cv_window, int threads) {
   BandwidthChoice c;
   switch (spec.rule) {
     case BandwidthRule::kAuto: {

@@ -76,8 +76,8 @@ auto dispatch(Kernel k, F&& fn) {
   throw InternalError("unknown kernel");
 }
 
-void check_options(const Grid& g, const std::vector<double>& x, const std::vector<double>& y,
-                   const std::vector<double>& w, const std::vector<std::uint8_t>& mask,
+void check_options(const Grid& g, std::span<const double> x, std::span<const double> y,
+                   std::span<const double> w, const std::vector<std::uint8_t>& mask,
                    const KdeOptions& o) {
   if (!(o.bandwidth_m > 0) || !std::isfinite(o.bandwidth_m))
     throw ParameterError(
@@ -400,8 +400,8 @@ std::vector<std::uint8_t> rasterize_mask(const std::vector<MultiPolygon>& polygo
   return mask;
 }
 
-DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<double>& y,
-                           const std::vector<double>& w, const Grid& g,
+DensityRaster kde_with_isa(std::span<const double> x, std::span<const double> y,
+                           std::span<const double> w, const Grid& g,
                            const std::vector<std::uint8_t>& mask, const KdeOptions& o, SplatIsa isa,
                            std::vector<double>* sums) {
   check_options(g, x, y, w, mask, o);
@@ -525,9 +525,8 @@ DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<doubl
   return out;
 }
 
-DensityRaster kde(const std::vector<double>& x, const std::vector<double>& y,
-                  const std::vector<double>& w, const Grid& g,
-                  const std::vector<std::uint8_t>& mask, const KdeOptions& o) {
+DensityRaster kde(std::span<const double> x, std::span<const double> y, std::span<const double> w,
+                  const Grid& g, const std::vector<std::uint8_t>& mask, const KdeOptions& o) {
   return kde_with_isa(x, y, w, g, mask, o, SplatIsa::kAuto);
 }
 

@@ -14,8 +14,8 @@ bool cpu_has(SplatIsa isa);
 // kde() at a given width; InternalError if the CPU lacks it. `sums` (optional) receives each
 // cell's value in double before the conversion to Float32, where a last-bit difference between
 // widths would still show.
-DensityRaster kde_with_isa(const std::vector<double>& x, const std::vector<double>& y,
-                           const std::vector<double>& w, const Grid& grid,
+DensityRaster kde_with_isa(std::span<const double> x, std::span<const double> y,
+                           std::span<const double> w, const Grid& grid,
                            const std::vector<std::uint8_t>& mask, const KdeOptions& options,
                            SplatIsa isa, std::vector<double>* sums = nullptr);
 

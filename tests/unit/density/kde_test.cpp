@@ -297,10 +297,11 @@ TEST(Kde, EdgeCorrectionRemovesTheEdgeDeficitForRandomUniformPoints) {
 TEST(Kde, RefusesBadOptions) {
   const Grid g = grid_for_extent({0, 0, 100, 100}, 10);
   KdeOptions o;
-  EXPECT_THROW(kde({1}, {1}, {}, g, {}, o), UsageError);  // no bandwidth
+  const std::vector<double> one = {1};
+  EXPECT_THROW(kde(one, one, {}, g, {}, o), UsageError);  // no bandwidth
   o.bandwidth_m = 10;
   o.edge_correction = true;
-  EXPECT_THROW(kde({1}, {1}, {}, g, {}, o), UsageError);  // edge correction without a mask
+  EXPECT_THROW(kde(one, one, {}, g, {}, o), UsageError);  // edge correction without a mask
 }
 
 // ---- Bandwidths ----------------------------------------------------------------------------
@@ -349,8 +350,8 @@ TEST(Bandwidth, ArcgisRuleMatchesItsClosedForm) {
   EXPECT_NEAR(bandwidth_arcgis(x2, y2, {}), want, 1e-12);
   // Integer weights act as repeated points.
   std::vector<double> xr = {0, 2, 2, 0, 2}, yr = {0, 0, 0, 2, 2};
-  EXPECT_NEAR(bandwidth_arcgis({0, 2, 0, 2}, {0, 0, 2, 2}, {1, 2, 1, 1}),
-              bandwidth_arcgis(xr, yr, {}), 1e-12);
+  const std::vector<double> xw = {0, 2, 0, 2}, yw = {0, 0, 2, 2}, ww = {1, 2, 1, 1};
+  EXPECT_NEAR(bandwidth_arcgis(xw, yw, ww), bandwidth_arcgis(xr, yr, {}), 1e-12);
 }
 
 TEST(Bandwidth, ScottMatchesSpatstat) {
