@@ -52,7 +52,7 @@ def cli_run(config):
 def _cluster(n):
     from distributed import Client, LocalCluster
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                           dashboard_address=None)
+                           dashboard_address=":0")
     client = Client(cluster)
     yield client
     client.close()

@@ -144,7 +144,8 @@ def _module(*args, env=None):
 
 
 def test_cli_configs_fan_out_one_exit_code(tmp_path):
-    good, out = sample_config(tmp_path, "good.json", "good.gpkg")
+    os.mkdir(tmp_path / "good")  # the output keeps the name demo.gpkg: the QGIS project names it
+    good, out = sample_config(tmp_path / "good", "good.json")
     bad, _ = sample_config(tmp_path, "bad.json", "bad.gpkg",
                            edit=lambda c: c["analyses"].__setitem__(2, dict(c["analyses"][2], cell_size=-5)))
     p = _module("--configs", good, bad, "--local-workers", 1, "--json")
@@ -217,7 +218,7 @@ def test_worker_killed_mid_run_changes_nothing(tmp_path):
     cli_run(ref_cfg)
     config, out = sample_config(tmp_path, edit=_heavy)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
         result = {}
 
         def go():

@@ -43,7 +43,8 @@ def _tiles(text):
     except ValueError:
         n = 0
     if n < 1:
-        raise SystemExit(f"hotspot: error: --tiles: auto or an integer >= 1 (got '{text}')")
+        print(f"hotspot: error: --tiles: auto or an integer >= 1 (got '{text}')", file=sys.stderr)
+        raise SystemExit(2)
     return n
 
 
@@ -54,7 +55,7 @@ def _client(args):
     if args.local_workers < 1:
         raise ValueError(f"--local-workers: must be >= 1 (got {args.local_workers})")
     cluster = LocalCluster(n_workers=args.local_workers, threads_per_worker=1, processes=True,
-                           host="127.0.0.1", dashboard_address=None)
+                           host="127.0.0.1", dashboard_address=":0")
     return Client(cluster), cluster
 
 
