@@ -15,6 +15,10 @@ from layer_digest import digest  # noqa: E402,F401 (the tests import it from her
 GOLDEN = os.path.join(ROOT, "tests", "golden", "run_sample", "layer_digests.json")
 
 
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: minutes on a loaded machine; ctest python.dask_slow (label slow)")
+
+
 def cli_path():
     path = os.environ.get("HOTSPOT_CLI", os.path.join(ROOT, "build", "bin", "hotspot"))
     if not os.path.exists(path):

@@ -2,7 +2,10 @@
 owner per point; ranges computed apart join into exactly the whole; workers with another version
 are refused; a worker killed mid-run changes nothing; a lost scheduler leaves the previous output.
 
-Runs on real LocalClusters of worker processes on 127.0.0.1 (ctest python.dask)."""
+Runs on real LocalClusters of worker processes on 127.0.0.1: ctest python.dask runs the quick
+ones (-m "not slow"), python.dask_slow (label slow) the rest: 1 and 16 tiles, one worker with
+per-part tile counts, the summary against hotspot run --json, --configs, a worker killed and the
+scheduler lost mid-run."""
 import hashlib
 import json
 import os
@@ -107,7 +110,8 @@ def _check_equal(out):
     assert not bad, f"layers that differ from hotspot run: {bad}"
 
 
-@pytest.mark.parametrize("tiles", [1, 4, 16])
+@pytest.mark.parametrize("tiles", [4, pytest.param(1, marks=pytest.mark.slow),
+                                   pytest.param(16, marks=pytest.mark.slow)])
 def test_sample_run_equal_two_workers(two_workers, tmp_path, tiles):
     config, out = sample_config(tmp_path)
     details = {}
@@ -118,12 +122,14 @@ def test_sample_run_equal_two_workers(two_workers, tmp_path, tiles):
     _check_equal(out)
 
 
+@pytest.mark.slow
 def test_sample_run_equal_one_worker_varied_tiles(one_worker, tmp_path):
     config, out = sample_config(tmp_path)
     hd.run(config, one_worker, tiles={"assign": 3, "local": 5, "near_repeat": 7})
     _check_equal(out)
 
 
+@pytest.mark.slow
 def test_summary_equals_hotspot_run(one_worker, tmp_path):
     config, out = sample_config(tmp_path)
     s = hd.run(config, one_worker, tiles="auto")
@@ -143,6 +149,7 @@ def _module(*args, env=None):
                           text=True, env=env or ENV, timeout=300)
 
 
+@pytest.mark.slow
 def test_cli_configs_fan_out_one_exit_code(tmp_path):
     os.mkdir(tmp_path / "good")  # the output keeps the name demo.gpkg: the QGIS project names it
     good, out = sample_config(tmp_path / "good", "good.json")
@@ -212,9 +219,11 @@ def _wait_for_task(client, prefix, timeout=120):
     raise AssertionError(f"no {prefix} task ran within {timeout} s")
 
 
+@pytest.mark.slow
 def test_worker_killed_mid_run_changes_nothing(tmp_path):
     from distributed import Client, LocalCluster
-    ref_cfg, ref_out = sample_config(tmp_path, "ref.json", "ref.gpkg", edit=_heavy)
+    os.mkdir(tmp_path / "ref")  # the same output name: the QGIS project names the file
+    ref_cfg, ref_out = sample_config(tmp_path / "ref", edit=_heavy)
     cli_run(ref_cfg)
     config, out = sample_config(tmp_path, edit=_heavy)
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
@@ -234,9 +243,11 @@ def test_worker_killed_mid_run_changes_nothing(tmp_path):
         th.join(timeout=300)
         assert not th.is_alive()
         assert "error" not in result, result.get("error")
+        assert victim not in client.scheduler_info()["workers"]  # it died holding a task
     assert digest(out) == digest(ref_out)
 
 
+@pytest.mark.slow
 def test_scheduler_lost_leaves_previous_output_and_exits_4(tmp_path):
     config, out = sample_config(tmp_path, edit=_heavy)
     cli_run(config)  # the previous output
