@@ -23,7 +23,8 @@ def _parser():
     where.add_argument("--local-workers", type=int, metavar="N",
                        help="start a LocalCluster of N worker processes on 127.0.0.1 instead")
     p.add_argument("--tiles", default="auto",
-                   help="tasks per distributed part: auto (two per worker thread) or N (default: auto)")
+                   help="tasks per distributed part: auto (two per worker thread, one for near_repeat) or N "
+                        "(default: auto)")
     p.add_argument("--threads", type=int, help="threads of the driver's engine (default: the config's)")
     p.add_argument("--parallel", type=int, default=4,
                    help="with --configs: runs at a time on the driver (default: 4)")

@@ -38,6 +38,10 @@ def check_workers(client):
     """Refuses a cluster where some worker lacks hotspot or has another version: raises
     WorkerVersionError naming each such worker. Returns {address: version}."""
     import cloudpickle
+    try:  # workers still starting or connecting: give them a minute
+        client.wait_for_workers(1, timeout=60)
+    except Exception:  # noqa: BLE001 - reported below as no worker
+        pass
     cloudpickle.register_pickle_by_value(_probe)  # the probe must arrive where hotspot is missing
     try:
         found = client.run(_probe.probe)
@@ -60,10 +64,11 @@ def check_workers(client):
     return {a: found[a]["version"] for a in found}
 
 
-def _auto_tasks(client):
-    """tiles=auto: two tasks per worker thread, so a slow or lost worker is caught up by others."""
+def _auto_tasks(client, part):
+    """tiles=auto: two tasks per worker thread, so a slow or lost worker is caught up by others;
+    one for near_repeat, since each of its tasks enumerates every close pair again."""
     threads = sum(client.nthreads().values()) or 1
-    return 2 * threads
+    return threads if part == "near_repeat" else 2 * threads
 
 
 class _Hooks:
@@ -73,7 +78,7 @@ class _Hooks:
 
     def __init__(self, client, tiles, task_threads):
         self.client, self.task_threads = client, task_threads
-        self.tiles = {k: (_auto_tasks(client) if v == "auto" else int(v)) for k, v in tiles.items()}
+        self.tiles = {k: (_auto_tasks(client, k) if v == "auto" else int(v)) for k, v in tiles.items()}
         self.tasks = {}  # part -> number of tasks submitted (for the summary)
 
     def _scatter(self, *objs):
@@ -143,7 +148,8 @@ def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=T
 
     config: path to run.json (schemas/run.schema.json); its paths must be readable by the driver.
     client: a distributed.Client.
-    tiles: "auto" (DEFAULT: two tasks per worker thread), a task count for every distributed part,
+    tiles: "auto" (DEFAULT: two tasks per worker thread, one for near_repeat), a task count for
+        every distributed part,
         or a dict {"assign": N, "local": N, "near_repeat": N}.
     threads: the driver engine's threads for the parts it computes itself; DEFAULT None: the
         configuration's (else every core).
