@@ -151,17 +151,21 @@ def _module(*args, env=None):
 
 @pytest.mark.slow
 def test_cli_configs_fan_out_one_exit_code(tmp_path):
-    os.mkdir(tmp_path / "good")  # the output keeps the name demo.gpkg: the QGIS project names it
-    good, out = sample_config(tmp_path / "good", "good.json")
+    outs, goods = [], []
+    for name in ("good", "good2"):  # two runs at once on the driver, sharing the workers
+        os.mkdir(tmp_path / name)  # the output keeps the name demo.gpkg: the QGIS project names it
+        cfg, out = sample_config(tmp_path / name, f"{name}.json")
+        goods.append(cfg), outs.append(out)
     bad, _ = sample_config(tmp_path, "bad.json", "bad.gpkg",
                            edit=lambda c: c["analyses"].__setitem__(2, dict(c["analyses"][2], cell_size=-5)))
-    p = _module("--configs", good, bad, "--local-workers", 1, "--json")
+    p = _module("--configs", goods[0], bad, goods[1], "--local-workers", 2, "--json")
     assert p.returncode == 2, p.stderr
     docs = json.loads(p.stdout)
-    assert [d["exit_code"] for d in docs] == [0, 2]
+    assert [d["exit_code"] for d in docs] == [0, 2, 0]
     assert docs[0]["status"] == "ok" and "cell_size" in docs[1]["message"]
     assert "analyses[2].cell_size" in p.stderr
-    _check_equal(out)
+    for out in outs:
+        _check_equal(out)
     assert not os.path.exists(os.path.join(tmp_path, "bad.gpkg"))
 
 
