@@ -81,8 +81,15 @@ class _Hooks:
         self.tiles = {k: (_auto_tasks(client, k) if v == "auto" else int(v)) for k, v in tiles.items()}
         self.tasks = {}  # part -> number of tasks submitted (for the summary)
 
+    # Keys are random (hash=False, pure=False), never derived from the data: two runs of the same
+    # data at once (--configs) would otherwise share keys, and one run releasing its data could
+    # cancel the other's tasks.
     def _scatter(self, *objs):
-        return [self.client.scatter([o], broadcast=True)[0] if o is not None else None for o in objs]
+        return [self.client.scatter([o], broadcast=True, hash=False)[0] if o is not None else None
+                for o in objs]
+
+    def _submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False)
 
     def _gather(self, part, futures):
         self.tasks[part] = self.tasks.get(part, 0) + len(futures)
@@ -93,8 +100,8 @@ class _Hooks:
         order, bounds, _ = kd_tiles(x, y, self.tiles["assign"])
         fx, fy, fc, fz = self._scatter(np.ascontiguousarray(x[order]), np.ascontiguousarray(y[order]),
                                        communes, zones)
-        futures = [self.client.submit(_parts.assign_tile, fx, fy, fc, fz, int(bounds[k]), int(bounds[k + 1]),
-                                      self.task_threads)
+        futures = [self._submit(_parts.assign_tile, fx, fy, fc, fz, int(bounds[k]), int(bounds[k + 1]),
+                                self.task_threads)
                    for k in range(len(bounds) - 1)]
         commune = np.full(n, -1, dtype=np.int32)
         zone = np.full(n, -1, dtype=np.int32)
@@ -106,8 +113,8 @@ class _Hooks:
     def local_permutations(self, values, gi_w, lisa_w, permutations, seed):
         fv, fg, fl = self._scatter(values, gi_w, lisa_w)
         parts = ranges(len(values), self.tiles["local"])
-        futures = [self.client.submit(_parts.local_range, fv, fg, fl, permutations, seed, a, b,
-                                      self.task_threads)
+        futures = [self._submit(_parts.local_range, fv, fg, fl, permutations, seed, a, b,
+                                self.task_threads)
                    for a, b in parts]
         got = self._gather("local", futures)
         gi = np.concatenate([g for g, _ in got]) if gi_w is not None else None
@@ -117,8 +124,8 @@ class _Hooks:
     def knox_lanes(self, x, y, t, space_bands, time_bands, permutations, seed, budget):
         fx, fy, ft = self._scatter(x, y, t)
         parts = ranges(1 + permutations, self.tiles["near_repeat"])
-        futures = [self.client.submit(_parts.knox_range, fx, fy, ft, space_bands, time_bands, permutations,
-                                      seed, a, b, self.task_threads, budget)
+        futures = [self._submit(_parts.knox_range, fx, fy, ft, space_bands, time_bands, permutations,
+                                seed, a, b, self.task_threads, budget)
                    for a, b in parts]
         got = self._gather("near_repeat", futures)
         return np.concatenate([c for c, _ in got]), int(got[0][1])
