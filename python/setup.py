@@ -43,7 +43,7 @@ setup(
     name="hotspot",
     version=version(),
     description="Crime hotspot analysis: the hotspot engine for numpy, pandas and geopandas",
-    packages=["hotspot"],
+    packages=["hotspot", "hotspot.dask"],
     ext_modules=[Extension("hotspot._hotspot", sources=[])],
     cmdclass={"build_ext": CMakeBuild},
     python_requires=">=3.9",

@@ -22,7 +22,8 @@ test_pkgs=(gdal-bin python3-gdal python3-numpy python3-sklearn python3-jsonschem
 # The Python module's pytest suite (ctest python.module): its references (scikit-learn, libpysal,
 # spdep's values in tests/golden) and the README session's geopandas and matplotlib.
 python_pkgs=(python3-venv python3-pip python3-setuptools python3-wheel python3-numpy python3-pandas
-             python3-geopandas python3-pyproj python3-scipy python3-matplotlib python3-gdal)
+             python3-geopandas python3-pyproj python3-scipy python3-matplotlib python3-gdal
+             python3-distributed)  # hotspot.dask: dask-scheduler, dask-worker
 test_pkgs+=("${python_pkgs[@]}" python3-pytest python3-libpysal)
 
 # Peers for the side-by-side benchmarks (benchmarks/compare/). geopandas 0.12 on Shapely 1.8 needs

@@ -62,6 +62,10 @@ py::array_t<T> to_numpy(std::vector<T>&& v) {
 // hotspot/_geometry.py from shapely objects, read back there too.
 std::vector<MultiPolygon> unpack(const F64& coords, const I64& ring_end, const I64& poly_end,
                                  const I64& geom_end, const char* name);
+// unpack without the repair: polygons the engine itself made valid (hotspot.dask sends the
+// driver's loaded layers to workers).
+std::vector<MultiPolygon> unpack_exact(const F64& coords, const I64& ring_end, const I64& poly_end,
+                                       const I64& geom_end, const char* name);
 py::tuple pack(const std::vector<MultiPolygon>& geoms);
 
 // Threads from Python: >= 1 (the Python layer turns None into the number of cores).
@@ -71,5 +75,6 @@ void bind_density(py::module_& m);
 void bind_cluster(py::module_& m);
 void bind_stats(py::module_& m);
 void bind_areas(py::module_& m);
+void bind_dask_parts(py::module_& m);
 
 }  // namespace hotspot::py_bind

@@ -10,8 +10,8 @@
 
 namespace hotspot::py_bind {
 
-std::vector<MultiPolygon> unpack(const F64& coords, const I64& ring_end, const I64& poly_end,
-                                 const I64& geom_end, const char* name) {
+std::vector<MultiPolygon> unpack_exact(const F64& coords, const I64& ring_end, const I64& poly_end,
+                                       const I64& geom_end, const char* name) {
   if (coords.ndim() != 2 || coords.shape(1) != 2)
     throw ParameterError(name, "vertices must be an (n, 2) array");
   const auto nv = coords.shape(0), nr = ring_end.shape(0), np_ = poly_end.shape(0);
@@ -35,6 +35,12 @@ std::vector<MultiPolygon> unpack(const F64& coords, const I64& ring_end, const I
       out[g].push_back(std::move(poly));
     }
   }
+  return out;
+}
+
+std::vector<MultiPolygon> unpack(const F64& coords, const I64& ring_end, const I64& poly_end,
+                                 const I64& geom_end, const char* name) {
+  std::vector<MultiPolygon> out = unpack_exact(coords, ring_end, poly_end, geom_end, name);
   // Repaired as the readers repair polygons, so the CLI and Python analyse the same shapes.
   py::gil_scoped_release nogil;
   for (auto& mp : out) {
@@ -130,4 +136,5 @@ PYBIND11_MODULE(_hotspot, m) {
   bind_cluster(m);
   bind_stats(m);
   bind_areas(m);
+  bind_dask_parts(m);
 }

@@ -19,7 +19,7 @@ MAX_LINES = 600
 # Public headers of shared value types, implemented where the README says (not an area folder).
 SHARED_HEADERS = {"error", "geometry", "crs", "table", "ingest", "window", "spacetime"}
 # Public algorithm headers named after a source file rather than a folder: the folder they mirror.
-FILE_HEADERS = {"local_stats": "stats", "emerging": "stats"}
+FILE_HEADERS = {"local_stats": "stats", "emerging": "stats", "distribute": "stats"}
 
 
 def sources(top):

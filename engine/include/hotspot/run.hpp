@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "hotspot/distribute.hpp"
 #include "hotspot/jobs.hpp"
 
 namespace hotspot {
@@ -30,6 +31,7 @@ struct RunJobOptions {
   // Called as each step starts: its index (1-based), the number of steps, its name; and once more
   // with index = count + 1 when all are done. May be empty.
   std::function<void(int index, int count, const std::string& step)> progress;
+  RunDistribution distribution;  // DEFAULT: everything computed in this process (hotspot/distribute.hpp)
 };
 
 struct RunJobResult {

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "hotspot/distribute.hpp"
 #include "hotspot/error.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
@@ -35,7 +36,8 @@ std::string fmt(double v) {
 // Weights -> Gi* / Local Moran -> permutations -> FDR -> `layer` with its styles. Fills the
 // weights, statistics and inference parts of s and times them; returns the default style (QML).
 std::string analyse(const Units& u, const LocalOptions& o, int threads, std::uint64_t max_memory,
-                    GpkgWriter& out, const std::string& layer, LocalSummary& s, Timer& timer) {
+                    GpkgWriter& out, const std::string& layer, LocalSummary& s, Timer& timer,
+                    const LocalPermutationsFn& permute = {}) {
   const bool want_gi = o.stats.stat != LocalStat::kLisa, want_lisa = o.stats.stat != LocalStat::kGi;
   const WeightUnits& geo = u.geometry;
 
@@ -81,7 +83,7 @@ std::string analyse(const Units& u, const LocalOptions& o, int threads, std::uin
   // Statistics, permutations, FDR, labels.
   LocalStatsOptions so = o.stats;
   so.threads = threads;
-  const LocalStatsResult r = local_stats(u.value, w, so);
+  const LocalStatsResult r = local_stats(u.value, w, so, permute);
   const GiStarResult& gi = r.gi;
   const LocalMoranResult& lm = r.lisa;
   s.has_global = r.has_global;
@@ -455,7 +457,8 @@ StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::
   s.work_crs_reason = ctx.in.work_crs_reason;
   s.units = static_cast<std::int64_t>(u.value.size());
   s.timings.push_back({"units", timer.lap()});
-  const std::string qml = analyse(u, o, ctx.threads, ctx.in.max_memory, ctx.w, layer, s, timer);
+  const std::string qml = analyse(u, o, ctx.threads, ctx.in.max_memory, ctx.w, layer, s, timer,
+                                  ctx.distribution ? ctx.distribution->local_permutations : nullptr);
   Box extent;
   for (const auto& p : u.geometry.polygons) extent.expand(bounds(p));
 

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <functional>
 
+#include "hotspot/distribute.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
 #include "jobs/load.hpp"
@@ -22,14 +23,15 @@ namespace {
 
 // The Knox test on the loaded incidents; its timing and warning go to r.
 KnoxResult knox_on(const LoadedInputs& in, const KnoxOptions& opt, int threads, StepResult& r,
-                   const std::function<void(const std::string&)>& log = {}) {
+                   const std::function<void(const std::string&)>& log = {},
+                   const KnoxLanesFn& count_lanes = {}) {
   if (in.report.time_field.empty() && in.report.accepted > 0)
     throw UsageError("near-repeat needs incident times; name the time column with --time-field");
   KnoxOptions knox = opt;
   knox.threads = threads;
   if (log) knox.note = log;
   Timer timer;
-  KnoxResult result = knox_test(in.incidents, knox);
+  KnoxResult result = knox_test(in.incidents, knox, count_lanes);
   r.timings.push_back({"knox", timer.lap()});
   if (in.report.time_missing > 0)
     r.warnings.push_back(std::to_string(in.report.time_missing) +
@@ -74,7 +76,8 @@ const ParamTable<KnoxOptions>& near_repeat_params() {
 StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& opt, KnoxResult* result) {
   StepResult r;
   r.name = "near_repeat";
-  KnoxResult knox = knox_on(ctx.in, opt, ctx.threads, r, ctx.log);
+  KnoxResult knox = knox_on(ctx.in, opt, ctx.threads, r, ctx.log,
+                            ctx.distribution ? ctx.distribution->knox_lanes : nullptr);
   Timer timer;
   LayerWriter& L = ctx.w.begin_layer(
       "near_repeat", GeometryType::kNone, ctx.in.work_crs,

@@ -20,6 +20,8 @@
 
 namespace hotspot {
 
+struct RunDistribution;  // hotspot/distribute.hpp
+
 // The stable identity of one hotspot feature (a KDE hotspot zone or a cluster footprint) across
 // runs: written as the fields hotspot_id, status, first_seen and days_active.
 struct HotspotIdentity {
@@ -53,6 +55,8 @@ struct StepContext {
   IdentifyFn identify;    // empty: every hotspot is new (see identify() below)
   // Progress notes for the user (a run's log at info level); may be empty.
   std::function<void(const std::string&)> log;
+  // Parts computed outside this process (hotspot.dask); null or empty hooks: here. Not owned.
+  const RunDistribution* distribution = nullptr;
 
   // QGIS data source of a vector layer or the raster table in this GeoPackage.
   std::string vector_source(const std::string& layer) const { return "./" + gpkg_name + "|layername=" + layer; }

@@ -296,7 +296,11 @@ RunJobResult run_job(const RunJobOptions& opt) {
   const std::string& as_of = dates.last;
   Timer timer;
   // Every run writes the incidents layer (with aggregate, or on its own), with their communes.
-  const Assignment assignment = assign_incidents(in.incidents, in.communes, in.zones, threads);
+  const Assignment assignment =
+      opt.distribution.assign ? opt.distribution.assign(in.incidents, in.communes, in.zones)
+                              : assign_incidents(in.incidents, in.communes, in.zones, threads);
+  if (assignment.commune.size() != in.incidents.size() || assignment.zone.size() != in.incidents.size())
+    throw InternalError("assign: the communes computed elsewhere are not one per incident");
   s.outside_communes = assignment.outside_communes;
   s.timings.push_back({"assign", timer.lap()});
 
@@ -312,6 +316,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
     return history.match(layer, geoms, as_of);
   };
   ctx.log = [&](const std::string& m) { log(LogLevel::kInfo, m); };
+  ctx.distribution = &opt.distribution;
 
   std::vector<StepResult> steps;
   KdeArtifacts kde_art;

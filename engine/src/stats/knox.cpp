@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string>
 
+#include "hotspot/distribute.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/spacetime.hpp"
 #include "util/parallel.hpp"
@@ -311,7 +312,85 @@ void check_knox_options(const KnoxOptions& opt) {
                                              std::to_string(opt.permutations) + ")");
 }
 
-KnoxResult knox_test(const Incidents& inc, const KnoxOptions& opt) {
+namespace {
+
+// The counts of lanes [first_lane, last_lane) of the incidents `used` (with their `times`): lane
+// 0 the observed times, lane 1 + k permutation k with its own stream (seed, k). Per band,
+// lane-major. Every lane's counts are whole numbers of pairs, whatever lanes share its pass.
+KnoxLaneCounts counted_lanes(const Incidents& inc, const std::vector<std::uint32_t>& used,
+                             const std::vector<std::int64_t>& times, const KnoxOptions& opt,
+                             std::size_t first_lane, std::size_t last_lane) {
+  const std::size_t ns = opt.space_bands.size() - 1, nt = opt.time_bands_days.size() - 1;
+  const std::size_t n = used.size();
+  const TimeLimits lim = time_limits(times, opt.time_bands_days);
+  const CellGrid grid(inc, used, opt.space_bands.back());
+  // Lanes are counted in chunks of `width` lanes (a multiple of 8, for the vector unit) whose
+  // times fit the budget, each chunk one pass over the close pairs.
+  const std::size_t lanes = last_lane - first_lane;
+  // The permuted times of a pass are int32 seconds after the earliest time, one row of `width`
+  // lanes per incident, within opt.times_budget_bytes: with the default a million incidents take
+  // every lane of 99 permutations in one pass, ten million take several passes over the pairs.
+  const std::size_t budget_lanes =
+      std::max<std::size_t>(8, opt.times_budget_bytes / (4 * std::max<std::size_t>(1, n)));
+  const std::size_t chunks = std::max<std::size_t>(1, (lanes + budget_lanes - 1) / budget_lanes);
+  const std::size_t width = ((lanes + chunks - 1) / chunks + 7) / 8 * 8;
+  KnoxLaneCounts out;
+  std::vector<std::int64_t>& counts = out.counts;
+  counts.assign(lanes * ns * nt, 0);  // lane-major, cumulative over time bands
+  std::vector<std::int32_t> rows(n * width);
+  const int threads = resolve_threads(opt.threads);
+  for (std::size_t first = 0; first < lanes; first += width) {
+    const std::size_t here = std::min(width, lanes - first);
+    // Row g of the time table: lane first_lane + first + g's times, as int32 offsets, in cell order.
+    std::fill(rows.begin(), rows.end(), 0);
+    parallel_ranges(here, threads, [&](std::size_t b, std::size_t e, int) {
+      std::vector<std::int64_t> t(n);
+      for (std::size_t g = b; g < e; ++g) {
+        const std::size_t lane = first_lane + first + g;
+        std::copy(times.begin(), times.end(), t.begin());
+        if (lane > 0) {  // permutation lane - 1, with its own stream (seed, lane - 1)
+          Rng rng(opt.seed, lane - 1);
+          for (std::size_t i = t.size(); i > 1; --i) std::swap(t[i - 1], t[rng.below(i)]);
+        }
+        for (std::size_t k = 0; k < n; ++k)
+          rows[static_cast<std::size_t>(grid.rank[k]) * width + g] =
+              static_cast<std::int32_t>(t[k] - lim.origin);
+      }
+    }, /*min_per_thread=*/1);
+    // The first pass times its first cells and tells opt.note of a long count.
+    const CountPass pass =
+        count_pass(grid, rows, width, lim, opt, threads, first == 0 ? (lanes + width - 1) / width : 0);
+    if (first == 0) out.close_pairs = pass.close_pairs;
+    for (std::size_t g = 0; g < here; ++g)
+      for (std::size_t c = 0; c < ns * nt; ++c)
+        counts[(first + g) * ns * nt + c] = pass.cumulative[(c) * width + g];
+  }
+  // Cumulative (pairs at most e_{k+1} days apart) to per band.
+  for (std::size_t lane = 0; lane < lanes; ++lane)
+    for (std::size_t sb = 0; sb < ns; ++sb)
+      for (std::size_t k = nt - 1; k > 0; --k)
+        counts[lane * ns * nt + sb * nt + k] -= counts[lane * ns * nt + sb * nt + k - 1];
+  return out;
+}
+
+}  // namespace
+
+KnoxLaneCounts knox_lane_counts(const Incidents& inc, const KnoxOptions& opt, std::size_t first_lane,
+                                std::size_t last_lane) {
+  check_knox_options(opt);
+  if (first_lane > last_lane || last_lane > 1 + static_cast<std::size_t>(opt.permutations))
+    throw InternalError("knox: lanes [" + std::to_string(first_lane) + ", " + std::to_string(last_lane) +
+                        ") outside 0.." + std::to_string(opt.permutations));
+  std::vector<std::uint32_t> used(inc.size());
+  std::iota(used.begin(), used.end(), 0u);
+  for (auto t : inc.time_utc)
+    if (t == kNoTime) throw InternalError("knox: lane counts need a time for every incident");
+  return counted_lanes(inc, used, inc.time_utc, opt, first_lane, last_lane);
+}
+
+KnoxResult knox_test(const Incidents& inc, const KnoxOptions& opt) { return knox_test(inc, opt, {}); }
+
+KnoxResult knox_test(const Incidents& inc, const KnoxOptions& opt, const KnoxLanesFn& count_lanes) {
   check_knox_options(opt);
   const std::size_t ns = opt.space_bands.size() - 1, nt = opt.time_bands_days.size() - 1;
   KnoxResult r;
@@ -332,55 +411,24 @@ KnoxResult knox_test(const Incidents& inc, const KnoxOptions& opt) {
     }
   }
   r.incidents_used = static_cast<std::int64_t>(used.size());
-  const std::size_t n = used.size();
-  const TimeLimits lim = time_limits(times, opt.time_bands_days);
-  const CellGrid grid(inc, used, opt.space_bands.back());
-
-  // Lanes: 0 is the observed times, 1 + k permutation k. They are counted in chunks of `width`
-  // lanes (a multiple of 8, for the vector unit) whose times fit the budget, each chunk one pass
-  // over the close pairs.
   const std::size_t lanes = 1 + static_cast<std::size_t>(opt.permutations);
-  // The permuted times of a pass are int32 seconds after the earliest time, one row of `width`
-  // lanes per incident, within opt.times_budget_bytes: with the default a million incidents take
-  // every lane of 99 permutations in one pass, ten million take several passes over the pairs.
-  const std::size_t budget_lanes =
-      std::max<std::size_t>(8, opt.times_budget_bytes / (4 * std::max<std::size_t>(1, n)));
-  const std::size_t chunks = (lanes + budget_lanes - 1) / budget_lanes;
-  const std::size_t width = ((lanes + chunks - 1) / chunks + 7) / 8 * 8;
-  std::vector<std::int64_t> counts(lanes * ns * nt, 0);  // lane-major, cumulative over time bands
-  std::vector<std::int32_t> rows(n * width);
-  const int threads = resolve_threads(opt.threads);
-  for (std::size_t first = 0; first < lanes; first += width) {
-    const std::size_t here = std::min(width, lanes - first);
-    // Row g of the time table: lane first + g's times, as int32 offsets, in cell order.
-    std::fill(rows.begin(), rows.end(), 0);
-    parallel_ranges(here, threads, [&](std::size_t b, std::size_t e, int) {
-      std::vector<std::int64_t> t(n);
-      for (std::size_t g = b; g < e; ++g) {
-        const std::size_t lane = first + g;
-        std::copy(times.begin(), times.end(), t.begin());
-        if (lane > 0) {  // permutation lane - 1, with its own stream (seed, lane - 1)
-          Rng rng(opt.seed, lane - 1);
-          for (std::size_t i = t.size(); i > 1; --i) std::swap(t[i - 1], t[rng.below(i)]);
-        }
-        for (std::size_t k = 0; k < n; ++k)
-          rows[static_cast<std::size_t>(grid.rank[k]) * width + g] =
-              static_cast<std::int32_t>(t[k] - lim.origin);
-      }
-    }, /*min_per_thread=*/1);
-    // The first pass times its first cells and tells opt.note of a long count.
-    const CountPass pass =
-        count_pass(grid, rows, width, lim, opt, threads, first == 0 ? (lanes + width - 1) / width : 0);
-    if (first == 0) r.close_pairs = pass.close_pairs;
-    for (std::size_t g = 0; g < here; ++g)
-      for (std::size_t c = 0; c < ns * nt; ++c)
-        counts[(first + g) * ns * nt + c] = pass.cumulative[(c) * width + g];
+  KnoxLaneCounts lc;
+  if (count_lanes) {
+    // Counted elsewhere (hotspot.dask): the incidents taking part, in order, with no filter left.
+    Incidents part;
+    for (auto i : used) part.x.push_back(inc.x[i]), part.y.push_back(inc.y[i]);
+    part.time_utc = times;
+    part.category.assign(used.size(), Dictionary::kNone);
+    KnoxOptions o = opt;
+    o.categories.clear(), o.window = TimeWindow{};
+    lc = count_lanes(part, o);
+    if (lc.counts.size() != lanes * ns * nt)
+      throw InternalError("knox: the counts computed elsewhere are not one per lane and cell");
+  } else {
+    lc = counted_lanes(inc, used, times, opt, 0, lanes);
   }
-  // Cumulative (pairs at most e_{k+1} days apart) to per band.
-  for (std::size_t lane = 0; lane < lanes; ++lane)
-    for (std::size_t sb = 0; sb < ns; ++sb)
-      for (std::size_t k = nt - 1; k > 0; --k)
-        counts[lane * ns * nt + sb * nt + k] -= counts[lane * ns * nt + sb * nt + k - 1];
+  r.close_pairs = lc.close_pairs;
+  const std::vector<std::int64_t>& counts = lc.counts;
 
   const auto n_perm = static_cast<std::size_t>(opt.permutations);
   for (std::size_t c = 0; c < ns * nt; ++c) {

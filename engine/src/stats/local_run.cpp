@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 
+#include "hotspot/distribute.hpp"
 #include "hotspot/error.hpp"
 #include "stats/local_stats.hpp"
 #include "util/timer.hpp"
@@ -11,6 +12,11 @@ namespace hotspot {
 
 LocalStatsResult local_stats(const std::vector<double>& x, const SpatialWeights& w,
                              const LocalStatsOptions& o) {
+  return local_stats(x, w, o, {});
+}
+
+LocalStatsResult local_stats(const std::vector<double>& x, const SpatialWeights& w,
+                             const LocalStatsOptions& o, const LocalPermutationsFn& permute) {
   if (o.permutations < 0) throw ParameterError("permutations", "must be >= 0");
   const bool want_gi = o.stat != LocalStat::kLisa, want_lisa = o.stat != LocalStat::kGi;
   const SpatialWeights w_gi = with_self(w, 1.0);
@@ -27,9 +33,17 @@ LocalStatsResult local_stats(const std::vector<double>& x, const SpatialWeights&
   std::vector<double> gi_p = gi.p, lm_p = lm.p;
   if (o.permutations > 0) {
     Timer timer;
-    PermutationResult pr =
-        permutation_pvalues(x, want_gi ? &w_gi : nullptr, want_lisa ? &w_row : nullptr,
-                            o.permutations, o.seed, o.threads);
+    const SpatialWeights* gw = want_gi ? &w_gi : nullptr;
+    const SpatialWeights* lw = want_lisa ? &w_row : nullptr;
+    PermutationResult pr;
+    if (permute) {
+      LocalPValues got = permute(x, gw, lw, o.permutations, o.seed);
+      pr.gi_p = std::move(got.gi_p), pr.lisa_p = std::move(got.lisa_p);
+    } else {
+      pr = permutation_pvalues(x, gw, lw, o.permutations, o.seed, o.threads);
+    }
+    if ((want_gi && pr.gi_p.size() != x.size()) || (want_lisa && pr.lisa_p.size() != x.size()))
+      throw InternalError("permutations: the p-values computed elsewhere are not one per unit");
     if (want_gi) gi_p = pr.gi_p;
     if (want_lisa) lm_p = pr.lisa_p;
     r.permutations_s = timer.lap();
@@ -62,6 +76,15 @@ LocalStatsResult local_stats(const std::vector<double>& x, const SpatialWeights&
     r.lisa.p = std::move(lm_p), r.lisa.p_fdr = std::move(lm_q);
   }
   return r;
+}
+
+LocalPValues local_permutation_pvalues(const std::vector<double>& x, const SpatialWeights* gw,
+                                       const SpatialWeights* lw, int permutations,
+                                       std::uint64_t seed, int threads, std::size_t first,
+                                       std::size_t last) {
+  if (!gw && !lw) throw InternalError("permutations: neither statistic asked for");
+  PermutationResult r = permutation_pvalues(x, gw, lw, permutations, seed, threads, first, last);
+  return {std::move(r.gi_p), std::move(r.lisa_p)};
 }
 
 GiStarResult gi_star(const std::vector<double>& x, const SpatialWeights& w,

@@ -184,19 +184,30 @@ GlobalMoran global_moran(const std::vector<double>& x, const SpatialWeights& w) 
 PermutationResult permutation_pvalues(const std::vector<double>& x, const SpatialWeights* gw,
                                       const SpatialWeights* lw, int permutations,
                                       std::uint64_t seed, int threads) {
+  return permutation_pvalues(x, gw, lw, permutations, seed, threads, 0, x.size());
+}
+
+PermutationResult permutation_pvalues(const std::vector<double>& x, const SpatialWeights* gw,
+                                      const SpatialWeights* lw, int permutations,
+                                      std::uint64_t seed, int threads, std::size_t first,
+                                      std::size_t last) {
   PermutationResult out;
   if (permutations <= 0) return out;
   const std::size_t n = x.size();
   check_values(x, (gw ? gw : lw)->size(), "permutations");
+  if (first > last || last > n)
+    throw InternalError("permutations: unit range [" + std::to_string(first) + ", " +
+                        std::to_string(last) + ") outside the " + std::to_string(n) + " units");
   const double xbar = mean_of(x);
   std::vector<double> z(n);
   double s2 = 0;
   for (std::size_t i = 0; i < n; ++i) z[i] = x[i] - xbar, s2 += z[i] * z[i];
   s2 /= static_cast<double>(n);
-  if (gw) out.gi_p.assign(n, kNaN);
-  if (lw) out.lisa_p.assign(n, kNaN);
+  if (gw) out.gi_p.assign(last - first, kNaN);
+  if (lw) out.lisa_p.assign(last - first, kNaN);
   const auto N = static_cast<std::size_t>(permutations);
-  parallel_ranges(n, threads, [&](std::size_t begin, std::size_t end, int) {
+  parallel_ranges(last - first, threads, [&](std::size_t from, std::size_t to, int) {
+    const std::size_t begin = first + from, end = first + to;
     std::vector<std::int32_t> draws;
     std::vector<double> sums;
     std::vector<double> gwt, lwt;  // weights of the non-self entries, in row order
@@ -285,8 +296,8 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
         std::size_t rnk = std::min(ge, N - ge);
         return static_cast<double>(rnk + 1) / static_cast<double>(N + 1);
       };
-      if (gw) out.gi_p[i] = folded(g_ge);
-      if (lw && lisa_defined) out.lisa_p[i] = folded(l_ge);
+      if (gw) out.gi_p[i - first] = folded(g_ge);
+      if (lw && lisa_defined) out.lisa_p[i - first] = folded(l_ge);
     }
   });
   return out;

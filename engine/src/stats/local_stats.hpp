@@ -41,6 +41,12 @@ struct PermutationResult {
 PermutationResult permutation_pvalues(const std::vector<double>& x, const SpatialWeights* gi_w_self,
                                       const SpatialWeights* lisa_w, int permutations,
                                       std::uint64_t seed, int threads);
+// Units [first, last) only (gi_p and lisa_p hold last - first values): each unit's stream is
+// (seed, unit), so ranges computed apart (hotspot.dask) join into exactly the whole result.
+PermutationResult permutation_pvalues(const std::vector<double>& x, const SpatialWeights* gi_w_self,
+                                      const SpatialWeights* lisa_w, int permutations,
+                                      std::uint64_t seed, int threads, std::size_t first,
+                                      std::size_t last);
 
 // The draws of one unit: `k` distinct indices in [0, n) \ {i} for permutation `perm`, written to
 // out (k entries). Sequential within a unit: call with perm = 0, 1, ... on the same sampler.

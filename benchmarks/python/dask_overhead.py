@@ -1,0 +1,80 @@
+#!/usr/bin/python3
+"""hotspot.dask against `hotspot run` on the 1M-incident full-run benchmark: equality of every layer
+and the overhead, with 1 and 2 local workers.
+
+    /usr/bin/python3 benchmarks/python/dask_overhead.py [--build build] [--work /tmp/hotspot-bench]
+        [--communes 2000] [--incidents 1000000] [--workers 1 2] [--tiles auto]
+
+The input is hotspot-datagen's (benchmarks/compare/common.py generate), the configuration that of
+benchmarks/compare/full_run_vs_peers.py (every analysis). Each run is one process, timed from the
+outside: `hotspot run --config C --quiet`, then `python -m hotspot.dask --config C --local-workers N
+--quiet` (its time includes starting the LocalCluster). Every layer of each distributed output is
+compared with `hotspot run`'s (tests/golden/layer_digest.py); a difference exits 1. ctest runs it
+as slow.dask_national (label slow). Timings are from one run on a shared machine: the load average
+is printed with them.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+sys.dont_write_bytecode = True
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "benchmarks", "compare"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "golden"))
+from common import generate  # noqa: E402
+from layer_digest import digest  # noqa: E402
+
+
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--build", default=os.path.join(ROOT, "build"))
+    p.add_argument("--work", default="/tmp/hotspot-bench")
+    p.add_argument("--communes", type=int, default=2000)
+    p.add_argument("--incidents", type=int, default=1_000_000)
+    p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
+    p.add_argument("--tiles", default="auto")
+    a = p.parse_args()
+    build = os.path.abspath(a.build)
+    hotspot = os.path.join(build, "bin", "hotspot")
+    data = os.path.abspath(generate(build, a.work, a.communes, a.incidents))
+    work = os.path.join(os.path.abspath(a.work), "dask")
+    os.makedirs(work, exist_ok=True)
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks", "compare"))
+    from full_run_vs_peers import write_config
+    ns = argparse.Namespace(communes_permutations=999, grid_permutations=999, incidents=a.incidents,
+                            communes=a.communes, threads=0)
+    env = dict(os.environ, PYTHONPATH=os.path.join(build, "python"))
+
+    def timed(cmd):
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, env=env)
+        return time.perf_counter() - t0
+
+    load = " ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"{a.incidents:,} incidents, {a.communes:,} communes; load average {load} on {os.cpu_count()} cores",
+          flush=True)
+    ref_cfg, ref_out = os.path.join(work, "ref.json"), os.path.join(work, "ref.gpkg")
+    write_config(ref_cfg, data, ref_out, ns)
+    base = timed([hotspot, "run", "--config", ref_cfg, "--quiet"])
+    print(f"hotspot run: {base:.1f} s", flush=True)
+    want = digest(ref_out)
+    bad_any = False
+    for n in a.workers:
+        cfg, out = os.path.join(work, f"dask{n}.json"), os.path.join(work, f"dask{n}.gpkg")
+        write_config(cfg, data, out, ns)
+        s = timed([sys.executable, "-m", "hotspot.dask", "--config", cfg, "--local-workers", str(n),
+                   "--tiles", a.tiles, "--quiet"])
+        got = digest(out)
+        bad = [t for t in sorted(set(want) | set(got)) if want.get(t) != got.get(t)]
+        bad_any |= bool(bad)
+        print(f"hotspot.dask, {n} local worker(s): {s:.1f} s = {s / base:.2f} x hotspot run; layers "
+              + ("identical" if not bad else f"DIFFER: {bad}"), flush=True)
+    print("load average at the end: " + " ".join(f"{v:.1f}" for v in os.getloadavg()))
+    sys.exit(1 if bad_any else 0)
+
+
+if __name__ == "__main__":
+    main()

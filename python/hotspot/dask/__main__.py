@@ -1,0 +1,112 @@
+"""python -m hotspot.dask: `hotspot run` on a Dask cluster (see hotspot/dask/README.md).
+
+Exit codes as `hotspot run`: 0 ok, 2 usage or configuration (also a worker without the module or
+with another version), 3 unusable data, 4 I/O (also a lost scheduler or cluster: the previous
+output is left as it was), 5 an analysis failed on its own. With --configs: 0 when every run
+succeeded, else the code of the first configuration (in the order given) that did not.
+"""
+import argparse
+import json
+import sys
+
+
+def _parser():
+    p = argparse.ArgumentParser(prog="python -m hotspot.dask",
+                                description="Every analysis of run configurations on a Dask cluster, "
+                                            "written as `hotspot run` writes them")
+    which = p.add_mutually_exclusive_group(required=True)
+    which.add_argument("--config", help="run configuration (schemas/run.schema.json)")
+    which.add_argument("--configs", nargs="+", metavar="CONFIG",
+                       help="several configurations, run as independent runs on the same cluster")
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--scheduler", help="address of a running dask-scheduler, e.g. tcp://HOST:8786")
+    where.add_argument("--local-workers", type=int, metavar="N",
+                       help="start a LocalCluster of N worker processes on 127.0.0.1 instead")
+    p.add_argument("--tiles", default="auto",
+                   help="tasks per distributed part: auto (two per worker thread, one for near_repeat) or N "
+                        "(default: auto)")
+    p.add_argument("--threads", type=int, help="threads of the driver's engine (default: the config's)")
+    p.add_argument("--parallel", type=int, default=4,
+                   help="with --configs: runs at a time on the driver (default: 4)")
+    p.add_argument("--json", action="store_true",
+                   help="print the summary as JSON (with --configs: a JSON array, one per config)")
+    p.add_argument("--quiet", action="store_true", help="errors only on stderr; no summary")
+    p.add_argument("--log-level", default="warn", choices=["error", "warn", "info", "debug"],
+                   help="stderr messages (default: warn)")
+    return p
+
+
+def _tiles(text):
+    if text == "auto":
+        return "auto"
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        print(f"hotspot: error: --tiles: auto or an integer >= 1 (got '{text}')", file=sys.stderr)
+        raise SystemExit(2)
+    return n
+
+
+def _client(args):
+    from distributed import Client, LocalCluster
+    if args.scheduler:
+        return Client(args.scheduler, timeout="30s"), None
+    if args.local_workers < 1:
+        raise ValueError(f"--local-workers: must be >= 1 (got {args.local_workers})")
+    cluster = LocalCluster(n_workers=args.local_workers, threads_per_worker=1, processes=True,
+                           host="127.0.0.1", dashboard_address=":0")
+    return Client(cluster), cluster
+
+
+def _print_result(r, args, many):
+    for w in r.get("warnings", []):
+        if not args.quiet:
+            print(f"hotspot: warning: {w}", file=sys.stderr)
+    if "error" in r:
+        print(f"hotspot: error: {r['config']}: {r['error']}" if many else f"hotspot: error: {r['error']}",
+              file=sys.stderr)
+    if args.json or args.quiet:
+        return
+    if many:
+        print(f"== {r['config']} (exit {r['exit_code']})")
+    sys.stdout.write(r["text"])
+
+
+def main(argv=None):
+    args = _parser().parse_args(argv)
+    tiles = _tiles(args.tiles)
+    from . import exit_code_of, run_many
+    configs = args.configs or [args.config]
+    try:
+        client, cluster = _client(args)
+    except Exception as e:  # noqa: BLE001 - no cluster: nothing was run
+        code = 2 if isinstance(e, ValueError) else 4
+        print(f"hotspot: error: cannot reach the Dask cluster: {e}", file=sys.stderr)
+        if args.json:
+            print(json.dumps({"status": "error", "exit_code": code, "message": str(e)}, indent=2))
+        return code
+    try:
+        try:
+            results = run_many(configs, client, parallel=args.parallel, tiles=tiles, threads=args.threads,
+                               log_level="error" if args.quiet else args.log_level)
+        except Exception as e:  # noqa: BLE001 - the workers check failed: no run started
+            results = [{"config": c, "exit_code": exit_code_of(e), "error": str(e), "text": "", "warnings": []}
+                       for c in configs]
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+    many = args.configs is not None
+    for r in results:
+        _print_result(r, args, many)
+    if args.json:
+        docs = [r.get("summary") or {"status": "error", "exit_code": r["exit_code"], "message": r["error"],
+                                     "config": {"path": r["config"]}} for r in results]
+        print(json.dumps(docs if many else docs[0], indent=2, ensure_ascii=False))
+    return next((r["exit_code"] for r in results if r["exit_code"] != 0), 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,205 @@
+"""hotspot.dask.run: one configuration on a Dask cluster, written as `hotspot run` writes it.
+
+The driver (this process) runs the engine's own run pipeline: it loads, validates and projects
+the inputs, runs every step, and writes the one GeoPackage (atomically: a temporary file renamed
+into place), the quick-look and the summary. Three parts of the work go to the workers through
+the engine's hooks (hotspot/run.hpp, RunDistribution), each split into tasks whose results are
+joined in task order, never in completion order:
+
+- assign (aggregate's point-in-polygon): the incidents cut into KD tiles on counts, one task a
+  tile; per-point results, so no halo is needed and the integer sums stay on the driver;
+- the local statistics' permutations (Gi*, Local Moran): units split into ranges, the value
+  vector and the weights broadcast; each unit draws from its own stream (seed, unit);
+- the Knox test's counts: lanes (the observed times and each permutation) split into ranges,
+  each permutation with its own stream (seed, permutation).
+
+Everything else (KDE, clusters, emerging, profiles, the moments, FDR and labels) is computed by
+the driver's engine, exactly as `hotspot run` computes it.
+"""
+import logging
+import os
+
+import numpy as np
+
+import hotspot
+from .. import _hotspot
+from .._errors import IoError, UsageError
+from . import _parts, _probe
+from ._tiles import kd_tiles, ranges
+
+_LOG_LEVELS = {"error": 0, "warn": 1, "info": 2, "debug": 3}
+
+
+class WorkerVersionError(UsageError):
+    """A worker without the hotspot module, or with another version of it."""
+
+
+def check_workers(client):
+    """Refuses a cluster where some worker lacks hotspot or has another version: raises
+    WorkerVersionError naming each such worker. Returns {address: version}."""
+    import cloudpickle
+    try:  # workers still starting or connecting: give them a minute
+        client.wait_for_workers(1, timeout=60)
+    except Exception:  # noqa: BLE001 - reported below as no worker
+        pass
+    cloudpickle.register_pickle_by_value(_probe)  # the probe must arrive where hotspot is missing
+    try:
+        found = client.run(_probe.probe)
+    finally:
+        cloudpickle.unregister_pickle_by_value(_probe)
+    if not found:
+        raise IoError("the Dask cluster has no worker")
+    want = hotspot.__version__
+    bad = []
+    for addr in sorted(found):
+        f = found[addr]
+        if f["error"]:
+            bad.append(f"worker {addr} cannot import hotspot ({f['error']}); install the module "
+                       f"there (make python, or the venv recipe in README.md)")
+        elif f["version"] != want or f["engine"] != want:
+            bad.append(f"worker {addr} has hotspot {f['version']} (engine {f['engine']}), the driver "
+                       f"{want}; install the same version on every worker")
+    if bad:
+        raise WorkerVersionError("; ".join(bad), "workers")
+    return {a: found[a]["version"] for a in found}
+
+
+def _auto_tasks(client, part):
+    """tiles=auto: two tasks per worker thread, so a slow or lost worker is caught up by others;
+    one for near_repeat, since each of its tasks enumerates every close pair again."""
+    threads = sum(client.nthreads().values()) or 1
+    return threads if part == "near_repeat" else 2 * threads
+
+
+class _Hooks:
+    """What the engine calls at each distributed part (python/src/dask_parts.cpp). Each method
+    scatters its large columns once (broadcast), submits one task per tile or range with only
+    futures and small numbers as arguments, and gathers in task order."""
+
+    def __init__(self, client, tiles, task_threads):
+        self.client, self.task_threads = client, task_threads
+        self.tiles = {k: (_auto_tasks(client, k) if v == "auto" else int(v)) for k, v in tiles.items()}
+        self.tasks = {}  # part -> number of tasks submitted (for the summary)
+
+    # Keys are random (hash=False, pure=False), never derived from the data: two runs of the same
+    # data at once (--configs) would otherwise share keys, and one run releasing its data could
+    # cancel the other's tasks.
+    def _scatter(self, *objs):
+        return [self.client.scatter([o], broadcast=True, hash=False)[0] if o is not None else None
+                for o in objs]
+
+    def _submit(self, fn, *args):
+        return self.client.submit(fn, *args, pure=False)
+
+    def _gather(self, part, futures):
+        self.tasks[part] = self.tasks.get(part, 0) + len(futures)
+        return self.client.gather(futures)
+
+    def assign(self, x, y, communes, zones):
+        n = len(x)
+        order, bounds, _ = kd_tiles(x, y, self.tiles["assign"])
+        fx, fy, fc, fz = self._scatter(np.ascontiguousarray(x[order]), np.ascontiguousarray(y[order]),
+                                       communes, zones)
+        futures = [self._submit(_parts.assign_tile, fx, fy, fc, fz, int(bounds[k]), int(bounds[k + 1]),
+                                self.task_threads)
+                   for k in range(len(bounds) - 1)]
+        commune = np.full(n, -1, dtype=np.int32)
+        zone = np.full(n, -1, dtype=np.int32)
+        for k, (c, z) in enumerate(self._gather("assign", futures)):
+            own = order[bounds[k]:bounds[k + 1]]
+            commune[own], zone[own] = c, z
+        return commune, zone
+
+    def local_permutations(self, values, gi_w, lisa_w, permutations, seed):
+        fv, fg, fl = self._scatter(values, gi_w, lisa_w)
+        parts = ranges(len(values), self.tiles["local"])
+        futures = [self._submit(_parts.local_range, fv, fg, fl, permutations, seed, a, b,
+                                self.task_threads)
+                   for a, b in parts]
+        got = self._gather("local", futures)
+        gi = np.concatenate([g for g, _ in got]) if gi_w is not None else None
+        lisa = np.concatenate([m for _, m in got]) if lisa_w is not None else None
+        return gi, lisa
+
+    def knox_lanes(self, x, y, t, space_bands, time_bands, permutations, seed, budget):
+        fx, fy, ft = self._scatter(x, y, t)
+        parts = ranges(1 + permutations, self.tiles["near_repeat"])
+        futures = [self._submit(_parts.knox_range, fx, fy, ft, space_bands, time_bands, permutations,
+                                seed, a, b, self.task_threads, budget)
+                   for a, b in parts]
+        got = self._gather("near_repeat", futures)
+        return np.concatenate([c for c, _ in got]), int(got[0][1])
+
+
+def _tiles_arg(tiles):
+    """tiles: "auto", an int >= 1 for every part, or {"assign"|"local"|"near_repeat": ...}."""
+    parts = ("assign", "local", "near_repeat")
+    if isinstance(tiles, dict):
+        unknown = set(tiles) - set(parts)
+        if unknown:
+            raise UsageError(f"tiles: unknown part {sorted(unknown)[0]!r} (known: {', '.join(parts)})", "tiles")
+        out = {p: tiles.get(p, "auto") for p in parts}
+    else:
+        out = {p: tiles for p in parts}
+    for p, v in out.items():
+        if v == "auto":
+            continue
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1 or v > 100_000:
+            raise UsageError(f"tiles: must be auto or an integer in 1..100000 (got {v!r})", "tiles")
+    return out
+
+
+def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=True, details=None):
+    """Run a configuration file on a Dask cluster: the GeoPackage, quick-look and summary of
+    `hotspot run --config CONFIG`, every layer identical.
+
+    config: path to run.json (schemas/run.schema.json); its paths must be readable by the driver.
+    client: a distributed.Client.
+    tiles: "auto" (DEFAULT: two tasks per worker thread, one for near_repeat), a task count for
+        every distributed part,
+        or a dict {"assign": N, "local": N, "near_repeat": N}.
+    threads: the driver engine's threads for the parts it computes itself; DEFAULT None: the
+        configuration's (else every core).
+    log_level: error | warn (DEFAULT) | info | debug, printed on stderr as `hotspot run` prints.
+    check: refuse workers without hotspot or with another version first (DEFAULT True).
+    details: a dict that receives "text" (the summary as `hotspot run` prints it), "warnings",
+        "exit_code" (0, or 5 when an analysis failed on its own) and "tasks" per part.
+    Returns the run summary (schemas/run-summary.schema.json) as a dict. Raises UsageError,
+    InputError or IoError (IoError also when the scheduler or the workers are lost: the previous
+    output is left as it was).
+    """
+    tiles = _tiles_arg(tiles)
+    if log_level not in _LOG_LEVELS:
+        raise UsageError(f"log_level: error, warn, info or debug (got {log_level!r})", "log_level")
+    if check:
+        check_workers(client)
+    hooks = _Hooks(client, tiles, 1)
+    t = -1 if threads is None else hotspot._api._threads(threads)
+    r = _hotspot.dask_run(os.fspath(config), t, hooks, _LOG_LEVELS[log_level])
+    if details is not None:
+        details.update(text=r["text"], warnings=list(r["warnings"]), exit_code=r["exit_code"],
+                       tasks=dict(hooks.tasks))
+    return r["summary"]
+
+
+def exit_code_of(e):
+    """The `hotspot run` exit code of an exception from run()."""
+    from .._errors import InputError
+    if isinstance(e, UsageError):
+        return 2
+    if isinstance(e, InputError):
+        return 3
+    if isinstance(e, (IoError, OSError)):
+        return 4
+    # A lost scheduler surfaces from the client as these (not engine errors): the run wrote nothing.
+    try:
+        from distributed.comm.core import CommClosedError
+        from concurrent.futures import CancelledError, TimeoutError as FutTimeout
+        if isinstance(e, (CommClosedError, CancelledError, FutTimeout, TimeoutError)):
+            return 4
+    except ImportError:  # pragma: no cover
+        pass
+    return 1
+
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -1,0 +1,293 @@
+"""hotspot.dask: every layer of a run on a Dask cluster equals `hotspot run`'s; tiles have one
+owner per point; ranges computed apart join into exactly the whole; workers with another version
+are refused; a worker killed mid-run changes nothing; a lost scheduler leaves the previous output.
+
+Runs on real LocalClusters of worker processes on 127.0.0.1: ctest python.dask runs the quick
+ones (-m "not slow"), python.dask_slow (label slow) the rest: 1 and 16 tiles, one worker with
+per-part tile counts, the summary against hotspot run --json, --configs, a worker killed and the
+scheduler lost mid-run."""
+import hashlib
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+
+import numpy as np
+import pytest
+
+import hotspot
+import hotspot.dask as hd
+from hotspot import _hotspot
+from conftest import cli_path, cli_run, digest, golden, sample_config
+
+ENV = dict(os.environ)
+
+
+# ---- tiles and ranges ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("n_tiles", [1, 2, 3, 4, 7, 16])
+def test_kd_tiles_one_owner_half_open(n_tiles):
+    rng = np.random.default_rng(5)
+    # A dense town in a sparse province, with duplicated points on cut values.
+    x = np.concatenate([rng.normal(0, 100, 3000), rng.uniform(-1e4, 1e4, 1000), np.full(50, 7.0)])
+    y = np.concatenate([rng.normal(0, 100, 3000), rng.uniform(-1e4, 1e4, 1000), np.full(50, 7.0)])
+    order, bounds, boxes = hd.kd_tiles(x, y, n_tiles)
+    assert len(boxes) == n_tiles and len(bounds) == n_tiles + 1
+    assert np.array_equal(np.sort(order), np.arange(len(x)))  # every point, exactly once
+    for k in range(n_tiles):
+        own = order[bounds[k]:bounds[k + 1]]
+        assert np.all(np.diff(own) > 0)
+        x0, y0, x1, y1 = boxes[k]
+        assert np.all((x[own] >= x0) & (x[own] < x1) & (y[own] >= y0) & (y[own] < y1))
+        # Half-open boxes: no point of another tile lies in this one.
+        inside = (x >= x0) & (x < x1) & (y >= y0) & (y < y1)
+        assert inside.sum() == len(own)
+    if n_tiles in (2, 4, 16):  # counts, not areas: near-equal tiles (duplicates aside)
+        sizes = np.diff(bounds)
+        assert sizes.max() - sizes.min() <= 60
+
+
+def test_ranges_cover_in_order():
+    for n, parts in [(10, 3), (3, 10), (0, 4), (1000, 16)]:
+        r = hd.ranges(n, parts)
+        assert r[0][0] == 0 and r[-1][1] == n
+        assert all(a[1] == b[0] for a, b in zip(r, r[1:]))
+
+
+# ---- the engine's range entry points -------------------------------------------------------------
+
+def _csr_with_self(w):
+    """Binary weights with each unit in its own row (the Gi* weights) and row-standardised ones."""
+    n = w.n
+    rows = [np.sort(np.append(w.index[w.offset[i]:w.offset[i + 1]], i)) for i in range(n)]
+    goff = np.concatenate([[0], np.cumsum([len(r) for r in rows])]).astype(np.int64)
+    gidx = np.concatenate(rows).astype(np.int32)
+    card = np.diff(w.offset)
+    lw = np.repeat(1.0 / np.maximum(card, 1), card)
+    return (goff, gidx, np.ones(len(gidx))), (w.offset, w.index, lw)
+
+
+def test_local_ranges_join_into_the_whole():
+    rng = np.random.default_rng(3)
+    xy = rng.uniform(0, 5000, (400, 2))
+    w = hotspot.weights(xy, "knn:6")
+    values = rng.poisson(4, 400).astype(float)
+    gw, lw = _csr_with_self(w)
+    whole_g, whole_l = _hotspot.dask_local_pvalues(values, gw, lw, 199, 77, 0, 400, 2)
+    parts = [_hotspot.dask_local_pvalues(values, gw, lw, 199, 77, a, b, 1) for a, b in hd.ranges(400, 7)]
+    assert np.array_equal(np.concatenate([p[0] for p in parts]), whole_g, equal_nan=True)
+    assert np.array_equal(np.concatenate([p[1] for p in parts]), whole_l, equal_nan=True)
+    # ... and the whole equals the public API's (hs.gi_star runs the unsplit engine path).
+    gi = hotspot.gi_star(values, w, permutations=199, seed=77)
+    assert np.array_equal(gi["GiPValue"], whole_g, equal_nan=True)
+
+
+def test_knox_lanes_join_into_the_whole():
+    rng = np.random.default_rng(4)
+    n = 2000
+    x, y = rng.uniform(0, 3000, n), rng.uniform(0, 3000, n)
+    t = (1_700_000_000 + rng.integers(0, 90 * 86400, n)).astype(np.int64)
+    sb, tb = [0.0, 50.0, 100.0, 200.0], [0.0, 3.0, 7.0, 14.0]
+    whole, pairs = _hotspot.dask_knox_lanes(x, y, t, sb, tb, 39, 11, 0, 40, 2, 0)
+    joined = [_hotspot.dask_knox_lanes(x, y, t, sb, tb, 39, 11, a, b, 1, 0) for a, b in hd.ranges(40, 6)]
+    assert np.array_equal(np.concatenate([c for c, _ in joined]), whole)
+    assert all(p == pairs for _, p in joined)
+    # A tiny budget forces several passes per range: the same counts.
+    small, _ = _hotspot.dask_knox_lanes(x, y, t, sb, tb, 39, 11, 0, 40, 1, 4 * n * 8)
+    assert np.array_equal(small, whole)
+    ref = hotspot.knox(x, y, t.astype("datetime64[s]"), space_bands=sb, time_bands=tb, permutations=39, seed=11)
+    assert np.array_equal(np.asarray(ref["observed"]), whole[:9])
+
+
+# ---- whole runs equal hotspot run ----------------------------------------------------------------
+
+def _check_equal(out):
+    got, want = digest(out), golden()
+    bad = [t for t in sorted(set(want) | set(got)) if want.get(t) != got.get(t)]
+    assert not bad, f"layers that differ from hotspot run: {bad}"
+
+
+@pytest.mark.parametrize("tiles", [4, pytest.param(1, marks=pytest.mark.slow),
+                                   pytest.param(16, marks=pytest.mark.slow)])
+def test_sample_run_equal_two_workers(two_workers, tmp_path, tiles):
+    config, out = sample_config(tmp_path)
+    details = {}
+    s = hd.run(config, two_workers, tiles=tiles, details=details)
+    assert s["status"] == "ok" and details["exit_code"] == 0
+    assert details["tasks"]["assign"] == tiles and details["tasks"]["near_repeat"] == tiles
+    assert details["tasks"]["local"] >= 2  # two local analyses, a range of units each at least
+    _check_equal(out)
+
+
+@pytest.mark.slow
+def test_sample_run_equal_one_worker_varied_tiles(one_worker, tmp_path):
+    config, out = sample_config(tmp_path)
+    hd.run(config, one_worker, tiles={"assign": 3, "local": 5, "near_repeat": 7})
+    _check_equal(out)
+
+
+@pytest.mark.slow
+def test_summary_equals_hotspot_run(one_worker, tmp_path):
+    config, out = sample_config(tmp_path)
+    s = hd.run(config, one_worker, tiles="auto")
+    p = subprocess.run([cli_path(), "run", "--json", "--config", config], capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    ref = json.loads(p.stdout)
+    for key in ("status", "exit_code", "counts", "work_crs", "bandwidths_m", "scales_m", "layers", "warnings"):
+        assert s[key] == ref[key], key
+    for name, a in ref["analyses"].items():
+        assert s["analyses"][name]["counts"] == a["counts"] and s["analyses"][name]["parameters"] == a["parameters"]
+
+
+# ---- the command line ----------------------------------------------------------------------------
+
+def _module(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "hotspot.dask", *map(str, args)], capture_output=True,
+                          text=True, env=env or ENV, timeout=300)
+
+
+@pytest.mark.slow
+def test_cli_configs_fan_out_one_exit_code(tmp_path):
+    outs, goods = [], []
+    for name in ("good", "good2"):  # two runs at once on the driver, sharing the workers
+        os.mkdir(tmp_path / name)  # the output keeps the name demo.gpkg: the QGIS project names it
+        cfg, out = sample_config(tmp_path / name, f"{name}.json")
+        goods.append(cfg), outs.append(out)
+    bad, _ = sample_config(tmp_path, "bad.json", "bad.gpkg",
+                           edit=lambda c: c["analyses"].__setitem__(2, dict(c["analyses"][2], cell_size=-5)))
+    p = _module("--configs", goods[0], bad, goods[1], "--local-workers", 2, "--json")
+    assert p.returncode == 2, p.stderr
+    docs = json.loads(p.stdout)
+    assert [d["exit_code"] for d in docs] == [0, 2, 0]
+    assert docs[0]["status"] == "ok" and "cell_size" in docs[1]["message"]
+    assert "analyses[2].cell_size" in p.stderr
+    for out in outs:
+        _check_equal(out)
+    assert not os.path.exists(os.path.join(tmp_path, "bad.gpkg"))
+
+
+def test_cli_usage_errors_exit_2(tmp_path):
+    assert _module("--config", "x.json").returncode == 2  # neither --scheduler nor --local-workers
+    p = _module("--config", os.path.join(tmp_path, "none.json"), "--local-workers", 1, "--tiles", "0")
+    assert p.returncode == 2 and "--tiles" in p.stderr
+
+
+# ---- faults --------------------------------------------------------------------------------------
+
+def test_workers_with_another_version_are_refused(two_workers):
+    addrs = sorted(two_workers.scheduler_info()["workers"])
+
+    def fake_version():
+        import hotspot as h
+        h.__version__ = "0.0.0-other"
+
+    def no_module():
+        import sys as s
+        s.modules["hotspot"] = None  # `import hotspot` now raises ImportError here
+
+    import cloudpickle
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import this file
+    try:
+        two_workers.run(fake_version, workers=[addrs[0]])
+        with pytest.raises(hd.WorkerVersionError) as e:
+            hd.check_workers(two_workers)
+        assert addrs[0] in str(e.value) and "0.0.0-other" in str(e.value) and addrs[1] not in str(e.value)
+        two_workers.run(no_module, workers=[addrs[1]])
+        with pytest.raises(hd.WorkerVersionError) as e:
+            hd.check_workers(two_workers)
+        assert addrs[1] in str(e.value) and "cannot import hotspot" in str(e.value)
+        assert hd.exit_code_of(e.value) == 2
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+        two_workers.restart()  # fresh worker processes for the next tests
+    assert len(hd.check_workers(two_workers)) == 2
+
+
+def _heavy(config):
+    """More near-repeat permutations, so that tasks are still running when a process is killed."""
+    for a in config["analyses"]:
+        if a["type"] == "near_repeat":
+            a["permutations"] = 999
+
+
+def _wait_for_task(client, prefix, timeout=120):
+    end = time.time() + timeout
+    while time.time() < end:
+        for addr, keys in client.processing().items():
+            if any(str(k).startswith(prefix) for k in keys):
+                return addr
+        time.sleep(0.02)
+    raise AssertionError(f"no {prefix} task ran within {timeout} s")
+
+
+@pytest.mark.slow
+def test_worker_killed_mid_run_changes_nothing(tmp_path):
+    from distributed import Client, LocalCluster
+    os.mkdir(tmp_path / "ref")  # the same output name: the QGIS project names the file
+    ref_cfg, ref_out = sample_config(tmp_path / "ref", edit=_heavy)
+    cli_run(ref_cfg)
+    config, out = sample_config(tmp_path, edit=_heavy)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=":0") as cluster, Client(cluster) as client:
+        result = {}
+
+        def go():
+            try:
+                result["summary"] = hd.run(config, client, tiles=16)
+            except Exception as e:  # noqa: BLE001 - reported below
+                result["error"] = e
+        th = threading.Thread(target=go)
+        th.start()
+        victim = _wait_for_task(client, "knox_range")
+        pid = client.run(os.getpid, workers=[victim])[victim]
+        os.kill(pid, signal.SIGKILL)
+        th.join(timeout=300)
+        assert not th.is_alive()
+        assert "error" not in result, result.get("error")
+        assert victim not in client.scheduler_info()["workers"]  # it died holding a task
+    assert digest(out) == digest(ref_out)
+
+
+@pytest.mark.slow
+def test_scheduler_lost_leaves_previous_output_and_exits_4(tmp_path):
+    config, out = sample_config(tmp_path, edit=_heavy)
+    cli_run(config)  # the previous output
+    with open(out, "rb") as f:
+        before = hashlib.sha256(f.read()).hexdigest()
+    sched_file = os.path.join(tmp_path, "scheduler.json")
+    sched = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_scheduler", "--host", "127.0.0.1",
+                              "--port", "0", "--no-dashboard", "--scheduler-file", sched_file],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    worker = None
+    try:
+        end = time.time() + 60
+        while not os.path.exists(sched_file) and time.time() < end:
+            time.sleep(0.1)
+        with open(sched_file) as f:
+            address = json.load(f)["address"]
+        worker = subprocess.Popen([sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+                                   "--no-dashboard", "--no-nanny"], stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.DEVNULL)
+        from distributed import Client
+        env = dict(ENV, DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="3s")
+        with Client(address) as watch:
+            watch.wait_for_workers(1, timeout=60)
+            driver = subprocess.Popen([sys.executable, "-m", "hotspot.dask", "--config", config, "--scheduler",
+                                       address, "--tiles", "16"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                      text=True, env=env)
+            _wait_for_task(watch, "knox_range")
+            sched.kill()
+        _, err = driver.communicate(timeout=180)
+        assert driver.returncode == 4, err
+        assert "Dask cluster failed" in err
+    finally:
+        for p in (sched, worker):
+            if p is not None and p.poll() is None:
+                p.kill()
+                p.wait()
+    with open(out, "rb") as f:
+        assert hashlib.sha256(f.read()).hexdigest() == before
+    assert not [f for f in os.listdir(tmp_path) if f.startswith(".demo.gpkg") or f.endswith(".tmp")]
