@@ -376,6 +376,19 @@ class ResourceBounds(Base):
                 self.refused(2, [*args, "--permutations", perms, "--out", self.p("p.gpkg")],
                              "--permutations: must be in 0..99999")
             self.refused(2, [*args, "--permutations", "1e9", "--out", self.p("p.gpkg")], "--permutations")
+        # near-repeat: 99,999 permutations recounting ~4.5 million close pairs.
+        dense = self.p("dense.csv")
+        with open(dense, "w") as f:
+            f.write("id,x,y,time,category,w\n")
+            for i in range(3000):
+                f.write(f"d{i},{586000 + (i * 37) % 300},{2306000 + (i * 91) % 300},"
+                        f"2024-01-{1 + i % 28:02d}T10:00:00,theft,1\n")
+        self.refused(2, ["near-repeat", "--space-bands", "0,200,400", "--time-bands", "0,7,14",
+                         "--permutations", "99999", *inc_args(dense), "--out", self.p("nr.gpkg")],
+                     "permutations:", "pairs of incidents within 400 m", "Use fewer --permutations")
+        rc, so, se = hs("near-repeat", "--space-bands", "0,200,400", "--time-bands", "0,7,14",
+                        "--permutations", "9", *inc_args(dense), "--out", self.p("nr2.gpkg"))
+        self.assertEqual(rc, 0, se)
         # The work of the permutations: 99,999 of ~200,000 grid cells.
         self.refused(2, ["local", "--grid", "hex:30", "--weights", "queen", "--permutations", "99999",
                          "--communes", COMMUNES, *inc_args(self.inc), "--out", self.p("p2.gpkg")],

@@ -6,6 +6,7 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
+#include "jobs/budget.hpp"
 #include "jobs/load.hpp"
 #include "jobs/outputs.hpp"
 #include "jobs/params_util.hpp"
@@ -72,6 +73,7 @@ const ParamTable<KnoxOptions>& near_repeat_params() {
 }
 
 StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& opt, KnoxResult* result) {
+  knox_preflight(ctx.in, opt);
   StepResult r;
   r.name = "near_repeat";
   KnoxResult knox = knox_on(ctx.in, opt, ctx.threads, r, ctx.log);

@@ -191,4 +191,21 @@ void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
                data);
 }
 
+void knox_preflight(const LoadedInputs& in, const KnoxOptions& o) {
+  if (o.space_bands.size() < 2 || in.incidents.size() < 2) return;
+  const Incidents& inc = in.incidents;
+  std::vector<XY> xy;
+  for (std::size_t i = 0; i < inc.size(); ++i)
+    if (inc.time_utc[i] != kNoTime) xy.push_back({inc.x[i], inc.y[i]});
+  const double pairs = band_links(xy, o.space_bands.back()) / 2;
+  const std::string what = count_text(pairs) + " pairs of incidents within " +
+                           num(o.space_bands.back()) + " m";
+  // A close pair is 12 bytes (two positions and a band).
+  require_memory("space_bands", pairs * 12, in.max_memory, what,
+                 "Narrow the space bands or filter the incidents, or raise --max-memory.");
+  require_work("permutations", pairs * (o.permutations + 1.0),
+               count_text(o.permutations) + " permutations recounting " + what,
+               "Use fewer --permutations (99 or 999) or narrower space bands.");
+}
+
 }  // namespace hotspot
