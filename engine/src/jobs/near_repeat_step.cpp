@@ -73,7 +73,9 @@ const ParamTable<KnoxOptions>& near_repeat_params() {
 }
 
 StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& opt, KnoxResult* result) {
-  knox_preflight(ctx.in, opt);
+  KnoxOptions told = opt;  // the estimate goes where knox_test's notes go
+  if (ctx.log) told.note = ctx.log;
+  knox_preflight(ctx.in, told);
   StepResult r;
   r.name = "near_repeat";
   KnoxResult knox = knox_on(ctx.in, opt, ctx.threads, r, ctx.log);
@@ -124,6 +126,7 @@ NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
   NearRepeatSummary out;
   if (opt.out.empty()) {  // print only
     const LoadedInputs in = load_inputs(opt.inputs);
+    knox_preflight(in, opt.knox);
     out.run = summarise(in);
     StepResult knox_only;
     out.knox = knox_on(in, opt.knox, resolve_threads(opt.inputs.threads), knox_only);
