@@ -53,7 +53,7 @@ const ParamTable<KnoxOptions>& near_repeat_params() {
         [](KnoxOptions& o, const json& v) { o.time_bands_days = v.get<std::vector<double>>(); }},
        {"permutations", ParamType::kInteger, "Monte Carlo permutations of the times", "99", false,
         [](KnoxOptions& o, const json& v) {
-          o.permutations = static_cast<int>(int_in_range(v, 0, kMaxKnoxPermutations));
+          o.permutations = static_cast<int>(int_in_range(v, 0, kMaxPermutations));
         }},
        {"seed", ParamType::kInteger, "Random seed (recorded in the output)", "20240101", false,
         [](KnoxOptions& o, const json& v) { o.seed = seed_value(v); }},
