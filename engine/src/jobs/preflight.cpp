@@ -173,7 +173,8 @@ void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
   const double steps = std::floor(days / (unit_days * ts.count)) + 1;
   const int offset = o.emerging.utc_offset_minutes;
   auto date = [&](std::int64_t v) { return format_utc(v + std::int64_t{offset} * 60).substr(0, 10); };
-  const std::string what = "the space-time cube of " + count_text(cells) + " cells × " +
+  const std::string what = "the space-time cube of " + count_text(cells) + " cells of " +
+                           num(o.cell_size_m) + " m × " +
                            count_text(steps) + " time steps of " + o.time_step + " (" +
                            date(first) + " .. " + date(last) + ")";
   const std::string outliers = time_outliers(t, offset);
