@@ -436,6 +436,46 @@ class ResourceBounds(Base):
             self.assertIn(needle, line)
         self.assertFalse(os.path.exists(self.p("nr4.gpkg")))
 
+    def test_local_grid_refused_up_front(self):
+        # hex:1 over the sample communes (16 × 11 km): ~2e8 cells, refused by its memory before any
+        # cell is made; hex:5 fits a 16 GiB budget but not the grid's 5,000,000-cell limit.
+        base = ["local", "--weights", "queen", "--permutations", "0", "--communes", COMMUNES, *inc_args(self.inc)]
+        self.refused(2, [*base, "--grid", "hex:1", "--out", self.p("g1.gpkg")],
+                     "grid: a grid of about ", " cells of 1 m over 15.9", " km needs about ",
+                     "Use a larger cell size (at least ")
+        err = self.refused(2, [*base, "--grid", "hex:5", "--max-memory", "16G", "--out", self.p("g5.gpkg")],
+                           "grid: cell size 5 m gives about ", " cells over the study area (15.9",
+                           " km); the limit is 5000000 cells. Use a larger size (at least ")
+        least = float(err.split("(at least ")[1].split(" m)")[0])
+        self.assertTrue(6 <= least <= 8, err)  # cells go as 1/size²: 5 m × sqrt(8.5e6 / 5e6)
+        # World-sized: one incident 4,000 km away and no communes; the grid over the incidents' box.
+        far = self.p("far.csv")
+        write_incidents(far, extra=["4586000,2306000,2024-02-01T10:00:00,theft,1"])
+        for cmd in (["local", "--grid", "hex:500", "--weights", "queen"],
+                    ["emerging", "--grid", "hex:500", "--time-step", "1w"]):
+            err = self.refused(2, [*cmd, *inc_args(far), "--out", self.p("far.gpkg")], "grid: a grid of about ")
+            self.assertRegex(err, r"cells of 500 m over 400\d × \d+(\.\d+)? km needs about ")
+        self.assertFalse(any(os.path.exists(self.p(f)) for f in ("g1.gpkg", "g5.gpkg", "far.gpkg")))
+
+    def test_messages_carry_units(self):
+        # Issue 17: every number in a message carries its unit; no "%f" six decimals anywhere.
+        messages = []
+        for args, needle in (
+                (["local", "--grid", "hex:5", "--weights", "queen", "--permutations", "0", "--max-memory", "16G",
+                  "--communes", COMMUNES], "cell size 5 m gives"),
+                (["local", "--grid", "hex:800", "--weights", "band:50000", "--communes", COMMUNES],
+                 " m, diagonal "),
+                (["kde", "--cell-size", "0.7", "--bandwidth", "500", "--max-memory", "1G"], "cells of 0.7 m"),
+                (["emerging", "--grid", "hex:100", "--time-step", "1d", "--max-memory", "64M"], "cells of 100 m")):
+            messages.append(self.refused(2, [*args, *inc_args(self.inc), "--out", self.p("u.gpkg")], needle))
+        rc, so, se = hs("emerging", "--grid", "hex:1000", "--time-step", "2w", *inc_args(self.inc),
+                        "--out", self.p("u2.gpkg"))
+        self.assertEqual(rc, 0, se)
+        self.assertRegex(so, r"band \d+(\.\d+)? m, neighbourhood time")
+        messages.append(so + se)
+        for m in messages:
+            self.assertNotRegex(m, r"\d\.\d{6}\b", m)
+
     def test_band_links_over_budget(self):
         rng = random.Random(4)
         units = self.p("dense.gpkg")
