@@ -448,13 +448,6 @@ class ResourceBounds(Base):
                            " km); the limit is 5000000 cells. Use a larger size (at least ")
         least = float(err.split("(at least ")[1].split(" m)")[0])
         self.assertTrue(6 <= least <= 8, err)  # cells go as 1/size²: 5 m × sqrt(8.5e6 / 5e6)
-        # World-sized: one incident 4,000 km away and no communes; the grid over the incidents' box.
-        far = self.p("far.csv")
-        write_incidents(far, extra=["4586000,2306000,2024-02-01T10:00:00,theft,1"])
-        for cmd in (["local", "--grid", "hex:500", "--weights", "queen"],
-                    ["emerging", "--grid", "hex:500", "--time-step", "1w"]):
-            err = self.refused(2, [*cmd, *inc_args(far), "--out", self.p("far.gpkg")], "grid: a grid of about ")
-            self.assertRegex(err, r"cells of 500 m over 400\d × \d+(\.\d+)? km needs about ")
         self.assertFalse(any(os.path.exists(self.p(f)) for f in ("g1.gpkg", "g5.gpkg", "far.gpkg")))
 
     def test_messages_carry_units(self):
