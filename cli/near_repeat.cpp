@@ -22,6 +22,8 @@ void add_near_repeat(CLI::App& app) {
     opt->knox.threads = o->inputs.threads;
     opt->knox.utc_offset_minutes = o->inputs.incidents.utc_offset_minutes;
     opt->command_line = command_line();
+    // The time estimate before a long count.
+    opt->knox.note = [](const std::string& m) { std::cerr << "note: " << m << "\n"; };
     NearRepeatSummary s = run_near_repeat(*opt);
     std::cout << format_summary(s.run) << format_knox_table(s.knox, opt->knox);
     print_warnings(s.run.warnings);

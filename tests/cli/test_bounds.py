@@ -381,6 +381,94 @@ class ResourceBounds(Base):
                          "--communes", COMMUNES, *inc_args(self.inc), "--out", self.p("p2.gpkg")],
                      "permutations:", "operations; the limit is", "Use fewer --permutations")
 
+    def test_near_repeat_work(self):
+        # 3,000 incidents in a 300 m square: all 4,498,500 pairs lie within 400 m. Every 30th is a
+        # robbery (100 of them, 4,950 pairs).
+        dense = self.p("dense.csv")
+        with open(dense, "w") as f:
+            f.write("id,x,y,time,category,w\n")
+            for i in range(3000):
+                f.write(f"d{i},{586000 + (i * 37) % 300},{2306000 + (i * 91) % 300},"
+                        f"2024-01-{1 + i % 28:02d}T10:00:00,{'robbery' if i % 30 == 0 else 'theft'},1\n")
+        bands = ["--space-bands", "0,200,400", "--time-bands", "0,7,14"]
+        # (pairs) x (permutations + 1) x (2 time bands) comparisons against the limit of 1e11.
+        err = self.refused(2, ["near-repeat", *bands, "--permutations", "99999", *inc_args(dense),
+                               "--out", self.p("nr.gpkg")],
+                           "permutations: near-repeat's 99,999 permutations over about ",
+                           " pairs of incidents within 400 m, in 2 time bands, is about ",
+                           " operations; the limit is 100,000,000,000.", "Use fewer --permutations")
+        pairs = int(err.split("over about ")[1].split(" pairs")[0].replace(",", ""))
+        self.assertLess(abs(pairs - 3000 * 2999 / 2) / (3000 * 2999 / 2), 0.02, err)  # sampled
+        work = int(err.split("is about ")[1].split(" operations")[0].replace(",", ""))
+        self.assertLessEqual(abs(work - pairs * 100000 * 2), 100000 * 2)  # pairs printed rounded
+        # The same refusal printing only (no --out) and from run and run --check.
+        self.refused(2, ["near-repeat", *bands, "--permutations", "99999", *inc_args(dense)],
+                     "pairs of incidents within 400 m")
+        cfg = self.config("nr", [{"type": "near_repeat", "space_bands": [0, 200, 400],
+                                  "time_bands": [0, 7, 14], "permutations": 99999}])
+        with open(cfg) as f:
+            c = json.load(f)
+        c["inputs"]["incidents"]["path"] = dense
+        with open(cfg, "w") as f:
+            json.dump(c, f)
+        for args in (["run", "--check", "--config", cfg], ["run", "--config", cfg]):
+            self.refused(2, args, "near_repeat analysis", "pairs of incidents within 400 m")
+        self.assertFalse(os.path.exists(self.p("nr.gpkg")))
+        # 20,000 permutations: refused on every incident, run on the 100 robberies the filter keeps.
+        args = ["near-repeat", *bands, "--permutations", "20000", *inc_args(dense)]
+        self.refused(2, [*args, "--out", self.p("nr3.gpkg")], "20,000 permutations")
+        rc, so, se = hs(*args, "--category", "robbery", "--out", self.p("nr3.gpkg"))
+        self.assertEqual(rc, 0, se)
+        self.assertIn("100 incidents with a time, 4950 close pairs (within 400 m)", so)
+        # Over 1e10 comparisons, the estimate is told before the count starts (the test stops it).
+        p = subprocess.Popen([HOTSPOT, "near-repeat", *bands, "--permutations", "1500", *inc_args(dense),
+                              "--out", self.p("nr4.gpkg")], stderr=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                             text=True)
+        try:
+            line = p.stderr.readline()
+        finally:
+            p.kill()
+            p.wait()
+            p.stderr.close()
+        self.assertTrue(line.startswith("note: near-repeat: a long count, about "), line)
+        for needle in (" pairs within 400 m, in 2 time bands, for the observed times and 1,500 permutations",
+                       "the limit is 100,000,000,000"):
+            self.assertIn(needle, line)
+        self.assertFalse(os.path.exists(self.p("nr4.gpkg")))
+
+    def test_local_grid_refused_up_front(self):
+        # hex:1 over the sample communes (16 × 11 km): ~2e8 cells, refused by its memory before any
+        # cell is made; hex:5 fits a 16 GiB budget but not the grid's 5,000,000-cell limit.
+        base = ["local", "--weights", "queen", "--permutations", "0", "--communes", COMMUNES, *inc_args(self.inc)]
+        self.refused(2, [*base, "--grid", "hex:1", "--out", self.p("g1.gpkg")],
+                     "grid: a grid of about ", " cells of 1 m over 15.9", " km needs about ",
+                     "Use a larger cell size (at least ")
+        err = self.refused(2, [*base, "--grid", "hex:5", "--max-memory", "16G", "--out", self.p("g5.gpkg")],
+                           "grid: cell size 5 m gives about ", " cells over the study area (15.9",
+                           " km); the limit is 5000000 cells. Use a larger size (at least ")
+        least = float(err.split("(at least ")[1].split(" m)")[0])
+        self.assertTrue(6 <= least <= 8, err)  # cells go as 1/size²: 5 m × sqrt(8.5e6 / 5e6)
+        self.assertFalse(any(os.path.exists(self.p(f)) for f in ("g1.gpkg", "g5.gpkg", "far.gpkg")))
+
+    def test_messages_carry_units(self):
+        # Issue 17: every number in a message carries its unit; no "%f" six decimals anywhere.
+        messages = []
+        for args, needle in (
+                (["local", "--grid", "hex:5", "--weights", "queen", "--permutations", "0", "--max-memory", "16G",
+                  "--communes", COMMUNES], "cell size 5 m gives"),
+                (["local", "--grid", "hex:800", "--weights", "band:50000", "--communes", COMMUNES],
+                 " m, diagonal "),
+                (["kde", "--cell-size", "0.7", "--bandwidth", "500", "--max-memory", "1G"], "cells of 0.7 m"),
+                (["emerging", "--grid", "hex:100", "--time-step", "1d", "--max-memory", "64M"], "cells of 100 m")):
+            messages.append(self.refused(2, [*args, *inc_args(self.inc), "--out", self.p("u.gpkg")], needle))
+        rc, so, se = hs("emerging", "--grid", "hex:1000", "--time-step", "2w", *inc_args(self.inc),
+                        "--out", self.p("u2.gpkg"))
+        self.assertEqual(rc, 0, se)
+        self.assertRegex(so, r"band \d+(\.\d+)? m, neighbourhood time")
+        messages.append(so + se)
+        for m in messages:
+            self.assertNotRegex(m, r"\d\.\d{6}\b", m)
+
     def test_band_links_over_budget(self):
         rng = random.Random(4)
         units = self.p("dense.gpkg")

@@ -11,6 +11,7 @@ a uniform background of 8 incidents per 500 m hexagon per week, and at five plac
   cold         an empty 1.3 km disc in every week
 """
 import datetime
+import json
 import math
 import os
 import random
@@ -108,6 +109,33 @@ class Emerging(unittest.TestCase):
         style = db.execute("SELECT styleQML FROM layer_styles WHERE f_table_name = 'emerging'").fetchone()[0]
         self.assertIn("categorizedSymbol", style)
         self.assertIn("Intensifying Hot Spot", style)
+
+    def test_no_cube_leaves_the_other_layers_identical(self):
+        # --no-cube (a run configuration's "cube": false): no emerging_cube table, and every other
+        # table holds the same rows, field for field, as with the cube.
+        out = os.path.join(self.tmp, "nocube.gpkg")
+        p = subprocess.run([HOTSPOT, "emerging", "--incidents", self.csv, "--incidents-crs", "planar", "--utc-offset",
+                            "+00:00", "--grid", f"hex:{SIZE:g}", "--time-step", "1w", "--no-cube", "--out", out],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertNotIn("emerging_cube", p.stdout)
+        with_cube, without = sqlite3.connect(self.out), sqlite3.connect(out)
+
+        def tables(db):
+            return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        self.assertIn("emerging_cube", tables(with_cube))
+        self.assertNotIn("emerging_cube", tables(without))
+        self.assertEqual(without.execute("SELECT count(*) FROM gpkg_contents WHERE table_name = 'emerging_cube'")
+                         .fetchone()[0], 0)
+        self.assertEqual(tables(with_cube) - {"emerging_cube"}, tables(without))
+        for q in ("SELECT * FROM emerging ORDER BY 1", "SELECT * FROM rejected_incidents ORDER BY 1",
+                  "SELECT f_table_name, styleName, styleQML FROM layer_styles ORDER BY 1, 2"):  # not its time
+            self.assertEqual(with_cube.execute(q).fetchall(), without.execute(q).fetchall(), q)
+        params = json.loads(without.execute("SELECT value FROM run_metadata WHERE key = 'parameters'").fetchone()[0])
+        self.assertIs(params["cube"], False)
+
+    def test_band_has_its_unit(self):
+        self.assertRegex(self.stdout, r"band \d+(\.\d+)? m, neighbourhood time")
 
     def test_bad_options_exit_2(self):
         for args in (["--grid", "tri:5"], ["--grid", "hex:500", "--time-step", "1y"],

@@ -53,7 +53,8 @@ struct GlobalMoran {
 };
 
 // The largest number of conditional permutations, for local statistics and the Knox test alike
-// (the schema's maximum; run_test holds them equal).
+// (the schema's maximum; params_schema_test holds them equal). The parameter tables and
+// local_statistics / knox_test refuse more.
 constexpr int kMaxPermutations = 99'999;
 
 struct LocalStatsResult {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "hotspot/ingest.hpp"
+#include "hotspot/local_stats.hpp"  // kMaxPermutations, shared with the local statistics
 #include "hotspot/window.hpp"
 
 namespace hotspot {
@@ -23,8 +24,6 @@ namespace hotspot {
 // There is no ceiling on the number of pairs: they are counted as they are met, cell by cell
 // (memory O(n + cells), plus a table of permuted times of at most 512 MiB), and the time grows
 // with the pairs within the largest distance band.
-// The largest permutation count accepted (the run schema's bound too).
-constexpr int kMaxKnoxPermutations = 99'999;
 
 struct KnoxOptions {
   // Band edges in metres (data units if planar). DEFAULT: 0,100,200,400.
@@ -32,7 +31,7 @@ struct KnoxOptions {
   std::vector<double> space_bands{0, 100, 200, 400};
   // Band edges in days. DEFAULT: 0,7,14,28. REQUIRES: as space_bands. Parameter name: time_bands.
   std::vector<double> time_bands_days{0, 7, 14, 28};
-  int permutations = 99;          // DEFAULT: 99. REQUIRES: 0..kMaxKnoxPermutations
+  int permutations = 99;          // DEFAULT: 99. REQUIRES: 0..kMaxPermutations (local_stats.hpp)
   std::uint64_t seed = 20240101;  // DEFAULT: 20240101; recorded in the output
   int threads = 0;                // DEFAULT: 0 = all cores; results do not depend on it
   // Only incidents of these categories (exact names). DEFAULT: every category. Parameter name:

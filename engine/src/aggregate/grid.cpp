@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "geom/geos.hpp"
 #include "hotspot/error.hpp"
+#include "util/text.hpp"
 #include "weights/weights.hpp"
 
 namespace hotspot {
@@ -122,7 +124,7 @@ double auto_cell_size(double area_m2, std::size_t incidents, CellShape shape) {
 CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector<double>& x,
                    const std::vector<double>& y, const std::vector<double>& weights) {
   if (!(spec.size_m > 0) || !std::isfinite(spec.size_m))
-    throw ParameterError("grid", "cell size must be > 0 m (got " + std::to_string(spec.size_m) + " m)");
+    throw ParameterError("grid", "cell size must be > 0 m (got " + metres_text(spec.size_m) + ")");
   Box box = bounds(area);
   Lattice L{spec.shape, spec.size_m, spec.size_m / std::sqrt(3.0), 0, 0, 0, 0};
   if (spec.shape == CellShape::kSquare) {
@@ -135,10 +137,20 @@ CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::ve
     L.nrow = static_cast<std::int64_t>(std::ceil((box.ymax - L.y0) / (1.5 * L.R))) + 2;
   }
   const double lattice_cells = static_cast<double>(L.ncol) * static_cast<double>(L.nrow);
-  if (lattice_cells > 5e6)
-    throw ParameterError("grid", "cell size " + std::to_string(spec.size_m) + " m gives " +
-                                     std::to_string(static_cast<long long>(lattice_cells)) +
-                                     " cells over the study area; use a larger size");
+  // Refused before any cell is made (a fine grid over a province, or a world-sized extent).
+  if (lattice_cells > kMaxGridCells) {
+    char cells[32], extent[96];
+    std::snprintf(cells, sizeof cells, "%.3g", lattice_cells);
+    std::snprintf(extent, sizeof extent, "%.4g × %.4g km", (box.xmax - box.xmin) / 1000,
+                  (box.ymax - box.ymin) / 1000);
+    throw ParameterError(
+        "grid", "cell size " + metres_text(spec.size_m) + " gives about " + cells +
+                    " cells over the study area (" + extent + "); the limit is " +
+                    std::to_string(static_cast<long long>(kMaxGridCells)) +
+                    " cells. Use a larger size (at least " +
+                    metres_text(std::ceil(spec.size_m * std::sqrt(lattice_cells / kMaxGridCells))) +
+                    ") or a smaller study area");
+  }
   Geos geos;
   Geom area_g = geos.from(area);
   Prepared prep(geos.ctx(), area_g.get());

@@ -25,6 +25,9 @@ struct CellGrid {
 // The study area: the union of the polygons, or the convex hull of the points when there are none.
 MultiPolygon study_area(const std::vector<MultiPolygon>& polygons, const std::vector<XY>& points);
 
+// The most lattice cells a grid may span over its study area: beyond it make_grid refuses
+// (ParameterError "grid", with the extent and the smallest size that fits) before making any.
+constexpr double kMaxGridCells = 5e6;
 // weights: per incident (empty: each counts 1).
 CellGrid make_grid(const MultiPolygon& area, const GridSpec& spec, const std::vector<double>& x,
                    const std::vector<double>& y, const std::vector<double>& weights);

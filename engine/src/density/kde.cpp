@@ -24,6 +24,7 @@
 #include "density/splat_isa.hpp"
 #include "hotspot/density.hpp"
 #include "hotspot/error.hpp"
+#include "util/text.hpp"
 #include "index/polygon_index.hpp"
 #include "util/parallel.hpp"
 
@@ -81,7 +82,7 @@ void check_options(const Grid& g, std::span<const double> x, std::span<const dou
                    const KdeOptions& o) {
   if (!(o.bandwidth_m > 0) || !std::isfinite(o.bandwidth_m))
     throw ParameterError(
-        "bandwidth", "must be a positive number of metres, got " + std::to_string(o.bandwidth_m));
+        "bandwidth", "must be a positive number of metres, got " + metres_text(o.bandwidth_m));
   if (!(g.cell > 0)) throw ParameterError("cell_size", "must be positive");
   if (x.size() != y.size() || (!w.empty() && w.size() != x.size()))
     throw InternalError("kde: coordinate and weight columns differ in length");
@@ -377,8 +378,8 @@ Grid grid_for_extent(const Box& e, double cell, int64_t max_cells) {
     throw ParameterError("cell_size",
                          "a grid of " + std::to_string(static_cast<long long>(cols)) + " × " +
                              std::to_string(static_cast<long long>(rows)) + " cells of " +
-                             std::to_string(cell) +
-                             " m is too large; use a larger cell_size or a smaller extent");
+                             metres_text(cell) +
+                             " is too large; use a larger cell_size or a smaller extent");
   g.cols = static_cast<int64_t>(cols);
   g.rows = static_cast<int64_t>(rows);
   return g;

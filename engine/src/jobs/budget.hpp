@@ -12,6 +12,7 @@
 #include "hotspot/jobs/emerging.hpp"
 #include "hotspot/jobs/kde.hpp"
 #include "hotspot/jobs/local.hpp"
+#include "hotspot/spacetime.hpp"
 
 namespace hotspot {
 
@@ -77,5 +78,10 @@ void require_local_weights(const std::vector<XY>& xy, const WeightsSpec& spec, i
 // The grid, the cube's bins and its trends; an outlier in time that stretches the cube is named
 // (exit 3).
 void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o);
+// The Knox test's memory (the cell grid and the permuted times) and its work: the close pairs
+// (within the last space band, counted on a sample) compared in each time band for the observed
+// times and each permutation. Returns that work; above kLongKnoxWork it is told to o.note first.
+constexpr double kLongKnoxWork = 1e10;  // about ten seconds on two cores
+double knox_preflight(const LoadedInputs& in, const KnoxOptions& o);
 
 }  // namespace hotspot

@@ -10,6 +10,7 @@
 #include "jobs/load.hpp"
 #include "jobs/params_util.hpp"
 #include "jobs/steps.hpp"
+#include "util/time.hpp"
 #include "util/timer.hpp"
 
 namespace hotspot {
@@ -61,7 +62,17 @@ const ParamTable<EmergingStepOptions>& emerging_params() {
           const double a = length_value(v, /*positive=*/true);
           if (a >= 1) throw UsageError("must be between 0 and 1 (got " + param_text(v) + ")");
           o.emerging.alpha = a;
-        }}},
+        }},
+       {"cube", ParamType::kBoolean, "Write the emerging_cube table (one row per cell and step)",
+        "true", false, [](EmergingStepOptions& o, const json& v) { o.cube = v.get<bool>(); }, "",
+        ParamScope::kConfigOnly},
+       {"no_cube", ParamType::kBoolean,
+        "Skip the emerging_cube table (one row per cell and step); the other layers are the same",
+        "", false,
+        [](EmergingStepOptions& o, const json& v) {
+          if (v.get<bool>()) o.cube = false;
+        },
+        "no-cube", ParamScope::kCliOnly}},
       {}};
   return table;
 }
@@ -141,30 +152,41 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
   const std::string qml = categorized_colors_qml("category", names, names, kCategoryColors, false,
                                                  /*no_fill: no pattern detected*/ 0);
   ctx.w.add_style("emerging", "emerging hot spots", qml);
-  // The cube itself, for charts of a cell's series: one row per (cell, step).
-  LayerWriter& C = ctx.w.begin_layer("emerging_cube", GeometryType::kNone, in.work_crs,
-                                     {{"cell", FieldType::kInteger},
-                                      {"step", FieldType::kInteger},
-                                      {"step_start", FieldType::kDateTime},
-                                      {"count", FieldType::kReal},
-                                      {"gi_z", FieldType::kReal},
-                                      {"gi_p", FieldType::kReal}},
-                                     "Space-time cube: incidents and Gi* per cell and time step");
-  for (std::size_t c = 0; c < ncell; ++c)
-    for (std::size_t t = 0; t < steps; ++t) {
-      const std::size_t b = t * ncell + c;
-      C.set(0, static_cast<std::int64_t>(c));
-      C.set(1, static_cast<std::int64_t>(t));
-      C.set_time(2, e.step_start_utc[t]);
-      C.set(3, e.count[b]);
-      C.set(4, e.gi_z[b]);
-      C.set(5, e.gi_p[b]);
-      C.insert();
-    }
   r.timings.push_back({"write", timer.lap()});
-
-  r.layers = {{"emerging", static_cast<std::int64_t>(ncell)},
-              {"emerging_cube", static_cast<std::int64_t>(ncell * steps)}};
+  r.layers = {{"emerging", static_cast<std::int64_t>(ncell)}};
+  if (opt.cube) {
+    // The cube itself, for charts of a cell's series: one row per (cell, step), through one
+    // prepared insert in the writer's transaction; the step dates are formatted once per step.
+    LayerWriter& C = ctx.w.begin_layer("emerging_cube", GeometryType::kNone, in.work_crs,
+                                       {{"cell", FieldType::kInteger},
+                                        {"step", FieldType::kInteger},
+                                        {"step_start", FieldType::kDateTime},
+                                        {"count", FieldType::kReal},
+                                        {"gi_z", FieldType::kReal},
+                                        {"gi_p", FieldType::kReal}},
+                                       "Space-time cube: incidents and Gi* per cell and time step");
+    std::vector<std::string> starts(steps);
+    for (std::size_t t = 0; t < steps; ++t) {
+      starts[t] = format_utc(e.step_start_utc[t]);  // as LayerWriter::set_time writes it
+      starts[t].insert(starts[t].size() - 1, ".000");
+    }
+    for (std::size_t c = 0; c < ncell; ++c)
+      for (std::size_t t = 0; t < steps; ++t) {
+        const std::size_t b = t * ncell + c;
+        C.set(0, static_cast<std::int64_t>(c));
+        C.set(1, static_cast<std::int64_t>(t));
+        if (e.step_start_utc[t] == kNoTime)
+          C.set_null(2);
+        else
+          C.set(2, std::string_view(starts[t]));
+        C.set(3, e.count[b]);
+        C.set(4, e.gi_z[b]);
+        C.set(5, e.gi_p[b]);
+        C.insert();
+      }
+    r.timings.push_back({"cube write", timer.lap()});
+    r.layers.push_back({"emerging_cube", static_cast<std::int64_t>(ncell * steps)});
+  }
   r.project = {{"emerging", "Emerging hot spots (" + grid_words(opt.grid) + ", " + opt.time_step + " steps)",
                 ctx.vector_source("emerging"), false, qml, extent, "Hotspots", false}};
   r.parameters = {{"grid", opt.grid},
@@ -172,7 +194,8 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
                   {"time_step", opt.time_step},
                   {"band", e.band_m},
                   {"neighbourhood_time", opt.emerging.neighbourhood_time},
-                  {"alpha", opt.emerging.alpha}};
+                  {"alpha", opt.emerging.alpha},
+                  {"cube", opt.cube}};
   json by_category = json::object();
   for (const auto& [name, n] : categories) by_category[name] = n;
   r.counts = {{"cells", ncell},
@@ -189,7 +212,7 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
                          " incidents have no time and are not in the cube");
   char buf[200];
   std::snprintf(buf, sizeof buf,
-                "cube       %zu cells x %zu steps of %s (%zu without incidents); band %g, "
+                "cube       %zu cells x %zu steps of %s (%zu without incidents); band %g m, "
                 "neighbourhood time %d",
                 ncell, steps, opt.time_step.c_str(), e.empty_steps, e.band_m,
                 opt.emerging.neighbourhood_time);

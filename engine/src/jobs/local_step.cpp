@@ -433,7 +433,7 @@ const ParamTable<LocalOptions>& local_params() {
        P{"permutations", ParamType::kInteger, "Conditional permutations; 0 = analytic p only",
          "999", false,
          [](LocalOptions& o, const json& v) {
-           o.stats.permutations = static_cast<int>(int_in_range(v, 0, 99999));
+           o.stats.permutations = static_cast<int>(int_in_range(v, 0, kMaxPermutations));
          }},
        P{"seed", ParamType::kInteger, "Random seed (recorded in run_metadata)", "12345", false,
          [](LocalOptions& o, const json& v) { o.stats.seed = seed_value(v); }},

@@ -7,6 +7,7 @@
 #include "hotspot/distribute.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
+#include "jobs/budget.hpp"
 #include "jobs/load.hpp"
 #include "jobs/outputs.hpp"
 #include "jobs/params_util.hpp"
@@ -54,7 +55,7 @@ const ParamTable<KnoxOptions>& near_repeat_params() {
         [](KnoxOptions& o, const json& v) { o.time_bands_days = v.get<std::vector<double>>(); }},
        {"permutations", ParamType::kInteger, "Monte Carlo permutations of the times", "99", false,
         [](KnoxOptions& o, const json& v) {
-          o.permutations = static_cast<int>(int_in_range(v, 0, kMaxKnoxPermutations));
+          o.permutations = static_cast<int>(int_in_range(v, 0, kMaxPermutations));
         }},
        {"seed", ParamType::kInteger, "Random seed (recorded in the output)", "20240101", false,
         [](KnoxOptions& o, const json& v) { o.seed = seed_value(v); }},
@@ -74,6 +75,9 @@ const ParamTable<KnoxOptions>& near_repeat_params() {
 }
 
 StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& opt, KnoxResult* result) {
+  KnoxOptions told = opt;  // the estimate goes where knox_test's notes go
+  if (ctx.log) told.note = ctx.log;
+  knox_preflight(ctx.in, told);
   StepResult r;
   r.name = "near_repeat";
   KnoxResult knox = knox_on(ctx.in, opt, ctx.threads, r, ctx.log,
@@ -125,6 +129,7 @@ NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
   NearRepeatSummary out;
   if (opt.out.empty()) {  // print only
     const LoadedInputs in = load_inputs(opt.inputs);
+    knox_preflight(in, opt.knox);
     out.run = summarise(in);
     StepResult knox_only;
     out.knox = knox_on(in, opt.knox, resolve_threads(opt.inputs.threads), knox_only);

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "hotspot/error.hpp"
+#include "hotspot/window.hpp"
 #include "jobs/budget.hpp"
 #include "jobs/load.hpp"
 #include "util/time.hpp"
@@ -172,7 +173,8 @@ void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
   const double steps = std::floor(days / (unit_days * ts.count)) + 1;
   const int offset = o.emerging.utc_offset_minutes;
   auto date = [&](std::int64_t v) { return format_utc(v + std::int64_t{offset} * 60).substr(0, 10); };
-  const std::string what = "the space-time cube of " + count_text(cells) + " cells × " +
+  const std::string what = "the space-time cube of " + count_text(cells) + " cells of " +
+                           num(o.cell_size_m) + " m × " +
                            count_text(steps) + " time steps of " + o.time_step + " (" +
                            date(first) + " .. " + date(last) + ")";
   const std::string outliers = time_outliers(t, offset);
@@ -189,6 +191,49 @@ void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
   require_memory("time_step", cube_bytes(cells, steps), in.max_memory, what, advice, data);
   require_work("time_step", cube_work(cells, steps), what + " (its Mann-Kendall trends)", advice,
                data);
+}
+
+double knox_preflight(const LoadedInputs& in, const KnoxOptions& o) {
+  if (o.space_bands.size() < 2 || o.time_bands_days.size() < 2) return 0;  // check_knox_options
+  // The incidents knox_test counts: with a time, of the categories and dates asked for.
+  const Incidents& inc = in.incidents;
+  const std::vector<char> wanted = select_categories(inc.categories, o.categories);
+  std::vector<XY> xy;
+  for (std::size_t i = 0; i < inc.size(); ++i) {
+    if (inc.time_utc[i] == kNoTime) continue;
+    if (!wanted.empty() && (inc.category[i] == Dictionary::kNone || !wanted[inc.category[i]]))
+      continue;
+    if (!o.window.contains(inc.time_utc[i], o.utc_offset_minutes)) continue;
+    xy.push_back({inc.x[i], inc.y[i]});
+  }
+  const double n = static_cast<double>(xy.size());
+  if (n < 2) return 0;
+  // Memory: the cell grid (positions, keys, order; about 100 bytes an incident) and the table of
+  // permuted times, which knox_test keeps within times_budget_bytes by counting in passes.
+  const double lanes = o.permutations + 1.0;
+  const double table = std::min(4.0 * n * (std::ceil(lanes / 8) * 8),
+                                std::max(static_cast<double>(o.times_budget_bytes), 32 * n));
+  require_memory("max_memory", 100 * n + table, in.max_memory,
+                 "near-repeat on " + count_text(n) + " incidents with " +
+                     count_text(o.permutations) + " permutations",
+                 "Filter the incidents (categories, from, to) or raise --max-memory.");
+  // Work: every close pair compared in each time band for the observed times and each
+  // permutation (measured: about 1e11 such comparisons a minute on two cores).
+  const double pairs = band_links(xy, o.space_bands.back()) / 2;
+  const double nt = static_cast<double>(o.time_bands_days.size() - 1);
+  const double work = pairs * lanes * nt;
+  require_work("permutations", work,
+               "near-repeat's " + count_text(o.permutations) + " permutations over about " +
+                   count_text(pairs) + " pairs of incidents within " + num(o.space_bands.back()) +
+                   " m, in " + count_text(nt) + " time bands,",
+               "Use fewer --permutations (99 or 999), a smaller largest space band, or fewer "
+               "incidents (categories, from, to).");
+  if (o.note && work > kLongKnoxWork)
+    o.note("near-repeat: a long count, about " + count_text(work) + " comparisons (about " +
+           count_text(pairs) + " pairs within " + num(o.space_bands.back()) + " m, in " +
+           count_text(nt) + " time bands, for the observed times and " +
+           count_text(o.permutations) + " permutations); the limit is " + count_text(kMaxWork));
+  return work;
 }
 
 }  // namespace hotspot

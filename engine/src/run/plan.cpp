@@ -104,6 +104,7 @@ void preflight_plan(const Plan& plan, const LoadedInputs& in) {
   if (plan.kde) named("kde", [&] { kde_preflight(in, *plan.kde); });
   for (const auto& [o, layer] : plan.locals) named("local", [&] { local_preflight(in, o); });
   if (plan.emerging) named("emerging", [&] { emerging_preflight(in, *plan.emerging); });
+  if (plan.knox) named("near_repeat", [&] { knox_preflight(in, *plan.knox); });
 }
 
 }  // namespace hotspot

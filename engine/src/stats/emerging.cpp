@@ -7,6 +7,7 @@
 #include "aggregate/grid.hpp"
 #include "geom/geos.hpp"
 #include "hotspot/error.hpp"
+#include "util/text.hpp"
 #include "index/polygon_index.hpp"
 #include "util/parallel.hpp"
 #include "util/time.hpp"
@@ -222,7 +223,7 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
     throw ParameterError("alpha",
                          "must be between 0 and 1 (got " + std::to_string(opt.alpha) + ")");
   if (!(opt.band_m >= 0) || !std::isfinite(opt.band_m))
-    throw ParameterError("band", "must be > 0 m (got " + std::to_string(opt.band_m) + " m)");
+    throw ParameterError("band", "must be > 0 m (got " + metres_text(opt.band_m) + ")");
   EmergingResult r;
   r.band_m = opt.band_m > 0 ? opt.band_m : 1.5 * cells.size_m;
   if (!(r.band_m > 0))

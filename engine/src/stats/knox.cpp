@@ -9,6 +9,7 @@
 
 #include "hotspot/distribute.hpp"
 #include "hotspot/error.hpp"
+#include "util/text.hpp"
 #include "hotspot/spacetime.hpp"
 #include "util/parallel.hpp"
 #include "util/rng.hpp"
@@ -122,12 +123,6 @@ struct CellGrid {
   }
 };
 
-// "200 m", "12.5 m".
-std::string metres(double v) {
-  char buf[48];
-  std::snprintf(buf, sizeof buf, "%g m", v);
-  return buf;
-}
 
 // A batch of close pairs of one space band, as rows of the time table.
 constexpr std::size_t kBatch = 512;
@@ -256,7 +251,7 @@ CountPass count_pass(const CellGrid& grid, const std::vector<std::int32_t>& rows
                             std::max(1, threads);
     if (estimate > 10)
       opt.note("near-repeat: about " + std::to_string(static_cast<long long>(estimate + 0.5)) +
-               " s to count the pairs within " + metres(grid.reach) + " for " +
+               " s to count the pairs within " + metres_text(grid.reach) + " for " +
                std::to_string(opt.permutations) + " permutations (" +
                std::to_string(static_cast<long long>(work[nc])) + " candidate pairs)");
   }
@@ -307,8 +302,8 @@ void check_knox_options(const KnoxOptions& opt) {
   check_edges(opt.space_bands, "space_bands");
   check_edges(opt.time_bands_days, "time_bands");
   if (opt.space_bands.size() > 200) throw ParameterError("space_bands", "at most 199 bands");
-  if (opt.permutations < 0 || opt.permutations > kMaxKnoxPermutations)
-    throw ParameterError("permutations", "must be in 0.." + std::to_string(kMaxKnoxPermutations) + " (got " +
+  if (opt.permutations < 0 || opt.permutations > kMaxPermutations)
+    throw ParameterError("permutations", "must be in 0.." + std::to_string(kMaxPermutations) + " (got " +
                                              std::to_string(opt.permutations) + ")");
 }
 

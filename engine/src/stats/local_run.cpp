@@ -17,7 +17,9 @@ LocalStatsResult local_stats(const std::vector<double>& x, const SpatialWeights&
 
 LocalStatsResult local_stats(const std::vector<double>& x, const SpatialWeights& w,
                              const LocalStatsOptions& o, const LocalPermutationsFn& permute) {
-  if (o.permutations < 0) throw ParameterError("permutations", "must be >= 0");
+  if (o.permutations < 0 || o.permutations > kMaxPermutations)
+    throw ParameterError("permutations", "must be in 0.." + std::to_string(kMaxPermutations) +
+                                             " (got " + std::to_string(o.permutations) + ")");
   const bool want_gi = o.stat != LocalStat::kLisa, want_lisa = o.stat != LocalStat::kGi;
   const SpatialWeights w_gi = with_self(w, 1.0);
   const SpatialWeights w_row = row_standardised(w);

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -38,7 +39,11 @@ void check_values(const std::vector<double>& x, std::size_t n_rows, const char* 
                      "the statistic overflows); rescale them");
   if (!(ss > 0))
     throw InputError(std::string(what) + ": the values have zero variance (all " +
-                     std::to_string(x.size()) + " units equal " + std::to_string(x.front()) +
+                     std::to_string(x.size()) + " units equal " + [&] {
+                       char buf[32];
+                       std::snprintf(buf, sizeof buf, "%.6g", x.front());
+                       return std::string(buf);
+                     }() +
                      "); the statistic is undefined");
 }
 

@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <set>
 
 namespace hotspot {
@@ -153,5 +155,23 @@ std::size_t json_nesting_depth(std::string_view text, std::size_t stop_after) {
   }
   return deepest;
 }
+
+std::string with_unit(double v, std::string_view unit) {
+  char buf[64];
+  const double a = std::fabs(v);
+  if (!std::isfinite(v) || a >= 1e15 || (a > 0 && a < 0.01)) {
+    std::snprintf(buf, sizeof buf, "%g", v);
+  } else {
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+    std::string t(buf);
+    while (t.back() == '0') t.pop_back();
+    if (t.back() == '.') t.pop_back();
+    if (t == "-0") t = "0";
+    return t + " " + std::string(unit);
+  }
+  return std::string(buf) + " " + std::string(unit);
+}
+
+std::string days_text(double d) { return with_unit(d, d == 1 ? "day" : "days"); }
 
 }  // namespace hotspot

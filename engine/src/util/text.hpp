@@ -13,6 +13,14 @@ namespace hotspot {
 // one column on its own.
 std::size_t display_width(std::string_view s);
 
+// A number and its unit, for messages: every number a message shows carries its unit (issue 17).
+// Up to two decimals, trailing zeros dropped ("500 m", "12.5 m", "0.75 m", "1000000 m"); below
+// 0.01 or from 1e15 on, %g ("0.0001 m", "1e+300 m"); NaN and infinities as "nan m", "inf m".
+std::string with_unit(double v, std::string_view unit);
+inline std::string metres_text(double m) { return with_unit(m, "m"); }
+// "1 day", "7 days", "0.5 days".
+std::string days_text(double d);
+
 // `s` when it fits in `width` columns; else its longest prefix that fits with "…" appended. The
 // cut falls between code points, after any combining marks of the last character kept.
 std::string truncate_to_width(std::string_view s, std::size_t width);

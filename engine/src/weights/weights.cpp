@@ -6,6 +6,7 @@
 #include <string>
 
 #include "hotspot/error.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
@@ -343,7 +344,7 @@ SpatialWeights knn_weights_brute(const std::vector<XY>& pts, int k) {
 SpatialWeights band_weights(const std::vector<XY>& pts, double band) {
   if (!(band > 0) || !std::isfinite(band))
     throw ParameterError("weights",
-                         "band: distance must be > 0 (got " + std::to_string(band) + ")");
+                         "band: distance must be > 0 m (got " + metres_text(band) + ")");
   PointGrid grid(pts, band);
   const auto r = static_cast<std::int64_t>(std::ceil(band / grid.cell()));
   const double b2 = band * band;

@@ -13,6 +13,8 @@
 #include "hotspot/jobs/emerging.hpp"
 #include "hotspot/jobs/kde.hpp"
 #include "hotspot/jobs/near_repeat.hpp"
+#include "hotspot/local_stats.hpp"
+#include "hotspot/spacetime.hpp"
 #include "run/run_config.hpp"
 
 namespace hotspot {
@@ -92,6 +94,49 @@ TEST(ParamsSchema, ErrorsNameTheParameterAsTheCallerSpellsIt) {
   // A check after every value is set (the algorithm's own) names the parameter it is about.
   EXPECT_EQ(error_of(cli, {{"time_bands", {7, 3}}}), "--time-bands: band edges must increase");
   EXPECT_EQ(error_of(config, {{"time_bands", {7, 3}}}), "analyses[3].time_bands: band edges must increase");
+}
+
+// One permutation limit: kMaxPermutations is the schema's maximum for local and near_repeat, and
+// both parameter tables and both algorithms take it and refuse one more, with the same message.
+TEST(ParamsSchema, OnePermutationLimit) {
+  for (const char* analysis : {"local", "near_repeat"})
+    EXPECT_EQ(schema()["definitions"][analysis]["properties"]["permutations"]["maximum"].get<int>(),
+              kMaxPermutations)
+        << analysis;
+  const ParamSpelling cli = [](const ParamInfo* p) { return p ? "--" + p->flag : std::string(); };
+  const std::string refused = "--permutations: must be in 0..99999 (got 100000)";
+  auto local_error = [&](int perms) {
+    LocalOptions o;
+    try {
+      apply_params(local_params(), {{"permutations", perms}, {"units", "communes"}, {"weights", "queen"}},
+                   ParamScope::kConfigOnly, o, cli);
+    } catch (const UsageError& e) {
+      return std::string(e.what());
+    }
+    EXPECT_EQ(o.stats.permutations, perms);
+    return std::string();
+  };
+  EXPECT_EQ(local_error(kMaxPermutations), "");
+  EXPECT_EQ(local_error(kMaxPermutations + 1), refused);
+  EXPECT_EQ(error_of(cli, {{"permutations", kMaxPermutations}}), "");
+  EXPECT_EQ(error_of(cli, {{"permutations", kMaxPermutations + 1}}), refused);
+  // The algorithms called directly (the Python module, the library) refuse it too.
+  KnoxOptions knox;
+  knox.permutations = kMaxPermutations + 1;
+  try {
+    check_knox_options(knox);
+    ADD_FAILURE() << "knox accepted " << knox.permutations;
+  } catch (const ParameterError& e) {
+    EXPECT_EQ(std::string(e.what()), "permutations: must be in 0..99999 (got 100000)");
+  }
+  LocalStatsOptions stats;
+  stats.permutations = kMaxPermutations + 1;
+  try {
+    local_stats({1, 2}, SpatialWeights{}, stats);
+    ADD_FAILURE() << "local_stats accepted " << stats.permutations;
+  } catch (const ParameterError& e) {
+    EXPECT_EQ(std::string(e.what()), "permutations: must be in 0..99999 (got 100000)");
+  }
 }
 
 TEST(ParamsSchema, CliTextBecomesTheParameterType) {

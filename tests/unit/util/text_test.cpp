@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include <algorithm>
 #include <random>
 #include <set>
@@ -167,5 +169,29 @@ TEST(UniqueFieldNames, RandomUnicodeLabels) {
     expect_valid_and_unique(names, {"commune_id", "name"});
   }
 }
+
+// Every number a message shows carries its unit (issue 17): no "%f" six decimals, no bare numbers.
+TEST(WithUnit, DistancesAndDays) {
+  EXPECT_EQ(metres_text(500), "500 m");
+  EXPECT_EQ(metres_text(200.0), "200 m");  // was "200.000000"
+  EXPECT_EQ(metres_text(12.5), "12.5 m");
+  EXPECT_EQ(metres_text(0.7), "0.7 m");
+  EXPECT_EQ(metres_text(0.75), "0.75 m");
+  EXPECT_EQ(metres_text(2.0 / 3), "0.67 m");
+  EXPECT_EQ(metres_text(1e9), "1000000000 m");
+  EXPECT_EQ(metres_text(1e300), "1e+300 m");
+  EXPECT_EQ(metres_text(0.0001), "0.0001 m");
+  EXPECT_EQ(metres_text(0), "0 m");
+  EXPECT_EQ(metres_text(-0.001), "-0.001 m");
+  EXPECT_EQ(metres_text(-0.0), "0 m");
+  EXPECT_EQ(metres_text(-5), "-5 m");
+  EXPECT_EQ(metres_text(std::nan("")), "nan m");
+  EXPECT_EQ(metres_text(-INFINITY), "-inf m");
+  EXPECT_EQ(days_text(1), "1 day");
+  EXPECT_EQ(days_text(7), "7 days");
+  EXPECT_EQ(days_text(0.5), "0.5 days");
+  EXPECT_EQ(with_unit(3.14159, "km²"), "3.14 km²");
+}
+
 }  // namespace
 }  // namespace hotspot

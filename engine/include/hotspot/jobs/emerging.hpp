@@ -19,11 +19,14 @@ struct EmergingStepOptions {
   bool square_cells = false;  // DEFAULT: hexagons
   std::string grid;           // the grid as given ("hex:500"), recorded in run_metadata
   std::string time_step = "1w";  // the time step as given, recorded; emerging.time_step holds it
+  // Write the emerging_cube table (one row per cell and time step). DEFAULT: true. Parameter
+  // name: cube (configuration); --no-cube on the command line. The other layers do not change.
+  bool cube = true;
   EmergingOptions emerging;  // time_step, band_m, neighbourhood_time, alpha; utc_offset_minutes and
                              // threads are the caller's (the inputs' offset, the context's threads)
 };
 
-// grid, time_step, band, neighbourhood_time, alpha.
+// grid, time_step, band, neighbourhood_time, alpha, cube (--no-cube).
 const ParamTable<EmergingStepOptions>& emerging_params();
 
 struct EmergingJobOptions {
