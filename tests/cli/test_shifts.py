@@ -15,6 +15,7 @@ import datetime
 import io
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -179,7 +180,7 @@ class Shifts(unittest.TestCase):
         self.assertEqual([l["layer"] for l in plain["header"]["layers"]], ["hotspot_zones"])
         self.assertIsNone(plain["header"]["window"]["name"])
         table = run(["top", "--in", self.out, "--window", "night"]).stdout
-        self.assertIn("window     night (recorded by its run): all dates; 22:00-06:00", table)
+        self.assertIn("window     night: all dates; 22:00-06:00; every day; all categories", table)
 
     def test_top_window_errors(self):
         p = run(["top", "--in", self.out, "--window", "evening"], check=False)
@@ -200,6 +201,14 @@ class Shifts(unittest.TestCase):
                       "layername=local_grid_night", "layername=hotspot_zones\""):
             self.assertIn(layer, qgs)
         self.assertIn("Hotspot zones (KDE top 20 %) — night", qgs)
+        self.assertIn("Hot and cold spots (Gi*, 500 m hex) — night", qgs)
+        # The primary kde (the unnamed one) is on when the project opens; the shifts are off.
+        checked = {layer: state for state, layer in re.findall(
+            r'<layer-tree-layer [^>]*checked="Qt::(\w+)"[^>]*source="[^"]*(?:layername=|gpkg:)(\w+)"', qgs)}
+        self.assertEqual(checked["hotspot_zones"], "Checked")
+        self.assertEqual(checked["density"], "Checked")
+        for layer in ("hotspot_zones_night", "hotspot_zones_day", "local_grid_night", "density_night"):
+            self.assertEqual(checked[layer], "Unchecked", layer)
 
     def test_stable_ids_per_named_layer(self):
         first = {layer: ids(self.out, layer) for layer in ("hotspot_zones", "hotspot_zones_night", "hotspot_zones_day")}

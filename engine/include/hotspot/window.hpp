@@ -70,7 +70,7 @@ std::vector<char> select_categories(const Dictionary& categories, const std::vec
 // time is outside any window that sets something; with an hour window, a date-only incident (no
 // time of day) is one without a time as well. `category_ok` is select_categories' answer (empty:
 // every category, Dictionary::kNone included). The one decision every caller makes per incident.
-enum class WindowMiss { kInside, kCategory, kNoTime, kDate, kHour, kWeekday };
+enum class WindowMiss { kInside, kCategory, kUntimed, kDate, kHour, kWeekday };
 WindowMiss window_miss(const TimeWindow& w, const std::vector<char>& category_ok,
                        std::uint32_t category, std::int64_t t_utc, bool date_only,
                        int utc_offset_minutes);

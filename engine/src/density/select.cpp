@@ -22,7 +22,7 @@ KdePoints select_points(const std::vector<double>& x, const std::vector<double>&
                         utc_offset_minutes)) {
       case WindowMiss::kInside: break;
       case WindowMiss::kCategory: ++p.by_category; continue;
-      case WindowMiss::kNoTime: ++p.no_time; continue;
+      case WindowMiss::kUntimed: ++p.no_time; continue;
       case WindowMiss::kHour: ++p.by_hour; continue;
       case WindowMiss::kDate:
       case WindowMiss::kWeekday: ++p.by_date; continue;  // a day filter either way

@@ -457,7 +457,8 @@ StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::
                               : o.units_source == UnitsSource::kCommunes ? "communes"
                                                                         : "units";
     ProjectLayer& p = r.project.front();
-    p.name = (gi ? "Hot and cold spots (Gi*, " : "Clusters and outliers (Local Moran, ") + where + ")";
+    p.name = (gi ? "Hot and cold spots (Gi*, " : "Clusters and outliers (Local Moran, ") + where + ")" +
+             (o.name.empty() ? "" : " — " + o.name);
     p.group = grid && gi ? "Hotspots" : "Details";
     p.visible = grid && gi;
   }

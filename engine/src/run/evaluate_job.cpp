@@ -136,12 +136,12 @@ EvaluateResult run_evaluate_job(const EvaluateJob& job_in) {
   for (std::size_t i = 0; i < inc.size(); ++i) {
     const WindowMiss miss =
         window_miss(job.window, ok, inc.category[i], inc.time_utc[i], inc.date_only(i), offset);
-    if (miss != WindowMiss::kInside && miss != WindowMiss::kNoTime) {
+    if (miss != WindowMiss::kInside && miss != WindowMiss::kUntimed) {
       ++outside_window;
       continue;
     }
     x.push_back(inc.x[i]), y.push_back(inc.y[i]);
-    t.push_back(miss == WindowMiss::kNoTime ? kNoTime : inc.time_utc[i]);
+    t.push_back(miss == WindowMiss::kUntimed ? kNoTime : inc.time_utc[i]);
   }
   std::vector<XY> pts;
   if (in.communes.geom.empty())

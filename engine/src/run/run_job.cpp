@@ -412,8 +412,14 @@ RunJobResult run_job(const RunJobOptions& opt) {
       return cluster_step(ctx, *plan.clusters, "cluster_members", /*members_only=*/true);
     });
   for (const auto& local :
-       plan.locals)  // (not a structured binding: clang 14 cannot capture those)
-    run_step(local.second, [&] { return local_step(ctx, local.first, local.second); });
+       plan.locals) {  // (not a structured binding: clang 14 cannot capture those)
+    const bool done =
+        run_step(local.second, [&] { return local_step(ctx, local.first, local.second); });
+    // A named local analysis is on when the project opens only with the primary kde's window.
+    const std::string& name = local.first.name;
+    if (done && !name.empty() && (!primary || primary->name != name))
+      for (auto& layer : steps.back().project) layer.visible = false;
+  }
   if (plan.emerging) run_step("emerging", [&] { return emerging_step(ctx, *plan.emerging); });
   if (plan.knox) run_step("near_repeat", [&] { return near_repeat_step(ctx, *plan.knox); });
 

@@ -167,7 +167,8 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
   window.push_back(r.days.empty() ? "every day" : join(r.days, ","));
   window.push_back(r.categories.empty() ? "all categories" : join(r.categories, ", "));
   lines.push_back("hotspot top  " + r.in);
-  lines.push_back("window     " + (r.window_name.empty() ? "" : r.window_name + " (recorded by its run): ") +
+  // A named window is the one its analyses used, as the run recorded it.
+  lines.push_back("window     " + (r.window_name.empty() ? "" : r.window_name + ": ") +
                   join(window, "; "));
   lines.push_back(
       "local time UTC" + offset_text(r.utc_offset_minutes) + " (" +

@@ -202,7 +202,7 @@ WindowMiss window_miss(const TimeWindow& w, const std::vector<char>& category_ok
   if (!category_ok.empty() && (category == Dictionary::kNone || !category_ok[category]))
     return WindowMiss::kCategory;
   if (!w.any()) return WindowMiss::kInside;
-  if (t_utc == kNoTime || (date_only && w.by_hours)) return WindowMiss::kNoTime;
+  if (t_utc == kNoTime || (date_only && w.by_hours)) return WindowMiss::kUntimed;
   switch (w.classify(t_utc, utc_offset_minutes)) {
     case TimeWindow::Miss::kInside: return WindowMiss::kInside;
     case TimeWindow::Miss::kHour: return WindowMiss::kHour;
@@ -221,7 +221,7 @@ WindowSelection select_window(const Incidents& inc, const TimeWindow& w,
                         utc_offset_minutes)) {
       case WindowMiss::kInside: s.index.push_back(i); break;
       case WindowMiss::kCategory: ++s.by_category; break;
-      case WindowMiss::kNoTime:
+      case WindowMiss::kUntimed:
         ++s.no_time;
         if (date_only && inc.time_utc[i] != kNoTime) ++s.date_only;
         break;
