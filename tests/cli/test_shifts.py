@@ -170,6 +170,18 @@ class Shifts(unittest.TestCase):
         self.assertEqual(self.top("--hours", "22:00-06:00")["header"]["incidents_in_window"],
                          counts["kde_night"]["in_window"])
 
+    def test_local_command_takes_the_window(self):
+        out = os.path.join(self.d, "local_night.gpkg")
+        inputs = ["--incidents", os.path.join(SAMPLE, "incidents.csv"), "--communes",
+                  os.path.join(SAMPLE, "communes.gpkg"), "--work-crs", "EPSG:9210"]
+        text = run(["local", "--grid", "hex:500", *inputs, "--weights", "queen", "--stat", "gi",
+                    "--permutations", "0", "--hours", "22:00-06:00", "--out", out]).stdout
+        self.assertIn(f"counted {self.meta['counts']['analyses']['kde_night']['in_window']},", text)
+        p = run(["local", "--units", os.path.join(SAMPLE, "communes.gpkg"), "--field", "population",
+                 "--weights", "queen", "--hours", "22:00-06:00", "--out", out + ".units.gpkg"], check=False)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--hours: filters incidents", p.stderr)
+
     def test_top_window_ranks_that_analysis_only(self):
         night = self.top("--window", "night")
         self.assertEqual(sorted(l["layer"] for l in night["header"]["layers"]),
