@@ -39,6 +39,9 @@ void add_evaluate(CLI::App& app) {
   cmd->add_option("--hours", text->hours, "Only incidents of this local shift, HH:MM-HH:MM");
   cmd->add_option("--days", text->days, "Only incidents of shifts beginning on these days (mon-fri)");
   cmd->add_option("--category", job->categories, "Only these categories (repeatable)");
+  cmd->add_option("--window", job->window_name,
+                  "The window of the configuration's kde or local analysis of this name "
+                  "(\"name\": \"night\"): its dates, hours, days and categories");
   cmd->add_option("--out", job->out, "GeoPackage with the evaluation tables");
   cmd->add_option("--plot", job->plot, "PNG plot of hit rate against coverage");
   cmd->add_option("--format", text->format, "table | csv | json")

@@ -58,6 +58,9 @@ void add_top(CLI::App& app) {
                   "Days the shift begins: mon-fri, sat,sun, mon,wed,fri, fri-mon");
   cmd->add_option("--category", opt->categories,
                   "Only these categories (repeat the option for several)");
+  cmd->add_option("--window", opt->window_name,
+                  "Rank the hotspots of the run's analysis of this name (hotspot_zones_NAME and "
+                  "its local layers), counted in the window that analysis used");
   cmd->add_option("--source", text->source, "zones (KDE hotspot zones) | gi (Gi* hot spots) | both")
       ->capture_default_str();
   cmd->add_option("--format", text->format, "table | csv | json | geojson | gpx | kml")

@@ -160,6 +160,9 @@ struct EvaluateJob {
   EvaluateOptions options;
   TimeWindow window;                    // DEFAULT: every incident
   std::vector<std::string> categories;  // DEFAULT: all
+  // A kde or local analysis of the configuration with this "name": its window and categories
+  // are used. DEFAULT: none. REQUIRES: empty window and categories above when given.
+  std::string window_name;
   std::string out, plot;                // DEFAULT: none
   bool overwrite = false;
   int threads = -1;  // DEFAULT: the configuration's

@@ -39,6 +39,11 @@ struct TopOptions {
   std::vector<std::string> categories;
   // The offset used when the file's run_metadata records none. DEFAULT: +07:00.
   int utc_offset_minutes = 7 * 60;
+  // A named analysis of the run (a kde or local analysis with "name"): only its hotspot layers
+  // are ranked (hotspot_zones_NAME, its local layers), counted in the window its run recorded
+  // (run_metadata "windows"). DEFAULT (empty): the unnamed analyses' layers, in `window`.
+  // REQUIRES: with a name, no window, dates or categories of its own.
+  std::string window_name;
 };
 
 struct CategoryShare {
@@ -80,6 +85,7 @@ struct TopLayer {
 
 struct TopResult {
   std::string in;
+  std::string window_name;  // --window NAME, or empty
   // The window as applied.
   std::string from, to, hours;  // from and to resolved to YYYY-MM-DD
   std::string as_of;            // the as-of date relative dates were resolved from

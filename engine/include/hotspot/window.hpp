@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "hotspot/ingest.hpp"
 #include "hotspot/table.hpp"
 
 namespace hotspot {
@@ -64,5 +65,24 @@ const char* weekday_name(int weekday);
 // others. Empty `wanted`: an empty vector, meaning every category. Throws
 // ParameterError("categories", ...) for a name no incident has, listing the ones present.
 std::vector<char> select_categories(const Dictionary& categories, const std::vector<std::string>& wanted);
+
+// Why one incident is outside a window and a category choice, or kInside. An incident without a
+// time is outside any window that sets something; with an hour window, a date-only incident (no
+// time of day) is one without a time as well. `category_ok` is select_categories' answer (empty:
+// every category, Dictionary::kNone included). The one decision every caller makes per incident.
+enum class WindowMiss { kInside, kCategory, kUntimed, kDate, kHour, kWeekday };
+WindowMiss window_miss(const TimeWindow& w, const std::vector<char>& category_ok,
+                       std::uint32_t category, std::int64_t t_utc, bool date_only,
+                       int utc_offset_minutes);
+
+// The incidents a window and a category choice select (the kde and local analyses, hotspot top
+// and evaluate all call this), with the others counted by reason.
+struct WindowSelection {
+  std::vector<std::size_t> index;  // selected, in input order
+  std::int64_t by_category = 0, by_date = 0, by_hour = 0, no_time = 0;  // by_date: dates or weekday
+  std::int64_t date_only = 0;  // of no_time: date-only incidents outside an hour window
+};
+WindowSelection select_window(const Incidents& incidents, const TimeWindow& w,
+                              const std::vector<char>& category_ok, int utc_offset_minutes);
 
 }  // namespace hotspot

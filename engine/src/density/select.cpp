@@ -3,6 +3,7 @@
 #include "hotspot/density.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/ingest.hpp"
+#include "hotspot/window.hpp"
 #include "index/polygon_index.hpp"
 
 namespace hotspot {
@@ -16,28 +17,15 @@ KdePoints select_points(const std::vector<double>& x, const std::vector<double>&
       (!w.empty() && w.size() != x.size()))
     throw InternalError("kde: incident columns differ in length");
   KdePoints p;
-  const bool timed = window.any();
   for (std::size_t i = 0; i < x.size(); ++i) {
-    if (!category_ok.empty() && (category[i] == Dictionary::kNone || !category_ok[category[i]])) {
-      ++p.by_category;
-      continue;
-    }
-    if (timed) {
-      if (time_utc[i] == kNoTime) {
-        ++p.no_time;
-        continue;
-      }
-      switch (window.classify(time_utc[i], utc_offset_minutes)) {
-        case TimeWindow::Miss::kInside:
-          break;
-        case TimeWindow::Miss::kHour:
-          ++p.by_hour;
-          continue;
-        case TimeWindow::Miss::kDate:
-        case TimeWindow::Miss::kWeekday:
-          ++p.by_date;
-          continue;  // a day filter either way
-      }
+    switch (window_miss(window, category_ok, category[i], time_utc[i], /*date_only=*/false,
+                        utc_offset_minutes)) {
+      case WindowMiss::kInside: break;
+      case WindowMiss::kCategory: ++p.by_category; continue;
+      case WindowMiss::kUntimed: ++p.no_time; continue;
+      case WindowMiss::kHour: ++p.by_hour; continue;
+      case WindowMiss::kDate:
+      case WindowMiss::kWeekday: ++p.by_date; continue;  // a day filter either way
     }
     p.x.push_back(x[i]);
     p.y.push_back(y[i]);

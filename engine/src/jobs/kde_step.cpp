@@ -92,18 +92,20 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   kde_preflight(in, o);
 
   const Incidents& inc = in.incidents;
-  // An hour window cannot place a date-only incident: it is left out (and counted) as one
-  // without a time.
-  std::vector<std::int64_t> hour_times;
-  std::int64_t date_only = 0;
-  if (o.window.by_hours && in.report.date_only > 0) {
-    hour_times = inc.time_utc;
-    for (std::size_t i = 0; i < inc.size(); ++i)
-      if (inc.date_only(i)) hour_times[i] = kNoTime, ++date_only;
+  // The shared window (hotspot/window.hpp): an hour window cannot place a date-only incident, so
+  // it is left out (and counted) as one without a time.
+  const WindowSelection sel = select_window(
+      inc, o.window, select_categories(inc.categories, o.categories), o.utc_offset_minutes);
+  const std::int64_t date_only = sel.date_only;
+  KdePoints f;
+  f.by_category = sel.by_category, f.by_date = sel.by_date, f.by_hour = sel.by_hour;
+  f.no_time = sel.no_time;
+  f.index = sel.index;
+  for (std::size_t i : sel.index) {
+    f.x.push_back(inc.x[i]), f.y.push_back(inc.y[i]);
+    if (!inc.weight.empty()) f.w.push_back(inc.weight[i]);
   }
-  KdePoints f = select_points(inc.x, inc.y, inc.weight, hour_times.empty() ? inc.time_utc : hour_times, inc.category,
-                              select_categories(inc.categories, o.categories), o.window,
-                              o.utc_offset_minutes);
+  const auto in_window = static_cast<std::int64_t>(f.x.size());
   PolygonLayer mask_file;  // reading the mask is I/O: it stays here, out of density/
   if (o.mask.kind == KdeMask::Kind::kFile) {
     PolygonOptions po;
@@ -234,6 +236,7 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
     r.parameters["cv"] = cv;
   }
   r.counts = {{"used", static_cast<std::int64_t>(f.x.size())},
+              {"in_window", in_window},
               {"filtered_category", f.by_category},
               {"filtered_dates", f.by_date},
               {"filtered_hours", f.by_hour},
@@ -255,9 +258,16 @@ bool ends_with(const std::string& s, const std::string& suffix) {
 
 const ParamTable<KdeStepOptions>& kde_params() {
   using K = KdeStepOptions;
+  using P = Param<KdeStepOptions>;
   static const ParamTable<KdeStepOptions> table{
       "kde",
-      {{"cell_size", ParamType::kNumber, "Cell size, metres", "", true,
+      joined(joined(std::vector<P>{
+      {"name", ParamType::kText,
+       "Names the analysis and its layers (density_NAME, hotspot_zones_NAME); for a run with "
+       "several kde analyses",
+       "", false, [](K& o, const json& v) { o.name = analysis_name(v); }, "",
+       ParamScope::kConfigOnly},
+      {"cell_size", ParamType::kNumber, "Cell size, metres", "", true,
         [](K& o, const json& v) { o.cell_m = length_value(v, /*positive=*/true); }},
        {"bandwidth", ParamType::kNumberOrText,
         "Bandwidth in metres (500, 500m, 0.5km), or auto | scott | cv", "auto", false,
@@ -290,19 +300,8 @@ const ParamTable<KdeStepOptions>& kde_params() {
         "Divide by the share of each kernel inside the mask (spatstat's uniform correction)", "",
         false, [](K& o, const json& v) { o.edge_correction = v.get<bool>(); }},
        {"area_unit", ParamType::kText, "Density per km2 | ha | m2", "km2", false,
-        [](K& o, const json& v) { o.area_unit = parse_area_unit(param_text(v)); }},
-       {"categories", ParamType::kTextList, "Only these categories (repeat the option for several)",
-        "", false, [](K& o, const json& v) { o.categories = v.get<std::vector<std::string>>(); },
-        "category"},
-       {"from", ParamType::kText, "First local date, YYYY-MM-DD (inclusive)", "", false,
-        [](K& o, const json& v) { set_window_from(o.window, param_text(v)); }},
-       {"to", ParamType::kText, "Last local date, YYYY-MM-DD (inclusive)", "", false,
-        [](K& o, const json& v) { set_window_to(o.window, param_text(v)); }},
-       {"hours", ParamType::kText, "Local time window HH:MM-HH:MM, may wrap midnight (22:00-06:00)",
-        "", false, [](K& o, const json& v) { set_window_hours(o.window, param_text(v)); }},
-       {"days", ParamType::kText,
-        "Local weekdays: mon-fri, sat,sun, fri-mon (a shift belongs to the day it starts)", "",
-        false, [](K& o, const json& v) { set_window_days(o.window, param_text(v)); }},
+        [](K& o, const json& v) { o.area_unit = parse_area_unit(param_text(v)); }}},
+       window_params<K>(&K::window, &K::categories)), std::vector<P>{
        {"top_percent", ParamType::kNumber,
         "Hotspot zones: the smallest area holding P % of incidents", "", false,
         [](K& o, const json& v) {
@@ -314,7 +313,7 @@ const ParamTable<KdeStepOptions>& kde_params() {
         "Hotspot zones: cells at or above this percentile of positive cells", "", false,
         [](K& o, const json& v) {
           set_zone_rule(o, ZoneRule::Kind::kPercentile, "percentile", v);
-        }}},
+        }}}),
       [](const K& o) {
         if (o.edge_correction && o.mask.kind == KdeMask::Kind::kNone)
           throw ParameterError("edge_correction", "needs a mask (the study area)");
@@ -337,28 +336,37 @@ std::string zones_title(const ZoneRule& z) {
   return "Hotspot zones";
 }
 
+// " — night" after a named analysis' layer titles (with its window), "" for an unnamed one.
+std::string title_suffix(const std::string& name) { return name.empty() ? "" : " — " + name; }
+
 }  // namespace
 
 StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifacts* artifacts) {
   const LoadedInputs& in = ctx.in;
   StepResult r;
-  r.name = "kde";
+  // A named analysis (one of several, one per shift) carries its name on every layer.
+  const std::string suffix = o.name.empty() ? "" : "_" + o.name;
+  const std::string density = "density" + suffix, zones_layer = "hotspot_zones" + suffix;
+  r.name = "kde" + suffix;
   Surface sf = estimate_surface(in, o, ctx.threads, r);
+  // What hotspot top --window NAME reads back from run_metadata.
+  if (!o.name.empty()) r.parameters["name"] = o.name;
+  if (!o.name.empty() && sf.threshold >= 0) r.parameters["hotspot_layer"] = zones_layer;
   Timer timer;
   const Grid& grid = sf.raster.grid;
   ctx.w.add_float_coverage(
-      "density", in.work_crs, {grid.xmin, grid.ymax, grid.cell, grid.cols, grid.rows},
+      density, in.work_crs, {grid.xmin, grid.ymax, grid.cell, grid.cols, grid.rows},
       sf.raster.values, sf.raster.nodata,
       "Kernel density of incidents (" + sf.unit + "), " + kernel_name(sf.kernel) +
           " kernel, bandwidth " + fmt("%.1f", sf.bandwidth_m) + " m",
       ctx.threads);
-  r.layers.push_back({"density", static_cast<std::int64_t>(grid.size())});
+  r.layers.push_back({density, static_cast<std::int64_t>(grid.size())});
 
   std::vector<MultiPolygon> outlines;
   std::vector<std::string> zone_ids;
   if (sf.threshold >= 0) {
     for (const auto& z : sf.zones) outlines.push_back(z.geom);
-    const std::vector<HotspotIdentity> ids = identify(ctx, "hotspot_zones", outlines);
+    const std::vector<HotspotIdentity> ids = identify(ctx, zones_layer, outlines);
     for (const auto& id : ids) zone_ids.push_back(id.hotspot_id);
     std::vector<FieldDef> fields = {
         {"zone_rank", FieldType::kInteger}, {"incidents", FieldType::kInteger},
@@ -369,8 +377,9 @@ StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifact
     const int first_identity = static_cast<int>(fields.size());
     for (auto& fd : identity_fields()) fields.push_back(std::move(fd));
     LayerWriter& L = ctx.w.begin_layer(
-        "hotspot_zones", GeometryType::kMultiPolygon, in.work_crs, fields,
-        "Hotspot zones: connected areas where the density is at least the threshold");
+        zones_layer, GeometryType::kMultiPolygon, in.work_crs, fields,
+        "Hotspot zones: connected areas where the density is at least the threshold" +
+            (o.name.empty() ? std::string() : " (analysis " + o.name + ")"));
     std::vector<double> pai;
     Box zb;
     for (std::size_t k = 0; k < sf.zones.size(); ++k) {
@@ -400,17 +409,18 @@ StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifact
     // density would read as a hole.
     const std::string qml =
         graduated_fill_qml("pai", quantile_breaks(pai, 4), "hotspot_id", "PAI", /*strong=*/true);
-    ctx.w.add_style("hotspot_zones", "PAI", qml);
-    r.project.push_back({"hotspot_zones", zones_title(o.zones), ctx.vector_source("hotspot_zones"),
-                         false, qml, zb, "Hotspots", true});
+    ctx.w.add_style(zones_layer, "PAI", qml);
+    r.project.push_back({zones_layer, zones_title(o.zones) + title_suffix(o.name),
+                         ctx.vector_source(zones_layer), false, qml, zb, "Hotspots", true});
     std::vector<std::string> ranks;  // feature_id = zone_rank
     for (std::size_t k = 0; k < sf.zones.size(); ++k) ranks.push_back(std::to_string(k + 1));
-    r.profiles.push_back({"hotspot_zones", std::move(ranks), std::move(sf.zone_of)});
-    r.layers.push_back({"hotspot_zones", static_cast<std::int64_t>(sf.zones.size())});
+    r.profiles.push_back({zones_layer, std::move(ranks), std::move(sf.zone_of)});
+    r.layers.push_back({zones_layer, static_cast<std::int64_t>(sf.zones.size())});
   }
   // Last in the project, so the surface is drawn under the zones.
-  r.project.push_back({"density", "Density (" + sf.unit + ")", ctx.raster_source("density"), true,
-                       sf.renderer, grid.box(), "Hotspots", true, 0.6});
+  r.project.push_back({density, "Density (" + sf.unit + ")" + title_suffix(o.name),
+                       ctx.raster_source(density), true, sf.renderer, grid.box(), "Hotspots", true,
+                       0.6});
   r.timings.push_back({"write", timer.lap()});
   if (artifacts)
     *artifacts = {std::move(sf.raster), std::move(outlines), std::move(zone_ids),

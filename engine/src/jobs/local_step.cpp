@@ -220,6 +220,9 @@ json statistics_parameters(const LocalOptions& o, const LocalSummary& s) {
             {"fdr", o.stats.fdr},
             {"significance", {{"gi_bin", "p < 0.10 / 0.05 / 0.01"}, {"cotype", "p < 0.05"}}}};
   if (o.units_source == UnitsSource::kCommunes) p["value"] = unit_value_name(o.value);
+  if (o.window.any() || !o.categories.empty())
+    p["window"] = {{"from", o.window.from}, {"to", o.window.to}, {"hours", o.window.hours},
+                   {"days", o.window.days}, {"categories", o.categories}};
   return p;
 }
 
@@ -231,7 +234,9 @@ json statistics_counts(const LocalSummary& s) {
           {"lisa_undefined", s.lisa_undefined},
           {"islands", s.islands},
           {"incidents_counted", s.incidents_counted},
-          {"incidents_outside", s.incidents_outside}};
+          {"incidents_outside", s.incidents_outside},
+          {"incidents_not_in_window",
+           s.incidents_not_in_window >= 0 ? json(s.incidents_not_in_window) : json(nullptr)}};
 }
 
 json global_moran_json(const LocalSummary& s) {
@@ -258,62 +263,6 @@ json command_parameters(const LocalOptions& o, const LocalSummary& s) {
   p["work_crs"] = s.work_crs;
   p["work_crs_reason"] = s.work_crs_reason;
   return p;
-}
-
-// What the statistics found, one line each: the part of format_local_summary between the
-// incidents and the working CRS.
-std::vector<std::string> detail_lines(const LocalSummary& s) {
-  std::vector<std::string> out;
-  char buf[512];
-  auto line = [&](const char* f, auto... args) {
-    std::snprintf(buf, sizeof buf, f, args...);
-    out.emplace_back(buf);
-  };
-  line("units      %lld %s, value %s%s", static_cast<long long>(s.units), s.units_kind.c_str(),
-       s.value_field.c_str(),
-       s.units_dropped.empty() ? ""
-                               : (", dropped " + std::to_string(s.units_dropped.size())).c_str());
-  for (const auto& d : s.units_dropped) line("  dropped %s", d.c_str());
-  if (s.cell_size_m > 0) line("cell size  %g", s.cell_size_m);
-  for (auto [d, z] : s.isa)
-    line("  incremental spatial autocorrelation: band %-10g Moran z %.3f%s", d, z,
-         d == s.band ? "  <- used" : "");
-  line("weights    %s", s.weights.c_str());
-  line("           %lld links, %.2f neighbours on average", static_cast<long long>(s.links),
-       s.mean_neighbours);
-  if (s.islands.empty()) {
-    line("islands    none");
-  } else {
-    std::string ids;
-    for (std::size_t k = 0; k < s.islands.size() && k < 20; ++k)
-      ids += (k ? ", " : "") + s.islands[k];
-    if (s.islands.size() > 20) ids += ", ...";
-    line("islands    %zu (%s): %s", s.islands.size(), s.islands_policy.c_str(), ids.c_str());
-  }
-  if (s.has_global && s.moran_defined)
-    line("Global Moran's I %.6f (E %.6f, Var %.6g, z %.3f, p %.3g; randomisation)", s.moran_I,
-         s.moran_E, s.moran_V, s.moran_z, s.moran_p);
-  else if (s.has_global)
-    line("Global Moran's I undefined (zero or non-finite variance; z and p null)");
-  if (s.gi_undefined + s.lisa_undefined > 0)
-    line("undefined  Gi* %lld, Local Moran %lld unit(s) (null z and p)",
-         static_cast<long long>(s.gi_undefined), static_cast<long long>(s.lisa_undefined));
-  if (s.permutations > 0)
-    line("inference  %d conditional permutations, seed %llu, folded pseudo p%s", s.permutations,
-         static_cast<unsigned long long>(s.seed), s.fdr ? ", Benjamini-Hochberg FDR" : "");
-  else
-    line("inference  analytic (normal) p-values%s", s.fdr ? ", Benjamini-Hochberg FDR" : "");
-  if (!s.gi_bins.empty()) {
-    std::string t;
-    for (const auto& [k, v] : s.gi_bins) t += (t.empty() ? "" : ", ") + k + " " + std::to_string(v);
-    line("Gi_Bin     %s", t.c_str());
-  }
-  if (!s.cotypes.empty()) {
-    std::string t;
-    for (const auto& [k, v] : s.cotypes) t += (t.empty() ? "" : ", ") + k + " " + std::to_string(v);
-    line("COType     %s", t.c_str());
-  }
-  return out;
 }
 
 }  // namespace
@@ -355,6 +304,14 @@ void check_local(const LocalOptions& o) {
   if (o.value != UnitValue::kCount && o.units_source != UnitsSource::kCommunes)
     throw ParameterError("value",
                          std::string(unit_value_name(o.value)) + " applies to commune units only");
+  if (o.units_source == UnitsSource::kFile && (o.window.any() || !o.categories.empty()))
+    throw ParameterError(!o.categories.empty()         ? "categories"
+                         : o.window.by_hours            ? "hours"
+                         : o.window.weekdays != 0x7F    ? "days"
+                         : !o.window.from.empty()       ? "from"
+                                                        : "to",
+                         "filters incidents: give it with communes or grid units, which count them");
+  check_window(o.window);
   if (!o.weights_given && !(o.units_source == UnitsSource::kGrid && o.grid_auto))
     throw ParameterError("weights", "required (queen, rook, knn:K or band:D)");
   const bool contiguity =
@@ -372,7 +329,7 @@ const ParamTable<LocalOptions>& local_params() {
   };
   static const ParamTable<LocalOptions> table{
       "local",
-      {P{"units", ParamType::kText, "Analysis units: communes or grid", "", true,
+      joined(std::vector<P>{P{"units", ParamType::kText, "Analysis units: communes or grid", "", true,
          [](LocalOptions& o, const json& v) {
            o.units_source = one_of(v, {"communes", "grid"}) == "grid" ? UnitsSource::kGrid
                                                                       : UnitsSource::kCommunes;
@@ -402,6 +359,10 @@ const ParamTable<LocalOptions>& local_params() {
          "", ParamScope::kConfigOnly},
        P{"layer", ParamType::kText, "Output layer (default: local_communes or local_grid)", "",
          false, text(&LocalOptions::layer), "", ParamScope::kConfigOnly},
+       P{"name", ParamType::kText,
+         "Names the analysis (its default layer is local_UNITS_NAME); for several local analyses",
+         "", false, [](LocalOptions& o, const json& v) { o.name = analysis_name(v); }, "",
+         ParamScope::kConfigOnly},
        P{"stat", ParamType::kText, "gi, lisa or both", "both", false,
          [](LocalOptions& o, const json& v) {
            const std::string s = one_of(v, {"gi", "lisa", "both"});
@@ -439,6 +400,7 @@ const ParamTable<LocalOptions>& local_params() {
          [](LocalOptions& o, const json& v) { o.stats.seed = seed_value(v); }},
        P{"fdr", ParamType::kBoolean, "Benjamini-Hochberg correction for Gi_Bin and COType", "",
          false, [](LocalOptions& o, const json& v) { o.stats.fdr = v.get<bool>(); }}},
+      window_params<LocalOptions>(&LocalOptions::window, &LocalOptions::categories)),
       check_local};
   return table;
 }
@@ -450,8 +412,21 @@ StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::
   local_preflight(ctx.in, o);
   LocalSummary s;
   Timer timer;
-  Units u = o.units_source == UnitsSource::kGrid ? units_from_grid(ctx.in, o, s)
-                                                 : units_from_communes(ctx.in, o, ctx.threads, s);
+  // The analysis' window (hotspot/window.hpp, the rules of kde and hotspot top): the units count
+  // only its incidents.
+  const Incidents* counted = &ctx.in.incidents;
+  Incidents subset;
+  if (o.window.any() || !o.categories.empty()) {
+    const WindowSelection sel =
+        select_window(*counted, o.window, select_categories(counted->categories, o.categories),
+                      o.inputs.incidents.utc_offset_minutes);
+    subset = incidents_subset(*counted, sel.index);
+    s.incidents_not_in_window = static_cast<std::int64_t>(counted->size() - sel.index.size());
+    counted = &subset;
+  }
+  Units u = o.units_source == UnitsSource::kGrid
+                ? units_from_grid(ctx.in, *counted, o, s)
+                : units_from_communes(ctx.in, *counted, o, ctx.threads, s);
   s.ingest = ctx.in.report;
   s.work_crs = ctx.in.work_crs.label();
   s.work_crs_reason = ctx.in.work_crs_reason;
@@ -466,6 +441,11 @@ StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::
   r.name = layer;
   r.layers = {{layer, s.units}};
   r.details = detail_lines(s);
+  if (s.incidents_not_in_window >= 0)
+    r.details.insert(r.details.begin(),
+                     "window     " + std::to_string(counted->size()) + " incidents counted, " +
+                         std::to_string(s.incidents_not_in_window) +
+                         " left out by the window and categories");
   r.warnings = s.warnings;
   r.timings = s.timings;
   r.project = {{layer, layer, ctx.vector_source(layer), false, qml, extent}};
@@ -480,9 +460,14 @@ StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::
                               : o.units_source == UnitsSource::kCommunes ? "communes"
                                                                         : "units";
     ProjectLayer& p = r.project.front();
-    p.name = (gi ? "Hot and cold spots (Gi*, " : "Clusters and outliers (Local Moran, ") + where + ")";
+    p.name = (gi ? "Hot and cold spots (Gi*, " : "Clusters and outliers (Local Moran, ") + where + ")" +
+             (o.name.empty() ? "" : " — " + o.name);
     p.group = grid && gi ? "Hotspots" : "Details";
     p.visible = grid && gi;
+  }
+  if (!o.name.empty()) {  // what hotspot top --window NAME reads back from run_metadata
+    r.parameters["name"] = o.name;
+    if (o.stats.stat != LocalStat::kLisa) r.parameters["hotspot_layer"] = layer;
   }
   r.counts["global_moran"] = global_moran_json(s);
   r.seed = o.stats.permutations > 0 ? o.stats.seed : 0;
@@ -558,38 +543,6 @@ LocalSummary run_local(const LocalOptions& o) {
              o.inputs.incidents.utc_offset_minutes);
   s.out = o.out;
   return s;
-}
-
-// Without the warnings: the CLI prints them on stderr.
-std::string format_local_summary(const LocalSummary& s) {
-  std::string out;
-  char buf[512];
-  auto line = [&](const char* f, auto... args) {
-    std::snprintf(buf, sizeof buf, f, args...);
-    out += buf;
-    out += '\n';
-  };
-  if (s.ingest.read > 0)
-    line(
-        "incidents  read %lld = accepted %lld + rejected %zu; counted %lld, outside the study area "
-        "%lld",
-        static_cast<long long>(s.ingest.read), static_cast<long long>(s.ingest.accepted),
-        s.ingest.rejected.size(), static_cast<long long>(s.incidents_counted),
-        static_cast<long long>(s.incidents_outside));
-  for (const auto& d : detail_lines(s)) out += d + '\n';
-  line("work CRS   %s (%s)", s.work_crs.c_str(), s.work_crs_reason.c_str());
-  double total = 0;
-  std::string steps;
-  for (const auto& t : s.timings) {
-    total += t.seconds;
-    std::snprintf(buf, sizeof buf, "%s%s %.2fs", steps.empty() ? "" : ", ", t.step.c_str(),
-                  t.seconds);
-    steps += buf;
-  }
-  line("time       %.2fs (%s)", total, steps.c_str());
-  if (!s.out.empty())
-    line("wrote      %s (local_stats %lld)", s.out.c_str(), static_cast<long long>(s.units));
-  return out;
 }
 
 }  // namespace hotspot

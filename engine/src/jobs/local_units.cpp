@@ -111,7 +111,8 @@ Units units_from_layer(const LocalOptions& o, LocalSummary& s) {
   return out;
 }
 
-Units units_from_grid(const LoadedInputs& in, const LocalOptions& o, LocalSummary& s) {
+Units units_from_grid(const LoadedInputs& in, const Incidents& counted, const LocalOptions& o,
+                      LocalSummary& s) {
   if (in.work_crs.planar() && !o.grid_auto)
     s.warnings.push_back("planar data: the grid size is in data units");
   GridSpec spec = o.grid;  // auto: hexagons, sized from the data below
@@ -125,11 +126,13 @@ Units units_from_grid(const LoadedInputs& in, const LocalOptions& o, LocalSummar
     Geos geos;
     spec.size_m = auto_cell_size(geos.area(geos.from(area).get()), pts.size(), spec.shape);
   }
-  CellGrid g = make_grid(area, spec, in.incidents.x, in.incidents.y, in.incidents.weight);
+  if (counted.size() == 0)
+    throw InputError("grid: no incident is left after the window and categories; nothing to count");
+  CellGrid g = make_grid(area, spec, counted.x, counted.y, counted.weight);
   s.cell_size_m = spec.size_m;
   s.incidents_outside = g.outside;
   s.units_kind = spec.shape == CellShape::kHex ? "hex grid" : "square grid";
-  s.value_field = in.incidents.weight.empty() ? "incidents" : "incidents (sum of weights)";
+  s.value_field = counted.weight.empty() ? "incidents" : "incidents (sum of weights)";
   if (g.cells.size() < 3)
     throw InputError("grid: only " + std::to_string(g.cells.size()) +
                      " cells in the study area; use a smaller size");
@@ -158,8 +161,8 @@ Units units_from_grid(const LoadedInputs& in, const LocalOptions& o, LocalSummar
 
 // The loaded communes, valued by their incidents as aggregate counts them (point in polygon; a
 // weight field is not used): the count, or the count per km² or per 1,000 residents.
-Units units_from_communes(const LoadedInputs& in, const LocalOptions& o, int threads,
-                          LocalSummary& s) {
+Units units_from_communes(const LoadedInputs& in, const Incidents& counted, const LocalOptions& o,
+                          int threads, LocalSummary& s) {
   const PolygonLayer& communes = in.communes;
   const std::string value = unit_value_name(o.value);
   if (communes.size() == 0)
@@ -171,8 +174,8 @@ Units units_from_communes(const LoadedInputs& in, const LocalOptions& o, int thr
     throw UsageError(
         "local on communes: value per_1000 needs the communes' population field "
         "(--population-field)");
-  const Assignment a = assign_incidents(in.incidents, communes, PolygonLayer{}, threads);
-  const CommuneStats cs = commune_stats(in.incidents, communes, a);
+  const Assignment a = assign_incidents(counted, communes, PolygonLayer{}, threads);
+  const CommuneStats cs = commune_stats(counted, communes, a);
   Units u;
   u.crs = in.work_crs;
   u.geometry.planar = in.work_crs.planar();
@@ -205,6 +208,21 @@ Units units_from_communes(const LoadedInputs& in, const LocalOptions& o, int thr
   s.units_kind = "communes";
   s.value_field = rate ? "incidents " + value : "incidents";
   return u;
+}
+
+Incidents incidents_subset(const Incidents& inc, const std::vector<std::size_t>& index) {
+  Incidents out;
+  out.categories = inc.categories;
+  for (std::size_t i : index) {
+    out.x.push_back(inc.x[i]), out.y.push_back(inc.y[i]);
+    if (!inc.lon.empty()) out.lon.push_back(inc.lon[i]), out.lat.push_back(inc.lat[i]);
+    out.time_utc.push_back(inc.time_utc[i]);
+    out.category.push_back(inc.category[i]);
+    if (!inc.line.empty()) out.line.push_back(inc.line[i]);
+    if (!inc.weight.empty()) out.weight.push_back(inc.weight[i]);
+    if (!inc.time_precision.empty()) out.time_precision.push_back(inc.time_precision[i]);
+  }
+  return out;
 }
 
 }  // namespace hotspot

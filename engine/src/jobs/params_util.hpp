@@ -7,8 +7,11 @@
 #include <cstdint>
 #include <initializer_list>
 #include <string>
+#include <vector>
 
 #include "hotspot/error.hpp"
+#include "hotspot/jobs/params.hpp"
+#include "hotspot/window.hpp"
 
 namespace hotspot {
 
@@ -50,6 +53,53 @@ inline std::string one_of(const nlohmann::json& v, std::initializer_list<const c
     list += (list.empty() ? "" : " | ") + std::string(n);
   }
   throw UsageError("'" + s + "': expected " + list);
+}
+
+// An analysis' name (a run holds several kde or local analyses, one per shift): a short
+// identifier, the suffix of its layers (hotspot_zones_night) and what `top --window` takes.
+inline std::string analysis_name(const nlohmann::json& v) {
+  const std::string s = param_text(v);
+  bool ok = !s.empty() && s.size() <= 24 && s[0] >= 'a' && s[0] <= 'z';
+  for (char c : s) ok = ok && ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_');
+  if (!ok)
+    throw UsageError("'" + s +
+                     "': expected a short name of lowercase letters, digits and _ (at most 24, "
+                     "starting with a letter), such as night");
+  return s;
+}
+
+// The window keys every analysis that filters incidents shares (kde, local), one declaration:
+// categories, from, to, hours, days into the options' TimeWindow and category list. The rules are
+// hotspot/window.hpp's, the same as hotspot top's.
+template <class Options>
+std::vector<Param<Options>> window_params(TimeWindow Options::*window,
+                                          std::vector<std::string> Options::*categories) {
+  using P = Param<Options>;
+  return {
+      P{"categories", ParamType::kTextList, "Only these categories (repeat the option for several)",
+        "", false,
+        [categories](Options& o, const nlohmann::json& v) {
+          o.*categories = v.get<std::vector<std::string>>();
+        },
+        "category"},
+      P{"from", ParamType::kText, "First local date, YYYY-MM-DD (inclusive)", "", false,
+        [window](Options& o, const nlohmann::json& v) { set_window_from(o.*window, param_text(v)); }},
+      P{"to", ParamType::kText, "Last local date, YYYY-MM-DD (inclusive)", "", false,
+        [window](Options& o, const nlohmann::json& v) { set_window_to(o.*window, param_text(v)); }},
+      P{"hours", ParamType::kText, "Local time window HH:MM-HH:MM, may wrap midnight (22:00-06:00)",
+        "", false,
+        [window](Options& o, const nlohmann::json& v) { set_window_hours(o.*window, param_text(v)); }},
+      P{"days", ParamType::kText,
+        "Local weekdays: mon-fri, sat,sun, fri-mon (a shift belongs to the day it starts)", "",
+        false,
+        [window](Options& o, const nlohmann::json& v) { set_window_days(o.*window, param_text(v)); }}};
+}
+
+// a, then b.
+template <class T>
+std::vector<T> joined(std::vector<T> a, std::vector<T> b) {
+  a.insert(a.end(), std::make_move_iterator(b.begin()), std::make_move_iterator(b.end()));
+  return a;
 }
 
 }  // namespace hotspot

@@ -114,13 +114,15 @@ void check_polygons(const PolygonOptions& p, const std::string& what, bool popul
 }
 
 // The analyses that need incident times, as "analyses[3] (emerging)".
-std::vector<std::string> time_needs(const RunConfig& c, const Plan& plan) {
+std::vector<std::string> time_needs(const RunConfig& c) {
   std::vector<std::string> out;
   for (const auto& a : c.analyses) {
     const bool needs =
         a.type == "emerging" || a.type == "near_repeat" || a.type == "profiles" ||
         (a.type == "clusters" && a.options.value("method", "") == "st-dbscan") ||
-        (a.type == "kde" && plan.kde && plan.kde->window.any());
+        ((a.type == "kde" || a.type == "local") &&
+         (a.options.contains("from") || a.options.contains("to") || a.options.contains("hours") ||
+          a.options.contains("days")));
     if (needs) out.push_back(a.where + " (" + a.type + ")");
   }
   return out;
@@ -304,14 +306,14 @@ void check_work_crs(const std::string& text, ConfigCheck& out) {
 
 }  // namespace
 
-ConfigCheck check_config_inputs(const RunConfig& c, const Plan& plan) {
+ConfigCheck check_config_inputs(const RunConfig& c, const Plan& /*plan*/) {
   ConfigCheck out;
   out.inputs = c.inputs;
   try {
     check_work_crs(c.inputs.work_crs, out);
     check_polygons(c.inputs.communes, "communes", true, out);
     if (!c.inputs.zones.path.empty()) check_polygons(c.inputs.zones, "zones", false, out);
-    check_incidents(c.inputs, time_needs(c, plan), out);
+    check_incidents(c.inputs, time_needs(c), out);
   } catch (const Error& e) {
     rethrow_config_spelled(e);
   }

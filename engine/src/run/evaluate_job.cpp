@@ -1,5 +1,6 @@
 // hotspot evaluate --config: load the run's inputs once, keep the window's incidents, backtest,
 // then write the GeoPackage tables and the plot.
+#include <algorithm>
 #include <filesystem>
 #include <nlohmann/json.hpp>
 
@@ -9,6 +10,7 @@
 #include "io/gpkg_writer.hpp"
 #include "jobs/load.hpp"
 #include "jobs/outputs.hpp"
+#include "run/plan.hpp"
 #include "run/run_config.hpp"
 
 namespace hotspot {
@@ -63,7 +65,7 @@ void write_tables(const EvaluateResult& r, const EvaluateJob& job, const RunConf
                      {{"parameters", {{"command", "evaluate"}, {"command_line", job.command_line},
                                       {"config", c.path}, {"config_sha256", c.sha256},
                                       {"evaluate", summary["parameters"]},
-                                      {"window", {{"from", job.window.from}, {"to", job.window.to},
+                                      {"window", {{"name", job.window_name}, {"from", job.window.from}, {"to", job.window.to},
                                                   {"hours", job.window.hours}, {"days", job.window.days},
                                                   {"categories", job.categories}}}}},
                       {"inputs", input_hashes(c.inputs)},
@@ -74,12 +76,46 @@ void write_tables(const EvaluateResult& r, const EvaluateJob& job, const RunConf
   w.commit();
 }
 
+// --window NAME: the window and categories of the configuration's kde or local analysis of that
+// name (analyses of one name share their window: make_plan checks it).
+void named_window(const RunConfig& c, const std::string& name, TimeWindow& window,
+                  std::vector<std::string>& categories) {
+  const Plan plan = make_plan(c);
+  for (const auto& k : plan.kdes)
+    if (k.name == name) {
+      window = k.window, categories = k.categories;
+      return;
+    }
+  for (const auto& [o, layer] : plan.locals)
+    if (o.name == name) {
+      window = o.window, categories = o.categories;
+      return;
+    }
+  std::string names;
+  std::vector<std::string> seen;
+  for (const auto& a : c.analyses)
+    if (!a.name().empty() && std::find(seen.begin(), seen.end(), a.name()) == seen.end()) {
+      seen.push_back(a.name());
+      names += (names.empty() ? "" : ", ") + a.name();
+    }
+  throw UsageError("--window " + name + ": '" + c.path + "' has no kde or local analysis named '" +
+                   name + "' (" + (names.empty() ? "it names none" : "names: " + names) + ")");
+}
+
 }  // namespace
 
-EvaluateResult run_evaluate_job(const EvaluateJob& job) {
-  if (job.config.empty()) throw UsageError("--config is required");
-  RunConfig c = load_run_config(job.config);
-  if (job.threads >= 0) c.inputs.threads = job.threads;
+EvaluateResult run_evaluate_job(const EvaluateJob& job_in) {
+  if (job_in.config.empty()) throw UsageError("--config is required");
+  RunConfig c = load_run_config(job_in.config);
+  if (job_in.threads >= 0) c.inputs.threads = job_in.threads;
+  EvaluateJob job = job_in;
+  if (!job.window_name.empty()) {
+    if (job.window.any() || !job.categories.empty())
+      throw UsageError("--window " + job.window_name +
+                       ": the analysis' window is used; give --hours, --days and --category "
+                       "without --window");
+    named_window(c, job.window_name, job.window, job.categories);
+  }
   check_window(job.window);
   // Refused before anything is read: an output over an input, or over a file hotspot did not write.
   if (!job.out.empty()) {
@@ -94,15 +130,18 @@ EvaluateResult run_evaluate_job(const EvaluateJob& job) {
   std::vector<double> x, y;
   std::vector<std::int64_t> t;
   std::int64_t outside_window = 0;
+  // The shared window rule (hotspot/window.hpp), incident by incident: the incidents a kde of
+  // the same window uses. Those without a time (or date-only in an hour window) go through
+  // without one: evaluate counts them and leaves them out.
   for (std::size_t i = 0; i < inc.size(); ++i) {
-    const bool cat = ok.empty() || (inc.category[i] != Dictionary::kNone && ok[inc.category[i]]);
-    const bool timed = inc.time_utc[i] != kNoTime;
-    // Incidents without a time go through: evaluate counts them and leaves them out.
-    if (!cat || (timed && job.window.any() && !job.window.contains(inc.time_utc[i], offset))) {
+    const WindowMiss miss =
+        window_miss(job.window, ok, inc.category[i], inc.time_utc[i], inc.date_only(i), offset);
+    if (miss != WindowMiss::kInside && miss != WindowMiss::kUntimed) {
       ++outside_window;
       continue;
     }
-    x.push_back(inc.x[i]), y.push_back(inc.y[i]), t.push_back(inc.time_utc[i]);
+    x.push_back(inc.x[i]), y.push_back(inc.y[i]);
+    t.push_back(miss == WindowMiss::kUntimed ? kNoTime : inc.time_utc[i]);
   }
   std::vector<XY> pts;
   if (in.communes.geom.empty())

@@ -91,10 +91,15 @@ HotspotHistory HotspotHistory::read(const std::string& path, const Crs& work,
   // A damaged previous output is not read in part: its ids still count as used (never issued
   // again), but no hotspot is carried over from it, as for one that cannot be opened.
   try {
-    for (const char* name : {"hotspot_zones", "clusters", "vanished_hotspots"}) {
-      OGRLayer* layer = ds->GetLayerByName(name);
+    // The zones of every kde analysis (a named one's are hotspot_zones_NAME): each layer's
+    // hotspots are matched against the same layer of this run only.
+    std::vector<std::string> names = {"hotspot_zones", "clusters", "vanished_hotspots"};
+    for (int i = 0; i < ds->GetLayerCount(); ++i)
+      if (const std::string n = ds->GetLayer(i)->GetName(); n.rfind("hotspot_zones_", 0) == 0)
+        names.push_back(n);
+    for (const std::string& lname : names) {
+      OGRLayer* layer = ds->GetLayerByName(lname.c_str());
       if (!layer || layer->FindFieldIndex("hotspot_id", TRUE) < 0) continue;
-      const std::string lname = name;
       const bool vanished = lname == "vanished_hotspots";  // only its ids count: kept for one run
       bool skip_geometry = false;
       if (!vanished) {
@@ -248,9 +253,16 @@ void write_vanished(GpkgWriter& w, const Crs& crs, const HotspotHistory& history
     L.insert();
     box.expand(bounds(p->geom));
   }
-  const std::string qml = categorized_colors_qml("layer", {"hotspot_zones", "clusters"},
-                                                 {"vanished hotspot zone", "vanished cluster"},
-                                                 {{150, 150, 150}, {110, 110, 140}}, false);
+  std::vector<std::string> values = {"hotspot_zones", "clusters"},
+                           labels = {"vanished hotspot zone", "vanished cluster"};
+  std::vector<RGB> colors = {{150, 150, 150}, {110, 110, 140}};
+  for (const PreviousHotspot* p : gone)  // a named kde's zones
+    if (std::find(values.begin(), values.end(), p->layer) == values.end()) {
+      values.push_back(p->layer);
+      labels.push_back("vanished hotspot zone (" + p->layer.substr(std::string("hotspot_zones_").size()) + ")");
+      colors.push_back({150, 150, 150});
+    }
+  const std::string qml = categorized_colors_qml("layer", values, labels, colors, false);
   w.add_style("vanished_hotspots", "vanished", qml);
   r.layers.push_back({"vanished_hotspots", static_cast<std::int64_t>(gone.size())});
   if (!gone.empty())

@@ -1,7 +1,10 @@
 #include "run/plan.hpp"
 
 #include <filesystem>
+#include <algorithm>
 #include <functional>
+#include <map>
+#include <tuple>
 
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/aggregate.hpp"
@@ -37,8 +40,7 @@ std::pair<LocalOptions, std::string> local_options(const AnalysisConfig& a, cons
   o = from_table(local_params(), a, o);
   if (o.value == UnitValue::kPer1000 && c.inputs.communes.population_field.empty())
     throw UsageError(a.where + ".value: per_1000 needs inputs.communes.population_field");
-  const std::string layer = o.layer.empty() ? std::string("local_") + units_source_name(o.units_source) : o.layer;
-  return {o, layer};
+  return {o, local_layer(a.options)};
 }
 
 ClusterOptions cluster_options(const AnalysisConfig& a, const RunConfig& c) {
@@ -77,14 +79,60 @@ KnoxOptions knox_options(const AnalysisConfig& a, const RunConfig& c) {
 
 }  // namespace
 
+const KdeStepOptions* Plan::primary_kde() const {
+  for (const auto& k : kdes)
+    if (k.name.empty()) return &k;
+  return kdes.empty() ? nullptr : &kdes.front();
+}
+
+json window_json(const TimeWindow& w, const std::vector<std::string>& categories) {
+  return {{"from", w.from}, {"to", w.to}, {"hours", w.hours}, {"days", w.days},
+          {"categories", categories}};
+}
+
+namespace {
+
+// Same incidents: the same dates, hours, weekdays and categories (as sets).
+bool same_window(const TimeWindow& a, const std::vector<std::string>& ca, const TimeWindow& b,
+                 std::vector<std::string> cb) {
+  std::vector<std::string> sa = ca;
+  std::sort(sa.begin(), sa.end());
+  std::sort(cb.begin(), cb.end());
+  return a.first_day == b.first_day && a.last_day == b.last_day && a.by_hours == b.by_hours &&
+         (!a.by_hours || (a.h0 == b.h0 && a.h1 == b.h1)) && a.weekdays == b.weekdays && sa == cb;
+}
+
+}  // namespace
+
 Plan make_plan(const RunConfig& c) {
   Plan p;
+  // name -> (where, window, categories) of the first analysis with that name
+  std::map<std::string, std::tuple<std::string, TimeWindow, std::vector<std::string>>> windows;
+  auto same_name = [&](const AnalysisConfig& a, const std::string& name, const TimeWindow& w,
+                       const std::vector<std::string>& cats) {
+    if (name.empty()) return;
+    auto [it, fresh] = windows.try_emplace(name, a.where, w, cats);
+    if (fresh) return;
+    const auto& [where, w0, c0] = it->second;
+    if (!same_window(w0, c0, w, cats))
+      throw UsageError(a.where + ": named '" + name + "' like " + where + ", but its window " +
+                       window_json(w, cats).dump() + " differs from " + window_json(w0, c0).dump() +
+                       "; analyses of one name share their window (hotspot top --window " + name +
+                       " counts in it)");
+  };
   for (const auto& a : c.analyses) {
     if (a.type == "aggregate") p.aggregate = from_table(aggregate_params(), a);
     if (a.type == "profiles") p.profiles = true;
-    if (a.type == "kde") p.kde = kde_options(a, c);
+    if (a.type == "kde") {
+      p.kdes.push_back(kde_options(a, c));
+      same_name(a, p.kdes.back().name, p.kdes.back().window, p.kdes.back().categories);
+    }
     if (a.type == "clusters") p.clusters = cluster_options(a, c);
-    if (a.type == "local") p.locals.push_back(local_options(a, c));
+    if (a.type == "local") {
+      p.locals.push_back(local_options(a, c));
+      const LocalOptions& o = p.locals.back().first;
+      same_name(a, o.name, o.window, o.categories);
+    }
     if (a.type == "emerging") p.emerging = emerging_options(a, c);
     if (a.type == "near_repeat") p.knox = knox_options(a, c);
   }
@@ -101,7 +149,7 @@ void preflight_plan(const Plan& plan, const LoadedInputs& in) {
       throw InputError(std::string(type) + " analysis: " + e.what());
     }
   };
-  if (plan.kde) named("kde", [&] { kde_preflight(in, *plan.kde); });
+  for (const auto& k : plan.kdes) named("kde", [&] { kde_preflight(in, k); });
   for (const auto& [o, layer] : plan.locals) named("local", [&] { local_preflight(in, o); });
   if (plan.emerging) named("emerging", [&] { emerging_preflight(in, *plan.emerging); });
   if (plan.knox) named("near_repeat", [&] { knox_preflight(in, *plan.knox); });

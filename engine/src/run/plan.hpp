@@ -23,20 +23,30 @@ namespace hotspot {
 struct Plan {
   std::optional<AggregateStepOptions> aggregate;
   bool profiles = false;
-  std::optional<KdeStepOptions> kde;
+  // One per kde analysis, in the file's order; a run with several names each (kde_step writes
+  // density_NAME, hotspot_zones_NAME).
+  std::vector<KdeStepOptions> kdes;
   std::optional<ClusterOptions> clusters;
   std::vector<std::pair<LocalOptions, std::string>> locals;  // options, layer
+  // The kde whose surface the quick-look map draws: the unnamed one, else the first. Null without
+  // a kde.
+  const KdeStepOptions* primary_kde() const;
   std::optional<EmergingStepOptions> emerging;
   std::optional<KnoxOptions> knox;
   int count() const {
-    return static_cast<int>(aggregate.has_value()) + profiles + static_cast<int>(kde.has_value()) +
+    return static_cast<int>(aggregate.has_value()) + profiles + static_cast<int>(kdes.size()) +
            static_cast<int>(clusters.has_value()) + static_cast<int>(locals.size()) +
            static_cast<int>(emerging.has_value()) + static_cast<int>(knox.has_value());
   }
 };
 
-// Throws UsageError naming the JSON path of the first bad value.
+// Throws UsageError naming the JSON path of the first bad value; also when a kde and a local
+// analysis share a name but not their window (hotspot top --window NAME counts in one window).
 Plan make_plan(const RunConfig& c);
+
+// A named window as run_metadata records it under "windows" (hotspot top and evaluate read it
+// back): {"from", "to", "hours", "days", "categories"}.
+nlohmann::json window_json(const TimeWindow& w, const std::vector<std::string>& categories);
 
 struct LoadedInputs;
 // The resource estimates of every planned analysis on the loaded inputs (jobs/budget.hpp), made

@@ -25,6 +25,23 @@ namespace fs = std::filesystem;
 
 const char* run_schema_text() { return kRunSchema; }
 
+std::string AnalysisConfig::name() const {
+  const auto it = options.find("name");
+  return it != options.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string local_layer(const json& options) {
+  const auto name = options.find("name");
+  const std::string suffix = name != options.end() && name->is_string() ? "_" + name->get<std::string>() : "";
+  return options.value("layer", "local_" + options.value("units", std::string()) + suffix);
+}
+
+std::string AnalysisConfig::step() const {
+  if (type == "local") return local_layer(options);
+  const std::string n = name();
+  return n.empty() ? type : type + "_" + n;
+}
+
 namespace {
 
 // Why `layer` cannot be a local analysis's output layer, or "": hotspot run writes these tables
@@ -39,6 +56,9 @@ std::string reserved_layer(std::string layer) {
       "vanished_hotspots", "layer_styles",  "qgis_projects"};
   for (const char* name : kRunLayers)
     if (layer == name) return "a layer hotspot run writes itself";
+  for (const char* prefix : {"density_", "hotspot_zones_"})  // a named kde's layers
+    if (layer.rfind(prefix, 0) == 0)
+      return std::string("reserved: a named kde analysis writes the layers named ") + prefix + "*";
   for (const char* prefix : {"gpkg_", "rtree_", "sqlite_"})
     if (layer.rfind(prefix, 0) == 0)
       return std::string("reserved: GeoPackage and SQLite own the tables named ") + prefix + "*";
@@ -393,27 +413,46 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
                        "'); rename the output or set output.quicklook to false");
   }
 
-  std::map<std::string, std::string> first_of;  // analysis type (or local layer) -> where
+  // A run may hold several kde and local analyses, one per named window; each must write its own
+  // layers. first_of: "kde:NAME", "local:NAME" (names unique per type), "local-layer:LAYER" or
+  // the type of the others -> where.
+  std::map<std::string, std::string> first_of;
   for (std::size_t k = 0; k < d["analyses"].size(); ++k) {
     AnalysisConfig a;
     a.options = d["analyses"][k];
     a.type = a.options["type"].get<std::string>();
     a.where = "analyses[" + std::to_string(k) + "]";
-    std::string key = a.type;
-    if (a.type == "local") {
-      key = "local:" + a.options.value("layer", "local_" + a.options["units"].get<std::string>());
-      if (const std::string why = reserved_layer(key.substr(6)); !why.empty())
-        throw UsageError(a.where + ".layer: '" + key.substr(6) + "' is " + why +
-                         "; give the local analysis another layer name (e.g. local_" +
-                         key.substr(6) + ")");
-      if (first_of.count(key))
-        throw UsageError(a.where + ".layer: '" + key.substr(6) + "' is also written by " +
-                         first_of[key] + "; give each local analysis its own layer");
-    } else if (first_of.count(key)) {
-      throw UsageError(a.where + ".type: a second '" + a.type + "' analysis (the first is " +
-                       first_of[key] + "); each writes the same layers");
+    const std::string name = a.name();
+    std::vector<std::pair<std::string, std::string>> keys;  // key, the message's path and problem
+    if (a.type == "kde" || a.type == "local") {
+      if (!name.empty())
+        keys.push_back({a.type + ":" + name, ".name: '" + name + "' is also the name of "});
+      else if (a.type == "kde")
+        keys.push_back({"kde:", ".type: a second unnamed 'kde' analysis (the first is "});
+    } else {
+      keys.push_back({a.type, ".type: a second '" + a.type + "' analysis (the first is "});
     }
-    first_of[key] = a.where;
+    if (a.type == "local") {
+      const std::string layer = local_layer(a.options);
+      if (const std::string why = reserved_layer(layer); !why.empty())
+        throw UsageError(a.where + ".layer: '" + layer + "' is " + why +
+                         "; give the local analysis another layer name (e.g. local_" + layer + ")");
+      keys.push_back({"local-layer:" + layer,
+                      ".layer: '" + layer + "' is also written by "});
+    }
+    for (const auto& [key, problem] : keys) {
+      if (!first_of.count(key)) continue;
+      if (key == "kde:")
+        throw UsageError(a.where + problem + first_of[key] +
+                         "); each writes the same layers: give each kde a name (\"name\": \"night\")");
+      if (problem.rfind(".type", 0) == 0)
+        throw UsageError(a.where + problem + first_of[key] + "); each writes the same layers");
+      if (key.rfind("local-layer:", 0) == 0)
+        throw UsageError(a.where + problem + first_of[key] + "; give each local analysis its own layer");
+      throw UsageError(a.where + problem + first_of[key] + " (" + a.type +
+                       "); the names of one type's analyses must differ");
+    }
+    for (const auto& kv : keys) first_of[kv.first] = a.where;
     c.analyses.push_back(std::move(a));
   }
   return c;

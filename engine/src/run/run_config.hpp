@@ -18,7 +18,16 @@ struct AnalysisConfig {
   std::string type;    // aggregate | kde | clusters | local | emerging | near_repeat | profiles
   std::string where;   // "analyses[2]", for messages
   nlohmann::json options;
+
+  // The analysis' name (kde and local; "" when not named).
+  std::string name() const;
+  // Its step: the key of run_metadata's analyses and of the summary's: the type ("kde"), a named
+  // kde's "kde_NAME", a local analysis' layer.
+  std::string step() const;
 };
+
+// A local analysis' layer: its `layer`, else local_UNITS, with _NAME for a named one.
+std::string local_layer(const nlohmann::json& options);
 
 struct RunConfig {
   std::string path;           // the configuration file
@@ -38,7 +47,7 @@ struct RunConfig {
 };
 
 // The most analyses one configuration may hold (the schema's maxItems): at most one of each type
-// but local, so more than a few dozen is a generated file gone wrong.
+// but kde and local (one per named window), so more than a few dozen is a generated file gone wrong.
 constexpr std::size_t kMaxAnalyses = 100;
 
 // The schema the binary validates against (schemas/run.schema.json at build time).

@@ -90,7 +90,9 @@ int draw_rank(const ProjectLayer& l) {
       "incidents",     "cluster_members",  "hotspot_zones", "vanished_hotspots", "clusters",
       "zones",         "communes_outline", "zone_communes", "emerging",          "communes"};
   if (l.raster) return 1000;
-  auto it = std::find(order.begin(), order.end(), l.id);
+  // A named kde's zones (hotspot_zones_night) sit with the unnamed one's.
+  const std::string id = l.id.rfind("hotspot_zones_", 0) == 0 ? "hotspot_zones" : l.id;
+  auto it = std::find(order.begin(), order.end(), id);
   if (it != order.end()) return static_cast<int>(it - order.begin());
   return 100;  // local statistics layers, between the vectors and the raster
 }
@@ -108,25 +110,26 @@ json failed_json(const std::vector<FailedAnalysis>& failed) {
 
 // The quick-look's subtitle: the window the density used (its dates, else the data's; hours,
 // days, categories) and how many incidents it used.
-std::string quicklook_subtitle(const Plan& plan, const DateRange& dates,
+std::string quicklook_subtitle(const KdeStepOptions* kde, const DateRange& dates,
                                std::int64_t incidents, std::int64_t used) {
   std::string from = dates.first, to = dates.last;
   std::vector<std::string> parts;
-  if (plan.kde) {
-    const TimeWindow& w = plan.kde->window;
+  if (kde) {
+    const TimeWindow& w = kde->window;
     if (!w.from.empty()) from = w.from;
     if (!w.to.empty()) to = w.to;
   }
   parts.push_back(from.empty() ? std::string("no dates") : from + " – " + to);
-  if (!plan.kde) {
+  if (!kde) {
     parts.push_back(grouped(incidents) + " incidents");
   } else {
-    const TimeWindow& w = plan.kde->window;
+    if (!kde->name.empty()) parts.push_back(kde->name);
+    const TimeWindow& w = kde->window;
     if (!w.hours.empty()) parts.push_back(w.hours);
     if (!w.days.empty()) parts.push_back(w.days);
-    if (!plan.kde->categories.empty()) {
+    if (!kde->categories.empty()) {
       std::string c;
-      for (const auto& name : plan.kde->categories) c += (c.empty() ? "" : ", ") + name;
+      for (const auto& name : kde->categories) c += (c.empty() ? "" : ", ") + name;
       parts.push_back(c);
     }
     parts.push_back("density from " + grouped(used) + (used == incidents ? "" : " of " + grouped(incidents)) +
@@ -134,6 +137,27 @@ std::string quicklook_subtitle(const Plan& plan, const DateRange& dates,
   }
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : " · ") + p;
+  return out;
+}
+
+// run_metadata's "windows": each analysis name with its window and the hotspot layers its
+// analyses wrote, {"night": {"from": ..., "categories": [...], "layers": [{"layer":
+// "hotspot_zones_night", "source": "zones"}, ...]}}, for hotspot top --window and evaluate.
+json named_windows(const Plan& plan, const std::vector<StepResult>& steps) {
+  json out = json::object();
+  for (const auto& k : plan.kdes)
+    if (!k.name.empty()) out[k.name] = window_json(k.window, k.categories);
+  for (const auto& [o, layer] : plan.locals)
+    if (!o.name.empty() && !out.contains(o.name)) out[o.name] = window_json(o.window, o.categories);
+  for (auto& [name, w] : out.items()) w["layers"] = json::array();
+  for (const auto& st : steps) {
+    const json& p = st.parameters;
+    if (!p.is_object() || !p.contains("name") || !p.contains("hotspot_layer")) continue;
+    const std::string name = p["name"].get<std::string>();
+    if (out.contains(name))
+      out[name]["layers"].push_back(
+          {{"layer", p["hotspot_layer"]}, {"source", p.contains("kernel") ? "zones" : "gi"}});
+  }
   return out;
 }
 
@@ -328,9 +352,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
     // The analysis this step runs (a local step is named by its layer), for its option spellings.
     FlagPaths spelled;
     for (const auto& a : c.analyses)
-      if (a.type == name || (a.type == "local" && a.options.value("layer", "local_" + a.options.value(
-                                                      "units", std::string())) == name))
-        spelled = analysis_flag_paths(a);
+      if (a.step() == name) spelled = analysis_flag_paths(a);
     StepResult r;
     const HotspotHistory history_before = history;
     if (!opt.strict) w.begin_part();
@@ -376,15 +398,33 @@ RunJobResult run_job(const RunJobOptions& opt) {
   else
     run_step("incidents", [&] { return incidents_step(ctx, assignment); });
   if (plan.profiles) run_step("profiles", [&] { return profiles_step(ctx, assignment); });
+  // Several kde analyses (one per named window); the quick-look draws the primary one's surface.
   bool kde_done = false;
-  if (plan.kde) kde_done = run_step("kde", [&] { return kde_step(ctx, *plan.kde, &kde_art); });
+  const KdeStepOptions* primary = plan.primary_kde();
+  for (const auto& kde : plan.kdes) {
+    const bool is_primary = &kde == primary;
+    const bool done = run_step(kde.name.empty() ? "kde" : "kde_" + kde.name, [&] {
+      return kde_step(ctx, kde, is_primary ? &kde_art : nullptr);
+    });
+    if (is_primary) kde_done = done;
+    // Only the primary surface and zones are on when the project opens; the others are a click
+    // away under Hotspots.
+    if (done && !is_primary)
+      for (auto& layer : steps.back().project) layer.visible = false;
+  }
   if (plan.clusters)
     run_step("clusters", [&] {
       return cluster_step(ctx, *plan.clusters, "cluster_members", /*members_only=*/true);
     });
   for (const auto& local :
-       plan.locals)  // (not a structured binding: clang 14 cannot capture those)
-    run_step(local.second, [&] { return local_step(ctx, local.first, local.second); });
+       plan.locals) {  // (not a structured binding: clang 14 cannot capture those)
+    const bool done =
+        run_step(local.second, [&] { return local_step(ctx, local.first, local.second); });
+    // A named local analysis is on when the project opens only with the primary kde's window.
+    const std::string& name = local.first.name;
+    if (done && !name.empty() && (!primary || primary->name != name))
+      for (auto& layer : steps.back().project) layer.visible = false;
+  }
   if (plan.emerging) run_step("emerging", [&] { return emerging_step(ctx, *plan.emerging); });
   if (plan.knox) run_step("near_repeat", [&] { return near_repeat_step(ctx, *plan.knox); });
 
@@ -424,6 +464,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
     if (st.seed) seeds[st.name] = st.seed;
   }
   const json failures = failed_json(s.failed);
+  const json windows = named_windows(plan, steps);
   s.timings.push_back({"write", timer.lap()});
   JobMetadata meta{
       params,
@@ -435,7 +476,8 @@ RunJobResult run_job(const RunJobOptions& opt) {
        {"as_of", as_of.empty() ? json(nullptr) : json(as_of)},
        {"hotspot_ids_issued", history.issued()},
        {"status", s.failed.empty() ? "ok" : "partial"},
-       {"failed_analyses", failures}}};
+       {"failed_analyses", failures},
+       {"windows", windows}}};
   finish_job(w, in, s, steps, meta, offset);
   // Profiles, the project, run_metadata and the commit: after run_metadata was written, so this
   // figure reaches the summary and --json only.
@@ -445,7 +487,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
   if (c.quicklook) {
     QuickLookInput q;
     q.title = c.title;
-    q.subtitle = quicklook_subtitle(plan, dates, static_cast<std::int64_t>(in.incidents.size()),
+    q.subtitle = quicklook_subtitle(primary, dates, static_cast<std::int64_t>(in.incidents.size()),
                                     kde_art.used);
     q.crs_label = in.work_crs.authority.empty() ? in.work_crs.name : in.work_crs.authority;
     if (kde_done) {

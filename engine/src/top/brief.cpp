@@ -143,10 +143,7 @@ BriefResult write_brief(const BriefOptions& o) {
   const std::vector<char> cats = select_categories(in.incidents.categories, o.categories);
   const Incidents& inc = in.incidents;
   std::vector<char> in_window(inc.size(), 0);
-  for (std::size_t i = 0; i < inc.size(); ++i) {
-    if (!cats.empty() && (inc.category[i] == Dictionary::kNone || !cats[inc.category[i]])) continue;
-    if (o.window.any() && (inc.time_utc[i] == kNoTime || !o.window.contains(inc.time_utc[i], r.utc_offset_minutes)))
-      continue;
+  for (std::size_t i : select_window(inc, o.window, cats, r.utc_offset_minutes).index) {
     in_window[i] = 1;
     d.window_points.push_back({inc.x[i], inc.y[i]});
   }

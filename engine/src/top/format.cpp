@@ -60,7 +60,8 @@ json header_json(const TopResult& r) {
   auto text_or_null = [](const std::string& s) { return s.empty() ? json(nullptr) : json(s); };
   return {{"file", r.in},
           {"window",
-           {{"from", text_or_null(r.from)},
+           {{"name", text_or_null(r.window_name)},
+            {"from", text_or_null(r.from)},
             {"to", text_or_null(r.to)},
             {"hours", text_or_null(r.hours)},
             {"days", r.days.empty() ? json(nullptr) : json(r.days)},
@@ -166,7 +167,9 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
   window.push_back(r.days.empty() ? "every day" : join(r.days, ","));
   window.push_back(r.categories.empty() ? "all categories" : join(r.categories, ", "));
   lines.push_back("hotspot top  " + r.in);
-  lines.push_back("window     " + join(window, "; "));
+  // A named window is the one its analyses used, as the run recorded it.
+  lines.push_back("window     " + (r.window_name.empty() ? "" : r.window_name + ": ") +
+                  join(window, "; "));
   lines.push_back(
       "local time UTC" + offset_text(r.utc_offset_minutes) + " (" +
       (r.utc_offset_from == "run_metadata" ? "recorded in run_metadata" : "--utc-offset") + ")");

@@ -15,7 +15,6 @@
 #include "hotspot/error.hpp"
 #include "hotspot/spacetime.hpp"
 #include "index/polygon_index.hpp"
-#include "top/window.hpp"
 #include "weights/weights.hpp"
 
 namespace hotspot {
@@ -196,8 +195,12 @@ TopResult rank_top(const TopInputs& in, const TopOptions& o) {
   r.incidents_total = static_cast<std::int64_t>(inc.size());
   r.hotspots = static_cast<std::int64_t>(in.hotspots.size());
 
-  // The window, its relative dates resolved from the file's as-of date.
-  TimeWindow window = o.window;
+  // The window, its relative dates resolved from the file's as-of date; with --window NAME, the
+  // one that analysis recorded.
+  r.window_name = in.window_name;
+  TimeWindow window = in.window_name.empty() ? o.window : in.window;
+  const std::vector<std::string>& categories =
+      in.window_name.empty() ? o.categories : in.window_categories;
   r.as_of = in.as_of, r.as_of_from = in.as_of_from;
   if (!o.from.empty() || !o.to.empty() || !o.last.empty()) {
     std::int64_t as_of_day = 0;
@@ -215,15 +218,17 @@ TopResult rank_top(const TopInputs& in, const TopOptions& o) {
   check_window(window);
   if (!(o.min_pai >= 0)) throw ParameterError("min_pai", "must be >= 0");
   r.min_pai = o.min_pai;
-  const std::vector<char> category_ok = select_categories(inc.categories, o.categories);
+  const std::vector<char> category_ok = select_categories(inc.categories, categories);
   r.from = window.from, r.to = window.to, r.hours = window.hours;
-  r.categories = o.categories;
+  r.categories = categories;
   if (window.weekdays != 0x7F)
     for (int d = 0; d < 7; ++d)
       if (window.weekdays >> d & 1u) r.days.push_back(weekday_name(d));
-  const WindowIncidents win = window_incidents(inc, window, category_ok, r.utc_offset_minutes);
+  // The shared selection (hotspot/window.hpp): the incidents a kde or local analysis of the same
+  // window used.
+  const WindowSelection win = select_window(inc, window, category_ok, r.utc_offset_minutes);
   r.incidents_in_window = static_cast<std::int64_t>(win.index.size());
-  r.incidents_without_time = win.without_time;
+  r.incidents_without_time = win.no_time;
 
   // Study area: the communes, else the incidents' extent.
   Geos geos;

@@ -31,6 +31,11 @@ struct TopInputs {
   // YYYY-MM-DD the relative dates of a window are resolved from (empty: no timed incident).
   std::string as_of, as_of_from;      // from: "run_metadata" or "last incident"
   std::vector<std::string> warnings;  // from the reading; the ranking adds its own after them
+  // A named analysis' window as its run recorded it (top --window NAME): it replaces the
+  // options' window and categories. Empty name: none.
+  std::string window_name;
+  TimeWindow window;
+  std::vector<std::string> window_categories;
 };
 
 // Applies the window and categories of `o` (ParameterError("categories") for a name no incident

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <set>
 
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
@@ -46,20 +47,69 @@ std::optional<int> recorded_offset(GDALDataset& ds, const std::string& path) {
   return found;
 }
 
-// run_metadata's as_of (YYYY-MM-DD, written by every job since the field existed).
-std::string recorded_as_of(GDALDataset& ds) {
+// One row of run_metadata as JSON; null when absent or not JSON.
+json recorded(GDALDataset& ds, const char* key) {
   OGRLayer* meta = ds.GetLayerByName("run_metadata");
-  if (!meta) return "";
+  if (!meta) return nullptr;
   const int ki = meta->GetLayerDefn()->GetFieldIndex("key"),
             vi = meta->GetLayerDefn()->GetFieldIndex("value");
-  if (ki < 0 || vi < 0) return "";
+  if (ki < 0 || vi < 0) return nullptr;
   meta->ResetReading();
   for (FeaturePtr f(meta->GetNextFeature()); f; f.reset(meta->GetNextFeature())) {
-    if (std::string(f->GetFieldAsString(ki)) != "as_of") continue;
-    const json j = json::parse(f->GetFieldAsString(vi), nullptr, /*allow_exceptions=*/false);
-    if (j.is_string()) return j.get<std::string>();
+    if (std::string(f->GetFieldAsString(ki)) != key) continue;
+    const char* text = f->GetFieldAsString(vi);
+    if (json_nesting_depth(text) > kMaxJsonDepth) return nullptr;
+    return json::parse(text, nullptr, /*allow_exceptions=*/false);
   }
-  return "";
+  return nullptr;
+}
+
+// run_metadata's as_of (YYYY-MM-DD, written by every job since the field existed).
+std::string recorded_as_of(GDALDataset& ds) {
+  const json j = recorded(ds, "as_of");
+  return j.is_string() ? j.get<std::string>() : "";
+}
+
+std::string text_of(const json& j, const char* key) {
+  return j.is_object() && j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : "";
+}
+
+// The analysis `name` of run_metadata's "windows": its window and its hotspot layers
+// (layer -> source). Throws UsageError when the run recorded no such name.
+std::vector<std::pair<std::string, std::string>> named_window(const json& windows,
+                                                             const std::string& name,
+                                                             const std::string& path,
+                                                             TopInputs& in) {
+  if (!windows.is_object() || !windows.contains(name) || !windows[name].is_object()) {
+    std::string known;
+    if (windows.is_object())
+      for (const auto& [n, w] : windows.items()) known += (known.empty() ? "" : ", ") + n;
+    throw UsageError("--window " + name + ": the run that wrote '" + path +
+                     "' has no analysis named '" + name + "' (" +
+                     (known.empty() ? std::string("it named none; give a kde or local analysis a "
+                                                  "\"name\" in the configuration")
+                                    : "names: " + known) +
+                     ")");
+  }
+  const json& w = windows[name];
+  in.window_name = name;
+  try {
+    set_window_from(in.window, text_of(w, "from"));
+    set_window_to(in.window, text_of(w, "to"));
+    set_window_hours(in.window, text_of(w, "hours"));
+    set_window_days(in.window, text_of(w, "days"));
+  } catch (const ParameterError& e) {
+    throw InputError("run_metadata 'windows' of '" + path + "': " + name + "." + e.parameter() +
+                     ": " + e.problem());
+  }
+  if (w.contains("categories") && w["categories"].is_array())
+    for (const auto& c : w["categories"])
+      if (c.is_string()) in.window_categories.push_back(c.get<std::string>());
+  std::vector<std::pair<std::string, std::string>> layers;
+  if (w.contains("layers") && w["layers"].is_array())
+    for (const auto& l : w["layers"])
+      if (!text_of(l, "layer").empty()) layers.push_back({text_of(l, "layer"), text_of(l, "source")});
+  return layers;
 }
 
 bool polygon_layer(OGRLayer& layer) {
@@ -177,10 +227,20 @@ std::vector<TopCandidate> group_hot_cells(std::vector<MultiPolygon> cells, const
   return out;
 }
 
-TopInputs read_top(const std::string& path, TopSource source, int default_utc_offset_minutes) {
+TopInputs read_top(const std::string& path, TopSource source, int default_utc_offset_minutes,
+                   const std::string& window_name) {
   TopInputs in;
   in.in = path;
   DatasetPtr ds = open_vector(path, "--in");
+  // The layers of named analyses (one per shift): ranked with --window NAME only.
+  const json windows = recorded(*ds, "windows");
+  std::vector<std::pair<std::string, std::string>> named_layers;  // layer, source
+  if (!window_name.empty()) named_layers = named_window(windows, window_name, path, in);
+  std::set<std::string> of_named;
+  if (windows.is_object())
+    for (const auto& [n, w] : windows.items())
+      if (w.is_object() && w.contains("layers") && w["layers"].is_array())
+        for (const auto& l : w["layers"]) of_named.insert(text_of(l, "layer"));
 
   // The local time of the run that wrote the file, else the option.
   if (auto off = recorded_offset(*ds, path)) {
@@ -193,25 +253,48 @@ TopInputs read_top(const std::string& path, TopSource source, int default_utc_of
 
   // Hotspot layers first: without them there is nothing to rank.
   std::vector<std::pair<OGRLayer*, std::string>> hotspot_layers;  // layer, source
-  if (source != TopSource::kGi)
-    if (OGRLayer* z = ds->GetLayerByName("hotspot_zones"); z && polygon_layer(*z))
-      hotspot_layers.push_back({z, "zones"});
-  if (source != TopSource::kZones) {
-    std::vector<OGRLayer*> local;
-    for (int i = 0; i < ds->GetLayerCount(); ++i) {
-      OGRLayer* l = ds->GetLayer(i);
-      if (std::string(l->GetName()).rfind("local", 0) != 0 ||
-          l->GetLayerDefn()->GetFieldIndex("Gi_Bin") < 0)
-        continue;
-      if (polygon_layer(*l))
-        local.push_back(l);
-      else
-        in.warnings.push_back("layer '" + std::string(l->GetName()) +
-                              "' has Gi_Bin but no polygons (point units); left out");
+  if (!window_name.empty()) {
+    for (const auto& [name, layer_source] : named_layers) {
+      if (layer_source == "zones" ? source == TopSource::kGi : source == TopSource::kZones) continue;
+      OGRLayer* l = ds->GetLayerByName(name.c_str());
+      if (!l || !polygon_layer(*l) ||
+          (layer_source == "gi" && l->GetLayerDefn()->GetFieldIndex("Gi_Bin") < 0))
+        throw InputError("top --window " + window_name + ": run_metadata names the layer '" +
+                         name + "', which '" + path + "' does not hold as hotspot polygons");
+      hotspot_layers.push_back({l, layer_source == "zones" ? "zones" : "gi"});
     }
-    std::sort(local.begin(), local.end(),
-              [](OGRLayer* a, OGRLayer* b) { return std::string(a->GetName()) < b->GetName(); });
-    for (OGRLayer* l : local) hotspot_layers.push_back({l, "gi"});
+  } else {
+    if (source != TopSource::kGi)
+      if (OGRLayer* z = ds->GetLayerByName("hotspot_zones"); z && polygon_layer(*z))
+        hotspot_layers.push_back({z, "zones"});
+    if (source != TopSource::kZones) {
+      std::vector<OGRLayer*> local;
+      for (int i = 0; i < ds->GetLayerCount(); ++i) {
+        OGRLayer* l = ds->GetLayer(i);
+        if (std::string(l->GetName()).rfind("local", 0) != 0 ||
+            l->GetLayerDefn()->GetFieldIndex("Gi_Bin") < 0 || of_named.count(l->GetName()))
+          continue;
+        if (polygon_layer(*l))
+          local.push_back(l);
+        else
+          in.warnings.push_back("layer '" + std::string(l->GetName()) +
+                                "' has Gi_Bin but no polygons (point units); left out");
+      }
+      std::sort(local.begin(), local.end(),
+                [](OGRLayer* a, OGRLayer* b) { return std::string(a->GetName()) < b->GetName(); });
+      for (OGRLayer* l : local) hotspot_layers.push_back({l, "gi"});
+    }
+  }
+  if (hotspot_layers.empty() && !window_name.empty())
+    throw InputError("top --window " + window_name + ": the analyses named '" + window_name +
+                     "' wrote no hotspot layer (--source " + source_text(source) +
+                     "; a kde needs top_percent, threshold or percentile, a local analysis stat "
+                     "gi or both)");
+  if (hotspot_layers.empty() && !of_named.empty()) {
+    std::string names;
+    for (const auto& [n, w] : windows.items()) names += (names.empty() ? "" : ", ") + n;
+    throw InputError("top: '" + path + "' holds the hotspot layers of named analyses only; " +
+                     "choose one with --window (" + names + ")");
   }
   if (hotspot_layers.empty()) {
     const std::string expected =

@@ -15,8 +15,11 @@ namespace hotspot {
 // kMaxJsonDepth.
 std::optional<int> offset_from_parameters(const std::string& text);
 
-// Throws IoError (the file), InputError (no hotspot or incidents layer, layers in different CRSs).
-TopInputs read_top(const std::string& path, TopSource source, int default_utc_offset_minutes);
+// Throws IoError (the file), InputError (no hotspot or incidents layer, layers in different CRSs),
+// UsageError (`window_name` is no analysis name the run recorded). With a window name, the hotspot
+// layers are that analysis' (run_metadata "windows"); without, those of no named analysis.
+TopInputs read_top(const std::string& path, TopSource source, int default_utc_offset_minutes,
+                   const std::string& window_name = "");
 
 // Hot cells grouped into connected components of touching cells (queen contiguity with
 // default_snap, the same tolerance as hotspot local's weights), each group unioned into one

@@ -19,7 +19,12 @@ TopResult run_top(const TopOptions& o) {
   if (o.in.empty()) throw UsageError("--in is required");
   if (o.n < 1) throw UsageError("--n " + std::to_string(o.n) + ": must be at least 1");
   check_window(o.window);
-  return rank_top(read_top(o.in, o.source, o.utc_offset_minutes), o);
+  if (!o.window_name.empty() && (o.window.any() || !o.from.empty() || !o.to.empty() ||
+                                 !o.last.empty() || !o.categories.empty()))
+    throw UsageError("--window " + o.window_name +
+                     ": counts in the window its run recorded; give --hours, --days, --from, "
+                     "--to, --last and --category without --window");
+  return rank_top(read_top(o.in, o.source, o.utc_offset_minutes, o.window_name), o);
 }
 
 }  // namespace hotspot

@@ -196,4 +196,41 @@ std::vector<char> select_categories(const Dictionary& categories, const std::vec
   return ok;
 }
 
+WindowMiss window_miss(const TimeWindow& w, const std::vector<char>& category_ok,
+                       std::uint32_t category, std::int64_t t_utc, bool date_only,
+                       int utc_offset_minutes) {
+  if (!category_ok.empty() && (category == Dictionary::kNone || !category_ok[category]))
+    return WindowMiss::kCategory;
+  if (!w.any()) return WindowMiss::kInside;
+  if (t_utc == kNoTime || (date_only && w.by_hours)) return WindowMiss::kUntimed;
+  switch (w.classify(t_utc, utc_offset_minutes)) {
+    case TimeWindow::Miss::kInside: return WindowMiss::kInside;
+    case TimeWindow::Miss::kHour: return WindowMiss::kHour;
+    case TimeWindow::Miss::kDate: return WindowMiss::kDate;
+    case TimeWindow::Miss::kWeekday: return WindowMiss::kWeekday;
+  }
+  return WindowMiss::kInside;
+}
+
+WindowSelection select_window(const Incidents& inc, const TimeWindow& w,
+                              const std::vector<char>& category_ok, int utc_offset_minutes) {
+  WindowSelection s;
+  for (std::size_t i = 0; i < inc.size(); ++i) {
+    const bool date_only = inc.date_only(i);
+    switch (window_miss(w, category_ok, inc.category[i], inc.time_utc[i], date_only,
+                        utc_offset_minutes)) {
+      case WindowMiss::kInside: s.index.push_back(i); break;
+      case WindowMiss::kCategory: ++s.by_category; break;
+      case WindowMiss::kUntimed:
+        ++s.no_time;
+        if (date_only && inc.time_utc[i] != kNoTime) ++s.date_only;
+        break;
+      case WindowMiss::kHour: ++s.by_hour; break;
+      case WindowMiss::kDate:
+      case WindowMiss::kWeekday: ++s.by_date; break;
+    }
+  }
+  return s;
+}
+
 }  // namespace hotspot

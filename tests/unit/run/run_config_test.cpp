@@ -1,5 +1,6 @@
 // The run configuration: the sample is valid, and every kind of mistake exits 2 with a message
 // that names the JSON path and the problem.
+#include "run/plan.hpp"
 #include "run/run_config.hpp"
 
 #include <gtest/gtest.h>
@@ -89,7 +90,26 @@ TEST(RunConfig, ErrorsNameTheJsonPath) {
       {[](json& d) { d["analyses"] = json::array(); }, "analyses: "},
       {[](json& d) { d["inputs"]["incidents"]["utc_offset"] = "+7"; }, "inputs.incidents.utc_offset: not valid (got \"+7\")"},
       {[](json& d) { d["inputs"]["incidents"]["path"] = "missing.csv"; }, "inputs.incidents.path: no such file"},
-      {[](json& d) { d["analyses"].push_back({{"type", "kde"}, {"cell_size", 10}}); }, "analyses[8].type: a second 'kde' analysis (the first is analyses[2])"},
+      {[](json& d) { d["analyses"].push_back({{"type", "kde"}, {"cell_size", 10}}); }, "analyses[8].type: a second unnamed 'kde' analysis (the first is analyses[2])"},
+      // Several kde and local analyses, one per named window: names unique per type, layers apart.
+      {[](json& d) {
+         d["analyses"][2]["name"] = "night";
+         d["analyses"].push_back({{"type", "kde"}, {"cell_size", 10}, {"name", "night"}});
+       },
+       "analyses[8].name: 'night' is also the name of analyses[2] (kde)"},
+      {[](json& d) {
+         d["analyses"][4]["name"] = "night";
+         d["analyses"][5]["name"] = "night";
+       },
+       "analyses[5].name: 'night' is also the name of analyses[4] (local)"},
+      {[](json& d) { d["analyses"][2]["name"] = "Night"; }, "analyses[2].name: not valid (got \"Night\")"},
+      {[](json& d) { d["analyses"][2]["name"] = "a_name_longer_than_24_chars"; }, "analyses[2].name: not valid"},
+      {[](json& d) { d["analyses"][5]["layer"] = "hotspot_zones_day"; }, "analyses[5].layer: 'hotspot_zones_day' is reserved"},
+      {[](json& d) {
+         d["analyses"][4]["name"] = "x";
+         d["analyses"][5]["layer"] = "local_communes_x";
+       },
+       "analyses[5].layer: 'local_communes_x' is also written by analyses[4]"},
       {[](json& d) { d["analyses"][5]["layer"] = "local_communes"; }, "analyses[5].layer: 'local_communes' is also written by analyses[4]"},
   };
   for (const auto& c : cases) {
@@ -98,6 +118,44 @@ TEST(RunConfig, ErrorsNameTheJsonPath) {
     const std::string got = error_of(dir, doc);
     EXPECT_EQ(got.rfind(c.expected, 0), 0u) << "expected a message starting with:\n  " << c.expected << "\ngot:\n  " << got;
   }
+}
+
+// A run with several kde analyses: each named, each with its own layers; a kde and a local
+// analysis of one name must share the window (hotspot top --window counts in one).
+TEST(RunConfig, NamedAnalysesAndTheirWindows) {
+  test::TempDir dir;
+  json doc = sample();
+  doc["analyses"].push_back({{"type", "kde"}, {"cell_size", 50}, {"name", "night"}, {"hours", "22:00-06:00"},
+                             {"top_percent", 20}});
+  doc["analyses"].push_back({{"type", "local"}, {"units", "grid"}, {"grid", "hex:500"}, {"weights", "queen"},
+                             {"name", "night"}, {"hours", "22:00-06:00"}});
+  const RunConfig c = load_run_config(write_config(dir, doc));
+  EXPECT_EQ(c.analyses[8].step(), "kde_night");
+  EXPECT_EQ(c.analyses[9].step(), "local_grid_night");
+  EXPECT_EQ(c.analyses[2].step(), "kde");
+  const Plan plan = make_plan(c);
+  ASSERT_EQ(plan.kdes.size(), 2u);
+  EXPECT_EQ(plan.primary_kde(), &plan.kdes[0]);  // the unnamed one, wherever it is
+  EXPECT_TRUE(plan.kdes[1].window.by_hours);
+  EXPECT_EQ(plan.locals.back().second, "local_grid_night");
+  EXPECT_TRUE(plan.locals.back().first.window.by_hours);
+
+  doc["analyses"][9]["hours"] = "21:00-06:00";
+  try {
+    make_plan(load_run_config(write_config(dir, doc)));
+    FAIL() << "a kde and a local analysis named night with different windows were accepted";
+  } catch (const UsageError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("analyses[9]: named 'night' like analyses[8], but its window", 0), 0u)
+        << e.what();
+  }
+  // The same window spelled otherwise is the same window.
+  doc["analyses"][8]["days"] = "mon,tue,wed,thu,fri,sat,sun";
+  doc["analyses"][9]["hours"] = "22:00-06:00";
+  EXPECT_NO_THROW(make_plan(load_run_config(write_config(dir, doc))));
+
+  // Without an unnamed kde, the first one is primary.
+  doc["analyses"].erase(2);
+  EXPECT_EQ(make_plan(load_run_config(write_config(dir, doc))).primary_kde()->name, "night");
 }
 
 TEST(RunConfig, SeveralProblemsAreAllListed) {

@@ -21,6 +21,9 @@ struct KdeMask {
 };
 
 struct KdeStepOptions {
+  // A run's analysis name: its layers are density_NAME and hotspot_zones_NAME. DEFAULT (empty):
+  // density and hotspot_zones.
+  std::string name;
   double cell_m = 0;                 // REQUIRES: > 0 (metres of the working CRS); required
   BandwidthSpec bandwidth;           // DEFAULT: auto
   Kernel kernel = Kernel::kQuartic;  // DEFAULT: quartic
@@ -35,7 +38,7 @@ struct KdeStepOptions {
   int utc_offset_minutes = 0;  // DEFAULT: 0
 };
 
-// cell_size, bandwidth, kernel, extent (CLI only), mask, mask_crs (CLI only), edge_correction,
+// name (configuration only), cell_size, bandwidth, kernel, extent (CLI only), mask, mask_crs (CLI only), edge_correction,
 // area_unit, categories, from, to, hours, days, top_percent, threshold, percentile. The mask is
 // "communes", "none" or a file path.
 const ParamTable<KdeStepOptions>& kde_params();

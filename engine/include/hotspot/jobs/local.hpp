@@ -11,6 +11,7 @@
 #include "hotspot/jobs/params.hpp"
 #include "hotspot/local_stats.hpp"
 #include "hotspot/weights.hpp"
+#include "hotspot/window.hpp"
 
 namespace hotspot {
 
@@ -40,13 +41,19 @@ struct LocalOptions {
   WeightsSpec weights;
   bool weights_given = false;
   LocalStatsOptions stats;  // stat, permutations, seed, fdr (threads come from inputs)
-  std::string layer;        // the run's layer; DEFAULT (empty): local_communes or local_grid
+  std::string layer;        // the run's layer; DEFAULT (empty): local_communes or local_grid,
+                            // with _NAME after it for a named analysis
+  std::string name;         // a run's analysis name (one of several, one per shift); DEFAULT: none
+  // The incidents counted into communes or grid cells: the shared window rules of
+  // hotspot/window.hpp (as kde and hotspot top). REQUIRES: no window with file units.
+  TimeWindow window;                    // DEFAULT: always
+  std::vector<std::string> categories;  // DEFAULT (empty): all
   std::string out;          // .gpkg; the CLI's
   std::string command_line;
 };
 
 // units, grid, value, stat, weights, snap, inverse_distance, islands, permutations, seed, fdr,
-// layer, and the CLI's units file options. Its check refuses inconsistent combinations.
+// layer, name, categories, from, to, hours, days, and the CLI's units file options. Its check refuses inconsistent combinations.
 const ParamTable<LocalOptions>& local_params();
 
 const char* units_source_name(UnitsSource s);  // "file", "communes", "grid"
@@ -68,6 +75,8 @@ struct LocalSummary {
   std::vector<std::pair<double, double>> isa;  // grid auto: (band, Global Moran z)
   double band = 0;                             // band distance used (band weights)
   std::int64_t incidents_counted = 0, incidents_outside = 0;
+  // Left out by the analysis' window and categories (before counting); -1: no window given.
+  std::int64_t incidents_not_in_window = -1;
   IngestReport ingest;  // communes and grids
   bool has_global = false;
   double moran_I = 0, moran_E = 0, moran_V = 0, moran_z = 0, moran_p = 0;
