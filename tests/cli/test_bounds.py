@@ -382,23 +382,23 @@ class ResourceBounds(Base):
                      "permutations:", "operations; the limit is", "Use fewer --permutations")
 
     def test_near_repeat_work(self):
-        # 3,000 incidents in a 300 m square: all 4,498,500 pairs lie within 400 m. Every 30th is a
+        # 6,000 incidents in a 300 m square: all 17,997,000 pairs lie within 400 m. Every 60th is a
         # robbery (100 of them, 4,950 pairs).
         dense = self.p("dense.csv")
         with open(dense, "w") as f:
             f.write("id,x,y,time,category,w\n")
-            for i in range(3000):
+            for i in range(6000):
                 f.write(f"d{i},{586000 + (i * 37) % 300},{2306000 + (i * 91) % 300},"
-                        f"2024-01-{1 + i % 28:02d}T10:00:00,{'robbery' if i % 30 == 0 else 'theft'},1\n")
+                        f"2024-01-{1 + i % 28:02d}T10:00:00,{'robbery' if i % 60 == 0 else 'theft'},1\n")
         bands = ["--space-bands", "0,200,400", "--time-bands", "0,7,14"]
-        # (pairs) x (permutations + 1) x (2 time bands) comparisons against the limit of 1e11.
+        # (pairs) x (permutations + 1) x (2 time bands) comparisons against near-repeat's limit of 1e12.
         err = self.refused(2, ["near-repeat", *bands, "--permutations", "99999", *inc_args(dense),
                                "--out", self.p("nr.gpkg")],
                            "permutations: near-repeat's 99,999 permutations over about ",
                            " pairs of incidents within 400 m, in 2 time bands, is about ",
-                           " operations; the limit is 100,000,000,000.", "Use fewer --permutations")
+                           " operations; the limit is 1,000,000,000,000.", "Use fewer --permutations")
         pairs = int(err.split("over about ")[1].split(" pairs")[0].replace(",", ""))
-        self.assertLess(abs(pairs - 3000 * 2999 / 2) / (3000 * 2999 / 2), 0.02, err)  # sampled
+        self.assertLess(abs(pairs - 6000 * 5999 / 2) / (6000 * 5999 / 2), 0.02, err)  # sampled
         work = int(err.split("is about ")[1].split(" operations")[0].replace(",", ""))
         self.assertLessEqual(abs(work - pairs * 100000 * 2), 100000 * 2)  # pairs printed rounded
         # The same refusal printing only (no --out) and from run and run --check.
@@ -414,9 +414,9 @@ class ResourceBounds(Base):
         for args in (["run", "--check", "--config", cfg], ["run", "--config", cfg]):
             self.refused(2, args, "near_repeat analysis", "pairs of incidents within 400 m")
         self.assertFalse(os.path.exists(self.p("nr.gpkg")))
-        # 20,000 permutations: refused on every incident, run on the 100 robberies the filter keeps.
-        args = ["near-repeat", *bands, "--permutations", "20000", *inc_args(dense)]
-        self.refused(2, [*args, "--out", self.p("nr3.gpkg")], "20,000 permutations")
+        # 40,000 permutations: refused on every incident, run on the 100 robberies the filter keeps.
+        args = ["near-repeat", *bands, "--permutations", "40000", *inc_args(dense)]
+        self.refused(2, [*args, "--out", self.p("nr3.gpkg")], "40,000 permutations")
         rc, so, se = hs(*args, "--category", "robbery", "--out", self.p("nr3.gpkg"))
         self.assertEqual(rc, 0, se)
         self.assertIn("100 incidents with a time, 4950 close pairs (within 400 m)", so)
@@ -432,7 +432,7 @@ class ResourceBounds(Base):
             p.stderr.close()
         self.assertTrue(line.startswith("note: near-repeat: a long count, about "), line)
         for needle in (" pairs within 400 m, in 2 time bands, for the observed times and 1,500 permutations",
-                       "the limit is 100,000,000,000"):
+                       "the limit is 1,000,000,000,000"):
             self.assertIn(needle, line)
         self.assertFalse(os.path.exists(self.p("nr4.gpkg")))
 

@@ -139,12 +139,12 @@ void require_memory(const std::string& parameter, double need, std::uint64_t bud
          data_problem);
 }
 
-void require_work(const std::string& parameter, double work, const std::string& what,
+void require_work(const std::string& parameter, double work, double limit, const std::string& what,
                   const std::string& advice, bool data_problem) {
-  if (work <= kMaxWork) return;
+  if (work <= limit) return;
   refuse(parameter,
          what + " is about " + count_text(work) + " operations; the limit is " +
-             count_text(kMaxWork) + ". " + advice,
+             count_text(limit) + ". " + advice,
          data_problem);
 }
 

@@ -24,6 +24,11 @@ std::string count_text(double n);      // "1,234,567"
 // about a minute or two of one core. Not an option: a job above it needs fewer permutations, a
 // coarser grid or a longer time step.
 constexpr double kMaxWork = 1e11;
+// Near-repeat's comparisons (a close pair in one time band, for the observed times or one
+// permutation) are streamed and vectorised: about 1e11 a minute on two cores, so its limit is
+// about ten minutes, a nightly step's worth; 999 permutations over the 43M close pairs of the
+// full-run benchmark (1.3e11) must run.
+constexpr double kMaxKnoxWork = 1e12;
 
 // Estimators: plain arithmetic on counts, no allocation proportional to the data.
 // A KDE grid: the Float32 surface, the mask and its prefix sums, the zone labels.
@@ -47,7 +52,7 @@ double grid_cells(const Box& extent, double size_m, bool hexagons);
 // the limit is <limit>; <advice>". With `data_problem`, an InputError (exit 3) instead.
 void require_memory(const std::string& parameter, double need_bytes, std::uint64_t budget,
                     const std::string& what, const std::string& advice, bool data_problem = false);
-void require_work(const std::string& parameter, double work, const std::string& what,
+void require_work(const std::string& parameter, double work, double limit, const std::string& what,
                   const std::string& advice, bool data_problem = false);
 
 // The earliest and latest of `times` (UTC seconds; kNoTime ignored) when a few of them stretch

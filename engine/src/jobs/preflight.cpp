@@ -71,7 +71,7 @@ void require_links(double links, double n, const std::string& spec, int permutat
   require_memory("weights", weights_bytes(links, n), budget,
                  spec + " on " + count_text(n) + " units (about " + count_text(links) + " links)",
                  "Use a shorter band or fewer neighbours, or raise --max-memory.");
-  require_work("permutations", permutation_work(links, n, permutations),
+  require_work("permutations", permutation_work(links, n, permutations), kMaxWork,
                count_text(permutations) + " permutations of " + count_text(n) + " units with " +
                    num(links / std::max(n, 1.0)) + " neighbours each",
                "Use fewer --permutations (999 is the usual choice), or permutations 0 for "
@@ -94,7 +94,7 @@ void require_kde_grid(std::int64_t cols, std::int64_t rows, double cell_m, bool 
                      " m fits) or raise --max-memory.");
   // Each point adds its kernel to the cells of its support disc.
   const double disc = M_PI * (support_m / cell_m) * (support_m / cell_m);
-  require_work("cell_size", static_cast<double>(points) * std::min(disc, cells),
+  require_work("cell_size", static_cast<double>(points) * std::min(disc, cells), kMaxWork,
                what + " with a support radius of " + num(support_m) + " m over " +
                    count_text(static_cast<double>(points)) + " incidents",
                "Use a larger --cell-size or a smaller --bandwidth.");
@@ -189,7 +189,7 @@ void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
     throw ParameterError("time_step", m);
   }
   require_memory("time_step", cube_bytes(cells, steps), in.max_memory, what, advice, data);
-  require_work("time_step", cube_work(cells, steps), what + " (its Mann-Kendall trends)", advice,
+  require_work("time_step", cube_work(cells, steps), kMaxWork, what + " (its Mann-Kendall trends)", advice,
                data);
 }
 
@@ -218,11 +218,11 @@ double knox_preflight(const LoadedInputs& in, const KnoxOptions& o) {
                      count_text(o.permutations) + " permutations",
                  "Filter the incidents (categories, from, to) or raise --max-memory.");
   // Work: every close pair compared in each time band for the observed times and each
-  // permutation (measured: about 1e11 such comparisons a minute on two cores).
+  // permutation, against kMaxKnoxWork.
   const double pairs = band_links(xy, o.space_bands.back()) / 2;
   const double nt = static_cast<double>(o.time_bands_days.size() - 1);
   const double work = pairs * lanes * nt;
-  require_work("permutations", work,
+  require_work("permutations", work, kMaxKnoxWork,
                "near-repeat's " + count_text(o.permutations) + " permutations over about " +
                    count_text(pairs) + " pairs of incidents within " + num(o.space_bands.back()) +
                    " m, in " + count_text(nt) + " time bands,",
@@ -232,7 +232,7 @@ double knox_preflight(const LoadedInputs& in, const KnoxOptions& o) {
     o.note("near-repeat: a long count, about " + count_text(work) + " comparisons (about " +
            count_text(pairs) + " pairs within " + num(o.space_bands.back()) + " m, in " +
            count_text(nt) + " time bands, for the observed times and " +
-           count_text(o.permutations) + " permutations); the limit is " + count_text(kMaxWork));
+           count_text(o.permutations) + " permutations); the limit is " + count_text(kMaxKnoxWork));
   return work;
 }
 

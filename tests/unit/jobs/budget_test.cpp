@@ -102,8 +102,9 @@ TEST(Budget, RefusalsNameEstimateLimitAndOption) {
   }
   EXPECT_NO_THROW(require_memory("x", 100, 100, "", ""));
   EXPECT_THROW(require_memory("time_step", 1e12, 1ull << 30, "cube", "", true), InputError);
-  EXPECT_THROW(require_work("permutations", kMaxWork * 2, "perms", ""), ParameterError);
-  EXPECT_NO_THROW(require_work("permutations", kMaxWork, "perms", ""));
+  EXPECT_THROW(require_work("permutations", kMaxWork * 2, kMaxWork, "perms", ""), ParameterError);
+  EXPECT_NO_THROW(require_work("permutations", kMaxWork * 2, kMaxKnoxWork, "knox", ""));
+  EXPECT_NO_THROW(require_work("permutations", kMaxWork, kMaxWork, "perms", ""));
 }
 
 std::int64_t utc(int y, unsigned m, unsigned d) { return days_from_civil(y, m, d) * 86400 + 3600; }
