@@ -163,6 +163,9 @@ struct PolygonOptions {
   std::string name_field;        // DEFAULT: detected (name, ten, ten_xa), else empty names
   std::string population_field;  // DEFAULT: none
   std::string crs;               // DEFAULT: the source's
+  // Text encoding of a Shapefile's .dbf: utf-8, cp1258, latin1, or any iconv name. DEFAULT
+  // (empty): the .cpg, else the DBF language byte (unless the text is UTF-8), else UTF-8.
+  std::string encoding;
 };
 
 struct PolygonLayer {

@@ -15,6 +15,10 @@ WindowIncidents window_incidents(const Incidents& inc, const TimeWindow& window,
         ++out.without_time;
         continue;
       }
+      if (window.by_hours && inc.date_only(i)) {  // local midnight is not an hour they happened at
+        ++out.without_hour;
+        continue;
+      }
       if (!window.contains(inc.time_utc[i], utc_offset_minutes)) continue;
     }
     out.index.push_back(i);

@@ -12,6 +12,7 @@ namespace hotspot {
 struct WindowIncidents {
   std::vector<std::size_t> index;  // incidents in the window, in input order
   std::int64_t without_time = 0;   // left out because a time filter was given and they have none
+  std::int64_t without_hour = 0;   // date-only, left out because the window has hours
 };
 
 // `category_ok` is select_categories' answer (empty: every category).
