@@ -156,7 +156,7 @@ class DateOnly(unittest.TestCase):
         # No step shorter than a day exists, so no step would have to leave them out.
         p = subprocess.run(base + ["--time-step", "6h", "--overwrite"], capture_output=True, text=True)
         self.assertEqual(p.returncode, 2, p.stderr)
-        self.assertIn("time_step", p.stderr)
+        self.assertIn("--time-step: '6h'", p.stderr)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,8 @@ int find_field(const PolygonSource& src, const std::string& wanted,
     int i = src.field_index(wanted);
     if (i >= 0) return i;
     throw InputError(option + ": " + what + " '" + path + "' has no field '" + wanted +
-                     "' (fields, read as " + src.encoding + ": " + src.field_list() + ")");
+                     "' (fields: " + src.field_list() +
+                     (is_utf8_name(src.encoding) ? "" : "; read as " + src.encoding) + ")");
   }
   for (const char* c : candidates)
     for (std::size_t k = 0; k < src.fields.size(); ++k)

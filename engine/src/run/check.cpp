@@ -96,8 +96,8 @@ void check_polygons(const PolygonOptions& p, const std::string& what, bool popul
   }
   auto require = [&](const std::string& name, const std::string& where) {
     if (!name.empty() && src.field_index(name) < 0)
-      throw UsageError(where + ": no field '" + name + "' (fields, read as " + src.encoding +
-                       ": " + src.field_list() + ")");
+      throw UsageError(where + ": no field '" + name + "' (fields: " + src.field_list() +
+                       (is_utf8_name(src.encoding) ? "" : "; read as " + src.encoding) + ")");
   };
   require(p.id_field, at + ".id_field");
   require(p.name_field, at + ".name_field");
