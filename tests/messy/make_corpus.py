@@ -83,6 +83,22 @@ def write_communes(path, with_cpg):
         os.remove(path[:-4] + ".cpg")
 
 
+def write_dbf_fields(path, fields, rows, ldid=0):
+    """A .dbf byte for byte: character fields (name, width), text as given (bytes), language byte
+    `ldid` (byte 29)."""
+    import struct
+    record = 1 + sum(w for _, w in fields)
+    out = struct.pack("<BBBBIHH17xB2x", 3, 126, 1, 1, len(rows), 32 + 32 * len(fields) + 1,
+                      record, ldid)
+    for name, width in fields:
+        out += name.ljust(11, b"\0") + b"C" + b"\0" * 4 + bytes([width, 0]) + b"\0" * 14
+    out += b"\r"
+    for row in rows:
+        out += b" " + b"".join(v.ljust(w)[:w] for v, (_, w) in zip(row, fields))
+    with open(path, "wb") as f:
+        f.write(out + b"\x1a")
+
+
 def write_dbf(path, rows, ldid=0):
     """The communes' .dbf byte for byte: ma_xa C(10), ten_xa C(40), dan_so N(10); text as given
     (bytes), language byte `ldid` (byte 29)."""

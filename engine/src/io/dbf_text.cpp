@@ -131,10 +131,11 @@ std::string PolygonSource::field_list() const {
 }
 
 std::string PolygonSource::invalid_text_warning(const std::string& what, const std::string& path,
-                                                const std::string& key) const {
+                                                const std::string& key,
+                                                const std::string& values) const {
   if (invalid == 0) return "";
   std::string m = what + " '" + path + "': " + std::to_string(invalid) +
-                  " ids or names were not valid " + shown(encoding) +
+                  " " + values + " were not valid " + shown(encoding) +
                   "; invalid bytes were replaced by U+FFFD. ";
   if (!guess_vietnamese_encoding(first_invalid).empty())
     return m + "They read as Vietnamese in Windows-1258 (e.g. '" + decoded_sample(first_invalid) +

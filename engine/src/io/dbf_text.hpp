@@ -1,5 +1,5 @@
 #pragma once
-// Text of a polygon layer (communes, zones) in the encoding its file was written in.
+// Text of a Shapefile layer (communes, zones, incidents) in the encoding its file was written in.
 //
 // A Shapefile's .dbf carries no reliable encoding: a .cpg file, when there is one; else a
 // language-driver byte (LDID, byte 29 of the header) that GDAL 3.6 maps to a few code pages
@@ -38,10 +38,11 @@ struct PolygonSource {
   // The index of field `name` (exact, then ASCII case-insensitive), or -1.
   int field_index(const std::string& name) const;
   std::string field_list() const;
-  // The warning for invalid text, naming `key` (--communes-encoding, inputs.communes.encoding);
-  // empty when every value was valid.
+  // The warning for invalid text, naming `key` (--communes-encoding, inputs.communes.encoding)
+  // and what the values were (ids or names); empty when every value was valid.
   std::string invalid_text_warning(const std::string& what, const std::string& path,
-                                   const std::string& key) const;
+                                   const std::string& key,
+                                   const std::string& values = "ids or names") const;
 };
 
 // Opens a polygon source for reading its text right (see above): opt.encoding when given, else the
