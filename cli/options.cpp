@@ -25,12 +25,17 @@ void add_input_options(CLI::App& app, CommonInputs& o, bool communes_required) {
   app.add_option("--population-field", in.communes.population_field, "Commune population field");
   app.add_option("--communes-crs", in.communes.crs,
                  "Override the communes' CRS (any PROJ string, or planar)");
+  app.add_option("--communes-encoding", in.communes.encoding,
+                 "Text encoding of the communes' .dbf: utf-8, cp1258, latin1, any iconv name "
+                 "(default: the .cpg, else the DBF language byte, else utf-8)");
   app.add_option("--zones", in.zones.path, "Industrial-zone boundaries (any OGR polygon source)");
   app.add_option("--zones-layer", in.zones.layer, "Layer in the zones source (default: first)");
   app.add_option("--zones-id-field", in.zones.id_field, "Zone id field (default: detected)");
   app.add_option("--zones-name-field", in.zones.name_field, "Zone name field (default: detected)");
   app.add_option("--zones-crs", in.zones.crs,
                  "Override the zones' CRS (any PROJ string, or planar)");
+  app.add_option("--zones-encoding", in.zones.encoding,
+                 "Text encoding of the zones' .dbf (as --communes-encoding)");
   app.add_option("--incidents", in.incidents.path, "Incidents: CSV, or any OGR point layer")
       ->required();
   app.add_option("--incidents-layer", in.incidents.layer, "Layer in an OGR incidents source");

@@ -152,8 +152,8 @@ def make(name, path):
             write_dbf(base + ".dbf", [(b"commune_id", 10), (b"name", 30)],
                       [[b"A", b"An \xa7\xd3ng"], [b"B", b"H\xd3ng Phong"]])
         else:
-            # ASCII field names, but a .cpg of 1258: GDAL's CP1258 decoding drops the last
-            # character of each name (commune_i, nam).
+            # ASCII field names, but a .cpg of 1258: GDAL's own CP1258 decoding would drop the
+            # last character of each name (commune_i, nam); hotspot decodes them itself.
             write_dbf(base + ".dbf", [(b"commune_id", 10), (b"name", 30)],
                       [[b"A", b"An Dong"], [b"B", b"Hong Phong"]])
             with open(base + ".cpg", "w") as f:

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 import unittest
 
 import jsonschema
@@ -269,6 +270,64 @@ class CheckTest(unittest.TestCase):
         counts = doc["counts"]
         self.assertEqual(counts["read"], counts["accepted"] + counts["rejected"])
         return config, p, init_stderr
+
+    def write_cp1258_incidents(self, name, cpg):
+        """The first 300 incidents as a Shapefile of points whose .dbf is in Windows-1258 (tone
+        marks as combining characters, as Windows writes them; no language byte), with a .cpg
+        saying 1258 when `cpg`. Returns the path and the values as written, in NFC."""
+        sys.path.insert(0, os.path.join(ROOT, "tests", "messy"))
+        from make_corpus import cp1258_char, write_dbf_fields
+        enc = lambda t: b"".join(cp1258_char(c) for c in unicodedata.normalize("NFC", t))
+        with open(self.incidents, newline="") as f:
+            rows = list(csv.DictReader(f))[:300]
+        shp = os.path.join(self.tmp, name + ".shp")
+        ds = ogr.GetDriverByName("ESRI Shapefile").CreateDataSource(shp)
+        lyr = ds.CreateLayer(name, osr.SpatialReference(), ogr.wkbPoint)
+        for r in rows:
+            f = ogr.Feature(lyr.GetLayerDefn())
+            f.SetGeometry(ogr.CreateGeometryFromWkt(f"POINT ({r['lon']} {r['lat']})"))
+            lyr.CreateFeature(f)
+        ds = None
+        with open(shp[:-4] + ".prj", "w") as f:
+            f.write(osr.SpatialReference(wkt=osr.SRS_WKT_WGS84_LAT_LONG).ExportToWkt())
+        cats = ["Trộm cắp", "Cướp giật", "Gây rối"]
+        values = [(f"Vụ-{k}-Đồng", r["time"], cats[k % 3], "Xã An Đồng") for k, r in enumerate(rows)]
+        write_dbf_fields(shp[:-4] + ".dbf", [(b"id", 30), (b"time", 30), (b"category", 30),
+                                             (b"ghi_chu", 40)],
+                         [tuple(enc(v) for v in row) for row in values], 0)
+        if cpg:
+            with open(shp[:-4] + ".cpg", "w") as f:
+                f.write("1258")
+        return shp, [tuple(unicodedata.normalize("NFC", v) for v in row) for row in values]
+
+    def test_windows_1258_incidents_shapefile_reads_whole(self):
+        # GDAL's own CP1258 recoding drops the last letter of every value; hotspot decodes the .dbf
+        # itself: from inputs.incidents.encoding, else the .cpg.
+        for name, cpg, key in [("inc_key", False, True), ("inc_cpg", True, False)]:
+            with self.subTest(name):
+                shp, values = self.write_cp1258_incidents(name, cpg)
+
+                def edit(c):
+                    c["inputs"]["incidents"] = {"path": shp}
+                    if key:
+                        c["inputs"]["incidents"]["encoding"] = "cp1258"
+                p = hotspot("run", "--config", self.config(name, edit), check=True)
+                self.assertNotIn("U+FFFD", p.stderr)
+                ds = ogr.Open(os.path.join(self.tmp, name + ".gpkg"))
+                lyr = ds.GetLayerByName("incidents")
+                got = sorted((f.GetField("incident_id"), f.GetField("ghi_chu")) for f in lyr)
+                self.assertEqual(got, sorted((v[0], v[3]) for v in values))
+                cats = {f.GetField("category") for f in lyr}
+                self.assertEqual({c.casefold() for c in cats}, {v[2].casefold() for v in values})
+
+    def test_windows_1258_incidents_shapefile_without_encoding_is_warned(self):
+        shp, _ = self.write_cp1258_incidents("inc_none", False)
+
+        def edit(c):
+            c["inputs"]["incidents"] = {"path": shp}
+        p = hotspot("run", "--config", self.config("inc_none", edit), check=True)
+        for word in ["U+FFFD", "Windows-1258", "Vụ-0-Đồng", "inputs.incidents.encoding to cp1258"]:
+            self.assertIn(word, p.stderr)
 
     def test_init_on_the_sample(self):
         config, _, _ = self.init_check_run("init_sample", os.path.join(SAMPLE, "communes.gpkg"), self.incidents,

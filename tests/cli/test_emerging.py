@@ -145,5 +145,47 @@ class Emerging(unittest.TestCase):
             self.assertEqual(p.returncode, 2, (args, p.stderr))
 
 
+class DateOnly(unittest.TestCase):
+    """Date-only incidents (a date, an empty time of day) have a day but no hour: emerging's steps
+    are whole days or longer (1d, 1w, 1mo; a sub-day step is refused), so they stay in, each in
+    the step of its date."""
+
+    def test_date_only_incidents_count_in_daily_steps(self):
+        tmp = tempfile.mkdtemp(prefix="hotspot-emerging-dateonly-")
+        self.addCleanup(shutil.rmtree, tmp)
+        rng = random.Random(17)
+        days, per_day, rows = 12, [], []
+        for d in range(days):
+            n = 20 + 3 * d
+            per_day.append(n)
+            for k in range(n):
+                date = (datetime.date(2024, 3, 4) + datetime.timedelta(days=d)).isoformat()
+                clock = "" if k % 4 == 0 else f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}"
+                rows.append((rng.uniform(0, 3000), rng.uniform(0, 3000), date, clock))
+        csv_path = os.path.join(tmp, "inc.csv")
+        with open(csv_path, "w") as f:
+            f.write("id,x,y,date,clock\n")
+            for i, (x, y, date, clock) in enumerate(rows):
+                f.write(f"{i},{x:.2f},{y:.2f},{date},{clock}\n")
+        date_only = sum(1 for r in rows if not r[3])
+        out = os.path.join(tmp, "em.gpkg")
+        base = [HOTSPOT, "emerging", "--incidents", csv_path, "--incidents-crs", "planar",
+                "--date-field", "date", "--time-field", "clock", "--time-format", "%Y-%m-%d %H:%M",
+                "--grid", "hex:500", "--out", out]
+        p = subprocess.run(base + ["--time-step", "1d"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn(f"{date_only} ", p.stdout + p.stderr)  # the date-only count is reported
+        db = sqlite3.connect(out)
+        self.assertEqual(db.execute("SELECT sum(count) FROM emerging_cube").fetchone()[0], len(rows))
+        got = [r[0] for r in db.execute(
+            "SELECT sum(count) FROM emerging_cube GROUP BY step ORDER BY step")]
+        self.assertEqual(got, per_day)
+        db.close()
+        # No step shorter than a day exists, so no step would have to leave them out.
+        p = subprocess.run(base + ["--time-step", "6h", "--overwrite"], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("--time-step: '6h'", p.stderr)
+
+
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])

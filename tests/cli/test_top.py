@@ -15,6 +15,7 @@ import os
 import re
 import shutil
 import sqlite3
+import subprocess
 import sys
 import tempfile
 import unicodedata
@@ -509,6 +510,92 @@ class Top(unittest.TestCase):
         self.assertIn(self.last_code, (3, 4), err)
         self.assertIn("damaged.gpkg", err)
         self.assertNotIn("Traceback", err)
+
+
+class DateOnlyPeakHours(unittest.TestCase):
+    """Date-only incidents (time_precision 'day') are stored at local midnight but have no hour:
+    top leaves them out of peak hours and of --hours windows, and counts them. One busy place: 25
+    incidents at 14:xx and 15 with a date only; 40 at 03:xx scattered around it."""
+
+    @classmethod
+    def setUpClass(cls):
+        import random
+        cls.tmp = tempfile.mkdtemp(prefix="hotspot-top-dateonly-")
+        rng = random.Random(5)
+        rows = []
+        for k in range(40):
+            clock = "" if k < 15 else f"14:{rng.randint(0, 59):02d}"
+            rows.append((106.650 + rng.uniform(-2e-4, 2e-4), 20.820 + rng.uniform(-2e-4, 2e-4), clock))
+        for k in range(40):
+            rows.append((106.63 + rng.uniform(0, 0.04), 20.80 + rng.uniform(0, 0.04),
+                         f"03:{rng.randint(0, 59):02d}"))
+        cls.date_only = 15
+        with open(os.path.join(cls.tmp, "inc.csv"), "w") as f:
+            f.write("id,lon,lat,date,clock\n")
+            for i, (x, y, clock) in enumerate(rows):
+                f.write(f"{i},{x:.6f},{y:.6f},2025-09-{1 + i % 20:02d},{clock}\n")
+        with open(os.path.join(cls.tmp, "communes.geojson"), "w") as f:
+            json.dump({"type": "FeatureCollection", "features": [{"type": "Feature",
+                       "properties": {"commune_id": "A", "name": "Xã A"},
+                       "geometry": {"type": "Polygon", "coordinates": [[[106.62, 20.79], [106.68, 20.79],
+                                    [106.68, 20.85], [106.62, 20.85], [106.62, 20.79]]]}}]}, f)
+        config = {"inputs": {"communes": {"path": "communes.geojson"},
+                             "incidents": {"path": "inc.csv", "date_field": "date", "time_field": "clock",
+                                           "time_format": "%Y-%m-%d %H:%M"}},
+                  "output": {"path": "out.gpkg", "quicklook": False},
+                  "analyses": [{"type": "aggregate"},
+                               {"type": "kde", "cell_size": 25, "bandwidth": 150, "top_percent": 2}]}
+        with open(os.path.join(cls.tmp, "run.json"), "w") as f:
+            json.dump(config, f)
+        p = subprocess.run([HOTSPOT, "run", "--config", os.path.join(cls.tmp, "run.json")],
+                           capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        cls.out = os.path.join(cls.tmp, "out.gpkg")
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def top(self, *args):
+        p = subprocess.run([HOTSPOT, "top", "--in", self.out, *args], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        return p.stdout
+
+    def inside_first(self, hotspot_id):
+        """(date-only, hour -> count of the rest) of the incidents inside one hotspot zone."""
+        ds = ogr.Open(self.out)
+        zones = ds.GetLayerByName("hotspot_zones")
+        zone = [f.GetGeometryRef().Clone() for f in zones if f.GetField("hotspot_id") == hotspot_id][0]
+        date_only, hours = 0, {}
+        for f in ds.GetLayerByName("incidents"):
+            if not zone.Contains(f.GetGeometryRef()):
+                continue
+            if f.GetField("time_precision") == "day":
+                date_only += 1
+            else:
+                hours[f.GetField("hour")] = hours.get(f.GetField("hour"), 0) + 1
+        return date_only, hours
+
+    def test_peak_hours_leave_date_only_incidents_out_and_count_them(self):
+        got = json.loads(self.top("--format", "json"))
+        self.assertEqual(got["header"]["incidents_without_hour"], self.date_only)
+        first = got["hotspots"][0]
+        date_only, hours = self.inside_first(first["hotspot"])
+        self.assertGreater(date_only, 0)  # the busy place holds date-only incidents
+        start = int(first["peak_hours"][:2])
+        block = [(start + h) % 24 for h in range(3)]
+        self.assertIn(14, block, first["peak_hours"])
+        self.assertEqual(first["peak_incidents"], sum(hours.get(h, 0) for h in block))
+        self.assertEqual(first["incidents"], date_only + sum(hours.values()))
+        table = self.top()
+        self.assertIn(f"({self.date_only} without an hour: not in peak hours)", table)
+
+    def test_hour_windows_leave_date_only_incidents_out_and_count_them(self):
+        got = json.loads(self.top("--format", "json", "--hours", "12:00-16:00"))
+        self.assertEqual(got["header"]["incidents_without_hour"], self.date_only)
+        self.assertEqual(got["header"]["incidents_in_window"], 25)
+        self.assertIn(f"({self.date_only} without an hour: left out of the hours)",
+                      self.top("--hours", "12:00-16:00"))
 
 
 if __name__ == "__main__":

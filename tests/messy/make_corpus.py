@@ -6,6 +6,10 @@ Usage: make_corpus.py OUT_DIR
 Writes, under OUT_DIR:
   communes_cpg/communes.shp     communes in VN-2000 / UTM 48N (EPSG:3405), UTF-8 DBF with a .cpg
   communes_nocpg/communes.shp   the same without the .cpg (GDAL then reads the DBF language byte)
+  communes_cp1258/communes.shp  the .dbf in Windows-1258 (tone marks as combining characters), no
+                                .cpg and no language byte: the analyst's ArcView-era file
+  communes_cp1258_ldid/         the same with the language byte 0x57 (GDAL: ISO-8859-1)
+  communes_utf8_ldid/           UTF-8 text under the language byte 0x57 (GDAL alone: "XÃ£ An")
   zones.kml                     industrial zones as KML (WGS 84)
   incidents.csv                 ';'-separated, decimal commas, a UTF-8 BOM, CRLF line ends, the date
                                 (dd/mm/yyyy) and the time of day in separate columns, Vietnamese
@@ -77,6 +81,49 @@ def write_communes(path, with_cpg):
     ds = None
     if not with_cpg:
         os.remove(path[:-4] + ".cpg")
+
+
+def write_dbf_fields(path, fields, rows, ldid=0):
+    """A .dbf byte for byte: character fields (name, width), text as given (bytes), language byte
+    `ldid` (byte 29)."""
+    import struct
+    record = 1 + sum(w for _, w in fields)
+    out = struct.pack("<BBBBIHH17xB2x", 3, 126, 1, 1, len(rows), 32 + 32 * len(fields) + 1,
+                      record, ldid)
+    for name, width in fields:
+        out += name.ljust(11, b"\0") + b"C" + b"\0" * 4 + bytes([width, 0]) + b"\0" * 14
+    out += b"\r"
+    for row in rows:
+        out += b" " + b"".join(v.ljust(w)[:w] for v, (_, w) in zip(row, fields))
+    with open(path, "wb") as f:
+        f.write(out + b"\x1a")
+
+
+def write_dbf(path, rows, ldid=0):
+    """The communes' .dbf byte for byte: ma_xa C(10), ten_xa C(40), dan_so N(10); text as given
+    (bytes), language byte `ldid` (byte 29)."""
+    import struct
+    fields = [(b"ma_xa", b"C", 10), (b"ten_xa", b"C", 40), (b"dan_so", b"N", 10)]
+    record = 1 + sum(w for _, _, w in fields)
+    out = struct.pack("<BBBBIHH17xB2x", 3, 126, 1, 1, len(rows), 32 + 32 * len(fields) + 1,
+                      record, ldid)
+    for name, kind, width in fields:
+        out += name.ljust(11, b"\0") + kind + b"\0" * 4 + bytes([width, 0]) + b"\0" * 14
+    out += b"\r"
+    for cid, name, pop in rows:
+        out += b" " + cid.ljust(10)[:10] + name.ljust(40)[:40] + str(pop).encode().rjust(10)
+    with open(path, "wb") as f:
+        f.write(out + b"\x1a")
+
+
+def write_communes_encoded(path, encoding, ldid):
+    """Communes as write_communes, then the .dbf rewritten in `encoding` with language byte `ldid`
+    and no .cpg."""
+    write_communes(path, False)
+    enc = (lambda t: b"".join(cp1258_char(c) for c in unicodedata.normalize("NFC", t))) \
+        if encoding == "cp1258" else (lambda t: t.encode("utf-8"))
+    write_dbf(path[:-4] + ".dbf", [(cid.encode(), enc(name), pop) for cid, name, pop, _ in COMMUNES],
+              ldid)
 
 
 def write_zones(path):
@@ -179,13 +226,14 @@ def write_random_csv(path, rng, n):
         f.write("\n".join(lines) + "\n")
 
 
-def config(out_dir, name, communes, incidents, extra=None, analyses=None):
+def config(out_dir, name, communes, incidents, extra=None, analyses=None, communes_extra=None):
     inc = {"path": incidents}
     inc.update(extra or {})
+    com = {"path": communes, "id_field": "ma_xa", "name_field": "ten_xa", "population_field": "dan_so"}
+    com.update(communes_extra or {})
     return {
         "title": f"messy corpus: {name}",
-        "inputs": {"communes": {"path": communes, "id_field": "ma_xa", "name_field": "ten_xa",
-                                "population_field": "dan_so"},
+        "inputs": {"communes": com,
                    "zones": {"path": "zones.kml", "id_field": "zone_id"},
                    "incidents": inc},
         "work_crs": "EPSG:3405",
@@ -206,6 +254,9 @@ def main():
     rng = random.Random(SEED)
     write_communes(os.path.join(out, "communes_cpg", "communes.shp"), True)
     write_communes(os.path.join(out, "communes_nocpg", "communes.shp"), False)
+    write_communes_encoded(os.path.join(out, "communes_cp1258", "communes.shp"), "cp1258", 0)
+    write_communes_encoded(os.path.join(out, "communes_cp1258_ldid", "communes.shp"), "cp1258", 0x57)
+    write_communes_encoded(os.path.join(out, "communes_utf8_ldid", "communes.shp"), "utf-8", 0x57)
     write_zones(os.path.join(out, "zones.kml"))
     rows = incident_rows(rng, 400)
     write_csv(os.path.join(out, "incidents.csv"), rows)
@@ -232,7 +283,7 @@ def main():
          "date_only": date_only, "time_missing": no_time,
          "config": config(out, "cp1258", "communes_cpg/communes.shp", "incidents_cp1258.csv",
                           dict(spreadsheet, encoding="cp1258"))},
-        {"name": "cp1258_read_as_utf8", "expect_exit": 2, "stderr_has": ["Kinh độ", "inputs.incidents.encoding"],
+        {"name": "cp1258_read_as_utf8", "expect_exit": 2, "fails_at": "check", "stderr_has": ["Kinh độ", "inputs.incidents.encoding"],
          "config": config(out, "cp1258_read_as_utf8", "communes_cpg/communes.shp",
                           "incidents_cp1258.csv", spreadsheet)},
         {"name": "aliases", "expect_exit": 0, "rows": n, "rejected": 1, "categories": 2,
@@ -241,11 +292,11 @@ def main():
         {"name": "keep_case", "expect_exit": 0, "rows": n, "rejected": 1, "categories": 6,
          "config": config(out, "keep_case", "communes_cpg/communes.shp", "incidents.csv",
                           dict(spreadsheet, category_case="keep"))},
-        {"name": "no_time_format", "expect_exit": 3,
+        {"name": "no_time_format", "expect_exit": 3, "fails_at": "check",
          "stderr_has": ["do not parse", "inputs.incidents.time_format", "'dmy'", "line 2:"],
          "config": config(out, "no_time_format", "communes_cpg/communes.shp", "incidents.csv",
                           {k: v for k, v in spreadsheet.items() if k != "time_format"})},
-        {"name": "surveyor_order", "expect_exit": 3, "stderr_has": ["swapped", "northing"],
+        {"name": "surveyor_order", "expect_exit": 3, "fails_at": "check", "stderr_has": ["swapped", "northing"],
          "config": config(out, "surveyor_order", "communes_cpg/communes.shp",
                           "incidents_surveyor.csv",
                           {"x_field": "X", "y_field": "Y", "crs": "EPSG:3405"}),
@@ -259,6 +310,49 @@ def main():
          "config": config(out, "random_unicode_categories", "communes_cpg/communes.shp",
                           "incidents_random.csv", {},
                           [{"type": "aggregate", "zone_buffer_m": 500}])},
+    ]
+    # Communes whose .dbf is not UTF-8 (or says it is not): names must come out as written, in NFC.
+    names = sorted(unicodedata.normalize("NFC", c[1]) for c in COMMUNES)
+    quick = [{"type": "aggregate", "zone_buffer_m": 500}, {"type": "profiles"}]
+    counts = {"rows": n, "rejected": 1, "date_only": date_only, "time_missing": no_time,
+              "categories": 3}
+    cases += [
+        dict(counts, name="communes_cp1258_key", expect_exit=0, commune_names=names,
+             stderr_lacks=["U+FFFD"],
+             config=config(out, "communes_cp1258_key", "communes_cp1258/communes.shp",
+                           "incidents.csv", spreadsheet, quick, {"encoding": "cp1258"})),
+        dict(counts, name="communes_cp1258_without_key", expect_exit=0,
+             init_expect={"inputs.communes.encoding": "cp1258"},
+             stderr_has=["U+FFFD", "Windows-1258", "Xã An Đồng", "inputs.communes.encoding to cp1258"],
+             config=config(out, "communes_cp1258_without_key", "communes_cp1258/communes.shp",
+                           "incidents.csv", spreadsheet, quick)),
+        dict(counts, name="communes_cp1258_language_byte", expect_exit=0,
+             init_expect={"inputs.communes.encoding": "cp1258"},
+             stderr_has=["language byte (0x57)", "ISO-8859-1", "Windows-1258",
+                         "inputs.communes.encoding to cp1258"],
+             config=config(out, "communes_cp1258_language_byte", "communes_cp1258_ldid/communes.shp",
+                           "incidents.csv", spreadsheet, quick)),
+        dict(counts, name="communes_cp1258_language_byte_key", expect_exit=0, commune_names=names,
+             stderr_lacks=["language byte"],
+             config=config(out, "communes_cp1258_language_byte_key",
+                           "communes_cp1258_ldid/communes.shp", "incidents.csv", spreadsheet, quick,
+                           {"encoding": "cp1258"})),
+        dict(counts, name="communes_utf8_language_byte", expect_exit=0, commune_names=names,
+             stderr_has=["language byte (0x57) says ISO-8859-1, but its text is UTF-8"],
+             config=config(out, "communes_utf8_language_byte", "communes_utf8_ldid/communes.shp",
+                           "incidents.csv", spreadsheet, quick)),
+        # The analyst's Windows-1258 files, as init configures them: both encodings detected.
+        dict(counts, name="init_cp1258", expect_exit=0, commune_names=names, from_init=True,
+             init_expect={"inputs.communes.encoding": "cp1258",
+                          "inputs.incidents.encoding": "cp1258",
+                          "inputs.incidents.x_field": "Kinh độ",
+                          "inputs.incidents.date_field": "Ngày",
+                          "inputs.incidents.time_field": "Giờ",
+                          "inputs.incidents.category_field": "Loại vụ việc",
+                          "inputs.communes.name_field": "ten_xa"},
+             stderr_lacks=["U+FFFD"],
+             config=config(out, "init_cp1258", "communes_cp1258/communes.shp",
+                           "incidents_cp1258.csv", {}, quick)),
     ]
     for c in cases:
         path = os.path.join(out, c["name"] + ".json")

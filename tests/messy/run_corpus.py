@@ -3,11 +3,14 @@
 
 Usage: run_corpus.py HOTSPOT_BINARY REPO_ROOT
 
-For every case in cases.json, each stage of STAGES runs in order (a stage that fails as the case
-expects ends the chain). Then: the exit code, words the error must (not) hold, and for runs that
-succeed, accepted + rejected = rows read, the expected rejects, categories, date-only and
-time-missing counts, and the incidents layer's pass-through and local-time fields.
-To add a stage (e.g. `hotspot init`, `run --check`), append to STAGES.
+Every case goes through the stages a new user would (STAGES): `hotspot init` on its inputs, then
+`hotspot run --check`, then `hotspot run`. init must succeed and detect what the case says it
+detects (init_expect: JSON path -> value); a case with from_init runs init's own configuration
+(its output path and analyses replaced by the case's), the others their hand-written one. A stage
+that fails ends the chain: it must be the case's fails_at stage, with the case's exit code. Then:
+words the messages must (not) hold, and for runs that succeed, accepted + rejected = rows read,
+the expected rejects, categories, date-only and time-missing counts, commune names as written in
+the output, and the incidents layer's pass-through and local-time fields.
 """
 import json
 import os
@@ -22,32 +25,78 @@ ogr.UseExceptions()
 HOTSPOT, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 
 
-def run_stage(case):
+def init_stage(case, tmp):
+    inputs = case["config"]["inputs"]
+    args = [HOTSPOT, "init", "--communes", os.path.join(tmp, inputs["communes"]["path"]),
+            "--incidents", os.path.join(tmp, inputs["incidents"]["path"]),
+            "--zones", os.path.join(tmp, inputs["zones"]["path"]),
+            "--out", os.path.join(tmp, case["config"]["output"]["path"])]
+    p = subprocess.run(args, capture_output=True, text=True)
+    if p.returncode == 0 and case.get("from_init"):
+        config = json.loads(p.stdout)
+        config["output"] = case["config"]["output"]
+        config["output"]["path"] = os.path.join(tmp, config["output"]["path"])
+        config["analyses"] = case["config"]["analyses"]
+        case["config_path"] = os.path.join(tmp, case["name"] + ".init.json")
+        with open(case["config_path"], "w", encoding="utf-8") as f:
+            json.dump(config, f, ensure_ascii=False, indent=1)
+    return p
+
+
+def check_stage(case, tmp):
+    return subprocess.run([HOTSPOT, "run", "--check", "--config", case["config_path"]],
+                          capture_output=True, text=True)
+
+
+def run_stage(case, tmp):
     return subprocess.run([HOTSPOT, "run", "--config", case["config_path"], "--json",
                            "--threads", "2"], capture_output=True, text=True)
 
 
-# (name, function(case) -> CompletedProcess). The last stage's result is the one checked.
-STAGES = [("run", run_stage)]
+# (name, function(case, tmp) -> CompletedProcess), in the order a new user runs them.
+STAGES = [("init", init_stage), ("check", check_stage), ("run", run_stage)]
+
+
+def json_path(doc, path):
+    for key in path.split("."):
+        if not isinstance(doc, dict) or key not in doc:
+            return None
+        doc = doc[key]
+    return doc
+
+
+# The corpus, made once: its cases name the tests.
+TMP = tempfile.TemporaryDirectory(prefix="hotspot-messy-")
+subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "messy", "make_corpus.py"), TMP.name],
+               check=True)
+with open(os.path.join(TMP.name, "cases.json"), encoding="utf-8") as f:
+    CASES = json.load(f)
 
 
 class MessyCorpus(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.tmp = tempfile.mkdtemp(prefix="hotspot-messy-")
-        subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "messy", "make_corpus.py"),
-                        cls.tmp], check=True)
-        with open(os.path.join(cls.tmp, "cases.json"), encoding="utf-8") as f:
-            cls.cases = json.load(f)
+        cls.tmp, cls.cases = TMP.name, CASES
 
     def check_case(self, case):
-        p = None
+        case = dict(case)
+        failed_at, out = None, ""
         for name, stage in STAGES:
-            p = stage(case)
+            p = stage(case, self.tmp)
             self.assertNotEqual(p.returncode, 1, f"{name}: exit 1 (internal)\n{p.stderr}")
+            if name != "init":  # init's notes are checked by init_expect
+                out += p.stdout + p.stderr
+            if name == "init":
+                self.assertEqual(p.returncode, 0, f"init: {p.stderr}")
+                detected = json.loads(p.stdout)
+                for path, value in case.get("init_expect", {}).items():
+                    self.assertEqual(json_path(detected, path), value, f"init: {path}\n{p.stdout}")
+            if name == "check" and p.returncode == 0:
+                self.assertIn("valid", p.stdout + p.stderr)
             if p.returncode != 0:
+                failed_at = name
                 break
-        out = p.stdout + p.stderr
+        self.assertEqual(failed_at, case.get("fails_at"), out)
         self.assertEqual(p.returncode, case["expect_exit"], out)
         for word in case.get("stderr_has", []):
             self.assertIn(word, out)
@@ -61,6 +110,9 @@ class MessyCorpus(unittest.TestCase):
         self.assertEqual(c["rejected"], case["rejected"])
         gpkg = os.path.join(self.tmp, case["config"]["output"]["path"])
         ds = ogr.Open(gpkg)
+        if "commune_names" in case:
+            lyr = ds.GetLayerByName("communes")
+            self.assertEqual(sorted(f.GetField("name") for f in lyr), case["commune_names"])
         lyr = ds.GetLayerByName("incidents")
         self.assertEqual(lyr.GetFeatureCount(), c["accepted"])
         names = [lyr.GetLayerDefn().GetFieldDefn(i).GetName()
@@ -92,13 +144,9 @@ def make_test(index):
     return test
 
 
-# One test per case, named after it (cases.json is read again here to name them).
-with tempfile.TemporaryDirectory() as d:
-    subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "messy", "make_corpus.py"), d],
-                   check=True)
-    with open(os.path.join(d, "cases.json"), encoding="utf-8") as f:
-        for k, case in enumerate(json.load(f)):
-            setattr(MessyCorpus, "test_" + case["name"], make_test(k))
+# One test per case, named after it.
+for k, case in enumerate(CASES):
+    setattr(MessyCorpus, "test_" + case["name"], make_test(k))
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0], "-v"])

@@ -62,7 +62,8 @@ struct IncidentOptions {
   // Canonical category -> the spellings that mean it (matched after trim, NFC and case folding).
   std::map<std::string, std::vector<std::string>> category_aliases;  // DEFAULT: none
   // Text encoding of a CSV or DBF: utf-8, cp1258, latin1, or any iconv name. DEFAULT (empty):
-  // UTF-8 for CSV; for a Shapefile the .cpg, else the DBF language byte, else GDAL's default.
+  // UTF-8 for CSV; for a Shapefile the .cpg, else the DBF language byte (unless the text is
+  // UTF-8), else UTF-8; the .dbf is decoded by hotspot (io/dbf_text.hpp), not by GDAL.
   std::string encoding;
   // validate, run and the single commands stop (exit 3) before analysing when more than this
   // share of the rows is rejected. DEFAULT: 0.5; 1 turns the gate off.
@@ -163,6 +164,9 @@ struct PolygonOptions {
   std::string name_field;        // DEFAULT: detected (name, ten, ten_xa), else empty names
   std::string population_field;  // DEFAULT: none
   std::string crs;               // DEFAULT: the source's
+  // Text encoding of a Shapefile's .dbf: utf-8, cp1258, latin1, or any iconv name. DEFAULT
+  // (empty): the .cpg, else the DBF language byte (unless the text is UTF-8), else UTF-8.
+  std::string encoding;
 };
 
 struct PolygonLayer {

@@ -98,6 +98,9 @@ struct TopResult {
   std::int64_t incidents_total = 0;  // in the incidents layer
   std::int64_t incidents_in_window = 0;
   std::int64_t incidents_without_time = 0;  // left out because a time filter was given
+  // Date-only incidents (time_precision 'day': no hour of day). With an hour filter (hours) they
+  // are left out of the window; without one they are in it but in no hotspot's peak hours.
+  std::int64_t incidents_without_hour = 0;
   double study_area_km2 = 0;
   std::string study_area_from;   // "communes" or "incidents' extent"
   std::vector<TopLayer> layers;  // the hotspot layers read

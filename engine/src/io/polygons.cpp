@@ -8,6 +8,7 @@
 #include "crs/transform.hpp"
 #include "geom/geos.hpp"
 #include "hotspot/error.hpp"
+#include "io/dbf_text.hpp"
 #include "io/gdal_util.hpp"
 #include "io/incidents.hpp"
 
@@ -20,13 +21,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-std::string field_names(OGRFeatureDefn* defn) {
-  std::string names;
-  for (int k = 0; k < defn->GetFieldCount(); ++k)
-    names += (k ? ", " : "") + std::string(defn->GetFieldDefn(k)->GetNameRef());
-  return names.empty() ? "none" : names;
-}
-
 const std::vector<const char*> kIdFields = {"commune_id", "zone_id", "id", "code", "ma", "ma_xa"};
 const std::vector<const char*> kNameFields = {"name", "ten", "ten_xa", "name_vi"};
 
@@ -36,38 +30,21 @@ std::string join(const std::vector<const char*>& names) {
   return out;
 }
 
-// GDAL's CP1258 decoding (a .cpg of 1258) drops the last character of a name: "commune_id" is read
-// as "commune_i". Names such a field when there is one.
-std::string cut_short_hint(OGRFeatureDefn* defn, const std::vector<const char*>& candidates) {
-  for (int k = 0; k < defn->GetFieldCount(); ++k) {
-    const std::string name = lower(defn->GetFieldDefn(k)->GetNameRef());
-    for (const char* c : candidates) {
-      const std::string want(c);
-      if (want.size() > 2 && name.size() + 1 == want.size() && want.compare(0, name.size(), name) == 0)
-        return "; field '" + std::string(defn->GetFieldDefn(k)->GetNameRef()) + "' looks like '" +
-               want + "' cut short, as GDAL decodes names when a .cpg says 1258: give the .dbf "
-               "a .cpg of UTF-8 (after converting it) or name the field";
-    }
-  }
-  return "";
-}
-
-// A configured field that the source lacks is an error naming the fields GDAL did find: when a
-// .cpg code page (e.g. 1258) makes GDAL decode a field name differently, the name is "missing"
-// although the user sees it in the file.
-int find_field(OGRFeatureDefn* defn, const std::string& wanted,
+// A configured field that the source lacks is an error naming the fields found (decoded in the
+// layer's encoding, as the user sees them).
+int find_field(const PolygonSource& src, const std::string& wanted,
                const std::vector<const char*>& candidates, const std::string& option,
                const std::string& what, const std::string& path) {
   if (!wanted.empty()) {
-    int i = defn->GetFieldIndex(wanted.c_str());
+    int i = src.field_index(wanted);
     if (i >= 0) return i;
     throw InputError(option + ": " + what + " '" + path + "' has no field '" + wanted +
-                     "' (fields as GDAL decodes them: " + field_names(defn) +
-                     "; a .cpg file beside a .dbf sets how field names are decoded)");
+                     "' (fields: " + src.field_list() +
+                     (is_utf8_name(src.encoding) ? "" : "; read as " + src.encoding) + ")");
   }
   for (const char* c : candidates)
-    for (int k = 0; k < defn->GetFieldCount(); ++k)
-      if (lower(defn->GetFieldDefn(k)->GetNameRef()) == c) return k;
+    for (std::size_t k = 0; k < src.fields.size(); ++k)
+      if (lower(src.fields[k]) == c) return static_cast<int>(k);
   return -1;
 }
 
@@ -95,42 +72,42 @@ MultiPolygon valid_multipolygon(const OGRGeometry& in, const Geos& geos, bool* r
 
 PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what,
                            const std::string& crs_option) {
-  DatasetPtr ds = open_vector(opt.path, what);
-  OGRLayer* layer = pick_layer(*ds, opt.layer, what);
+  const std::string key = "--" + what + "-encoding";
+  PolygonSource src = open_polygon_source(opt, what, key);
+  OGRLayer* layer = src.layer;
   OGRFeatureDefn* defn = layer->GetLayerDefn();
   PolygonLayer out;
+  out.warnings = src.warnings;
 
-  out.source_crs = layer_crs(*ds, *layer, opt.crs, what, crs_option);
+  out.source_crs = layer_crs(*src.ds, *layer, opt.crs, what, crs_option);
 
-  int id_i = find_field(defn, opt.id_field, kIdFields, "--" + what + "-id-field", what, opt.path);
+  int id_i = find_field(src, opt.id_field, kIdFields, "--" + what + "-id-field", what, opt.path);
   int name_i =
-      find_field(defn, opt.name_field, kNameFields, "--" + what + "-name-field", what, opt.path);
+      find_field(src, opt.name_field, kNameFields, "--" + what + "-name-field", what, opt.path);
   int pop_i = opt.population_field.empty()
                   ? -1
-                  : find_field(defn, opt.population_field, {}, "--population-field", what,
+                  : find_field(src, opt.population_field, {}, "--population-field", what,
                                opt.path);
   if (id_i < 0)
     out.warnings.push_back(what + " '" + opt.path + "': no id field found (looked for " +
-                           join(kIdFields) + "; fields: " + field_names(defn) + ")" +
-                           cut_short_hint(defn, kIdFields) +
+                           join(kIdFields) + "; fields: " + src.field_list() + ")" +
                            "; feature numbers are the ids. Name the field with --" + what +
                            "-id-field");
   if (name_i < 0)
     out.warnings.push_back(what + " '" + opt.path + "': no name field found (looked for " +
-                           join(kNameFields) + "; fields: " + field_names(defn) + ")" +
-                           cut_short_hint(defn, kNameFields) +
+                           join(kNameFields) + "; fields: " + src.field_list() + ")" +
                            "; names are empty. Name the field with --" + what + "-name-field");
   if (pop_i >= 0) {
     auto t = defn->GetFieldDefn(pop_i)->GetType();
     if (t != OFTInteger && t != OFTInteger64 && t != OFTReal && t != OFTString)
       throw UsageError("--population-field: field '" + opt.population_field + "' is not numeric");
   }
-  out.id_field = id_i >= 0 ? defn->GetFieldDefn(id_i)->GetNameRef() : "fid";
-  out.name_field = name_i >= 0 ? defn->GetFieldDefn(name_i)->GetNameRef() : "";
-  out.population_field = pop_i >= 0 ? defn->GetFieldDefn(pop_i)->GetNameRef() : "";
+  auto field = [&](int i) { return src.fields[static_cast<std::size_t>(i)]; };
+  out.id_field = id_i >= 0 ? field(id_i) : "fid";
+  out.name_field = name_i >= 0 ? field(name_i) : "";
+  out.population_field = pop_i >= 0 ? field(pop_i) : "";
 
   Geos geos;
-  std::int64_t not_utf8 = 0;
   for_each_feature(*layer, what, opt.path, [&](OGRFeature& feature) {
     OGRFeature* f = &feature;
     ++out.read;
@@ -155,14 +132,9 @@ PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what,
     }
     out.geom.push_back(std::move(mp));
     out.fid.push_back(fid);
-    // Text as GDAL decoded it; a .dbf in TCVN3 (or any bytes GDAL passed through undecoded)
-    // is not UTF-8, and invalid sequences become U+FFFD here rather than in the output.
-    auto text = [&](int i) {
-      std::string raw = f->GetFieldAsString(i);
-      std::string fixed = sanitize_utf8(raw, raw.size() * 3 + 3);
-      if (fixed != raw) ++not_utf8;
-      return fixed;
-    };
+    // Text decoded from the layer's encoding; a .dbf in TCVN3 (or other bytes not valid in it)
+    // has its invalid sequences replaced by U+FFFD here rather than in the output.
+    auto text = [&](int i) { return src.text(f->GetFieldAsString(i)); };
     out.id.push_back(id_i >= 0 && f->IsFieldSetAndNotNull(id_i) ? text(id_i)
                                                                 : std::to_string(fid));
     out.name.push_back(name_i >= 0 && f->IsFieldSetAndNotNull(name_i) ? text(name_i) : "");
@@ -177,11 +149,8 @@ PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what,
       out.population.push_back(pop);
     }
   });
-  if (not_utf8 > 0)
-    out.warnings.push_back(what + " '" + opt.path + "': " + std::to_string(not_utf8) +
-                           " ids or names were not valid UTF-8; invalid bytes were replaced by "
-                           "U+FFFD (is the .dbf in TCVN3 or another code page? give it a .cpg "
-                           "file, or convert it to UTF-8)");
+  if (std::string w = src.invalid_text_warning(what, opt.path, key); !w.empty())
+    out.warnings.push_back(w);
   return out;
 }
 

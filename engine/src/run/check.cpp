@@ -18,6 +18,7 @@
 #include "hotspot/ingest.hpp"
 #include "hotspot/run.hpp"
 #include "io/csv_reader.hpp"
+#include "io/dbf_text.hpp"
 #include "io/gdal_util.hpp"
 #include "io/incidents.hpp"
 #include "run/plan.hpp"
@@ -84,33 +85,59 @@ std::string crs_text(const Crs& c) { return c.label(); }
 void check_polygons(const PolygonOptions& p, const std::string& what, bool population,
                     ConfigCheck& out) {
   const std::string at = "inputs." + what;
-  OpenLayer o = open_layer(p.path, p.layer, what, at);
-  OGRFeatureDefn* defn = o.layer->GetLayerDefn();
-  require_field(defn, p.id_field, at + ".id_field");
-  require_field(defn, p.name_field, at + ".name_field");
+  register_gdal_once();
+  PolygonSource src;
+  try {
+    src = open_polygon_source(p, what, at + ".encoding");
+  } catch (const IoError& e) {
+    throw IoError(at + ".path: " + e.what());
+  } catch (const InputError& e) {
+    throw UsageError(at + ".layer: " + e.what());
+  }
+  auto require = [&](const std::string& name, const std::string& where) {
+    if (!name.empty() && src.field_index(name) < 0)
+      throw UsageError(where + ": no field '" + name + "' (fields: " + src.field_list() +
+                       (is_utf8_name(src.encoding) ? "" : "; read as " + src.encoding) + ")");
+  };
+  require(p.id_field, at + ".id_field");
+  require(p.name_field, at + ".name_field");
+  OGRLayer* layer = src.layer;
   if (population && !p.population_field.empty()) {
-    require_field(defn, p.population_field, at + ".population_field");
-    const OGRFieldType t = defn->GetFieldDefn(field_index(defn, p.population_field))->GetType();
+    require(p.population_field, at + ".population_field");
+    const OGRFieldType t =
+        layer->GetLayerDefn()->GetFieldDefn(src.field_index(p.population_field))->GetType();
     if (t != OFTInteger && t != OFTInteger64 && t != OFTReal)
       throw UsageError(at + ".population_field: field '" + p.population_field +
                        "' is not numeric (" + OGRFieldDefn::GetFieldTypeName(t) + ")");
   }
-  const OGRwkbGeometryType g = wkbFlatten(o.layer->GetGeomType());
+  const OGRwkbGeometryType g = wkbFlatten(layer->GetGeomType());
   if (g == wkbPoint || g == wkbMultiPoint || g == wkbLineString || g == wkbMultiLineString ||
       g == wkbNone)
-    throw InputError(at + ": layer '" + o.layer->GetName() + "' holds " +
+    throw InputError(at + ": layer '" + layer->GetName() + "' holds " +
                      (g == wkbNone ? std::string("no geometries")
                                    : std::string(OGRGeometryTypeToName(g)) + " geometries") +
                      ", not polygons");
-  const Crs crs = layer_crs(*o.ds, *o.layer, p.crs, what, at + ".crs");
+  const Crs crs = layer_crs(*src.ds, *layer, p.crs, what, at + ".crs");
+  // The text of the first features, decoded as the run will: invalid text is said now.
   GdalErrorScope errors;
-  o.layer->ResetReading();
-  FeaturePtr first(o.layer->GetNextFeature());
+  layer->ResetReading();
+  std::int64_t n = 0;
+  OGRFeatureDefn* defn = layer->GetLayerDefn();
+  for (FeaturePtr f(layer->GetNextFeature()); f && n < kHeadRows; f.reset(layer->GetNextFeature())) {
+    ++n;
+    for (int k = 0; k < defn->GetFieldCount(); ++k)
+      if (defn->GetFieldDefn(k)->GetType() == OFTString && f->IsFieldSetAndNotNull(k))
+        src.text(f->GetFieldAsString(k));
+  }
   throw_read_errors(errors, what, p.path, 0);
-  if (!first) throw InputError(at + ": layer '" + std::string(o.layer->GetName()) + "' is empty");
-  out.checks.push_back(at + ": layer '" + o.layer->GetName() + "', " +
-                       std::to_string(o.layer->GetFeatureCount(FALSE)) + " features, CRS " +
-                       crs_text(crs));
+  if (n == 0) throw InputError(at + ": layer '" + std::string(layer->GetName()) + "' is empty");
+  for (const auto& w : src.warnings) out.warnings.push_back(w);
+  if (std::string w = src.invalid_text_warning(what, p.path, at + ".encoding"); !w.empty())
+    out.warnings.push_back(w);
+  out.checks.push_back(at + ": layer '" + layer->GetName() + "', " +
+                       std::to_string(layer->GetFeatureCount(FALSE)) + " features, CRS " +
+                       crs_text(crs) + ", text " + src.encoding +
+                       (src.encoding_from.empty() ? "" : " (from " + src.encoding_from + ")"));
 }
 
 // The analyses that need incident times, as "analyses[3] (emerging)".

@@ -21,6 +21,9 @@
 #include "hotspot/jobs/near_repeat.hpp"
 #include "hotspot/run.hpp"
 #include "io/csv_reader.hpp"
+#include "io/dbf_text.hpp"
+#include "io/incidents.hpp"
+#include "io/encoding.hpp"
 #include "io/gdal_util.hpp"
 #include "run/init_detect.hpp"
 #include "run/plan.hpp"
@@ -54,23 +57,55 @@ Polygons detect_polygons(const std::string& path, const std::string& role, InitR
   Polygons p;
   p.config["path"] = path;
   register_gdal_once();
-  DatasetPtr ds;
+  const std::string at = "inputs." + role;
+  PolygonOptions opt;
+  opt.path = path;
+  PolygonSource src;
   try {
-    ds = open_vector(path, role);
+    src = open_polygon_source(opt, role, at + ".encoding");
+    // No encoding declared and text that is not UTF-8: Windows-1258 when it reads as Vietnamese.
+    if (src.encoding_from.empty()) {
+      OGRFeatureDefn* defn = src.layer->GetLayerDefn();
+      std::size_t n = 0;
+      for (FeaturePtr f(src.layer->GetNextFeature()); f && n < kSampleRows;
+           f.reset(src.layer->GetNextFeature()), ++n)
+        for (int k = 0; k < defn->GetFieldCount(); ++k)
+          if (defn->GetFieldDefn(k)->GetType() == OFTString && f->IsFieldSetAndNotNull(k))
+            src.text(f->GetFieldAsString(k));
+      if (src.invalid > 0 && !guess_vietnamese_encoding(src.first_invalid).empty()) {
+        opt.encoding = "cp1258";
+        src = open_polygon_source(opt, role, at + ".encoding");
+        p.config["encoding"] = "cp1258";
+        out.notes.push_back(at + ".encoding: cp1258 (the .dbf's text is not UTF-8 and reads as "
+                            "Vietnamese in Windows-1258)");
+      } else if (src.invalid > 0) {
+        out.undetected.push_back(at + ".encoding: " + std::to_string(src.invalid) +
+                                 " values are not UTF-8 and not Windows-1258; give the .dbf's "
+                                 "encoding (any iconv name) or convert it to UTF-8");
+      }
+    } else if (!src.suggested.empty()) {
+      opt.encoding = src.suggested;
+      out.notes.push_back(at + ".encoding: " + opt.encoding + " (the .dbf's " +
+                          src.encoding_from + " says " + src.encoding +
+                          ", but its text reads as Vietnamese in Windows-1258)");
+      src = open_polygon_source(opt, role, at + ".encoding");
+      p.config["encoding"] = opt.encoding;
+    } else {
+      out.notes.push_back(at + ": text " + src.encoding + " (from " + src.encoding_from + ")");
+    }
   } catch (const IoError& e) {
     throw IoError("--" + role + ": " + e.what());
   }
-  OGRLayer* layer = pick_layer(*ds, "", role);
+  for (const auto& w : src.warnings) out.notes.push_back(w);
+  GDALDataset* ds = src.ds.get();
+  OGRLayer* layer = src.layer;
   if (ds->GetLayerCount() > 1) {
     p.config["layer"] = layer->GetName();
     out.notes.push_back("inputs." + role + ".layer: '" + layer->GetName() + "', the first of " +
                         std::to_string(ds->GetLayerCount()) + " layers");
   }
-  std::vector<std::string> fields;
-  OGRFeatureDefn* defn = layer->GetLayerDefn();
-  for (int i = 0; i < defn->GetFieldCount(); ++i) fields.emplace_back(defn->GetFieldDefn(i)->GetNameRef());
+  const std::vector<std::string> fields = src.fields;
   const bool communes = role == "communes";
-  const std::string at = "inputs." + role;
   auto pick = [&](const char* key, FieldRole r, bool required) {
     const int i = find_field_by_role(fields, r);
     if (i >= 0) {
@@ -160,6 +195,36 @@ void detect_times(const CsvSample& s, json& inc, InitResult& out) {
   }
 }
 
+// A header or values that are not UTF-8: Windows-1258 when they read as Vietnamese in it (the
+// sample is then decoded, so the fields detected next carry their real names).
+void detect_csv_encoding(CsvSample& s, json& inc, InitResult& out) {
+  std::string bad;
+  for (const auto& h : s.header)
+    if (bad.empty() && !valid_utf8(h)) bad = h;
+  for (const auto& r : s.rows)
+    for (const auto& v : r)
+      if (bad.empty() && !valid_utf8(v)) bad = v;
+  if (bad.empty()) return;
+  if (guess_vietnamese_encoding(bad).empty()) {
+    out.undetected.push_back("inputs.incidents.encoding: the file is not UTF-8 and not "
+                             "Windows-1258 (e.g. '" + sanitize_utf8(bad, 60) +
+                             "'); give its encoding (any iconv name)");
+    return;
+  }
+  Decoder d("CP1258", "inputs.incidents.encoding");
+  std::string t, example = bad;
+  d.decode(bad, example);
+  auto decode = [&](std::string& v) {
+    if (d.decode(v, t)) v = nfc(t);
+  };
+  for (auto& h : s.header) decode(h);
+  for (auto& r : s.rows)
+    for (auto& v : r) decode(v);
+  inc["encoding"] = "cp1258";
+  out.notes.push_back("inputs.incidents.encoding: cp1258 (the text is not UTF-8 and reads as "
+                      "Vietnamese in Windows-1258, e.g. '" + nfc(example) + "')");
+}
+
 // x and y from their names; the CRS from their ranges (and the communes' extent).
 void detect_coordinates(const CsvSample& s, json& inc, const Polygons& communes, InitResult& out) {
   int xi = find_field_by_role(s.header, FieldRole::kX);
@@ -208,6 +273,7 @@ json incidents_config(const std::string& path, const Polygons& communes, bool* h
   } catch (const IoError& e) {
     throw IoError(std::string("--incidents: ") + e.what());
   }
+  detect_csv_encoding(s, inc, out);
   detect_coordinates(s, inc, communes, out);
   const int id = find_field_by_role(s.header, FieldRole::kIncidentId);
   if (id >= 0) inc["id_field"] = s.header[static_cast<std::size_t>(id)];

@@ -251,6 +251,7 @@ PolygonOptions polygons(const json& j, const fs::path& dir) {
   p.id_field = j.value("id_field", "");
   p.name_field = j.value("name_field", "");
   p.crs = j.value("crs", "");
+  p.encoding = j.value("encoding", "");
   return p;
 }
 

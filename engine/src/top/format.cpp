@@ -73,6 +73,7 @@ json header_json(const TopResult& r) {
           {"incidents_total", r.incidents_total},
           {"incidents_in_window", r.incidents_in_window},
           {"incidents_without_time", r.incidents_without_time},
+          {"incidents_without_hour", r.incidents_without_hour},
           {"study_area_km2", rounded(r.study_area_km2, 4)},
           {"study_area_from", r.study_area_from},
           {"layers", layers},
@@ -177,6 +178,11 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
                   std::to_string(r.incidents_total) + " in the window" +
                   (r.incidents_without_time
                        ? " (" + std::to_string(r.incidents_without_time) + " without a time)"
+                       : "") +
+                  (r.incidents_without_hour
+                       ? " (" + std::to_string(r.incidents_without_hour) + " without an hour: " +
+                             (r.hours.empty() ? "not in peak hours" : "left out of the hours") +
+                             ")"
                        : "") +
                   "; study area " + printf_str("%.2f", r.study_area_km2) + " km² (" +
                   r.study_area_from + ")");

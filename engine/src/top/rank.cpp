@@ -105,7 +105,7 @@ void describe_incidents(const Incidents& inc, const std::vector<std::size_t>& in
   std::vector<std::int64_t> times;
   std::map<std::uint32_t, std::int64_t> per_category;
   for (std::size_t i : inside) {
-    times.push_back(inc.time_utc[i]);
+    if (!inc.date_only(i)) times.push_back(inc.time_utc[i]);  // no hour: not in the peak hours
     if (inc.category[i] != Dictionary::kNone) ++per_category[inc.category[i]];
   }
   const std::vector<std::int32_t> all_in_one(times.size(), 0);
@@ -228,7 +228,11 @@ TopResult rank_top(const TopInputs& in, const TopOptions& o) {
   // window used.
   const WindowSelection win = select_window(inc, window, category_ok, r.utc_offset_minutes);
   r.incidents_in_window = static_cast<std::int64_t>(win.index.size());
-  r.incidents_without_time = win.no_time;
+  // Date-only incidents (no time of day) outside an hour window are of no_time too.
+  r.incidents_without_time = win.no_time - win.date_only;
+  r.incidents_without_hour = win.date_only;
+  if (!window.by_hours)
+    for (std::size_t i : win.index) r.incidents_without_hour += inc.date_only(i);
 
   // Study area: the communes, else the incidents' extent.
   Geos geos;

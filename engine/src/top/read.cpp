@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <unordered_set>
 
 #include "hotspot/error.hpp"
 #include "io/gdal_util.hpp"
@@ -227,6 +228,26 @@ std::vector<TopCandidate> group_hot_cells(std::vector<MultiPolygon> cells, const
   return out;
 }
 
+namespace {
+
+// Incidents written date-only (time_precision 'day'): their time is local midnight, not an hour
+// of day, so the peak hours and hour windows leave them out. Matched by fid (the reader's line).
+void mark_date_only(GDALDataset& ds, Incidents& inc) {
+  OGRLayer* l = ds.GetLayerByName("incidents");
+  if (!l || l->GetLayerDefn()->GetFieldIndex("time_precision") < 0) return;
+  std::unordered_set<std::int64_t> day;
+  if (l->SetAttributeFilter("time_precision = 'day'") != OGRERR_NONE) return;
+  l->ResetReading();
+  for (FeaturePtr f(l->GetNextFeature()); f; f.reset(l->GetNextFeature())) day.insert(f->GetFID());
+  l->SetAttributeFilter(nullptr);
+  if (day.empty()) return;
+  inc.time_precision.assign(inc.size(), TimePrecision::kSecond);
+  for (std::size_t i = 0; i < inc.size(); ++i)
+    if (day.count(inc.line[i])) inc.time_precision[i] = TimePrecision::kDay;
+}
+
+}  // namespace
+
 TopInputs read_top(const std::string& path, TopSource source, int default_utc_offset_minutes,
                    const std::string& window_name) {
   TopInputs in;
@@ -319,6 +340,7 @@ TopInputs read_top(const std::string& path, TopSource source, int default_utc_of
   io.utc_offset_minutes = in.utc_offset_minutes;
   IncidentRead read = read_incidents(io);
   in.incidents = std::move(read.incidents);
+  mark_date_only(*ds, in.incidents);
   in.crs = read.report.source_crs;
   if (!read.report.rejected.empty())
     in.warnings.push_back(std::to_string(read.report.rejected.size()) +
