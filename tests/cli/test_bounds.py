@@ -405,12 +405,7 @@ class ResourceBounds(Base):
         self.refused(2, ["near-repeat", *bands, "--permutations", "99999", *inc_args(dense)],
                      "pairs of incidents within 400 m")
         cfg = self.config("nr", [{"type": "near_repeat", "space_bands": [0, 200, 400],
-                                  "time_bands": [0, 7, 14], "permutations": 99999}])
-        with open(cfg) as f:
-            c = json.load(f)
-        c["inputs"]["incidents"]["path"] = dense
-        with open(cfg, "w") as f:
-            json.dump(c, f)
+                                  "time_bands": [0, 7, 14], "permutations": 99999}], incidents=dense)
         for args in (["run", "--check", "--config", cfg], ["run", "--config", cfg]):
             self.refused(2, args, "near_repeat analysis", "pairs of incidents within 400 m")
         self.assertFalse(os.path.exists(self.p("nr.gpkg")))
@@ -500,9 +495,10 @@ class ResourceBounds(Base):
                          "--out", self.p("e3.gpkg")], "2 incidents dated 9999-01-01 .. 9999-02-01")
         self.assertFalse(any(os.path.exists(self.p(f)) for f in ("e.gpkg", "e2.gpkg", "e3.gpkg")))
 
-    def config(self, name, analyses, **extra):
+    def config(self, name, analyses, incidents=None, **extra):
+        """A run config on the sample communes and `incidents` (DEFAULT: self.inc)."""
         cfg = {"inputs": {"communes": {"path": COMMUNES},
-                          "incidents": {"path": self.inc, "crs": "EPSG:9210", "x_field": "x", "y_field": "y",
+                          "incidents": {"path": incidents or self.inc, "crs": "EPSG:9210", "x_field": "x", "y_field": "y",
                                         "time_field": "time"}},
                "output": {"path": self.p(name + ".gpkg"), "quicklook": False}, "analyses": analyses}
         cfg.update(extra)
@@ -529,12 +525,8 @@ class ResourceBounds(Base):
         self.assertEqual(rc, 0, se)  # the CLI's budget overrides the config's
         odd = self.p("odd.csv")
         write_incidents(odd, extra=["586000,2306000,0024-03-01T10:00:00,theft,1"])
-        em = self.config("em", [{"type": "aggregate"}, {"type": "emerging", "grid": "hex:500", "time_step": "1w"}])
-        with open(em) as f:
-            cfg = json.load(f)
-        cfg["inputs"]["incidents"]["path"] = odd
-        with open(em, "w") as f:
-            json.dump(cfg, f)
+        em = self.config("em", [{"type": "aggregate"}, {"type": "emerging", "grid": "hex:500", "time_step": "1w"}],
+                         incidents=odd)
         for args in (["run", "--check", "--config", em], ["run", "--config", em]):
             self.refused(3, args, "emerging analysis:", "1 incident dated 0024-03-01")
         self.assertFalse(os.path.exists(self.p("em.gpkg")))
