@@ -13,6 +13,7 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/geometry.hpp"
+#include "hotspot/spacetime.hpp"
 
 namespace hotspot::py_bind {
 
@@ -67,6 +68,12 @@ std::vector<MultiPolygon> unpack(const F64& coords, const I64& ring_end, const I
 std::vector<MultiPolygon> unpack_exact(const F64& coords, const I64& ring_end, const I64& poly_end,
                                        const I64& geom_end, const char* name);
 py::tuple pack(const std::vector<MultiPolygon>& geoms);
+
+// Knox's options and incidents from Python's arguments (hs.knox and the Dask workers' lanes).
+KnoxOptions knox_options(const std::vector<double>& space_bands,
+                         const std::vector<double>& time_bands, int permutations,
+                         std::uint64_t seed, int threads);
+Incidents knox_incidents(const F64& px, const F64& py_, const I64& pt);
 
 // Threads from Python: >= 1 (the Python layer turns None into the number of cores).
 int threads_arg(int threads);

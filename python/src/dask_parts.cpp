@@ -60,18 +60,10 @@ py::tuple local_pvalues(const F64& values, const py::object& gi_w, const py::obj
 py::tuple knox_lanes(const F64& px, const F64& py_, const I64& pt, const std::vector<double>& space_bands,
                      const std::vector<double>& time_bands, int permutations, std::uint64_t seed,
                      std::int64_t first, std::int64_t last, int threads, std::int64_t times_budget_bytes) {
-  KnoxOptions o;
-  o.space_bands = space_bands;
-  o.time_bands_days = time_bands;
-  o.permutations = permutations;
-  o.seed = seed;
-  o.threads = threads_arg(threads);
+  KnoxOptions o = knox_options(space_bands, time_bands, permutations, seed, threads);
   if (times_budget_bytes > 0) o.times_budget_bytes = static_cast<std::size_t>(times_budget_bytes);
   if (first < 0 || last < first) throw ParameterError("first", "lane range must be 0 <= first <= last");
-  Incidents inc;
-  inc.x = column(px, "x");
-  inc.y = column(py_, "y", px.shape(0));
-  inc.time_utc = column(pt, "t", px.shape(0));
+  Incidents inc = knox_incidents(px, py_, pt);
   inc.category.assign(inc.x.size(), Dictionary::kNone);
   KnoxLaneCounts r;
   {

@@ -146,17 +146,9 @@ py::dict local_moran_(const F64& values, const I64& offset, const I32& index, co
 py::dict knox_(const F64& px, const F64& py_, const I64& pt, const std::vector<double>& space_bands,
                const std::vector<double>& time_bands, int permutations, std::uint64_t seed,
                int threads) {
-  KnoxOptions o;
-  o.space_bands = space_bands;
-  o.time_bands_days = time_bands;
-  o.permutations = permutations;
-  o.seed = seed;
-  o.threads = threads_arg(threads);
+  const KnoxOptions o = knox_options(space_bands, time_bands, permutations, seed, threads);
   check_knox_options(o);
-  Incidents inc;
-  inc.x = column(px, "x");
-  inc.y = column(py_, "y", px.shape(0));
-  inc.time_utc = column(pt, "t", px.shape(0));
+  Incidents inc = knox_incidents(px, py_, pt);
   KnoxResult r;
   {
     py::gil_scoped_release nogil;
@@ -188,6 +180,26 @@ py::dict knox_(const F64& px, const F64& py_, const I64& pt, const std::vector<d
 }
 
 }  // namespace
+
+KnoxOptions knox_options(const std::vector<double>& space_bands,
+                         const std::vector<double>& time_bands, int permutations,
+                         std::uint64_t seed, int threads) {
+  KnoxOptions o;
+  o.space_bands = space_bands;
+  o.time_bands_days = time_bands;
+  o.permutations = permutations;
+  o.seed = seed;
+  o.threads = threads_arg(threads);
+  return o;
+}
+
+Incidents knox_incidents(const F64& px, const F64& py_, const I64& pt) {
+  Incidents inc;
+  inc.x = column(px, "x");
+  inc.y = column(py_, "y", px.shape(0));
+  inc.time_utc = column(pt, "t", px.shape(0));
+  return inc;
+}
 
 void bind_stats(py::module_& m) {
   m.def("weights_polygons", &weights_polygons, py::arg("packed"), py::arg("spec"), py::arg("snap"),
