@@ -21,12 +21,17 @@ def test_version_is_the_clis(cli):
 
 def test_a_thread_keeps_ticking_during_kde():
     rng = np.random.default_rng(1)
-    x, y = rng.uniform(0, 20000, 400_000), rng.uniform(0, 20000, 400_000)
-    # Size the call to about a second on this machine, whatever its speed.
-    t0 = time.perf_counter()
-    hs.kde(x[:40_000], y[:40_000], cell_size=10, bandwidth=300, threads=1)
-    scale = max(1, min(10, int(1.0 / max(time.perf_counter() - t0, 1e-3))))
-    n = 40_000 * scale
+    x, y = rng.uniform(0, 20000, 6_400_000), rng.uniform(0, 20000, 6_400_000)
+    # Size the call to at least half a second on this machine, whatever its speed: the time is
+    # not proportional to n (the 4M-cell raster costs the same at any n), so double n until a
+    # call is long enough.
+    n = 100_000
+    while n < len(x):
+        t0 = time.perf_counter()
+        hs.kde(x[:n], y[:n], cell_size=10, bandwidth=300, threads=1)
+        if time.perf_counter() - t0 >= 0.5:
+            break
+        n *= 2
     ticks, stop = [], threading.Event()
 
     def tick():
