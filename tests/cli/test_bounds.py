@@ -16,6 +16,7 @@ import json
 import math
 import os
 import random
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -444,6 +445,43 @@ class ResourceBounds(Base):
         least = float(err.split("(at least ")[1].split(" m)")[0])
         self.assertTrue(6 <= least <= 8, err)  # cells go as 1/size²: 5 m × sqrt(8.5e6 / 5e6)
         self.assertFalse(any(os.path.exists(self.p(f)) for f in ("g1.gpkg", "g5.gpkg", "far.gpkg")))
+
+    def test_country_sized_study_area_refused_up_front(self):
+        # Incidents in the sample district, but communes that span a region: the sample's 20 plus
+        # two small ones near Ho Chi Minh City and Yangon (about 1,130 × 1,120 km in EPSG:9210).
+        # The grid of a local or emerging analysis covers the communes, so a hex:400 grid would
+        # span about 9e6 lattice cells: refused before any cell is made, with the extent in km and
+        # a size that fits, in seconds, and without an output.
+        wide = self.p("country.gpkg")
+        src = ogr.Open(COMMUNES)
+        ds = ogr.GetDriverByName("GPKG").CreateDataSource(wide)
+        lyr = ds.CopyLayer(src.GetLayer(0), "communes")
+        wgs = osr.SpatialReference()
+        wgs.ImportFromEPSG(4326)
+        wgs.SetAxisMappingStrategy(osr.OAMS_TRADITIONAL_GIS_ORDER)
+        to_9210 = osr.CoordinateTransformation(wgs, lyr.GetSpatialRef())
+        for k, (lon, lat) in enumerate(((106.70, 10.78), (96.16, 16.87))):
+            ring = ogr.Geometry(ogr.wkbLinearRing)
+            for dx, dy in ((0, 0), (0.01, 0), (0.01, 0.01), (0, 0.01), (0, 0)):
+                x, y, _ = to_9210.TransformPoint(lon + dx, lat + dy)
+                ring.AddPoint_2D(x, y)
+            poly = ogr.Geometry(ogr.wkbPolygon)
+            poly.AddGeometry(ring)
+            f = ogr.Feature(lyr.GetLayerDefn())
+            f.SetField("commune_id", f"far{k}")
+            f.SetField("name", f"Xã xa {k}")
+            f.SetGeometry(ogr.ForceToMultiPolygon(poly))
+            lyr.CreateFeature(f)
+        ds = None
+        for args, out in ((["local", "--grid", "hex:400", "--weights", "queen", "--permutations", "0"], "w1.gpkg"),
+                          (["emerging", "--grid", "hex:400", "--time-step", "2w"], "w2.gpkg")):
+            t0 = datetime.datetime.now()
+            err = self.refused(2, [*args, "--communes", wide, *inc_args(self.inc), "--out", self.p(out)],
+                               "grid: ", " km", "Use a larger ")
+            self.assertLess((datetime.datetime.now() - t0).total_seconds(), 20, err)
+            width, height = (float(v.replace(",", "")) for v in re.search(r"([\d.,]+) × ([\d.,]+) km", err).groups())
+            self.assertTrue(1100 < width < 1200 and 1100 < height < 1200, err)
+            self.assertFalse(os.path.exists(self.p(out)), err)
 
     def test_messages_carry_units(self):
         # Issue 17: every number in a message carries its unit; no "%f" six decimals anywhere.

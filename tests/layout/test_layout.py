@@ -17,7 +17,7 @@ INCLUDE = os.path.join(ROOT, "engine", "include", "hotspot")
 ALGORITHMS = ["aggregate", "density", "cluster", "weights", "stats", "index", "geom", "crs"]
 MAX_LINES = 600
 # Public headers of shared value types, implemented where the README says (not an area folder).
-SHARED_HEADERS = {"error", "geometry", "crs", "table", "ingest", "window", "spacetime"}
+SHARED_HEADERS = {"error", "geometry", "crs", "table", "ingest", "window", "spacetime", "huge_pages"}
 # Public algorithm headers named after a source file rather than a folder: the folder they mirror.
 FILE_HEADERS = {"local_stats": "stats", "emerging": "stats", "distribute": "stats"}
 

@@ -32,7 +32,7 @@ Clustering dbscan(std::span<const double> x, std::span<const double> y, const Db
   const auto min_points = static_cast<std::int64_t>(opt.min_points);
 
   // 2. core sites
-  std::vector<std::uint8_t> site_core(nsite, 0), cell_core(ncell, 0);
+  BigVector<std::uint8_t> site_core(nsite, 0), cell_core(ncell, 0);
   parallel_ranges(ncell, threads, [&](std::size_t b, std::size_t e, int) {
     SiteGrid::Cursor cursor(g);
     for (std::size_t c = b; c < e; ++c) {
@@ -90,11 +90,11 @@ Clustering dbscan(std::span<const double> x, std::span<const double> y, const Db
   UnionFind uf(ncell);
   for (const auto& part : links)
     for (const auto& [a, b] : part) uf.unite(a, b);
-  std::vector<std::int64_t> cell_root(ncell);
+  BigVector<std::int64_t> cell_root(ncell);
   for (std::size_t c = 0; c < ncell; ++c) cell_root[c] = uf.find(static_cast<std::uint32_t>(c));
 
   // 4. sites to clusters: core sites by cell, border sites by their nearest core site
-  std::vector<std::int64_t> site_cluster(nsite, -1);
+  BigVector<std::int64_t> site_cluster(nsite, -1);
   parallel_ranges(ncell, threads, [&](std::size_t b, std::size_t e, int) {
     std::uint32_t nbs[25];
     SiteGrid::Cursor cursor(g);
@@ -134,7 +134,7 @@ Clustering dbscan(std::span<const double> x, std::span<const double> y, const Db
   });
 
   Clustering out;
-  std::vector<std::int64_t> raw(x.size());
+  BigVector<std::int64_t> raw(x.size());
   out.core.resize(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) {
     raw[i] = site_cluster[g.site_of[i]];

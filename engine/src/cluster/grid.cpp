@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hotspot/error.hpp"
+#include "hotspot/huge_pages.hpp"
 
 namespace hotspot::cluster_detail {
 
@@ -52,7 +53,9 @@ SiteGrid build_site_grid(std::span<const double> x, std::span<const double> y, d
     double x, y;
     std::uint32_t i;
   };
-  std::vector<Item> items(n);
+  // Two 32-byte items per point: the largest arrays of a DBSCAN call (see huge_pages.hpp).
+  using Items = BigVector<Item>;
+  Items items(n);
   for (std::size_t i = 0; i < n; ++i) {
     auto ix = static_cast<std::uint64_t>(std::floor((x[i] - xmin) / g.side));
     auto iy = static_cast<std::uint64_t>(std::floor((y[i] - ymin) / g.side));
@@ -64,7 +67,7 @@ SiteGrid build_site_grid(std::span<const double> x, std::span<const double> y, d
   std::uint64_t max_key = 0;
   for (const Item& it : items) max_key = std::max(max_key, it.key);
   {
-    std::vector<Item> tmp(n);
+    Items tmp(n);
     constexpr int kBits = 11;
     constexpr std::size_t kBuckets = std::size_t{1} << kBits;
     for (int shift = 0; shift < 64 && (max_key >> shift) != 0; shift += kBits) {
@@ -88,6 +91,18 @@ SiteGrid build_site_grid(std::span<const double> x, std::span<const double> y, d
                 items.begin() + static_cast<std::ptrdiff_t>(e0), less);
     b0 = e0;
   }
+  std::size_t cells = 0, sites = 0;  // counted first, so each array is mapped once
+  for (std::size_t k = 0; k < n; ++k) {
+    const bool new_cell = k == 0 || items[k].key != items[k - 1].key;
+    cells += new_cell;
+    sites += new_cell || items[k].x != items[k - 1].x || items[k].y != items[k - 1].y;
+  }
+  for (auto* v : {&g.bxmin, &g.bxmax, &g.bymin, &g.bymax}) v->reserve(cells);
+  g.key.reserve(cells);
+  g.count.reserve(cells);
+  g.start.reserve(cells + 1);
+  for (auto* v : {&g.sx, &g.sy}) v->reserve(sites);
+  for (auto* v : {&g.mult, &g.rep}) v->reserve(sites);
   g.site_of.resize(n);
   g.start.clear();
   for (std::size_t k = 0; k < n; ++k) {

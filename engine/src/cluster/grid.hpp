@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "hotspot/geometry.hpp"
+#include "hotspot/huge_pages.hpp"
 
 namespace hotspot::cluster_detail {
 
@@ -17,15 +18,15 @@ struct SiteGrid {
   double x0 = 0, y0 = 0, side = 0;
   std::uint64_t nx = 0, ny = 0;
   // Cells in key order (key = ix * ny + iy); sites of cell c are [start[c], start[c + 1]).
-  std::vector<std::uint64_t> key;
-  std::vector<std::uint32_t> start;
-  std::vector<std::int64_t> count;  // points (with multiplicity) per cell
-  std::vector<double> bxmin, bymin, bxmax, bymax;  // bounds of each cell's sites
+  BigVector<std::uint64_t> key;
+  BigVector<std::uint32_t> start;
+  BigVector<std::int64_t> count;  // points (with multiplicity) per cell
+  BigVector<double> bxmin, bymin, bxmax, bymax;  // bounds of each cell's sites
   // Sites, grouped by cell, ordered by (x, y) inside a cell.
-  std::vector<double> sx, sy;
-  std::vector<std::uint32_t> mult;  // points at the site
-  std::vector<std::uint32_t> rep;   // smallest input index at the site
-  std::vector<std::uint32_t> site_of;  // per input point
+  BigVector<double> sx, sy;
+  BigVector<std::uint32_t> mult;  // points at the site
+  BigVector<std::uint32_t> rep;   // smallest input index at the site
+  BigVector<std::uint32_t> site_of;  // per input point
 
   std::size_t cells() const { return key.size(); }
 

@@ -3,16 +3,18 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "hotspot/huge_pages.hpp"
+
 namespace hotspot::cluster_detail {
 
-void number_clusters(const std::vector<std::int64_t>& raw, Clustering& out) {
+void number_clusters(std::span<const std::int64_t> raw, Clustering& out) {
   struct Group {
     std::int64_t size = 0;
     std::size_t first = 0;
   };
   std::unordered_map<std::int64_t, std::size_t> slot;
   std::vector<Group> groups;
-  std::vector<std::int32_t> gi(raw.size(), -1);
+  BigVector<std::int32_t> gi(raw.size(), -1);
   for (std::size_t i = 0; i < raw.size(); ++i) {
     if (raw[i] < 0) continue;
     auto [it, fresh] = slot.emplace(raw[i], groups.size());

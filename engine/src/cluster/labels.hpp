@@ -2,6 +2,7 @@
 // Shared pieces of the clustering algorithms: union-find and the deterministic cluster numbering.
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <utility>
 #include <vector>
 
@@ -71,6 +72,6 @@ class ConcurrentUnionFind {
 
 // raw[i]: any non-negative group key per point (-1 noise). Returns the Clustering labels and sizes
 // with ids ordered by size descending, ties by the smallest point index in the group.
-void number_clusters(const std::vector<std::int64_t>& raw, Clustering& out);
+void number_clusters(std::span<const std::int64_t> raw, Clustering& out);
 
 }  // namespace hotspot::cluster_detail

@@ -24,6 +24,7 @@
 #include "density/splat_isa.hpp"
 #include "hotspot/density.hpp"
 #include "hotspot/error.hpp"
+#include "hotspot/huge_pages.hpp"
 #include "util/text.hpp"
 #include "index/polygon_index.hpp"
 #include "util/parallel.hpp"
@@ -161,7 +162,7 @@ class EdgeShare {
 // input order). key = row + 1 with rows above and below the grid clamped to 0 and rows + 1, so
 // the points of rows [r0, r1] are [start[r0 + 1], start[r1 + 2]).
 struct SortedPoints {
-  std::vector<double> x, y, w;  // w: empty without weights
+  BigVector<double> x, y, w;  // w: empty without weights (see hotspot/huge_pages.hpp)
   std::vector<std::size_t> start;
 };
 
