@@ -8,13 +8,24 @@
 // 0.25 s in one process and 0.49 s in another (the Python module) on 1M points: the difference
 // was ~17,000 page faults. Mapped here, every call costs the same few faults per 2 MiB, in any
 // process. Small arrays (under kMinBytes), and systems without madvise, use plain new/delete.
+// Also the Python module's labels (python/src/cluster.cpp), hence a public header.
 #include <cstddef>
 #include <cstdint>
 #include <new>
 #include <vector>
 
-#if defined(__linux__)
+// Under AddressSanitizer the arrays come from new/delete, so that ASan still checks their bounds.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HOTSPOT_ASAN 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__)
+#define HOTSPOT_ASAN 1
+#endif
+#if defined(__linux__) && !defined(HOTSPOT_ASAN)
 #include <sys/mman.h>
+#define HOTSPOT_HUGE_PAGES 1
 #endif
 
 namespace hotspot {
@@ -32,7 +43,7 @@ struct HugePageAllocator {
   T* allocate(std::size_t n) {
     if (n > (SIZE_MAX - 2 * kAlign) / sizeof(T)) throw std::bad_array_new_length();
     const std::size_t bytes = n * sizeof(T);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
+#if defined(HOTSPOT_HUGE_PAGES) && defined(MADV_HUGEPAGE)
     if (bytes >= kMinBytes) {
       // Over-map by one block, then unmap the unaligned head and the tail.
       const std::size_t len = rounded(bytes);
@@ -51,7 +62,7 @@ struct HugePageAllocator {
 
   void deallocate(T* p, std::size_t n) noexcept {
     const std::size_t bytes = n * sizeof(T);
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
+#if defined(HOTSPOT_HUGE_PAGES) && defined(MADV_HUGEPAGE)
     if (bytes >= kMinBytes) {
       munmap(p, rounded(bytes));
       return;
