@@ -150,7 +150,7 @@ void preflight_plan(const Plan& plan, const LoadedInputs& in) {
     }
   };
   for (const auto& k : plan.kdes) named("kde", [&] { kde_preflight(in, k); });
-  for (const auto& [o, layer] : plan.locals) named("local", [&] { local_preflight(in, o); });
+  for (const auto& local : plan.locals) named("local", [&] { local_preflight(in, local.first); });
   if (plan.emerging) named("emerging", [&] { emerging_preflight(in, *plan.emerging); });
   if (plan.knox) named("near_repeat", [&] { knox_preflight(in, *plan.knox); });
 }

@@ -25,7 +25,7 @@ double d2(XY a, XY b) {
 // grid never has more than ~4 cells per point.
 class PointGrid {
  public:
-  PointGrid(const std::vector<XY>& pts, double cell) : pts_(pts) {
+  PointGrid(const std::vector<XY>& pts, double cell) {
     for (auto p : pts) box_.expand(p);
     if (pts.empty()) box_ = Box{0, 0, 0, 0};
     double w = std::max(box_.xmax - box_.xmin, 0.0), h = std::max(box_.ymax - box_.ymin, 0.0);
@@ -65,7 +65,6 @@ class PointGrid {
   }
 
  private:
-  const std::vector<XY>& pts_;
   Box box_;
   double cell_ = 1;
   std::int64_t nx_ = 1, ny_ = 1;
