@@ -1,8 +1,8 @@
 // hs.dbscan, hs.hdbscan, hs.st_dbscan: hotspot/cluster.hpp on numpy columns.
 #include "hotspot/cluster.hpp"
-#include "hotspot/huge_pages.hpp"
 
 #include "bind.hpp"
+#include "hotspot/huge_pages.hpp"
 
 namespace hotspot::py_bind {
 namespace {

@@ -47,7 +47,8 @@ struct HugePageAllocator {
     if (bytes >= kMinBytes) {
       // Over-map by one block, then unmap the unaligned head and the tail.
       const std::size_t len = rounded(bytes);
-      void* raw = mmap(nullptr, len + kAlign, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+      void* raw =
+          mmap(nullptr, len + kAlign, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
       if (raw == MAP_FAILED) throw std::bad_alloc();
       auto* base = static_cast<char*>(raw);
       const std::size_t head = (kAlign - reinterpret_cast<std::uintptr_t>(base) % kAlign) % kAlign;

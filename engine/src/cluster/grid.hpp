@@ -20,12 +20,12 @@ struct SiteGrid {
   // Cells in key order (key = ix * ny + iy); sites of cell c are [start[c], start[c + 1]).
   BigVector<std::uint64_t> key;
   BigVector<std::uint32_t> start;
-  BigVector<std::int64_t> count;  // points (with multiplicity) per cell
+  BigVector<std::int64_t> count;                 // points (with multiplicity) per cell
   BigVector<double> bxmin, bymin, bxmax, bymax;  // bounds of each cell's sites
   // Sites, grouped by cell, ordered by (x, y) inside a cell.
   BigVector<double> sx, sy;
-  BigVector<std::uint32_t> mult;  // points at the site
-  BigVector<std::uint32_t> rep;   // smallest input index at the site
+  BigVector<std::uint32_t> mult;     // points at the site
+  BigVector<std::uint32_t> rep;      // smallest input index at the site
   BigVector<std::uint32_t> site_of;  // per input point
 
   std::size_t cells() const { return key.size(); }

@@ -25,9 +25,9 @@
 #include "hotspot/density.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/huge_pages.hpp"
-#include "util/text.hpp"
 #include "index/polygon_index.hpp"
 #include "util/parallel.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 

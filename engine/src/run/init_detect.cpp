@@ -19,7 +19,8 @@ char32_t next_code_point(const std::string& s, std::size_t& i) {
   const int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 1;
   if (len == 1 || i + static_cast<std::size_t>(len) > s.size()) return s[i++] & 0xFF;
   char32_t cp = c & (0xFF >> (len + 1));
-  for (std::size_t k = 1; k < static_cast<std::size_t>(len); ++k) cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+  for (std::size_t k = 1; k < static_cast<std::size_t>(len); ++k)
+    cp = (cp << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
   i += static_cast<std::size_t>(len);
   return cp;
 }
