@@ -156,3 +156,22 @@ def test_clusters_run_equal_one_and_three_workers(tmp_path, references, workers,
         _run_equal(client, tmp_path, references, tiles)
     finally:
         next(gen, None)  # the fixture's teardown: client and cluster closed
+
+
+def test_hdbscan_refused_on_the_worker_fails_as_in_hotspot_run(two_workers, tmp_path):
+    """A worker's hdbscan refusing its options reaches the run as the engine's own error would
+    (the parameter kept): the analysis fails on its own, as in hotspot run (exit 5)."""
+    import json
+    import subprocess
+    from conftest import cli_path
+
+    def edit(c):
+        c["analyses"] = [{"type": "aggregate"}, dict(METHODS["hdbscan"], min_samples=10**6)]
+    cfg, _ = sample_config(tmp_path, edit=edit)
+    p = subprocess.run([cli_path(), "run", "--json", "--config", cfg], capture_output=True, text=True)
+    assert p.returncode == 5, p.stderr
+    want = json.loads(p.stdout)["analyses"]["clusters"]
+    details = {}
+    s = hd.run(cfg, two_workers, details=details)
+    assert details["exit_code"] == 5 and s["status"] == "partial"
+    assert s["analyses"]["clusters"] == want and "min_samples" in want["error"]
