@@ -4,7 +4,8 @@ set (1, 4 and 16 tiles; dense clusters cut by tile edges, stacks of duplicates, 
 exactly eps apart across cut lines); a run's clusters layers (dbscan, st-dbscan, hdbscan on one
 worker) equal `hotspot run`'s with 1, 2 and 3 workers.
 
-ctest python.dask runs the quick ones (two workers), python.dask_slow the 1- and 3-worker runs."""
+ctest python.dask runs the quick ones (two workers), python.dask_slow the 1- and 3-worker runs and
+an hdbscan refused on its worker."""
 import os
 
 import numpy as np
@@ -158,6 +159,7 @@ def test_clusters_run_equal_one_and_three_workers(tmp_path, references, workers,
         next(gen, None)  # the fixture's teardown: client and cluster closed
 
 
+@pytest.mark.slow
 def test_hdbscan_refused_on_the_worker_fails_as_in_hotspot_run(two_workers, tmp_path):
     """A worker's hdbscan refusing its options reaches the run as the engine's own error would
     (the parameter kept): the analysis fails on its own, as in hotspot run (exit 5)."""
