@@ -15,6 +15,10 @@
 #include "hotspot/geometry.hpp"
 #include "hotspot/spacetime.hpp"
 
+namespace hotspot {
+struct RunDistribution;
+}
+
 namespace hotspot::py_bind {
 
 namespace py = pybind11;
@@ -83,5 +87,9 @@ void bind_cluster(py::module_& m);
 void bind_stats(py::module_& m);
 void bind_areas(py::module_& m);
 void bind_dask_parts(py::module_& m);
+void bind_dask_clusters(py::module_& m);
+// The run's clusters hooks (dbscan, st-dbscan by tiles; hdbscan whole) on the Python object
+// `hooks` (hotspot/dask/_clusters.py), in dask_clusters.cpp.
+void install_cluster_hooks(RunDistribution& d, const py::object* hooks);
 
 }  // namespace hotspot::py_bind

@@ -189,6 +189,7 @@ py::dict run_distributed(const std::string& config, int threads, const py::objec
       rethrow_engine(e, "near_repeat");
     }
   };
+  install_cluster_hooks(o.distribution, h);
   RunJobResult r;
   {
     py::gil_scoped_release nogil;

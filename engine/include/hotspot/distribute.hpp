@@ -5,9 +5,11 @@
 // draws from its own stream (seed, unit), every Knox permutation shuffles with its own (seed, k).
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <vector>
 
 #include "hotspot/aggregate.hpp"
+#include "hotspot/cluster.hpp"
 #include "hotspot/local_stats.hpp"
 #include "hotspot/spacetime.hpp"
 
@@ -56,6 +58,79 @@ using KnoxLanesFn = std::function<KnoxLaneCounts(const Incidents& used, const Kn
 // knox_test (hotspot/spacetime.hpp) with the counts made by `count_lanes` (empty: here).
 KnoxResult knox_test(const Incidents& incidents, const KnoxOptions& options, const KnoxLanesFn& count_lanes);
 
+// ---- DBSCAN and ST-DBSCAN: tiles with an eps halo, merged through core-core links only -------
+// A tile is a set of points it owns (every point is owned by exactly one tile) and a halo: at
+// least every point within eps (in space) of the tile's box. Each owned point sees its whole
+// neighbourhood, so the tile decides exactly which of its points are core; the halo points' core
+// flags are decided by their own tiles, so what crosses the tile edge is returned as candidates
+// that the merge keeps only when the halo point turns out to be core. All indices are global.
+struct ClusterTilePart {
+  // Per owned point, in the order given:
+  std::vector<std::int64_t> point;  // its global index
+  std::vector<std::uint8_t> core;   // 1 for a core point (exact: the halo holds its neighbours)
+  // core: a global index naming its component among the tile's core points (any member);
+  // not core: its nearest core point among the tile's own within eps (ties: the lower global
+  // index), or -1 for none.
+  std::vector<std::int64_t> link;
+  std::vector<double> link_d2;  // not core: the squared distance to `link` (inf for none); else 0
+  // Core-core links leaving the tile: (component, halo point within eps of one of its core
+  // points). The merge unites them when the halo point is core.
+  std::vector<std::int64_t> halo_component, halo_point;
+  // Border candidates in the halo: (owned non-core point, halo point within eps, squared
+  // distance), only those nearer than `link` (or as near with a lower index). A non-core point
+  // has fewer than min_points neighbours, so these are few.
+  std::vector<std::int64_t> cand_point, cand_core;
+  std::vector<double> cand_d2;
+
+  void append(const ClusterTilePart& other);  // concatenates every column
+};
+
+// One tile of dbscan(): x, y (and index, their global indices) hold the owned points first
+// (`owned` of them), then the halo. The same site grid, distance test (within) and tie rules
+// as dbscan(). Throws InternalError when a location is both owned and in the halo (tiles own
+// whole locations), and what dbscan() throws for eps, min_points and the coordinates.
+ClusterTilePart dbscan_tile(std::span<const double> x, std::span<const double> y,
+                            std::span<const std::int64_t> index, std::size_t owned,
+                            const DbscanOptions& options);
+
+// One tile of st_dbscan(): as dbscan_tile, with times; the halo is spatial (eps), the time
+// criterion is applied inside. Every t must be a time (the caller checked, as st_dbscan does).
+ClusterTilePart st_dbscan_tile(std::span<const double> x, std::span<const double> y,
+                               std::span<const std::int64_t> t, std::span<const std::int64_t> index,
+                               std::size_t owned, const StDbscanOptions& options);
+
+// The clustering of n points from their tiles' parts (appended in any order): components of
+// core points joined only through core-core links (a tile's own components and its halo links
+// whose halo point is core), each border point in the cluster of its nearest core point within
+// eps, ties to the lower global index, clusters numbered by size as dbscan() numbers them. The
+// parts of a cover of tiles give exactly dbscan()'s (or st_dbscan()'s) labels and core flags.
+// Throws InternalError unless every point 0..n-1 is owned exactly once and indices are in range.
+Clustering merge_cluster_tiles(std::size_t n, const ClusterTilePart& parts);
+
+// Computes the parts of a cover of tiles somewhere else (hotspot.dask). Each must return parts
+// that merge into exactly dbscan(x, y, options) (st_dbscan(x, y, t, options)).
+using DbscanTilesFn = std::function<ClusterTilePart(std::span<const double> x, std::span<const double> y,
+                                                    const DbscanOptions& options)>;
+using StDbscanTilesFn = std::function<ClusterTilePart(std::span<const double> x, std::span<const double> y,
+                                                      std::span<const std::int64_t> t,
+                                                      const StDbscanOptions& options)>;
+// Runs hdbscan somewhere else, whole (it is not split): it must return hdbscan(x, y, options).
+using HdbscanFn = std::function<Clustering(std::span<const double> x, std::span<const double> y,
+                                           const HdbscanOptions& options)>;
+
+// dbscan and st_dbscan (hotspot/cluster.hpp) with the tiles computed by `tiles` (empty: here):
+// the same checks and errors first, then the merge. No points: the hook is not called.
+Clustering dbscan(std::span<const double> x, std::span<const double> y, const DbscanOptions& options,
+                  const DbscanTilesFn& tiles);
+Clustering st_dbscan(std::span<const double> x, std::span<const double> y, std::span<const std::int64_t> t,
+                     const StDbscanOptions& options, const StDbscanTilesFn& tiles);
+
+struct RunDistribution;
+// cluster (hotspot/cluster.hpp) with the run's hooks for each method (null or empty: here).
+Clustering cluster(const std::vector<double>& x, const std::vector<double>& y,
+                   const std::vector<std::int64_t>& t, const ClusterOptions& options,
+                   const RunDistribution* hooks);
+
 // ---- A run ---------------------------------------------------------------------------------------
 // Every incident's commune and zone, as assign_incidents gives them.
 using AssignFn = std::function<Assignment(const Incidents&, const PolygonLayer& communes,
@@ -68,6 +143,9 @@ struct RunDistribution {
   AssignFn assign;                         // the incidents' communes and zones
   LocalPermutationsFn local_permutations;  // every local analysis' permutations
   KnoxLanesFn knox_lanes;                  // near_repeat's observed and permuted counts
+  DbscanTilesFn dbscan_tiles;              // clusters, method dbscan: the tiles' parts
+  StDbscanTilesFn st_dbscan_tiles;         // clusters, method st-dbscan: the tiles' parts
+  HdbscanFn hdbscan;                       // clusters, method hdbscan: whole, somewhere else
 };
 
 }  // namespace hotspot

@@ -12,6 +12,7 @@
 
 #include "geom/geos.hpp"
 #include "hotspot/aggregate.hpp"
+#include "hotspot/distribute.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/cluster.hpp"
 #include "io/gpkg_writer.hpp"
@@ -269,7 +270,7 @@ const ParamTable<ClusterOptions>& cluster_params() {
 // ST-DBSCAN over the incidents with a usable time: those without one, and date-only ones when
 // eps_time is under a day (their hour is unknown), are left out as noise and counted.
 static Clustering st_dbscan_timed(const Incidents& inc, const ClusterOptions& options,
-                           std::int64_t* no_time, std::int64_t* date_only) {
+                           const RunDistribution* hooks, std::int64_t* no_time, std::int64_t* date_only) {
   const bool hourly = options.eps_time_s < 86400;
   std::vector<std::size_t> keep;
   for (std::size_t i = 0; i < inc.size(); ++i) {
@@ -281,11 +282,11 @@ static Clustering st_dbscan_timed(const Incidents& inc, const ClusterOptions& op
       keep.push_back(i);
     }
   }
-  if (keep.size() == inc.size()) return cluster(inc.x, inc.y, inc.time_utc, options);
+  if (keep.size() == inc.size()) return cluster(inc.x, inc.y, inc.time_utc, options, hooks);
   std::vector<double> x, y;
   std::vector<std::int64_t> t;
   for (auto i : keep) x.push_back(inc.x[i]), y.push_back(inc.y[i]), t.push_back(inc.time_utc[i]);
-  Clustering sub = cluster(x, y, t, options);
+  Clustering sub = cluster(x, y, t, options, hooks);
   Clustering cl;
   cl.label.assign(inc.size(), -1);
   cl.core.assign(inc.size(), 0);
@@ -315,9 +316,10 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
     options.eps_m = knee->eps;
   }
   std::int64_t no_time = 0, date_only = 0;
+  // hotspot.dask's hooks (hotspot/distribute.hpp), when set, compute the same clustering elsewhere.
   Clustering cl = opt.method == ClusterMethod::kStDbscan
-                      ? st_dbscan_timed(inc, options, &no_time, &date_only)
-                      : cluster(inc.x, inc.y, inc.time_utc, options);
+                      ? st_dbscan_timed(inc, options, ctx.distribution, &no_time, &date_only)
+                      : cluster(inc.x, inc.y, inc.time_utc, options, ctx.distribution);
   r.timings.push_back({"cluster", timer.lap()});
   std::vector<Footprint> fps = cluster_footprints(inc.x, inc.y, cl.label, cl.clusters(), opt.hull,
                                                   opt.concave_ratio, ctx.threads);

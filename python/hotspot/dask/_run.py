@@ -2,7 +2,7 @@
 
 The driver (this process) runs the engine's own run pipeline: it loads, validates and projects
 the inputs, runs every step, and writes the one GeoPackage (atomically: a temporary file renamed
-into place), the quick-look and the summary. Three parts of the work go to the workers through
+into place), the quick-look and the summary. Parts of the work go to the workers through
 the engine's hooks (hotspot/run.hpp, RunDistribution), each split into tasks whose results are
 joined in task order, never in completion order:
 
@@ -11,9 +11,11 @@ joined in task order, never in completion order:
 - the local statistics' permutations (Gi*, Local Moran): units split into ranges, the value
   vector and the weights broadcast; each unit draws from its own stream (seed, unit);
 - the Knox test's counts: lanes (the observed times and each permutation) split into ranges,
-  each permutation with its own stream (seed, permutation).
+  each permutation with its own stream (seed, permutation);
+- clusters (_clusters.py): dbscan and st-dbscan by KD tiles with an eps halo, merged only
+  through core-core links; hdbscan whole, as one task.
 
-Everything else (KDE, clusters, emerging, profiles, the moments, FDR and labels) is computed by
+Everything else (KDE, emerging, profiles, the moments, FDR and labels) is computed by
 the driver's engine, exactly as `hotspot run` computes it.
 """
 import logging
@@ -25,6 +27,7 @@ import hotspot
 from .. import _hotspot
 from .._errors import IoError, UsageError
 from . import _parts, _probe
+from ._clusters import ClusterHooks
 from ._tiles import kd_tiles, ranges
 
 _LOG_LEVELS = {"error": 0, "warn": 1, "info": 2, "debug": 3}
@@ -71,7 +74,7 @@ def _auto_tasks(client, part):
     return threads if part == "near_repeat" else 2 * threads
 
 
-class _Hooks:
+class _Hooks(ClusterHooks):
     """What the engine calls at each distributed part (python/src/dask_parts.cpp). Each method
     scatters its large columns once (broadcast), submits one task per tile or range with only
     futures and small numbers as arguments, and gathers in task order."""
@@ -132,8 +135,8 @@ class _Hooks:
 
 
 def _tiles_arg(tiles):
-    """tiles: "auto", an int >= 1 for every part, or {"assign"|"local"|"near_repeat": ...}."""
-    parts = ("assign", "local", "near_repeat")
+    """tiles: "auto", an int >= 1 for every part, or {"assign"|"local"|"near_repeat"|"clusters": ...}."""
+    parts = ("assign", "local", "near_repeat", "clusters")
     if isinstance(tiles, dict):
         unknown = set(tiles) - set(parts)
         if unknown:
@@ -157,7 +160,8 @@ def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=T
     client: a distributed.Client.
     tiles: "auto" (DEFAULT: two tasks per worker thread, one for near_repeat), a task count for
         every distributed part,
-        or a dict {"assign": N, "local": N, "near_repeat": N}.
+        or a dict {"assign": N, "local": N, "near_repeat": N, "clusters": N} (clusters: the
+        KD tiles of dbscan and st-dbscan; hdbscan is always one task).
     threads: the driver engine's threads for the parts it computes itself; DEFAULT None: the
         configuration's (else every core).
     log_level: error | warn (DEFAULT) | info | debug, printed on stderr as `hotspot run` prints.

@@ -1,0 +1,222 @@
+// ST-DBSCAN by tiles (hotspot/distribute.hpp): one tile's part, and st_dbscan with the tiles
+// computed elsewhere. The halo is spatial (every point within eps of the tile's box); the time
+// criterion is applied here, point by point, as st_dbscan applies it. The merge is
+// dbscan_tiles.cpp's: ST-DBSCAN's rules (core by count, clusters through core-core neighbour
+// pairs, a border point to its nearest core neighbour with ties to the lower index) are DBSCAN's
+// with another neighbour relation.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <string>
+
+#include "cluster/grid.hpp"
+#include "cluster/labels.hpp"
+#include "hotspot/distribute.hpp"
+#include "hotspot/error.hpp"
+#include "hotspot/ingest.hpp"
+#include "util/parallel.hpp"
+
+namespace hotspot {
+
+using namespace cluster_detail;
+
+namespace {
+
+// Points in square cells of side a little over eps (a neighbour within eps is in the 3x3 block),
+// sorted by time inside a cell, as st_dbscan.cpp's grid.
+class TimeCells {
+ public:
+  TimeCells(std::span<const double> x, std::span<const double> y, std::span<const std::int64_t> t,
+            double eps, const Box& bb)
+      : t_(t) {
+    const std::size_t n = x.size();
+    side_ = eps * (1 + 1e-7);
+    const auto nx = static_cast<std::uint64_t>(std::floor((bb.xmax - bb.xmin) / side_)) + 1;
+    ny_ = static_cast<std::uint64_t>(std::floor((bb.ymax - bb.ymin) / side_)) + 1;
+    nx_ = nx;
+    std::vector<std::uint64_t> cell(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      const auto ix = std::min(nx - 1, static_cast<std::uint64_t>(std::floor((x[i] - bb.xmin) / side_)));
+      const auto iy = std::min(ny_ - 1, static_cast<std::uint64_t>(std::floor((y[i] - bb.ymin) / side_)));
+      cell[i] = ix * ny_ + iy;
+    }
+    order_.resize(n);
+    for (std::size_t i = 0; i < n; ++i) order_[i] = static_cast<std::uint32_t>(i);
+    std::sort(order_.begin(), order_.end(), [&](std::uint32_t a, std::uint32_t b) {
+      if (cell[a] != cell[b]) return cell[a] < cell[b];
+      if (t[a] != t[b]) return t[a] < t[b];
+      return a < b;
+    });
+    t_sorted_.resize(n);
+    cell_index_.resize(n);
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::uint32_t i = order_[k];
+      t_sorted_[k] = t[i];
+      if (k == 0 || cell[i] != key_.back()) {
+        key_.push_back(cell[i]);
+        start_.push_back(static_cast<std::uint32_t>(k));
+      }
+      cell_index_[i] = static_cast<std::uint32_t>(key_.size() - 1);
+    }
+    start_.push_back(static_cast<std::uint32_t>(n));
+    nb_start_.assign(1, 0);
+    for (std::size_t c = 0; c < key_.size(); ++c) {
+      const std::uint64_t ix = key_[c] / ny_, iy = key_[c] % ny_;
+      for (std::uint64_t gx = ix > 0 ? ix - 1 : 0; gx <= std::min(nx_ - 1, ix + 1); ++gx) {
+        const std::uint64_t lo = gx * ny_ + (iy > 0 ? iy - 1 : 0), hi = gx * ny_ + std::min(ny_ - 1, iy + 1);
+        for (auto it = std::lower_bound(key_.begin(), key_.end(), lo); it != key_.end() && *it <= hi; ++it)
+          nb_.push_back(static_cast<std::uint32_t>(it - key_.begin()));
+      }
+      nb_start_.push_back(static_cast<std::uint32_t>(nb_.size()));
+    }
+  }
+
+  // fn(j) for every point j in the 3x3 block around point i's cell with |t_j - t_i| <= dt.
+  template <class F>
+  void for_candidates(std::size_t i, std::int64_t dt, F&& fn) const {
+    const std::int64_t t = t_[i];
+    const std::uint32_t c0 = cell_index_[i];
+    for (std::uint32_t k = nb_start_[c0]; k < nb_start_[c0 + 1]; ++k) {
+      const std::uint32_t c = nb_[k];
+      auto b = t_sorted_.begin() + start_[c], e = t_sorted_.begin() + start_[c + 1];
+      for (auto q = std::lower_bound(b, e, t - dt); q != e && *q <= t + dt; ++q)
+        fn(order_[static_cast<std::size_t>(q - t_sorted_.begin())]);
+    }
+  }
+
+ private:
+  std::span<const std::int64_t> t_;
+  double side_ = 0;
+  std::uint64_t nx_ = 0, ny_ = 0;
+  std::vector<std::uint64_t> key_;
+  std::vector<std::uint32_t> start_, order_, cell_index_, nb_start_, nb_;
+  std::vector<std::int64_t> t_sorted_;
+};
+
+// st_dbscan()'s checks of the options and times, in its order.
+void check_st(std::span<const double> x, std::span<const double> y, std::span<const std::int64_t> t,
+              const StDbscanOptions& opt, const char* stage) {
+  const std::size_t n = x.size();
+  if (y.size() != n || t.size() != n) throw InternalError(std::string(stage) + ": column lengths differ");
+  if (opt.min_points < 1)
+    throw ParameterError("min_points",
+                         "must be at least 1 (got " + std::to_string(opt.min_points) + ")");
+  if (opt.eps_time_s < 0 || opt.eps_time_s > (std::int64_t{1} << 50))
+    throw ParameterError("eps_time", "must be between 0 and 2^50 seconds (got " +
+                                         std::to_string(opt.eps_time_s) + ")");
+  for (std::size_t i = 0; i < n; ++i)
+    if (t[i] == kNoTime || t[i] > (std::int64_t{1} << 52) || t[i] < -(std::int64_t{1} << 52))
+      throw UsageError("st-dbscan needs a time for every incident; incident " + std::to_string(i) +
+                       " has none (name the incidents' time column, or cluster with dbscan)");
+}
+
+inline bool nearer(double d2, std::int64_t j, double best_d2, std::int64_t best_j) {
+  return d2 < best_d2 || (d2 == best_d2 && j < best_j);
+}
+
+}  // namespace
+
+ClusterTilePart st_dbscan_tile(std::span<const double> x, std::span<const double> y,
+                               std::span<const std::int64_t> t, std::span<const std::int64_t> index,
+                               std::size_t owned, const StDbscanOptions& opt) {
+  const std::size_t n = x.size();
+  if (index.size() != n || owned > n)
+    throw InternalError("st_dbscan_tile: column lengths differ or more owned points than points");
+  check_st(x, y, t, opt, "st_dbscan_tile");
+  const Box bb = checked_bounds(x, y, opt.eps, "st-dbscan");
+  ClusterTilePart out;
+  if (n == 0) return out;
+  const int threads = resolve_threads(opt.threads);
+  const double eps2 = opt.eps * opt.eps;
+  const std::int64_t dt = opt.eps_time_s;
+  const auto min_points = static_cast<std::int64_t>(opt.min_points);
+  const TimeCells g(x, y, t, opt.eps, bb);
+
+  // Core flags of the owned points: their whole neighbourhood is here.
+  std::vector<std::uint8_t> core(owned, 0);
+  parallel_ranges(owned, threads, [&](std::size_t b, std::size_t e, int) {
+    for (std::size_t i = b; i < e; ++i) {
+      std::int64_t count = 0;
+      g.for_candidates(i, dt, [&](std::uint32_t j) {
+        if (within(x[i], y[i], x[j], y[j], eps2)) ++count;
+      });
+      core[i] = count >= min_points;
+    }
+  });
+  auto owned_core = [&](std::uint32_t j) { return j < owned && core[j]; };
+
+  // The tile's own components: core-core neighbour pairs among the owned points.
+  UnionFind uf(owned);
+  for (std::size_t i = 0; i < owned; ++i) {
+    if (!core[i]) continue;
+    const auto ii = static_cast<std::uint32_t>(i);
+    g.for_candidates(i, dt, [&](std::uint32_t j) {
+      if (j > ii && owned_core(j) && within(x[i], y[i], x[j], y[j], eps2)) uf.unite(ii, j);
+    });
+  }
+  // Named by the global index of the root (its lowest local index: any member would do).
+  auto component = [&](std::size_t i) { return index[uf.find(static_cast<std::uint32_t>(i))]; };
+
+  // Links into the halo: each halo point that is a neighbour of an owned core point, once per
+  // component.
+  std::vector<std::int64_t> met;
+  for (std::size_t u = owned; u < n; ++u) {
+    met.clear();
+    g.for_candidates(u, dt, [&](std::uint32_t j) {
+      if (owned_core(j) && within(x[u], y[u], x[j], y[j], eps2)) met.push_back(component(j));
+    });
+    std::sort(met.begin(), met.end());
+    met.erase(std::unique(met.begin(), met.end()), met.end());
+    for (const std::int64_t m : met) {
+      out.halo_component.push_back(m);
+      out.halo_point.push_back(index[u]);
+    }
+  }
+
+  // Owned points: core ones named by component; the others with their nearest owned core
+  // neighbour and the nearer halo neighbours (fewer than min_points of them).
+  out.point.assign(index.begin(), index.begin() + static_cast<std::ptrdiff_t>(owned));
+  out.core = core;
+  out.link.assign(owned, -1);
+  out.link_d2.assign(owned, 0);
+  std::vector<std::pair<double, std::int64_t>> halo;
+  for (std::size_t i = 0; i < owned; ++i) {
+    if (core[i]) {
+      out.link[i] = component(i);
+      continue;
+    }
+    double best = std::numeric_limits<double>::infinity();
+    std::int64_t best_j = -1;
+    halo.clear();
+    g.for_candidates(i, dt, [&](std::uint32_t j) {
+      const double dx = x[i] - x[j], dy = y[i] - y[j], d2 = dx * dx + dy * dy;
+      if (d2 > eps2) return;
+      if (j >= owned)
+        halo.emplace_back(d2, index[j]);
+      else if (core[j] && nearer(d2, index[j], best, best_j)) {
+        best = d2;
+        best_j = index[j];
+      }
+    });
+    out.link[i] = best_j;
+    out.link_d2[i] = best;
+    for (const auto& [d2, j] : halo)
+      if (nearer(d2, j, best, best_j)) {
+        out.cand_point.push_back(index[i]);
+        out.cand_core.push_back(j);
+        out.cand_d2.push_back(d2);
+      }
+  }
+  return out;
+}
+
+Clustering st_dbscan(std::span<const double> x, std::span<const double> y, std::span<const std::int64_t> t,
+                     const StDbscanOptions& opt, const StDbscanTilesFn& tiles) {
+  if (!tiles) return st_dbscan(x, y, t, opt);
+  check_st(x, y, t, opt, "st_dbscan");
+  checked_bounds(x, y, opt.eps, "st-dbscan");
+  if (x.empty()) return Clustering{};
+  return merge_cluster_tiles(x.size(), tiles(x, y, t, opt));
+}
+
+}  // namespace hotspot
