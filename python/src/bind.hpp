@@ -15,6 +15,10 @@
 #include "hotspot/geometry.hpp"
 #include "hotspot/spacetime.hpp"
 
+namespace hotspot {
+struct RunDistribution;  // hotspot/distribute.hpp
+}
+
 namespace hotspot::py_bind {
 
 namespace py = pybind11;
@@ -83,5 +87,11 @@ void bind_cluster(py::module_& m);
 void bind_stats(py::module_& m);
 void bind_areas(py::module_& m);
 void bind_dask_parts(py::module_& m);
+void bind_dask_density(py::module_& m);
+
+// hotspot.dask: a hook's Python failure as the engine's error (dask_parts.cpp), and the density
+// hooks of a distributed run (dask_density.cpp); `hooks` outlives the run.
+[[noreturn]] void rethrow_engine(py::error_already_set& e, const char* part);
+void install_density_hooks(RunDistribution& d, const py::object* hooks);
 
 }  // namespace hotspot::py_bind

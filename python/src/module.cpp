@@ -137,4 +137,5 @@ PYBIND11_MODULE(_hotspot, m) {
   bind_stats(m);
   bind_areas(m);
   bind_dask_parts(m);
+  bind_dask_density(m);
 }

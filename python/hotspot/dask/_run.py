@@ -11,10 +11,14 @@ joined in task order, never in completion order:
 - the local statistics' permutations (Gi*, Local Moran): units split into ranges, the value
   vector and the weights broadcast; each unit draws from its own stream (seed, unit);
 - the Knox test's counts: lanes (the observed times and each permutation) split into ranges,
-  each permutation with its own stream (seed, permutation).
+  each permutation with its own stream (seed, permutation);
+- KDE: the density raster in windows of the engine's own blocks, in the global grid and global
+  point order (_density.py); the threshold and zones on the driver;
+- emerging: the cube's cell of each incident in KD tiles (_density.py); the cube summed, Gi*,
+  trends and classes on the driver.
 
-Everything else (KDE, clusters, emerging, profiles, the moments, FDR and labels) is computed by
-the driver's engine, exactly as `hotspot run` computes it.
+Everything else (clusters, profiles, the moments, FDR and labels) is computed by the driver's
+engine, exactly as `hotspot run` computes it.
 """
 import logging
 import os
@@ -24,7 +28,7 @@ import numpy as np
 import hotspot
 from .. import _hotspot
 from .._errors import IoError, UsageError
-from . import _parts, _probe
+from . import _density, _parts, _probe
 from ._tiles import kd_tiles, ranges
 
 _LOG_LEVELS = {"error": 0, "warn": 1, "info": 2, "debug": 3}
@@ -130,10 +134,14 @@ class _Hooks:
         got = self._gather("near_repeat", futures)
         return np.concatenate([c for c, _ in got]), int(got[0][1])
 
+    # KDE in windows of the engine's blocks, and emerging's cells per tile (_density.py).
+    kde = _density.kde
+    emerging_cells = _density.emerging_cells
+
 
 def _tiles_arg(tiles):
-    """tiles: "auto", an int >= 1 for every part, or {"assign"|"local"|"near_repeat": ...}."""
-    parts = ("assign", "local", "near_repeat")
+    """tiles: "auto", an int >= 1 for every part, or {"assign"|"local"|"near_repeat"|"kde"|"emerging": ...}."""
+    parts = ("assign", "local", "near_repeat", "kde", "emerging")
     if isinstance(tiles, dict):
         unknown = set(tiles) - set(parts)
         if unknown:
@@ -157,7 +165,8 @@ def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=T
     client: a distributed.Client.
     tiles: "auto" (DEFAULT: two tasks per worker thread, one for near_repeat), a task count for
         every distributed part,
-        or a dict {"assign": N, "local": N, "near_repeat": N}.
+        or a dict {"assign": N, "local": N, "near_repeat": N, "kde": N, "emerging": N} (kde: at
+        most one window per block of the raster).
     threads: the driver engine's threads for the parts it computes itself; DEFAULT None: the
         configuration's (else every core).
     log_level: error | warn (DEFAULT) | info | debug, printed on stderr as `hotspot run` prints.
