@@ -2,7 +2,7 @@
 
 The driver (this process) runs the engine's own run pipeline: it loads, validates and projects
 the inputs, runs every step, and writes the one GeoPackage (atomically: a temporary file renamed
-into place), the quick-look and the summary. Three parts of the work go to the workers through
+into place), the quick-look and the summary. Parts of the work go to the workers through
 the engine's hooks (hotspot/run.hpp, RunDistribution), each split into tasks whose results are
 joined in task order, never in completion order:
 
