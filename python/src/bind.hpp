@@ -16,7 +16,7 @@
 #include "hotspot/spacetime.hpp"
 
 namespace hotspot {
-struct RunDistribution;
+struct RunDistribution;  // hotspot/distribute.hpp
 }
 
 namespace hotspot::py_bind {
@@ -91,5 +91,11 @@ void bind_dask_clusters(py::module_& m);
 // The run's clusters hooks (dbscan, st-dbscan by tiles; hdbscan whole) on the Python object
 // `hooks` (hotspot/dask/_clusters.py), in dask_clusters.cpp.
 void install_cluster_hooks(RunDistribution& d, const py::object* hooks);
+void bind_dask_density(py::module_& m);
+
+// hotspot.dask: a hook's Python failure as the engine's error (dask_parts.cpp), and the density
+// hooks of a distributed run (dask_density.cpp); `hooks` outlives the run.
+[[noreturn]] void rethrow_engine(py::error_already_set& e, const char* part);
+void install_density_hooks(RunDistribution& d, const py::object* hooks);
 
 }  // namespace hotspot::py_bind

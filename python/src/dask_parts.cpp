@@ -114,6 +114,8 @@ py::object packed_layer(const PolygonLayer& l) {
   return l.size() ? py::object(pack(l.geom)) : py::object(py::none());
 }
 
+}  // namespace
+
 // A hook's Python failure as the engine's error: hotspot's own errors keep their kind (and exit
 // code); anything else (a lost scheduler, a task that failed on every retry) is the cluster's
 // I/O failure, exit 4, and ends the run with nothing written.
@@ -126,6 +128,8 @@ py::object packed_layer(const PolygonLayer& l) {
   throw IoError(std::string("the Dask cluster failed during ") + part + ": " + type +
                 (what.empty() ? std::string() : ": " + what));
 }
+
+namespace {
 
 std::vector<double> doubles(const py::handle& a) {
   if (a.is_none()) return {};
@@ -190,6 +194,7 @@ py::dict run_distributed(const std::string& config, int threads, const py::objec
     }
   };
   install_cluster_hooks(o.distribution, h);
+  install_density_hooks(o.distribution, h);  // kde and emerging (dask_density.cpp)
   RunJobResult r;
   {
     py::gil_scoped_release nogil;

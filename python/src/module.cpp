@@ -138,4 +138,5 @@ PYBIND11_MODULE(_hotspot, m) {
   bind_areas(m);
   bind_dask_parts(m);
   bind_dask_clusters(m);
+  bind_dask_density(m);
 }

@@ -10,6 +10,8 @@
 
 #include "hotspot/aggregate.hpp"
 #include "hotspot/cluster.hpp"
+#include "hotspot/density.hpp"
+#include "hotspot/emerging.hpp"
 #include "hotspot/local_stats.hpp"
 #include "hotspot/spacetime.hpp"
 
@@ -131,6 +133,57 @@ Clustering cluster(const std::vector<double>& x, const std::vector<double>& y,
                    const std::vector<std::int64_t>& t, const ClusterOptions& options,
                    const RunDistribution* hooks);
 
+// ---- KDE: the density in windows of kde()'s own blocks ------------------------------------------
+struct KdeBlocks {
+  std::int64_t cols = 0, rows = 0;  // cells of a block (the last across and down may have fewer)
+  std::int64_t nbx = 0, nby = 0;    // blocks across and down
+};
+// kde()'s blocks for a grid: options.tile columns × min(tile, 64) rows, from the top-left cell.
+KdeBlocks kde_blocks(const Grid& grid, const KdeOptions& options);
+
+// Blocks [bx0, bx1) × [by0, by1): the cells of rows by0·rows .. min(by1·rows, grid.rows) − 1,
+// and likewise of columns.
+struct KdeWindow {
+  std::int64_t bx0 = 0, bx1 = 0, by0 = 0, by1 = 0;
+};
+
+// kde(x, y, w, grid, mask, options)'s cells in `window`, row-major (its rows × its columns), bit
+// for bit: the same blocks of the whole grid, each summing the same points in the same (global)
+// order; the points that cannot reach the window are skipped (in kde() they add exactly 0 to its
+// cells). Masked and edge-corrected as kde() does: `mask` is the whole grid's, and the edge
+// correction reads it up to one support radius around the window. x, y, w: every point, or any
+// subset, in the same order, that holds every point within the support radius of the window.
+// Throws ParameterError("window") for blocks outside the grid's.
+std::vector<float> kde_window(std::span<const double> x, std::span<const double> y,
+                              std::span<const double> w, const Grid& grid,
+                              const std::vector<std::uint8_t>& mask, const KdeOptions& options,
+                              const KdeWindow& window);
+
+// Computes kde(x, y, w, grid, mask, options) somewhere else. It must return exactly that.
+using KdeFn = std::function<DensityRaster(std::span<const double> x, std::span<const double> y,
+                                          std::span<const double> w, const Grid& grid,
+                                          const std::vector<std::uint8_t>& mask,
+                                          const KdeOptions& options)>;
+
+// ---- Emerging: the cell of each incident in the space-time cube ---------------------------------
+// The lowest-numbered cell holding each point (PolygonIndex's rule, the one emerging() counts
+// with), -1 for none. Only the cells whose bounding box meets the points' are indexed: every cell
+// holding one of the points is among them, so the answer is that of an index of every cell.
+std::vector<std::int32_t> locate_cells(const std::vector<MultiPolygon>& cells,
+                                       std::span<const double> x, std::span<const double> y,
+                                       int threads);
+
+// Finds every incident's cell somewhere else. It must return exactly locate_cells(cells, x, y, ...).
+using LocateCellsFn = std::function<std::vector<std::int32_t>(
+    const std::vector<double>& x, const std::vector<double>& y, const std::vector<MultiPolygon>& cells)>;
+
+// emerging (hotspot/emerging.hpp) with each incident's cell found by `locate` (empty: here). The
+// cube is then summed here in incident order, so weighted counts stay bit-identical too.
+EmergingResult emerging(const std::vector<double>& x, const std::vector<double>& y,
+                        const std::vector<std::int64_t>& time_utc, const std::vector<double>& weight,
+                        const EmergingCells& cells, const EmergingOptions& options,
+                        const LocateCellsFn& locate);
+
 // ---- A run ---------------------------------------------------------------------------------------
 // Every incident's commune and zone, as assign_incidents gives them.
 using AssignFn = std::function<Assignment(const Incidents&, const PolygonLayer& communes,
@@ -146,6 +199,8 @@ struct RunDistribution {
   DbscanTilesFn dbscan_tiles;              // clusters, method dbscan: the tiles' parts
   StDbscanTilesFn st_dbscan_tiles;         // clusters, method st-dbscan: the tiles' parts
   HdbscanFn hdbscan;                       // clusters, method hdbscan: whole, somewhere else
+  KdeFn kde;                               // every kde analysis' density raster
+  LocateCellsFn emerging_cells;            // every emerging analysis' cell of each incident
 };
 
 }  // namespace hotspot

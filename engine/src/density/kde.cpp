@@ -23,9 +23,9 @@
 #include "density/kernels.hpp"
 #include "density/splat_isa.hpp"
 #include "hotspot/density.hpp"
+#include "hotspot/distribute.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/huge_pages.hpp"
-#include "index/polygon_index.hpp"
 #include "util/parallel.hpp"
 #include "util/text.hpp"
 
@@ -95,10 +95,12 @@ void check_options(const Grid& g, std::span<const double> x, std::span<const dou
 }
 
 // The share of the kernel centred on each cell that lies in the mask (see the header), for the
-// cells of one tile row range. prefix[r * (cols + 1) + c] = inside cells in row r before column c.
+// cells of rows [row_a, row_b). prefix[(r − lo) * (cols + 1) + c] = inside cells in row r before
+// column c, for the rows those cells' kernels reach.
 class EdgeShare {
  public:
-  EdgeShare(const Grid& g, const std::vector<std::uint8_t>& mask, Kernel k, double h)
+  EdgeShare(const Grid& g, const std::vector<std::uint8_t>& mask, Kernel k, double h, int64_t row_a,
+            int64_t row_b)
       : g_(g), mask_(mask) {
     const double support = info(k).support * h;
     m_ = static_cast<int64_t>(std::floor(support / g.cell)) + 1;
@@ -118,9 +120,11 @@ class EdgeShare {
     });
     total_ = 0;
     for (double s : row_sum_) total_ += s;
-    prefix_.assign(static_cast<std::size_t>(g.rows * (g.cols + 1)), 0);
-    for (int64_t r = 0; r < g.rows; ++r) {
-      std::int32_t* p = &prefix_[static_cast<std::size_t>(r * (g.cols + 1))];
+    lo_ = std::max<int64_t>(row_a - m_, 0);
+    const int64_t hi = std::min(row_b + m_, g.rows);
+    prefix_.assign(static_cast<std::size_t>((hi - lo_) * (g.cols + 1)), 0);
+    for (int64_t r = lo_; r < hi; ++r) {
+      std::int32_t* p = &prefix_[static_cast<std::size_t>((r - lo_) * (g.cols + 1))];
       const std::uint8_t* mr = &mask_[static_cast<std::size_t>(r * g.cols)];
       for (int64_t c = 0; c < g.cols; ++c) p[c + 1] = p[c] + (mr[c] ? 1 : 0);
     }
@@ -134,7 +138,7 @@ class EdgeShare {
       if (rr < 0 || rr >= g_.rows) continue;
       int64_t a = c - m_, b = c + m_;  // inclusive
       int64_t ca = std::max<int64_t>(a, 0), cb = std::min<int64_t>(b, g_.cols - 1);
-      const std::int32_t* p = &prefix_[static_cast<std::size_t>(rr * (g_.cols + 1))];
+      const std::int32_t* p = &prefix_[static_cast<std::size_t>((rr - lo_) * (g_.cols + 1))];
       std::int32_t inside = p[cb + 1] - p[ca];
       if (inside == 0) continue;
       if (ca == a && cb == b && inside == width) {
@@ -152,7 +156,7 @@ class EdgeShare {
  private:
   const Grid& g_;
   const std::vector<std::uint8_t>& mask_;
-  int64_t m_ = 0;
+  int64_t m_ = 0, lo_ = 0;
   std::vector<double> weights_, row_sum_;
   double total_ = 0;
   std::vector<std::int32_t> prefix_;
@@ -365,59 +369,37 @@ double kernel_value(Kernel k, double u2) {
   return dispatch(k, [&](auto K) { return kernels::norm<decltype(K)>() * decltype(K)::shape(u2); });
 }
 
-Grid grid_for_extent(const Box& e, double cell, int64_t max_cells) {
-  if (!(cell > 0) || !std::isfinite(cell))
-    throw ParameterError("cell_size", "must be a positive number of metres");
-  if (e.empty() || !(e.xmax > e.xmin) || !(e.ymax > e.ymin))
-    throw ParameterError("extent", "the extent is empty (xmin must be < xmax and ymin < ymax)");
-  Grid g;
-  g.xmin = e.xmin;
-  g.ymax = e.ymax;
-  g.cell = cell;
-  double cols = std::ceil((e.xmax - e.xmin) / cell), rows = std::ceil((e.ymax - e.ymin) / cell);
-  if (cols * rows > static_cast<double>(max_cells))
-    throw ParameterError("cell_size",
-                         "a grid of " + std::to_string(static_cast<long long>(cols)) + " × " +
-                             std::to_string(static_cast<long long>(rows)) + " cells of " +
-                             metres_text(cell) +
-                             " is too large; use a larger cell_size or a smaller extent");
-  g.cols = static_cast<int64_t>(cols);
-  g.rows = static_cast<int64_t>(rows);
-  return g;
-}
-
-std::vector<std::uint8_t> rasterize_mask(const std::vector<MultiPolygon>& polygons, const Grid& g,
-                                         int threads) {
-  PolygonIndex index(polygons);
-  std::vector<std::uint8_t> mask(g.size(), 0);
-  const int64_t block = 64;  // rows per task
-  parallel_tasks(static_cast<std::size_t>((g.rows + block - 1) / block), resolve_threads(threads),
-                 [&](std::size_t t, int) {
-                   for (int64_t r = static_cast<int64_t>(t) * block;
-                        r < std::min(g.rows, static_cast<int64_t>(t + 1) * block); ++r)
-                     for (int64_t c = 0; c < g.cols; ++c)
-                       mask[static_cast<std::size_t>(r * g.cols + c)] =
-                           index.locate({g.x(c), g.y(r)}) >= 0 ? 1 : 0;
-                 });
-  return mask;
-}
-
-DensityRaster kde_with_isa(std::span<const double> x, std::span<const double> y,
-                           std::span<const double> w, const Grid& g,
-                           const std::vector<std::uint8_t>& mask, const KdeOptions& o, SplatIsa isa,
-                           std::vector<double>* sums) {
+// The blocks of window `win` (kde_blocks' layout, numbered in the whole grid): cell (r, c) goes
+// to out[(r − r0) · cols + (c − c0)], with (r0, c0) the window's first cell and cols its width;
+// sums (optional) is the whole grid's. A block sums the same points in the same order whatever
+// the window: the points that cannot reach the window are skipped here, and would add exactly 0
+// to each of its cells (lanes outside the disc add +0 or −0 to a sum that starts at +0).
+void kde_splat_window(std::span<const double> x, std::span<const double> y,
+                      std::span<const double> w, const Grid& g, const std::vector<std::uint8_t>& mask,
+                      const KdeOptions& o, SplatIsa isa, const KdeWindow& win, float* out_values,
+                      std::vector<double>* sums) {
   check_options(g, x, y, w, mask, o);
   if (isa == SplatIsa::kAuto)
     isa = cpu_has(SplatIsa::kAvx512) ? SplatIsa::kAvx512
           : cpu_has(SplatIsa::kAvx2) ? SplatIsa::kAvx2
                                      : SplatIsa::kSse2;
   if (!cpu_has(isa)) throw InternalError("kde: this CPU lacks the requested vector instructions");
+  const KdeBlocks L = kde_blocks(g, o);
+  const bool whole = win.bx0 == 0 && win.by0 == 0 && win.bx1 == L.nbx && win.by1 == L.nby;
+  const int64_t wr0 = win.by0 * L.rows, wr1 = std::min(win.by1 * L.rows, g.rows);
+  const int64_t wc0 = win.bx0 * L.cols, wc1 = std::min(win.bx1 * L.cols, g.cols);
   Reach reach;
   reach.h = o.bandwidth_m;
   reach.R = info(o.kernel).support * reach.h;
   reach.cell = g.cell;
   const double R = reach.R;
-  const Box box = g.box();
+  // The window's cells, grown by a cell against rounding in its edges (whole: the grid's box).
+  const double e = g.cell;
+  const Box box = whole ? g.box()
+                        : Box{g.xmin + static_cast<double>(wc0) * e - e,
+                              g.ymax - static_cast<double>(wr1) * e - e,
+                              g.xmin + static_cast<double>(wc1) * e + e,
+                              g.ymax - static_cast<double>(wr0) * e + e};
 
   // Sort the points that can reach the grid by row: count, then place (the key is computed in
   // both passes rather than stored). A row can be one off where y is within an ulp of a row edge:
@@ -453,11 +435,8 @@ DensityRaster kde_with_isa(std::span<const double> x, std::span<const double> y,
     }
   }
 
-  // Blocks of `tile` columns by 64 rows: tall enough that a point's dx² is reused over many rows,
-  // small enough that no single block holds much of the work when the threads run out of blocks.
-  constexpr int64_t kBlockRows = 64;
-  const int64_t bw = o.tile, bh = std::min<int64_t>(o.tile, kBlockRows);
-  const int64_t nbx = (g.cols + bw - 1) / bw, nby = (g.rows + bh - 1) / bh;
+  const int64_t bw = L.cols, bh = L.rows;
+  const int64_t wbx = win.bx1 - win.bx0, wby = win.by1 - win.by0;
   const int64_t groups = (bw + 7) / 8;
   // A point's row is within m rows of every row its disc reaches (one for the half cell, one for
   // the sort's rounding).
@@ -474,12 +453,10 @@ DensityRaster kde_with_isa(std::span<const double> x, std::span<const double> y,
     return weighted ? splat_for<decltype(K), true>(isa) : splat_for<decltype(K), false>(isa);
   });
   std::unique_ptr<EdgeShare> edge;
-  if (o.edge_correction) edge = std::make_unique<EdgeShare>(g, mask, o.kernel, reach.h);
+  if (o.edge_correction) edge = std::make_unique<EdgeShare>(g, mask, o.kernel, reach.h, wr0, wr1);
 
-  DensityRaster out;
-  out.grid = g;
-  out.values.assign(g.size(), 0.0f);
-  if (sums) sums->assign(g.size(), 0.0);
+  const float nodata = DensityRaster{}.nodata;
+  const int64_t out_cols = wc1 - wc0;
   const int threads = resolve_threads(o.threads);
   // Per thread, in one buffer: X, S, E (stride each), Y and F (bh each, padded to 8) and the
   // accumulator, 64-byte aligned.
@@ -487,8 +464,9 @@ DensityRaster kde_with_isa(std::span<const double> x, std::span<const double> y,
   const std::size_t per_thread =
       static_cast<std::size_t>(3 * stride + 2 * col_len + bh * stride + 8);
   std::vector<std::vector<double>> scratch(static_cast<std::size_t>(threads));
-  parallel_tasks(static_cast<std::size_t>(nbx * nby), threads, [&](std::size_t t, int thread) {
-    const int64_t bx = static_cast<int64_t>(t) % nbx, by = static_cast<int64_t>(t) / nbx;
+  parallel_tasks(static_cast<std::size_t>(wbx * wby), threads, [&](std::size_t t, int thread) {
+    const int64_t bx = win.bx0 + static_cast<int64_t>(t) % wbx,
+                  by = win.by0 + static_cast<int64_t>(t) / wbx;
     const int64_t c0 = bx * bw, r0 = by * bh;
     auto& buf = scratch[static_cast<std::size_t>(thread)];
     buf.resize(per_thread);
@@ -516,14 +494,28 @@ DensityRaster kde_with_isa(std::span<const double> x, std::span<const double> y,
         const std::size_t cell = static_cast<std::size_t>((r0 + r) * g.cols + c0 + c);
         double v = acc[r * stride + c] * scale;
         if (sums) (*sums)[cell] = v;
+        float& o_cell =
+            out_values[static_cast<std::size_t>((r0 + r - wr0) * out_cols + (c0 + c - wc0))];
         if (!mask.empty() && !mask[cell]) {
-          out.values[cell] = out.nodata;
+          o_cell = nodata;
           continue;
         }
         if (edge) v /= edge->at(r0 + r, c0 + c);
-        out.values[cell] = static_cast<float>(v);
+        o_cell = static_cast<float>(v);
       }
   });
+}
+
+DensityRaster kde_with_isa(std::span<const double> x, std::span<const double> y,
+                           std::span<const double> w, const Grid& g,
+                           const std::vector<std::uint8_t>& mask, const KdeOptions& o, SplatIsa isa,
+                           std::vector<double>* sums) {
+  const KdeBlocks b = kde_blocks(g, o);
+  DensityRaster out;
+  out.grid = g;
+  out.values.assign(g.size(), 0.0f);
+  if (sums) sums->assign(g.size(), 0.0);
+  kde_splat_window(x, y, w, g, mask, o, isa, {0, b.nbx, 0, b.nby}, out.values.data(), sums);
   return out;
 }
 

@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "hotspot/distribute.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/emerging.hpp"
 #include "io/styles.hpp"
@@ -101,7 +102,9 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
   r.timings.push_back({"grid", timer.lap()});
   EmergingOptions eo = opt.emerging;
   eo.threads = ctx.threads;
-  const EmergingResult e = emerging(inc.x, inc.y, inc.time_utc, inc.weight, cells, eo);
+  const EmergingResult e =
+      emerging(inc.x, inc.y, inc.time_utc, inc.weight, cells, eo,
+               ctx.distribution ? ctx.distribution->emerging_cells : LocateCellsFn{});
   r.timings.push_back({"cube, Gi* and classes", timer.lap()});
   const std::size_t ncell = e.cells, steps = e.steps;
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hotspot/density.hpp"
+#include "hotspot/distribute.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/jobs/kde.hpp"
 #include "io/polygons.hpp"
@@ -82,9 +83,9 @@ struct Surface {
 };
 
 // filter -> bandwidth -> grid/mask -> density -> zones. Fills r's details, parameters, counts and
-// timings.
+// timings. `distributed` (null or empty: here) computes the density raster elsewhere.
 Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int threads,
-                         StepResult& r) {
+                         StepResult& r, const KdeFn* distributed = nullptr) {
   Timer timer;
   Surface out;
   out.kernel = o.kernel;
@@ -152,7 +153,8 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   ko.area_scale = area_scale(o.area_unit);
   ko.edge_correction = o.edge_correction;
   ko.threads = threads;
-  out.raster = kde(f.x, f.y, f.w, grid, mask, ko);
+  out.raster = distributed && *distributed ? (*distributed)(f.x, f.y, f.w, grid, mask, ko)
+                                           : kde(f.x, f.y, f.w, grid, mask, ko);
   const DensityRaster& ras = out.raster;
   mask = {};
   r.timings.push_back({"density", timer.lap()});
@@ -348,7 +350,8 @@ StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifact
   const std::string suffix = o.name.empty() ? "" : "_" + o.name;
   const std::string density = "density" + suffix, zones_layer = "hotspot_zones" + suffix;
   r.name = "kde" + suffix;
-  Surface sf = estimate_surface(in, o, ctx.threads, r);
+  Surface sf = estimate_surface(in, o, ctx.threads, r,
+                                ctx.distribution ? &ctx.distribution->kde : nullptr);
   // What hotspot top --window NAME reads back from run_metadata.
   if (!o.name.empty()) r.parameters["name"] = o.name;
   if (!o.name.empty() && sf.threshold >= 0) r.parameters["hotspot_layer"] = zones_layer;

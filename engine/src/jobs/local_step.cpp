@@ -448,7 +448,7 @@ StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::
                          " left out by the window and categories");
   r.warnings = s.warnings;
   r.timings = s.timings;
-  r.project = {{layer, layer, ctx.vector_source(layer), false, qml, extent}};
+  r.project = {{layer, layer, ctx.vector_source(layer), false, qml, extent, "", true, 1}};
   r.parameters = statistics_parameters(o, s);
   if (!s.isa.empty()) r.parameters["incremental_spatial_autocorrelation"] = isa_json(s);
   r.counts = statistics_counts(s);

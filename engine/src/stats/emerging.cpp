@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "aggregate/grid.hpp"
+#include "hotspot/distribute.hpp"
 #include "geom/geos.hpp"
 #include "hotspot/error.hpp"
 #include "util/text.hpp"
@@ -208,10 +209,43 @@ SpatialWeights space_time_weights(std::size_t cells, std::size_t steps,
   return from_lists(std::move(lists));
 }
 
+std::vector<std::int32_t> locate_cells(const std::vector<MultiPolygon>& cells,
+                                       std::span<const double> x, std::span<const double> y,
+                                       int threads) {
+  if (x.size() != y.size()) throw InternalError("locate_cells: column lengths differ");
+  if (x.empty()) return {};
+  Box near;
+  for (std::size_t i = 0; i < x.size(); ++i) near.expand(XY{x[i], y[i]});
+  // The cells that can hold a point, in their global order (locate takes the lowest-numbered).
+  std::vector<MultiPolygon> some;
+  std::vector<std::int32_t> number;
+  for (std::size_t c = 0; c < cells.size(); ++c) {
+    if (near.empty() || !bounds(cells[c]).intersects(near)) continue;
+    some.push_back(cells[c]);
+    number.push_back(static_cast<std::int32_t>(c));
+  }
+  const PolygonIndex index(some);
+  std::vector<std::int32_t> out(x.size(), -1);
+  parallel_ranges(x.size(), resolve_threads(threads), [&](std::size_t a, std::size_t b, int) {
+    for (std::size_t i = a; i < b; ++i) {
+      const std::int32_t k = index.locate({x[i], y[i]});
+      if (k >= 0) out[i] = number[static_cast<std::size_t>(k)];
+    }
+  });
+  return out;
+}
+
 EmergingResult emerging(const std::vector<double>& x, const std::vector<double>& y,
                         const std::vector<std::int64_t>& time_utc,
                         const std::vector<double>& weight, const EmergingCells& cells,
                         const EmergingOptions& opt) {
+  return emerging(x, y, time_utc, weight, cells, opt, {});
+}
+
+EmergingResult emerging(const std::vector<double>& x, const std::vector<double>& y,
+                        const std::vector<std::int64_t>& time_utc,
+                        const std::vector<double>& weight, const EmergingCells& cells,
+                        const EmergingOptions& opt, const LocateCellsFn& locate) {
   const std::size_t n = x.size();
   if (y.size() != n || time_utc.size() != n || (!weight.empty() && weight.size() != n) ||
       cells.centroid.size() != cells.polygon.size())
@@ -230,7 +264,6 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
     throw ParameterError("band", "required for cells that are not a regular grid");
   const std::size_t nc = cells.polygon.size();
   if (nc < 2) throw InputError("emerging: " + std::to_string(nc) + " cell(s); use smaller cells");
-  const PolygonIndex cell_index(cells.polygon);
   const StepBinning bins = bin_times(time_utc, opt.time_step, opt.utc_offset_minutes);
   const std::size_t steps = bins.steps();
   if (steps < kMinEmergingSteps)
@@ -243,10 +276,21 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
   r.steps = steps;
   r.step_start_utc = bins.start_utc;
 
+  // Each incident's cell (here or elsewhere), then the cube summed in incident order.
+  std::vector<std::int32_t> cell_of;
+  if (locate) {
+    cell_of = locate(x, y, cells.polygon);
+    if (cell_of.size() != n) throw InternalError("emerging: one cell per incident expected");
+    for (std::int32_t c : cell_of)
+      if (c < -1 || c >= static_cast<std::int32_t>(nc))
+        throw InternalError("emerging: a located cell is out of range");
+  } else {
+    cell_of = locate_cells(cells.polygon, x, y, resolve_threads(opt.threads));
+  }
   std::vector<double>& cube = r.count;
   cube.assign(nc * steps, 0.0);
   for (std::size_t i = 0; i < n; ++i) {
-    const std::int32_t c = cell_index.locate({x[i], y[i]});
+    const std::int32_t c = cell_of[i];
     if (c < 0) {
       ++r.outside;
       continue;

@@ -13,10 +13,14 @@ joined in task order, never in completion order:
 - the Knox test's counts: lanes (the observed times and each permutation) split into ranges,
   each permutation with its own stream (seed, permutation);
 - clusters (_clusters.py): dbscan and st-dbscan by KD tiles with an eps halo, merged only
-  through core-core links; hdbscan whole, as one task.
+  through core-core links; hdbscan whole, as one task;
+- KDE: the density raster in windows of the engine's own blocks, in the global grid and global
+  point order (_density.py); the threshold and zones on the driver;
+- emerging: the cube's cell of each incident in KD tiles (_density.py); the cube summed, Gi*,
+  trends and classes on the driver.
 
-Everything else (KDE, emerging, profiles, the moments, FDR and labels) is computed by
-the driver's engine, exactly as `hotspot run` computes it.
+Everything else (profiles, the moments, FDR and labels) is computed by the driver's engine,
+exactly as `hotspot run` computes it.
 """
 import logging
 import os
@@ -26,7 +30,7 @@ import numpy as np
 import hotspot
 from .. import _hotspot
 from .._errors import IoError, UsageError
-from . import _parts, _probe
+from . import _density, _parts, _probe
 from ._clusters import ClusterHooks
 from ._tiles import kd_tiles, ranges
 
@@ -133,10 +137,14 @@ class _Hooks(ClusterHooks):
         got = self._gather("near_repeat", futures)
         return np.concatenate([c for c, _ in got]), int(got[0][1])
 
+    # KDE in windows of the engine's blocks, and emerging's cells per tile (_density.py).
+    kde = _density.kde
+    emerging_cells = _density.emerging_cells
+
 
 def _tiles_arg(tiles):
-    """tiles: "auto", an int >= 1 for every part, or {"assign"|"local"|"near_repeat"|"clusters": ...}."""
-    parts = ("assign", "local", "near_repeat", "clusters")
+    """tiles: "auto", an int >= 1 for every part, or {"assign"|"local"|"near_repeat"|"clusters"|"kde"|"emerging": ...}."""
+    parts = ("assign", "local", "near_repeat", "clusters", "kde", "emerging")
     if isinstance(tiles, dict):
         unknown = set(tiles) - set(parts)
         if unknown:
@@ -160,8 +168,9 @@ def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=T
     client: a distributed.Client.
     tiles: "auto" (DEFAULT: two tasks per worker thread, one for near_repeat), a task count for
         every distributed part,
-        or a dict {"assign": N, "local": N, "near_repeat": N, "clusters": N} (clusters: the
-        KD tiles of dbscan and st-dbscan; hdbscan is always one task).
+        or a dict {"assign": N, "local": N, "near_repeat": N, "clusters": N, "kde": N,
+        "emerging": N} (clusters: the KD tiles of dbscan and st-dbscan; hdbscan is always one
+        task; kde: at most one window per block of the raster).
     threads: the driver engine's threads for the parts it computes itself; DEFAULT None: the
         configuration's (else every core).
     log_level: error | warn (DEFAULT) | info | debug, printed on stderr as `hotspot run` prints.

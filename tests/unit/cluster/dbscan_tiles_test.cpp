@@ -130,7 +130,9 @@ TEST(DbscanTiles, MergedTilesEqualDbscan) {
       std::size_t border = 0;
       for (std::size_t i = 0; i < x.size(); ++i) border += whole.label[i] >= 0 && !whole.core[i];
       ASSERT_GT(whole.clusters(), 3);
-      if (min_points >= 4) ASSERT_GT(border, 10u);  // (min_points 2: a point with a neighbour is core)
+      if (min_points >= 4) {
+        ASSERT_GT(border, 10u);  // (min_points 2: a point with a neighbour is core)
+      }
       for (int tiles : {1, 2, 7, 16, 64}) {
         SCOPED_TRACE(testing::Message() << "seed " << seed << " min_points " << min_points << " tiles " << tiles);
         expect_same(whole, merge_cluster_tiles(x.size(), parts(x, y, nullptr, 1.0, 0, min_points, tiles, 1 + tiles % 2)));
