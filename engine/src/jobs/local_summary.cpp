@@ -5,16 +5,6 @@
 
 namespace hotspot {
 
-namespace {
-
-std::string fmt(double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  return buf;
-}
-
-}  // namespace
-
 // What the statistics found, one line each: the part of format_local_summary between the
 // incidents and the working CRS.
 std::vector<std::string> detail_lines(const LocalSummary& s) {

@@ -397,8 +397,8 @@ QuickLookLayout quicklook_layout(const QuickLookInput& in) {
   const double margin = std::round(32 * u), gap = std::round(28 * u);
   L.legend_w = std::round(340 * u);
   const std::size_t classes = [&] {
-    const std::vector<double> b = density_bounds(in.density);
-    return b.empty() ? std::size_t{0} : b.size() - 1;
+    const std::vector<double> bounds = density_bounds(in.density);
+    return bounds.empty() ? std::size_t{0} : bounds.size() - 1;
   }();
   L.legend_h = std::round(u * (2 * kLegendPad + kLegendHeading +
                                (classes > 0 ? kLegendDensityHead + 8 + kLegendClass * static_cast<double>(classes) : 0) +
