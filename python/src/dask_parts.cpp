@@ -136,10 +136,17 @@ std::vector<double> doubles(const py::handle& a) {
 // local_permutations(values, gi_w, lisa_w, permutations, seed) -> (gi_p, lisa_p) and
 // knox_lanes(x, y, t, space_bands, time_bands, permutations, seed, times_budget) ->
 // (counts, close_pairs). log_level: 0 error .. 3 debug (stderr, as hotspot run prints).
-py::dict run_distributed(const std::string& config, int threads, const py::object& hooks, int log_level) {
+// strict, overwrite, if_changed, previous: hotspot run's --strict, --overwrite, --if-changed and
+// --previous (RunJobOptions).
+py::dict run_distributed(const std::string& config, int threads, const py::object& hooks, int log_level,
+                         bool strict, bool overwrite, bool if_changed, const std::string& previous) {
   RunJobOptions o;
   o.config = config;
   o.threads = threads;
+  o.strict = strict;
+  o.overwrite = overwrite;
+  o.if_changed = if_changed;
+  o.previous = previous;
   // Captured as a pointer: the functions are copied by the engine without the GIL, and a pointer
   // copies without touching a reference count. `hooks` outlives the call.
   const py::object* h = &hooks;
@@ -208,7 +215,8 @@ py::dict run_distributed(const std::string& config, int threads, const py::objec
 
 void bind_dask_parts(py::module_& m) {
   m.def("dask_run", &run_distributed, py::arg("config"), py::arg("threads"), py::arg("hooks"),
-        py::arg("log_level"));
+        py::arg("log_level"), py::arg("strict") = false, py::arg("overwrite") = false,
+        py::arg("if_changed") = false, py::arg("previous") = "");
   m.def("dask_local_pvalues", &local_pvalues, py::arg("values"), py::arg("gi_w"), py::arg("lisa_w"),
         py::arg("permutations"), py::arg("seed"), py::arg("first"), py::arg("last"), py::arg("threads"));
   m.def("dask_knox_lanes", &knox_lanes, py::arg("x"), py::arg("y"), py::arg("t"), py::arg("space_bands"),
