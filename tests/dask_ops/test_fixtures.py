@@ -1,6 +1,7 @@
 """The hooks of hotspot.dask under Dask's own test fixtures (distributed.utils_test).
 
-- `client` (a scheduler and two worker processes started by distributed.utils_test.cluster): each
+- `client` (a scheduler and two worker processes started by distributed.utils_test.cluster), in one
+  test (the fixture starts a cluster for every test): each
   hook of hotspot/dask/_run.py (_Hooks.assign, .local_permutations, .knox_lanes) split into 1, 4
   and 16 tasks returns exactly the engine's unsplit result; the large columns reach every worker
   once (broadcast) and no task argument is over 1 MB although the columns are; an engine error
@@ -83,11 +84,10 @@ def _check_spread(client, spy, tasks):
     assert all(set(held[f.key]) == workers for f in spy.scattered)  # broadcast: a copy on every worker
 
 
-TILES = (1, 4, 16)  # in one test each: Dask's `client` fixture starts a new cluster for every test
+TILES = (1, 4, 16)
 
 
-def test_assign_hook_equals_the_whole(client_no_amm):
-    client = client_no_amm
+def _assign_hook_equals_the_whole(client):
     x, y = _points(160_000)  # 1.25 MB a column: a column passed as an argument would be over 1 MB
     assert x.nbytes > MB
     communes, zones = _polygons()
@@ -102,8 +102,7 @@ def test_assign_hook_equals_the_whole(client_no_amm):
         _check_spread(client, spy, tiles)
 
 
-def test_local_hook_equals_the_whole(client_no_amm):
-    client = client_no_amm
+def _local_hook_equals_the_whole(client):
     rng = np.random.default_rng(3)
     xy = rng.uniform(0, 5000, (600, 2))
     values = rng.poisson(4, 600).astype(float)
@@ -120,8 +119,7 @@ def test_local_hook_equals_the_whole(client_no_amm):
         assert none is None and np.array_equal(g_only, whole_g, equal_nan=True)
 
 
-def test_knox_hook_equals_the_whole(client_no_amm):
-    client = client_no_amm
+def _knox_hook_equals_the_whole(client):
     rng = np.random.default_rng(4)
     n = 1500
     x, y = rng.uniform(0, 3000, n), rng.uniform(0, 3000, n)
@@ -136,7 +134,15 @@ def test_knox_hook_equals_the_whole(client_no_amm):
         _check_spread(client, spy, tiles)
 
 
-def test_engine_error_on_a_worker_keeps_its_kind(client):
+def test_hooks_equal_the_whole(client_no_amm):
+    """One test: Dask's `client` fixture starts a new cluster (three processes) for every test."""
+    _assign_hook_equals_the_whole(client_no_amm)
+    _local_hook_equals_the_whole(client_no_amm)
+    _knox_hook_equals_the_whole(client_no_amm)
+    _engine_error_on_a_worker_keeps_its_kind(client_no_amm)
+
+
+def _engine_error_on_a_worker_keeps_its_kind(client):
     """A hotspot error raised by the engine on a worker process arrives as the same class, so the
     hook hands the engine a UsageError (exit 2), not a lost cluster (exit 4)."""
     values = np.arange(10, dtype=float)

@@ -137,6 +137,7 @@ def test_overwrite_then_if_changed(address, tmp_path):
     pair.layers_equal()
 
 
+@pytest.mark.slow
 def test_previous_carries_hotspot_ids(address, tmp_path):
     prev_cfg, prev_out = _config(tmp_path / "yesterday", [KDE])
     subprocess.run([cli_path(), "run", "--config", prev_cfg, "--quiet"], check=True)

@@ -1,7 +1,7 @@
 """Every layer of the sample run on three worker processes (a LocalCluster on 127.0.0.1) equals
 `hotspot run`'s (tests/golden/run_sample/layer_digests.json, the digest test_run_unchanged.py
-checks), with 1, 4 and 16 tiles for every part and with per-part tile counts. ctest python.dask_ops
-runs 4 tiles; python.dask_ops_slow (label slow) the rest."""
+checks), with 1, 4 and 16 tiles for every part and with per-part tile counts: ctest
+python.dask_ops_slow (label slow)."""
 import pytest
 
 import hotspot.dask as hd
@@ -14,6 +14,7 @@ def _check_equal(out):
     assert not bad, f"layers that differ from hotspot run: {bad}"
 
 
+@pytest.mark.slow  # tests/dask runs the sample on two workers with 4 tiles in every ctest run
 @pytest.mark.parametrize("tiles", [
     4,
     pytest.param(1, marks=pytest.mark.slow),
