@@ -56,14 +56,20 @@ def main():
     load = " ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"{a.incidents:,} incidents, {a.communes:,} communes; load average {load} on {os.cpu_count()} cores",
           flush=True)
-    ref_cfg, ref_out = os.path.join(work, "ref.json"), os.path.join(work, "ref.gpkg")
+    # Each output in its own directory under the same file name: the QGIS project inside names the
+    # file, so outputs named apart differ in qgis_projects.
+    def paths(name):
+        os.makedirs(os.path.join(work, name), exist_ok=True)
+        return os.path.join(work, name, "run.json"), os.path.join(work, name, "national.gpkg")
+
+    ref_cfg, ref_out = paths("ref")
     write_config(ref_cfg, data, ref_out, ns)
     base = timed([hotspot, "run", "--config", ref_cfg, "--quiet"])
     print(f"hotspot run: {base:.1f} s", flush=True)
     want = digest(ref_out)
     bad_any = False
     for n in a.workers:
-        cfg, out = os.path.join(work, f"dask{n}.json"), os.path.join(work, f"dask{n}.gpkg")
+        cfg, out = paths(f"dask{n}")
         write_config(cfg, data, out, ns)
         s = timed([sys.executable, "-m", "hotspot.dask", "--config", cfg, "--local-workers", str(n),
                    "--tiles", a.tiles, "--quiet"])

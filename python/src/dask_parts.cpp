@@ -63,11 +63,13 @@ py::tuple knox_lanes(const F64& px, const F64& py_, const I64& pt, const std::ve
   KnoxOptions o = knox_options(space_bands, time_bands, permutations, seed, threads);
   if (times_budget_bytes > 0) o.times_budget_bytes = static_cast<std::size_t>(times_budget_bytes);
   if (first < 0 || last < first) throw ParameterError("first", "lane range must be 0 <= first <= last");
-  Incidents inc = knox_incidents(px, py_, pt);
-  inc.category.assign(inc.x.size(), Dictionary::kNone);
   KnoxLaneCounts r;
   {
+    // The columns are copied without the GIL as well (every incident that takes part: millions on
+    // a national run); knox_incidents only reads the arrays, which px, py_ and pt hold.
     py::gil_scoped_release nogil;
+    Incidents inc = knox_incidents(px, py_, pt);
+    inc.category.assign(inc.x.size(), Dictionary::kNone);
     r = knox_lane_counts(inc, o, static_cast<std::size_t>(first), static_cast<std::size_t>(last));
   }
   return py::make_tuple(to_numpy(std::move(r.counts)), r.close_pairs);
@@ -82,17 +84,20 @@ PolygonLayer layer_exact(const py::object& packed, const char* name) {
 }
 
 // The communes and zones of points (assign_incidents on a tile), with the polygons exactly as the
-// driver loaded them (no second repair).
+// driver loaded them (no second repair). The tile's columns are copied without the GIL too: a tile
+// of millions of points takes a second to copy on a loaded machine, and the worker's event loop
+// must not wait for it (tests/dask_ops/test_unresponsive.py).
 py::tuple assign_points(const F64& px, const F64& py_, const py::object& communes, const py::object& zones,
                         int threads) {
-  Incidents inc;
-  inc.x = column(px, "x");
-  inc.y = column(py_, "y", px.shape(0));
+  const auto vx = view(px, "x"), vy = view(py_, "y", px.shape(0));  // px, py_ hold the arrays
   const PolygonLayer c = layer_exact(communes, "communes"), z = layer_exact(zones, "zones");
   threads = threads_arg(threads);
   Assignment a;
   {
     py::gil_scoped_release nogil;
+    Incidents inc;
+    inc.x.assign(vx.begin(), vx.end());
+    inc.y.assign(vy.begin(), vy.end());
     a = assign_incidents(inc, c, z, threads);
   }
   return py::make_tuple(to_numpy(std::move(a.commune)), to_numpy(std::move(a.zone)));
@@ -140,10 +145,17 @@ std::vector<double> doubles(const py::handle& a) {
 // local_permutations(values, gi_w, lisa_w, permutations, seed) -> (gi_p, lisa_p) and
 // knox_lanes(x, y, t, space_bands, time_bands, permutations, seed, times_budget) ->
 // (counts, close_pairs). log_level: 0 error .. 3 debug (stderr, as hotspot run prints).
-py::dict run_distributed(const std::string& config, int threads, const py::object& hooks, int log_level) {
+// strict, overwrite, if_changed, previous: hotspot run's --strict, --overwrite, --if-changed and
+// --previous (RunJobOptions).
+py::dict run_distributed(const std::string& config, int threads, const py::object& hooks, int log_level,
+                         bool strict, bool overwrite, bool if_changed, const std::string& previous) {
   RunJobOptions o;
   o.config = config;
   o.threads = threads;
+  o.strict = strict;
+  o.overwrite = overwrite;
+  o.if_changed = if_changed;
+  o.previous = previous;
   // Captured as a pointer: the functions are copied by the engine without the GIL, and a pointer
   // copies without touching a reference count. `hooks` outlives the call.
   const py::object* h = &hooks;
@@ -214,7 +226,8 @@ py::dict run_distributed(const std::string& config, int threads, const py::objec
 
 void bind_dask_parts(py::module_& m) {
   m.def("dask_run", &run_distributed, py::arg("config"), py::arg("threads"), py::arg("hooks"),
-        py::arg("log_level"));
+        py::arg("log_level"), py::arg("strict") = false, py::arg("overwrite") = false,
+        py::arg("if_changed") = false, py::arg("previous") = "");
   m.def("dask_local_pvalues", &local_pvalues, py::arg("values"), py::arg("gi_w"), py::arg("lisa_w"),
         py::arg("permutations"), py::arg("seed"), py::arg("first"), py::arg("last"), py::arg("threads"));
   m.def("dask_knox_lanes", &knox_lanes, py::arg("x"), py::arg("y"), py::arg("t"), py::arg("space_bands"),

@@ -1,9 +1,11 @@
 """python -m hotspot.dask: `hotspot run` on a Dask cluster (see hotspot/dask/README.md).
 
-Exit codes as `hotspot run`: 0 ok, 2 usage or configuration (also a worker without the module or
-with another version), 3 unusable data, 4 I/O (also a lost scheduler or cluster: the previous
-output is left as it was), 5 an analysis failed on its own. With --configs: 0 when every run
+Exit codes as `hotspot run`: 0 ok (also --if-changed with nothing to do), 2 usage or
+configuration (also a worker without the module or with another version), 3 unusable data, 4 I/O
+(also a lost scheduler or cluster: the previous output is left as it was), 5 an analysis failed on
+its own (with --strict: its own code, and nothing written). With --configs: 0 when every run
 succeeded, else the code of the first configuration (in the order given) that did not.
+--strict, --overwrite, --if-changed and --previous mean what they mean to `hotspot run`.
 """
 import argparse
 import json
@@ -26,6 +28,17 @@ def _parser():
                    help="tasks per distributed part: auto (two per worker thread, one for near_repeat) or N "
                         "(default: auto)")
     p.add_argument("--threads", type=int, help="threads of the driver's engine (default: the config's)")
+    # hotspot run's own flags, with its meanings (cli/run.cpp); with --configs, for every run.
+    p.add_argument("--previous", help="earlier output whose hotspot ids carry over (default: the config's, "
+                                      "else the output being replaced); with --config only")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace an output file that hotspot did not write")
+    p.add_argument("--if-changed", action="store_true",
+                   help="do nothing (exit 0) when the config and the inputs are those the existing output "
+                        "was made from")
+    p.add_argument("--strict", action="store_true",
+                   help="all or nothing: the first analysis that fails ends the run (exit 2, 3 or 4) and "
+                        "nothing is written (default: the others are written, exit 5)")
     p.add_argument("--parallel", type=int, default=4,
                    help="with --configs: runs at a time on the driver (default: 4)")
     p.add_argument("--json", action="store_true",
@@ -77,6 +90,10 @@ def _print_result(r, args, many):
 def main(argv=None):
     args = _parser().parse_args(argv)
     tiles = _tiles(args.tiles)
+    if args.previous is not None and args.configs:
+        print("hotspot: error: --previous names one earlier output: use it with --config, or set "
+              "\"previous\" in each configuration", file=sys.stderr)
+        return 2
     from . import exit_code_of, run_many
     configs = args.configs or [args.config]
     try:
@@ -90,7 +107,8 @@ def main(argv=None):
     try:
         try:
             results = run_many(configs, client, parallel=args.parallel, tiles=tiles, threads=args.threads,
-                               log_level="error" if args.quiet else args.log_level)
+                               log_level="error" if args.quiet else args.log_level, strict=args.strict,
+                               overwrite=args.overwrite, if_changed=args.if_changed, previous=args.previous)
         except Exception as e:  # noqa: BLE001 - the workers check failed: no run started
             results = [{"config": c, "exit_code": exit_code_of(e), "error": str(e), "text": "", "warnings": []}
                        for c in configs]

@@ -160,7 +160,8 @@ def _tiles_arg(tiles):
     return out
 
 
-def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=True, details=None):
+def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=True, details=None,
+        strict=False, overwrite=False, if_changed=False, previous=None):
     """Run a configuration file on a Dask cluster: the GeoPackage, quick-look and summary of
     `hotspot run --config CONFIG`, every layer identical.
 
@@ -177,6 +178,12 @@ def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=T
     check: refuse workers without hotspot or with another version first (DEFAULT True).
     details: a dict that receives "text" (the summary as `hotspot run` prints it), "warnings",
         "exit_code" (0, or 5 when an analysis failed on its own) and "tasks" per part.
+    strict, overwrite, if_changed, previous: `hotspot run`'s --strict (DEFAULT False: an analysis
+        that fails on its own is left out, the others written, exit_code 5), --overwrite (DEFAULT
+        False: refuse to replace a file hotspot did not write), --if-changed (DEFAULT False; when
+        the config and inputs are those of the existing output, nothing is run: the summary's
+        status is "skipped") and --previous (DEFAULT None: the config's, else the output being
+        replaced).
     Returns the run summary (schemas/run-summary.schema.json) as a dict. Raises UsageError,
     InputError or IoError (IoError also when the scheduler or the workers are lost: the previous
     output is left as it was).
@@ -188,7 +195,9 @@ def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=T
         check_workers(client)
     hooks = _Hooks(client, tiles, 1)
     t = -1 if threads is None else hotspot._api._threads(threads)
-    r = _hotspot.dask_run(os.fspath(config), t, hooks, _LOG_LEVELS[log_level])
+    r = _hotspot.dask_run(os.fspath(config), t, hooks, _LOG_LEVELS[log_level], strict=bool(strict),
+                          overwrite=bool(overwrite), if_changed=bool(if_changed),
+                          previous="" if previous is None else os.fspath(previous))
     if details is not None:
         details.update(text=r["text"], warnings=list(r["warnings"]), exit_code=r["exit_code"],
                        tasks=dict(hooks.tasks))
