@@ -19,6 +19,7 @@
 #include "hotspot/geometry.hpp"
 #include "io/raster.hpp"
 #include "io/rtree_bulk.hpp"
+#include "util/time.hpp"
 
 namespace hotspot {
 
@@ -33,6 +34,11 @@ enum class GeometryType { kNone, kPoint, kMultiPolygon };
 
 class GpkgWriter;
 
+// Rows go to SQLite up to 64 at a time, through one prepared multi-row INSERT: a statement's
+// fixed cost (and the AUTOINCREMENT bookkeeping in sqlite_sequence that every GeoPackage layer
+// carries) is paid once per batch instead of once per row. Values wait in the writer until then;
+// an error of SQLite's surfaces from the insert() that fills the batch or from finishing the
+// layer.
 class LayerWriter {
  public:
   void set_null(int field);
@@ -42,12 +48,10 @@ class LayerWriter {
   void set_time(int field, std::int64_t utc_seconds);  // kNoTime is written as NULL
   void set_point(XY p);
   void set_geometry(const MultiPolygon& mp);
-  // Writes the row and clears the values; returns its fid.
+  // Queues the row and clears the values; returns its fid.
   std::int64_t insert();
   const std::string& name() const { return name_; }
-  ~LayerWriter() {
-    sqlite3_finalize(insert_);
-  }  // unfinished layer (an error): SQLite must not leak
+  ~LayerWriter();  // unfinished layer (an error): its queued rows are dropped, SQLite must not leak
   LayerWriter(const LayerWriter&) = delete;
   LayerWriter& operator=(const LayerWriter&) = delete;
 
@@ -56,15 +60,28 @@ class LayerWriter {
   LayerWriter(GpkgWriter& w, std::string name, GeometryType g, int srs_id,
               std::vector<FieldDef> fields, std::string description);
   void finish();
+  void flush();  // the queued rows into SQLite
+  sqlite3_stmt* insert_statement(std::size_t rows);
+  struct Value {
+    enum Kind : unsigned char { kNull, kInt, kReal, kText, kBlob } kind = kNull;
+    std::int64_t i = 0;  // kInt; kText/kBlob: offset in bytes_
+    double d = 0;        // kReal
+    std::size_t size = 0;
+  };
+  Value& value(int field);
 
   GpkgWriter& w_;
   std::string name_, description_;
   GeometryType geom_type_;
   int srs_id_;
   std::vector<FieldDef> fields_;
-  sqlite3_stmt* insert_ = nullptr;
+  std::string insert_head_, insert_row_;  // "INSERT INTO t (...) VALUES ", "(?,?,...)"
+  sqlite3_stmt* batch_ = nullptr;         // batch_rows_ rows
+  std::size_t columns_ = 0, first_field_ = 0, batch_rows_ = 1, queued_ = 0;
+  std::vector<Value> values_;             // batch_rows_ rows of columns_: fid, geom, fields
+  std::string bytes_;                     // the queued rows' text and geometry
   std::vector<unsigned char> blob_;
-  std::vector<std::string> text_;  // bound text values, one buffer per field
+  UtcText utc_;  // set_time
   bool has_geom_ = false;
   Box row_box_, extent_;
   std::vector<RtreeEntry> rtree_;

@@ -107,8 +107,16 @@ int rtree_bulk_load(sqlite3* db, const std::string& name, std::vector<RtreeEntry
   for (std::size_t l = levels - 1; l-- > 0;) first[l] = first[l + 1] + static_cast<std::int64_t>(boxes[l + 1].size());
 
   sqlite3_stmt *node_st = nullptr, *rowid_st = nullptr, *parent_st = nullptr;
+  // _rowid has a row per entry: kRowidBatch rows per statement, as LayerWriter does.
+  constexpr std::size_t kRowidBatch = 64;
+  const std::string rowid_sql = "INSERT INTO " + quote_identifier(name + "_rowid") + " VALUES ";
+  auto rowid_rows = [&](std::size_t rows) {
+    std::string sql = rowid_sql;
+    for (std::size_t r = 0; r < rows; ++r) sql += r ? ",(?,?)" : "(?,?)";
+    return sql;
+  };
   int rc = sqlite3_prepare_v2(db, ("INSERT OR REPLACE INTO " + quote_identifier(name + "_node") + " VALUES (?1, ?2)").c_str(), -1, &node_st, nullptr);
-  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, ("INSERT INTO " + quote_identifier(name + "_rowid") + " VALUES (?1, ?2)").c_str(), -1, &rowid_st, nullptr);
+  if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, rowid_rows(kRowidBatch).c_str(), -1, &rowid_st, nullptr);
   if (rc == SQLITE_OK) rc = sqlite3_prepare_v2(db, ("INSERT INTO " + quote_identifier(name + "_parent") + " VALUES (?1, ?2)").c_str(), -1, &parent_st, nullptr);
   auto step = [&](sqlite3_stmt* st) {
     if (rc != SQLITE_OK) return;
@@ -155,6 +163,23 @@ int rtree_bulk_load(sqlite3* db, const std::string& name, std::vector<RtreeEntry
 
   // _rowid in ascending feature id. Writers number features 1..n, so a dense array indexed by id
   // (8 bytes an entry) does; sparse ids fall back to sorting (id, leaf) pairs.
+  std::vector<std::int64_t> queued;  // key, value, key, value, ...
+  auto flush_rowids = [&] {
+    if (queued.empty() || rc != SQLITE_OK) return;
+    sqlite3_stmt* st = rowid_st;
+    if (queued.size() != 2 * kRowidBatch) {
+      rc = sqlite3_prepare_v2(db, rowid_rows(queued.size() / 2).c_str(), -1, &st, nullptr);
+      if (rc != SQLITE_OK) return;
+    }
+    for (std::size_t k = 0; k < queued.size(); ++k) sqlite3_bind_int64(st, static_cast<int>(k + 1), queued[k]);
+    step(st);
+    if (st != rowid_st) sqlite3_finalize(st);
+    queued.clear();
+  };
+  auto insert_rowid = [&](std::int64_t id, std::int64_t node) {
+    queued.push_back(id), queued.push_back(node);
+    if (queued.size() == 2 * kRowidBatch) flush_rowids();
+  };
   std::int64_t lo = entries[0].id, hi = entries[0].id;
   for (const auto& e : entries) lo = std::min(lo, e.id), hi = std::max(hi, e.id);
   auto leaf_of = [&](std::size_t pos) { return first[0] + static_cast<std::int64_t>(pos / kMaxCells); };
@@ -162,13 +187,14 @@ int rtree_bulk_load(sqlite3* db, const std::string& name, std::vector<RtreeEntry
     std::vector<std::int64_t> node_of(static_cast<std::size_t>(hi - lo + 1), 0);
     for (std::size_t pos = 0; pos < n; ++pos) node_of[static_cast<std::size_t>(entries[pos].id - lo)] = leaf_of(pos);
     for (std::size_t k = 0; k < node_of.size(); ++k)
-      if (node_of[k] != 0) insert_pair(rowid_st, lo + static_cast<std::int64_t>(k), node_of[k]);
+      if (node_of[k] != 0) insert_rowid(lo + static_cast<std::int64_t>(k), node_of[k]);
   } else {
     std::vector<std::pair<std::int64_t, std::int64_t>> rows(n);
     for (std::size_t pos = 0; pos < n; ++pos) rows[pos] = {entries[pos].id, leaf_of(pos)};
     std::sort(rows.begin(), rows.end());
-    for (auto [id, node] : rows) insert_pair(rowid_st, id, node);
+    for (auto [id, node] : rows) insert_rowid(id, node);
   }
+  flush_rowids();
   sqlite3_finalize(node_st);
   sqlite3_finalize(rowid_st);
   sqlite3_finalize(parent_st);

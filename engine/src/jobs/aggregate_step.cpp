@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -238,6 +239,9 @@ std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignm
   char offset[32];
   std::snprintf(offset, sizeof offset, "%c%02d:%02d", utc_offset_minutes < 0 ? '-' : '+',
                 std::abs(utc_offset_minutes) / 60, std::abs(utc_offset_minutes) % 60);
+  const std::size_t offset_size = std::strlen(offset);
+  char local_time[64];
+  UtcText local_text;
   for (std::size_t i = 0; i < inc.size(); ++i) {
     L.set_point({inc.x[i], inc.y[i]});
     L.set(0, inc.id[i]);
@@ -256,8 +260,13 @@ std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignm
         inc.time_precision.empty() ? TimePrecision::kSecond : inc.time_precision[i];
     if (inc.time_utc[i] != kNoTime) {
       const std::int64_t local = inc.time_utc[i] + std::int64_t{utc_offset_minutes} * 60;
-      const std::string iso = format_utc(local);  // "2025-09-01T00:10:00Z" in local time
-      if (p == TimePrecision::kSecond) L.set(9, iso.substr(0, 19) + offset);
+      const std::string_view iso = local_text(local);  // "2025-09-01T00:10:00Z" in local time
+      if (p == TimePrecision::kSecond) {
+        const std::string_view clock = iso.substr(0, 19);
+        std::memcpy(local_time, clock.data(), clock.size());
+        std::memcpy(local_time + clock.size(), offset, offset_size);
+        L.set(9, std::string_view(local_time, clock.size() + offset_size));
+      }
       L.set(10, std::string_view(iso).substr(0, 10));
       const std::int64_t day = local >= 0 ? local / 86400 : (local - 86399) / 86400;
       if (p == TimePrecision::kSecond) L.set(11, (local - day * 86400) / 3600);

@@ -8,6 +8,7 @@
 #include "hotspot/window.hpp"
 #include "jobs/budget.hpp"
 #include "jobs/load.hpp"
+#include "util/parallel.hpp"
 #include "util/time.hpp"
 
 namespace hotspot {
@@ -208,12 +209,14 @@ double knox_preflight(const LoadedInputs& in, const KnoxOptions& o) {
   }
   const double n = static_cast<double>(xy.size());
   if (n < 2) return 0;
-  // Memory: the cell grid (positions, keys, order; about 100 bytes an incident) and the table of
-  // permuted times, which knox_test keeps within times_budget_bytes by counting in passes.
+  // Memory: the cell grid (positions, keys, order; about 100 bytes an incident), each thread's
+  // eight shuffled lanes (32 bytes an incident) and the table of permuted times, which
+  // knox_test keeps within times_budget_bytes by counting in passes.
   const double lanes = o.permutations + 1.0;
   const double table = std::min(4.0 * n * (std::ceil(lanes / 8) * 8),
                                 std::max(static_cast<double>(o.times_budget_bytes), 32 * n));
-  require_memory("max_memory", 100 * n + table, in.max_memory,
+  const double scratch = 32 * n * resolve_threads(o.threads);
+  require_memory("max_memory", 100 * n + scratch + table, in.max_memory,
                  "near-repeat on " + count_text(n) + " incidents with " +
                      count_text(o.permutations) + " permutations",
                  "Filter the incidents (categories, from, to) or raise --max-memory.");

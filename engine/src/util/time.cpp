@@ -1,6 +1,7 @@
 #include "util/time.hpp"
 
 #include <cstdio>
+#include <cstring>
 
 #include "hotspot/error.hpp"
 
@@ -118,6 +119,26 @@ std::string format_utc(std::int64_t t) {
                 d, static_cast<int>(rem / 3600), static_cast<int>(rem / 60 % 60),
                 static_cast<int>(rem % 60));
   return buf;
+}
+
+std::string_view UtcText::operator()(std::int64_t t) {
+  const std::int64_t day = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+  const auto rem = static_cast<int>(t - day * 86400);
+  if (days_.empty()) days_.resize(kSlots);
+  Day& d = days_[static_cast<std::size_t>(day) & (kSlots - 1)];
+  if (d.size == 0 || d.day != day) {
+    const std::string s = format_utc(day * 86400);
+    const std::size_t size = s.find('T') + 1;
+    if (size > sizeof d.text) return whole_ = format_utc(t);
+    d.day = day, d.size = size;
+    std::memcpy(d.text, s.data(), size);
+  }
+  std::memcpy(buf_, d.text, d.size);
+  char* p = buf_ + d.size;
+  for (int v : {rem / 3600, rem / 60 % 60, rem % 60})
+    *p++ = static_cast<char>('0' + v / 10), *p++ = static_cast<char>('0' + v % 10), *p++ = ':';
+  p[-1] = 'Z';
+  return {buf_, static_cast<std::size_t>(p - buf_)};
 }
 
 int parse_hhmm(const std::string& s, const std::string& option) {

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hotspot {
 
@@ -22,6 +23,26 @@ inline bool time_in_range(std::int64_t t) { return t >= kMinTimeUtc && t <= kMax
 
 // "2024-03-05T15:14:09Z"
 std::string format_utc(std::int64_t seconds);
+
+// format_utc for millions of times (a layer's rows): the same text, with the date part from a
+// cache by day (a layer's times fall on a few hundred days) and the time of day written here,
+// where format_utc's snprintf and string would dominate a writer's row.
+class UtcText {
+ public:
+  // The text of t, valid until the next call.
+  std::string_view operator()(std::int64_t t);
+
+ private:
+  struct Day {
+    std::int64_t day = 0;
+    std::size_t size = 0;  // of "YYYY-MM-DDT"; 0: an empty slot
+    char text[24];
+  };
+  static constexpr std::size_t kSlots = 1024;  // by day modulo kSlots
+  std::vector<Day> days_;
+  std::string whole_;  // a year too long for a slot
+  char buf_[48];
+};
 
 // Days since 1970-01-01 for a proleptic Gregorian date (H. Hinnant's days_from_civil).
 std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d);

@@ -5,14 +5,17 @@
 #include <gtest/gtest.h>
 #include <ogrsf_frmts.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <random>
 
 #include "hotspot/error.hpp"
+#include "hotspot/ingest.hpp"
 #include "io/gdal_util.hpp"
 #include "support/temp_dir.hpp"
 #include "util/text.hpp"
+#include "util/time.hpp"
 
 namespace hotspot {
 namespace {
@@ -153,6 +156,66 @@ TEST(GpkgWriter, BulkLoadedRtreePassesRtreecheckAndAnswersWindows) {
     EXPECT_EQ(scalar("SELECT count(*) FROM " + rtree + sql), std::to_string(expected)) << n;
     sqlite3_close(db);
   }
+}
+
+// Rows are queued and inserted many to a statement: every kind of value, a value left unset
+// (NULL), a row without geometry and a short last batch come back as set, in fid order, and
+// set_time writes what format_utc gives (with milliseconds) on any day, across midnight, before
+// 1970 and past year 9999.
+TEST(GpkgWriter, QueuedRowsComeBackAsSet) {
+  test::TempDir dir;
+  const std::string out = dir.file("rows.gpkg");
+  const std::int64_t day = 86400;
+  std::vector<std::int64_t> times = {0, -1, -day, -day - 1, 1'700'000'000, 1'700'000'000 + day - 1,
+                                     253'402'300'799, 253'402'300'800, -62'135'596'800, kNoTime};
+  for (std::int64_t k = 0; k < 200; ++k) times.push_back(1'600'000'000 + k * 7919 * 61 + k % 3 * 1024 * day);
+  const int n = static_cast<int>(times.size());
+  {
+    GpkgWriter w(out);
+    auto& L = w.begin_layer("rows", GeometryType::kPoint, parse_crs("EPSG:32648", "t"),
+                            {{"i", FieldType::kInteger}, {"r", FieldType::kReal},
+                             {"s", FieldType::kText}, {"t", FieldType::kDateTime}},
+                            "");
+    for (int k = 0; k < n; ++k) {
+      if (k % 5 != 3) L.set_point({500000.0 + k, 2300000.0 - k});
+      L.set(0, std::int64_t{k} * 1'000'000'007);
+      if (k % 4 != 1) L.set(1, k % 7 == 0 ? std::nan("") : k / 3.0);
+      if (k % 6 != 2) L.set(2, std::string_view(std::string(static_cast<std::size_t>(k % 9), 'a' + k % 26)));
+      L.set_time(3, times[static_cast<std::size_t>(k)]);
+      EXPECT_EQ(L.insert(), k + 1);
+    }
+    w.commit();
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open_v2(out.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT fid, geom IS NULL, i, r, s, t FROM rows ORDER BY fid", -1, &st, nullptr), SQLITE_OK);
+  int k = 0;
+  for (; sqlite3_step(st) == SQLITE_ROW; ++k) {
+    EXPECT_EQ(sqlite3_column_int64(st, 0), k + 1);
+    EXPECT_EQ(sqlite3_column_int(st, 1), k % 5 == 3 ? 1 : 0) << k;
+    EXPECT_EQ(sqlite3_column_int64(st, 2), std::int64_t{k} * 1'000'000'007);
+    if (k % 4 == 1 || k % 7 == 0)
+      EXPECT_EQ(sqlite3_column_type(st, 3), SQLITE_NULL) << k;
+    else
+      EXPECT_EQ(sqlite3_column_double(st, 3), k / 3.0) << k;
+    if (k % 6 == 2)
+      EXPECT_EQ(sqlite3_column_type(st, 4), SQLITE_NULL) << k;
+    else
+      EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 4))),
+                std::string(static_cast<std::size_t>(k % 9), 'a' + k % 26)) << k;
+    const std::int64_t t = times[static_cast<std::size_t>(k)];
+    if (t == kNoTime) {
+      EXPECT_EQ(sqlite3_column_type(st, 5), SQLITE_NULL) << k;
+    } else {
+      std::string want = format_utc(t);
+      want.insert(want.size() - 1, ".000");
+      EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 5))), want) << k;
+    }
+  }
+  EXPECT_EQ(k, n);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
 }
 
 TEST(GpkgWriter, MissingOutputDirectoryIsAnIoError) {

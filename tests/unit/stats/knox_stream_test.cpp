@@ -154,6 +154,8 @@ TEST(KnoxStream, IdenticalToThePairListOnSeveralSeedsAndBands) {
       {{0, 50, 100, 200}, {0, 3, 7, 14}},
       {{25, 60, 150}, {0.5, 1.25, 7, 30.000011574}},  // a first edge above 0, fractions of a day
       {{0, 300}, {0, 1}},
+      {{0, 30, 60, 150}, {0, 1, 2, 3, 7, 14, 28}},     // six time bands: counted four, then two
+      {{10, 150}, {0.25, 1, 2, 7, 14, 28.5}},          // five, with a floor
   };
   for (std::uint64_t seed : {1u, 2u, 3u}) {
     const Incidents inc = incidents(1200, seed);
