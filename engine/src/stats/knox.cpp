@@ -6,19 +6,18 @@
 #include <cstring>
 #include <limits>
 #include <memory>
-#include <numeric>
 #include <new>
+#include <numeric>
 #include <string>
-
-#include <sys/mman.h>
 
 #include "hotspot/distribute.hpp"
 #include "hotspot/error.hpp"
-#include "util/text.hpp"
+#include "hotspot/huge_pages.hpp"
 #include "hotspot/spacetime.hpp"
-#include "util/parallel.hpp"
 #include "stats/knox_lanes.hpp"
+#include "util/parallel.hpp"
 #include "util/rng.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
@@ -84,22 +83,17 @@ TimeLimits time_limits(const std::vector<std::int64_t>& times, const std::vector
 }
 
 // The table of permuted times, n rows of `width` int32 lanes: not zeroed (every lane is
-// written before a pass reads it), and on transparent huge pages where the kernel offers them,
-// since a pass reads rows all over its hundreds of megabytes.
+// written before a pass reads it), and on transparent huge pages where the kernel offers them
+// (hotspot/huge_pages.hpp), since a pass reads rows all over its hundreds of megabytes.
 struct TimeTable {
-  std::int32_t* data = nullptr;
-  explicit TimeTable(std::size_t count) {
-    constexpr std::size_t kHuge = std::size_t{2} << 20;
-    const std::size_t bytes = (std::max<std::size_t>(1, count) * sizeof(std::int32_t) + kHuge - 1) / kHuge * kHuge;
-    data = static_cast<std::int32_t*>(std::aligned_alloc(kHuge, bytes));
-    if (!data) throw std::bad_alloc();
-#ifdef MADV_HUGEPAGE
-    ::madvise(data, bytes, MADV_HUGEPAGE);  // advice only: 4 KiB pages work the same
-#endif
-  }
-  ~TimeTable() { std::free(data); }
+  explicit TimeTable(std::size_t count)
+      : size(std::max<std::size_t>(1, count)),
+        data(HugePageAllocator<std::int32_t>().allocate(size)) {}
+  ~TimeTable() { HugePageAllocator<std::int32_t>().deallocate(data, size); }
   TimeTable(const TimeTable&) = delete;
   TimeTable& operator=(const TimeTable&) = delete;
+  std::size_t size;
+  std::int32_t* data;
 };
 
 // The incidents in square cells as wide as the largest distance band, sorted by cell: a pair

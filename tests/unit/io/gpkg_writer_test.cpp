@@ -180,7 +180,9 @@ TEST(GpkgWriter, QueuedRowsComeBackAsSet) {
       if (k % 5 != 3) L.set_point({500000.0 + k, 2300000.0 - k});
       L.set(0, std::int64_t{k} * 1'000'000'007);
       if (k % 4 != 1) L.set(1, k % 7 == 0 ? std::nan("") : k / 3.0);
-      if (k % 6 != 2) L.set(2, std::string_view(std::string(static_cast<std::size_t>(k % 9), 'a' + k % 26)));
+      if (k % 6 != 2)
+        L.set(2, std::string_view(std::string(static_cast<std::size_t>(k % 9),
+                                              static_cast<char>('a' + k % 26))));
       L.set_time(3, times[static_cast<std::size_t>(k)]);
       EXPECT_EQ(L.insert(), k + 1);
     }
@@ -203,7 +205,8 @@ TEST(GpkgWriter, QueuedRowsComeBackAsSet) {
       EXPECT_EQ(sqlite3_column_type(st, 4), SQLITE_NULL) << k;
     else
       EXPECT_EQ(std::string(reinterpret_cast<const char*>(sqlite3_column_text(st, 4))),
-                std::string(static_cast<std::size_t>(k % 9), 'a' + k % 26)) << k;
+                std::string(static_cast<std::size_t>(k % 9), static_cast<char>('a' + k % 26)))
+          << k;
     const std::int64_t t = times[static_cast<std::size_t>(k)];
     if (t == kNoTime) {
       EXPECT_EQ(sqlite3_column_type(st, 5), SQLITE_NULL) << k;

@@ -63,7 +63,7 @@ TEST(Steps, KdeAndClustersWriteIntoOneGeoPackage) {
   std::vector<StepResult> steps;
   {
     GpkgWriter w(out);
-    const StepContext ctx{in, w, "run.gpkg", 2, {}};
+    const StepContext ctx{in, w, "run.gpkg", 2, {}, {}, nullptr};
     steps.push_back(kde_step(ctx, kde_options, &artifacts));
     steps.push_back(cluster_step(ctx, cluster_options, "cluster_members", /*members_only=*/true));
     finish_job(w, in, summarise(in), steps,

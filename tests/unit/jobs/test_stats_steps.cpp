@@ -120,7 +120,7 @@ class StatsSteps : public ::testing::Test {
     in = new LoadedInputs(load_inputs(sample_inputs()));
     out = dir->file("run.gpkg");
     GpkgWriter w(out);
-    const StepContext ctx{*in, w, "run.gpkg", 2, {}};
+    const StepContext ctx{*in, w, "run.gpkg", 2, {}, {}, nullptr};
     steps = new std::vector<StepResult>;
     steps->push_back(local_step(ctx, local_options("communes"), "local_communes"));
     steps->push_back(local_step(ctx, local_options("grid"), "local_grid"));
@@ -269,7 +269,7 @@ TEST_F(StatsSteps, CommuneRatesPerThousandNeedAPopulation) {
   o.value = UnitValue::kPer1000;
   {
     GpkgWriter w(d.file("rates.gpkg"));
-    const StepContext ctx{*in, w, "rates.gpkg", 1, {}};
+    const StepContext ctx{*in, w, "rates.gpkg", 1, {}, {}, nullptr};
     EXPECT_THROW(local_step(ctx, o, "local_communes"), UsageError);  // no --population-field
   }
   EXPECT_FALSE(fs::exists(d.file("rates.gpkg")));
@@ -279,7 +279,7 @@ TEST_F(StatsSteps, CommuneRatesPerThousandNeedAPopulation) {
   for (std::size_t c = 0; c < in->communes.size(); ++c)
     with_population.communes.population[c] = 1000.0 * static_cast<double>(c + 1);
   GpkgWriter w(d.file("rates.gpkg"));
-  const StepContext ctx{with_population, w, "rates.gpkg", 1, {}};
+  const StepContext ctx{with_population, w, "rates.gpkg", 1, {}, {}, nullptr};
   local_step(ctx, o, "local_communes");
   w.commit();
   DatasetPtr ds = open_vector(d.file("rates.gpkg"));
@@ -292,7 +292,7 @@ TEST_F(StatsSteps, CommuneRatesPerThousandNeedAPopulation) {
 
   with_population.communes.population[3] = std::nan("");
   GpkgWriter w2(d.file("missing.gpkg"));
-  const StepContext ctx2{with_population, w2, "missing.gpkg", 1, {}};
+  const StepContext ctx2{with_population, w2, "missing.gpkg", 1, {}, {}, nullptr};
   EXPECT_THROW(local_step(ctx2, o, "local_communes"), InputError);
 }
 
