@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "hotspot/cluster.hpp"
 #include "hotspot/geometry.hpp"
 #include "hotspot/huge_pages.hpp"
 
@@ -108,6 +109,13 @@ struct SiteGrid {
 // more than 1e8 times eps (cell arithmetic would lose its exactness margin), InputError for
 // non-finite coordinates. Empty input gives an empty Box.
 Box checked_bounds(std::span<const double> x, std::span<const double> y, double eps, const char* stage);
+
+// st_dbscan()'s checks of the options and times, shared with st_dbscan_tile (stage names the
+// caller in InternalError): ParameterError for min_points and eps_time, UsageError for an
+// incident without a time (or one beyond 2^52 s).
+void check_st_dbscan(std::span<const double> x, std::span<const double> y,
+                     std::span<const std::int64_t> t, const StDbscanOptions& opt,
+                     const char* stage);
 
 // Builds the grid for radius eps (after checked_bounds). Throws UsageError for eps <= 0 or an extent more than 1e8 times
 // eps (the cell arithmetic would lose the exactness margin), InputError for non-finite coordinates.

@@ -66,10 +66,12 @@ struct TimeGrid {
 
 }  // namespace
 
-Clustering st_dbscan(std::span<const double> x, std::span<const double> y,
-                     std::span<const std::int64_t> t, const StDbscanOptions& opt) {
+void cluster_detail::check_st_dbscan(std::span<const double> x, std::span<const double> y,
+                                     std::span<const std::int64_t> t, const StDbscanOptions& opt,
+                                     const char* stage) {
   const std::size_t n = x.size();
-  if (y.size() != n || t.size() != n) throw InternalError("st_dbscan: column lengths differ");
+  if (y.size() != n || t.size() != n)
+    throw InternalError(std::string(stage) + ": column lengths differ");
   if (opt.min_points < 1)
     throw ParameterError("min_points",
                          "must be at least 1 (got " + std::to_string(opt.min_points) + ")");
@@ -80,6 +82,12 @@ Clustering st_dbscan(std::span<const double> x, std::span<const double> y,
     if (t[i] == kNoTime || t[i] > (std::int64_t{1} << 52) || t[i] < -(std::int64_t{1} << 52))
       throw UsageError("st-dbscan needs a time for every incident; incident " + std::to_string(i) +
                        " has none (name the incidents' time column, or cluster with dbscan)");
+}
+
+Clustering st_dbscan(std::span<const double> x, std::span<const double> y,
+                     std::span<const std::int64_t> t, const StDbscanOptions& opt) {
+  const std::size_t n = x.size();
+  check_st_dbscan(x, y, t, opt, "st_dbscan");
   const Box bb = checked_bounds(x, y, opt.eps, "st-dbscan");
   Clustering out;
   if (n == 0) return out;

@@ -93,23 +93,6 @@ class TimeCells {
   std::vector<std::int64_t> t_sorted_;
 };
 
-// st_dbscan()'s checks of the options and times, in its order.
-void check_st(std::span<const double> x, std::span<const double> y, std::span<const std::int64_t> t,
-              const StDbscanOptions& opt, const char* stage) {
-  const std::size_t n = x.size();
-  if (y.size() != n || t.size() != n) throw InternalError(std::string(stage) + ": column lengths differ");
-  if (opt.min_points < 1)
-    throw ParameterError("min_points",
-                         "must be at least 1 (got " + std::to_string(opt.min_points) + ")");
-  if (opt.eps_time_s < 0 || opt.eps_time_s > (std::int64_t{1} << 50))
-    throw ParameterError("eps_time", "must be between 0 and 2^50 seconds (got " +
-                                         std::to_string(opt.eps_time_s) + ")");
-  for (std::size_t i = 0; i < n; ++i)
-    if (t[i] == kNoTime || t[i] > (std::int64_t{1} << 52) || t[i] < -(std::int64_t{1} << 52))
-      throw UsageError("st-dbscan needs a time for every incident; incident " + std::to_string(i) +
-                       " has none (name the incidents' time column, or cluster with dbscan)");
-}
-
 inline bool nearer(double d2, std::int64_t j, double best_d2, std::int64_t best_j) {
   return d2 < best_d2 || (d2 == best_d2 && j < best_j);
 }
@@ -122,7 +105,7 @@ ClusterTilePart st_dbscan_tile(std::span<const double> x, std::span<const double
   const std::size_t n = x.size();
   if (index.size() != n || owned > n)
     throw InternalError("st_dbscan_tile: column lengths differ or more owned points than points");
-  check_st(x, y, t, opt, "st_dbscan_tile");
+  check_st_dbscan(x, y, t, opt, "st_dbscan_tile");
   const Box bb = checked_bounds(x, y, opt.eps, "st-dbscan");
   ClusterTilePart out;
   if (n == 0) return out;
@@ -213,7 +196,7 @@ ClusterTilePart st_dbscan_tile(std::span<const double> x, std::span<const double
 Clustering st_dbscan(std::span<const double> x, std::span<const double> y, std::span<const std::int64_t> t,
                      const StDbscanOptions& opt, const StDbscanTilesFn& tiles) {
   if (!tiles) return st_dbscan(x, y, t, opt);
-  check_st(x, y, t, opt, "st_dbscan");
+  check_st_dbscan(x, y, t, opt, "st_dbscan");
   checked_bounds(x, y, opt.eps, "st-dbscan");
   if (x.empty()) return Clustering{};
   return merge_cluster_tiles(x.size(), tiles(x, y, t, opt));
