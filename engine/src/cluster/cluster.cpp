@@ -1,5 +1,6 @@
 // One clustering by any method: the checks that tie parameters to a method, and the dispatch.
 #include "hotspot/cluster.hpp"
+#include "hotspot/distribute.hpp"
 
 #include <cmath>
 #include <string>
@@ -42,19 +43,27 @@ void check_cluster_options(const ClusterOptions& o) {
 
 Clustering cluster(const std::vector<double>& x, const std::vector<double>& y,
                    const std::vector<std::int64_t>& t, const ClusterOptions& options) {
+  return cluster(x, y, t, options, nullptr);
+}
+
+Clustering cluster(const std::vector<double>& x, const std::vector<double>& y,
+                   const std::vector<std::int64_t>& t, const ClusterOptions& options,
+                   const RunDistribution* hooks) {
   check_cluster_options(options);
   ClusterOptions o = options;
   if (o.method != ClusterMethod::kHdbscan && o.eps_auto && o.eps_m == 0)
     o.eps_m = k_distance_knee(x, y, o.min_points, o.threads).eps;
   switch (o.method) {
     case ClusterMethod::kDbscan:
-      return dbscan(x, y, {o.eps_m, o.min_points, o.threads});
+      return dbscan(x, y, {o.eps_m, o.min_points, o.threads},
+                    hooks ? hooks->dbscan_tiles : DbscanTilesFn{});
     case ClusterMethod::kStDbscan:
-      return st_dbscan(x, y, t, {o.eps_m, o.eps_time_s, o.min_points, o.threads});
+      return st_dbscan(x, y, t, {o.eps_m, o.eps_time_s, o.min_points, o.threads},
+                       hooks ? hooks->st_dbscan_tiles : StDbscanTilesFn{});
     case ClusterMethod::kHdbscan: {
       HdbscanOptions h = o.hdbscan;
       h.threads = o.threads;
-      return hdbscan(x, y, h);
+      return hooks && hooks->hdbscan ? hooks->hdbscan(x, y, h) : hdbscan(x, y, h);
     }
   }
   throw InternalError("cluster: unknown method");

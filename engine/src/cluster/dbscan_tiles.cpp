@@ -308,26 +308,4 @@ Clustering dbscan(std::span<const double> x, std::span<const double> y, const Db
   return merge_cluster_tiles(x.size(), tiles(x, y, opt));
 }
 
-Clustering cluster(const std::vector<double>& x, const std::vector<double>& y,
-                   const std::vector<std::int64_t>& t, const ClusterOptions& options,
-                   const RunDistribution* hooks) {
-  if (!hooks) return cluster(x, y, t, options);
-  check_cluster_options(options);
-  ClusterOptions o = options;
-  if (o.method != ClusterMethod::kHdbscan && o.eps_auto && o.eps_m == 0)
-    o.eps_m = k_distance_knee(x, y, o.min_points, o.threads).eps;
-  switch (o.method) {
-    case ClusterMethod::kDbscan:
-      return dbscan(x, y, {o.eps_m, o.min_points, o.threads}, hooks->dbscan_tiles);
-    case ClusterMethod::kStDbscan:
-      return st_dbscan(x, y, t, {o.eps_m, o.eps_time_s, o.min_points, o.threads}, hooks->st_dbscan_tiles);
-    case ClusterMethod::kHdbscan: {
-      HdbscanOptions h = o.hdbscan;
-      h.threads = o.threads;
-      return hooks->hdbscan ? hooks->hdbscan(x, y, h) : hdbscan(x, y, h);
-    }
-  }
-  throw InternalError("cluster: unknown method");
-}
-
 }  // namespace hotspot
