@@ -183,8 +183,12 @@ TEST(QuickLook, EveryNameIsPlacedOrKeyedWithoutOverlap) {
     if (key.empty())
       for (std::size_t i = 0; i < taken.size(); ++i)
         for (std::size_t j = i + 1; j < taken.size(); ++j) EXPECT_FALSE(taken[i].overlaps(taken[j])) << size;
-    if (size == 15.0) EXPECT_EQ(key.size(), 0u);  // the sample's 20 names all fit
-    if (size == 60.0) EXPECT_GT(key.size(), 0u);
+    if (size == 15.0) {
+      EXPECT_EQ(key.size(), 0u);  // the sample's 20 names all fit
+    }
+    if (size == 60.0) {
+      EXPECT_GT(key.size(), 0u);
+    }
   }
 }
 
