@@ -28,7 +28,8 @@ test_pkgs+=("${python_pkgs[@]}" python3-pytest python3-libpysal)
 
 # Peers for the side-by-side benchmarks (benchmarks/compare/). geopandas 0.12 on Shapely 1.8 needs
 # rtree for sjoin. The full run (full_run_vs_peers.py) also chains scikit-learn, SciPy and R spdep.
-bench_pkgs=(python3-geopandas python3-rtree python3-pyproj python3-sklearn python3-scipy r-cran-spdep r-cran-sf)
+bench_pkgs=(python3-geopandas python3-rtree python3-pyproj python3-sklearn python3-scipy r-cran-spdep r-cran-sf
+            r-cran-spatstat)  # spatstat: benchmarks/compare/kde_vs_qgis_spatstat.py
 # libFuzzer comes with clang's runtime.
 fuzz_pkgs=(clang libclang-rt-14-dev)
 
