@@ -22,9 +22,7 @@ using namespace cluster_detail;
 
 Clustering dbscan(std::span<const double> x, std::span<const double> y, const DbscanOptions& opt) {
   if (x.size() != y.size()) throw InternalError("dbscan: x and y differ in length");
-  if (opt.min_points < 1)
-    throw ParameterError("min_points",
-                         "must be at least 1 (got " + std::to_string(opt.min_points) + ")");
+  check_min_points(opt.min_points);
   const int threads = resolve_threads(opt.threads);
   const SiteGrid g = build_site_grid(x, y, opt.eps, "dbscan");
   const double eps2 = opt.eps * opt.eps;

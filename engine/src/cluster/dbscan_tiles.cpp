@@ -51,9 +51,7 @@ ClusterTilePart dbscan_tile(std::span<const double> x, std::span<const double> y
   const std::size_t n = x.size();
   if (y.size() != n || index.size() != n || owned > n)
     throw InternalError("dbscan_tile: column lengths differ or more owned points than points");
-  if (opt.min_points < 1)
-    throw ParameterError("min_points",
-                         "must be at least 1 (got " + std::to_string(opt.min_points) + ")");
+  check_min_points(opt.min_points);
   const int threads = resolve_threads(opt.threads);
   const SiteGrid g = build_site_grid(x, y, opt.eps, "dbscan");
   const double eps2 = opt.eps * opt.eps;
@@ -300,9 +298,7 @@ Clustering dbscan(std::span<const double> x, std::span<const double> y, const Db
   if (!tiles) return dbscan(x, y, opt);
   // dbscan()'s checks, in its order, so that a run fails as it would without the hook.
   if (x.size() != y.size()) throw InternalError("dbscan: x and y differ in length");
-  if (opt.min_points < 1)
-    throw ParameterError("min_points",
-                         "must be at least 1 (got " + std::to_string(opt.min_points) + ")");
+  check_min_points(opt.min_points);
   checked_bounds(x, y, opt.eps, "dbscan");
   if (x.empty()) return merge_cluster_tiles(0, {});
   return merge_cluster_tiles(x.size(), tiles(x, y, opt));

@@ -32,6 +32,12 @@ Box checked_bounds(std::span<const double> x, std::span<const double> y, double 
   return b;
 }
 
+void check_min_points(int min_points) {
+  if (min_points < 1)
+    throw ParameterError("min_points",
+                         "must be at least 1 (got " + std::to_string(min_points) + ")");
+}
+
 SiteGrid build_site_grid(std::span<const double> x, std::span<const double> y, double eps,
                          const char* stage) {
   const Box bb = checked_bounds(x, y, eps, stage);

@@ -110,6 +110,9 @@ struct SiteGrid {
 // non-finite coordinates. Empty input gives an empty Box.
 Box checked_bounds(std::span<const double> x, std::span<const double> y, double eps, const char* stage);
 
+// ParameterError("min_points") unless min_points >= 1 (dbscan, st-dbscan and their tiles).
+void check_min_points(int min_points);
+
 // st_dbscan()'s checks of the options and times, shared with st_dbscan_tile (stage names the
 // caller in InternalError): ParameterError for min_points and eps_time, UsageError for an
 // incident without a time (or one beyond 2^52 s).
