@@ -180,9 +180,10 @@ TEST(QuickLook, EveryNameIsPlacedOrKeyedWithoutOverlap) {
     EXPECT_EQ(taken.size(), map.communes.size()) << size;
     EXPECT_EQ(number - 1, static_cast<int>(key.size()));
     // Names never overlap (a number may, so the key can point at every commune).
-    if (key.empty())
+    if (key.empty()) {
       for (std::size_t i = 0; i < taken.size(); ++i)
         for (std::size_t j = i + 1; j < taken.size(); ++j) EXPECT_FALSE(taken[i].overlaps(taken[j])) << size;
+    }
     if (size == 15.0) {
       EXPECT_EQ(key.size(), 0u);  // the sample's 20 names all fit
     }
