@@ -180,7 +180,9 @@ def test_cli_configs_fan_out_one_exit_code(tmp_path):
         goods.append(cfg), outs.append(out)
     bad, _ = sample_config(tmp_path, "bad.json", "bad.gpkg",
                            edit=lambda c: c["analyses"].__setitem__(2, dict(c["analyses"][2], cell_size=-5)))
-    p = _module("--configs", goods[0], bad, goods[1], "--local-workers", 2, "--json")
+    # Per-part task counts through the command line, for both runs (each layer compared below).
+    p = _module("--configs", goods[0], bad, goods[1], "--local-workers", 2, "--json",
+                "--tiles", "3,kde=16,clusters=5,near_repeat=2")
     assert p.returncode == 2, p.stderr
     docs = json.loads(p.stdout)
     assert [d["exit_code"] for d in docs] == [0, 2, 0]
