@@ -347,8 +347,15 @@ def test_worker_killed_during_kde_windows_changes_nothing(two_workers, tmp_path)
     """SIGKILL to a worker process of a LocalCluster while it executes a KDE window task: Dask
     computes the window again (on the other worker or the nanny's new one) and every layer equals
     hotspot run's. The kill is decided inside the worker, on its event loop, while a kde_window
-    task is executing there, so the task is running, not merely assigned, when the process dies."""
+    task is executing there, so the task is running, not merely assigned, when the process dies.
+
+    The LocalCluster closes the nanny of a worker whose name has not come back to the scheduler
+    within distributed.deploy.lost-worker-timeout (15 s); on a loaded machine the restarted
+    worker can take longer than that to start and import hotspot, so the timeout is raised
+    while the run goes on. Nothing waits for the restart: the run finishes on the other worker,
+    and no later test of this module needs two."""
     import cloudpickle
+    import dask
     os.mkdir(tmp_path / "ref")  # the same output name: the QGIS project names the file
     ref_cfg, ref_out = sample_config(tmp_path / "ref", edit=_fine_kde)
     cli_run(ref_cfg)
@@ -368,14 +375,15 @@ def test_worker_killed_during_kde_windows_changes_nothing(two_workers, tmp_path)
     th = threading.Thread(target=go)
     cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import this file
     try:
-        th.start()
-        while not os.path.exists(marker) and th.is_alive():
-            try:
-                client.run(_kill_if_kde_running, marker, workers=[victim])
-            except Exception:  # noqa: BLE001 - the worker died answering: the marker says why
-                break
-            time.sleep(0.002)
-        th.join(timeout=300)
+        with dask.config.set({"distributed.deploy.lost-worker-timeout": "600s"}):
+            th.start()
+            while not os.path.exists(marker) and th.is_alive():
+                try:
+                    client.run(_kill_if_kde_running, marker, workers=[victim])
+                except Exception:  # noqa: BLE001 - the worker died answering: the marker says why
+                    break
+                time.sleep(0.002)
+            th.join(timeout=300)
     finally:
         cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
     assert not th.is_alive()
@@ -387,7 +395,6 @@ def test_worker_killed_during_kde_windows_changes_nothing(two_workers, tmp_path)
     assert "error" not in result, result.get("error")
     assert details["tasks"]["kde"] == 40  # one window per block
     assert digest(out) == digest(ref_out)
-    client.wait_for_workers(2, timeout=120)  # the nanny's new worker, for the next tests
 
 
 @pytest.mark.slow
