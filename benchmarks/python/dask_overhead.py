@@ -3,14 +3,17 @@
 and the overhead, with 1 and 2 local workers.
 
     /usr/bin/python3 benchmarks/python/dask_overhead.py [--build build] [--work /tmp/hotspot-bench]
-        [--communes 2000] [--incidents 1000000] [--workers 1 2] [--tiles auto]
+        [--communes 2000] [--incidents 1000000] [--workers 1 2] [--tiles auto|N|PART=N,...]
 
 The input is hotspot-datagen's (benchmarks/compare/common.py generate), the configuration that of
 benchmarks/compare/full_run_vs_peers.py (every analysis). Each run is one process, timed from the
 outside: `hotspot run --config C --quiet`, then `python -m hotspot.dask --config C --local-workers N
 --quiet` (its time includes starting the LocalCluster). Every layer of each distributed output is
-compared with `hotspot run`'s (tests/golden/layer_digest.py); a difference exits 1. ctest runs it
-as slow.dask_national (label slow). Timings are from one run on a shared machine: the load average
+compared with `hotspot run`'s (tests/golden/layer_digest.py); a difference exits 1. --tiles takes
+what `python -m hotspot.dask --tiles` takes: auto, N for every part, or per part
+(kde=64,clusters=7; the parts not named auto, or N with a bare N or default=N); a bad value exits
+2 before anything runs. ctest runs it as slow.dask_national, slow.dask_national_tiles_N and
+slow.dask_national_tiles_mixed (label slow). Timings are from one run on a shared machine: the load average
 is printed with them.
 """
 import argparse
@@ -35,9 +38,17 @@ def main():
     p.add_argument("--communes", type=int, default=2000)
     p.add_argument("--incidents", type=int, default=1_000_000)
     p.add_argument("--workers", type=int, nargs="+", default=[1, 2])
-    p.add_argument("--tiles", default="auto")
+    p.add_argument("--tiles", default="auto",
+                   help="tasks per part, as python -m hotspot.dask --tiles: auto, N or PART=N,... (default: auto)")
     a = p.parse_args()
     build = os.path.abspath(a.build)
+    sys.path.insert(0, os.path.join(build, "python"))
+    from hotspot import UsageError
+    from hotspot.dask import parse_tiles
+    try:  # refused here, before the data is generated and hotspot run is timed
+        parse_tiles(a.tiles)
+    except UsageError as e:
+        p.error(str(e))
     hotspot = os.path.join(build, "bin", "hotspot")
     data = os.path.abspath(generate(build, a.work, a.communes, a.incidents))
     work = os.path.join(os.path.abspath(a.work), "dask")
@@ -76,7 +87,7 @@ def main():
         got = digest(out)
         bad = [t for t in sorted(set(want) | set(got)) if want.get(t) != got.get(t)]
         bad_any |= bool(bad)
-        print(f"hotspot.dask, {n} local worker(s): {s:.1f} s = {s / base:.2f} x hotspot run; layers "
+        print(f"hotspot.dask, {n} local worker(s), --tiles {a.tiles}: {s:.1f} s = {s / base:.2f} x hotspot run; layers "
               + ("identical" if not bad else f"DIFFER: {bad}"), flush=True)
     print("load average at the end: " + " ".join(f"{v:.1f}" for v in os.getloadavg()))
     sys.exit(1 if bad_any else 0)

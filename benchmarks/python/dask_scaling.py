@@ -5,6 +5,16 @@ workers by replaying the task durations recorded with distributed.get_task_strea
     /usr/bin/python3 benchmarks/python/dask_scaling.py [--build build] [--config data/sample/run.json]
         [--work /tmp/hotspot-scaling] [--tiles 64 8] [--latency-ms 0.5] [--task-overhead-ms 1]
         [--bandwidth-mbit 1000] [--png benchmarks/python/dask_scaling.png] [--json FILE]
+        [--no-measure] [--from-json FILE]
+    /usr/bin/python3 benchmarks/python/dask_scaling.py --national [--communes 2000] [--incidents 1000000] ...
+
+The data: --config (default the sample, data/sample/run.json), or with --national the national-like
+set of the overhead benchmark (benchmarks/python/dask_overhead.py, slow.dask_national):
+hotspot-datagen's --incidents x --communes (generated once into --work, reused while the generator
+is unchanged; benchmarks/compare/common.py generate) under the full-run configuration of
+benchmarks/compare/full_run_vs_peers.py (every analysis, 999 permutations for both local ones).
+At 1M incidents each recording takes minutes (Knox enumerates every close pair in each of its
+tasks): run it on a quiet machine.
 
 1. Record. Two runs of the configuration on a LocalCluster of one single-threaded worker process,
    every distributed part cut into 64 tasks (one per worker at the largest simulated cluster), then
@@ -276,6 +286,22 @@ def simulate(phases, models, serial, net, weak, auto):
     return out
 
 
+def national_config(build, work, communes, incidents):
+    """run.json of the full-run benchmark on hotspot-datagen's national-like data (as
+    dask_overhead.py writes it), in work/national-config/."""
+    sys.path.insert(0, os.path.join(ROOT, "benchmarks", "compare"))
+    from common import generate
+    from full_run_vs_peers import write_config
+    data = os.path.abspath(generate(build, work, communes, incidents))
+    directory = os.path.join(work, "national-config")
+    os.makedirs(directory, exist_ok=True)
+    path = os.path.join(directory, "run.json")
+    ns = argparse.Namespace(communes_permutations=999, grid_permutations=999, incidents=incidents,
+                            communes=communes, threads=0)
+    write_config(path, data, os.path.join(directory, "national.gpkg"), ns)
+    return path
+
+
 def measure(config_path, work, build, workers):
     """`hotspot run` and hotspot.dask.run with 1 and 2 local workers (tiles auto), timed."""
     import hotspot.dask as hd
@@ -335,13 +361,19 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--build", default=os.path.join(ROOT, "build"))
     p.add_argument("--config", default=os.path.join(ROOT, "data", "sample", "run.json"))
+    p.add_argument("--national", action="store_true",
+                   help="record from hotspot-datagen's national-like data (--communes x --incidents) under the "
+                        "full-run configuration instead of --config")
+    p.add_argument("--communes", type=int, default=2000, help="with --national (default: 2000)")
+    p.add_argument("--incidents", type=int, default=1_000_000, help="with --national (default: 1000000)")
     p.add_argument("--work", default=os.path.join(tempfile.gettempdir(), "hotspot-scaling"))
     p.add_argument("--tiles", type=int, nargs=2, default=[64, 8],
                    help="tiles a part of the two recordings (the first is replayed as is)")
     p.add_argument("--latency-ms", type=float, default=0.5)
     p.add_argument("--task-overhead-ms", type=float, default=1.0)
     p.add_argument("--bandwidth-mbit", type=float, default=1000.0)
-    p.add_argument("--png", default=os.path.join(HERE, "dask_scaling.png"))
+    p.add_argument("--png", help="the plot (default: benchmarks/python/dask_scaling.png, with --national "
+                                 "dask_scaling_national.png)")
     p.add_argument("--json", help="write the figures here as JSON")
     p.add_argument("--no-measure", action="store_true", help="skip the 1 -> 2 worker measurement")
     p.add_argument("--from-json", help="simulate and plot from the recordings a --json run saved (no run)")
@@ -349,7 +381,19 @@ def main():
     build = os.path.abspath(a.build)
     sys.path.insert(0, os.path.join(build, "python"))
     os.environ["PYTHONPATH"] = os.path.join(build, "python") + os.pathsep + os.environ.get("PYTHONPATH", "")
+    a.work = os.path.abspath(a.work)
     os.makedirs(a.work, exist_ok=True)
+    if a.png is None:
+        a.png = os.path.join(HERE, "dask_scaling_national.png" if a.national else "dask_scaling.png")
+    if a.national and a.from_json:
+        p.error("--national records a run; --from-json replays a saved one: give one of them")
+    if a.national:
+        if a.communes < 1 or a.incidents < 1:
+            p.error("--communes and --incidents must be >= 1")
+        a.config = national_config(build, a.work, a.communes, a.incidents)
+        data_name = f"national-like (hotspot-datagen, {a.communes:,} communes)"
+    else:
+        data_name = os.path.basename(os.path.dirname(os.path.abspath(a.config)))
 
     print(f"load average {load_average()} on {os.cpu_count()} cores (uptime)", flush=True)
     if a.from_json:
@@ -357,6 +401,8 @@ def main():
             saved = json.load(f)
         parts, phases, models, measured = saved["serial"], saved["phases"], saved["models"], saved["measured"]
         incidents, record_load = saved["incidents"], saved["record_load"]
+        data_name = saved.get("data", data_name)
+        a.tiles = saved.get("tiles", a.tiles)  # the replay's label names the recorded task count
     else:
         runs = []
         for tiles in a.tiles:
@@ -402,15 +448,17 @@ def main():
         measured = [] if a.no_measure else measure(a.config, a.work, build, [1, 2])
     for r in measured:
         print(f"measured: {r['what']}: {r['seconds']:.2f} s (load average {r['load']})", flush=True)
-    title = (f"hotspot.dask, {os.path.basename(os.path.dirname(os.path.abspath(a.config)))} "
+    title = (f"hotspot.dask, {data_name} "
              f"({incidents:,} incidents), task stream recorded on 1 worker at load "
-             f"{record_load:.1f}; network {a.latency_ms:g} ms + bytes / {a.bandwidth_mbit:g} Mbit/s a "
+             f"{record_load:.1f};\nnetwork {a.latency_ms:g} ms + bytes / {a.bandwidth_mbit:g} Mbit/s a "
              f"message, {a.task_overhead_ms:g} ms a task, broadcast by replication (branching 2)")
     plot(a.png, curves, base, fraction, title)
     print(f"plot: {a.png}")
     if a.json:
         with open(a.json, "w") as f:
-            json.dump({"incidents": incidents, "record_load": record_load, "serial": parts,
+            json.dump({"data": data_name, "config": os.path.abspath(a.config), "tiles": a.tiles,
+                       "incidents": incidents,
+                       "record_load": record_load, "serial": parts,
                        "serial_fraction": fraction,
                        "curves": {k: {"strong_s": v[0], "weak_s": v[1]} for k, v in curves.items()},
                        "phases": phases, "models": models, "measured": measured, "network": vars(a)}, f, indent=2)

@@ -1,14 +1,17 @@
 """hotspot.dask: every layer of a run on a Dask cluster equals `hotspot run`'s; tiles have one
 owner per point; ranges computed apart join into exactly the whole; workers with another version
-are refused; a worker killed mid-run changes nothing; a lost scheduler leaves the previous output.
+are refused; a worker killed mid-run (during the Knox lanes, during the KDE windows) changes
+nothing; a lost scheduler leaves the previous output; --tiles takes per-part counts.
 
 Runs on real LocalClusters of worker processes on 127.0.0.1: ctest python.dask runs the quick
-ones (-m "not slow"), python.dask_slow (label slow) the rest: 1 and 16 tiles, one worker with
-per-part tile counts, the summary against hotspot run --json, --configs, a worker killed and the
-scheduler lost mid-run."""
+ones (-m "not slow": 4 tiles, two per-part mixes, a worker killed during the KDE windows),
+python.dask_slow (label slow) the rest: 1 and 16 tiles, one worker with per-part tile counts, the
+summary against hotspot run --json, --configs, a worker killed during Knox and the scheduler lost
+mid-run."""
 import hashlib
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -122,6 +125,25 @@ def test_sample_run_equal_two_workers(two_workers, tmp_path, tiles):
     _check_equal(out)
 
 
+# Each part cut differently from the others, and the mirror: the parts cut finely in one are cut
+# coarsely in the other (the sample has one clusters analysis, two local ones, a kde of 2 x 4 blocks).
+MIXED = {"kde": 16, "clusters": 1, "assign": 4, "local": 3, "near_repeat": 5, "emerging": 7}
+MIRROR = {"kde": 1, "clusters": 16, "assign": 7, "local": 5, "near_repeat": 3, "emerging": 4}
+
+
+@pytest.mark.parametrize("tiles", [MIXED, MIRROR], ids=["mixed", "mirror"])
+def test_sample_run_equal_per_part_tiles(two_workers, tmp_path, tiles):
+    config, out = sample_config(tmp_path)
+    details = {}
+    s = hd.run(config, two_workers, tiles=tiles, details=details)
+    assert s["status"] == "ok" and details["exit_code"] == 0
+    want = {"assign": tiles["assign"], "near_repeat": tiles["near_repeat"], "clusters": tiles["clusters"],
+            "emerging": tiles["emerging"], "kde": min(tiles["kde"], 8),
+            "local": 2 * tiles["local"]}  # communes (22 units) and the hex grid: a range each per task
+    assert {k: details["tasks"][k] for k in want} == want
+    _check_equal(out)
+
+
 @pytest.mark.slow
 def test_sample_run_equal_one_worker_varied_tiles(one_worker, tmp_path):
     config, out = sample_config(tmp_path)
@@ -158,7 +180,9 @@ def test_cli_configs_fan_out_one_exit_code(tmp_path):
         goods.append(cfg), outs.append(out)
     bad, _ = sample_config(tmp_path, "bad.json", "bad.gpkg",
                            edit=lambda c: c["analyses"].__setitem__(2, dict(c["analyses"][2], cell_size=-5)))
-    p = _module("--configs", goods[0], bad, goods[1], "--local-workers", 2, "--json")
+    # Per-part task counts through the command line, for both runs (each layer compared below).
+    p = _module("--configs", goods[0], bad, goods[1], "--local-workers", 2, "--json",
+                "--tiles", "3,kde=16,clusters=5,near_repeat=2")
     assert p.returncode == 2, p.stderr
     docs = json.loads(p.stdout)
     assert [d["exit_code"] for d in docs] == [0, 2, 0]
@@ -173,6 +197,52 @@ def test_cli_usage_errors_exit_2(tmp_path):
     assert _module("--config", "x.json").returncode == 2  # neither --scheduler nor --local-workers
     p = _module("--config", os.path.join(tmp_path, "none.json"), "--local-workers", 1, "--tiles", "0")
     assert p.returncode == 2 and "--tiles" in p.stderr
+    # Refused before any cluster starts (a LocalCluster would take seconds; these return at once).
+    p = _module("--config", os.path.join(tmp_path, "none.json"), "--local-workers", 1, "--tiles", "kde=8,knox=2")
+    assert p.returncode == 2 and "unknown part 'knox'" in p.stderr and "near_repeat" in p.stderr, p.stderr
+    p = _module("--config", os.path.join(tmp_path, "none.json"), "--local-workers", 1, "--tiles", "kde=8,clusters=x")
+    assert p.returncode == 2 and "'clusters=x'" in p.stderr, p.stderr
+
+
+def test_parse_tiles_forms():
+    every = {p: "auto" for p in hd.PARTS}
+    assert hd.parse_tiles("auto") == "auto" and hd.parse_tiles("8") == 8
+    assert hd.parse_tiles("kde=16,clusters=4") == dict(every, kde=16, clusters=4)
+    assert hd.parse_tiles(" kde = 16 , local=auto") == dict(every, kde=16)
+    assert hd.parse_tiles("8,kde=32") == dict({p: 8 for p in hd.PARTS}, kde=32)
+    assert hd.parse_tiles("near_repeat=auto,default=2") == dict({p: 2 for p in hd.PARTS}, near_repeat="auto")
+    assert hd.parse_tiles(",".join(f"{p}={k + 1}" for k, p in enumerate(hd.PARTS))) == {
+        p: k + 1 for k, p in enumerate(hd.PARTS)}
+    for bad, says in [("0", "1..100000"), ("100001", "1..100000"), ("kde=-1", "'kde=-1'"), ("kde=1.5", "'kde=1.5'"),
+                      ("kde=1_000", "'kde=1_000'"), ("kde=", "'kde='"), ("kde=auto8", "'kde=auto8'"),
+                      ("foo=3", "unknown part 'foo'"), ("KDE=3", "unknown part 'KDE'"),
+                      ("hdbscan=2", "hdbscan is not split"), ("kde=3,kde=4", "kde is given twice"),
+                      ("8,default=3", "default is given twice"), ("kde=3,,local=2", "an empty item"),
+                      ("=5", "names no part"), ("", "1..100000")]:
+        with pytest.raises(hotspot.UsageError, match=re.escape(says)):
+            hd.parse_tiles(bad)
+    # What parse_tiles gives, run() takes (and checks again).
+    assert hd._run._tiles_arg(hd.parse_tiles("kde=16")) == dict(every, kde=16)
+
+
+def test_cli_passes_per_part_tiles_to_the_runs(monkeypatch, capsys):
+    import hotspot.dask.__main__ as cli
+    seen = {}
+
+    class Fake:
+        def close(self):
+            seen["closed"] = True
+
+    def run_many(configs, client, **kwargs):
+        seen.update(configs=configs, tiles=kwargs["tiles"])
+        return [{"config": c, "exit_code": 0, "summary": {}, "text": "", "warnings": []} for c in configs]
+
+    monkeypatch.setattr(cli, "_client", lambda args: (Fake(), None))
+    monkeypatch.setattr(hd, "run_many", run_many)
+    assert cli.main(["--config", "a.json", "--scheduler", "tcp://x:1", "--tiles", "kde=16,clusters=4", "--quiet"]) == 0
+    assert seen["tiles"] == dict({p: "auto" for p in hd.PARTS}, kde=16, clusters=4) and seen["closed"]
+    assert cli.main(["--configs", "a.json", "b.json", "--scheduler", "tcp://x:1", "--tiles", "3", "--quiet"]) == 0
+    assert seen["tiles"] == 3 and seen["configs"] == ["a.json", "b.json"]
 
 
 # ---- faults --------------------------------------------------------------------------------------
@@ -248,6 +318,80 @@ def test_worker_killed_mid_run_changes_nothing(tmp_path):
         assert not th.is_alive()
         assert "error" not in result, result.get("error")
         assert victim not in client.scheduler_info()["workers"]  # it died holding a task
+    assert digest(out) == digest(ref_out)
+
+
+def _fine_kde(config):
+    """The sample's kde alone at 20 m: 845 x 613 cells, 4 x 10 blocks, so that its windows keep
+    both workers busy for a while (at 50 m the sample has 8 blocks, done in milliseconds)."""
+    kde = dict(next(a for a in config["analyses"] if a["type"] == "kde"), cell_size=20)
+    config["analyses"] = [kde]
+    config.pop("briefings", None)
+
+
+def _kill_if_kde_running(marker, dask_worker=None):
+    """Run on a worker's event loop (client.run): SIGKILL to its own process when its state
+    machine has a kde_window task executing (in the worker's thread, the GIL released); the
+    task's key goes to `marker` first. Else None."""
+    import os as _os
+    import signal as _signal
+    running = [str(ts.key) for ts in dask_worker.state.executing if str(ts.key).startswith("kde_window")]
+    if not running:
+        return None
+    with open(marker, "w") as f:
+        f.write(running[0])
+    _os.kill(_os.getpid(), _signal.SIGKILL)
+
+
+def test_worker_killed_during_kde_windows_changes_nothing(two_workers, tmp_path):
+    """SIGKILL to a worker process of a LocalCluster while it executes a KDE window task: Dask
+    computes the window again (on the other worker or the nanny's new one) and every layer equals
+    hotspot run's. The kill is decided inside the worker, on its event loop, while a kde_window
+    task is executing there, so the task is running, not merely assigned, when the process dies.
+
+    Nothing waits for the nanny's new worker: the run finishes on the other one, and no later test
+    of this module needs two. (A LocalCluster closes a nanny whose worker's name is missing from
+    the scheduler when a lost-worker timer fires, distributed.deploy.lost-worker-timeout, 15 s
+    after any removal; the timer of the previous test's client.restart() can fire while the
+    killed worker is restarting, and then the cluster keeps one worker.)"""
+    import cloudpickle
+    os.mkdir(tmp_path / "ref")  # the same output name: the QGIS project names the file
+    ref_cfg, ref_out = sample_config(tmp_path / "ref", edit=_fine_kde)
+    cli_run(ref_cfg)
+    config, out = sample_config(tmp_path, edit=_fine_kde)
+    marker = str(tmp_path / "killed")
+    client = two_workers
+    client.wait_for_workers(2, timeout=60)
+    victim = sorted(client.scheduler_info()["workers"])[0]
+    pid = client.run(os.getpid, workers=[victim])[victim]
+    result, details = {}, {}
+
+    def go():
+        try:
+            result["summary"] = hd.run(config, client, tiles={"kde": 40}, details=details)
+        except Exception as e:  # noqa: BLE001 - reported below
+            result["error"] = e
+    th = threading.Thread(target=go)
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers cannot import this file
+    try:
+        th.start()
+        while not os.path.exists(marker) and th.is_alive():
+            try:
+                client.run(_kill_if_kde_running, marker, workers=[victim])
+            except Exception:  # noqa: BLE001 - the worker died answering: the marker says why
+                break
+            time.sleep(0.002)
+        th.join(timeout=300)
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    assert not th.is_alive()
+    assert os.path.exists(marker), "the run ended before a kde_window task was seen executing on the worker"
+    with open(marker) as f:
+        assert f.read().startswith("kde_window")
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)  # that worker process is gone
+    assert "error" not in result, result.get("error")
+    assert details["tasks"]["kde"] == 40  # one window per block
     assert digest(out) == digest(ref_out)
 
 

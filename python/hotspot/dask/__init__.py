@@ -1,17 +1,18 @@
 """hotspot.dask: `hotspot run` on a Dask distributed cluster, the same GeoPackage, quick-look,
 summary and exit codes. See README.md beside this file for the design.
 
-    python -m hotspot.dask --config run.json --scheduler tcp://HOST:8786 [--tiles auto|N] [--json]
+    python -m hotspot.dask --config run.json --scheduler tcp://HOST:8786 [--tiles auto|N|PART=N,...] [--json]
     python -m hotspot.dask --config run.json --local-workers 4
     python -m hotspot.dask --configs nightly/*.json --scheduler tcp://HOST:8786
 
     import hotspot.dask
     summary = hotspot.dask.run("run.json", client)
 """
-from ._run import WorkerVersionError, check_workers, exit_code_of, run
+from ._run import PARTS, WorkerVersionError, check_workers, exit_code_of, parse_tiles, run
 from ._tiles import kd_tiles, ranges
 
-__all__ = ["run", "run_many", "check_workers", "WorkerVersionError", "kd_tiles", "ranges", "exit_code_of"]
+__all__ = ["run", "run_many", "check_workers", "WorkerVersionError", "kd_tiles", "ranges", "exit_code_of",
+           "parse_tiles", "PARTS"]
 
 
 def run_many(configs, client, *, parallel=4, **kwargs):

@@ -25,8 +25,10 @@ def _parser():
     where.add_argument("--local-workers", type=int, metavar="N",
                        help="start a LocalCluster of N worker processes on 127.0.0.1 instead")
     p.add_argument("--tiles", default="auto",
-                   help="tasks per distributed part: auto (two per worker thread, one for near_repeat) or N "
-                        "(default: auto)")
+                   help="tasks per distributed part: auto (two per worker thread, one for near_repeat), N "
+                        "for every part, or PART=N,... for some (parts: assign, local, near_repeat, clusters, "
+                        "kde, emerging; the others auto, or N with a bare N or default=N), e.g. "
+                        "kde=16,clusters=4 (default: auto)")
     p.add_argument("--threads", type=int, help="threads of the driver's engine (default: the config's)")
     # hotspot run's own flags, with its meanings (cli/run.cpp); with --configs, for every run.
     p.add_argument("--previous", help="earlier output whose hotspot ids carry over (default: the config's, "
@@ -50,16 +52,13 @@ def _parser():
 
 
 def _tiles(text):
-    if text == "auto":
-        return "auto"
+    from ._run import parse_tiles
+    from .._errors import UsageError
     try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        print(f"hotspot: error: --tiles: auto or an integer >= 1 (got '{text}')", file=sys.stderr)
+        return parse_tiles(text)
+    except UsageError as e:
+        print(f"hotspot: error: {e}", file=sys.stderr)
         raise SystemExit(2)
-    return n
 
 
 def _client(args):

@@ -24,6 +24,7 @@ exactly as `hotspot run` computes it.
 """
 import logging
 import os
+import re
 
 import numpy as np
 
@@ -142,22 +143,67 @@ class _Hooks(ClusterHooks):
     emerging_cells = _density.emerging_cells
 
 
+PARTS = ("assign", "local", "near_repeat", "clusters", "kde", "emerging")
+_MAX_TASKS = 100_000
+
+
 def _tiles_arg(tiles):
     """tiles: "auto", an int >= 1 for every part, or {"assign"|"local"|"near_repeat"|"clusters"|"kde"|"emerging": ...}."""
-    parts = ("assign", "local", "near_repeat", "clusters", "kde", "emerging")
     if isinstance(tiles, dict):
-        unknown = set(tiles) - set(parts)
+        unknown = set(tiles) - set(PARTS)
         if unknown:
-            raise UsageError(f"tiles: unknown part {sorted(unknown)[0]!r} (known: {', '.join(parts)})", "tiles")
-        out = {p: tiles.get(p, "auto") for p in parts}
+            raise UsageError(f"tiles: unknown part {sorted(unknown)[0]!r} (known: {', '.join(PARTS)})", "tiles")
+        out = {p: tiles.get(p, "auto") for p in PARTS}
     else:
-        out = {p: tiles for p in parts}
+        out = {p: tiles for p in PARTS}
     for p, v in out.items():
         if v == "auto":
             continue
-        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1 or v > 100_000:
-            raise UsageError(f"tiles: must be auto or an integer in 1..100000 (got {v!r})", "tiles")
+        if isinstance(v, bool) or not isinstance(v, (int, np.integer)) or v < 1 or v > _MAX_TASKS:
+            raise UsageError(f"tiles: must be auto or an integer in 1..{_MAX_TASKS} (got {v!r})", "tiles")
     return out
+
+
+def parse_tiles(text):
+    """The --tiles text as run()'s tiles: "auto"; "N" (every part); or comma-separated PART=V
+    items (V: auto or N), the parts not named auto, with one bare "V" or "default=V" setting the
+    parts not named instead: "kde=16,clusters=4", "8,kde=32", "default=2,near_repeat=auto".
+    Raises UsageError (exit 2) naming the bad item."""
+    def value(v, item):
+        v = v.strip()
+        if v == "auto":
+            return v
+        n = int(v) if re.fullmatch(r"[0-9]{1,7}", v) else 0  # no sign, "_" or other digits
+        if not 1 <= n <= _MAX_TASKS:
+            raise UsageError(f"--tiles: {item!r}: a task count is auto or an integer in 1..{_MAX_TASKS}",
+                             "tiles")
+        return n
+
+    text = str(text).strip()
+    items = [i.strip() for i in text.split(",")]
+    if "=" not in text and len(items) == 1:
+        return value(text, text)
+    default, named = "auto", {}
+    seen_default = False
+    for item in items:
+        part, eq, v = item.partition("=")
+        part = part.strip() if eq else "default"
+        if not item:
+            raise UsageError(f"--tiles: an empty item in {text!r} (e.g. kde=16,clusters=4)", "tiles")
+        if eq and not part:
+            raise UsageError(f"--tiles: {item!r} names no part (e.g. kde=16)", "tiles")
+        if part == "hdbscan":
+            raise UsageError("--tiles: hdbscan is not split: it always runs as one task", "tiles")
+        if part != "default" and part not in PARTS:
+            raise UsageError(f"--tiles: unknown part {part!r} (known: {', '.join(PARTS)}, or default)",
+                             "tiles")
+        if (part == "default" and seen_default) or part in named:
+            raise UsageError(f"--tiles: {part} is given twice in {text!r}", "tiles")
+        if part == "default":
+            seen_default, default = True, value(v if eq else item, item)
+        else:
+            named[part] = value(v, item)
+    return {p: named.get(p, default) for p in PARTS}
 
 
 def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=True, details=None,
@@ -168,10 +214,10 @@ def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=T
     config: path to run.json (schemas/run.schema.json); its paths must be readable by the driver.
     client: a distributed.Client.
     tiles: "auto" (DEFAULT: two tasks per worker thread, one for near_repeat), a task count for
-        every distributed part,
-        or a dict {"assign": N, "local": N, "near_repeat": N, "clusters": N, "kde": N,
+        every distributed part, or a dict {"assign": N, "local": N, "near_repeat": N, "clusters": N, "kde": N,
         "emerging": N} (clusters: the KD tiles of dbscan and st-dbscan; hdbscan is always one
-        task; kde: at most one window per block of the raster).
+        task; kde: at most one window per block of the raster), the parts not named auto.
+        parse_tiles turns the command line's text ("kde=16,clusters=4") into this.
     threads: the driver engine's threads for the parts it computes itself; DEFAULT None: the
         configuration's (else every core).
     log_level: error | warn (DEFAULT) | info | debug, printed on stderr as `hotspot run` prints.
