@@ -57,7 +57,7 @@ py::tuple kde_surface(const F64& px, const F64& py_, const std::optional<F64>& p
       kept.w.assign(w.begin(), w.end());
       kept.index.resize(kept.x.size());
       for (std::size_t i = 0; i < kept.index.size(); ++i) kept.index[i] = i;
-      drop_outside(kept, mask_geom);
+      drop_outside(kept, mask_geom, threads);
       x = kept.x;
       y = kept.y;
       w = kept.w;

@@ -253,7 +253,7 @@ KdePoints select_points(const std::vector<double>& x, const std::vector<double>&
                         int utc_offset_minutes);
 
 // Leaves out the points outside every mask polygon (spatstat's convention: they are not part of
-// the pattern), counting them in outside_mask.
-void drop_outside(KdePoints& points, const std::vector<MultiPolygon>& mask);
+// the pattern), counting them in outside_mask. threads: 0 = all cores; the result never depends on it.
+void drop_outside(KdePoints& points, const std::vector<MultiPolygon>& mask, int threads = 1);
 
 }  // namespace hotspot

@@ -5,6 +5,7 @@
 #include "hotspot/ingest.hpp"
 #include "hotspot/window.hpp"
 #include "index/polygon_index.hpp"
+#include "util/parallel.hpp"
 
 namespace hotspot {
 
@@ -35,11 +36,17 @@ KdePoints select_points(const std::vector<double>& x, const std::vector<double>&
   return p;
 }
 
-void drop_outside(KdePoints& p, const std::vector<MultiPolygon>& mask) {
-  PolygonIndex index(mask);
+void drop_outside(KdePoints& p, const std::vector<MultiPolygon>& mask, int threads) {
+  const PolygonIndex index(mask);
+  // The point-in-polygon tests in parallel (a million incidents in a mask of 500 communes took
+  // 0.25 s on one thread), then the kept points in order on this one.
+  std::vector<char> inside(p.x.size());
+  parallel_ranges(p.x.size(), resolve_threads(threads), [&](std::size_t b, std::size_t e, int) {
+    for (std::size_t k = b; k < e; ++k) inside[k] = index.locate({p.x[k], p.y[k]}) >= 0;
+  });
   std::size_t kept = 0;
   for (std::size_t k = 0; k < p.x.size(); ++k) {
-    if (index.locate({p.x[k], p.y[k]}) < 0) {
+    if (!inside[k]) {
       ++p.outside_mask;
       continue;
     }

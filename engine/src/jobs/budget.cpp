@@ -83,10 +83,18 @@ double band_links(const std::vector<XY>& xy, double band) {
   if (n < 2) return 0;
   const std::size_t samples = std::min<std::size_t>(n, 256);
   const double d2 = band * band;
+  // The sample units sorted by x: each point meets only the samples within about a band of it
+  // in x (the margin keeps every sample the distance test could accept), so one pass over the
+  // points costs about n, not 256 n (0.3 s for a million incidents before).
+  std::vector<std::pair<double, std::size_t>> by_x(samples);
+  for (std::size_t s = 0; s < samples; ++s) by_x[s] = {xy[s * n / samples].x, s * n / samples};
+  std::sort(by_x.begin(), by_x.end());
+  const double reach = band * (1 + 1e-6) + 1e-300;
   double found = 0;
-  for (std::size_t s = 0; s < samples; ++s) {
-    const std::size_t i = s * n / samples;
-    for (std::size_t j = 0; j < n; ++j) {
+  for (std::size_t j = 0; j < n; ++j) {
+    auto k = std::lower_bound(by_x.begin(), by_x.end(), std::make_pair(xy[j].x - reach, std::size_t{0}));
+    for (; k != by_x.end() && k->first <= xy[j].x + reach; ++k) {
+      const std::size_t i = k->second;
       const double dx = xy[j].x - xy[i].x, dy = xy[j].y - xy[i].y;
       found += j != i && dx * dx + dy * dy <= d2;
     }

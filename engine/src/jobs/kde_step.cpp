@@ -124,7 +124,7 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
       o.mask.kind == KdeMask::Kind::kCommunes ? in.communes.geom : mask_file.geom;
   Box mask_box;
   for (const auto& g : mask_geom) mask_box.expand(bounds(g));
-  if (masked) drop_outside(f, mask_geom);
+  if (masked) drop_outside(f, mask_geom, threads);
   if (f.x.empty())
     throw InputError("kde: no incident is left after the filters; nothing to estimate");
   r.timings.push_back({"filter", timer.lap()});

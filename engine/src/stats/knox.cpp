@@ -132,6 +132,59 @@ struct CellGrid {
       cells.back().end = row + 1;
     }
   }
+  // Drops the incidents with no other within reach: they are in no close pair, so they need no
+  // row of the time table (in the full-run benchmark 42 % of a million), and the pair pass skips
+  // them. The test is pairs_of_cells' own candidate test, so every incident of a pair stays.
+  // rank[k] of a dropped position is kDropped.
+  static constexpr std::uint32_t kDropped = std::numeric_limits<std::uint32_t>::max();
+  void keep_paired(int threads) {
+    const double reach2 = reach * reach * (1 + 1e-12);
+    const std::size_t nc = cells.size();
+    std::vector<char> paired(x.size(), 0);
+    const std::size_t slices = std::min<std::size_t>(nc, 64);
+    parallel_tasks(slices, threads, [&](std::size_t s, int) {
+      for (std::size_t c = nc * s / slices; c < nc * (s + 1) / slices; ++c) {
+        const Cell& cell = cells[c];
+        // The cells of the 3 x 3 block around c, as row ranges.
+        std::pair<std::uint32_t, std::uint32_t> block[9];
+        std::size_t nb = 0;
+        for (std::int64_t dx = -1; dx <= 1; ++dx) {
+          auto it = std::lower_bound(cells.begin(), cells.end(), std::make_pair(cell.cx + dx, cell.cy - 1),
+                                     [](const Cell& a, const std::pair<std::int64_t, std::int64_t>& k) {
+                                       return a.cx != k.first ? a.cx < k.first : a.cy < k.second;
+                                     });
+          for (; it != cells.end() && it->cx == cell.cx + dx && it->cy <= cell.cy + 1; ++it)
+            block[nb++] = {it->begin, it->end};
+        }
+        for (std::uint32_t i = cell.begin; i < cell.end; ++i) {
+          for (std::size_t b = 0; b < nb && !paired[i]; ++b)
+            for (std::uint32_t j = block[b].first; j < block[b].second; ++j) {
+              const double ddx = x[i] - x[j], ddy = y[i] - y[j];
+              if (j != i && ddx * ddx + ddy * ddy <= reach2) {
+                paired[i] = 1;
+                break;
+              }
+            }
+        }
+      }
+    });
+    std::vector<Cell> kept;
+    std::uint32_t out = 0;
+    for (const Cell& cell : cells) {
+      const std::uint32_t begin = out;
+      for (std::uint32_t row = cell.begin; row < cell.end; ++row) {
+        const std::uint32_t k = order[row];
+        if (!paired[row]) {
+          rank[k] = kDropped;
+          continue;
+        }
+        order[out] = k, x[out] = x[row], y[out] = y[row], rank[k] = out++;
+      }
+      if (out > begin) kept.push_back({cell.cx, cell.cy, begin, out});
+    }
+    cells = std::move(kept);
+    order.resize(out), x.resize(out), y.resize(out);
+  }
   // The four neighbours after cell c (in (cx, cy) order: the three of column cx + 1 and the one
   // above), or nullptr, for c = from, from + 1, ... in turn: one cursor walks the next column,
   // since (cx + 1, cy - 1) only grows with c.
@@ -381,22 +434,24 @@ KnoxLaneCounts counted_lanes(const Incidents& inc, const std::vector<std::uint32
   const std::size_t ns = opt.space_bands.size() - 1, nt = opt.time_bands_days.size() - 1;
   const std::size_t n = used.size();
   const TimeLimits lim = time_limits(times, opt.time_bands_days);
-  const CellGrid grid(inc, used, opt.space_bands.back());
+  const int threads = resolve_threads(opt.threads);
+  CellGrid grid(inc, used, opt.space_bands.back());
+  grid.keep_paired(threads);
+  const std::size_t rows_kept = grid.order.size();
   // Lanes are counted in chunks of `width` lanes (a multiple of 8, for the vector unit) whose
   // times fit the budget, each chunk one pass over the close pairs.
   const std::size_t lanes = last_lane - first_lane;
   // The permuted times of a pass are int32 seconds after the earliest time, one row of `width`
-  // lanes per incident, within opt.times_budget_bytes: with the default a million incidents take
-  // every lane of 99 permutations in one pass, ten million take several passes over the pairs.
+  // lanes per incident in a close pair, within opt.times_budget_bytes: with the default a million
+  // incidents take every lane of 99 permutations in one pass, ten million take several passes.
   const std::size_t budget_lanes =
-      std::max<std::size_t>(8, opt.times_budget_bytes / (4 * std::max<std::size_t>(1, n)));
+      std::max<std::size_t>(8, opt.times_budget_bytes / (4 * std::max<std::size_t>(1, rows_kept)));
   const std::size_t chunks = std::max<std::size_t>(1, (lanes + budget_lanes - 1) / budget_lanes);
   const std::size_t width = ((lanes + chunks - 1) / chunks + 7) / 8 * 8;
   KnoxLaneCounts out;
   std::vector<std::int64_t>& counts = out.counts;
   counts.assign(lanes * ns * nt, 0);  // lane-major, cumulative over time bands
-  TimeTable rows(n * width);
-  const int threads = resolve_threads(opt.threads);
+  TimeTable rows(rows_kept * width);
   for (std::size_t first = 0; first < lanes; first += width) {
     const std::size_t here = std::min(width, lanes - first);
     // Row g of the time table: lane first_lane + first + g's times, as int32 offsets, in cell
@@ -424,6 +479,7 @@ KnoxLaneCounts counted_lanes(const Incidents& inc, const std::vector<std::uint32
         }
       }
       for (std::size_t k = 0; k < n; ++k) {
+        if (grid.rank[k] == CellGrid::kDropped) continue;
         std::int32_t* row = rows.data + static_cast<std::size_t>(grid.rank[k]) * width + block * 8;
         for (std::size_t l = 0; l < 8; ++l) row[l] = t[l * n + k];
       }

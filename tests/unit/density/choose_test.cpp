@@ -203,6 +203,23 @@ TEST(SelectPoints, CategoriesWeightsAndTheMask) {
   EXPECT_EQ(p.index, std::vector<std::size_t>({0}));
   EXPECT_EQ(p.w, std::vector<double>({1}));
   EXPECT_EQ(p.outside_mask, 1);
+
+  // On two threads (the tests split over them): the same points kept, in the same order.
+  KdePoints many;
+  for (std::size_t i = 0; i < 20000; ++i) {
+    many.x.push_back(static_cast<double>(i % 200) / 10 - 5), many.y.push_back(static_cast<double>(i / 200) / 5);
+    many.w.push_back(static_cast<double>(i)), many.index.push_back(i);
+  }
+  KdePoints one = many, two = many;
+  drop_outside(one, {square}, 1);
+  drop_outside(two, {square}, 2);
+  EXPECT_EQ(one.index, two.index);
+  EXPECT_EQ(one.x, two.x);
+  EXPECT_EQ(one.w, two.w);
+  EXPECT_EQ(one.outside_mask, two.outside_mask);
+  EXPECT_EQ(one.index.size() + static_cast<std::size_t>(one.outside_mask), 20000u);
+  EXPECT_GT(one.outside_mask, 1000);
+  EXPECT_GT(one.index.size(), 1000u);
 }
 
 }  // namespace

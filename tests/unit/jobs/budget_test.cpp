@@ -70,6 +70,37 @@ TEST(Budget, BandLinksExactForSmallSetsAndCloseForLarge) {
   EXPECT_DOUBLE_EQ(band_links(xy, 1e9), 1500.0 * 1499.0);
 }
 
+// The sampled estimate as first written: each of the 256 sample units against every point.
+double sampled_links(const std::vector<XY>& xy, double band) {
+  const std::size_t n = xy.size(), samples = std::min<std::size_t>(n, 256);
+  double found = 0;
+  for (std::size_t s = 0; s < samples; ++s) {
+    const std::size_t i = s * n / samples;
+    for (std::size_t j = 0; j < n; ++j) {
+      const double dx = xy[j].x - xy[i].x, dy = xy[j].y - xy[i].y;
+      found += j != i && dx * dx + dy * dy <= band * band;
+    }
+  }
+  return found / static_cast<double>(samples) * static_cast<double>(n);
+}
+
+// The x-sorted samples give exactly that estimate, with points exactly a band apart in x or y,
+// duplicates, and a band wider than the data.
+TEST(Budget, BandLinksEqualTheSampleAgainstEveryPoint) {
+  std::mt19937_64 rng(11);
+  std::uniform_real_distribution<double> u(0, 5000);
+  std::vector<XY> xy;
+  for (std::size_t k = 0; k < 3000; ++k) {
+    XY p = {std::round(u(rng)), std::round(u(rng))};
+    if (k % 5 == 1) p = {xy.back().x + 100, xy.back().y};    // exactly 100 m east
+    if (k % 5 == 2) p = {xy.back().x, xy.back().y - 250};    // exactly 250 m south
+    if (k % 7 == 3) p = xy.back();                           // a duplicate
+    xy.push_back(p);
+  }
+  for (double band : {1.0, 100.0, 250.0, 333.3, 5000.0, 1e7})
+    EXPECT_EQ(band_links(xy, band), sampled_links(xy, band)) << band;
+}
+
 TEST(Budget, GridAndKdeAndCubeArithmetic) {
   // 10 km square, 100 m squares: (10,000 + 200)² / 100² cells.
   EXPECT_NEAR(grid_cells({0, 0, 10000, 10000}, 100, false), 10404, 1e-6);

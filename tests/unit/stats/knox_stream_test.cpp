@@ -176,6 +176,42 @@ TEST(KnoxStream, IdenticalToThePairListOnSeveralSeedsAndBands) {
   }
 }
 
+// Most incidents with no other within the largest band (20 m): they get no row of the time
+// table, and the permutations still shuffle every incident's time. Every tenth incident lies
+// exactly 20 m east of the one before, on the edge of reach, and must keep both.
+TEST(KnoxStream, IdenticalWhenMostIncidentsHaveNoNeighbour) {
+  for (std::uint64_t seed : {4u, 5u}) {
+    Incidents inc = incidents(1500, seed);
+    for (std::size_t i = 0; i < inc.size(); ++i) {
+      if (i % 10 == 1) inc.x[i] = inc.x[i - 1] + 20, inc.y[i] = inc.y[i - 1];
+      if (i % 10 == 2) inc.x[i] = inc.x[i - 1] + 3, inc.y[i] = inc.y[i - 1] - 4;
+    }
+    std::size_t alone = 0;
+    for (std::size_t i = 0; i < inc.size(); ++i) {
+      bool near = false;
+      for (std::size_t j = 0; j < inc.size() && !near; ++j)
+        near = j != i && std::hypot(inc.x[i] - inc.x[j], inc.y[i] - inc.y[j]) <= 20;
+      alone += !near;
+    }
+    ASSERT_GT(alone, inc.size() / 3) << "the case needs incidents without a neighbour";
+    for (const std::vector<double>& bands : {std::vector<double>{0, 5, 10, 20}, std::vector<double>{4, 20}}) {
+      KnoxOptions o;
+      o.space_bands = bands;
+      o.time_bands_days = {0, 7, 14, 28};
+      o.permutations = 39;
+      o.seed = seed;
+      o.threads = 2;
+      const std::string what = "seed " + std::to_string(seed) + ", first edge " + std::to_string(bands.front());
+      const KnoxResult ref = reference_knox(inc, o);
+      ASSERT_GT(ref.close_pairs, 100) << what;
+      expect_identical(knox_test(inc, o), ref, what);
+      o.times_budget_bytes = 1;
+      o.threads = 1;
+      expect_identical(knox_test(inc, o), ref, what + ", several passes");
+    }
+  }
+}
+
 TEST(KnoxStream, FiltersByCategoryAndDate) {
   Incidents inc = incidents(900, 8);
   inc.categories = Dictionary();
