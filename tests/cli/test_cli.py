@@ -4,6 +4,7 @@
 Usage: test_cli.py HOTSPOT_BINARY REPO_ROOT   (run by ctest; needs python3-gdal)
 """
 import csv
+import hashlib
 import json
 import os
 import shutil
@@ -131,7 +132,11 @@ class SampleRun(unittest.TestCase):
     def test_metadata_records_parameters_inputs_versions_and_timings(self):
         meta = {k: json.loads(v) for k, v in self.db.execute("SELECT key, value FROM run_metadata")}
         self.assertEqual(set(meta), {"parameters", "inputs", "versions", "seed", "counts", "timings_s", "warnings"})
-        self.assertEqual(len(meta["inputs"]["incidents"]["sha256"]), 64)
+        # The CSV is hashed while it is parsed (not read a second time): still the file's SHA-256.
+        with open(f"{SAMPLE}/incidents.csv", "rb") as f:
+            sha = hashlib.sha256(f.read()).hexdigest()
+        self.assertEqual(meta["inputs"]["incidents"]["sha256"], sha)
+        self.assertEqual(list(meta["inputs"]["incidents"]["files"].values()), [sha])
         self.assertTrue(meta["versions"]["gdal"] and meta["versions"]["geos"] and meta["versions"]["proj"])
         self.assertEqual(meta["counts"]["read"], 50024)
         self.assertIn("EPSG:9210", meta["parameters"]["work_crs"])

@@ -144,6 +144,27 @@ class DbscanRun(unittest.TestCase):
             self.assertTrue(f.GetGeometryRef().IsValid())
 
 
+    def test_footprints_written_alongside_the_points_are_those_written_after_them(self):
+        # With several threads the footprints are computed while the points layer is written, and
+        # an oversized cluster's k-distance knee alongside them; with one thread both come after.
+        # eps 400 m chains the sample into a cluster of over a quarter of the incidents.
+        sys.path.insert(0, os.path.join(ROOT, "tests", "golden"))
+        from layer_digest import digest
+        got = {}
+        for threads in ("1", "2"):
+            os.makedirs(os.path.join(self.tmp, threads))
+            path = os.path.join(self.tmp, threads, "c.gpkg")
+            rc, _, err = run(*incidents_args("--method", "dbscan", "--eps", "400", "--min-points", "12",
+                                             "--threads", threads, "--out", path, small=True))
+            self.assertEqual(rc, 0, err)
+            db = sqlite3.connect(path)
+            warnings = json.loads(db.execute("SELECT value FROM run_metadata WHERE key = 'warnings'").fetchone()[0])
+            db.close()
+            got[threads] = (digest(path), warnings)
+        self.assertEqual(got["1"], got["2"])
+        self.assertTrue(any("the knee of the k-distance curve" in w for w in got["2"][1]), got["2"][1])
+
+
 class OtherMethods(unittest.TestCase):
     def setUp(self):
         self.tmp = tempfile.mkdtemp(prefix="hotspot-cluster-")

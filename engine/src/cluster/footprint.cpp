@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <exception>
 #include <thread>
@@ -59,16 +60,20 @@ std::vector<Footprint> cluster_footprints(const std::vector<double>& x,
     for (std::size_t c = 0; c < k; ++c) one(geos, c);
   } else {
     // parallel_ranges would fall back to one thread below 4096 items; clusters are few but heavy.
+    // Each thread takes the next cluster when it is free. Ids are sorted by size, so the largest
+    // cluster (often a third of the members: its hull alone is most of the work) keeps one thread
+    // while the others share the rest; a fixed interleave gave that thread every other cluster too.
     std::vector<std::thread> pool;
     std::vector<std::exception_ptr> errors(chunks);
+    std::atomic<std::size_t> next{0};
     for (std::size_t t = 0; t < chunks; ++t)
       pool.emplace_back([&, t] {
         try {
-          // Interleaved: cluster ids are sorted by size, so a contiguous split would be unbalanced.
           Geos geos;
-          for (std::size_t c = t; c < k; c += chunks) one(geos, c);
+          for (std::size_t c; (c = next.fetch_add(1, std::memory_order_relaxed)) < k;) one(geos, c);
         } catch (...) {
           errors[t] = std::current_exception();
+          next.store(k, std::memory_order_relaxed);  // the others stop at their next cluster
         }
       });
     for (auto& th : pool) th.join();

@@ -58,6 +58,7 @@ KdTree::KdTree(std::span<const double> px, std::span<const double> py, std::uint
 }
 
 double KdTree::kth_d2(std::uint32_t p, int k) const {
+  if (k <= kSmallK) return kth_d2_small(p, k);
   std::priority_queue<double> heap;  // the k smallest squared distances so far
   const double qx = x[p], qy = y[p];
   std::vector<std::int32_t> stack{0};
@@ -91,6 +92,43 @@ double KdTree::kth_d2(std::uint32_t p, int k) const {
     }
   }
   return heap.size() < ku ? std::numeric_limits<double>::infinity() : heap.top();
+}
+
+// The same search for small k without allocating: the k-distance curve queries every incident,
+// and a heap plus a stack allocated per query cost as much as the search. The k smallest squared
+// distances are kept sorted in an array; the pruning and the result are those of kth_d2.
+double KdTree::kth_d2_small(std::uint32_t p, int k) const {
+  double best[kSmallK];  // ascending; best[m - 1] is the k-th smallest once m == k
+  int m = 0;
+  const double qx = x[p], qy = y[p];
+  // A balanced median split: depth <= log2(n / leaf_size) + 1 < 32, two entries per level.
+  std::int32_t stack[2 * 34];
+  int top = 0;
+  stack[top++] = 0;
+  while (top > 0) {
+    const Node& nd = nodes[static_cast<std::size_t>(stack[--top])];
+    if (m == k && box_d2(nd, qx, qy) >= best[k - 1]) continue;  // cannot improve strictly
+    if (nd.left < 0) {
+      for (std::uint32_t q = nd.begin; q < nd.end; ++q) {
+        const double dx = qx - x[q], dy = qy - y[q], d2 = dx * dx + dy * dy;
+        if (m == k && !(d2 < best[k - 1])) continue;
+        int i = m < k ? m++ : k - 1;  // the slot freed at the end, then shifted into place
+        for (; i > 0 && best[i - 1] > d2; --i) best[i] = best[i - 1];
+        best[i] = d2;
+      }
+      continue;
+    }
+    const Node& a = nodes[static_cast<std::size_t>(nd.left)];
+    const Node& b = nodes[static_cast<std::size_t>(nd.right)];
+    if (box_d2(a, qx, qy) <= box_d2(b, qx, qy)) {
+      stack[top++] = nd.right;
+      stack[top++] = nd.left;
+    } else {
+      stack[top++] = nd.left;
+      stack[top++] = nd.right;
+    }
+  }
+  return m < k ? std::numeric_limits<double>::infinity() : best[k - 1];
 }
 
 }  // namespace hotspot::cluster_detail

@@ -26,6 +26,10 @@ struct KdTree {
   }
   // Squared distance to the k-th nearest point of tree position p, p itself counted (k >= 1).
   double kth_d2(std::uint32_t p, int k) const;
+
+ private:
+  static constexpr int kSmallK = 64;
+  double kth_d2_small(std::uint32_t p, int k) const;
 };
 
 }  // namespace hotspot::cluster_detail

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
+#include <future>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <stdexcept>
@@ -87,7 +88,7 @@ std::string fmt(const char* format, double v) {
 // A cluster over more than a quarter of the study area or of the incidents is rarely a hotspot:
 // DBSCAN chains dense places together along corridors when eps is too large.
 void oversized_warnings(const LoadedInputs& in, const Clustering& cl, const std::vector<Footprint>& fps,
-                        const ClusterOptions& o, std::optional<KDistanceKnee>& knee,
+                        const ClusterOptions& o, std::optional<KDistanceKnee>& knee, bool knee_tried,
                         std::vector<std::string>& warnings) {
   const double n = static_cast<double>(in.incidents.size());
   if (cl.clusters() == 0 || n == 0) return;
@@ -111,7 +112,8 @@ void oversized_warnings(const LoadedInputs& in, const Clustering& cl, const std:
     if (o.method == ClusterMethod::kHdbscan) {
       advice = "try \"selection\": \"leaf\" or a smaller min_cluster_size";
     } else {
-      if (!knee) {
+      if (!knee && !knee_tried) {
+        knee_tried = true;
         try {
           knee = k_distance_knee(in.incidents.x, in.incidents.y, o.min_points);
         } catch (const ParameterError&) {
@@ -128,6 +130,14 @@ void oversized_warnings(const LoadedInputs& in, const Clustering& cl, const std:
                        study + " (" + fmt("%.1f", fps[k].area / 1e6) + " of " + fmt("%.1f", study_m2 / 1e6) +
                        " km²) and holds " + fmt("%.0f", 100 * incident_share) + " % of the incidents: " + advice);
   }
+}
+
+// Whether some cluster holds more than a quarter of the incidents (oversized_warnings' count rule).
+bool oversized_by_count(const Clustering& cl, std::size_t incidents) {
+  const double n = static_cast<double>(incidents);
+  for (auto size : cl.size)
+    if (n > 0 && static_cast<double>(size) / n > 0.25) return true;
+  return false;
 }
 
 // Per cluster: time range, dominant category, communes and zones its footprint meets.
@@ -311,6 +321,7 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   ClusterOptions options = opt;
   options.threads = ctx.threads;
   std::optional<KDistanceKnee> knee;  // eps auto, or the suggestion of an oversized-cluster warning
+  bool knee_tried = false;
   if (opt.method != ClusterMethod::kHdbscan && opt.eps_auto && inc.size() > 0) {
     knee = k_distance_knee(inc.x, inc.y, opt.min_points, ctx.threads);
     options.eps_m = knee->eps;
@@ -321,13 +332,28 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
                       ? st_dbscan_timed(inc, options, ctx.distribution, &no_time, &date_only)
                       : cluster(inc.x, inc.y, inc.time_utc, options, ctx.distribution);
   r.timings.push_back({"cluster", timer.lap()});
-  std::vector<Footprint> fps = cluster_footprints(inc.x, inc.y, cl.label, cl.clusters(), opt.hull,
-                                                  opt.concave_ratio, ctx.threads);
-  std::vector<ClusterFacts> facts = cluster_facts(in, cl, fps);
-  r.timings.push_back({"footprints", timer.lap()});
-  std::int64_t clustered = 0, noise = 0, buffered = 0;
-  for (auto l : cl.label) (l >= 0 ? clustered : noise) += 1;
-  for (const auto& f : fps) buffered += f.buffered;
+  // The footprints (GEOS hulls; the largest cluster's alone takes seconds at 1M incidents) do not
+  // feed the points layer, so with more than one thread they are computed on worker threads while
+  // this thread writes that layer: the step's two largest costs overlap instead of adding up. The
+  // layers are written in the same order, with the same rows, as when computed one after the other.
+  const bool overlap = ctx.threads > 1;
+  auto hulls = [&] {
+    return cluster_footprints(inc.x, inc.y, cl.label, cl.clusters(), opt.hull, opt.concave_ratio,
+                              ctx.threads);
+  };
+  std::future<std::vector<Footprint>> pending;
+  if (overlap) pending = std::async(std::launch::async, hulls);
+  // A cluster holding over a quarter of the incidents is known now to draw the oversized-cluster
+  // warning, whose advice quotes the k-distance knee: compute it alongside too.
+  std::future<std::optional<KDistanceKnee>> pending_knee;
+  if (overlap && !knee && opt.method != ClusterMethod::kHdbscan && oversized_by_count(cl, inc.size()))
+    pending_knee = std::async(std::launch::async, [&]() -> std::optional<KDistanceKnee> {
+      try {
+        return k_distance_knee(inc.x, inc.y, opt.min_points, ctx.threads);
+      } catch (const ParameterError&) {
+        return std::nullopt;  // as in oversized_warnings: the advice goes without it
+      }
+    });
 
   const bool hd = opt.method == ClusterMethod::kHdbscan;
   std::vector<FieldDef> fields = {{"incident_id", FieldType::kText},
@@ -366,6 +392,14 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   }
   const std::string points_qml = categorized_qml("CLUSTER_ID", id_values(cl.clusters()), true, "");
   ctx.w.add_style(points_layer, "cluster", points_qml);
+  r.timings.push_back({overlap ? "write points (footprints alongside)" : "write points", timer.lap()});
+
+  std::vector<Footprint> fps = overlap ? pending.get() : hulls();
+  std::vector<ClusterFacts> facts = cluster_facts(in, cl, fps);
+  r.timings.push_back({overlap ? "footprints (beyond the points write)" : "footprints", timer.lap()});
+  std::int64_t clustered = 0, noise = 0, buffered = 0;
+  for (auto l : cl.label) (l >= 0 ? clustered : noise) += 1;
+  for (const auto& f : fps) buffered += f.buffered;
 
   std::vector<MultiPolygon> outlines;
   for (const auto& f : fps) outlines.push_back(f.geom);
@@ -405,7 +439,7 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   const std::string clusters_qml =
       categorized_qml("CLUSTER_ID", id_values(cl.clusters()), false, "CLUSTER_ID");
   ctx.w.add_style("clusters", "cluster", clusters_qml);
-  r.timings.push_back({"write", timer.lap()});
+  r.timings.push_back({"write clusters", timer.lap()});
 
   // Points on top of the footprints they make.
   // In the project the footprints are graduated by size and labelled with their ids: one legend
@@ -435,7 +469,11 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
     r.details.push_back("note: " + std::to_string(buffered) +
                         " footprints buffered (members at one place or on one line)");
 
-  oversized_warnings(in, cl, fps, options, knee, r.warnings);
+  if (pending_knee.valid()) {
+    knee = pending_knee.get();
+    knee_tried = true;
+  }
+  oversized_warnings(in, cl, fps, options, knee, knee_tried, r.warnings);
 
   r.parameters = {{"method", method_name(opt.method)},
                   {"hull", opt.hull == HullKind::kConcave ? "concave" : "convex"}};

@@ -125,13 +125,13 @@ std::vector<std::string> source_files(const std::string& path) {
   return out;
 }
 
-json input_json(const std::string& path) {
+json input_json(const std::string& path, const std::string& known_sha256) {
   if (path.empty()) return nullptr;
   json files = json::object();
   std::string lines;
   const std::vector<std::string> parts = source_files(path);
   for (const auto& f : parts) {
-    const std::string sha = sha256_file(f);
+    const std::string sha = parts.size() == 1 && !known_sha256.empty() ? known_sha256 : sha256_file(f);
     // Keyed by the name within the source: "communes.dbf", or "a/b.shp" inside a folder.
     const fs::path base = fs::is_directory(path) ? fs::path(path) : fs::path(path).parent_path();
     const std::string rel = base.empty() ? f : fs::path(f).lexically_relative(base).string();
@@ -175,10 +175,10 @@ RunSummary summarise(const LoadedInputs& in) {
   return s;
 }
 
-json input_hashes(const InputOptions& io) {
+json input_hashes(const InputOptions& io, const std::string& incidents_sha256) {
   return {{"communes", input_json(io.communes.path)},
           {"zones", input_json(io.zones.path)},
-          {"incidents", input_json(io.incidents.path)}};
+          {"incidents", input_json(io.incidents.path, incidents_sha256)}};
 }
 
 json versions() {

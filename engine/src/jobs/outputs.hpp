@@ -34,13 +34,16 @@ void refuse_overwriting_inputs(const std::string& out, const std::vector<std::st
 // every file of a folder; else the file itself. Sorted.
 std::vector<std::string> source_files(const std::string& path);
 // {"path", "sha256", "files": {name: sha256}} of an input source, or null for an empty path.
-// sha256 covers every file of source_files (one file: that file's hash).
-nlohmann::json input_json(const std::string& path);
+// sha256 covers every file of source_files (one file: that file's hash). known_sha256, when given
+// for a one-file source, is that file's hash already taken while reading it: the file is not read
+// a second time.
+nlohmann::json input_json(const std::string& path, const std::string& known_sha256 = "");
 // Replaces hashes["incidents"]'s sha256 with the hash of exactly the CSV bytes the load parsed
 // (and adds "bytes"); does nothing for other sources.
 void record_parsed_incidents(nlohmann::json& hashes, const LoadedInputs& in);
-// {"communes": {"path", "sha256"} | null, "zones": ..., "incidents": ...}
-nlohmann::json input_hashes(const InputOptions& io);
+// {"communes": {"path", "sha256"} | null, "zones": ..., "incidents": ...}. incidents_sha256: the
+// hash the load took of a CSV while parsing it (LoadedInputs::incidents_sha256), if loaded already.
+nlohmann::json input_hashes(const InputOptions& io, const std::string& incidents_sha256 = "");
 // hotspot, GDAL, GEOS, PROJ and SQLite versions.
 nlohmann::json versions();
 

@@ -138,7 +138,8 @@ RunSummary run_single_step(const SingleStepJob& job, StepResult* result) {
   params.update(r.parameters);
   nlohmann::json counts = load_counts(s);
   counts.update(r.counts);
-  nlohmann::json hashes = input_hashes(job.inputs);
+  // The CSV was hashed while it was parsed: not read again here.
+  nlohmann::json hashes = input_hashes(job.inputs, in.incidents_sha256);
   for (const auto& [key, path] : job.extra_inputs) hashes[key] = input_json(path);
   record_parsed_incidents(hashes, in);
   const nlohmann::json seed = r.seed ? nlohmann::json(r.seed) : nlohmann::json(nullptr);

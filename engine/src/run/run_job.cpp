@@ -264,8 +264,9 @@ RunJobResult run_job(const RunJobOptions& opt) {
 
   RunJobResult result;
   // Hashed before the load for --if-changed; a CSV's entry is replaced below by the hash of
-  // exactly the bytes the load parsed.
-  json inputs = input_hashes(c.inputs);
+  // exactly the bytes the load parsed. Without --if-changed they are hashed after the load, which
+  // hashes a CSV while parsing it, so the file is not read twice.
+  json inputs = opt.if_changed ? input_hashes(c.inputs) : json();
   if (opt.if_changed) {
     result.skip_reason = unchanged_reason(c, inputs);
     if (!result.skip_reason.empty()) {
@@ -302,6 +303,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
   } catch (const Error& e) {
     rethrow_config_spelled(e);
   }
+  if (!opt.if_changed) inputs = input_hashes(c.inputs, in.incidents_sha256);
   record_parsed_incidents(inputs, in);
   for (auto& r : in.report.rejected) r.message = config_spelled(r.message);
   // No incident at all is the data's failure, not one analysis's: nothing is written (exit 3).

@@ -142,5 +142,40 @@ TEST(Footprints, ValidAndCoverTheirMembers) {
   }
 }
 
+// The clusters are handed to threads as they come free: the footprints must not depend on which
+// thread drew which cluster, nor on the thread count (single points, pairs, duplicates and
+// collinear clusters among them).
+TEST(Footprints, SameWithAnyThreadCount) {
+  std::vector<double> x, y;
+  test::seeded_points(23, 4000, x, y);
+  for (int i = 0; i < 12; ++i) {
+    x.push_back(300 + i * 0.25), y.push_back(300 + i * 0.5);  // collinear
+    x.push_back(900), y.push_back(900);                       // one place
+  }
+  Clustering c = dbscan(x, y, {2.0, 3, 2});
+  ASSERT_GT(c.clusters(), 10);
+  std::vector<std::int32_t> label = c.label;
+  // Clusters of one and two members, which DBSCAN with these settings does not make.
+  const std::int32_t k = c.clusters();
+  label[0] = k, label[1] = k + 1, label[2] = k + 1;
+  for (HullKind kind : {HullKind::kConvex, HullKind::kConcave}) {
+    const auto one = cluster_footprints(x, y, label, k + 2, kind, 0.3, 1);
+    for (int threads : {2, 3, 8}) {
+      const auto many = cluster_footprints(x, y, label, k + 2, kind, 0.3, threads);
+      ASSERT_EQ(many.size(), one.size());
+      for (std::size_t j = 0; j < one.size(); ++j) {
+        EXPECT_EQ(many[j].area, one[j].area) << j;
+        EXPECT_EQ(many[j].buffered, one[j].buffered) << j;
+        ASSERT_EQ(many[j].geom.size(), one[j].geom.size()) << j;
+        for (std::size_t p = 0; p < one[j].geom.size(); ++p) {
+          const Ring &a = many[j].geom[p].shell, &b = one[j].geom[p].shell;
+          ASSERT_EQ(a.size(), b.size()) << j;
+          for (std::size_t v = 0; v < a.size(); ++v) EXPECT_TRUE(a[v].x == b[v].x && a[v].y == b[v].y) << j;
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace hotspot
