@@ -5,6 +5,7 @@ exit codes, islands, zero variance, grids, styles and GDAL's validator.
 Usage: test_local.py HOTSPOT_BINARY REPO_ROOT   (run by ctest; needs python3-gdal)
 """
 import csv
+import hashlib
 import json
 import math
 import os
@@ -207,6 +208,9 @@ class Local(unittest.TestCase):
         self.assertEqual(json.loads(meta["seed"]), 7)
         self.assertEqual(json.loads(meta["parameters"])["permutations"], 199)
         self.assertIsNotNone(json.loads(meta["global_moran"]))
+        # The CSV's hash is taken while it is parsed, not in a second read: still the file's SHA-256.
+        with open(f"{SAMPLE}/incidents.csv", "rb") as f:
+            self.assertEqual(json.loads(meta["inputs"])["incidents"]["sha256"], hashlib.sha256(f.read()).hexdigest())
         p = subprocess.run([sys.executable, "-m", "osgeo_utils.samples.validate_gpkg", o], capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         # Same seed, other thread count: identical output values.

@@ -530,7 +530,7 @@ LocalSummary run_local(const LocalOptions& o) {
   counts["accepted"] = in.report.accepted;
   counts["rejected"] = static_cast<std::int64_t>(in.report.rejected.size());
   const json inputs = {{"units", nullptr},
-                       {"incidents", input_json(o.inputs.incidents.path)},
+                       {"incidents", input_json(o.inputs.incidents.path, in.incidents_sha256)},
                        {"communes", input_json(o.inputs.communes.path)}};
   finish_job(out, in, run, {step},
              {command_parameters(o, s),
