@@ -29,6 +29,9 @@ class CsvReader {
 
   const std::vector<std::string>& header() const { return header_; }
   char delimiter() const { return delim_; }
+  // About how many records the file holds (header included), from its size and the line ends in
+  // the first buffer read; for sizing columns only.
+  std::size_t estimated_records() const { return estimated_records_; }
   // Reads the next non-blank record; false at the end of the file.
   bool next(CsvRecord& rec);
   // SHA-256 and length of every byte read from the file so far. Once next() has returned false
@@ -39,7 +42,7 @@ class CsvReader {
 
  private:
   bool fill();  // reads more bytes after the unparsed tail
-  bool find_record_end(std::size_t* end, bool* open_quote, std::size_t* term);
+  bool find_record_end(std::size_t* end, bool* open_quote, std::size_t* term, bool* quoted);
   void split(std::string_view raw, CsvRecord& rec);
 
   std::FILE* file_ = nullptr;
@@ -49,6 +52,7 @@ class CsvReader {
   bool eof_ = false;
   std::int64_t line_ = 1;
   char delim_ = ',';
+  std::size_t estimated_records_ = 0;
   std::vector<std::string> header_;
   std::string scratch_;  // unescaped quoted fields
   Sha256 digest_;

@@ -162,3 +162,19 @@ TEST(CsvReader, HashCoversExactlyTheBytesParsed) {
 
 }  // namespace
 }  // namespace hotspot
+
+namespace hotspot {
+namespace {
+
+TEST(CsvReader, EstimatesItsRecordsFromTheFirstBuffer) {
+  test::TempDir dir;
+  std::string text = "id,lon,lat\n";
+  for (int i = 0; i < 1000; ++i) text += std::to_string(i) + ",106.5,20.8\n";
+  CsvReader r(dir.write("a.csv", text));
+  EXPECT_NEAR(static_cast<double>(r.estimated_records()), 1001.0, 2.0);
+  CsvReader empty(dir.write("b.csv", "id,lon,lat"));
+  EXPECT_LE(empty.estimated_records(), 1u);
+}
+
+}  // namespace
+}  // namespace hotspot
