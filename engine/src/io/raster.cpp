@@ -26,7 +26,10 @@ void write_geotiff(const std::string& path, const std::vector<float>& values, co
   const std::string temp = temp_path_for(path);
   GDALDriver* drv = GetGDALDriverManager()->GetDriverByName("GTiff");
   const std::string num_threads = "NUM_THREADS=" + std::to_string(std::max(1, threads));
-  const char* options[] = {"COMPRESS=DEFLATE", "PREDICTOR=3", "ZLEVEL=1", "TILED=YES", "BIGTIFF=IF_SAFER",
+  // ZSTD level 1 with the floating-point predictor: the same size as DEFLATE level 1 (3.7 MB for
+  // the 1698 x 1233 benchmark surface) in less than half the time (45 vs 99 ms, 2 threads); GDAL
+  // >= 2.3 and so every QGIS 3 reads it. Uncompressed would write in 12 ms but 2.5x larger.
+  const char* options[] = {"COMPRESS=ZSTD", "PREDICTOR=3", "ZSTD_LEVEL=1", "TILED=YES", "BIGTIFF=IF_SAFER",
                            num_threads.c_str(), nullptr};
   {
     DatasetPtr ds(drv->Create(temp.c_str(), static_cast<int>(f.cols), static_cast<int>(f.rows), 1, GDT_Float32,
