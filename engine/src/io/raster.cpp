@@ -17,7 +17,7 @@ namespace fs = std::filesystem;
 
 void write_geotiff(const std::string& path, const std::vector<float>& values, const RasterFrame& f, const Crs& crs,
                    float nodata, int threads, const std::vector<std::pair<std::string, std::string>>& metadata) {
-  register_gdal_once();
+  register_gtiff_once();
   GdalErrorScope errors;
   fs::path target(path);
   fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
