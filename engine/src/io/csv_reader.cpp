@@ -26,7 +26,7 @@ std::int64_t line_ends(std::string_view s) {
 }
 }  // namespace
 
-CsvReader::CsvReader(const std::string& path) : path_(path), buf_(kChunk) {
+CsvReader::CsvReader(const std::string& path, bool hash) : path_(path), buf_(kChunk), hash_(hash) {
   file_ = std::fopen(path.c_str(), "rb");
   if (!file_) throw IoError("cannot open incidents file '" + path + "': " + std::strerror(errno));
   fill();
@@ -79,7 +79,7 @@ bool CsvReader::fill() {
     eof_ = true;
     return false;
   }
-  digest_.update(buf_.data() + end_, n);
+  if (hash_) digest_.update(buf_.data() + end_, n);
   end_ += n;
   return true;
 }
@@ -174,7 +174,11 @@ void CsvReader::split(std::string_view raw, CsvRecord& rec) {
   }
 }
 
-bool CsvReader::next(CsvRecord& rec) {
+bool CsvReader::next(CsvRecord& rec) { return advance(rec, true); }
+
+bool CsvReader::next_raw(CsvRecord& rec) { return advance(rec, false); }
+
+bool CsvReader::advance(CsvRecord& rec, bool split_fields) {
   for (;;) {
     std::size_t end, term;
     bool open_quote, quoted;
@@ -186,7 +190,11 @@ bool CsvReader::next(CsvRecord& rec) {
     if (blank(raw)) continue;
     rec.raw = raw;
     rec.unterminated_quote = open_quote;
-    split(raw, rec);
+    if (split_fields) {
+      split(raw, rec);
+    } else {
+      rec.fields.clear();
+    }
     return true;
   }
 }

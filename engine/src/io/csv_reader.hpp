@@ -22,7 +22,9 @@ struct CsvRecord {
 
 class CsvReader {
  public:
-  explicit CsvReader(const std::string& path);
+  // hash: keep the SHA-256 of the bytes read (sha256()); a second pass over a file already
+  // hashed does without.
+  explicit CsvReader(const std::string& path, bool hash = true);
   ~CsvReader();
   CsvReader(const CsvReader&) = delete;
   CsvReader& operator=(const CsvReader&) = delete;
@@ -34,6 +36,8 @@ class CsvReader {
   std::size_t estimated_records() const { return estimated_records_; }
   // Reads the next non-blank record; false at the end of the file.
   bool next(CsvRecord& rec);
+  // As next(), but rec.fields is left empty: for finding records by line (rec.raw, rec.line).
+  bool next_raw(CsvRecord& rec);
   // SHA-256 and length of every byte read from the file so far. Once next() has returned false
   // these are exactly the bytes parsed (a file appended to while it is read: up to where the
   // reading stopped), so the provenance hash and the rows analysed come from the same pass.
@@ -44,6 +48,7 @@ class CsvReader {
   bool fill();  // reads more bytes after the unparsed tail
   bool find_record_end(std::size_t* end, bool* open_quote, std::size_t* term, bool* quoted);
   void split(std::string_view raw, CsvRecord& rec);
+  bool advance(CsvRecord& rec, bool split_fields);
 
   std::FILE* file_ = nullptr;
   std::string path_;
@@ -56,6 +61,7 @@ class CsvReader {
   std::vector<std::string> header_;
   std::string scratch_;  // unescaped quoted fields
   Sha256 digest_;
+  bool hash_ = true;
 };
 
 }  // namespace hotspot

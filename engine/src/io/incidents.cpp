@@ -135,10 +135,10 @@ std::vector<std::string> reread_csv_records(const std::string& path,
                                             const std::vector<std::int64_t>& lines) {
   std::vector<std::string> out;
   if (lines.empty()) return out;
-  CsvReader reader(path);
+  CsvReader reader(path, /*hash=*/false);
   CsvRecord rec;
   std::size_t k = 0;
-  while (k < lines.size() && reader.next(rec)) {
+  while (k < lines.size() && reader.next_raw(rec)) {
     while (k < lines.size() && lines[k] == rec.line) {
       out.push_back(sanitize_utf8(rec.raw));
       ++k;

@@ -178,3 +178,29 @@ TEST(CsvReader, EstimatesItsRecordsFromTheFirstBuffer) {
 
 }  // namespace
 }  // namespace hotspot
+
+namespace hotspot {
+namespace {
+
+TEST(CsvReader, NextRawFindsTheSameRecordsAsNext) {
+  test::TempDir dir;
+  const std::string path = dir.write(
+      "a.csv", "id,lon,note\r\n1,106.5,\"two\nlines\"\r\n\r\n2,106.6,plain\r3,106.7,\"a \"\"q\"\"\"\n4,1,\"open");
+  CsvReader a(path), b(path, /*hash=*/false);
+  CsvRecord ra, rb;
+  int n = 0;
+  while (a.next(ra)) {
+    ASSERT_TRUE(b.next_raw(rb));
+    EXPECT_EQ(ra.raw, rb.raw);
+    EXPECT_EQ(ra.line, rb.line);
+    EXPECT_EQ(ra.unterminated_quote, rb.unterminated_quote);
+    EXPECT_TRUE(rb.fields.empty());
+    ++n;
+  }
+  EXPECT_FALSE(b.next_raw(rb));
+  EXPECT_EQ(n, 4);
+  EXPECT_EQ(b.sha256(), Sha256().hex());  // the second pass hashes nothing
+}
+
+}  // namespace
+}  // namespace hotspot
