@@ -196,6 +196,10 @@ class IdSet {
   std::size_t count_ = 0;
 };
 
+// Sizing columns (and the id table) from an estimate is only a speed-up: beyond this many rows
+// they grow as before, so no estimate reserves gigabytes up front.
+constexpr std::size_t kMaxSizedRows = std::size_t{1} << 24;
+
 // The values of one row as text, whatever the source. x/y may already be numbers (OGR points).
 struct RowText {
   std::string_view x, y, id, time, category, weight, date;
@@ -220,7 +224,7 @@ class RowChecker {
              bool decimal_comma, std::size_t n_extra, std::size_t expected_rows = 0)
       : opt_(opt),
         out_(out),
-        ids_(out.incidents.id, expected_rows),
+        ids_(out.incidents.id, std::min(expected_rows, kMaxSizedRows)),
         format_(compile_time_format(opt.time_format)),
         has_id_(has_id),
         has_time_(c.has_time()),
@@ -229,9 +233,7 @@ class RowChecker {
         decimal_comma_(decimal_comma) {
     out.incidents.extra.resize(n_extra);
     out.report.time_format = format_.name;
-    // Sizing is only a speed-up: a huge file's columns beyond this many rows grow as before, and
-    // no estimate reserves gigabytes up front.
-    expected_rows = std::min<std::size_t>(expected_rows, std::size_t{1} << 24);
+    expected_rows = std::min(expected_rows, kMaxSizedRows);
     if (expected_rows > 0) {
       Incidents& inc = out.incidents;
       for (auto* v : {&inc.x, &inc.y}) v->reserve(expected_rows);
