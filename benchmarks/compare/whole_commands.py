@@ -12,13 +12,17 @@ generated input files, and both write their result to a file.
 | kde       | `hotspot kde`, 200k incidents, quartic r = 500 m, 10 m cells -> GeoTIFF | QGIS's heatmap through qgis_process (the points projected beforehand, not timed) | >= 30x |
 
 Usage: /usr/bin/python3 benchmarks/compare/whole_commands.py [--build build] [--work /tmp/hotspot-bench]
-           [--only aggregate cluster local kde] [--incidents 1000000]
+           [--only aggregate cluster local kde] [--incidents 1000000] [--before OLD_BUILD [--pairs 5]]
+With --before, each hotspot command is also timed as alternating pairs (OLD_BUILD's binary, then
+--build's, --pairs times; the same inputs, outputs in separate folders under the same name), and the
+medians, minima and after/before ratio are printed per case; the table's "ours" is --build's median.
 Needs python3-geopandas, python3-sklearn, python3-pyproj, Rscript with sf and spdep, QGIS and ogr2ogr for kde.
 The machine is shared: read the ratios, and say how loaded it was (printed at the start and end).
 """
 import argparse
 import os
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -91,6 +95,30 @@ def fresh(path):
     return path
 
 
+def ours(a, name, args, out_name):
+    """Times `hotspot ARGS --out OUT`: once, or with --before as alternating before/after pairs.
+    Returns (stdout, seconds, MiB) of --build's binary (medians over the pairs)."""
+    if not a.before:
+        return timed([os.path.join(a.build, "bin", "hotspot"), *args,
+                      "--out", fresh(os.path.join(a.work, "whole", out_name))])
+    runs = {"before": [], "after": []}
+    for _ in range(a.pairs):
+        for side, build in (("before", a.before), ("after", a.build)):
+            folder = os.path.join(a.work, "whole", side)
+            os.makedirs(folder, exist_ok=True)
+            out = fresh(os.path.join(folder, out_name))
+            if out.endswith(".tif"):
+                fresh(out[:-4] + ".qml")
+            runs[side].append(timed([os.path.join(build, "bin", "hotspot"), *args, "--out", out]))
+    med = {k: statistics.median(r[1] for r in v) for k, v in runs.items()}
+    print(f"{name}: {a.pairs} pairs, before median {med['before']:.3f} s (min "
+          f"{min(r[1] for r in runs['before']):.3f}), after median {med['after']:.3f} s (min "
+          f"{min(r[1] for r in runs['after']):.3f}), after/before {med['after'] / med['before']:.3f}; "
+          f"load {' '.join(f'{v:.1f}' for v in os.getloadavg())}", flush=True)
+    last = runs["after"][-1]
+    return last[0], med["after"], statistics.median(r[2] for r in runs["after"])
+
+
 def row(name, ours, peer, goal):
     (o_s, o_mb), (p_s, p_mb) = ours, peer
     print(f"| {name:<9} | {o_s:8.2f} | {p_s:8.2f} | {p_s / o_s:6.1f}x | {o_mb:8.0f} | {p_mb:8.0f} | "
@@ -103,6 +131,8 @@ def main():
     ap.add_argument("--work", default="/tmp/hotspot-bench")
     ap.add_argument("--only", nargs="*", default=["aggregate", "cluster", "local", "kde"])
     ap.add_argument("--incidents", type=int, default=1_000_000)
+    ap.add_argument("--before", help="an earlier build directory: time alternating before/after pairs")
+    ap.add_argument("--pairs", type=int, default=5)
     a = ap.parse_args()
     hotspot = os.path.join(a.build, "bin", "hotspot")
     work = os.path.join(a.work, "whole")
@@ -144,9 +174,9 @@ def main():
         sample = os.path.join(ROOT, "data", "sample")
         csv, com = os.path.join(sample, "incidents.csv"), os.path.join(sample, "communes.gpkg")
         print("local: hotspot ...", flush=True)
-        out, s, mb = timed([hotspot, "local", "--grid", "hex:300", "--weights", "queen", "--stat", "both",
-                            "--permutations", "999", "--incidents", csv, "--communes", com,
-                            "--out", fresh(os.path.join(work, "local.gpkg"))])
+        out, s, mb = ours(a, "local", ["local", "--grid", "hex:300", "--weights", "queen", "--stat", "both",
+                                       "--permutations", "999", "--incidents", csv, "--communes", com],
+                          "local.gpkg")
         print("local: R sf + spdep ...", flush=True)
         r_script = os.path.join(work, "local_peer.R")
         with open(r_script, "w") as f:
@@ -170,8 +200,8 @@ def main():
         if not os.path.exists(pts):
             project_points(csv, CRS, pts)
         print("kde: hotspot ...", flush=True)
-        _, s, mb = timed([hotspot, "kde", "--incidents", csv, "--work-crs", CRS, "--cell-size", "10",
-                          "--bandwidth", "500", "--kernel", "quartic", "--out", fresh(os.path.join(work, "kde.tif"))])
+        _, s, mb = ours(a, "kde", ["kde", "--incidents", csv, "--work-crs", CRS, "--cell-size", "10",
+                                   "--bandwidth", "500", "--kernel", "quartic"], "kde.tif")
         print("kde: QGIS heatmap ...", flush=True)
         cmd, env = qgis_heatmap_cmd(pts, 500.0, 10.0, fresh(os.path.join(work, "kde_qgis.tif")))
         _, p_s, p_mb = timed(cmd, env=env)

@@ -81,6 +81,22 @@ struct HugePageAllocator {
   static std::size_t rounded(std::size_t bytes) { return (bytes + kAlign - 1) / kAlign * kAlign; }
 };
 
+// The same hint for a buffer that must stay a plain std::vector (a public type's member, such as
+// DensityRaster::values): asks for huge pages on the 2 MiB-aligned part of [p, p + bytes). Call it
+// between reserve() and the first write. A page fault costs ~11 us on the virtual machines we run
+// on (64 MiB touched page by page: 182 ms; as huge pages: 4 ms once the kernel has them), so
+// zeroing the 8 MiB raster of the kde benchmark cost ~2,000 faults, ~23 ms of CPU.
+inline void advise_huge_pages(void* p, std::size_t bytes) {
+#if defined(HOTSPOT_HUGE_PAGES) && defined(MADV_HUGEPAGE)
+  constexpr std::uintptr_t kHuge = std::uintptr_t{2} << 20;
+  const auto begin = (reinterpret_cast<std::uintptr_t>(p) + kHuge - 1) & ~(kHuge - 1);
+  const auto end = (reinterpret_cast<std::uintptr_t>(p) + bytes) & ~(kHuge - 1);
+  if (p && end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+#else
+  (void)p, (void)bytes;
+#endif
+}
+
 // A vector of working data that may be large (see above).
 template <class T>
 using BigVector = std::vector<T, HugePageAllocator<T>>;

@@ -18,6 +18,11 @@ class StringColumn {
     return std::string_view(chars_).substr(begin, ends_[i] - begin);
   }
   std::size_t size() const { return ends_.size(); }
+  std::size_t chars() const { return chars_.size(); }  // bytes of all strings
+  void reserve(std::size_t strings, std::size_t chars) {
+    ends_.reserve(strings);
+    chars_.reserve(chars);
+  }
   void pop_back() {
     ends_.pop_back();
     chars_.resize(ends_.empty() ? 0 : ends_.back());

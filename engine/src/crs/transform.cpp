@@ -201,6 +201,41 @@ Transformer::Transformer(const Crs& from, const Crs& to) {
     throw CrsError("PROJ found no transformation from " + from.label() + " to " + to.label());
 }
 
+Transformer::Transformer(std::unique_ptr<OGRCoordinateTransformation> ct) : ct_(std::move(ct)) {}
+
+PreparedTransformer::PreparedTransformer(const Crs& from, const Crs& to)
+    : from_wkt_(from.wkt), to_wkt_(to.wkt) {
+  if (from.planar() || to.planar()) return;
+  thread_ = std::thread([this, from, to] {
+    // Quietly: a pair that fails here is built again by take(), which reports the failure.
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    try {
+      if (!from.same_as(to)) {
+        auto a = to_ogr(from), b = to_ogr(to);
+        ct_.reset(OGRCreateCoordinateTransformation(a.get(), b.get()));
+      }
+    } catch (...) {
+      ct_.reset();
+    }
+    CPLPopErrorHandler();
+  });
+}
+
+PreparedTransformer::PreparedTransformer() = default;
+
+PreparedTransformer::~PreparedTransformer() {
+  if (thread_.joinable()) thread_.join();
+}
+
+Transformer PreparedTransformer::take(const Crs& from, const Crs& to) {
+  if (thread_.joinable()) thread_.join();
+  // GDAL gives the transformation the calling thread's PROJ context each time it is used, so
+  // one built on another thread is safe here.
+  if (ct_ && !from.planar() && !to.planar() && from.wkt == from_wkt_ && to.wkt == to_wkt_)
+    return Transformer(std::move(ct_));
+  return Transformer(from, to);
+}
+
 Transformer::~Transformer() = default;
 Transformer::Transformer(Transformer&&) noexcept = default;
 

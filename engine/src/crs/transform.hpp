@@ -3,6 +3,7 @@
 // mapping pinned to traditional GIS order (x = easting/longitude, y = northing/latitude).
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "hotspot/crs.hpp"
 #include "hotspot/geometry.hpp"
@@ -28,6 +29,8 @@ std::string crs_suggestions(const std::string& text, bool projected_only);
 // A heap OGRSpatialReference for a non-planar Crs, axis order pinned.
 std::unique_ptr<OGRSpatialReference> to_ogr(const Crs& crs);
 
+class PreparedTransformer;
+
 class Transformer {
  public:
   // Throws CrsError when one side is planar and the other is not, or PROJ finds no path.
@@ -41,7 +44,29 @@ class Transformer {
   bool identity() const { return !ct_; }
 
  private:
+  friend class PreparedTransformer;
+  explicit Transformer(std::unique_ptr<OGRCoordinateTransformation> ct);
   std::unique_ptr<OGRCoordinateTransformation> ct_;
+};
+
+// Builds the transformation between two CRSs on a thread of its own, so PROJ's search of its
+// database (20-70 ms for a datum shift such as WGS 84 -> VN-2000) overlaps reading the data
+// instead of following it. The transformation is the one Transformer(from, to) would build.
+class PreparedTransformer {
+ public:
+  PreparedTransformer();  // nothing prepared
+  PreparedTransformer(const Crs& from, const Crs& to);
+  ~PreparedTransformer();  // waits for the thread
+  PreparedTransformer(const PreparedTransformer&) = delete;
+  PreparedTransformer& operator=(const PreparedTransformer&) = delete;
+  // Transformer(from, to): the prepared transformation when it is for this pair, else a new one
+  // (with the same errors).
+  Transformer take(const Crs& from, const Crs& to);
+
+ private:
+  std::string from_wkt_, to_wkt_;
+  std::unique_ptr<OGRCoordinateTransformation> ct_;
+  std::thread thread_;
 };
 
 // Projects every ring of `mp` in place. Returns false, leaving `mp` partly projected, when PROJ

@@ -513,6 +513,8 @@ DensityRaster kde_with_isa(std::span<const double> x, std::span<const double> y,
   const KdeBlocks b = kde_blocks(g, o);
   DensityRaster out;
   out.grid = g;
+  out.values.reserve(g.size());
+  advise_huge_pages(out.values.data(), g.size() * sizeof(float));
   out.values.assign(g.size(), 0.0f);
   if (sums) sums->assign(g.size(), 0.0);
   kde_splat_window(x, y, w, g, mask, o, isa, {0, b.nbx, 0, b.nby}, out.values.data(), sums);

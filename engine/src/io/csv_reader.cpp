@@ -4,6 +4,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include <sys/stat.h>
+
 #include "hotspot/error.hpp"
 
 namespace hotspot {
@@ -24,15 +26,25 @@ std::int64_t line_ends(std::string_view s) {
 }
 }  // namespace
 
-CsvReader::CsvReader(const std::string& path) : path_(path), buf_(kChunk) {
+CsvReader::CsvReader(const std::string& path, bool hash) : path_(path), buf_(kChunk), hash_(hash) {
   file_ = std::fopen(path.c_str(), "rb");
   if (!file_) throw IoError("cannot open incidents file '" + path + "': " + std::strerror(errno));
   fill();
+  {
+    const std::string_view first(buf_.data(), end_);
+    auto lf = static_cast<std::size_t>(std::count(first.begin(), first.end(), '\n'));
+    if (lf == 0) lf = static_cast<std::size_t>(std::count(first.begin(), first.end(), '\r'));
+    struct stat st;
+    if (!first.empty() && ::fstat(fileno(file_), &st) == 0 && st.st_size > 0)
+      estimated_records_ = static_cast<std::size_t>(
+          static_cast<double>(lf + 1) *
+          (static_cast<double>(st.st_size) / static_cast<double>(first.size())));
+  }
   if (end_ - begin_ >= 3 && std::memcmp(buf_.data() + begin_, "\xEF\xBB\xBF", 3) == 0) begin_ += 3;
   // The delimiter is whichever of , ; TAB occurs most often in the header line outside quotes.
   std::size_t hdr_end, term;
-  bool open_quote;
-  if (!find_record_end(&hdr_end, &open_quote, &term))
+  bool open_quote, quoted;
+  if (!find_record_end(&hdr_end, &open_quote, &term, &quoted))
     throw InputError("incidents file '" + path + "' is empty: no header line");
   std::string_view hdr(buf_.data() + begin_, hdr_end - begin_);
   std::size_t best = 0;
@@ -67,7 +79,7 @@ bool CsvReader::fill() {
     eof_ = true;
     return false;
   }
-  digest_.update(buf_.data() + end_, n);
+  if (hash_) digest_.update(buf_.data() + end_, n);
   end_ += n;
   return true;
 }
@@ -77,16 +89,36 @@ bool CsvReader::fill() {
 // A record runs to the end of the file when no line end follows (a truncated last line is still a
 // record). A CR that ends the buffer waits for the next byte, so a CRLF split across reads is one
 // end.
-bool CsvReader::find_record_end(std::size_t* end, bool* open_quote, std::size_t* term) {
+//
+// The common record (under 1 KiB, no quote, no lone CR) is found with memchr, which libc
+// vectorises; anything else goes through the byte loop. *quoted says whether the record holds a quote (only
+// then can it hold line ends).
+bool CsvReader::find_record_end(std::size_t* end, bool* open_quote, std::size_t* term, bool* quoted) {
   std::size_t scanned = begin_;
   bool in_quote = false;
+  *quoted = false;
   for (;;) {
     const char* p = buf_.data();
     std::size_t i = scanned;
+    if (!in_quote) {  // a window, so a file without LF (CR line ends) is not scanned to its end
+      if (const void* lf = std::memchr(p + i, '\n', std::min<std::size_t>(end_ - i, 1024))) {
+        const auto j = static_cast<std::size_t>(static_cast<const char*>(lf) - p);
+        if (!std::memchr(p + i, '"', j - i)) {
+          const void* cr = std::memchr(p + i, '\r', j - i);
+          if (!cr || cr == p + j - 1) {  // LF or CRLF, no lone CR before it
+            *end = cr ? j - 1 : j;
+            *open_quote = false;
+            *term = cr ? 2 : 1;
+            return true;
+          }
+        }
+      }
+    }
     for (; i < end_; ++i) {
       const char c = p[i];
       if (c == '"') {
         in_quote = !in_quote;
+        *quoted = true;
       } else if ((c == '\n' || c == '\r') && !in_quote) {
         if (c == '\r' && i + 1 == end_ && !eof_) break;  // is it CRLF? read on to see
         *end = i;
@@ -142,19 +174,27 @@ void CsvReader::split(std::string_view raw, CsvRecord& rec) {
   }
 }
 
-bool CsvReader::next(CsvRecord& rec) {
+bool CsvReader::next(CsvRecord& rec) { return advance(rec, true); }
+
+bool CsvReader::next_raw(CsvRecord& rec) { return advance(rec, false); }
+
+bool CsvReader::advance(CsvRecord& rec, bool split_fields) {
   for (;;) {
     std::size_t end, term;
-    bool open_quote;
-    if (!find_record_end(&end, &open_quote, &term)) return false;
+    bool open_quote, quoted;
+    if (!find_record_end(&end, &open_quote, &term, &quoted)) return false;
     std::string_view raw(buf_.data() + begin_, end - begin_);
     rec.line = line_;
-    line_ += 1 + line_ends(raw);
+    line_ += 1 + (quoted ? line_ends(raw) : 0);
     begin_ = std::min(end + term, end_);
     if (blank(raw)) continue;
     rec.raw = raw;
     rec.unterminated_quote = open_quote;
-    split(raw, rec);
+    if (split_fields) {
+      split(raw, rec);
+    } else {
+      rec.fields.clear();
+    }
     return true;
   }
 }

@@ -1,5 +1,7 @@
 #include "io/gdal_util.hpp"
 
+#include <gdal_frmts.h>
+
 #include <mutex>
 #include <optional>
 
@@ -49,6 +51,14 @@ void register_gdal_once() {
   std::call_once(once, [] {
     route_library_messages();
     GDALAllRegister();
+  });
+}
+
+void register_gtiff_once() {
+  static std::once_flag once;
+  std::call_once(once, [] {
+    route_library_messages();
+    GDALRegister_GTiff();  // a no-op when GDALAllRegister has registered it already
   });
 }
 

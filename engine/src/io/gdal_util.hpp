@@ -43,7 +43,11 @@ class GdalErrorScope {
   GdalErrorScope* previous_ = nullptr;
 };
 
+// Every GDAL/OGR driver (about 200, ~5 ms): any source a user names must open.
 void register_gdal_once();
+// The GeoTIFF driver alone, for writing OUT.tif: a kde that reads a CSV and writes a GeoTIFF
+// needs no other driver, and registering all of them would be its only use of the rest.
+void register_gtiff_once();
 // Opens a vector source read-only; throws IoError naming `what` and GDAL's reason.
 // `open_options`: GDAL open options ("KEY=VALUE"), e.g. the CSV driver's X_POSSIBLE_NAMES.
 DatasetPtr open_vector(const std::string& path, const std::string& what,

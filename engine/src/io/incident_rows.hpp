@@ -13,6 +13,7 @@
 
 #include "hotspot/error.hpp"
 #include "io/categories.hpp"
+#include "io/decimal.hpp"
 #include "io/encoding.hpp"
 #include "io/incidents.hpp"
 #include "util/time.hpp"
@@ -103,6 +104,10 @@ inline NumberStatus parse_number(std::string_view s, bool decimal_comma, double*
     s = std::string_view(buf, s.size());
   }
   double v = 0;
+  if (parse_plain_decimal(s, &v)) {  // the common shape, bit for bit what from_chars returns
+    *out = v;
+    return NumberStatus::kOk;
+  }
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (ec == std::errc::result_out_of_range) {
     *why = "'" + std::string(s) + "' is out of the range of a double";
@@ -120,16 +125,26 @@ inline NumberStatus parse_number(std::string_view s, bool decimal_comma, double*
   return NumberStatus::kOk;
 }
 
-// Open-addressing set of incident ids (indices into the id column); no allocation per id. Each
-// slot keeps 32 bits of the hash, so most probes are settled without touching the id's bytes.
+// The set of accepted incident ids (indices into the id column), to refuse a duplicate. Ids
+// usually arrive in ascending order (INC0000001, INC0000002, ... or 1, 2, ..., 10): while each id
+// is greater than the one before in shortlex order (shorter first, then bytewise), all are
+// distinct and nothing is hashed. The first id out of order builds the hash set from the ids so
+// far, and every later id is checked in it. Open addressing, no allocation per id; each slot
+// keeps 32 bits of the hash, so most probes are settled without touching the id's bytes.
 class IdSet {
  public:
-  explicit IdSet(const StringColumn& ids) : ids_(ids) {}
+  // expected: about how many ids will be inserted (sizes the table once; 0 if unknown).
+  explicit IdSet(const StringColumn& ids, std::size_t expected = 0) : ids_(ids), expected_(expected) {}
   // Inserts ids_[last]; returns false when an equal id is present already.
   bool insert_last() {
     auto index = static_cast<std::uint32_t>(ids_.size() - 1);
-    if (slots_.size() < 2 * (count_ + 1)) rehash(std::max<std::size_t>(1024, slots_.size() * 2));
     std::string_view id = ids_[index];
+    if (ascending_) {
+      if (index == 0 || shortlex_less(ids_[index - 1], id)) return true;
+      ascending_ = false;
+      rehash(table_size(std::max<std::size_t>(expected_, index + 1)), index);
+    }
+    if (slots_.size() < 2 * (count_ + 1)) rehash(std::max<std::size_t>(1024, slots_.size() * 2), index);
     const std::size_t h = std::hash<std::string_view>{}(id);
     const auto tag = static_cast<std::uint32_t>(h >> 32);
     std::size_t k = h & (slots_.size() - 1);
@@ -147,20 +162,43 @@ class IdSet {
   struct Slot {
     std::uint32_t index = kEmpty, tag = 0;
   };
-  void rehash(std::size_t n) {
+  static bool shortlex_less(std::string_view a, std::string_view b) {
+    return a.size() != b.size() ? a.size() < b.size() : a < b;
+  }
+  // A power of two holding n ids at most half full.
+  static std::size_t table_size(std::size_t n) {
+    std::size_t size = 1024;
+    while (size < 2 * (n + 1)) size *= 2;
+    return size;
+  }
+  // A table of n slots holding the ids inserted so far: the set's own slots, or, when it leaves
+  // ascending order, ids_[0, first) (all distinct).
+  void rehash(std::size_t n, std::uint32_t first) {
     std::vector<Slot> old(n);
     old.swap(slots_);
-    for (const Slot& s : old) {
-      if (s.index == kEmpty) continue;
-      std::size_t k = std::hash<std::string_view>{}(ids_[s.index]) & (slots_.size() - 1);
+    auto place = [&](std::uint32_t index, std::size_t h) {
+      std::size_t k = h & (slots_.size() - 1);
       while (slots_[k].index != kEmpty) k = (k + 1) & (slots_.size() - 1);
-      slots_[k] = s;
+      slots_[k] = {index, static_cast<std::uint32_t>(h >> 32)};
+    };
+    if (old.empty() && count_ == 0) {
+      for (std::uint32_t i = 0; i < first; ++i) place(i, std::hash<std::string_view>{}(ids_[i]));
+      count_ = first;
+      return;
     }
+    for (const Slot& s : old)
+      if (s.index != kEmpty) place(s.index, std::hash<std::string_view>{}(ids_[s.index]));
   }
   const StringColumn& ids_;
+  std::size_t expected_;
+  bool ascending_ = true;
   std::vector<Slot> slots_;
   std::size_t count_ = 0;
 };
+
+// Sizing columns (and the id table) from an estimate is only a speed-up: beyond this many rows
+// they grow as before, so no estimate reserves gigabytes up front.
+constexpr std::size_t kMaxSizedRows = std::size_t{1} << 24;
 
 // The values of one row as text, whatever the source. x/y may already be numbers (OGR points).
 struct RowText {
@@ -180,11 +218,13 @@ constexpr std::size_t kBadTimeSamples = 1000;
 // Checks one row and appends it to the columns, or records why it is rejected.
 class RowChecker {
  public:
+  // expected_rows: about how many rows the source holds (0 if unknown); the columns are sized
+  // for them once instead of growing by copies, which fault in fresh pages each time.
   RowChecker(const IncidentOptions& opt, IncidentRead& out, bool has_id, const AttributeColumns& c,
-             bool decimal_comma, std::size_t n_extra)
+             bool decimal_comma, std::size_t n_extra, std::size_t expected_rows = 0)
       : opt_(opt),
         out_(out),
-        ids_(out.incidents.id),
+        ids_(out.incidents.id, std::min(expected_rows, kMaxSizedRows)),
         format_(compile_time_format(opt.time_format)),
         has_id_(has_id),
         has_time_(c.has_time()),
@@ -193,6 +233,17 @@ class RowChecker {
         decimal_comma_(decimal_comma) {
     out.incidents.extra.resize(n_extra);
     out.report.time_format = format_.name;
+    expected_rows = std::min(expected_rows, kMaxSizedRows);
+    if (expected_rows > 0) {
+      Incidents& inc = out.incidents;
+      for (auto* v : {&inc.x, &inc.y}) v->reserve(expected_rows);
+      inc.time_utc.reserve(expected_rows), inc.category.reserve(expected_rows);
+      inc.line.reserve(expected_rows);
+      if (has_weight_) inc.weight.reserve(expected_rows);
+      if (has_time_) inc.time_precision.reserve(expected_rows);
+      inc.id.reserve(expected_rows, 0);
+    }
+    expected_rows_ = expected_rows;
   }
 
   // Groups the spellings read into categories (fold, aliases); call once after the last row.
@@ -283,6 +334,7 @@ class RowChecker {
       return reject(RejectReason::kDuplicateId,
                     "id '" + sanitize_utf8(id, 80) + "' was already accepted");
     }
+    if (inc.id.size() == kSizingRows && expected_rows_ > kSizingRows) reserve_text();
     inc.x.push_back(x);
     inc.y.push_back(y);
     inc.time_utc.push_back(t);
@@ -326,6 +378,20 @@ class RowChecker {
   }
 
  private:
+  static constexpr std::size_t kSizingRows = 1024;
+  // The id and pass-through text columns sized for the expected rows, from the mean length of
+  // their first kSizingRows values (with 1/8 to spare).
+  void reserve_text() {
+    Incidents& inc = out_.incidents;
+    auto grow = [&](StringColumn& c) {
+      if (c.size() == 0) return;
+      const std::size_t chars = (c.chars() + c.size() - 1) / c.size() * expected_rows_;
+      c.reserve(expected_rows_, chars + chars / 8);
+    };
+    grow(inc.id);
+    for (auto& e : inc.extra) grow(e);
+  }
+
   // Text as valid UTF-8: invalid bytes (a Latin-1 export, say) become U+FFFD and are counted, so
   // the output never holds text that QGIS or SQLite cannot decode.
   // With a declared encoding other than UTF-8 the text is decoded first; a value that is not
@@ -362,6 +428,7 @@ class RowChecker {
   Dictionary spellings_;
   std::vector<std::int64_t> spelling_count_;
   bool has_id_, has_time_, has_date_, has_weight_, decimal_comma_;
+  std::size_t expected_rows_ = 0;
 };
 
 // Columns passed through to the incidents layer: all but those read into our own fields.

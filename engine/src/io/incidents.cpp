@@ -23,10 +23,6 @@ namespace {
 
 using namespace incident_rows;
 
-bool is_csv(const std::string& path) {
-  auto dot = path.rfind('.');
-  return dot != std::string::npos && lower(path.substr(dot)) == ".csv";
-}
 
 // The header decoded from the declared encoding and NFC-normalised. A header that is not valid
 // in it leaves a hint for the column errors: the file, the line and the --encoding to try.
@@ -72,7 +68,8 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
   for (int k : extra_cols) out.incidents.extra_names.push_back(header[static_cast<std::size_t>(k)]);
   std::vector<std::string_view> extra(extra_cols.size());
 
-  RowChecker checker(opt, out, id >= 0, cols, reader.delimiter() == ';', extra_cols.size());
+  RowChecker checker(opt, out, id >= 0, cols, reader.delimiter() == ';', extra_cols.size(),
+                     reader.estimated_records());
   checker.decoder_ = decoder.get();
   CsvRecord rec;
   const std::size_t nfields = header.size();
@@ -117,9 +114,14 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
 
 }  // namespace
 
+bool is_csv_path(const std::string& path) {
+  auto dot = path.rfind('.');
+  return dot != std::string::npos && incident_rows::lower(path.substr(dot)) == ".csv";
+}
+
 IncidentRead read_incidents(const IncidentOptions& options) {
   IncidentRead out;
-  out.csv = is_csv(options.path);
+  out.csv = is_csv_path(options.path);
   if (out.csv) {
     read_csv(options, out);
   } else {
@@ -133,10 +135,10 @@ std::vector<std::string> reread_csv_records(const std::string& path,
                                             const std::vector<std::int64_t>& lines) {
   std::vector<std::string> out;
   if (lines.empty()) return out;
-  CsvReader reader(path);
+  CsvReader reader(path, /*hash=*/false);
   CsvRecord rec;
   std::size_t k = 0;
-  while (k < lines.size() && reader.next(rec)) {
+  while (k < lines.size() && reader.next_raw(rec)) {
     while (k < lines.size() && lines[k] == rec.line) {
       out.push_back(sanitize_utf8(rec.raw));
       ++k;

@@ -25,6 +25,9 @@ struct IncidentRead {
 
 IncidentRead read_incidents(const IncidentOptions& options);
 
+// Whether read_incidents reads `path` as CSV (by its extension), not through OGR.
+bool is_csv_path(const std::string& path);
+
 // The raw text of the given CSV records (sorted lines, as in RejectedRow::line), read again from
 // the file, so accepted rows need not keep their text in memory.
 std::vector<std::string> reread_csv_records(const std::string& path,

@@ -16,7 +16,7 @@ struct RasterFrame {
   std::int64_t cols = 0, rows = 0;
 };
 
-// Writes a single-band Float32 GeoTIFF (deflate, floating-point predictor, tiled) atomically:
+// Writes a single-band Float32 GeoTIFF (ZSTD, floating-point predictor, tiled) atomically:
 // a temporary file next to the target, renamed when complete. `metadata` goes into the file's
 // GDAL metadata (key = value).
 void write_geotiff(const std::string& path, const std::vector<float>& values, const RasterFrame& frame,

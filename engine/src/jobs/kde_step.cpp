@@ -102,6 +102,8 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   f.by_category = sel.by_category, f.by_date = sel.by_date, f.by_hour = sel.by_hour;
   f.no_time = sel.no_time;
   f.index = sel.index;
+  f.x.reserve(sel.index.size()), f.y.reserve(sel.index.size());
+  if (!inc.weight.empty()) f.w.reserve(sel.index.size());
   for (std::size_t i : sel.index) {
     f.x.push_back(inc.x[i]), f.y.push_back(inc.y[i]);
     if (!inc.weight.empty()) f.w.push_back(inc.weight[i]);

@@ -246,6 +246,33 @@ void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& w
   if (!layer.population.empty()) layer.population.resize(k);
 }
 
+namespace {
+
+// The incidents' transformation into the working CRS, started before they are read when both
+// CRSs can be told already: a CSV's (or a given) CRS, and --work-crs or a polygon layer projected
+// in metres (choose_work_crs's order). A wrong guess costs nothing: take() builds the right one.
+PreparedTransformer prepare_incident_transform(const InputOptions& opt, const LoadedInputs& in) {
+  try {
+    if (!is_csv_path(opt.incidents.path) && opt.incidents.crs.empty()) return {};
+    const Crs src = parse_crs(opt.incidents.crs.empty() ? "EPSG:4326" : opt.incidents.crs, "--incidents-crs");
+    Crs work;
+    if (!opt.work_crs.empty()) {
+      work = parse_crs(opt.work_crs, "--work-crs");
+    } else if (!opt.communes.path.empty() && in.communes.source_crs.metres) {
+      work = in.communes.source_crs;
+    } else if (!opt.zones.path.empty() && in.zones.source_crs.metres) {
+      work = in.zones.source_crs;
+    } else {
+      return {};
+    }
+    return PreparedTransformer(src, work);
+  } catch (const std::exception&) {
+    return {};  // the real path reports it
+  }
+}
+
+}  // namespace
+
 LoadedInputs load_inputs(const InputOptions& opt) {
   LoadedInputs out;
   out.utc_offset_minutes = opt.incidents.utc_offset_minutes;
@@ -258,6 +285,7 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   if (!opt.zones.path.empty()) out.zones = read_polygons(opt.zones, "zones", "--zones-crs");
   out.timings.push_back({"read polygons", timer.lap()});
 
+  PreparedTransformer prepared = prepare_incident_transform(opt, out);
   IncidentRead read = read_incidents(opt.incidents);
   out.timings.push_back({"read incidents", timer.lap()});
   Incidents& inc = read.incidents;
@@ -308,7 +336,7 @@ LoadedInputs load_inputs(const InputOptions& opt) {
 
   // Into the working CRS. A point PROJ cannot transform although it passed the area checks is
   // rejected like one outside the area, never a failure of the run.
-  Transformer to_work(src, out.work_crs);
+  Transformer to_work = prepared.take(src, out.work_crs);
   if (to_work.transform(inc.size(), inc.x.data(), inc.y.data(), resolve_threads(opt.threads)) > 0) {
     std::vector<char> drop(inc.size(), 0);
     for (std::size_t i = 0; i < inc.size(); ++i) {

@@ -215,6 +215,7 @@ WindowMiss window_miss(const TimeWindow& w, const std::vector<char>& category_ok
 WindowSelection select_window(const Incidents& inc, const TimeWindow& w,
                               const std::vector<char>& category_ok, int utc_offset_minutes) {
   WindowSelection s;
+  s.index.reserve(inc.size());
   for (std::size_t i = 0; i < inc.size(); ++i) {
     const bool date_only = inc.date_only(i);
     switch (window_miss(w, category_ok, inc.category[i], inc.time_utc[i], date_only,

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "crs/transform.hpp"
@@ -41,6 +42,30 @@ TEST(Crs, PlanarDoesNotMixWithGeoreferencedData) {
   EXPECT_THROW(Transformer(Crs{}, parse_crs("EPSG:32648", "x")), CrsError);
   EXPECT_TRUE(Transformer(Crs{}, Crs{}).identity());
   EXPECT_TRUE(Transformer(parse_crs("EPSG:32648", "a"), parse_crs("EPSG:32648", "b")).identity());
+}
+
+TEST(Crs, PreparedTransformerIsTheOneTransformerBuilds) {
+  const Crs wgs = parse_crs("EPSG:4326", "x"), vn = parse_crs("EPSG:9210", "y");
+  const Crs utm = parse_crs("EPSG:32648", "z");
+  double x0[] = {106.59482, 105.9, 107.1}, y0[] = {20.896617, 21.02, 20.4};
+  double x1[3], y1[3], x2[3], y2[3];
+  std::copy(x0, x0 + 3, x1), std::copy(y0, y0 + 3, y1), std::copy(x0, x0 + 3, x2), std::copy(y0, y0 + 3, y2);
+  Transformer(wgs, vn).transform(3, x1, y1);
+  PreparedTransformer prepared(wgs, vn);
+  prepared.take(wgs, vn).transform(3, x2, y2, 2);
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(x1[i], x2[i]);
+    EXPECT_EQ(y1[i], y2[i]);
+  }
+  // Prepared for another pair (or for nothing): take() builds the pair asked for.
+  PreparedTransformer other(wgs, vn);
+  double x3[] = {105.0}, y3[] = {20.0};
+  other.take(wgs, utm).transform(1, x3, y3);
+  EXPECT_NEAR(x3[0], 500000.0, 1e-6);
+  PreparedTransformer none;
+  EXPECT_THROW(none.take(Crs{}, utm), CrsError);
+  EXPECT_TRUE(PreparedTransformer(utm, utm).take(utm, utm).identity());
+  PreparedTransformer unused(wgs, utm);  // never taken: its destructor waits for the thread
 }
 
 // Geodesic areas against closed forms. The octant (0,0)-(90°E,0)-(0,90°N) has geodesic edges

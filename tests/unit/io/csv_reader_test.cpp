@@ -162,3 +162,45 @@ TEST(CsvReader, HashCoversExactlyTheBytesParsed) {
 
 }  // namespace
 }  // namespace hotspot
+
+namespace hotspot {
+namespace {
+
+TEST(CsvReader, EstimatesItsRecordsFromTheFirstBuffer) {
+  test::TempDir dir;
+  std::string text = "id,lon,lat\n";
+  for (int i = 0; i < 1000; ++i) text += std::to_string(i) + ",106.5,20.8\n";
+  CsvReader r(dir.write("a.csv", text));
+  EXPECT_NEAR(static_cast<double>(r.estimated_records()), 1001.0, 2.0);
+  CsvReader empty(dir.write("b.csv", "id,lon,lat"));
+  EXPECT_LE(empty.estimated_records(), 1u);
+}
+
+}  // namespace
+}  // namespace hotspot
+
+namespace hotspot {
+namespace {
+
+TEST(CsvReader, NextRawFindsTheSameRecordsAsNext) {
+  test::TempDir dir;
+  const std::string path = dir.write(
+      "a.csv", "id,lon,note\r\n1,106.5,\"two\nlines\"\r\n\r\n2,106.6,plain\r3,106.7,\"a \"\"q\"\"\"\n4,1,\"open");
+  CsvReader a(path), b(path, /*hash=*/false);
+  CsvRecord ra, rb;
+  int n = 0;
+  while (a.next(ra)) {
+    ASSERT_TRUE(b.next_raw(rb));
+    EXPECT_EQ(ra.raw, rb.raw);
+    EXPECT_EQ(ra.line, rb.line);
+    EXPECT_EQ(ra.unterminated_quote, rb.unterminated_quote);
+    EXPECT_TRUE(rb.fields.empty());
+    ++n;
+  }
+  EXPECT_FALSE(b.next_raw(rb));
+  EXPECT_EQ(n, 4);
+  EXPECT_EQ(b.sha256(), Sha256().hex());  // the second pass hashes nothing
+}
+
+}  // namespace
+}  // namespace hotspot
