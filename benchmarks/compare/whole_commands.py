@@ -13,6 +13,9 @@ generated input files, and both write their result to a file.
 
 Usage: /usr/bin/python3 benchmarks/compare/whole_commands.py [--build build] [--work /tmp/hotspot-bench]
            [--only aggregate cluster local kde] [--incidents 1000000] [--before OLD_BUILD [--pairs 5]]
+           [--repeat N]
+With --repeat N, ours and the peer are each timed N times, alternately, and the table shows the
+medians (one run of a sub-second command moves by a third with the machine's state).
 With --before, each hotspot command is also timed as alternating pairs (OLD_BUILD's binary, then
 --build's, --pairs times; the same inputs, outputs in separate folders under the same name), and the
 medians, minima and after/before ratio are printed per case; the table's "ours" is --build's median.
@@ -99,8 +102,10 @@ def ours(a, name, args, out_name):
     """Times `hotspot ARGS --out OUT`: once, or with --before as alternating before/after pairs.
     Returns (stdout, seconds, MiB) of --build's binary (medians over the pairs)."""
     if not a.before:
-        return timed([os.path.join(a.build, "bin", "hotspot"), *args,
-                      "--out", fresh(os.path.join(a.work, "whole", out_name))])
+        out = fresh(os.path.join(a.work, "whole", out_name))
+        if out.endswith(".tif"):
+            fresh(out[:-4] + ".qml")
+        return timed([os.path.join(a.build, "bin", "hotspot"), *args, "--out", out])
     runs = {"before": [], "after": []}
     for _ in range(a.pairs):
         for side, build in (("before", a.before), ("after", a.build)):
@@ -119,6 +124,22 @@ def ours(a, name, args, out_name):
     return last[0], med["after"], statistics.median(r[2] for r in runs["after"])
 
 
+def alternate(a, name, ours_fn, peer_fn):
+    """Ours, then the peer, --repeat times; returns ((stdout, median s, median MiB) of ours, the same
+    of the peer). One run of a sub-second command is noisy: the medians are what the table shows."""
+    o_runs, p_runs = [], []
+    for _ in range(a.repeat):
+        print(f"{name}: hotspot ...", flush=True)
+        o_runs.append(ours_fn())
+        print(f"{name}: peer ...", flush=True)
+        p_runs.append(peer_fn())
+    if a.repeat > 1:
+        print(f"{name}: ours {', '.join(f'{r[1]:.2f}' for r in o_runs)} s; peer "
+              f"{', '.join(f'{r[1]:.2f}' for r in p_runs)} s (medians in the table)", flush=True)
+    med = lambda runs: (runs[-1][0], statistics.median(r[1] for r in runs), statistics.median(r[2] for r in runs))
+    return med(o_runs), med(p_runs)
+
+
 def row(name, ours, peer, goal):
     (o_s, o_mb), (p_s, p_mb) = ours, peer
     print(f"| {name:<9} | {o_s:8.2f} | {p_s:8.2f} | {p_s / o_s:6.1f}x | {o_mb:8.0f} | {p_mb:8.0f} | "
@@ -133,6 +154,8 @@ def main():
     ap.add_argument("--incidents", type=int, default=1_000_000)
     ap.add_argument("--before", help="an earlier build directory: time alternating before/after pairs")
     ap.add_argument("--pairs", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=1,
+                    help="time ours and the peer this many times, alternately, and report the medians")
     a = ap.parse_args()
     hotspot = os.path.join(a.build, "bin", "hotspot")
     work = os.path.join(a.work, "whole")
@@ -144,12 +167,12 @@ def main():
     if "aggregate" in a.only:
         data = generate(a.build, a.work, 2000, a.incidents)
         com, csv = os.path.join(data, "communes.gpkg"), os.path.join(data, "incidents.csv")
-        print("aggregate: hotspot ...", flush=True)
-        out, s, mb = timed([hotspot, "aggregate", "--communes", com, "--incidents", csv,
-                            "--out", fresh(os.path.join(work, "aggregate.gpkg"))])
-        print("aggregate: geopandas ...", flush=True)
-        p_out, p_s, p_mb = timed(["/usr/bin/python3", "-c", PEER_AGGREGATE, com, csv,
-                                  fresh(os.path.join(work, "aggregate_peer.gpkg"))])
+        (out, s, mb), (p_out, p_s, p_mb) = alternate(
+            a, "aggregate",
+            lambda: timed([hotspot, "aggregate", "--communes", com, "--incidents", csv,
+                           "--out", fresh(os.path.join(work, "aggregate.gpkg"))]),
+            lambda: timed(["/usr/bin/python3", "-c", PEER_AGGREGATE, com, csv,
+                           fresh(os.path.join(work, "aggregate_peer.gpkg"))]))
         results.append(("aggregate", (s, mb), (p_s, p_mb), ">= 20x"))
         notes.append(f"aggregate: {a.incidents:,} incidents, 2,000 communes; geopandas counted {p_out.strip()} "
                      "incidents in communes")
@@ -157,13 +180,13 @@ def main():
     if "cluster" in a.only:
         data = generate(a.build, a.work, 200, a.incidents)
         csv = os.path.join(data, "incidents.csv")
-        print("cluster: hotspot ...", flush=True)
-        out, s, mb = timed([hotspot, "cluster", "--method", "dbscan", "--eps", "50", "--min-points", "10",
-                            "--incidents", csv, "--work-crs", "EPSG:32648",
-                            "--out", fresh(os.path.join(work, "cluster.gpkg"))])
-        print("cluster: pandas + scikit-learn + geopandas ...", flush=True)
-        p_out, p_s, p_mb = timed(["/usr/bin/python3", "-c", PEER_CLUSTER, csv, "50", "10",
-                                  fresh(os.path.join(work, "cluster_peer.gpkg"))])
+        (out, s, mb), (p_out, p_s, p_mb) = alternate(
+            a, "cluster",
+            lambda: timed([hotspot, "cluster", "--method", "dbscan", "--eps", "50", "--min-points", "10",
+                           "--incidents", csv, "--work-crs", "EPSG:32648",
+                           "--out", fresh(os.path.join(work, "cluster.gpkg"))]),
+            lambda: timed(["/usr/bin/python3", "-c", PEER_CLUSTER, csv, "50", "10",
+                           fresh(os.path.join(work, "cluster_peer.gpkg"))]))
         ours_line = next((ln for ln in out.splitlines() if ln.startswith("clusters")), "")
         k, noise = p_out.split()
         results.append(("cluster", (s, mb), (p_s, p_mb), ">= 30x, <= 1/10 memory"))
@@ -173,15 +196,15 @@ def main():
     if "local" in a.only:
         sample = os.path.join(ROOT, "data", "sample")
         csv, com = os.path.join(sample, "incidents.csv"), os.path.join(sample, "communes.gpkg")
-        print("local: hotspot ...", flush=True)
-        out, s, mb = ours(a, "local", ["local", "--grid", "hex:300", "--weights", "queen", "--stat", "both",
-                                       "--permutations", "999", "--incidents", csv, "--communes", com],
-                          "local.gpkg")
-        print("local: R sf + spdep ...", flush=True)
         r_script = os.path.join(work, "local_peer.R")
         with open(r_script, "w") as f:
             f.write(PEER_LOCAL)
-        p_out, p_s, p_mb = timed(["Rscript", r_script, csv, com, "300", fresh(os.path.join(work, "local_peer.gpkg"))])
+        (out, s, mb), (p_out, p_s, p_mb) = alternate(
+            a, "local",
+            lambda: ours(a, "local", ["local", "--grid", "hex:300", "--weights", "queen", "--stat", "both",
+                                      "--permutations", "999", "--incidents", csv, "--communes", com],
+                         "local.gpkg"),
+            lambda: timed(["Rscript", r_script, csv, com, "300", fresh(os.path.join(work, "local_peer.gpkg"))]))
         units = re.search(r"^units\s+(\d+)", out, re.M)
         results.append(("local", (s, mb), (p_s, p_mb), ">= 50x"))
         notes.append(f"local: the sample (50,006 incidents), hex 300 m: ours {units.group(1) if units else '?'} "
@@ -199,12 +222,15 @@ def main():
         csv, pts = os.path.join(data, "incidents.csv"), os.path.join(work, "kde_points.gpkg")
         if not os.path.exists(pts):
             project_points(csv, CRS, pts)
-        print("kde: hotspot ...", flush=True)
-        _, s, mb = ours(a, "kde", ["kde", "--incidents", csv, "--work-crs", CRS, "--cell-size", "10",
-                                   "--bandwidth", "500", "--kernel", "quartic"], "kde.tif")
-        print("kde: QGIS heatmap ...", flush=True)
-        cmd, env = qgis_heatmap_cmd(pts, 500.0, 10.0, fresh(os.path.join(work, "kde_qgis.tif")))
-        _, p_s, p_mb = timed(cmd, env=env)
+        def qgis():
+            cmd, env = qgis_heatmap_cmd(pts, 500.0, 10.0, fresh(os.path.join(work, "kde_qgis.tif")))
+            return timed(cmd, env=env)
+
+        (_, s, mb), (_, p_s, p_mb) = alternate(
+            a, "kde",
+            lambda: ours(a, "kde", ["kde", "--incidents", csv, "--work-crs", CRS, "--cell-size", "10",
+                                    "--bandwidth", "500", "--kernel", "quartic"], "kde.tif"),
+            qgis)
         results.append(("kde", (s, mb), (p_s, p_mb), ">= 30x"))
         notes.append("kde: 200,000 incidents, quartic r = 500 m, 10 m cells, GeoTIFF")
 
