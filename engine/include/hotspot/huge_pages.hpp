@@ -62,12 +62,13 @@ struct HugePageAllocator {
   }
 
   void deallocate(T* p, std::size_t n) noexcept {
-    const std::size_t bytes = n * sizeof(T);
 #if defined(HOTSPOT_HUGE_PAGES) && defined(MADV_HUGEPAGE)
-    if (bytes >= kMinBytes) {
+    if (const std::size_t bytes = n * sizeof(T); bytes >= kMinBytes) {
       munmap(p, rounded(bytes));
       return;
     }
+#else
+    (void)n;
 #endif
     ::operator delete(p, std::align_val_t{alignof(T)});
   }
