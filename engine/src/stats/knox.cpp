@@ -137,6 +137,10 @@ struct CellGrid {
   // them. The test is pairs_of_cells' own candidate test, so every incident of a pair stays.
   // rank[k] of a dropped position is kDropped.
   static constexpr std::uint32_t kDropped = std::numeric_limits<std::uint32_t>::max();
+  // Whether cell c comes before (cx, cy) in the cells' (cx, cy) order.
+  static bool before(const Cell& c, std::int64_t cx, std::int64_t cy) {
+    return c.cx != cx ? c.cx < cx : c.cy < cy;
+  }
   void keep_paired(int threads) {
     const double reach2 = reach * reach * (1 + 1e-12);
     const std::size_t nc = cells.size();
@@ -149,10 +153,8 @@ struct CellGrid {
         std::pair<std::uint32_t, std::uint32_t> block[9];
         std::size_t nb = 0;
         for (std::int64_t dx = -1; dx <= 1; ++dx) {
-          auto it = std::lower_bound(cells.begin(), cells.end(), std::make_pair(cell.cx + dx, cell.cy - 1),
-                                     [](const Cell& a, const std::pair<std::int64_t, std::int64_t>& k) {
-                                       return a.cx != k.first ? a.cx < k.first : a.cy < k.second;
-                                     });
+          auto it = std::partition_point(cells.begin(), cells.end(),
+                                         [&](const Cell& a) { return before(a, cell.cx + dx, cell.cy - 1); });
           for (; it != cells.end() && it->cx == cell.cx + dx && it->cy <= cell.cy + 1; ++it)
             block[nb++] = {it->begin, it->end};
         }
@@ -193,9 +195,6 @@ struct CellGrid {
     Later(const CellGrid& g, std::size_t from) : g_(g), col_(from) {}
     void at(std::size_t c, const Cell* out[4]) {
       const Cell& cell = g_.cells[c];
-      const auto before = [](const Cell& x, std::int64_t cx, std::int64_t cy) {
-        return x.cx != cx ? x.cx < cx : x.cy < cy;
-      };
       while (col_ < g_.cells.size() && before(g_.cells[col_], cell.cx + 1, cell.cy - 1)) ++col_;
       for (int d = 0; d < 3; ++d) out[d] = nullptr;
       for (std::size_t p = col_; p < g_.cells.size() && g_.cells[p].cx == cell.cx + 1 &&
