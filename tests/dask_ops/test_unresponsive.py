@@ -73,15 +73,17 @@ def _engine_local(target):
 
 
 def _engine_knox(target):
-    """Knox lanes (the `near_repeat` part): permutations grown."""
+    """Knox lanes (the `near_repeat` part): incidents grown over the same area at 999 permutations.
+    (Growing the permutations instead ran into their 99,999 cap once Knox became fast.)"""
     import numpy as np
     from hotspot import _hotspot
-    rng = np.random.default_rng(2)
-    n = 4000
-    x, y = rng.uniform(0, 4000, n), rng.uniform(0, 4000, n)
-    t = (1_700_000_000 + rng.integers(0, 120 * 86400, n)).astype(np.int64)
-    return _grow(lambda p: _hotspot.dask_knox_lanes(x, y, t, [0.0, 100.0, 200.0], [0.0, 7.0, 14.0], p, 3, 0,
-                                                    p + 1, 1, 0), 20, target)
+
+    def call(n):
+        rng = np.random.default_rng(2)
+        x, y = rng.uniform(0, 4000, n), rng.uniform(0, 4000, n)
+        t = (1_700_000_000 + rng.integers(0, 120 * 86400, n)).astype(np.int64)
+        _hotspot.dask_knox_lanes(x, y, t, [0.0, 100.0, 200.0], [0.0, 7.0, 14.0], 999, 3, 0, 1000, 1, 0)
+    return _grow(call, 4000, target)
 
 
 def _engine_assign(target):
