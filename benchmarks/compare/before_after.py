@@ -14,6 +14,9 @@ distorts less.
 OLD_BUILD is the build directory of the earlier commit, e.g.
     git worktree add /tmp/before <commit> && cmake -S /tmp/before -B /tmp/before/build \\
         -DCMAKE_BUILD_TYPE=Release && cmake --build /tmp/before/build --target hotspot hotspot-datagen
+Without the launcher's malloc tunables (cli/launcher.cpp) against with them, same binary:
+    mkdir -p /tmp/notune/bin && ln -sf "$PWD/build/bin/hotspot.bin" /tmp/notune/bin/hotspot
+    ... --before /tmp/notune --after build
 The input is generated with --after's hotspot-datagen. Prints each run, then per build the minimum
 and median seconds and the after/before ratio of the medians; and the load average before and after.
 """

@@ -211,6 +211,7 @@ class Local(unittest.TestCase):
         # The CSV's hash is taken while it is parsed, not in a second read: still the file's SHA-256.
         with open(f"{SAMPLE}/incidents.csv", "rb") as f:
             self.assertEqual(json.loads(meta["inputs"])["incidents"]["sha256"], hashlib.sha256(f.read()).hexdigest())
+        self.assertEqual(json.loads(meta["inputs"])["incidents"]["bytes"], os.path.getsize(f"{SAMPLE}/incidents.csv"))
         p = subprocess.run([sys.executable, "-m", "osgeo_utils.samples.validate_gpkg", o], capture_output=True, text=True)
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         # Same seed, other thread count: identical output values.

@@ -529,9 +529,10 @@ LocalSummary run_local(const LocalOptions& o) {
   counts["read"] = in.report.read;
   counts["accepted"] = in.report.accepted;
   counts["rejected"] = static_cast<std::int64_t>(in.report.rejected.size());
-  const json inputs = {{"units", nullptr},
-                       {"incidents", input_json(o.inputs.incidents.path, in.incidents_sha256)},
-                       {"communes", input_json(o.inputs.communes.path)}};
+  json inputs = {{"units", nullptr},
+                 {"incidents", input_json(o.inputs.incidents.path, in.incidents_sha256)},
+                 {"communes", input_json(o.inputs.communes.path)}};
+  record_parsed_incidents(inputs, in);  // the bytes parsed, as every other command records them
   finish_job(out, in, run, {step},
              {command_parameters(o, s),
               inputs,
