@@ -94,6 +94,31 @@ class Brief(unittest.TestCase):
         self.assertEqual(self.pages(pdf), 3)
         self.assertIn("Hotspot patrol briefing", self.pdf_text(pdf))
 
+    def trends(self, pdf):
+        """The "Trend" fact of every hotspot page."""
+        return [ln.split("Trend", 1)[1].strip() for ln in self.pdf_text(pdf).splitlines()
+                if ln.strip().startswith("Trend ")]
+
+    def test_every_hotspot_has_a_trend(self):
+        # Hotspot zones are often smaller than an emerging cell and hold no cell's centre: they take
+        # the category of the cell under their centre, so no hotspot goes without a trend.
+        pdf = os.path.join(self.tmp, "trend.pdf")
+        rc, _, err = run("brief", "--in", self.out, "--out", pdf, "--hours", "22:00-06:00", "--n", "6",
+                         "--lang", "en")
+        self.assertEqual(rc, 0, err)
+        trends = self.trends(pdf)
+        self.assertEqual(len(trends), self.pages(pdf) - 1, trends)
+        for t in trends:
+            self.assertRegex(t, r"(Hot Spot|Cold Spot|No Pattern Detected)$")
+        # Without an emerging layer: a dash, on every page.
+        bare = os.path.join(self.tmp, "no_emerging.gpkg")
+        shutil.copy(self.out, bare)
+        subprocess.run(["ogrinfo", bare, "-sql", "DROP TABLE emerging"], capture_output=True, check=True)
+        pdf = os.path.join(self.tmp, "no_trend.pdf")
+        rc, _, err = run("brief", "--in", bare, "--out", pdf, "--n", "2", "--lang", "en")
+        self.assertEqual(rc, 0, err)
+        self.assertEqual(self.trends(pdf), ["–", "–"])
+
     def test_run_writes_the_named_window(self):
         pdf = os.path.join(self.tmp, "run-night.pdf")
         self.assertTrue(os.path.exists(pdf), self.run_stdout)

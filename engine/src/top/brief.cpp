@@ -63,7 +63,8 @@ void read_status(GDALDataset& ds, std::vector<BriefHotspot>& hs) {
 }
 
 // The commonest emerging category among the cells whose centre lies in the hotspot, "No Pattern
-// Detected" only when nothing else is there.
+// Detected" only when nothing else is there; for a hotspot that holds no cell's centre, the
+// category of the cell under its centre.
 void read_trend(GDALDataset& ds, std::vector<BriefHotspot>& hs) {
   OGRLayer* l = ds.GetLayerByName("emerging");
   if (!l || l->GetLayerDefn()->GetFieldIndex("category") < 0) return;
@@ -77,6 +78,23 @@ void read_trend(GDALDataset& ds, std::vector<BriefHotspot>& hs) {
     const XY c = centroid_of(g);
     for (std::size_t k = 0; k < hs.size(); ++k)
       if (inside(hs[k].geom, boxes[k], c)) ++counts[k][f->GetFieldAsString("category")];
+  }
+  // A hotspot smaller than a cell may hold no cell's centre: then the cell that holds the
+  // centre of the hotspot's bounding box.
+  std::vector<std::size_t> without;
+  for (std::size_t k = 0; k < hs.size(); ++k)
+    if (counts[k].empty() && !boxes[k].empty()) without.push_back(k);
+  if (!without.empty()) {
+    l->ResetReading();
+    while (FeaturePtr f{l->GetNextFeature()}) {
+      const OGRGeometry* g = f->GetGeometryRef();
+      if (!g) continue;
+      for (std::size_t k : without) {
+        const Box& b = boxes[k];
+        OGRPoint centre(0.5 * (b.xmin + b.xmax), 0.5 * (b.ymin + b.ymax));
+        if (counts[k].empty() && g->Contains(&centre)) ++counts[k][f->GetFieldAsString("category")];
+      }
+    }
   }
   for (std::size_t k = 0; k < hs.size(); ++k) {
     std::pair<std::string, int> best{"", 0};

@@ -21,7 +21,7 @@ struct BriefHotspot {
   std::array<std::int64_t, 7> by_weekday{};  // 0 = Monday
   std::string status;         // new | persisting | grown | shrunk; empty when the layer has none
   std::int64_t days_active = 0;
-  std::string trend;          // the commonest emerging category of its cells; empty without emerging
+  std::string trend;          // the commonest emerging category of its cells (brief.cpp); empty without emerging
 };
 
 struct BriefData {

@@ -43,8 +43,10 @@ std::string join(const std::vector<std::string>& v) {
   return out;
 }
 
+// "–" when the zone has no emerging trend (it overlaps no cell of the emerging analysis).
 std::string trend_words(const std::string& t, bool vi) {
-  if (!vi || t.empty()) return t;
+  if (t.empty()) return "–";
+  if (!vi) return t;
   static const std::pair<const char*, const char*> kNames[] = {
       {"New Hot Spot", "Điểm nóng mới"},           {"Consecutive Hot Spot", "Điểm nóng liên tiếp"},
       {"Intensifying Hot Spot", "Điểm nóng gia tăng"}, {"Persistent Hot Spot", "Điểm nóng dai dẳng"},
@@ -243,7 +245,7 @@ void hotspot_page(cairo_t* cr, const BriefData& d, const Words& w, const BriefHo
   fact(w.area, fmt("%.2f km²", h.top.area_km2));
   fact(w.pai, std::isfinite(h.top.pai) ? fmt("%.1f", h.top.pai) : "–");
   fact(w.peak, h.top.peak_hours.empty() ? "–" : h.top.peak_hours);
-  fact(w.trend, h.trend.empty() ? "–" : trend_words(h.trend, d.vi));
+  fact(w.trend, trend_words(h.trend, d.vi));
   fact(w.status, h.status.empty() ? "–" : status_words(h, d.vi));
 
   std::vector<std::int64_t> hours(h.by_hour.begin(), h.by_hour.end()), days(h.by_weekday.begin(), h.by_weekday.end());
