@@ -223,3 +223,16 @@ def test_run_returns_the_summary(tmp_path, cli):
     assert want.keys() == s.keys() and s["status"] == "ok"
     for k in ("layers", "counts", "work_crs"):
         assert s[k] == want[k], k
+
+
+def test_dask_main_sets_the_malloc_tunables_once():
+    """python -m hotspot.dask re-executes itself once with the `hotspot` launcher's malloc tunables
+    (cli/launcher.cpp), after the caller's own keys; never twice, never with HOTSPOT_MALLOC_TUNING=0."""
+    from hotspot.dask.__main__ import MALLOC_TUNABLES, tuned_environment
+    env = tuned_environment({"PATH": "/usr/bin"})
+    assert env["GLIBC_TUNABLES"] == ":".join(MALLOC_TUNABLES) and env["PATH"] == "/usr/bin"
+    assert tuned_environment(env) is None  # the re-executed process does not go round again
+    env = tuned_environment({"GLIBC_TUNABLES": "glibc.malloc.hugetlb=0:glibc.malloc.arena_max=2"})
+    assert env["GLIBC_TUNABLES"] == "glibc.malloc.hugetlb=0:glibc.malloc.arena_max=2:" + ":".join(MALLOC_TUNABLES[1:])
+    assert tuned_environment({"GLIBC_TUNABLES": ":".join(MALLOC_TUNABLES)}) is None
+    assert tuned_environment({"HOTSPOT_MALLOC_TUNING": "0"}) is None

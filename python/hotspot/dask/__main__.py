@@ -9,7 +9,30 @@ succeeded, else the code of the first configuration (in the order given) that di
 """
 import argparse
 import json
+import os
 import sys
+
+# glibc's malloc tunables, as the `hotspot` launcher sets them (cli/launcher.cpp says why): huge
+# pages for the heap, freed memory kept for reuse. glibc reads them only when a process starts.
+MALLOC_TUNABLES = ("glibc.malloc.hugetlb=1", "glibc.malloc.trim_threshold=4294967296",
+                   "glibc.malloc.top_pad=67108864")
+_TUNED = "HOTSPOT_MALLOC_TUNED"  # set on the one re-exec (glibc rewrites GLIBC_TUNABLES in place)
+
+
+def tuned_environment(environ):
+    """The environment to re-execute with (GLIBC_TUNABLES with ours added after the caller's own
+    keys), or None: already done, turned off with HOTSPOT_MALLOC_TUNING=0, or nothing to add."""
+    if environ.get("HOTSPOT_MALLOC_TUNING") == "0" or environ.get(_TUNED):
+        return None
+    current = environ.get("GLIBC_TUNABLES", "")
+    keys = {t.split("=", 1)[0] for t in current.split(":") if t}
+    add = [t for t in MALLOC_TUNABLES if t.split("=", 1)[0] not in keys]
+    if not add:
+        return None
+    env = dict(environ)
+    env["GLIBC_TUNABLES"] = ":".join(([current] if current else []) + add)
+    env[_TUNED] = "1"
+    return env
 
 
 def _parser():
@@ -126,4 +149,10 @@ def main(argv=None):
 
 
 if __name__ == "__main__":
+    # Once, before anything is loaded: this process (the driver) and the LocalCluster's workers,
+    # which inherit the environment, then run with the tunables.
+    tuned = tuned_environment(os.environ)
+    if tuned is not None:
+        sys.stdout.flush()
+        os.execve(sys.executable, [sys.executable, "-m", "hotspot.dask"] + sys.argv[1:], tuned)
     sys.exit(main())
