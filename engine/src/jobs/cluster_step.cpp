@@ -392,6 +392,12 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   }
   const std::string points_qml = categorized_qml("CLUSTER_ID", id_values(cl.clusters()), true, "");
   ctx.w.add_style(points_layer, "cluster", points_qml);
+  if (overlap) {
+    // The points layer's spatial index and its pages go to the file while the footprints are
+    // computed, instead of after them.
+    ctx.w.finish_layer();
+    ctx.w.write_ahead();
+  }
   r.timings.push_back({overlap ? "write points (footprints alongside)" : "write points", timer.lap()});
 
   std::vector<Footprint> fps = overlap ? pending.get() : hulls();
