@@ -111,6 +111,14 @@ struct KDistanceKnee {
 };
 KDistanceKnee k_distance_knee(const std::vector<double>& x, const std::vector<double>& y, int k,
                               int threads = 0);
+// The same knee, when the caller knows which points have a k-distance of at most eps: DBSCAN's
+// core points for eps and min_points = k (within_eps = Clustering::core, which uses the same
+// distance test). Those points' distances count only through the smallest, so most of them need
+// no full search; the result is identical (the knee is taken from the computed tail of the curve
+// only when the ranks within eps provably cannot hold it, else every distance is computed). The
+// flags must be exact.
+KDistanceKnee k_distance_knee(const std::vector<double>& x, const std::vector<double>& y, int k,
+                              int threads, double eps, const std::vector<std::uint8_t>& within_eps);
 
 // dbscan, st_dbscan or hdbscan by options.method; t is read by st-dbscan only. With eps_auto
 // and eps_m 0, eps_m is k_distance_knee(x, y, min_points) first.

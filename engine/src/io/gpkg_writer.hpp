@@ -124,6 +124,15 @@ class GpkgWriter {
   // storage keeps it: the content is a .qgz (zip) in hex text. QGIS opens it from the Browser or
   // as geopackage:PATH?projectName=NAME.
   void add_qgis_project(const std::string& name, const std::string& qgs_xml);
+  // Finishes the pending layer now (its catalogue rows and its spatial index), as the next
+  // begin_layer() or commit() would; the LayerWriter begin_layer() returned is gone after it. A
+  // step calls it before waiting on other threads, so the index is built while they work.
+  void finish_layer();
+  // Writes the pages SQLite holds to the file (inside the transaction, as a full page cache
+  // would) and starts the kernel's write-back of the file, so that commit() has less left to
+  // write and to sync. Changes nothing in the file's content. A step calls it before waiting on
+  // other threads.
+  void write_ahead();
   // Runs a statement with text parameters ?1, ?2, ...
   void exec(const std::string& sql, const std::vector<std::string>& params = {});
   // A part of the file that can be dropped again: begin_part() marks the state, end_part() keeps

@@ -85,10 +85,22 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
+// The k-distance knee for min_points. DBSCAN's core points are those whose k-distance is at most
+// eps, which lets the knee skip most of their searches (k_distance_knee's hint); the flags are
+// DBSCAN's own, computed here, not those of a distributed clustering.
+KDistanceKnee dbscan_knee(const Incidents& inc, const Clustering& cl, const ClusterOptions& o, int threads,
+                          const RunDistribution* hooks) {
+  const bool local = !hooks || !hooks->dbscan_tiles;
+  if (o.method == ClusterMethod::kDbscan && local && cl.core.size() == inc.size() && o.eps_m > 0)
+    return k_distance_knee(inc.x, inc.y, o.min_points, threads, o.eps_m, cl.core);
+  return k_distance_knee(inc.x, inc.y, o.min_points, threads);
+}
+
 // A cluster over more than a quarter of the study area or of the incidents is rarely a hotspot:
 // DBSCAN chains dense places together along corridors when eps is too large.
 void oversized_warnings(const LoadedInputs& in, const Clustering& cl, const std::vector<Footprint>& fps,
-                        const ClusterOptions& o, std::optional<KDistanceKnee>& knee, bool knee_tried,
+                        const ClusterOptions& o, const RunDistribution* hooks,
+                        std::optional<KDistanceKnee>& knee, bool knee_tried,
                         std::vector<std::string>& warnings) {
   const double n = static_cast<double>(in.incidents.size());
   if (cl.clusters() == 0 || n == 0) return;
@@ -115,7 +127,7 @@ void oversized_warnings(const LoadedInputs& in, const Clustering& cl, const std:
       if (!knee && !knee_tried) {
         knee_tried = true;
         try {
-          knee = k_distance_knee(in.incidents.x, in.incidents.y, o.min_points);
+          knee = dbscan_knee(in.incidents, cl, o, o.threads, hooks);
         } catch (const ParameterError&) {
           // No knee (fewer than 3 incidents, or all at one place): the advice goes without it.
         }
@@ -349,7 +361,7 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   if (overlap && !knee && opt.method != ClusterMethod::kHdbscan && oversized_by_count(cl, inc.size()))
     pending_knee = std::async(std::launch::async, [&]() -> std::optional<KDistanceKnee> {
       try {
-        return k_distance_knee(inc.x, inc.y, opt.min_points, ctx.threads);
+        return dbscan_knee(inc, cl, options, ctx.threads, ctx.distribution);
       } catch (const ParameterError&) {
         return std::nullopt;  // as in oversized_warnings: the advice goes without it
       }
@@ -392,6 +404,12 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   }
   const std::string points_qml = categorized_qml("CLUSTER_ID", id_values(cl.clusters()), true, "");
   ctx.w.add_style(points_layer, "cluster", points_qml);
+  if (overlap) {
+    // The points layer's spatial index and its pages go to the file while the footprints are
+    // computed, instead of after them.
+    ctx.w.finish_layer();
+    ctx.w.write_ahead();
+  }
   r.timings.push_back({overlap ? "write points (footprints alongside)" : "write points", timer.lap()});
 
   std::vector<Footprint> fps = overlap ? pending.get() : hulls();
@@ -473,7 +491,7 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
     knee = pending_knee.get();
     knee_tried = true;
   }
-  oversized_warnings(in, cl, fps, options, knee, knee_tried, r.warnings);
+  oversized_warnings(in, cl, fps, options, ctx.distribution, knee, knee_tried, r.warnings);
 
   r.parameters = {{"method", method_name(opt.method)},
                   {"hull", opt.hull == HullKind::kConcave ? "concave" : "convex"}};

@@ -1,6 +1,9 @@
-// ST-DBSCAN against a brute-force oracle on seeded data, and cluster footprints (valid, covering).
+// ST-DBSCAN against a brute-force oracle on seeded data, and cluster footprints (valid, covering,
+// as from a MultiPoint).
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "geom/geos.hpp"
@@ -175,6 +178,56 @@ TEST(Footprints, SameWithAnyThreadCount) {
       }
     }
   }
+}
+
+// The concave hull is given each cluster's members as one LineString (footprint.cpp says why that
+// cannot change it): the footprints equal those built from a MultiPoint of the members, as before,
+// exactly, with duplicates, collinear members, one place, and clusters of one and two members.
+TEST(Footprints, ConcaveHullAsFromAMultiPoint) {
+  std::vector<double> x, y;
+  test::seeded_points(31, 3000, x, y);
+  for (int i = 0; i < 300; ++i) x.push_back(x[static_cast<std::size_t>(i)]), y.push_back(y[static_cast<std::size_t>(i)]);
+  for (int i = 0; i < 12; ++i) {
+    x.push_back(300 + i * 0.25), y.push_back(300 + i * 0.5);  // collinear
+    x.push_back(900), y.push_back(900);                       // one place
+  }
+  x.push_back(950), y.push_back(950), x.push_back(950), y.push_back(950);  // a pair at one place
+  Clustering c = dbscan(x, y, {2.0, 3, 2});
+  ASSERT_GT(c.clusters(), 10);
+  std::vector<std::int32_t> label = c.label;
+  const std::int32_t k = c.clusters();
+  const std::size_t n = x.size();
+  label[0] = k, label[1] = k + 1, label[2] = k + 1, label[n - 1] = k + 2, label[n - 2] = k + 2;
+  const auto got = cluster_footprints(x, y, label, k + 3, HullKind::kConcave, 0.3, 2);
+  ASSERT_EQ(got.size(), static_cast<std::size_t>(k + 3));
+  Geos geos;
+  std::size_t buffered = 0;
+  for (std::int32_t c0 = 0; c0 < k + 3; ++c0) {
+    std::vector<XY> pts;
+    for (std::size_t i = 0; i < n; ++i)
+      if (label[i] == c0) pts.push_back({x[i], y[i]});
+    Geom h = geos.concave_hull(geos.multipoint(pts).get(), 0.3);
+    MultiPolygon want = geos.to_multipolygon(h.get());
+    double area = want.empty() ? 0.0 : geos.area(h.get());
+    if (want.empty() || !(area > 0)) {
+      Box b;
+      for (const auto& p : pts) b.expand(p);
+      Geom buf = geos.buffer(h.get(), std::max(0.5, 0.01 * std::hypot(b.xmax - b.xmin, b.ymax - b.ymin)));
+      want = geos.to_multipolygon(buf.get());
+      area = geos.area(buf.get());
+      ++buffered;
+    }
+    const Footprint& f = got[static_cast<std::size_t>(c0)];
+    EXPECT_EQ(f.area, area) << c0;
+    ASSERT_EQ(f.geom.size(), want.size()) << c0;
+    for (std::size_t p = 0; p < want.size(); ++p) {
+      ASSERT_EQ(f.geom[p].holes.size(), want[p].holes.size()) << c0;
+      const Ring &a = f.geom[p].shell, &b = want[p].shell;
+      ASSERT_EQ(a.size(), b.size()) << c0;
+      for (std::size_t v = 0; v < a.size(); ++v) EXPECT_TRUE(a[v].x == b[v].x && a[v].y == b[v].y) << c0;
+    }
+  }
+  EXPECT_GE(buffered, 4u);  // collinear, one place, one member, the pair
 }
 
 }  // namespace
