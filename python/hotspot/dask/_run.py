@@ -16,7 +16,8 @@ joined in task order, never in completion order:
   through core-core links; hdbscan whole, as one task;
 - KDE: the density raster in windows of the engine's own blocks, in the global grid and global
   point order (_density.py); the threshold and zones on the driver;
-- emerging: the cube's cell of each incident in KD tiles (_density.py); the cube summed, Gi*,
+- emerging: the space-time cube in KD tiles of cells, each with a band halo of cells; per owned
+  cell and step its count and its Gi* neighbour sum (_density.py); the cube's moments, z and p,
   trends and classes on the driver.
 
 Everything else (profiles, the moments, FDR and labels) is computed by the driver's engine,
@@ -138,9 +139,9 @@ class _Hooks(ClusterHooks):
         got = self._gather("near_repeat", futures)
         return np.concatenate([c for c, _ in got]), int(got[0][1])
 
-    # KDE in windows of the engine's blocks, and emerging's cells per tile (_density.py).
+    # KDE in windows of the engine's blocks, and emerging's cube per tile of cells (_density.py).
     kde = _density.kde
-    emerging_cells = _density.emerging_cells
+    emerging_sums = _density.emerging_sums
 
 
 PARTS = ("assign", "local", "near_repeat", "clusters", "kde", "emerging")
