@@ -217,7 +217,8 @@ def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=T
     tiles: "auto" (DEFAULT: two tasks per worker thread, one for near_repeat), a task count for
         every distributed part, or a dict {"assign": N, "local": N, "near_repeat": N, "clusters": N, "kde": N,
         "emerging": N} (clusters: the KD tiles of dbscan and st-dbscan; hdbscan is always one
-        task; kde: at most one window per block of the raster), the parts not named auto.
+        task; kde: at most one window per block of the raster; emerging: the KD tiles of cells,
+        each with its band halo), the parts not named auto.
         parse_tiles turns the command line's text ("kde=16,clusters=4") into this.
     threads: the driver engine's threads for the parts it computes itself; DEFAULT None: the
         configuration's (else every core).
