@@ -107,7 +107,7 @@ def emerging_tile(x, y, step, w, cells, cell_order, first, last, steps, band_m, 
 
 
 # At most this many incidents join the cells' centroids in the KD split (every k-th beyond it).
-_SPLIT_INCIDENTS = 1_000_000
+_SPLIT_INCIDENTS = 250_000
 
 
 def cell_tiles(cx, cy, x, y, n_tiles):
