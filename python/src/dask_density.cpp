@@ -1,7 +1,7 @@
-// hotspot.dask's density parts: KDE in windows of kde()'s own blocks and the emerging cube's
-// cell of each incident (hotspot/distribute.hpp). The workers' calls, with the GIL released, and
-// the driver's hooks (RunDistribution::kde and ::emerging_cells), which call back into
-// hotspot/dask/_density.py and join the results in window or tile order.
+// hotspot.dask's density parts: KDE in windows of kde()'s own blocks and the emerging cube with
+// its Gi* sums in tiles of cells (hotspot/distribute.hpp). The workers' calls, with the GIL
+// released, and the driver's hooks (RunDistribution::kde and ::emerging_sums), which call back
+// into hotspot/dask/_density.py and join the results in window or tile order.
 #include <Python.h>
 
 #include <algorithm>
@@ -94,18 +94,40 @@ py::array_t<float> kde_window_of(const F64& px, const F64& py_, const std::optio
   return to_numpy(std::move(v)).reshape({rows, cols});
 }
 
-// The emerging cell of each point (locate_cells), with the cells exactly as the driver made them.
-py::array_t<std::int32_t> locate_cells_of(const F64& px, const F64& py_, const py::tuple& cells, int threads) {
+// The cells of emerging, as the driver made them: (coords, ring_end, poly_end, geom_end, cx, cy).
+py::tuple cells_tuple(const EmergingCells& cells) {
+  std::vector<double> cx(cells.centroid.size()), cy(cells.centroid.size());
+  for (std::size_t c = 0; c < cx.size(); ++c) cx[c] = cells.centroid[c].x, cy[c] = cells.centroid[c].y;
+  const py::tuple p = pack(cells.polygon);
+  return py::make_tuple(p[0], p[1], p[2], p[3], to_numpy(std::move(cx)), to_numpy(std::move(cy)));
+}
+
+// One tile of emerging (emerging_tile): (count, running, neighbours, located, without_time) of
+// the owned cells, count and running flat (step × owned cell).
+py::tuple emerging_tile_of(const F64& px, const F64& py_, const I32& pstep, const std::optional<F64>& pw,
+                           const py::tuple& cells, const I32& owned, std::size_t steps, double band_m, int window,
+                           int threads) {
   const std::span<const double> x = view(px, "x"), y = view(py_, "y", px.shape(0));
-  const std::vector<MultiPolygon> c =
+  const std::span<const std::int32_t> step = view(pstep, "step", px.shape(0));
+  std::span<const double> w;
+  if (pw) w = view(*pw, "weights", px.shape(0));
+  if (cells.size() != 6) throw ParameterError("cells", "must be (coords, ring_end, poly_end, geom_end, cx, cy)");
+  const std::vector<MultiPolygon> polygons =
       unpack_exact(cells[0].cast<F64>(), cells[1].cast<I64>(), cells[2].cast<I64>(), cells[3].cast<I64>(), "cells");
+  const F64 cx = cells[4].cast<F64>(), cy = cells[5].cast<F64>();
+  const std::span<const double> vx = view(cx, "cells", static_cast<py::ssize_t>(polygons.size()), "the polygons"),
+                                vy = view(cy, "cells", static_cast<py::ssize_t>(polygons.size()), "the polygons");
+  std::vector<XY> centroid(polygons.size());
+  for (std::size_t c = 0; c < centroid.size(); ++c) centroid[c] = {vx[c], vy[c]};
+  const std::span<const std::int32_t> own = view(owned, "owned");
   threads = threads_arg(threads);
-  std::vector<std::int32_t> r;
+  EmergingSums r;
   {
     py::gil_scoped_release nogil;
-    r = locate_cells(c, x, y, threads);
+    r = emerging_tile(x, y, step, w, polygons, centroid, own, steps, band_m, window, threads);
   }
-  return to_numpy(std::move(r));
+  return py::make_tuple(to_numpy(std::move(r.count)), to_numpy(std::move(r.running)),
+                        to_numpy(std::move(r.neighbours)), r.located, r.without_time);
 }
 
 }  // namespace
@@ -113,7 +135,8 @@ py::array_t<std::int32_t> locate_cells_of(const F64& px, const F64& py_, const p
 // ---- driver side --------------------------------------------------------------------------------
 
 // hooks.kde(x, y, w, grid, mask, options) -> the whole raster's float32 cells, and
-// hooks.emerging_cells(x, y, cells) -> the int32 cell of each incident.
+// hooks.emerging_sums(x, y, step, w, cells, steps, band_m, window) -> (count, running, neighbours,
+// located, without_time) of every cell (EmergingSums; count and running step × cell).
 void install_density_hooks(RunDistribution& d, const py::object* h) {
   d.kde = [h](std::span<const double> x, std::span<const double> y, std::span<const double> w, const Grid& g,
               const std::vector<std::uint8_t>& mask, const KdeOptions& o) {
@@ -132,13 +155,23 @@ void install_density_hooks(RunDistribution& d, const py::object* h) {
       rethrow_engine(e, "kde");
     }
   };
-  d.emerging_cells = [h](const std::vector<double>& x, const std::vector<double>& y,
-                         const std::vector<MultiPolygon>& cells) {
+  d.emerging_sums = [h](std::span<const double> x, std::span<const double> y, std::span<const std::int32_t> step,
+                        std::span<const double> w, const EmergingCells& cells, std::size_t steps, double band_m,
+                        int window) {
     py::gil_scoped_acquire gil;
     try {
-      const py::object r = h->attr("emerging_cells")(copy_of(std::span<const double>(x)),
-                                                     copy_of(std::span<const double>(y)), pack(cells));
-      return column(r.cast<I32>(), "cells", static_cast<py::ssize_t>(x.size()), "x");
+      const py::object w_arg = w.empty() ? py::object(py::none()) : py::object(copy_of(w));
+      const py::tuple r =
+          h->attr("emerging_sums")(copy_of(x), copy_of(y), copy_of(step), w_arg, cells_tuple(cells), steps, band_m,
+                                   window);
+      const auto bins = static_cast<py::ssize_t>(cells.polygon.size() * steps);
+      EmergingSums out;
+      out.count = column(r[0].cast<F64>(), "count", bins, "the cube");
+      out.running = column(r[1].cast<F64>(), "running", bins, "the cube");
+      out.neighbours = column(r[2].cast<I32>(), "neighbours", static_cast<py::ssize_t>(cells.polygon.size()), "cells");
+      out.located = r[3].cast<std::int64_t>();
+      out.without_time = r[4].cast<std::int64_t>();
+      return out;
     } catch (py::error_already_set& e) {
       rethrow_engine(e, "emerging");
     }
@@ -149,7 +182,8 @@ void bind_dask_density(py::module_& m) {
   m.def("dask_kde_blocks", &kde_blocks_of, py::arg("cols"), py::arg("rows"), py::arg("tile"));
   m.def("dask_kde_window", &kde_window_of, py::arg("x"), py::arg("y"), py::arg("weights"), py::arg("grid"),
         py::arg("mask"), py::arg("options"), py::arg("window"), py::arg("threads"));
-  m.def("dask_locate_cells", &locate_cells_of, py::arg("x"), py::arg("y"), py::arg("cells"), py::arg("threads"));
+  m.def("dask_emerging_tile", &emerging_tile_of, py::arg("x"), py::arg("y"), py::arg("step"), py::arg("weights"),
+        py::arg("cells"), py::arg("owned"), py::arg("steps"), py::arg("band_m"), py::arg("window"), py::arg("threads"));
 }
 
 }  // namespace hotspot::py_bind

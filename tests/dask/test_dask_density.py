@@ -1,5 +1,6 @@
 """hotspot.dask's KDE and emerging parts: windows of the engine's blocks joined into exactly the
-whole raster, tiles of incidents located into exactly the cells a whole index gives, and the
+whole raster, tiles of cells with a band halo joined into exactly the whole cube and its Gi* sums
+(points on shared vertices, weights, incidents without a time), and the
 kde and emerging layers of runs on a Dask cluster equal to `hotspot run`'s with 1, 4 and 16
 tiles on one and two workers.
 
@@ -67,23 +68,64 @@ def test_kde_window_outside_the_blocks_is_refused():
         _hotspot.dask_kde_window(x, x, None, (0.0, 100.0, 1.0, 100, 100), None, options, (0, 2, 0, 1), 1)
 
 
-def test_emerging_tiles_locate_as_one_index():
+class _Here:
+    """The hooks' task plumbing without Dask: each task runs at once, here."""
+
+    def __init__(self, tiles):
+        self.tiles, self.task_threads, self.tasks = {"emerging": tiles}, 1, {}
+
+    def _scatter(self, *objs):
+        return list(objs)
+
+    def _submit(self, fn, *args):
+        return fn(*args)
+
+    def _gather(self, part, results):
+        self.tasks[part] = self.tasks.get(part, 0) + len(results)
+        return results
+
+
+def test_emerging_tiles_of_cells_join_into_the_whole_cube():
     rng = np.random.default_rng(2)
     x, y = rng.uniform(0, 3000, 4000), rng.uniform(0, 2000, 4000)
-    cells = _hotspot.grid(x, y, "hex:120", None)  # the emerging step's cells, packed
+    # The emerging step's cells over one commune, packed: they depend on the commune alone.
+    area = (np.array([[0.0, 0.0], [3000.0, 0.0], [3000.0, 2000.0], [0.0, 2000.0], [0.0, 0.0]]),
+            np.array([5]), np.array([1]), np.array([1]))
+    cells = _hotspot.grid(x, y, "hex:120", area)
     # Points on the cells' vertices (each shared by up to three hexagons) and outside every cell.
     x = np.concatenate([x, cells[0][::3, 0], [-500.0, 9000.0]])
     y = np.concatenate([y, cells[0][::3, 1], [-500.0, 9000.0]])
-    whole = _hotspot.dask_locate_cells(x, y, cells, 2)
-    assert whole[-1] == -1 and whole[-2] == -1 and np.all(whole[:4000] >= 0)
+    n = len(x)
+    w = rng.uniform(0.5, 2.0, n)
+    day0 = 19_700
+    t = (day0 + rng.integers(0, 30, n)) * 86400 + rng.integers(0, 86400, n)
+    t[0], t[1] = day0 * 86400, (day0 + 29) * 86400  # 30 steps of a day
+    step = (t // 86400 - day0).astype(np.int32)
+    step[rng.uniform(size=n) < 0.05] = -1  # without a time
+    # Centroids: the vertices' mean (any points will do: the tiles must agree with one tile).
+    coords, ring_end, poly_end, geom_end = cells
+    starts = np.concatenate([[0], ring_end[:-1]])
+    cx = np.array([coords[a:b - 1, 0].mean() for a, b in zip(starts, ring_end)])
+    cy = np.array([coords[a:b - 1, 1].mean() for a, b in zip(starts, ring_end)])
+    packed = (coords, ring_end, poly_end, geom_end, cx, cy)
+    nc = len(cx)
+    every = np.arange(nc, dtype=np.int32)
+    whole = _hotspot.dask_emerging_tile(x, y, step, w, packed, every, 30, 180.0, 2, 2)
+    # The serial run's own cube and counts (time_step 1d, UTC).
+    t_serial = np.where(step < 0, np.iinfo(np.int64).min, t)
+    _, _, cube, _, outside, without_time = _hotspot.emerging(x, y, t_serial, w, "hex:120", "1d", area, 180.0,
+                                                             2, 0.05, "+00:00", 1)
+    assert whole[0].tobytes() == cube["count"].tobytes()
+    assert n - whole[3] == outside and whole[4] == without_time and without_time > 0 and outside >= 2
     for n_tiles in (1, 4, 16):
-        order, bounds, _ = hd.kd_tiles(x, y, n_tiles)
-        xs, ys = np.ascontiguousarray(x[order]), np.ascontiguousarray(y[order])
-        got = np.full(len(x), -2, dtype=np.int32)
-        for k in range(n_tiles):
-            got[order[bounds[k]:bounds[k + 1]]] = _density.locate_tile(xs, ys, cells, int(bounds[k]),
-                                                                         int(bounds[k + 1]), 1)
-        assert np.array_equal(got, whole), n_tiles
+        here = _Here(n_tiles)
+        got = _density.emerging_sums(here, x, y, step, w, packed, 30, 180.0, 2)
+        assert here.tasks["emerging"] == n_tiles
+        for a, b in zip(got, whole):
+            assert np.asarray(a).tobytes() == np.asarray(b).tobytes(), n_tiles
+    tiles = _density.cell_tiles(cx, cy, x, y, 16)
+    assert np.array_equal(np.sort(np.concatenate(tiles)), every)  # every cell owned once
+    assert all(np.all(np.diff(k) > 0) for k in tiles)
 
 
 # ---- whole runs: the kde and emerging layers equal hotspot run's --------------------------------

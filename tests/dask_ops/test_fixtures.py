@@ -2,8 +2,8 @@
 
 - `client` (a scheduler and two worker processes started by distributed.utils_test.cluster), in one
   test (the fixture starts a cluster for every test): each
-  hook of hotspot/dask/_run.py (_Hooks.assign, .local_permutations, .knox_lanes) split into 1, 4
-  and 16 tasks returns exactly the engine's unsplit result; the large columns reach every worker
+  hook of hotspot/dask/_run.py (_Hooks.assign, .local_permutations, .knox_lanes, .emerging_sums)
+  split into 1, 4 and 16 tasks returns exactly the engine's unsplit result; the large columns reach every worker
   once (broadcast) and no task argument is over 1 MB although the columns are; an engine error
   raised on a worker arrives as the same hotspot exception (so the run keeps its exit code).
   The hook tests use `client_no_amm`: Dask's Active Memory Manager (on by default) drops the
@@ -134,11 +134,36 @@ def _knox_hook_equals_the_whole(client):
         _check_spread(client, spy, tiles)
 
 
+def _emerging_hook_equals_the_whole(client):
+    x, y = _points(160_000)  # 1.25 MB a column, as for assign
+    rng = np.random.default_rng(6)
+    w = rng.uniform(0.5, 2.0, len(x))
+    step = rng.integers(-1, 12, len(x)).astype(np.int32)  # 12 steps, some incidents without a time
+    communes, _ = _polygons()
+    coords, ring_end, poly_end, geom_end = _hotspot.grid(x, y, "hex:150", communes)
+    starts = np.concatenate([[0], ring_end[:-1]])
+    cx = np.array([coords[a:b - 1, 0].mean() for a, b in zip(starts, ring_end)])
+    cy = np.array([coords[a:b - 1, 1].mean() for a, b in zip(starts, ring_end)])
+    cells = (coords, ring_end, poly_end, geom_end, cx, cy)
+    every = np.arange(len(cx), dtype=np.int32)
+    whole = _hotspot.dask_emerging_tile(x, y, step, w, cells, every, 12, 225.0, 1, 2)
+    assert 0 < whole[3] < len(x) and whole[4] > 0  # points outside every cell, and without a time
+    for tiles in TILES:
+        h = _hooks(client, emerging=tiles)
+        spy = _Spy(h)
+        got = h.emerging_sums(x, y, step, w, cells, 12, 225.0, 1)
+        for a, b in zip(got, whole):
+            assert np.asarray(a).tobytes() == np.asarray(b).tobytes(), tiles
+        assert h.tasks == {"emerging": tiles}
+        _check_spread(client, spy, tiles)
+
+
 def test_hooks_equal_the_whole(client_no_amm):
     """One test: Dask's `client` fixture starts a new cluster (three processes) for every test."""
     _assign_hook_equals_the_whole(client_no_amm)
     _local_hook_equals_the_whole(client_no_amm)
     _knox_hook_equals_the_whole(client_no_amm)
+    _emerging_hook_equals_the_whole(client_no_amm)
     _engine_error_on_a_worker_keeps_its_kind(client_no_amm)
 
 

@@ -165,7 +165,7 @@ using KdeFn = std::function<DensityRaster(std::span<const double> x, std::span<c
                                           const std::vector<std::uint8_t>& mask,
                                           const KdeOptions& options)>;
 
-// ---- Emerging: the cell of each incident in the space-time cube ---------------------------------
+// ---- Emerging: the space-time cube and its Gi* sums, per tile of cells with a band halo --------
 // The lowest-numbered cell holding each point (PolygonIndex's rule, the one emerging() counts
 // with), -1 for none. Only the cells whose bounding box meets the points' are indexed: every cell
 // holding one of the points is among them, so the answer is that of an index of every cell.
@@ -173,16 +173,47 @@ std::vector<std::int32_t> locate_cells(const std::vector<MultiPolygon>& cells,
                                        std::span<const double> x, std::span<const double> y,
                                        int threads);
 
-// Finds every incident's cell somewhere else. It must return exactly locate_cells(cells, x, y, ...).
-using LocateCellsFn = std::function<std::vector<std::int32_t>(
-    const std::vector<double>& x, const std::vector<double>& y, const std::vector<MultiPolygon>& cells)>;
+// What emerging() needs of the cube besides its moments, for some of its cells (c_0 < c_1 < ...,
+// per bin t * cells + j, j the cell's position among them).
+struct EmergingSums {
+  std::vector<double> count;    // the weights of the incidents in the bin, summed in incident order
+  std::vector<double> running;  // the bin's Gi* sum (space_time_running: its band neighbours, the
+                                // cell itself included, over this and the `window` previous steps)
+  std::vector<std::int32_t> neighbours;  // per cell: its band neighbours, itself included
+  std::int64_t located = 0;       // incidents whose cell is one of these
+  std::int64_t without_time = 0;  // of those, the ones without a time step (step_of -1)
+};
 
-// emerging (hotspot/emerging.hpp) with each incident's cell found by `locate` (empty: here). The
-// cube is then summed here in incident order, so weighted counts stay bit-identical too.
+// One tile of emerging(): the sums of the cells `owned` (increasing global numbers), exactly as
+// emerging() computes them for those cells. Its halo, the cells within band_m of an owned cell
+// (band_weights of the centroids), is found here; the incidents that can lie in an owned or halo
+// cell (inside their bounding boxes) are located among every cell (locate_cells, so a point on an
+// edge with a cell outside the tile gets the lower global number, as in emerging()), and those
+// in owned or halo cells summed into the tile's cube in incident order; then the Gi* sums of the
+// owned cells, each neighbour taken in band_weights' row order. step_of: per incident, its time
+// step (0 .. steps - 1) or -1; weight: per incident, or empty for 1 each. Throws InternalError
+// for columns of different lengths, an owned cell out of range or out of order, a step >= steps.
+EmergingSums emerging_tile(std::span<const double> x, std::span<const double> y,
+                           std::span<const std::int32_t> step_of, std::span<const double> weight,
+                           const std::vector<MultiPolygon>& cells, const std::vector<XY>& centroid,
+                           std::span<const std::int32_t> owned, std::size_t steps, double band_m,
+                           int window, int threads);
+
+// Computes the sums of every cell (owned = 0 .. cells - 1) somewhere else, from tiles of cells
+// that each own some and together own every cell once. It must return exactly
+// emerging_tile(x, y, step_of, weight, cells.polygon, cells.centroid, every cell, ...).
+using EmergingSumsFn = std::function<EmergingSums(
+    std::span<const double> x, std::span<const double> y, std::span<const std::int32_t> step_of,
+    std::span<const double> weight, const EmergingCells& cells, std::size_t steps, double band_m,
+    int window)>;
+
+// emerging (hotspot/emerging.hpp) with the cube and its Gi* sums made by `sums` (empty: here).
+// The time steps, the cube's moments (over the whole cube, in bin order), z and p, the trends and
+// the classes stay here, so the result is that of emerging() without the hook, bit for bit.
 EmergingResult emerging(const std::vector<double>& x, const std::vector<double>& y,
                         const std::vector<std::int64_t>& time_utc, const std::vector<double>& weight,
                         const EmergingCells& cells, const EmergingOptions& options,
-                        const LocateCellsFn& locate);
+                        const EmergingSumsFn& sums);
 
 // ---- A run ---------------------------------------------------------------------------------------
 // Every incident's commune and zone, as assign_incidents gives them.
@@ -200,7 +231,7 @@ struct RunDistribution {
   StDbscanTilesFn st_dbscan_tiles;         // clusters, method st-dbscan: the tiles' parts
   HdbscanFn hdbscan;                       // clusters, method hdbscan: whole, somewhere else
   KdeFn kde;                               // every kde analysis' density raster
-  LocateCellsFn emerging_cells;            // every emerging analysis' cell of each incident
+  EmergingSumsFn emerging_sums;            // every emerging analysis' cube and Gi* sums
 };
 
 }  // namespace hotspot

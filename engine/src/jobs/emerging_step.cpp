@@ -104,7 +104,7 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
   eo.threads = ctx.threads;
   const EmergingResult e =
       emerging(inc.x, inc.y, inc.time_utc, inc.weight, cells, eo,
-               ctx.distribution ? ctx.distribution->emerging_cells : LocateCellsFn{});
+               ctx.distribution ? ctx.distribution->emerging_sums : EmergingSumsFn{});
   r.timings.push_back({"cube, Gi* and classes", timer.lap()});
   const std::size_t ncell = e.cells, steps = e.steps;
 

@@ -33,6 +33,15 @@ std::string time_step_text(const TimeStep& s) {
          (s.unit == TimeStep::Unit::kDay ? "d" : s.unit == TimeStep::Unit::kWeek ? "w" : "mo");
 }
 
+void count_empty_steps(const std::vector<double>& cube, std::size_t nc, std::size_t steps,
+                       EmergingResult& r) {
+  for (std::size_t t = 0; t < steps; ++t) {
+    double total = 0;
+    for (std::size_t c = 0; c < nc; ++c) total += cube[t * nc + c];
+    r.empty_steps += total == 0;
+  }
+}
+
 }  // namespace
 
 std::string suggest_time_step(const std::vector<std::int64_t>& time_utc, int utc_offset_minutes) {
@@ -121,53 +130,90 @@ StepBinning bin_times(const std::vector<std::int64_t>& t, const TimeStep& step,
   return b;
 }
 
-GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::size_t steps,
-                          const SpatialWeights& w_self, int window, int threads) {
-  const std::size_t n = cells * steps;
-  if (x.size() != n || w_self.size() != cells)
-    throw InternalError("space_time_gi_star: sizes do not match");
+CubeMoments cube_moments(const std::vector<double>& x) {
   double sum = 0, sum2 = 0;
   for (double v : x) sum += v, sum2 += v * v;
-  const double nd = static_cast<double>(n);
-  const double mean = sum / nd;
-  const double s = std::sqrt(std::max(0.0, sum2 / nd - mean * mean));
-  GiStar g;
-  g.z.assign(n, std::numeric_limits<double>::quiet_NaN());
-  g.p.assign(n, std::numeric_limits<double>::quiet_NaN());
-  if (!(s > 0))
+  CubeMoments m;
+  m.n = static_cast<double>(x.size());
+  m.mean = sum / m.n;
+  m.s = std::sqrt(std::max(0.0, sum2 / m.n - m.mean * m.mean));
+  if (!(m.s > 0))
     throw InputError(
         "emerging: every bin of the space-time cube holds the same count; nothing to test");
+  return m;
+}
+
+std::vector<double> space_time_running(const std::vector<double>& x, std::size_t cells,
+                                       std::size_t steps, const SpatialWeights& w_self,
+                                       int window, std::size_t first, std::size_t last,
+                                       int threads) {
+  if (x.size() != cells * steps || first > last || last > w_self.size())
+    throw InternalError("space_time_running: sizes do not match");
+  const std::size_t rows = last - first;
   // Spatial lag of every bin, then a running sum over the window of steps.
   // Every cell is computed on its own: split over threads by cell, results do not depend on it.
-  std::vector<double> lag(n, 0.0);
-  parallel_ranges(cells, threads, [&](std::size_t c0, std::size_t c1, int) {
+  std::vector<double> lag(rows * steps, 0.0), running(rows * steps, 0.0);
+  parallel_ranges(rows, threads, [&](std::size_t r0, std::size_t r1, int) {
     for (std::size_t t = 0; t < steps; ++t)
-      for (std::size_t c = c0; c < c1; ++c) {
+      for (std::size_t r = r0; r < r1; ++r) {
+        const std::size_t c = first + r;
         double l = 0;
         for (auto k = w_self.offset[c]; k < w_self.offset[c + 1]; ++k)
           l += x[t * cells + static_cast<std::size_t>(w_self.index[static_cast<std::size_t>(k)])];
-        lag[t * cells + c] = l;
+        lag[t * rows + r] = l;
       }
   });
   const auto w = static_cast<std::size_t>(std::max(0, window));
+  parallel_ranges(rows, threads, [&](std::size_t r0, std::size_t r1, int) {
+    for (std::size_t r = r0; r < r1; ++r) {
+      double sum = 0;
+      for (std::size_t t = 0; t < steps; ++t) {
+        sum += lag[t * rows + r];
+        if (t > w) sum -= lag[(t - w - 1) * rows + r];
+        running[t * rows + r] = sum;
+      }
+    }
+  });
+  return running;
+}
+
+GiStar space_time_z(const std::vector<double>& running, const std::vector<std::int32_t>& neighbours,
+                    std::size_t steps, int window, const CubeMoments& m, int threads) {
+  const std::size_t cells = neighbours.size(), n = cells * steps;
+  if (running.size() != n || m.n != static_cast<double>(n))
+    throw InternalError("space_time_z: sizes do not match");
+  GiStar g;
+  g.z.assign(n, std::numeric_limits<double>::quiet_NaN());
+  g.p.assign(n, std::numeric_limits<double>::quiet_NaN());
+  const double nd = m.n, mean = m.mean, s = m.s;
+  const auto w = static_cast<std::size_t>(std::max(0, window));
   parallel_ranges(cells, threads, [&](std::size_t c0, std::size_t c1, int) {
     for (std::size_t c = c0; c < c1; ++c) {
-      const auto nb = static_cast<double>(w_self.cardinality(c));
-      double running = 0;
+      const auto nb = static_cast<double>(neighbours[c]);
       for (std::size_t t = 0; t < steps; ++t) {
-        running += lag[t * cells + c];
-        if (t > w) running -= lag[(t - w - 1) * cells + c];
-        const double m = static_cast<double>(std::min(t, w) + 1);
-        const double W = nb * m;
+        const double m_steps = static_cast<double>(std::min(t, w) + 1);
+        const double W = nb * m_steps;
         const double denom = s * std::sqrt((nd * W - W * W) / (nd - 1));
         if (!(denom > 0)) continue;
-        const double z = (running - mean * W) / denom;
+        const double z = (running[t * cells + c] - mean * W) / denom;
         g.z[t * cells + c] = z;
         g.p[t * cells + c] = std::erfc(std::abs(z) / std::sqrt(2.0));
       }
     }
   });
   return g;
+}
+
+GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::size_t steps,
+                          const SpatialWeights& w_self, int window, int threads) {
+  if (x.size() != cells * steps || w_self.size() != cells)
+    throw InternalError("space_time_gi_star: sizes do not match");
+  const CubeMoments m = cube_moments(x);
+  std::vector<std::int32_t> neighbours(cells);
+  for (std::size_t c = 0; c < cells; ++c)
+    neighbours[c] = static_cast<std::int32_t>(w_self.cardinality(c));
+  return space_time_z(space_time_running(x, cells, steps, w_self, window, 0, cells, threads),
+                      neighbours, steps, window, m, threads);
 }
 
 CellPatterns classify_cells(const std::vector<double>& cube, const GiStar& gi, std::size_t cells,
@@ -245,7 +291,7 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
 EmergingResult emerging(const std::vector<double>& x, const std::vector<double>& y,
                         const std::vector<std::int64_t>& time_utc,
                         const std::vector<double>& weight, const EmergingCells& cells,
-                        const EmergingOptions& opt, const LocateCellsFn& locate) {
+                        const EmergingOptions& opt, const EmergingSumsFn& sums) {
   const std::size_t n = x.size();
   if (y.size() != n || time_utc.size() != n || (!weight.empty() && weight.size() != n) ||
       cells.centroid.size() != cells.polygon.size())
@@ -276,43 +322,48 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
   r.steps = steps;
   r.step_start_utc = bins.start_utc;
 
-  // Each incident's cell (here or elsewhere), then the cube summed in incident order.
-  std::vector<std::int32_t> cell_of;
-  if (locate) {
-    cell_of = locate(x, y, cells.polygon);
-    if (cell_of.size() != n) throw InternalError("emerging: one cell per incident expected");
-    for (std::int32_t c : cell_of)
-      if (c < -1 || c >= static_cast<std::int32_t>(nc))
-        throw InternalError("emerging: a located cell is out of range");
-  } else {
-    cell_of = locate_cells(cells.polygon, x, y, resolve_threads(opt.threads));
-  }
   std::vector<double>& cube = r.count;
-  cube.assign(nc * steps, 0.0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::int32_t c = cell_of[i];
-    if (c < 0) {
-      ++r.outside;
-      continue;
+  GiStar gi;
+  if (sums) {
+    // The cube and its Gi* sums from tiles of cells, somewhere else; the moments, z and p here.
+    EmergingSums got = sums(x, y, bins.step_of, weight, cells, steps, r.band_m,
+                            opt.neighbourhood_time);
+    if (got.count.size() != nc * steps || got.running.size() != nc * steps ||
+        got.neighbours.size() != nc || got.located < 0 ||
+        got.located > static_cast<std::int64_t>(n) || got.without_time < 0 ||
+        got.without_time > got.located)
+      throw InternalError("emerging: the distributed sums do not fit the cube");
+    cube = std::move(got.count);
+    r.outside = static_cast<std::int64_t>(n) - got.located;
+    r.without_time = got.without_time;
+    count_empty_steps(cube, nc, steps, r);
+    gi = space_time_z(got.running, got.neighbours, steps, opt.neighbourhood_time,
+                      cube_moments(cube), resolve_threads(opt.threads));
+  } else {
+    // Each incident's cell, then the cube summed in incident order.
+    const std::vector<std::int32_t> cell_of =
+        locate_cells(cells.polygon, x, y, resolve_threads(opt.threads));
+    cube.assign(nc * steps, 0.0);
+    for (std::size_t i = 0; i < n; ++i) {
+      const std::int32_t c = cell_of[i];
+      if (c < 0) {
+        ++r.outside;
+        continue;
+      }
+      if (bins.step_of[i] < 0) {
+        ++r.without_time;
+        continue;
+      }
+      cube[static_cast<std::size_t>(bins.step_of[i]) * nc + static_cast<std::size_t>(c)] +=
+          weight.empty() ? 1.0 : weight[i];
     }
-    if (bins.step_of[i] < 0) {
-      ++r.without_time;
-      continue;
-    }
-    cube[static_cast<std::size_t>(bins.step_of[i]) * nc + static_cast<std::size_t>(c)] +=
-        weight.empty() ? 1.0 : weight[i];
+    count_empty_steps(cube, nc, steps, r);
+    // Space-time neighbourhood: cells within the band (and the cell itself), this and the
+    // previous neighbourhood_time steps.
+    const SpatialWeights w = with_self(band_weights(cells.centroid, r.band_m), 1.0);
+    gi = space_time_gi_star(cube, nc, steps, w, opt.neighbourhood_time,
+                            resolve_threads(opt.threads));
   }
-  for (std::size_t t = 0; t < steps; ++t) {
-    double total = 0;
-    for (std::size_t c = 0; c < nc; ++c) total += cube[t * nc + c];
-    r.empty_steps += total == 0;
-  }
-
-  // Space-time neighbourhood: cells within the band (and the cell itself), this and the previous
-  // neighbourhood_time steps.
-  const SpatialWeights w = with_self(band_weights(cells.centroid, r.band_m), 1.0);
-  GiStar gi =
-      space_time_gi_star(cube, nc, steps, w, opt.neighbourhood_time, resolve_threads(opt.threads));
   CellPatterns patterns =
       classify_cells(cube, gi, nc, steps, opt.alpha, resolve_threads(opt.threads));
   r.gi_z = std::move(gi.z);

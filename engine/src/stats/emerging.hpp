@@ -29,9 +29,36 @@ std::string suggest_time_step(const std::vector<std::int64_t>& time_utc, int utc
 // (c', s) with c' in row c of `w_self` (which must include c itself) and t - window <= s <= t.
 // The mean and variance are over all bins, as spdep::localG over the cube's bins would. Equal to
 // getis_ord_gi_star on the materialised space-time weights (the test oracle) without building
-// them: per-step spatial lags, summed over a sliding window of steps.
+// them: per-step spatial lags, summed over a sliding window of steps. It is cube_moments, then
+// space_time_running over every cell, then space_time_z: hotspot.dask runs the middle one per
+// tile of cells (emerging_tile, hotspot/distribute.hpp) and the others on the driver.
 GiStar space_time_gi_star(const std::vector<double>& x, std::size_t cells, std::size_t steps,
                           const SpatialWeights& w_self, int window, int threads = 1);
+
+// The number of bins, their mean and their standard deviation (population), summed in bin order.
+// Throws InputError when every bin holds the same count: there is nothing to test.
+struct CubeMoments {
+  double n = 0, mean = 0, s = 0;
+};
+CubeMoments cube_moments(const std::vector<double>& x);
+
+// The Gi* numerator of the bins of rows [first, last) of w_self: per step, the sum of x over the
+// row's cells (in the row's order), then that summed over this and the `window` previous steps
+// (added as the window moves on, and the step leaving it subtracted). x[t * cells + c]: w_self's
+// indices are columns of x; its rows need not be x's columns (a tile's owned cells over the cube
+// of its owned and halo cells). Out: running[t * (last - first) + (c - first)]. Every row is
+// computed on its own, so its numbers do not depend on the range or the threads.
+// REQUIRES: first <= last <= w_self.size(), every index < cells.
+std::vector<double> space_time_running(const std::vector<double>& x, std::size_t cells,
+                                       std::size_t steps, const SpatialWeights& w_self,
+                                       int window, std::size_t first, std::size_t last,
+                                       int threads = 1);
+
+// Gi* z and p of every bin (t * cells + c, cells = neighbours.size()) from its running sum
+// (space_time_running over every cell), its cell's spatial neighbours (w_self's row length, the
+// cell itself included) and the cube's moments. NaN where the neighbourhood covers the cube.
+GiStar space_time_z(const std::vector<double>& running, const std::vector<std::int32_t>& neighbours,
+                    std::size_t steps, int window, const CubeMoments& m, int threads = 1);
 // The oracle: the same weights written out for getis_ord_gi_star.
 SpatialWeights space_time_weights(std::size_t cells, std::size_t steps,
                                   const SpatialWeights& w_self, int window);

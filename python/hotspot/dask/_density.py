@@ -11,11 +11,18 @@ them as kde() does (the mask is scattered too). So every window's cells are kde(
 and the driver places them by window position. The top-% threshold and the zones (polygonised)
 stay on the driver, which runs them on the joined raster exactly as `hotspot run` does.
 
-Emerging. Each task finds the cell of the incidents of one KD tile (the same tiles as assign),
-indexing only the cells whose bounding box meets the tile (its halo of cells); the driver puts
-the cells back by global index and sums the cube in incident order, so the counts (and weighted
-sums) are those of `hotspot run`; the space-time Gi*, Mann-Kendall trends and classes run on the
-driver on that cube (the Gi* mean and variance are over the whole cube).
+Emerging. The cells (not the incidents) are cut into tiles by a KD split on counts of their
+centroids together with the incidents (so a tile's work, its incidents to locate and its bins,
+is about even); each cell is owned by exactly one tile. A task computes its tile's cube over its
+owned cells and their halo (the cells within the band of an owned cell: band_weights, the
+engine's neighbourhood), from the incidents inside the halo's bounding box in global incident
+order, each located among every cell (the lowest-numbered cell holding it, as `hotspot run`: a
+point on the edge of a cell outside the tile gets the lower global number), then its owned cells'
+space-time Gi* sums (per step the neighbours in the weights' row order, summed over the window of
+steps). It returns, per owned cell and step, the count and that sum (engine emerging_tile). The
+driver places them by cell, computes the cube's mean and variance over the whole cube in bin
+order, z and p, the Mann-Kendall trends and the classes, exactly as `hotspot run` does: every bin
+sums the same incidents in the same order, and every Gi* sum the same bins in the same order.
 """
 import numpy as np
 
@@ -90,9 +97,34 @@ def kde_window(x, y, w, mask, grid, options, window, threads):
     return _hotspot.dask_kde_window(x, y, w, grid, mask, options, window, threads)
 
 
-def locate_tile(x, y, cells, first, last, threads):
-    """The emerging cell of points first..last - 1 (one tile, contiguous in tile order)."""
-    return _hotspot.dask_locate_cells(x[first:last], y[first:last], cells, threads)
+def emerging_tile(x, y, step, w, cells, cell_order, first, last, steps, band_m, window, threads):
+    """(count, running, neighbours, located, without_time) of the cells cell_order[first:last]
+    (one tile, increasing cell numbers); count and running flat, step × owned cell."""
+    if first == last:
+        return (np.zeros(0), np.zeros(0), np.zeros(0, dtype=np.int32), 0, 0)
+    return _hotspot.dask_emerging_tile(x, y, step, w, cells, cell_order[first:last], steps, band_m, window,
+                                       threads)
+
+
+# At most this many incidents join the cells' centroids in the KD split (every k-th beyond it).
+_SPLIT_INCIDENTS = 250_000
+
+
+def cell_tiles(cx, cy, x, y, n_tiles):
+    """[owned cells of each tile] (int32 arrays, increasing): n_tiles tiles of the cells, cut by
+    kd_tiles (half-open) over the cells' centroids and the incidents (every k-th one past
+    _SPLIT_INCIDENTS), so each tile has about as many cells plus incidents as the others. Every
+    cell, through its centroid, is in exactly one tile; a tile may own no cell."""
+    nc = len(cx)
+    stride = max(1, -(-len(x) // _SPLIT_INCIDENTS))
+    px = np.concatenate([np.asarray(cx, dtype=np.float64), np.asarray(x, dtype=np.float64)[::stride]])
+    py = np.concatenate([np.asarray(cy, dtype=np.float64), np.asarray(y, dtype=np.float64)[::stride]])
+    order, bounds, _ = kd_tiles(px, py, n_tiles)
+    out = []
+    for k in range(len(bounds) - 1):
+        idx = order[bounds[k]:bounds[k + 1]]  # increasing: the cells (the first nc indices) first
+        out.append(idx[idx < nc].astype(np.int32))
+    return out
 
 
 # ---- the hooks: methods of _run._Hooks (engine/include/hotspot/distribute.hpp, RunDistribution) --
@@ -119,14 +151,29 @@ def kde(hooks, x, y, w, grid, mask, options):
     return out.ravel()
 
 
-def emerging_cells(hooks, x, y, cells):
-    """The emerging cell (int32, -1 for none) of every incident, found tile by tile."""
-    n = len(x)
-    order, bounds, _ = kd_tiles(x, y, hooks.tiles["emerging"])
-    fx, fy, fc = hooks._scatter(np.ascontiguousarray(x[order]), np.ascontiguousarray(y[order]), cells)
-    futures = [hooks._submit(locate_tile, fx, fy, fc, int(bounds[k]), int(bounds[k + 1]), hooks.task_threads)
-               for k in range(len(bounds) - 1)]
-    out = np.full(n, -1, dtype=np.int32)
-    for k, c in enumerate(hooks._gather("emerging", futures)):
-        out[order[bounds[k]:bounds[k + 1]]] = c
-    return out
+def emerging_sums(hooks, x, y, step, w, cells, steps, band_m, window):
+    """(count, running, neighbours, located, without_time) of every cell (the engine's
+    EmergingSums; count and running flat, step × cell), joined from tiles of cells."""
+    nc = len(cells[4])
+    tiles = cell_tiles(cells[4], cells[5], x, y, hooks.tiles["emerging"])
+    cell_order = np.concatenate(tiles) if tiles else np.zeros(0, dtype=np.int32)
+    bounds = np.concatenate([[0], np.cumsum([len(t) for t in tiles])]).astype(np.int64)
+    fx, fy, fs, fw, fc, fo = hooks._scatter(x, y, step, w, cells, cell_order)
+    futures = [hooks._submit(emerging_tile, fx, fy, fs, fw, fc, fo, int(bounds[k]), int(bounds[k + 1]), int(steps),
+                             float(band_m), int(window), hooks.task_threads)
+               for k in range(len(tiles))]
+    count = np.empty((steps, nc), dtype=np.float64)
+    running = np.empty((steps, nc), dtype=np.float64)
+    neighbours = np.empty(nc, dtype=np.int32)
+    covered = np.zeros(nc, dtype=np.int64)
+    located = without_time = 0
+    for own, (c, r, nb, lo, wt) in zip(tiles, hooks._gather("emerging", futures)):
+        count[:, own] = np.asarray(c).reshape(steps, len(own))
+        running[:, own] = np.asarray(r).reshape(steps, len(own))
+        neighbours[own] = nb
+        covered[own] += 1
+        located += int(lo)
+        without_time += int(wt)
+    if not np.all(covered == 1):  # the tiles own every cell once; anything else is a bug here
+        raise RuntimeError("emerging tiles do not own every cell exactly once")
+    return count.ravel(), running.ravel(), neighbours, located, without_time

@@ -16,7 +16,8 @@ joined in task order, never in completion order:
   through core-core links; hdbscan whole, as one task;
 - KDE: the density raster in windows of the engine's own blocks, in the global grid and global
   point order (_density.py); the threshold and zones on the driver;
-- emerging: the cube's cell of each incident in KD tiles (_density.py); the cube summed, Gi*,
+- emerging: the space-time cube in KD tiles of cells, each with a band halo of cells; per owned
+  cell and step its count and its Gi* neighbour sum (_density.py); the cube's moments, z and p,
   trends and classes on the driver.
 
 Everything else (profiles, the moments, FDR and labels) is computed by the driver's engine,
@@ -138,9 +139,9 @@ class _Hooks(ClusterHooks):
         got = self._gather("near_repeat", futures)
         return np.concatenate([c for c, _ in got]), int(got[0][1])
 
-    # KDE in windows of the engine's blocks, and emerging's cells per tile (_density.py).
+    # KDE in windows of the engine's blocks, and emerging's cube per tile of cells (_density.py).
     kde = _density.kde
-    emerging_cells = _density.emerging_cells
+    emerging_sums = _density.emerging_sums
 
 
 PARTS = ("assign", "local", "near_repeat", "clusters", "kde", "emerging")
@@ -216,7 +217,8 @@ def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=T
     tiles: "auto" (DEFAULT: two tasks per worker thread, one for near_repeat), a task count for
         every distributed part, or a dict {"assign": N, "local": N, "near_repeat": N, "clusters": N, "kde": N,
         "emerging": N} (clusters: the KD tiles of dbscan and st-dbscan; hdbscan is always one
-        task; kde: at most one window per block of the raster), the parts not named auto.
+        task; kde: at most one window per block of the raster; emerging: the KD tiles of cells,
+        each with its band halo), the parts not named auto.
         parse_tiles turns the command line's text ("kde=16,clusters=4") into this.
     threads: the driver engine's threads for the parts it computes itself; DEFAULT None: the
         configuration's (else every core).

@@ -1,11 +1,10 @@
 // The emerging cube's cells found tile by tile (hotspot/distribute.hpp), as hotspot.dask's workers
 // find them: locate_cells on any subset of the points gives each the cell an index of every cell
-// gives (the lowest-numbered holding it), points on shared edges and vertices included; emerging()
-// with the cells found elsewhere equals emerging() itself, weighted counts included.
+// gives (the lowest-numbered holding it), points on shared edges and vertices included.
+// emerging_tiles_test.cpp holds emerging() with its cube made by tiles of cells against itself.
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <cstring>
 #include <numeric>
 #include <random>
 
@@ -71,34 +70,6 @@ TEST(EmergingCells, TilesLocateAsAnIndexOfEveryCell) {
   EXPECT_EQ(locate_cells(s.cells.polygon, s.x, s.y, 2), want);
   for (int k : {1, 4, 16}) EXPECT_EQ(by_tiles(s, k), want) << k << " tiles";
   EXPECT_TRUE(locate_cells(s.cells.polygon, {}, {}, 1).empty());
-}
-
-TEST(EmergingCells, TheCubeFromCellsFoundElsewhereIsTheSame) {
-  const Scene s = scene();
-  EmergingOptions o;
-  o.time_step = parse_time_step("1w");
-  o.threads = 2;
-  for (bool weighted : {false, true}) {
-    const std::vector<double> w = weighted ? s.w : std::vector<double>{};
-    const EmergingResult a = emerging(s.x, s.y, s.t, w, s.cells, o);
-    const Scene* sp = &s;
-    const EmergingResult b = emerging(
-        s.x, s.y, s.t, w, s.cells, o,
-        [sp](const std::vector<double>&, const std::vector<double>&,
-             const std::vector<MultiPolygon>&) { return by_tiles(*sp, 16); });
-    ASSERT_EQ(a.count.size(), b.count.size());
-    EXPECT_EQ(0, std::memcmp(a.count.data(), b.count.data(), a.count.size() * sizeof(double)));
-    EXPECT_EQ(0, std::memcmp(a.gi_z.data(), b.gi_z.data(), a.gi_z.size() * sizeof(double)));
-    EXPECT_EQ(a.category, b.category);
-    EXPECT_EQ(a.outside, b.outside);
-    EXPECT_EQ(a.without_time, b.without_time);
-    EXPECT_EQ(a.hot_steps, b.hot_steps);
-  }
-  // A hook that returns the wrong number of cells is a bug, not a result.
-  EXPECT_THROW(emerging(s.x, s.y, s.t, {}, s.cells, o,
-                        [](const std::vector<double>&, const std::vector<double>&,
-                           const std::vector<MultiPolygon>&) { return std::vector<std::int32_t>{0}; }),
-               InternalError);
 }
 
 }  // namespace
