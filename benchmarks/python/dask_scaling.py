@@ -25,8 +25,9 @@ tasks): run it on a quiet machine.
    size the stream's nbytes.
 2. Serial fraction. The driver's time outside the hooks is serial: it is named from the run
    summary's timings (load: read and project; write: every layer write, the commit, the quick-look;
-   the analyses computed on the driver: KDE, clusters, emerging, profiles, weights, the local
-   statistics' moments and FDR; the rest: configuration and input checks, the previous output).
+   the analyses' parts computed on the driver: KDE's threshold and zones, the cluster merges and
+   footprints, emerging's moments, trends and classes, profiles, weights, the local statistics'
+   moments and FDR; the rest: configuration and input checks, the previous output).
 3. Simulate W = 1, 2, 4, ..., 64 workers (one thread each). Network model, stated:
    - every message costs --latency-ms (0.5 ms) plus bytes / --bandwidth-mbit (1 Gbit/s);
    - every task costs --task-overhead-ms (1 ms: Dask's scheduler overhead per task) before it runs;
@@ -90,9 +91,10 @@ def rewrite_config(config, work, name):
     return path, c["output"]["path"]
 
 
-# Where each task function of hotspot/dask/_parts.py takes its range (first, last): the task's size
-# is last - first (points of a tile, units, Knox lanes). Parts not listed are replayed as recorded.
-RANGE_ARGS = {"assign_tile": (4, 5), "local_range": (5, 6), "knox_range": (7, 8)}
+# Where each task function of hotspot/dask/_parts.py and _density.py takes its range (first, last):
+# the task's size is last - first (points of a tile, units, Knox lanes, emerging's cells of a tile).
+# Parts not listed are replayed as recorded.
+RANGE_ARGS = {"assign_tile": (4, 5), "local_range": (5, 6), "knox_range": (7, 8), "emerging_tile": (6, 7)}
 # Tasks per worker thread with --tiles auto (hotspot/dask/_run.py, _auto_tasks).
 AUTO_PER_WORKER = {"knox_lanes": 1}
 
@@ -190,7 +192,7 @@ def serial_parts(summary, wall, phases):
     analyses = max(0.0, steps - (hooks - assign_hook))
     serial = wall - hooks
     return {"load (read, validate, project)": load, "write (layers, commit, quick-look)": write,
-            "analyses on the driver (KDE, clusters, emerging, profiles, weights, moments)": analyses,
+            "analyses on the driver (KDE zones, cluster merges and footprints, emerging's trends and classes, profiles, weights, moments)": analyses,
             "other (checks, previous output, Python)": max(0.0, serial - load - write - analyses),
             "serial total": serial, "distributed parts (driver wall)": hooks, "run": wall}
 
