@@ -4,7 +4,7 @@
 // Why: on virtual machines a page fault costs ~11 us, and a 1M-incident run touched ~200,000
 // fresh 4 KiB pages (2 s of a 10 s run). glibc can back its heap with transparent huge pages
 // (glibc.malloc.hugetlb=1) and keep freed memory for reuse instead of returning it to the kernel
-// and faulting it in again (the thresholds below), but only reads these tunables when a process
+// and faulting it in again (trim_threshold, top_pad), but only reads these tunables when a process
 // starts, before main. Setting them here, in a process that links nothing but libc and so starts
 // in about a millisecond, costs nothing; re-executing the CLI itself would load its 114 shared
 // libraries twice (~0.07 s). QGIS ships qgis_process the same way (a launcher and a .bin).
@@ -53,8 +53,9 @@ int main(int, char** argv) {
   std::snprintf(target, sizeof target, "%.*s/hotspot.bin",
                 static_cast<int>(std::strrchr(self, '/') - self), self);
   const char* tuning = std::getenv("HOTSPOT_MALLOC_TUNING");
-  if (!(tuning && std::strcmp(tuning, "0") == 0)) {
-    const char* current = std::getenv("GLIBC_TUNABLES");
+  const char* current = std::getenv("GLIBC_TUNABLES");
+  // (A caller's list too long to extend within `merged` is left as it is.)
+  if (!(tuning && std::strcmp(tuning, "0") == 0) && !(current && std::strlen(current) > 2048)) {
     char merged[4096];
     std::snprintf(merged, sizeof merged, "%s", current ? current : "");
     for (const char* t : kTunables) {

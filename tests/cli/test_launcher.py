@@ -68,6 +68,10 @@ def main():
         r = run([launcher, "x"], {"GLIBC_TUNABLES": "glibc.malloc.hugetlb_x=3"})
         check(fields(r.stdout, "tunables") == ["glibc.malloc.hugetlb_x=3:" + ":".join(OURS)],
               f"prefix of a key taken for the key: {r.stdout}")
+        # A caller's list too long to extend is passed on as it is, not cut.
+        long_list = ":".join(f"glibc.x.k{i}=1" for i in range(300))
+        r = run([launcher, "x"], {"GLIBC_TUNABLES": long_list})
+        check(fields(r.stdout, "tunables") == [long_list], "a long GLIBC_TUNABLES was changed")
         # HOTSPOT_MALLOC_TUNING=0 leaves GLIBC_TUNABLES alone (unset stays unset).
         r = run([launcher, "x"], {"HOTSPOT_MALLOC_TUNING": "0"})
         check(fields(r.stdout, "tunables") == ["<unset>"], f"HOTSPOT_MALLOC_TUNING=0: {r.stdout}")
