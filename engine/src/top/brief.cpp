@@ -71,31 +71,28 @@ void read_trend(GDALDataset& ds, std::vector<BriefHotspot>& hs) {
   std::vector<std::map<std::string, int>> counts(hs.size());
   std::vector<Box> boxes;
   for (const auto& h : hs) boxes.push_back(bounds(h.geom));
+  // A hotspot smaller than a cell may hold no cell's centre: then the cell that holds the centre
+  // of the hotspot's bounding box (the first one read), found in the same pass.
+  std::vector<std::string> under(hs.size());
   l->ResetReading();
   while (FeaturePtr f{l->GetNextFeature()}) {
     const OGRGeometry* g = f->GetGeometryRef();
     if (!g) continue;
     const XY c = centroid_of(g);
-    for (std::size_t k = 0; k < hs.size(); ++k)
+    OGREnvelope env;
+    g->getEnvelope(&env);
+    for (std::size_t k = 0; k < hs.size(); ++k) {
       if (inside(hs[k].geom, boxes[k], c)) ++counts[k][f->GetFieldAsString("category")];
-  }
-  // A hotspot smaller than a cell may hold no cell's centre: then the cell that holds the
-  // centre of the hotspot's bounding box.
-  std::vector<std::size_t> without;
-  for (std::size_t k = 0; k < hs.size(); ++k)
-    if (counts[k].empty() && !boxes[k].empty()) without.push_back(k);
-  if (!without.empty()) {
-    l->ResetReading();
-    while (FeaturePtr f{l->GetNextFeature()}) {
-      const OGRGeometry* g = f->GetGeometryRef();
-      if (!g) continue;
-      for (std::size_t k : without) {
-        const Box& b = boxes[k];
-        OGRPoint centre(0.5 * (b.xmin + b.xmax), 0.5 * (b.ymin + b.ymax));
-        if (counts[k].empty() && g->Contains(&centre)) ++counts[k][f->GetFieldAsString("category")];
-      }
+      const Box& b = boxes[k];
+      if (!under[k].empty() || b.empty()) continue;
+      const double cx = 0.5 * (b.xmin + b.xmax), cy = 0.5 * (b.ymin + b.ymax);
+      if (cx < env.MinX || cx > env.MaxX || cy < env.MinY || cy > env.MaxY) continue;
+      OGRPoint centre(cx, cy);
+      if (g->Contains(&centre)) under[k] = f->GetFieldAsString("category");
     }
   }
+  for (std::size_t k = 0; k < hs.size(); ++k)
+    if (counts[k].empty() && !under[k].empty()) counts[k][under[k]] = 1;
   for (std::size_t k = 0; k < hs.size(); ++k) {
     std::pair<std::string, int> best{"", 0};
     for (const auto& [cat, n] : counts[k]) {
