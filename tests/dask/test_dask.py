@@ -247,7 +247,7 @@ def test_cli_passes_per_part_tiles_to_the_runs(monkeypatch, capsys):
 
 # ---- faults --------------------------------------------------------------------------------------
 
-def test_workers_with_another_version_are_refused(two_workers):
+def test_workers_with_another_version_are_refused(two_workers, tmp_path):
     addrs = sorted(two_workers.scheduler_info()["workers"])
 
     def fake_version():
@@ -270,10 +270,45 @@ def test_workers_with_another_version_are_refused(two_workers):
             hd.check_workers(two_workers)
         assert addrs[1] in str(e.value) and "cannot import hotspot" in str(e.value)
         assert hd.exit_code_of(e.value) == 2
+        # Checked at the first distributed part when the cluster was still starting (StartingClient):
+        # the same refusal ends the run, nothing written, exit 2 (not an analysis that failed).
+        config, out = sample_config(tmp_path)
+        with pytest.raises(hd.WorkerVersionError, match="cannot import hotspot") as e:
+            hd.run(config, _starting((two_workers, None)))
+        assert hd.exit_code_of(e.value) == 2 and not os.path.exists(out)
     finally:
         cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
         two_workers.restart()  # fresh worker processes for the next tests
     assert len(hd.check_workers(two_workers)) == 2
+
+
+def _starting(result=None, error=None):
+    """A StartingClient whose start has ended with `result` (client, cluster) or `error`."""
+    from concurrent.futures import Future
+    f = Future()
+    f.set_exception(error) if error is not None else f.set_result(result)
+    return hd._run.StartingClient(f)
+
+
+def test_a_cluster_that_did_not_start_ends_the_run_with_exit_4(tmp_path):
+    # python -m hotspot.dask --local-workers starts its cluster while the engine loads the inputs
+    # (StartingClient): a start that failed ends the run at the first distributed part, with
+    # nothing written, exit 4, and the reason.
+    config, out = sample_config(tmp_path)
+    starting = _starting(error=OSError("no free port on 127.0.0.1"))
+    with pytest.raises(hotspot.IoError, match="cannot start the local Dask cluster: no free port") as e:
+        hd.run(config, starting)
+    assert hd.exit_code_of(e.value) == 4
+    assert not os.path.exists(out) and not [f for f in os.listdir(tmp_path) if f.endswith(".tmp")]
+    starting.close()  # nothing started: nothing to close
+
+
+def test_cli_local_workers_equal_hotspot_run(tmp_path):
+    config, out = sample_config(tmp_path)
+    p = _module("--config", config, "--local-workers", 1, "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["status"] == "ok"
+    _check_equal(out)
 
 
 def _heavy(config):

@@ -20,8 +20,8 @@ def run_many(configs, client, *, parallel=4, **kwargs):
     the engine with the GIL released; their tasks share the workers). Returns one entry per
     config, in the order given: {"config", "exit_code", "summary" or "error", "text"}."""
     from concurrent.futures import ThreadPoolExecutor
-    from ._run import check_workers as _check
-    if kwargs.pop("check", True):
+    from ._run import StartingClient, check_workers as _check
+    if kwargs.pop("check", True) and not isinstance(client, StartingClient):  # it checks itself
         _check(client)
 
     def one(path):

@@ -26,6 +26,7 @@ exactly as `hotspot run` computes it.
 import logging
 import os
 import re
+import threading
 
 import numpy as np
 
@@ -73,6 +74,45 @@ def check_workers(client):
     return {a: found[a]["version"] for a in found}
 
 
+class StartingClient:
+    """A Dask client whose cluster is still starting (python -m hotspot.dask --local-workers starts
+    its LocalCluster in a thread while the driver's engine loads and projects the inputs). The
+    first distributed part of a run waits for it and checks its workers (check_workers), once for
+    every run that shares it. future: a concurrent.futures.Future of (client, cluster)."""
+
+    def __init__(self, future):
+        self._future = future
+        self._lock = threading.Lock()
+        self._ready = None  # the checked client
+        self._failed = None  # or why it cannot be used
+
+    def client(self):
+        with self._lock:
+            if self._ready is None and self._failed is None:
+                try:
+                    c, _ = self._future.result()
+                except Exception as e:  # noqa: BLE001 - a cluster that did not start: exit 4
+                    self._failed = IoError(f"cannot start the local Dask cluster: {e}")
+                else:
+                    try:
+                        check_workers(c)
+                        self._ready = c
+                    except Exception as e:  # noqa: BLE001 - kept, with its exit code
+                        self._failed = e
+            if self._failed is not None:
+                raise self._failed
+            return self._ready
+
+    def close(self):
+        """Closes the client and its cluster, once started (waiting for the start to end)."""
+        try:
+            c, cluster = self._future.result()
+        except Exception:  # noqa: BLE001 - nothing was started
+            return
+        c.close()
+        cluster.close()
+
+
 def _auto_tasks(client, part):
     """tiles=auto: two tasks per worker thread, so a slow or lost worker is caught up by others;
     one for near_repeat, since each of its tasks enumerates every close pair again."""
@@ -86,9 +126,29 @@ class _Hooks(ClusterHooks):
     futures and small numbers as arguments, and gathers in task order."""
 
     def __init__(self, client, tiles, task_threads):
-        self.client, self.task_threads = client, task_threads
-        self.tiles = {k: (_auto_tasks(client, k) if v == "auto" else int(v)) for k, v in tiles.items()}
+        self._client, self._tiles_arg, self.task_threads = client, tiles, task_threads
+        self._tiles = None
+        self.fatal = None  # why a cluster still starting (StartingClient) could not be used
         self.tasks = {}  # part -> number of tasks submitted (for the summary)
+
+    @property
+    def client(self):
+        if not isinstance(self._client, StartingClient):
+            return self._client
+        try:
+            return self._client.client()
+        except Exception as e:  # noqa: BLE001 - run() raises this one, with its own exit code
+            self.fatal = e
+            # An I/O error ends the engine's run with nothing written (a UsageError would only
+            # fail the analysis at hand, and the next part would meet the same cluster).
+            raise IoError(f"the Dask cluster is not usable: {e}") from e
+
+    @property
+    def tiles(self):
+        if self._tiles is None:
+            self._tiles = {k: (_auto_tasks(self.client, k) if v == "auto" else int(v))
+                           for k, v in self._tiles_arg.items()}
+        return self._tiles
 
     # Keys are random (hash=False, pure=False), never derived from the data: two runs of the same
     # data at once (--configs) would otherwise share keys, and one run releasing its data could
@@ -239,13 +299,18 @@ def run(config, client, *, tiles="auto", threads=None, log_level="warn", check=T
     tiles = _tiles_arg(tiles)
     if log_level not in _LOG_LEVELS:
         raise UsageError(f"log_level: error, warn, info or debug (got {log_level!r})", "log_level")
-    if check:
+    if check and not isinstance(client, StartingClient):  # one still starting checks itself
         check_workers(client)
     hooks = _Hooks(client, tiles, 1)
     t = -1 if threads is None else hotspot._api._threads(threads)
-    r = _hotspot.dask_run(os.fspath(config), t, hooks, _LOG_LEVELS[log_level], strict=bool(strict),
-                          overwrite=bool(overwrite), if_changed=bool(if_changed),
-                          previous="" if previous is None else os.fspath(previous))
+    try:
+        r = _hotspot.dask_run(os.fspath(config), t, hooks, _LOG_LEVELS[log_level], strict=bool(strict),
+                              overwrite=bool(overwrite), if_changed=bool(if_changed),
+                              previous="" if previous is None else os.fspath(previous))
+    except Exception:
+        if hooks.fatal is not None:  # the cluster's own failure, e.g. WorkerVersionError (exit 2)
+            raise hooks.fatal from None
+        raise
     if details is not None:
         details.update(text=r["text"], warnings=list(r["warnings"]), exit_code=r["exit_code"],
                        tasks=dict(hooks.tasks))

@@ -18,9 +18,10 @@ def kd_tiles(x, y, n_tiles):
         raise ValueError(f"tiles: must be >= 1 (got {n_tiles})")
     tiles = []
 
+    # idx stays increasing: it starts as 0..n-1 and each side is taken by a mask, in order.
     def split(idx, box, k):
         if k == 1 or len(idx) == 0:
-            tiles.append((np.sort(idx), box))
+            tiles.append((idx, box))
             if k > 1:  # an empty region still makes its k tiles (empty), so the count is exact
                 tiles.extend((idx[:0], box) for _ in range(k - 1))
             return
@@ -28,8 +29,9 @@ def kd_tiles(x, y, n_tiles):
         xs, ys = x[idx], y[idx]
         axis = 0 if (xs.max() - xs.min()) >= (ys.max() - ys.min()) else 1
         c = xs if axis == 0 else ys
-        srt = np.sort(c)
-        cut = srt[min(len(srt) - 1, (len(srt) * left_k) // k)]
+        # The count quantile: the value of that rank in sorted order (a selection, not a sort).
+        rank = min(len(c) - 1, (len(c) * left_k) // k)
+        cut = np.partition(c, rank)[rank]
         left = c < cut
         lo_box, hi_box = list(box), list(box)
         lo_box[axis + 2] = cut
