@@ -141,7 +141,8 @@ std::vector<double> doubles(const py::handle& a) {
   return column(a.cast<F64>(), "p");
 }
 
-// hooks: a Python object with the methods assign(x, y, communes, zones) -> (commune, zone),
+// hooks: a Python object with the methods assign(x, y, communes, zones) -> (commune, zone) or None
+// (declined: the engine assigns them itself),
 // local_permutations(values, gi_w, lisa_w, permutations, seed) -> (gi_p, lisa_p) and
 // knox_lanes(x, y, t, space_bands, time_bands, permutations, seed, times_budget) ->
 // (counts, close_pairs). log_level: 0 error .. 3 debug (stderr, as hotspot run prints).
@@ -163,11 +164,14 @@ py::dict run_distributed(const std::string& config, int threads, const py::objec
     static const char* names[] = {"error", "warning", "info", "debug"};
     if (static_cast<int>(l) <= log_level) std::fprintf(stderr, "hotspot: %s: %s\n", names[static_cast<int>(l)], m.c_str());
   };
-  o.distribution.assign = [h](const Incidents& inc, const PolygonLayer& communes, const PolygonLayer& zones) {
+  o.distribution.assign = [h](const Incidents& inc, const PolygonLayer& communes,
+                              const PolygonLayer& zones) -> std::optional<Assignment> {
     py::gil_scoped_acquire gil;
     try {
-      const py::tuple r = h->attr("assign")(copy_of(inc.x), copy_of(inc.y), packed_layer(communes),
-                                            packed_layer(zones));
+      const py::object got = h->attr("assign")(copy_of(inc.x), copy_of(inc.y), packed_layer(communes),
+                                               packed_layer(zones));
+      if (got.is_none()) return std::nullopt;  // declined: the engine assigns them here
+      const py::tuple r = got.cast<py::tuple>();
       Assignment a;
       a.commune = column(r[0].cast<I32>(), "commune");
       a.zone = column(r[1].cast<I32>(), "zone");

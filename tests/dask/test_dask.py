@@ -303,6 +303,30 @@ def test_a_cluster_that_did_not_start_ends_the_run_with_exit_4(tmp_path):
     starting.close()  # nothing started: nothing to close
 
 
+def test_cluster_still_starting_the_driver_assigns_and_the_rest_is_distributed(two_workers, tmp_path,
+                                                                                monkeypatch):
+    # The first part (assign) is reached before the LocalCluster has started: the driver's engine
+    # assigns the incidents itself; the cluster "starts" only then, and every later part runs on it.
+    from concurrent.futures import Future
+    start = Future()
+    declined = []
+    original = hd._run._Hooks.assign
+
+    def assign(self, *args):
+        got = original(self, *args)
+        declined.append(got is None)
+        start.set_result((two_workers, None))  # the cluster is up for the next parts
+        return got
+
+    monkeypatch.setattr(hd._run._Hooks, "assign", assign)
+    config, out = sample_config(tmp_path)
+    details = {}
+    s = hd.run(config, hd._run.StartingClient(start), details=details)
+    assert declined == [True] and s["status"] == "ok" and details["exit_code"] == 0
+    assert "assign" not in details["tasks"] and details["tasks"]["local"] >= 2 and details["tasks"]["kde"] >= 1
+    _check_equal(out)
+
+
 def test_cli_local_workers_equal_hotspot_run(tmp_path):
     config, out = sample_config(tmp_path)
     p = _module("--config", config, "--local-workers", 1, "--json")

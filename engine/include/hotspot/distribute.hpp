@@ -5,6 +5,7 @@
 // draws from its own stream (seed, unit), every Knox permutation shuffles with its own (seed, k).
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -216,9 +217,10 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
                         const EmergingSumsFn& sums);
 
 // ---- A run ---------------------------------------------------------------------------------------
-// Every incident's commune and zone, as assign_incidents gives them.
-using AssignFn = std::function<Assignment(const Incidents&, const PolygonLayer& communes,
-                                          const PolygonLayer& zones)>;
+// Every incident's commune and zone, as assign_incidents gives them; or nothing, and the run
+// computes them itself (hotspot.dask does so while its local cluster is still starting).
+using AssignFn = std::function<std::optional<Assignment>(const Incidents&, const PolygonLayer& communes,
+                                                         const PolygonLayer& zones)>;
 
 // The hooks of hotspot run (RunJobOptions::distribution). Each one set replaces the in-process
 // computation of exactly the same numbers; the run still loads, writes and summarises in this

@@ -322,9 +322,10 @@ RunJobResult run_job(const RunJobOptions& opt) {
   const std::string& as_of = dates.last;
   Timer timer;
   // Every run writes the incidents layer (with aggregate, or on its own), with their communes.
+  std::optional<Assignment> elsewhere;
+  if (opt.distribution.assign) elsewhere = opt.distribution.assign(in.incidents, in.communes, in.zones);
   const Assignment assignment =
-      opt.distribution.assign ? opt.distribution.assign(in.incidents, in.communes, in.zones)
-                              : assign_incidents(in.incidents, in.communes, in.zones, threads);
+      elsewhere ? std::move(*elsewhere) : assign_incidents(in.incidents, in.communes, in.zones, threads);
   if (assignment.commune.size() != in.incidents.size() || assignment.zone.size() != in.incidents.size())
     throw InternalError("assign: the communes computed elsewhere are not one per incident");
   s.outside_communes = assignment.outside_communes;
