@@ -37,12 +37,35 @@ def fields(out, key):
     return [ln.split("=", 1)[1] for ln in out.splitlines() if ln.startswith(key + "=")]
 
 
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def written_elsewhere():
+    """The tunables as the other places that set them spell them: python -m hotspot.dask (its
+    MALLOC_TUNABLES, read from the source), the worker unit and README.md's "Development"."""
+    import ast
+    import re
+    with open(os.path.join(ROOT, "python", "hotspot", "dask", "__main__.py"), encoding="utf-8") as f:
+        tree = ast.parse(f.read())
+    module = next(list(ast.literal_eval(n.value)) for n in tree.body if isinstance(n, ast.Assign)
+                  and any(getattr(t, "id", "") == "MALLOC_TUNABLES" for t in n.targets))
+    with open(os.path.join(ROOT, "scripts", "hotspot-dask-worker.service"), encoding="utf-8") as f:
+        unit = re.search(r"^Environment=GLIBC_TUNABLES=(\S+)$", f.read(), re.M).group(1).split(":")
+    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+        readme = re.search(r"`(glibc\.malloc\.[^`]+)`", f.read()).group(1).split(":")
+    return {"python -m hotspot.dask": module, "scripts/hotspot-dask-worker.service": unit, "README.md": readme}
+
+
 def main():
     failures = []
 
     def check(cond, what):
         if not cond:
             failures.append(what)
+
+    # One list, written in four places: the launcher (checked below) and these.
+    for where, tunables in written_elsewhere().items():
+        check(tunables == OURS, f"{where} sets {tunables}, the launcher {OURS}")
 
     tmp = tempfile.mkdtemp(prefix="hotspot-launcher-")
     try:
