@@ -173,6 +173,17 @@ class QgisRun(unittest.TestCase):
         self.assertTrue(img.save(os.path.join(ARTIFACTS, "qgis_default_view.png")))
         colours = {img.pixel(x, y) for x in range(0, 1200, 5) for y in range(0, 1000, 5)}
         self.assertGreater(len(colours), 20)
+        # Every commune and zone name and hotspot id is drawn, and no label covers another (with
+        # the communes as label obstacles, QGIS put Z6 on the name of the commune Hồng Thái).
+        drawn = job.takeLabelingResults().allLabels()
+        texts = [lab.labelText for lab in drawn]
+        for name, field in (("Communes", "name"), ("Industrial zones", "name"),
+                            ("Hotspot zones (KDE top 20 %)", "hotspot_id")):
+            for f in layers[name].getFeatures():
+                self.assertIn(f[field], texts, name)
+        overlaps = [(a.labelText, b.labelText) for k, a in enumerate(drawn) for b in drawn[k + 1:]
+                    if a.labelRect.intersects(b.labelRect)]
+        self.assertEqual(overlaps, [])
         project.clear()
 
     def test_every_vector_layer_opens_styled_on_its_own(self):

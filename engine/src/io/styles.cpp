@@ -67,7 +67,10 @@ std::string marker_symbol(int id, RGB c) {
 }
 
 // `all`: every feature's label is drawn even where labels collide (commune names on a map
-// meant for briefing must all be there).
+// meant for briefing must all be there). No layer's features are obstacles to labels: the
+// communes cover the whole map, so as obstacles they made every candidate position equally bad,
+// and QGIS put a zone's name on its commune's name (KCN Nam Đình Vũ on Hồng Thái, Z6 on both).
+// Labels then avoid only each other (tests/cli/test_run_qgis.py checks that none overlap).
 std::string labeling(const std::string& field, bool all = false, bool strong = false) {
   if (field.empty()) return "";
   return " <labeling type=\"simple\">\n  <settings calloutType=\"simple\">\n"
@@ -77,7 +80,7 @@ std::string labeling(const std::string& field, bool all = false, bool strong = f
          "fontFamily=\"Sans Serif\" textOpacity=\"1\">\n"
          "    <text-buffer bufferDraw=\"1\" bufferSize=\"0.8\" bufferSizeUnits=\"MM\" bufferColor=\"255,255,255,255\" bufferOpacity=\"1\"/>\n"
          "   </text-style>\n   <placement placement=\"0\" centroidWhole=\"1\" centroidInside=\"1\"/>\n"
-         "   <rendering scaleVisibility=\"0\" obstacle=\"1\" displayAll=\"" + std::string(all ? "1" : "0") +
+         "   <rendering scaleVisibility=\"0\" obstacle=\"0\" displayAll=\"" + std::string(all ? "1" : "0") +
          "\" upsidedownLabels=\"0\"/>\n  </settings>\n </labeling>\n";
 }
 
