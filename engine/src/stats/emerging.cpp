@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <numeric>
 
 #include "aggregate/grid.hpp"
 #include "hotspot/distribute.hpp"
@@ -322,48 +323,29 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
   r.steps = steps;
   r.step_start_utc = bins.start_utc;
 
-  std::vector<double>& cube = r.count;
-  GiStar gi;
+  // The cube and its Gi* sums: from tiles of cells somewhere else (hotspot.dask), or here as one
+  // tile owning every cell, so both paths sum the same bins in the same order. The moments, z and
+  // p here.
+  EmergingSums got;
   if (sums) {
-    // The cube and its Gi* sums from tiles of cells, somewhere else; the moments, z and p here.
-    EmergingSums got = sums(x, y, bins.step_of, weight, cells, steps, r.band_m,
-                            opt.neighbourhood_time);
-    if (got.count.size() != nc * steps || got.running.size() != nc * steps ||
-        got.neighbours.size() != nc || got.located < 0 ||
-        got.located > static_cast<std::int64_t>(n) || got.without_time < 0 ||
-        got.without_time > got.located)
-      throw InternalError("emerging: the distributed sums do not fit the cube");
-    cube = std::move(got.count);
-    r.outside = static_cast<std::int64_t>(n) - got.located;
-    r.without_time = got.without_time;
-    count_empty_steps(cube, nc, steps, r);
-    gi = space_time_z(got.running, got.neighbours, steps, opt.neighbourhood_time,
-                      cube_moments(cube), resolve_threads(opt.threads));
+    got = sums(x, y, bins.step_of, weight, cells, steps, r.band_m, opt.neighbourhood_time);
   } else {
-    // Each incident's cell, then the cube summed in incident order.
-    const std::vector<std::int32_t> cell_of =
-        locate_cells(cells.polygon, x, y, resolve_threads(opt.threads));
-    cube.assign(nc * steps, 0.0);
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::int32_t c = cell_of[i];
-      if (c < 0) {
-        ++r.outside;
-        continue;
-      }
-      if (bins.step_of[i] < 0) {
-        ++r.without_time;
-        continue;
-      }
-      cube[static_cast<std::size_t>(bins.step_of[i]) * nc + static_cast<std::size_t>(c)] +=
-          weight.empty() ? 1.0 : weight[i];
-    }
-    count_empty_steps(cube, nc, steps, r);
-    // Space-time neighbourhood: cells within the band (and the cell itself), this and the
-    // previous neighbourhood_time steps.
-    const SpatialWeights w = with_self(band_weights(cells.centroid, r.band_m), 1.0);
-    gi = space_time_gi_star(cube, nc, steps, w, opt.neighbourhood_time,
-                            resolve_threads(opt.threads));
+    std::vector<std::int32_t> every(nc);
+    std::iota(every.begin(), every.end(), 0);
+    got = emerging_tile(x, y, bins.step_of, weight, cells.polygon, cells.centroid, every, steps, r.band_m,
+                        opt.neighbourhood_time, resolve_threads(opt.threads));
   }
+  if (got.count.size() != nc * steps || got.running.size() != nc * steps || got.neighbours.size() != nc ||
+      got.located < 0 || got.located > static_cast<std::int64_t>(n) || got.without_time < 0 ||
+      got.without_time > got.located)
+    throw InternalError("emerging: the tiles' sums do not fit the cube");
+  std::vector<double>& cube = r.count;
+  cube = std::move(got.count);
+  r.outside = static_cast<std::int64_t>(n) - got.located;
+  r.without_time = got.without_time;
+  count_empty_steps(cube, nc, steps, r);
+  GiStar gi = space_time_z(got.running, got.neighbours, steps, opt.neighbourhood_time, cube_moments(cube),
+                           resolve_threads(opt.threads));
   CellPatterns patterns =
       classify_cells(cube, gi, nc, steps, opt.alpha, resolve_threads(opt.threads));
   r.gi_z = std::move(gi.z);

@@ -1,6 +1,7 @@
 // One tile of emerging(): the cube of a tile's owned cells and their band halo, and the owned
 // cells' Gi* sums (hotspot/distribute.hpp, emerging_tile). hotspot.dask runs one per tile of cells
-// on its workers; the driver joins them and computes the moments, z, p and classes.
+// on its workers and the driver joins them; emerging() without the hook runs one tile owning every
+// cell. Either way the moments, z, p and classes follow in emerging().
 #include <algorithm>
 #include <cmath>
 
@@ -125,6 +126,11 @@ EmergingSums emerging_tile(std::span<const double> x, std::span<const double> y,
 
   r.running = space_time_running(cube, nl, steps, w, window, 0, owned.size(), threads);
   const std::size_t no = owned.size();
+  if (no == nl) {  // no halo (one tile owns every cell: emerging() here): the cube is the counts
+    r.count = std::move(cube);
+    for (std::size_t j = 0; j < no; ++j) r.neighbours.push_back(static_cast<std::int32_t>(w.cardinality(j)));
+    return r;
+  }
   r.count.resize(no * steps);
   for (std::size_t j = 0; j < no; ++j) {
     const auto at = static_cast<std::size_t>(position(local, owned[j]));
