@@ -128,15 +128,14 @@ EmergingSums emerging_tile(std::span<const double> x, std::span<const double> y,
   const std::size_t no = owned.size();
   if (no == nl) {  // no halo (one tile owns every cell: emerging() here): the cube is the counts
     r.count = std::move(cube);
-    for (std::size_t j = 0; j < no; ++j) r.neighbours.push_back(static_cast<std::int32_t>(w.cardinality(j)));
-    return r;
+  } else {
+    r.count.resize(no * steps);
+    for (std::size_t j = 0; j < no; ++j) {
+      const auto at = static_cast<std::size_t>(position(local, owned[j]));
+      for (std::size_t t = 0; t < steps; ++t) r.count[t * no + j] = cube[t * nl + at];
+    }
   }
-  r.count.resize(no * steps);
-  for (std::size_t j = 0; j < no; ++j) {
-    const auto at = static_cast<std::size_t>(position(local, owned[j]));
-    for (std::size_t t = 0; t < steps; ++t) r.count[t * no + j] = cube[t * nl + at];
-    r.neighbours.push_back(static_cast<std::int32_t>(w.cardinality(j)));
-  }
+  for (std::size_t j = 0; j < no; ++j) r.neighbours.push_back(static_cast<std::int32_t>(w.cardinality(j)));
   return r;
 }
 
