@@ -286,7 +286,10 @@ def _starting(result=None, error=None):
     """A StartingClient whose start has ended with `result` (client, cluster) or `error`."""
     from concurrent.futures import Future
     f = Future()
-    f.set_exception(error) if error is not None else f.set_result(result)
+    if error is not None:
+        f.set_exception(error)
+    else:
+        f.set_result(result)
     return hd._run.StartingClient(f)
 
 
