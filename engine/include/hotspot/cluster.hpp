@@ -133,8 +133,10 @@ struct Footprint {
 
 // One footprint per cluster id 0..clusters-1 of `label`. A hull that is not an area (members at
 // one location or collinear) is buffered by max(0.5, 1% of the members' bounding-box diagonal)
-// units, so every footprint is a valid area that covers all its members. concave_ratio is read
-// for concave hulls only; REQUIRES: 0..1.
+// units, so every footprint is a valid area that covers all its members. A concave footprint is
+// GEOS's concave hull with its ring started at its smallest vertex (x, then y); from 1,000
+// members it is computed over a faster triangulation that gives GEOS's ring
+// (src/cluster/concave_hull.hpp). concave_ratio is read for concave hulls only; REQUIRES: 0..1.
 std::vector<Footprint> cluster_footprints(const std::vector<double>& x,
                                           const std::vector<double>& y,
                                           const std::vector<std::int32_t>& label,

@@ -4,6 +4,7 @@
 #include <exception>
 #include <thread>
 
+#include "cluster/concave_hull.hpp"
 #include "geom/geos.hpp"
 #include "hotspot/cluster.hpp"
 #include "hotspot/error.hpp"
@@ -31,6 +32,28 @@ Geom hull_sites(const Geos& geos, const std::vector<XY>& pts) {
   GEOSGeometry* line = GEOSGeom_createLineString_r(geos.ctx(), seq);  // takes seq
   if (!line) throw InternalError("GEOS: concave hull sites");
   return Geom(geos.ctx(), line);
+}
+
+// From this many members a concave hull is computed by cluster_detail::concave_hull_ring (GEOS's
+// hull from a faster triangulation); below, GEOS's own time is small.
+constexpr std::size_t kOwnTriangulation = 1000;
+
+// GEOS's concave hull of the members, its ring started at its smallest vertex
+// (cluster_detail::start_at_smallest), so that the footprint is the same whichever computed it.
+MultiPolygon concave_footprint(const Geos& geos, const std::vector<XY>& pts, double ratio, Geom* hull) {
+  if (pts.size() >= kOwnTriangulation)
+    if (auto ring = cluster_detail::concave_hull_ring(pts, ratio)) {
+      MultiPolygon mp{Polygon{std::move(*ring), {}}};
+      *hull = geos.from(mp);
+      return mp;
+    }
+  *hull = geos.concave_hull(hull_sites(geos, pts).get(), ratio);
+  MultiPolygon mp = geos.to_multipolygon(hull->get());
+  if (mp.size() == 1 && mp[0].holes.empty()) {
+    cluster_detail::start_at_smallest(mp[0].shell);
+    *hull = geos.from(mp);
+  }
+  return mp;
 }
 
 }  // namespace
@@ -62,10 +85,14 @@ std::vector<Footprint> cluster_footprints(const std::vector<double>& x,
     {
       std::vector<XY> pts(members.begin() + static_cast<std::ptrdiff_t>(start[c]),
                           members.begin() + static_cast<std::ptrdiff_t>(start[c + 1]));
-      Geom h = hull == HullKind::kConcave ? geos.concave_hull(hull_sites(geos, pts).get(), concave_ratio)
-                                          : geos.convex_hull(geos.multipoint(pts).get());
       Footprint& f = out[c];
-      f.geom = geos.to_multipolygon(h.get());
+      Geom h;
+      if (hull == HullKind::kConcave) {
+        f.geom = concave_footprint(geos, pts, concave_ratio, &h);
+      } else {
+        h = geos.convex_hull(geos.multipoint(pts).get());
+        f.geom = geos.to_multipolygon(h.get());
+      }
       f.area = f.geom.empty() ? 0.0 : geos.area(h.get());
       if (f.geom.empty() || !(f.area > 0)) {
         Box b2;
