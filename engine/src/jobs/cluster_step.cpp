@@ -356,12 +356,14 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   std::future<std::vector<Footprint>> pending;
   if (overlap) pending = std::async(std::launch::async, hulls);
   // A cluster holding over a quarter of the incidents is known now to draw the oversized-cluster
-  // warning, whose advice quotes the k-distance knee: compute it alongside too.
+  // warning, whose advice quotes the k-distance knee: compute it alongside too, on one thread
+  // (the same knee with any number): this thread's points write is the longer task, and it
+  // should not share a core with the knee's searches as well as with the footprints.
   std::future<std::optional<KDistanceKnee>> pending_knee;
   if (overlap && !knee && opt.method != ClusterMethod::kHdbscan && oversized_by_count(cl, inc.size()))
     pending_knee = std::async(std::launch::async, [&]() -> std::optional<KDistanceKnee> {
       try {
-        return dbscan_knee(inc, cl, options, ctx.threads, ctx.distribution);
+        return dbscan_knee(inc, cl, options, 1, ctx.distribution);
       } catch (const ParameterError&) {
         return std::nullopt;  // as in oversized_warnings: the advice goes without it
       }
