@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <string>
 #include <vector>
@@ -111,6 +112,30 @@ TEST(ConcaveHull, SameAsGeosOnRoundedAndRepeatedSets) {
     }
   }
   EXPECT_GT(answered, 0);
+}
+
+// Members on straight sides (a fence, a road's edge: collinear hull vertices), and two blobs far
+// apart joined by a thin bridge of members (the erosion must not cut it): equal where answered.
+TEST(ConcaveHull, SameAsGeosWithStraightSidesAndBridges) {
+  int fences = 0, bridges = 0;
+  for (unsigned seed = 1; seed <= 3; ++seed) {
+    std::vector<XY> fence = uniform(seed, 3000, 580000, 2300000, 2000, 1000);
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> u(0, 1);
+    for (int i = 0; i < 300; ++i) {
+      fence.push_back({580000 + 2000 * u(rng), 2300000.0});
+      fence.push_back({580000.0, 2300000 + 1000 * u(rng)});
+    }
+    std::vector<XY> bridge = blobs(seed, 3000, 580000, 2300000);
+    for (const auto& p : blobs(seed + 50, 3000, 600000, 2300000)) bridge.push_back(p);
+    for (int i = 0; i < 400; ++i) bridge.push_back({582000 + 18000 * u(rng), 2301500 + 5 * u(rng)});
+    for (double r : {0.0, 0.1, 0.3, 0.9}) {
+      fences += same_as_geos(fence, r, "fence seed " + std::to_string(seed));
+      bridges += same_as_geos(bridge, r, "bridge seed " + std::to_string(seed));
+    }
+  }
+  std::printf("answered: %d of 12 fences, %d of 12 bridges\n", fences, bridges);
+  EXPECT_GT(fences + bridges, 0);  // not a test of the declines alone
 }
 
 // A perfect grid is all ties (four sites on a circle everywhere): declined, never wrong.
