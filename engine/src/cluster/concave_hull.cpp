@@ -148,7 +148,9 @@ class Triangulation {
       if (!legalize(t + 2)) return false;
       // The hull edges after it that k sees...
       std::int32_t m = q;
+      // (A point cannot see the whole hull; rounding that says so ends the attempt.)
       while (orient(p[m], p[q = at(next_, m)], pk) < 0) {
+        if (q == e) return false;
         t = add(k, q, m, -1, at(hull_tri_, m), at(hull_tri_, k));
         at(hull_tri_, k) = t;
         if (!legalize(t + 1)) return false;
@@ -157,6 +159,7 @@ class Triangulation {
       }
       // ...and before it.
       while (orient(p[q = at(prev_, e)], p[e], pk) < 0) {
+        if (q == m) return false;
         t = add(k, e, q, at(hull_tri_, e), at(hull_tri_, q), -1);
         at(hull_tri_, q) = t + 2;
         if (!legalize(t + 1)) return false;
