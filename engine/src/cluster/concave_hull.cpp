@@ -136,7 +136,7 @@ class Triangulation {
         start = at(hash_, (h0 + j) % hash_size_);
         if (start != -1 && start != at(next_, start)) break;
       }
-      if (start == -1) return false;
+      if (start == -1 || start == at(next_, start)) return false;
       start = at(prev_, start);
       std::int32_t e = start, q;
       while (!(orient(p[e], p[q = at(next_, e)], pk) < 0)) {

@@ -23,8 +23,8 @@ namespace hotspot::cluster_detail {
 // The caller then asks GEOS. The triangulation is that of the points and GEOS's frame (three
 // vertices 100 times the extent away), so it is GEOS's, frame triangles dropped, whenever it
 // is unique; the erosion and the boundary trace follow ConcaveHull and HullTriangulation of
-// GEOS 3.11. tests/unit/cluster_test.cpp compares the two on random, clustered and gridded
-// sets.
+// GEOS 3.11. tests/unit/cluster/concave_hull_test.cpp compares the two on random, clustered,
+// rounded and gridded sets.
 std::optional<Ring> concave_hull_ring(std::vector<XY> pts, double ratio);
 
 // Rotates a closed ring (first vertex repeated at the end) to start at its smallest vertex, by x
