@@ -20,7 +20,8 @@ namespace hotspot::cluster_detail {
 // - two triangles of the erosion's queue of the same size, which GEOS orders by its own
 //   triangle order;
 // - a hull of one triangle, or a ring that passes a vertex twice.
-// The caller then asks GEOS. The triangulation is that of the points and GEOS's frame (three
+// The caller then asks GEOS, as it does whenever the GEOS loaded at run time is not 3.11
+// (footprint.cpp). The triangulation is that of the points and GEOS's frame (three
 // vertices 100 times the extent away), so it is GEOS's, frame triangles dropped, whenever it
 // is unique; the erosion and the boundary trace follow ConcaveHull and HullTriangulation of
 // GEOS 3.11. tests/unit/cluster/concave_hull_test.cpp compares the two on random, clustered,
