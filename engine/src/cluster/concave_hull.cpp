@@ -325,6 +325,10 @@ struct HullTris {
   }
 };
 
+// Sites in the order of GEOS's CoordinateLessThen (x, then y), and its equals2D.
+bool xy_less(const XY& a, const XY& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); }
+bool xy_equal(const XY& a, const XY& b) { return a.x == b.x && a.y == b.y; }
+
 double length(const XY& a, const XY& b) {
   const double dx = a.x - b.x, dy = a.y - b.y;
   return std::sqrt(dx * dx + dy * dy);  // geom::Coordinate::distance
@@ -334,9 +338,8 @@ double length(const XY& a, const XY& b) {
 
 void start_at_smallest(Ring& ring) {
   if (ring.size() < 2) return;
-  auto less = [](const XY& a, const XY& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); };
   const auto last = ring.end() - 1;  // the closing repeat
-  const auto first = std::min_element(ring.begin(), last, less);
+  const auto first = std::min_element(ring.begin(), last, xy_less);
   if (first == ring.begin()) return;
   std::rotate(ring.begin(), first, last);
   ring.back() = ring.front();
@@ -345,10 +348,8 @@ void start_at_smallest(Ring& ring) {
 std::optional<Ring> concave_hull_ring(std::vector<XY> pts, double ratio) {
   if (!(ratio >= 0 && ratio <= 1)) return std::nullopt;
   // DelaunayTriangulationBuilder's sites: sorted by x then y, repeats dropped.
-  auto less = [](const XY& a, const XY& b) { return a.x < b.x || (a.x == b.x && a.y < b.y); };
-  std::sort(pts.begin(), pts.end(), less);
-  pts.erase(std::unique(pts.begin(), pts.end(), [](const XY& a, const XY& b) { return a.x == b.x && a.y == b.y; }),
-            pts.end());
+  std::sort(pts.begin(), pts.end(), xy_less);
+  pts.erase(std::unique(pts.begin(), pts.end(), xy_equal), pts.end());
   const auto n = static_cast<std::int32_t>(pts.size());
   if (n < 3) return std::nullopt;
   // QuadEdgeSubdivision's frame (FRAME_SIZE_FACTOR 100), triangulated with the sites.
@@ -450,7 +451,7 @@ std::optional<Ring> concave_hull_ring(std::vector<XY> pts, double ratio) {
   };
   Ring ring;
   auto add = [&](const XY& p) {
-    if (ring.empty() || ring.back().x != p.x || ring.back().y != p.y) ring.push_back(p);
+    if (ring.empty() || !xy_equal(ring.back(), p)) ring.push_back(p);
   };
   std::int32_t t = start;
   for (std::size_t guard = 0;; ++guard) {
@@ -462,15 +463,12 @@ std::optional<Ring> concave_hull_ring(std::vector<XY> pts, double ratio) {
     if (t < 0) return std::nullopt;
     if (t == start) break;
   }
-  if (ring.size() > 1 && ring.back().x == ring.front().x && ring.back().y == ring.front().y) ring.pop_back();
+  if (ring.size() > 1 && xy_equal(ring.back(), ring.front())) ring.pop_back();
   if (ring.size() < 3) return std::nullopt;
   // A vertex met twice would make the rotation's start ambiguous.
   std::vector<XY> seen(ring);
-  std::sort(seen.begin(), seen.end(), less);
-  if (std::adjacent_find(seen.begin(), seen.end(), [](const XY& a, const XY& b) {
-        return a.x == b.x && a.y == b.y;
-      }) != seen.end())
-    return std::nullopt;
+  std::sort(seen.begin(), seen.end(), xy_less);
+  if (std::adjacent_find(seen.begin(), seen.end(), xy_equal) != seen.end()) return std::nullopt;
   ring.push_back(ring.front());
   start_at_smallest(ring);
   return ring;
