@@ -10,7 +10,10 @@
 #include <limits>
 #include <numeric>
 #include <queue>
+#include <string_view>
 #include <utility>
+
+#include <geos_c.h>
 
 namespace hotspot::cluster_detail {
 
@@ -346,7 +349,9 @@ void start_at_smallest(Ring& ring) {
 }
 
 std::optional<Ring> concave_hull_ring(std::vector<XY> pts, double ratio) {
-  if (!(ratio >= 0 && ratio <= 1)) return std::nullopt;
+  // What follows is GEOS 3.11's algorithm: with another GEOS loaded, it cannot vouch for its ring.
+  static const bool geos_3_11 = std::string_view(GEOSversion()).substr(0, 5) == "3.11.";
+  if (!geos_3_11 || !(ratio >= 0 && ratio <= 1)) return std::nullopt;
   // DelaunayTriangulationBuilder's sites: sorted by x then y, repeats dropped.
   std::sort(pts.begin(), pts.end(), xy_less);
   pts.erase(std::unique(pts.begin(), pts.end(), xy_equal), pts.end());

@@ -14,14 +14,14 @@ namespace hotspot::cluster_detail {
 // GEOS's hull of `pts` (repeats allowed) with edge-length ratio `ratio` (0..1), as a closed ring that
 // starts at its smallest vertex (start_at_smallest), or nothing when this cannot vouch for
 // GEOS's result:
+// - the GEOS loaded at run time is not 3.11;
 // - fewer than 3 distinct points, or the triangulation nearly degenerate: four sites within a
 //   relative 1e-16 of one circle, or three of one line, in long double (GEOS's own predicates
 //   are long double), where GEOS could choose the other diagonal;
 // - two triangles of the erosion's queue of the same size, which GEOS orders by its own
 //   triangle order;
 // - a hull of one triangle, or a ring that passes a vertex twice.
-// The caller then asks GEOS, as it does whenever the GEOS loaded at run time is not 3.11
-// (footprint.cpp). The triangulation is that of the points and GEOS's frame (three
+// The caller then asks GEOS. The triangulation is that of the points and GEOS's frame (three
 // vertices 100 times the extent away), so it is GEOS's, frame triangles dropped, whenever it
 // is unique; the erosion and the boundary trace follow ConcaveHull and HullTriangulation of
 // GEOS 3.11. tests/unit/cluster/concave_hull_test.cpp compares the two on random, clustered,

@@ -2,7 +2,6 @@
 #include <atomic>
 #include <cmath>
 #include <exception>
-#include <string_view>
 #include <thread>
 
 #include "cluster/concave_hull.hpp"
@@ -39,17 +38,10 @@ Geom hull_sites(const Geos& geos, const std::vector<XY>& pts) {
 // hull from a faster triangulation); below, GEOS's own time is small.
 constexpr std::size_t kOwnTriangulation = 1000;
 
-// concave_hull_ring follows GEOS 3.11's ConcaveHull; with any other GEOS at run time, GEOS is
-// asked every time, so a footprint is always the installed GEOS's.
-bool geos_is_3_11() {
-  static const bool same = std::string_view(GEOSversion()).substr(0, 5) == "3.11.";
-  return same;
-}
-
 // GEOS's concave hull of the members, its ring started at its smallest vertex
 // (cluster_detail::start_at_smallest), so that the footprint is the same whichever computed it.
 MultiPolygon concave_footprint(const Geos& geos, const std::vector<XY>& pts, double ratio, Geom* hull) {
-  if (pts.size() >= kOwnTriangulation && geos_is_3_11())
+  if (pts.size() >= kOwnTriangulation)
     if (auto ring = cluster_detail::concave_hull_ring(pts, ratio)) {
       MultiPolygon mp{Polygon{std::move(*ring), {}}};
       *hull = geos.from(mp);
