@@ -232,6 +232,7 @@ class ExitCodesAndSafety(unittest.TestCase):
                               "--time-bands", "0,1,7", "--permutations", "19", "--seed", "5", "--out", out)
         self.assertEqual(rc, 0, err)
         self.assertIn("Knox ratio", stdout)
+        self.assertRegex(stdout, r"\n +25-50 m +")  # each distance band with its unit
         self.assertIn("read 50024 = accepted 50006 + rejected 18", stdout)
         self.assertEqual(validate_gpkg(out)[0], 0)
         db = sqlite3.connect(out)

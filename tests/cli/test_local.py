@@ -227,8 +227,9 @@ class Local(unittest.TestCase):
         rc, so, se = run("--grid", "auto", "--incidents", f"{SAMPLE}/incidents.csv", "--communes",
                          f"{SAMPLE}/communes.gpkg", "--permutations", "0", "--stat", "gi", "--out", o)
         self.assertEqual(rc, 0, se)
-        self.assertIn("cell size", so)
-        self.assertIn("<- used", so)
+        # Every distance carries its unit.
+        self.assertRegex(so, r"\ncell size  [0-9.]+ m\n")
+        self.assertRegex(so, r"incremental spatial autocorrelation: band [0-9.]+ m, Moran z [0-9.]+  <- used")
         self.assertIn("first peak of incremental spatial autocorrelation", so)
 
 

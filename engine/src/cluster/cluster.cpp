@@ -6,6 +6,7 @@
 #include <string>
 
 #include "hotspot/error.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
@@ -16,7 +17,7 @@ void check_cluster_options(const ClusterOptions& o) {
     if (o.eps_m == 0 && !o.eps_auto)
       throw ParameterError("eps", std::string("required by method ") + method);
     if (!resolved_later && (!(o.eps_m > 0) || !std::isfinite(o.eps_m)))
-      throw ParameterError("eps", "must be > 0 m (got " + std::to_string(o.eps_m) + " m)");
+      throw ParameterError("eps", "must be > 0 m (got " + metres_text(o.eps_m) + ")");
     if (o.min_points < 1)
       throw ParameterError("min_points",
                            "must be at least 1 (got " + std::to_string(o.min_points) + ")");

@@ -6,6 +6,7 @@
 
 #include "hotspot/error.hpp"
 #include "hotspot/huge_pages.hpp"
+#include "util/text.hpp"
 
 namespace hotspot::cluster_detail {
 
@@ -13,7 +14,7 @@ Box checked_bounds(std::span<const double> x, std::span<const double> y, double 
                    const char* stage) {
   if (!(eps > 0) || !std::isfinite(eps))
     throw ParameterError("eps", std::string("must be a positive number for ") + stage + " (got " +
-                                    std::to_string(eps) + ")");
+                                    metres_text(eps) + ")");
   const std::size_t n = x.size();
   if (n >= 0xffffffffu) throw UsageError(std::string(stage) + ": more than 4e9 points");
   Box b;
@@ -26,8 +27,8 @@ Box checked_bounds(std::span<const double> x, std::span<const double> y, double 
   if (!b.empty()) {
     const double extent = std::max(b.xmax - b.xmin, b.ymax - b.ymin);
     if (extent / eps > 1e8)
-      throw ParameterError("eps", std::to_string(eps) + " m is too small for a data extent of " +
-                                      std::to_string(extent) + " m (ratio above 1e8)");
+      throw ParameterError("eps", metres_text(eps) + " is too small for a data extent of " +
+                                      metres_text(extent) + " (ratio above 1e8)");
   }
   return b;
 }

@@ -30,7 +30,7 @@ void cluster_detail::check_st_dbscan(std::span<const double> x, std::span<const 
   check_min_points(opt.min_points);
   if (opt.eps_time_s < 0 || opt.eps_time_s > (std::int64_t{1} << 50))
     throw ParameterError("eps_time", "must be between 0 and 2^50 seconds (got " +
-                                         std::to_string(opt.eps_time_s) + ")");
+                                         std::to_string(opt.eps_time_s) + " s)");
   for (std::size_t i = 0; i < n; ++i)
     if (t[i] == kNoTime || t[i] > (std::int64_t{1} << 52) || t[i] < -(std::int64_t{1} << 52))
       throw UsageError("st-dbscan needs a time for every incident; incident " + std::to_string(i) +

@@ -6,12 +6,13 @@
 #include "geom/geos.hpp"
 #include "hotspot/error.hpp"
 #include "hotspot/evaluate.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
 EvalGrid make_eval_grid(const MultiPolygon& area, double c, std::int64_t max_cells) {
   if (!(c > 0) || !std::isfinite(c))
-    throw ParameterError("cell", "must be a number of metres > 0 (got " + std::to_string(c) + ")");
+    throw ParameterError("cell", "must be a number of metres > 0 (got " + metres_text(c) + ")");
   const Box box = bounds(area);
   if (box.empty()) throw InputError("evaluate: the study area (the communes' union) is empty");
   EvalGrid g;

@@ -216,9 +216,9 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
   char buf[200];
   std::snprintf(buf, sizeof buf,
                 "cube       %zu cells x %zu steps of %s (%zu without incidents); band %g m, "
-                "neighbourhood time %d",
+                "neighbourhood time %d step%s",
                 ncell, steps, opt.time_step.c_str(), e.empty_steps, e.band_m,
-                opt.emerging.neighbourhood_time);
+                opt.emerging.neighbourhood_time, opt.emerging.neighbourhood_time == 1 ? "" : "s");
   r.details.emplace_back(buf);
   for (const auto& [name, n] : categories)
     if (n > 0) r.details.push_back("  " + name + ": " + std::to_string(n));

@@ -199,7 +199,8 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
                         " date-only incidents left out of hour-of-day work (counted as no time)");
   if (out.threshold >= 0)
     r.details.push_back("zones      " + std::to_string(out.zones.size()) +
-                        " hotspot zones at density ≥ " + fmt("%.6g", out.threshold) + " (" +
+                        " hotspot zones at density ≥ " + fmt("%.6g", out.threshold) + " " +
+                        out.unit + " (" +
                         zt.rule + ")");
   if (o.zones.kind == ZoneRule::Kind::kNone) {
     const std::string none =

@@ -40,6 +40,7 @@ std::string analyse(const Units& u, const LocalOptions& o, int threads, std::uin
                     const LocalPermutationsFn& permute = {}) {
   const bool want_gi = o.stats.stat != LocalStat::kLisa, want_lisa = o.stats.stat != LocalStat::kGi;
   const WeightUnits& geo = u.geometry;
+  s.planar = geo.planar;
 
   // Weights.
   WeightsSpec spec = o.weights;

@@ -19,9 +19,10 @@ std::vector<std::string> detail_lines(const LocalSummary& s) {
        s.units_dropped.empty() ? ""
                                : (", dropped " + std::to_string(s.units_dropped.size())).c_str());
   for (const auto& d : s.units_dropped) line("  dropped %s", d.c_str());
-  if (s.cell_size_m > 0) line("cell size  %g", s.cell_size_m);
+  const char* unit = s.planar ? "data units" : "m";
+  if (s.cell_size_m > 0) line("cell size  %g %s", s.cell_size_m, unit);
   for (auto [d, z] : s.isa)
-    line("  incremental spatial autocorrelation: band %-10g Moran z %.3f%s", d, z,
+    line("  incremental spatial autocorrelation: band %g %s, Moran z %.3f%s", d, unit, z,
          d == s.band ? "  <- used" : "");
   line("weights    %s", s.weights.c_str());
   line("           %lld links, %.2f neighbours on average", static_cast<long long>(s.links),

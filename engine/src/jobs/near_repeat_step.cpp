@@ -159,9 +159,11 @@ std::string format_knox_table(const KnoxResult& r, const KnoxOptions& opt) {
   for (std::size_t k = 0; k < r.cells.size(); ++k) {
     const KnoxCell& c = r.cells[k];
     if (c.time_band == 0) {
-      std::snprintf(buf, sizeof buf, "%6g-%-7g",
-                    opt.space_bands[static_cast<std::size_t>(c.space_band)],
+      char upper[48];
+      std::snprintf(upper, sizeof upper, "%g m",
                     opt.space_bands[static_cast<std::size_t>(c.space_band) + 1]);
+      std::snprintf(buf, sizeof buf, "%6g-%-7s",
+                    opt.space_bands[static_cast<std::size_t>(c.space_band)], upper);
       out += buf;
     }
     const char* mark = c.p_value <= 0.01 ? "**" : c.p_value <= 0.05 ? "* " : "  ";
