@@ -193,6 +193,12 @@ class Shifts(unittest.TestCase):
         self.assertIsNone(plain["header"]["window"]["name"])
         table = run(["top", "--in", self.out, "--window", "night"]).stdout
         self.assertIn("window     night: all dates; 22:00-06:00; every day; all categories", table)
+        # Every id is printed whole: the planner looks for it on the map.
+        listed = json.loads(run(["top", "--in", self.out, "--window", "night", "--format", "json"]).stdout)
+        self.assertTrue(any(len(h["hotspot"]) > 8 for h in listed["hotspots"]))
+        for h in listed["hotspots"]:
+            self.assertRegex(table, r"\n +%d %s +\d" % (h["rank"], re.escape(h["hotspot"])))
+        self.assertNotIn("\u2026", table)
 
     def test_top_window_errors(self):
         p = run(["top", "--in", self.out, "--window", "evening"], check=False)

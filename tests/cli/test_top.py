@@ -351,6 +351,17 @@ class Top(unittest.TestCase):
         self.assertTrue(names and names <= set(self.commune_names), names - set(self.commune_names))
         self.assertIn("Đặng Cương", names)
 
+    def test_header_lines_wrap_instead_of_losing_words(self):
+        out = self.top("--hours", "22:00-04:00", "--days", "fri-mon", "--category", "theft",
+                       "--category", "disturbance", "--category", "assault")[0]
+        header = out.split("\n\n")[0]
+        self.assertNotIn("\u2026", header)
+        for line in header.splitlines():
+            self.assertLessEqual(width(line), 80, line)
+        self.assertIn("\nstudy area 130.00 km² (communes)\n", header)
+        joined = " ".join(line.strip() for line in header.splitlines())
+        self.assertIn("22:00-04:00; mon,fri,sat,sun; theft, disturbance, assault", joined)
+
     def test_long_decomposed_names_are_cut_by_display_width_between_characters(self):
         path = self.copy_fixture("nfd.gpkg")
         ds = gdal.OpenEx(path, gdal.OF_VECTOR | gdal.OF_UPDATE)

@@ -1,6 +1,7 @@
 // hotspot top, formatting: the ranking as a terminal table, CSV, JSON, GeoJSON, GPX or KML.
 #include "hotspot/top.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -183,8 +184,8 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
                        ? " (" + std::to_string(r.incidents_without_hour) + " without an hour: " +
                              (r.hours.empty() ? "not in peak hours" : "left out of the hours") +
                              ")"
-                       : "") +
-                  "; study area " + printf_str("%.2f", r.study_area_km2) + " km² (" +
+                       : ""));
+  lines.push_back("study area " + printf_str("%.2f", r.study_area_km2) + " km² (" +
                   r.study_area_from + ")");
   std::vector<std::string> layers;
   for (const auto& l : r.layers) layers.push_back(l.name + " " + std::to_string(l.hotspots));
@@ -196,15 +197,20 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
   if (!r.as_of.empty())
     lines.push_back("as of      " + r.as_of + " (" + r.as_of_from + ")");
   lines.push_back("           Z: KDE zone; G: Gi* hot cells (95 %+); G1+Z1: both at one place");
+  const std::size_t header_lines = lines.size();  // wrapped: none of their words may be lost
   lines.push_back("");
-  lines.push_back(fit_to_width("#", 3, true) + " " + fit_to_width("hotspot", 8) + " " +
+  // The ids are what a planner looks for on the map: their column widens to the longest (up to
+  // 16 columns, which the 80-column table has room for) rather than cut one.
+  std::size_t id_width = 8;
+  for (const auto& t : r.top) id_width = std::max(id_width, std::min<std::size_t>(16, display_width(t.id)));
+  lines.push_back(fit_to_width("#", 3, true) + " " + fit_to_width("hotspot", id_width) + " " +
                   fit_to_width("incidents", 9, true) + " " + fit_to_width("share", 6, true) + " " +
                   fit_to_width("PAI", 7, true) + "  " + fit_to_width("peak hours", 11) +
                   "  lat, lon");
   for (const auto& t : r.top) {
     const std::string where =
         std::isnan(t.lat) ? "-" : printf_str("%.5f", t.lat) + ", " + printf_str("%.5f", t.lon);
-    lines.push_back(fit_to_width(std::to_string(t.rank), 3, true) + " " + fit_to_width(t.id, 8) +
+    lines.push_back(fit_to_width(std::to_string(t.rank), 3, true) + " " + fit_to_width(t.id, id_width) +
                     " " + fit_to_width(std::to_string(t.incidents), 9, true) + " " +
                     fit_to_width(percent(t.share), 6, true) + " " +
                     fit_to_width(std::isnan(t.pai) ? "-" : printf_str("%.2f", t.pai), 7, true) +
@@ -222,7 +228,12 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
   else if (r.top.empty())
     lines.push_back("no hotspot holds an incident of the window");
   std::string out;
-  for (const auto& l : lines) out += truncate_to_width(l, width) + "\n";
+  for (std::size_t k = 0; k < lines.size(); ++k) {
+    if (k < header_lines)
+      for (const auto& part : wrap_to_width(lines[k], width, 11)) out += part + "\n";
+    else
+      out += truncate_to_width(lines[k], width) + "\n";
+  }
   return out;
 }
 

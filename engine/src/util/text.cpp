@@ -58,6 +58,29 @@ std::string truncate_to_width(std::string_view s, std::size_t width) {
   return std::string(s.substr(0, end)) + "\xE2\x80\xA6";  // U+2026 …
 }
 
+std::vector<std::string> wrap_to_width(std::string_view s, std::size_t width, std::size_t indent) {
+  std::vector<std::string> lines;
+  indent = std::min(indent, width / 2);
+  std::string line;
+  std::size_t line_width = 0;
+  bool fresh = true;  // nothing on the line yet but its indent
+  for (std::size_t i = 0; i <= s.size();) {
+    const std::size_t end = std::min(s.find(' ', i), s.size());
+    const std::string_view word = s.substr(i, end - i);
+    const std::size_t w = display_width(word);
+    if (!fresh && line_width + 1 + w > width) {
+      lines.push_back(line);
+      line.assign(indent, ' '), line_width = indent, fresh = true;
+    }
+    if (!fresh) line += ' ', ++line_width;
+    line += word, line_width += w, fresh = false;
+    i = end + 1;
+  }
+  if (!line.empty() || lines.empty()) lines.push_back(line);
+  for (auto& l : lines) l = truncate_to_width(l, width);
+  return lines;
+}
+
 std::string fit_to_width(std::string_view s, std::size_t width, bool align_right) {
   std::string t = truncate_to_width(s, width);
   const std::string pad(width - display_width(t), ' ');

@@ -25,6 +25,10 @@ std::string days_text(double d);
 // cut falls between code points, after any combining marks of the last character kept.
 std::string truncate_to_width(std::string_view s, std::size_t width);
 
+// `s` broken at spaces into lines of at most `width` columns, every line after the first starting
+// with `indent` spaces. A word too long for its line is cut as truncate_to_width cuts.
+std::vector<std::string> wrap_to_width(std::string_view s, std::size_t width, std::size_t indent);
+
 // `s` fitted to exactly `width` columns: truncated, then padded with spaces on the right (or on
 // the left with align_right).
 std::string fit_to_width(std::string_view s, std::size_t width, bool align_right = false);

@@ -62,6 +62,34 @@ TEST(TruncateToWidth, CutsBetweenCharactersWithTheirMarks) {
   }
 }
 
+TEST(WrapToWidth, BreaksAtSpacesByColumnsAndIndentsWhatFollows) {
+  EXPECT_EQ(wrap_to_width("short", 80, 4), std::vector<std::string>{"short"});
+  EXPECT_EQ(wrap_to_width("", 80, 4), std::vector<std::string>{""});
+  // The label's two spaces stay; the break falls before the word that would overflow.
+  EXPECT_EQ(wrap_to_width("window  aaa bbb; ccc", 15, 6),
+            (std::vector<std::string>{"window  aaa", "      bbb; ccc"}));
+  EXPECT_EQ(wrap_to_width("window  aaa bbb; ccc", 12, 6),
+            (std::vector<std::string>{"window  aaa", "      bbb;", "      ccc"}));
+  // Vietnamese words are measured in columns: "Đặng Cương, " fits 12 columns in NFD as in NFC.
+  for (const std::string& name : {kNfc, kNfd}) {
+    const auto lines = wrap_to_width("x " + name + ", " + name, 12, 2);
+    const std::string first = name.substr(0, name.find(' ')), second = name.substr(name.find(' ') + 1);
+    EXPECT_EQ(lines, (std::vector<std::string>{"x " + first, "  " + second + ",", "  " + name}));
+  }
+  // A word longer than a whole line is cut, not lost.
+  const auto cut = wrap_to_width("a abcdefghij", 6, 2);
+  EXPECT_EQ(cut, (std::vector<std::string>{"a", "  abc\xE2\x80\xA6"}));
+  // Every word of the text is kept, in order.
+  std::string words;
+  for (int i = 0; i < 60; ++i) words += (i ? " w" : "w") + std::to_string(i);
+  std::string joined;
+  for (const auto& l : wrap_to_width(words, 20, 3)) {
+    EXPECT_LE(display_width(l), 20u);
+    joined += (joined.empty() ? "" : " ") + l.substr(l.find_first_not_of(' '));
+  }
+  EXPECT_EQ(joined, words);
+}
+
 TEST(FitToWidth, PadsByColumnsNotBytes) {
   EXPECT_EQ(fit_to_width(kNfd, 12), kNfd + "  ");
   EXPECT_EQ(fit_to_width("42", 5, /*align_right=*/true), "   42");
