@@ -15,6 +15,9 @@ struct Crs {
   std::string authority;   // e.g. "EPSG:9210"; empty when the CRS has no code
   Box area_of_use_lonlat;  // empty when unknown (planar, custom CRS)
   bool metres = false;     // projected with a linear unit of exactly 1 m
+  // The CRS is its authority's own definition (up to names): PROJ builds it from the code, so its
+  // datum and parts keep their identifiers, which a WKT 2 text gives only for the whole CRS.
+  bool registry = false;
 
   bool planar() const { return kind == Kind::kPlanar; }
   bool geographic() const { return kind == Kind::kGeographic; }

@@ -90,8 +90,6 @@ Crs crs_from_ogr(const OGRSpatialReference* in) {
   pin_axis_order(srs);
   if (srs.IsLocal()) return crs;  // an undefined Cartesian frame
   crs.kind = srs.IsGeographic() ? Crs::Kind::kGeographic : Crs::Kind::kProjected;
-  crs.wkt = export_wkt2(srs);
-  crs.name = srs.GetName() ? srs.GetName() : "unnamed CRS";
   const char* auth = srs.GetAuthorityName(nullptr);
   const char* code = srs.GetAuthorityCode(nullptr);
   if (!auth || !code) {
@@ -105,6 +103,25 @@ Crs crs_from_ogr(const OGRSpatialReference* in) {
   } else {
     crs.authority = std::string(auth) + ":" + code;
   }
+  // A file's CRS that is its authority's definition becomes that definition. Rebuilt from WKT, its
+  // datum would have no code, and PROJ would look it up by name each time it searches for a
+  // transformation or writes WKT 1: some 10 ms of every command on VN-2000 communes. A definition
+  // of its own (other parameters, or any TOWGS84: a bound CRS) is kept as it is.
+  double towgs84[7];
+  if (!crs.authority.empty() && srs.GetTOWGS84(towgs84, 7) != OGRERR_NONE) {
+    OGRSpatialReference registered;
+    const char* opts[] = {"IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=YES", "CRITERION=EQUIVALENT",
+                          nullptr};
+    if (registered.SetFromUserInput(crs.authority.c_str()) == OGRERR_NONE) {
+      pin_axis_order(registered);
+      if (registered.IsSame(&srs, opts)) {
+        srs = registered;
+        crs.registry = true;
+      }
+    }
+  }
+  crs.wkt = export_wkt2(srs);
+  crs.name = srs.GetName() ? srs.GetName() : "unnamed CRS";
   double w, s, e, n;
   const char* area = nullptr;
   if (srs.GetAreaOfUse(&w, &s, &e, &n, &area) && w > -1000) {
@@ -183,6 +200,10 @@ Crs utm_crs_for(double lon, double lat) {
 std::unique_ptr<OGRSpatialReference> to_ogr(const Crs& crs) {
   if (crs.planar()) throw InternalError("to_ogr called on a planar CRS");
   auto srs = std::make_unique<OGRSpatialReference>();
+  if (crs.registry && srs->SetFromUserInput(crs.authority.c_str()) == OGRERR_NONE) {
+    pin_axis_order(*srs);
+    return srs;
+  }
   if (srs->importFromWkt(crs.wkt.c_str()) != OGRERR_NONE)
     throw InternalError("cannot re-import WKT of " + crs.label());
   pin_axis_order(*srs);

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cmath>
 
+#include <ogr_spatialref.h>
+
+#include <string>
+
 #include "crs/transform.hpp"
 #include "hotspot/error.hpp"
 
@@ -66,6 +70,62 @@ TEST(Crs, PreparedTransformerIsTheOneTransformerBuilds) {
   EXPECT_THROW(none.take(Crs{}, utm), CrsError);
   EXPECT_TRUE(PreparedTransformer(utm, utm).take(utm, utm).identity());
   PreparedTransformer unused(wgs, utm);  // never taken: its destructor waits for the thread
+}
+
+// A CRS as files carry it: the WKT 1 of `code`, its name replaced by `rename` (unless empty) and
+// `in_datum` inserted after the datum's ellipsoid.
+Crs crs_from_wkt1_of(const char* code, const std::string& rename, const std::string& in_datum) {
+  OGRSpatialReference srs;
+  srs.SetFromUserInput(code);
+  char* wkt = nullptr;
+  srs.exportToWkt(&wkt);
+  std::string text = wkt;
+  CPLFree(wkt);
+  if (!rename.empty()) {
+    const auto open = text.find('"') + 1, close = text.find('"', open);
+    text.replace(open, close - open, rename);
+  }
+  if (!in_datum.empty()) text.insert(text.find("]]", text.find("SPHEROID[")) + 2, in_datum);
+  OGRSpatialReference file;
+  EXPECT_EQ(file.importFromWkt(text.c_str()), OGRERR_NONE) << text;
+  return crs_from_ogr(&file);
+}
+
+// A file's copy of a registered CRS becomes the registered one: same transformation, same
+// definition, and PROJ finds its datum by code. A definition of its own stays as the file has it.
+TEST(Crs, AFilesCopyOfARegisteredCrsIsBuiltFromItsCode) {
+  const Crs wgs = parse_crs("EPSG:4326", "x");
+  EXPECT_TRUE(wgs.registry);
+  const Crs copy = crs_from_wkt1_of("EPSG:9210", "VN_2000_TM3_105_45", "");
+  EXPECT_TRUE(copy.registry);
+  EXPECT_EQ(copy.authority, "EPSG:9210");
+  EXPECT_EQ(copy.name, "VN-2000 / TM-3 105-45");  // the registry's name, not the file's spelling
+  // Against the same CRS rebuilt from its WKT alone: the same coordinates, bit for bit.
+  Crs from_text = copy;
+  from_text.registry = false;
+  double x1[] = {106.59482, 106.7}, y1[] = {20.896617, 20.8}, x2[2], y2[2];
+  std::copy(x1, x1 + 2, x2), std::copy(y1, y1 + 2, y2);
+  Transformer(wgs, copy).transform(2, x1, y1);
+  Transformer(wgs, from_text).transform(2, x2, y2);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(x1[i], x2[i]);
+    EXPECT_EQ(y1[i], y2[i]);
+  }
+  // A datum shift of the file's own (TOWGS84) keeps the file's definition.
+  const Crs bound = crs_from_wkt1_of("EPSG:4756", "", ",TOWGS84[100,100,100,0,0,0,0]");
+  EXPECT_FALSE(bound.registry);
+  EXPECT_NE(bound.wkt.find("BOUNDCRS"), std::string::npos);
+  // Without a code PROJ applies that shift (with one, PROJ prefers its own operations either way).
+  OGRSpatialReference plain;
+  plain.importFromWkt(
+      "GEOGCS[\"custom\",DATUM[\"custom_datum\",SPHEROID[\"WGS 84\",6378137,298.257223563],"
+      "TOWGS84[100,100,100,0,0,0,0]],PRIMEM[\"Greenwich\",0],UNIT[\"degree\",0.0174532925199433]]");
+  const Crs custom = crs_from_ogr(&plain);
+  EXPECT_FALSE(custom.registry);
+  EXPECT_TRUE(custom.authority.empty());
+  double x3[] = {106.59482}, y3[] = {20.896617};
+  Transformer(wgs, custom).transform(1, x3, y3);
+  EXPECT_GT(std::hypot(x3[0] - 106.59482, y3[0] - 20.896617), 1e-4);  // ~170 m, in degrees
 }
 
 // Geodesic areas against closed forms. The octant (0,0)-(90°E,0)-(0,90°N) has geodesic edges
