@@ -59,7 +59,9 @@ void plot_evaluation(const EvaluateResult& r, const std::string& path) {
   for (const auto& s : r.summary) ymax = std::max(ymax, std::isnan(s.hit_rate.max) ? 0 : s.hit_rate.max);
   ymax = std::min(1.0, std::ceil(ymax * 10 + 1e-9) / 10);
   if (ymax <= 0) ymax = 0.1;
-  auto X = [&](double c) { return L + pw * c / xmax; };
+  // Square-root scale: the small coverages a patrol can work (0.5 to 5 %) get room of their own
+  // instead of a few pixels beside the origin.
+  auto X = [&](double c) { return L + pw * std::sqrt(c / xmax); };
   auto Y = [&](double h) { return T + ph * (1 - h / ymax); };
 
   std::unique_ptr<cairo_surface_t, SurfaceDeleter> surface(cairo_image_surface_create(CAIRO_FORMAT_RGB24, W, H));
@@ -81,6 +83,7 @@ void plot_evaluation(const EvaluateResult& r, const std::string& path) {
       cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
       text(cr, fmt("%.0f%%", 100 * h), L - 8, Y(h) + 4, 12, false, 1);
     }
+    text(cr, "0", X(0), T + ph + 18, 12, false, 0.5);
     for (double c : cov) {
       cairo_set_source_rgb(cr, 0.92, 0.92, 0.92);
       cairo_move_to(cr, X(c), T);
@@ -92,7 +95,8 @@ void plot_evaluation(const EvaluateResult& r, const std::string& path) {
     cairo_set_source_rgb(cr, 0.2, 0.2, 0.2);
     cairo_rectangle(cr, L, T, pw, ph);
     cairo_stroke(cr);
-    text(cr, "area flagged (% of the study area)", L + pw / 2, T + ph + 42, 14, false, 0.5);
+    text(cr, "area flagged (% of the study area, square-root scale)", L + pw / 2, T + ph + 42, 14,
+         false, 0.5);
     cairo_save(cr);
     cairo_translate(cr, 28, T + ph / 2);  // rotate about the label's own centre
     cairo_rotate(cr, -M_PI / 2);
