@@ -134,15 +134,15 @@ def alternate(a, name, ours_fn, peer_fn):
         print(f"{name}: peer ...", flush=True)
         p_runs.append(peer_fn())
     if a.repeat > 1:
-        print(f"{name}: ours {', '.join(f'{r[1]:.2f}' for r in o_runs)} s; peer "
-              f"{', '.join(f'{r[1]:.2f}' for r in p_runs)} s (medians in the table)", flush=True)
+        print(f"{name}: ours {', '.join(f'{r[1]:.3f}' for r in o_runs)} s; peer "
+              f"{', '.join(f'{r[1]:.3f}' for r in p_runs)} s (medians in the table)", flush=True)
     med = lambda runs: (runs[-1][0], statistics.median(r[1] for r in runs), statistics.median(r[2] for r in runs))
     return med(o_runs), med(p_runs)
 
 
 def row(name, ours, peer, goal):
     (o_s, o_mb), (p_s, p_mb) = ours, peer
-    print(f"| {name:<9} | {o_s:8.2f} | {p_s:8.2f} | {p_s / o_s:6.1f}x | {o_mb:8.0f} | {p_mb:8.0f} | "
+    print(f"| {name:<9} | {o_s:8.3f} | {p_s:8.3f} | {p_s / o_s:6.1f}x | {o_mb:8.0f} | {p_mb:8.0f} | "
           f"1/{p_mb / o_mb:4.1f} | {goal} |", flush=True)
 
 
