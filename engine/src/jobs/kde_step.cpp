@@ -200,8 +200,7 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   if (out.threshold >= 0)
     r.details.push_back("zones      " + std::to_string(out.zones.size()) +
                         " hotspot zones at density ≥ " + fmt("%.6g", out.threshold) + " " +
-                        out.unit + " (" +
-                        zt.rule + ")");
+                        out.unit + " (" + zt.rule + ")");
   if (o.zones.kind == ZoneRule::Kind::kNone) {
     const std::string none =
         "no hotspot zones are made: give top_percent, threshold or percentile to outline them";

@@ -298,8 +298,8 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
       cells.centroid.size() != cells.polygon.size())
     throw InternalError("emerging: column lengths differ");
   if (opt.neighbourhood_time < 0)
-    throw ParameterError("neighbourhood_time",
-                         "must be >= 0 time steps (got " + std::to_string(opt.neighbourhood_time) + ")");
+    throw ParameterError("neighbourhood_time", "must be >= 0 time steps (got " +
+                                                   std::to_string(opt.neighbourhood_time) + ")");
   if (!(opt.alpha > 0 && opt.alpha < 1))
     throw ParameterError("alpha",
                          "must be between 0 and 1 (got " + std::to_string(opt.alpha) + ")");

@@ -213,7 +213,7 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
   const auto N = static_cast<std::size_t>(permutations);
   // A unit costs N draws: at 999 permutations some 60 units are worth a thread of their own.
   const std::size_t min_units_per_thread = std::max<std::size_t>(1, 65536 / (N + 1));
-  parallel_ranges(last - first, threads, [&](std::size_t from, std::size_t to, int) {
+  auto permute_range = [&](std::size_t from, std::size_t to, int) {
     const std::size_t begin = first + from, end = first + to;
     std::vector<std::int32_t> draws;
     std::vector<double> sums;
@@ -306,7 +306,8 @@ PermutationResult permutation_pvalues(const std::vector<double>& x, const Spatia
       if (gw) out.gi_p[i - first] = folded(g_ge);
       if (lw && lisa_defined) out.lisa_p[i - first] = folded(l_ge);
     }
-  }, min_units_per_thread);
+  };
+  parallel_ranges(last - first, threads, permute_range, min_units_per_thread);
   return out;
 }
 

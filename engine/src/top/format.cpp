@@ -202,7 +202,8 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
   // The ids are what a planner looks for on the map: their column widens to the longest (up to
   // 16 columns, which the 80-column table has room for) rather than cut one.
   std::size_t id_width = 8;
-  for (const auto& t : r.top) id_width = std::max(id_width, std::min<std::size_t>(16, display_width(t.id)));
+  for (const auto& t : r.top)
+    id_width = std::max(id_width, std::min<std::size_t>(16, display_width(t.id)));
   lines.push_back(fit_to_width("#", 3, true) + " " + fit_to_width("hotspot", id_width) + " " +
                   fit_to_width("incidents", 9, true) + " " + fit_to_width("share", 6, true) + " " +
                   fit_to_width("PAI", 7, true) + "  " + fit_to_width("peak hours", 11) +
@@ -210,12 +211,12 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
   for (const auto& t : r.top) {
     const std::string where =
         std::isnan(t.lat) ? "-" : printf_str("%.5f", t.lat) + ", " + printf_str("%.5f", t.lon);
-    lines.push_back(fit_to_width(std::to_string(t.rank), 3, true) + " " + fit_to_width(t.id, id_width) +
-                    " " + fit_to_width(std::to_string(t.incidents), 9, true) + " " +
-                    fit_to_width(percent(t.share), 6, true) + " " +
-                    fit_to_width(std::isnan(t.pai) ? "-" : printf_str("%.2f", t.pai), 7, true) +
-                    "  " + fit_to_width(t.peak_hours.empty() ? "-" : t.peak_hours, 11) + "  " +
-                    where);
+    lines.push_back(
+        fit_to_width(std::to_string(t.rank), 3, true) + " " + fit_to_width(t.id, id_width) + " " +
+        fit_to_width(std::to_string(t.incidents), 9, true) + " " +
+        fit_to_width(percent(t.share), 6, true) + " " +
+        fit_to_width(std::isnan(t.pai) ? "-" : printf_str("%.2f", t.pai), 7, true) + "  " +
+        fit_to_width(t.peak_hours.empty() ? "-" : t.peak_hours, 11) + "  " + where);
     lines.push_back("    communes: " +
                     (t.communes.empty() ? std::string("-") : join(t.communes, ", ")));
     if (!t.industrial_zones.empty())

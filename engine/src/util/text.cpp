@@ -76,7 +76,7 @@ std::vector<std::string> wrap_to_width(std::string_view s, std::size_t width, st
     line += word, line_width += w, fresh = false;
     i = end + 1;
   }
-  if (!line.empty() || lines.empty()) lines.push_back(line);
+  lines.push_back(line);
   for (auto& l : lines) l = truncate_to_width(l, width);
   return lines;
 }

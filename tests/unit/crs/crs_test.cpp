@@ -1,10 +1,8 @@
 #include <gtest/gtest.h>
+#include <ogr_spatialref.h>
 
 #include <algorithm>
 #include <cmath>
-
-#include <ogr_spatialref.h>
-
 #include <string>
 
 #include "crs/transform.hpp"

@@ -73,7 +73,8 @@ TEST(WrapToWidth, BreaksAtSpacesByColumnsAndIndentsWhatFollows) {
   // Vietnamese words are measured in columns: "Đặng Cương, " fits 12 columns in NFD as in NFC.
   for (const std::string& name : {kNfc, kNfd}) {
     const auto lines = wrap_to_width("x " + name + ", " + name, 12, 2);
-    const std::string first = name.substr(0, name.find(' ')), second = name.substr(name.find(' ') + 1);
+    const std::string first = name.substr(0, name.find(' ')),
+                      second = name.substr(name.find(' ') + 1);
     EXPECT_EQ(lines, (std::vector<std::string>{"x " + first, "  " + second + ",", "  " + name}));
   }
   // A word longer than a whole line is cut, not lost.

@@ -72,7 +72,7 @@ struct LocalSummary {
   std::vector<std::string> islands;  // unit ids
   std::string islands_policy;
   double cell_size_m = 0;                      // grids
-  bool planar = false;  // cell size and bands are in data units, not metres
+  bool planar = false;                         // cell size and bands are in data units, not metres
   std::vector<std::pair<double, double>> isa;  // grid auto: (band, Global Moran z)
   double band = 0;                             // band distance used (band weights)
   std::int64_t incidents_counted = 0, incidents_outside = 0;
