@@ -138,6 +138,22 @@ class MessyCorpus(unittest.TestCase):
             ds.ReleaseResultSet(q)
 
 
+    def test_a_command_without_field_options_names_the_columns(self):
+        # The spreadsheet export typed straight into a command: the error lists the columns and
+        # the coordinate options to give; given them, the command runs (its times are not needed).
+        args = [HOTSPOT, "aggregate", "--communes", os.path.join(self.tmp, "communes_cpg", "communes.shp"),
+                "--incidents", os.path.join(self.tmp, "incidents.csv")]
+        p = subprocess.run(args + ["--out", os.path.join(self.tmp, "out", "direct.gpkg")],
+                           capture_output=True, text=True)
+        self.assertEqual(p.returncode, 2, p.stderr)
+        self.assertIn("the file's columns: 'STT', 'Số hồ sơ', 'Kinh độ', 'Vĩ độ'", p.stderr)
+        self.assertIn("--x-field 'Kinh độ' --y-field 'Vĩ độ'", p.stderr)
+        p = subprocess.run(args + ["--x-field", "Kinh độ", "--y-field", "Vĩ độ", "--out",
+                                   os.path.join(self.tmp, "out", "direct.gpkg")], capture_output=True, text=True)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"incidents  read 401 = accepted \d+ \+ rejected \d+")
+
+
 def make_test(index):
     def test(self):
         self.check_case(self.cases[index])

@@ -12,6 +12,7 @@
 #include "io/categories.hpp"
 #include "io/csv_reader.hpp"
 #include "io/encoding.hpp"
+#include "io/field_roles.hpp"
 #include "io/incident_rows.hpp"
 #include "io/gdal_util.hpp"
 #include "util/time.hpp"
@@ -45,6 +46,25 @@ std::vector<std::string> decode_header(const std::vector<std::string>& raw, cons
   return out;
 }
 
+// What the file has, for the error when its coordinate columns are not found: its columns, and
+// the ones hotspot init would take for x and y ("Kinh độ", "Vĩ độ").
+std::string coordinate_columns_hint(const std::vector<std::string>& header) {
+  std::string columns;
+  for (std::size_t i = 0; i < header.size() && i < 20; ++i)
+    columns += (i ? ", '" : "'") + header[i] + "'";
+  if (header.size() > 20) columns += ", ...";
+  std::string hint = "; the file's columns: " + columns;
+  const int x = find_field_by_role(header, FieldRole::kX),
+            y = find_field_by_role(header, FieldRole::kY);
+  if (x >= 0 && y >= 0 && x != y)
+    hint += ". '" + header[static_cast<std::size_t>(x)] + "' and '" +
+            header[static_cast<std::size_t>(y)] +
+            "' look like the coordinates: --x-field '" + header[static_cast<std::size_t>(x)] +
+            "' --y-field '" + header[static_cast<std::size_t>(y)] +
+            "' (hotspot init writes a configuration with every column it recognises)";
+  return hint;
+}
+
 void read_csv(const IncidentOptions& opt, IncidentRead& out) {
   CsvReader reader(opt.path);
   std::unique_ptr<Decoder> decoder;
@@ -57,7 +77,7 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
     throw UsageError("incidents '" + opt.path +
                      "': cannot find the coordinate columns (looked for " +
                      "lon/longitude/x and lat/latitude/y); name them with --x-field and --y-field" +
-                     g_header_hint);
+                     coordinate_columns_hint(header) + g_header_hint);
   auto& rep = out.report;
   const AttributeColumns cols = find_attribute_columns(header, opt, rep);
   const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight, di = cols.date;

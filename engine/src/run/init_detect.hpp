@@ -1,24 +1,15 @@
 #pragma once
-// What hotspot init recognises: field roles by name (English and Vietnamese, diacritics or not)
-// and a CSV's CRS by its coordinate ranges.
+// What hotspot init recognises beyond the field roles (io/field_roles.hpp): a CSV's CRS by its
+// coordinate ranges.
 #include <string>
 #include <vector>
 
 #include "hotspot/crs.hpp"
 #include "hotspot/geometry.hpp"
+#include "io/field_roles.hpp"
 
 namespace hotspot {
 
-// "Kinh độ" -> "kinh_do", "Vĩ Độ" -> "vi_do", "NGÀY" -> "ngay": lower case ASCII, Vietnamese
-// letters without their marks (precomposed or combining), runs of anything else as one '_'.
-std::string fold_field_name(const std::string& name);
-
-enum class FieldRole {
-  kX, kY, kDateTime, kDate, kTimeOfDay, kCategory, kIncidentId,
-  kCommuneId, kCommuneName, kPopulation, kZoneId, kZoneName,
-};
-// The index of the first field playing `role` (exact folded names first, then prefixes), or -1.
-int find_field_by_role(const std::vector<std::string>& fields, FieldRole role);
 std::string join_names(const std::vector<std::string>& names);
 
 struct Ranges {
