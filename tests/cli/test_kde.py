@@ -4,6 +4,7 @@ brute force, thread identity, filters, mask, and the refusal of degrees.
 
 Usage: test_kde.py HOTSPOT_BINARY REPO_ROOT   (run by ctest; needs python3-gdal and numpy)
 """
+import io
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+import zipfile
 
 import numpy as np
 from osgeo import gdal, ogr
@@ -180,7 +182,12 @@ class PlanarExactness(unittest.TestCase):
             db = sqlite3.connect(out)
             outs.append((db.execute("SELECT group_concat(hex(tile_data)) FROM density ORDER BY id").fetchone()[0],
                          db.execute("SELECT group_concat(hex(geom)) FROM hotspot_zones ORDER BY fid").fetchone()[0]))
+            project = db.execute("SELECT content FROM qgis_projects").fetchone()[0]
             db.close()
+            with zipfile.ZipFile(io.BytesIO(bytes.fromhex(project))) as z:
+                qgs = b"".join(z.read(n) for n in z.namelist()).decode()
+            # The layer's title names the rule with the density's unit.
+            self.assertIn("Hotspot zones (KDE density ≥ 100 incidents per km²)", qgs)
         self.assertEqual(outs[0], outs[1])
 
     def test_filters(self):

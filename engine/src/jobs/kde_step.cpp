@@ -328,11 +328,13 @@ const ParamTable<KdeStepOptions>& kde_params() {
 
 namespace {
 
-// The hotspot zones' layer name in the QGIS project: the rule that made them.
-std::string zones_title(const ZoneRule& z) {
+// The hotspot zones' layer name in the QGIS project: the rule that made them. `unit` is the
+// density's ("incidents per km²").
+std::string zones_title(const ZoneRule& z, const std::string& unit) {
   switch (z.kind) {
     case ZoneRule::Kind::kTopPercent: return "Hotspot zones (KDE top " + fmt("%g", z.value) + " %)";
-    case ZoneRule::Kind::kThreshold: return "Hotspot zones (KDE density ≥ " + fmt("%g", z.value) + ")";
+    case ZoneRule::Kind::kThreshold:
+      return "Hotspot zones (KDE density ≥ " + fmt("%g", z.value) + " " + unit + ")";
     case ZoneRule::Kind::kPercentile:
       return "Hotspot zones (KDE ≥ " + fmt("%g", z.value) + "th percentile)";
     case ZoneRule::Kind::kNone: break;
@@ -415,7 +417,7 @@ StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifact
     const std::string qml =
         graduated_fill_qml("pai", quantile_breaks(pai, 4), "hotspot_id", "PAI", /*strong=*/true);
     ctx.w.add_style(zones_layer, "PAI", qml);
-    r.project.push_back({zones_layer, zones_title(o.zones) + title_suffix(o.name),
+    r.project.push_back({zones_layer, zones_title(o.zones, sf.unit) + title_suffix(o.name),
                          ctx.vector_source(zones_layer), false, qml, zb, "Hotspots", true});
     std::vector<std::string> ranks;  // feature_id = zone_rank
     for (std::size_t k = 0; k < sf.zones.size(); ++k) ranks.push_back(std::to_string(k + 1));
