@@ -25,7 +25,7 @@ void add_near_repeat(CLI::App& app) {
     // The time estimate before a long count.
     opt->knox.note = [](const std::string& m) { std::cerr << "note: " << m << "\n"; };
     NearRepeatSummary s = run_near_repeat(*opt);
-    std::cout << format_summary(s.run) << format_knox_table(s.knox, opt->knox);
+    std::cout << format_summary(s.run) << format_knox_table(s.knox, opt->knox, s.planar);
     print_warnings(s.run.warnings);
   });
 }

@@ -248,6 +248,20 @@ class ExitCodesAndSafety(unittest.TestCase):
         rc, _, err = run("near-repeat", "--incidents", f"{SAMPLE}/incidents.csv", "--space-bands", "0,50,25")
         self.assertEqual(rc, 2, err)
 
+    def test_near_repeat_on_planar_data_says_data_units(self):
+        path = os.path.join(self.tmp, "planar.csv")
+        with open(path, "w") as f:
+            f.write("id,x,y,time\n")
+            for i in range(200):
+                f.write(f"{i},{(i * 37) % 500},{(i * 91) % 500},2024-03-{1 + i % 28:02d}T10:00:00+07:00\n")
+        for out in ([], ["--out", os.path.join(self.tmp, "planar.gpkg")]):  # printed only, and written
+            rc, stdout, err = run("near-repeat", "--incidents", path, "--incidents-crs", "planar",
+                                  "--permutations", "0", *out)
+            self.assertEqual(rc, 0, err)
+            self.assertRegex(stdout, r"\n +100-200 data units +")
+            self.assertIn("(within 400 data units)", stdout)
+            self.assertNotRegex(stdout, r"\d m\b")
+
     def test_temporal_profiles_cover_every_incident_with_a_time(self):
         out = os.path.join(self.tmp, "p.gpkg")
         self.assertEqual(run(*sample_args(out))[0], 0)

@@ -1,4 +1,5 @@
 // hotspot near-repeat: load -> project -> Knox test -> write.
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -117,7 +118,7 @@ StepResult near_repeat_step(const StepContext& ctx, const KnoxOptions& opt, Knox
               {"filtered", knox.filtered},
               {"close_pairs", knox.close_pairs}};
   r.seed = opt.permutations > 0 ? opt.seed : 0;
-  const std::string table = format_knox_table(knox, opt);
+  const std::string table = format_knox_table(knox, opt, ctx.in.work_crs.planar());
   for (std::size_t from = 0, to; (to = table.find('\n', from)) != std::string::npos; from = to + 1)
     r.details.push_back(table.substr(from, to - from));
   if (result) *result = std::move(knox);
@@ -131,6 +132,7 @@ NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
     const LoadedInputs in = load_inputs(opt.inputs);
     knox_preflight(in, opt.knox);
     out.run = summarise(in);
+    out.planar = in.work_crs.planar();
     StepResult knox_only;
     out.knox = knox_on(in, opt.knox, resolve_threads(opt.inputs.threads), knox_only);
     add_step(out.run, knox_only);
@@ -139,17 +141,26 @@ NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
   // Its details stay out of the summary: the command prints its own Knox table.
   out.run = run_single_step(
       {"near-repeat", opt.command_line, opt.inputs, opt.out, {}, "", [&](const StepContext& ctx) {
+         out.planar = ctx.in.work_crs.planar();
          return near_repeat_step(ctx, opt.knox, &out.knox);
        }});
   return out;
 }
 
-std::string format_knox_table(const KnoxResult& r, const KnoxOptions& opt) {
+std::string format_knox_table(const KnoxResult& r, const KnoxOptions& opt, bool planar) {
+  const char* unit = planar ? "data units" : "m";
   const std::size_t nt = opt.time_bands_days.size() - 1;
-  std::string out = "Knox ratio (observed / expected pairs), * p <= 0.05, ** p <= 0.01\n";
+  // Each distance band's label ("  50-100 m"), the column as wide as the widest.
+  std::vector<std::string> labels;
+  std::size_t width = 14;
   char buf[128];
-  std::snprintf(buf, sizeof buf, "%-14s", "distance");
-  out += buf;
+  for (std::size_t b = 0; b + 1 < opt.space_bands.size(); ++b) {
+    std::snprintf(buf, sizeof buf, "%6g-%g %s", opt.space_bands[b], opt.space_bands[b + 1], unit);
+    labels.emplace_back(buf);
+    width = std::max(width, labels.back().size() + 1);
+  }
+  std::string out = "Knox ratio (observed / expected pairs), * p <= 0.05, ** p <= 0.01\n";
+  out += "distance" + std::string(width - 8, ' ');
   for (std::size_t t = 0; t < nt; ++t) {
     std::snprintf(buf, sizeof buf, "  %5g-%-5g d", opt.time_bands_days[t],
                   opt.time_bands_days[t + 1]);
@@ -159,12 +170,8 @@ std::string format_knox_table(const KnoxResult& r, const KnoxOptions& opt) {
   for (std::size_t k = 0; k < r.cells.size(); ++k) {
     const KnoxCell& c = r.cells[k];
     if (c.time_band == 0) {
-      char upper[48];
-      std::snprintf(upper, sizeof upper, "%g m",
-                    opt.space_bands[static_cast<std::size_t>(c.space_band) + 1]);
-      std::snprintf(buf, sizeof buf, "%6g-%-7s",
-                    opt.space_bands[static_cast<std::size_t>(c.space_band)], upper);
-      out += buf;
+      const std::string& label = labels[static_cast<std::size_t>(c.space_band)];
+      out += label + std::string(width - label.size(), ' ');
     }
     const char* mark = c.p_value <= 0.01 ? "**" : c.p_value <= 0.05 ? "* " : "  ";
     if (std::isnan(c.ratio))
@@ -174,9 +181,9 @@ std::string format_knox_table(const KnoxResult& r, const KnoxOptions& opt) {
     out += buf;
     if (static_cast<std::size_t>(c.time_band) + 1 == nt) out += '\n';
   }
-  std::snprintf(buf, sizeof buf, "%lld incidents with a time, %lld close pairs (within %g m)\n",
+  std::snprintf(buf, sizeof buf, "%lld incidents with a time, %lld close pairs (within %g %s)\n",
                 static_cast<long long>(r.incidents_used), static_cast<long long>(r.close_pairs),
-                opt.space_bands.back());
+                opt.space_bands.back(), unit);
   return out + buf;
 }
 

@@ -22,11 +22,14 @@ struct NearRepeatOptions {
 struct NearRepeatSummary {
   RunSummary run;
   KnoxResult knox;
+  bool planar = false;  // the space bands are in data units, not metres
 };
 
 // Knox near-repeat test; writes the near_repeat table (and rejected rows, run metadata) to `out`.
 NearRepeatSummary run_near_repeat(const NearRepeatOptions& options);
 // The observed/expected table an analyst reads: one row per distance band, one column per time band.
-std::string format_knox_table(const KnoxResult& result, const KnoxOptions& options);
+// `planar`: the distances are in data units.
+std::string format_knox_table(const KnoxResult& result, const KnoxOptions& options,
+                              bool planar = false);
 
 }  // namespace hotspot
