@@ -15,6 +15,7 @@
 #include "io/field_roles.hpp"
 #include "io/incident_rows.hpp"
 #include "io/gdal_util.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "util/time_format.hpp"
 
@@ -51,7 +52,7 @@ std::vector<std::string> decode_header(const std::vector<std::string>& raw, cons
 std::string coordinate_columns_hint(const std::vector<std::string>& header) {
   std::string columns;
   for (std::size_t i = 0; i < header.size() && i < 20; ++i)
-    columns += (i ? ", '" : "'") + header[i] + "'";
+    columns += (i ? ", '" : "'") + truncate_to_width(header[i], 40) + "'";  // a binary file's line
   if (header.size() > 20) columns += ", ...";
   std::string hint = "; the file's columns: " + columns;
   const int x = find_field_by_role(header, FieldRole::kX),
