@@ -18,6 +18,7 @@
 #include "jobs/params_util.hpp"
 #include "jobs/steps.hpp"
 #include "util/parallel.hpp"
+#include "util/text.hpp"
 #include "util/timer.hpp"
 
 namespace hotspot {
@@ -60,7 +61,7 @@ std::string analyse(const Units& u, const LocalOptions& o, int threads, std::uin
   s.weights = bw.description;
   if (!o.weights_given)
     s.weights =
-        "distance band " + fmt(spec.band_m) + (geo.planar ? " data units" : " m") +
+        "distance band " + fmt(spec.band_m) + " " + length_unit(geo.planar) +
         " (first peak of incremental spatial autocorrelation)" +
         (spec.inverse_distance > 0 ? ", inverse distance d^-" + fmt(spec.inverse_distance) : "");
   for (auto i : bw.islands) s.islands.push_back(u.label[static_cast<std::size_t>(i)]);

@@ -2,6 +2,7 @@
 #include <cstdio>
 
 #include "jobs/local_units.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
@@ -19,7 +20,7 @@ std::vector<std::string> detail_lines(const LocalSummary& s) {
        s.units_dropped.empty() ? ""
                                : (", dropped " + std::to_string(s.units_dropped.size())).c_str());
   for (const auto& d : s.units_dropped) line("  dropped %s", d.c_str());
-  const char* unit = s.planar ? "data units" : "m";
+  const char* unit = length_unit(s.planar);
   if (s.cell_size_m > 0) line("cell size  %g %s", s.cell_size_m, unit);
   for (auto [d, z] : s.isa)
     line("  incremental spatial autocorrelation: band %g %s, Moran z %.3f%s", d, unit, z,

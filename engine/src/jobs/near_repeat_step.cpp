@@ -14,6 +14,7 @@
 #include "jobs/params_util.hpp"
 #include "jobs/steps.hpp"
 #include "util/parallel.hpp"
+#include "util/text.hpp"
 #include "util/timer.hpp"
 
 namespace hotspot {
@@ -148,7 +149,7 @@ NearRepeatSummary run_near_repeat(const NearRepeatOptions& opt) {
 }
 
 std::string format_knox_table(const KnoxResult& r, const KnoxOptions& opt, bool planar) {
-  const char* unit = planar ? "data units" : "m";
+  const char* unit = length_unit(planar);
   const std::size_t nt = opt.time_bands_days.size() - 1;
   // Each distance band's label ("  50-100 m"), the column as wide as the widest.
   std::vector<std::string> labels;

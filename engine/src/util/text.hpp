@@ -18,6 +18,8 @@ std::size_t display_width(std::string_view s);
 // 0.01 or from 1e15 on, %g ("0.0001 m", "1e+300 m"); NaN and infinities as "nan m", "inf m".
 std::string with_unit(double v, std::string_view unit);
 inline std::string metres_text(double m) { return with_unit(m, "m"); }
+// The unit of a length in messages: "m", or "data units" for planar data (no CRS).
+inline const char* length_unit(bool planar) { return planar ? "data units" : "m"; }
 // "1 day", "7 days", "0.5 days".
 std::string days_text(double d);
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "hotspot/error.hpp"
+#include "util/text.hpp"
 #include "weights/weights.hpp"
 
 namespace hotspot {
@@ -97,7 +98,7 @@ BuiltWeights build_weights(const WeightsSpec& spec, const WeightUnits& u) {
     throw ParameterError("inverse_distance", "applies to knn:K and band:D weights");
   if (!(spec.snap >= 0) && spec.snap != kDefaultSnap)
     throw ParameterError("snap", "must be >= 0 (got " + fmt(spec.snap) + ")");
-  const std::string unit_word = u.planar ? " data units" : " m";
+  const std::string unit_word = std::string(" ") + length_unit(u.planar);
   BuiltWeights b;
   switch (spec.kind) {
     case WeightsKind::kQueen:
