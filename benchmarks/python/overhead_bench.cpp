@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
     // As hs.kde: bandwidth, grid (the points' box grown by one bandwidth), surface.
     hotspot::Box box;
     for (std::size_t i = 0; i < n; ++i) box.expand(hotspot::XY{x[i], y[i]});
-    const auto bw = hotspot::choose_bandwidth(hotspot::bandwidth_metres(h), hotspot::Kernel::kQuartic, x, y,
-                                              {}, box, threads);
+    const auto bw = hotspot::choose_bandwidth(
+        hotspot::bandwidth_metres(h), hotspot::Kernel::kQuartic, x, y, {}, box, threads, "m");
     const auto grid = hotspot::choose_grid(std::nullopt, box, bw.bandwidth_m, cell);
     hotspot::KdeOptions o;
     o.bandwidth_m = bw.bandwidth_m;

@@ -5,14 +5,17 @@ Usage: test_cli.py HOTSPOT_BINARY REPO_ROOT   (run by ctest; needs python3-gdal)
 """
 import csv
 import hashlib
+import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
 import unittest
+import zipfile
 
 from osgeo import gdal, ogr
 
@@ -248,12 +251,17 @@ class ExitCodesAndSafety(unittest.TestCase):
         rc, _, err = run("near-repeat", "--incidents", f"{SAMPLE}/incidents.csv", "--space-bands", "0,50,25")
         self.assertEqual(rc, 2, err)
 
-    def test_near_repeat_on_planar_data_says_data_units(self):
+    def planar_incidents(self):
+        """200 incidents in a 500 x 500 frame without a CRS, one a day or more over 28 days."""
         path = os.path.join(self.tmp, "planar.csv")
         with open(path, "w") as f:
             f.write("id,x,y,time\n")
             for i in range(200):
                 f.write(f"{i},{(i * 37) % 500},{(i * 91) % 500},2024-03-{1 + i % 28:02d}T10:00:00+07:00\n")
+        return path
+
+    def test_near_repeat_on_planar_data_says_data_units(self):
+        path = self.planar_incidents()
         for out in ([], ["--out", os.path.join(self.tmp, "planar.gpkg")]):  # printed only, and written
             rc, stdout, err = run("near-repeat", "--incidents", path, "--incidents-crs", "planar",
                                   "--permutations", "0", *out)
@@ -261,6 +269,71 @@ class ExitCodesAndSafety(unittest.TestCase):
             self.assertRegex(stdout, r"\n +100-200 data units +")
             self.assertIn("(within 400 data units)", stdout)
             self.assertNotRegex(stdout, r"\d m\b")
+
+    def test_every_summary_on_planar_data_says_data_units(self):
+        # Without a CRS, lengths are in data units and areas in (1000 data units)²: a summary that
+        # said m or km² would state a scale the data does not have.
+        path = self.planar_incidents()
+        expected = {
+            # auto bandwidth: the rule's own detail carries the unit too
+            "kde": (["--cell-size", "10", "--threshold", "1"],
+                    ["quartic radius ", " data units)], support radius ", "cells of 10 data units",
+                     "per (1000 data units)²"],
+                    "Density (incidents per (1000 data units)²)"),
+            # eps 40 chains the frame into one cluster: the oversized-cluster advice
+            "cluster": (["--method", "dbscan", "--eps", "40", "--min-points", "3"],
+                        ["(1000 data units)²) and holds", "eps 40 data units chains"], "Clusters"),
+            "emerging": (["--grid", "square:100", "--time-step", "1d"], ["band 150 data units"],
+                         "Emerging hot spots (100 data units squares, 1d steps)"),
+            "local": (["--grid", "hex:100", "--weights", "queen", "--permutations", "99"],
+                      ["cell size  100 data units"], "(Gi*, 100 data units hex)"),
+        }
+        for command, (args, phrases, title) in expected.items():
+            with self.subTest(command):
+                out = os.path.join(self.tmp, command + ".gpkg")
+                rc, stdout, err = run(command, "--incidents", path, "--incidents-crs", "planar", *args,
+                                      "--out", out)
+                self.assertEqual(rc, 0, err)
+                for phrase in phrases:
+                    self.assertIn(phrase, stdout + err)
+                # The layers' descriptions and their titles in the embedded QGIS project too.
+                db = sqlite3.connect(out)
+                described = " ".join(d or "" for (d,) in db.execute("SELECT description FROM gpkg_contents"))
+                content = db.execute("SELECT content FROM qgis_projects").fetchone()[0]
+                db.close()
+                with zipfile.ZipFile(io.BytesIO(bytes.fromhex(content))) as z:
+                    qgs = b"".join(z.read(n) for n in z.namelist()).decode()
+                titles = " ".join(re.findall(r"<layername>([^<]*)</layername>", qgs))
+                self.assertIn(title, titles)
+                self.assertNotIn("openstreetmap", qgs)  # no basemap lines up with planar data
+                self.assertNotRegex(stdout + err + described + titles, r"\d m\b|km²|\d km\b")
+        # A run's planner's view: top's study area and the briefing's area are in (1000 data units)².
+        communes = os.path.join(self.tmp, "planar_communes.geojson")
+        with open(communes, "w") as f:  # four 250 x 250 squares over the incidents' frame
+            json.dump({"type": "FeatureCollection", "features": [
+                {"type": "Feature", "properties": {"id": f"u{i}{j}", "name": f"U {i}{j}"},
+                 "geometry": {"type": "Polygon", "coordinates": [[
+                     [250 * i, 250 * j], [250 * i + 250, 250 * j], [250 * i + 250, 250 * j + 250],
+                     [250 * i, 250 * j + 250], [250 * i, 250 * j]]]}}
+                for i in range(2) for j in range(2)]}, f)
+        config = os.path.join(self.tmp, "planar_run.json")
+        with open(config, "w") as f:
+            json.dump({"inputs": {"communes": {"path": communes, "crs": "planar"},
+                                  "incidents": {"path": path, "crs": "planar"}},
+                       "output": {"path": os.path.join(self.tmp, "planar_run.gpkg")},
+                       "analyses": [{"type": "aggregate"},
+                                    {"type": "kde", "cell_size": 10, "top_percent": 20}]}, f)
+        rc, _, err = run("run", "--config", config)
+        self.assertEqual(rc, 0, err)
+        rc, stdout, err = run("top", "--in", os.path.join(self.tmp, "planar_run.gpkg"))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("study area 0.25 (1000 data units)² (communes)", stdout)
+        pdf = os.path.join(self.tmp, "planar_brief.pdf")
+        rc, _, err = run("brief", "--in", os.path.join(self.tmp, "planar_run.gpkg"), "--out", pdf, "--lang", "en")
+        self.assertEqual(rc, 0, err)
+        text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
+        self.assertIn("(1000 data units)²", text)
+        self.assertNotIn("km²", text)
 
     def test_temporal_profiles_cover_every_incident_with_a_time(self):
         out = os.path.join(self.tmp, "p.gpkg")
@@ -346,4 +419,4 @@ class ExitCodesAndSafety(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    unittest.main(argv=[sys.argv[0], "-v"])
+    unittest.main(argv=[sys.argv[0], "-v", *sys.argv[3:]])

@@ -186,8 +186,9 @@ class PlanarExactness(unittest.TestCase):
             db.close()
             with zipfile.ZipFile(io.BytesIO(bytes.fromhex(project))) as z:
                 qgs = b"".join(z.read(n) for n in z.namelist()).decode()
-            # The layer's title names the rule with the density's unit.
-            self.assertIn("Hotspot zones (KDE density ≥ 100 incidents per km²)", qgs)
+            # The layer's title names the rule with the density's unit: planar input, so areas
+            # are in (1000 data units)², not km².
+            self.assertIn("Hotspot zones (KDE density ≥ 100 incidents per (1000 data units)²)", qgs)
         self.assertEqual(outs[0], outs[1])
 
     def test_filters(self):

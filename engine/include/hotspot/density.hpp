@@ -168,7 +168,9 @@ enum class AreaUnit { kKm2, kHa, kM2 };
 // "km2" | "ha" | "m2"; throws ParameterError("area_unit") for another name.
 AreaUnit parse_area_unit(const std::string& name);
 const char* area_unit_name(AreaUnit u);   // "km2"
-const char* area_unit_label(AreaUnit u);  // "km²", for "incidents per km²"
+// "km²", for "incidents per km²". On planar data (lengths in data units) the same scale reads
+// "(1000 data units)²", "(100 data units)²" or "data unit²".
+const char* area_unit_label(AreaUnit u, bool planar = false);
 double area_scale(AreaUnit u);            // m² in one unit: the KdeOptions::area_scale
 
 // How the bandwidth is chosen.
@@ -198,10 +200,12 @@ struct BandwidthChoice {
 // The bandwidth for `kernel`. The selectors give a quartic radius (auto) or a Gaussian σ (scott,
 // cv); either is carried to `kernel` at equal variance: h = σ_rule / kernel_sigma(kernel), with
 // σ_rule = radius · kernel_sigma(quartic) for auto. A given length is taken as it is. cv scores
-// inside `cv_window` (the mask's or the points' bounding box).
+// inside `cv_window` (the mask's or the points' bounding box). `unit` names the lengths in
+// `detail`: "m", or "data units" on planar data.
 BandwidthChoice choose_bandwidth(const BandwidthSpec& spec, Kernel kernel,
                                  std::span<const double> x, std::span<const double> y,
-                                 std::span<const double> w, const Box& cv_window, int threads);
+                                 std::span<const double> w, const Box& cv_window, int threads,
+                                 const char* unit);
 
 // The grid of a surface: `extent` when given, else `around` (the mask's or the points' bounding
 // box) grown by one bandwidth on every side, so no kernel is cut at the raster's edge. Throws

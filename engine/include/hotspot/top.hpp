@@ -101,7 +101,8 @@ struct TopResult {
   // Date-only incidents (time_precision 'day': no hour of day). With an hour filter (hours) they
   // are left out of the window; without one they are in it but in no hotspot's peak hours.
   std::int64_t incidents_without_hour = 0;
-  double study_area_km2 = 0;
+  double study_area_km2 = 0;  // on planar data (no CRS): (1000 data units)²
+  bool planar = false;
   std::string study_area_from;   // "communes" or "incidents' extent"
   std::vector<TopLayer> layers;  // the hotspot layers read
   std::int64_t hotspots = 0;     // hotspots found in those layers

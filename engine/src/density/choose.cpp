@@ -8,6 +8,7 @@
 
 #include "hotspot/density.hpp"
 #include "hotspot/error.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
@@ -68,16 +69,16 @@ const char* area_unit_name(AreaUnit u) {
   return "km2";
 }
 
-const char* area_unit_label(AreaUnit u) {
+const char* area_unit_label(AreaUnit u, bool planar) {
   switch (u) {
     case AreaUnit::kKm2:
-      return "km²";
+      return km2_unit(planar);
     case AreaUnit::kHa:
-      return "ha";
+      return planar ? "(100 data units)²" : "ha";
     case AreaUnit::kM2:
-      return "m²";
+      return planar ? "data unit²" : "m²";
   }
-  return "km²";
+  return km2_unit(planar);
 }
 
 double area_scale(AreaUnit u) {
@@ -119,26 +120,28 @@ BandwidthSpec bandwidth_metres(double metres) {
 
 BandwidthChoice choose_bandwidth(const BandwidthSpec& spec, Kernel kernel,
                                  std::span<const double> x, std::span<const double> y,
-                                 std::span<const double> w, const Box& cv_window, int threads) {
+                                 std::span<const double> w, const Box& cv_window, int threads,
+                                 const char* unit) {
   BandwidthChoice c;
   switch (spec.rule) {
     case BandwidthRule::kAuto: {
       const double radius = bandwidth_arcgis(x, y, w);
       c.bandwidth_m = radius * kernel_sigma(Kernel::kQuartic) / kernel_sigma(kernel);
-      c.detail = "auto (ArcGIS spatial Silverman: quartic radius " + fmt("%.1f", radius) + " m)";
+      c.detail = "auto (ArcGIS spatial Silverman: quartic radius " + fmt("%.1f", radius) + " " +
+                 unit + ")";
       break;
     }
     case BandwidthRule::kScott: {
       const double sigma = bandwidth_scott(x, y);
       c.bandwidth_m = sigma / kernel_sigma(kernel);
-      c.detail = "scott (Gaussian σ " + fmt("%.1f", sigma) + " m)";
+      c.detail = "scott (Gaussian σ " + fmt("%.1f", sigma) + " " + unit + ")";
       break;
     }
     case BandwidthRule::kCv: {
       c.cv = bandwidth_cv(x, y, cv_window, threads);
       c.bandwidth_m = c.cv->sigma_m / kernel_sigma(kernel);
-      c.detail =
-          "cv (likelihood cross-validation: Gaussian σ " + fmt("%.1f", c.cv->sigma_m) + " m)";
+      c.detail = "cv (likelihood cross-validation: Gaussian σ " + fmt("%.1f", c.cv->sigma_m) + " " +
+                 unit + ")";
       break;
     }
     case BandwidthRule::kGiven:

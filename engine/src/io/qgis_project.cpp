@@ -53,7 +53,7 @@ const char* kWebMercatorProj4 =
 }  // namespace
 
 std::string qgis_project_xml(const std::string& title, const std::string& crs_authid, const std::string& crs_wkt,
-                             const std::vector<ProjectLayer>& layers) {
+                             const std::vector<ProjectLayer>& layers, bool basemap) {
   const std::string srs = srs_xml(crs_authid, crs_wkt);
   // Groups: Hotspots, Context, Details, then any other in order of first appearance; layers keep
   // their order inside a group.
@@ -107,17 +107,19 @@ std::string qgis_project_xml(const std::string& title, const std::string& crs_au
     maplayers += "  </maplayer>\n";
   }
   // The basemap, last: under everything, and off (it needs the internet).
-  const std::string osm_id = "hotspot_layer_openstreetmap";
-  top_tree += "   <layer-tree-layer name=\"OpenStreetMap (needs internet)\" checked=\"Qt::Unchecked\" expanded=\"0\" "
-              "providerKey=\"wms\" source=\"" + xml_escape(kOsmSource) + "\" id=\"" + osm_id + "\"/>\n";
-  order += "   <item>" + osm_id + "</item>\n";
-  maplayers += "  <maplayer type=\"raster\" styleCategories=\"AllStyleCategories\" hasScaleBasedVisibilityFlag=\"0\">\n"
-               "   <id>" + osm_id + "</id>\n   <datasource>" + xml_escape(kOsmSource) +
-               "</datasource>\n   <layername>OpenStreetMap (needs internet)</layername>\n   <srs>" +
-               srs_xml("EPSG:3857", "", kWebMercatorProj4, "3857") + "</srs>\n   <provider>wms</provider>\n"
-               "   <pipe>\n    <rasterrenderer type=\"singlebandcolordata\" band=\"1\" opacity=\"1\" alphaBand=\"-1\" "
-               "nodataColor=\"\"/>\n    <brightnesscontrast brightness=\"0\" contrast=\"0\" gamma=\"1\"/>\n"
-               "    <rasterresampler maxOversampling=\"2\"/>\n   </pipe>\n   <blendMode>0</blendMode>\n  </maplayer>\n";
+  if (basemap) {
+    const std::string osm_id = "hotspot_layer_openstreetmap";
+    top_tree += "   <layer-tree-layer name=\"OpenStreetMap (needs internet)\" checked=\"Qt::Unchecked\" expanded=\"0\" "
+                "providerKey=\"wms\" source=\"" + xml_escape(kOsmSource) + "\" id=\"" + osm_id + "\"/>\n";
+    order += "   <item>" + osm_id + "</item>\n";
+    maplayers += "  <maplayer type=\"raster\" styleCategories=\"AllStyleCategories\" hasScaleBasedVisibilityFlag=\"0\">\n"
+                 "   <id>" + osm_id + "</id>\n   <datasource>" + xml_escape(kOsmSource) +
+                 "</datasource>\n   <layername>OpenStreetMap (needs internet)</layername>\n   <srs>" +
+                 srs_xml("EPSG:3857", "", kWebMercatorProj4, "3857") + "</srs>\n   <provider>wms</provider>\n"
+                 "   <pipe>\n    <rasterrenderer type=\"singlebandcolordata\" band=\"1\" opacity=\"1\" alphaBand=\"-1\" "
+                 "nodataColor=\"\"/>\n    <brightnesscontrast brightness=\"0\" contrast=\"0\" gamma=\"1\"/>\n"
+                 "    <rasterresampler maxOversampling=\"2\"/>\n   </pipe>\n   <blendMode>0</blendMode>\n  </maplayer>\n";
+  }
 
   std::string tree;
   for (std::size_t g = 0; g < groups.size(); ++g) {

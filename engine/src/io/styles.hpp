@@ -79,11 +79,12 @@ struct ProjectLayer {
   double opacity = 1;      // of the whole layer, 0..1
 };
 // A .qgs project (QGIS 3.22) in `crs` (authority "EPSG:n" or WKT) with the layers, first on top,
-// under their groups (Hotspots, Context, Details, then others as they appear), then an OpenStreetMap XYZ layer, switched
-// off. The project CRS is valid with on-the-fly reprojection, so a WGS 84 layer or the basemap
-// added to it lines up. Paths are relative ("./file.gpkg"), so the project follows the
-// GeoPackage it is stored in.
+// under their groups (Hotspots, Context, Details, then others as they appear), then, with
+// `basemap`, an OpenStreetMap XYZ layer, switched off. The project CRS is valid with on-the-fly
+// reprojection, so a WGS 84 layer or the basemap added to it lines up; planar data (no CRS)
+// cannot line up with a basemap, so it gets none. Paths are relative ("./file.gpkg"), so the
+// project follows the GeoPackage it is stored in.
 std::string qgis_project_xml(const std::string& title, const std::string& crs_authid, const std::string& crs_wkt,
-                             const std::vector<ProjectLayer>& layers);
+                             const std::vector<ProjectLayer>& layers, bool basemap);
 
 }  // namespace hotspot

@@ -32,7 +32,7 @@ using json = nlohmann::json;
 
 namespace {
 
-void warn_overlaps(const PolygonLayer& layer, const char* what,
+void warn_overlaps(const PolygonLayer& layer, const char* what, bool planar,
                    std::vector<std::string>& warnings) {
   auto overlaps = find_overlaps(layer);
   if (overlaps.empty()) return;
@@ -42,10 +42,11 @@ void warn_overlaps(const PolygonLayer& layer, const char* what,
   char buf[512];
   std::snprintf(
       buf, sizeof buf,
-      "%zu pairs of %s overlap (%.4f km² in all; e.g. '%s' and '%s', %.4f km²); incidents in an "
+      "%zu pairs of %s overlap (%.4f %s in all; e.g. '%s' and '%s', %.4f %s); incidents in an "
       "overlap count for the one listed first",
-      overlaps.size(), what, total, layer.id[static_cast<std::size_t>(first.a)].c_str(),
-      layer.id[static_cast<std::size_t>(first.b)].c_str(), first.area_km2);
+      overlaps.size(), what, total, km2_unit(planar),
+      layer.id[static_cast<std::size_t>(first.a)].c_str(),
+      layer.id[static_cast<std::size_t>(first.b)].c_str(), first.area_km2, km2_unit(planar));
   warnings.emplace_back(buf);
 }
 
@@ -107,8 +108,10 @@ std::string write_communes(GpkgWriter& w, const LoadedInputs& in, const CommuneS
       T.set(2, cs.by_category[i * cs.n_categories + k]);
       T.insert();
     }
-  const std::string qml = graduated_fill_qml("per_km2", quantile_breaks(cs.per_km2, 5), "name", "per km²");
-  w.add_style("communes", "incidents per km²", qml);
+  const std::string per = std::string("per ") + km2_unit(in.work_crs.planar());
+  const std::string qml =
+      graduated_fill_qml("per_km2", quantile_breaks(cs.per_km2, 5), "name", per);
+  w.add_style("communes", "incidents " + per, qml);
   return qml;
 }
 
@@ -329,8 +332,8 @@ Assigned load_and_assign(const InputOptions& options) {
   r.s = summarise(r.in);
   r.s.outside_communes = r.a.outside_communes;
   r.s.timings.push_back({"assign", timer.lap()});
-  warn_overlaps(r.in.communes, "communes", r.s.warnings);
-  warn_overlaps(r.in.zones, "zones", r.s.warnings);
+  warn_overlaps(r.in.communes, "communes", r.in.work_crs.planar(), r.s.warnings);
+  warn_overlaps(r.in.zones, "zones", r.in.work_crs.planar(), r.s.warnings);
   r.s.timings.push_back({"check overlaps", timer.lap()});
   return r;
 }
@@ -368,8 +371,8 @@ RunSummary run_aggregate(const AggregateOptions& opt) {
          StepResult both;
          both.name = "aggregate";
          both.timings.push_back({"assign", timer.lap()});
-         warn_overlaps(ctx.in.communes, "communes", both.warnings);
-         warn_overlaps(ctx.in.zones, "zones", both.warnings);
+         warn_overlaps(ctx.in.communes, "communes", ctx.in.work_crs.planar(), both.warnings);
+         warn_overlaps(ctx.in.zones, "zones", ctx.in.work_crs.planar(), both.warnings);
          both.timings.push_back({"check overlaps", timer.lap()});
          merge_step(both, aggregate_step(ctx, a, opt.step.zone_buffer_m));
          merge_step(both, profiles_step(ctx, a));
@@ -418,10 +421,10 @@ StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zo
        "Context", true},
       {"communes_outline", "Communes", ctx.vector_source("communes"), false,
        outline_qml({60, 60, 60}, 0.4, "name", /*label_all=*/true), communes_box, "Context", true},
-      {"zone_communes", "Zone–commune pieces", ctx.vector_source("zone_communes"), false,
-       links_qml, zones_box, "Details", false},
-      {"communes", "Incidents per km² by commune", ctx.vector_source("communes"), false,
-       communes_qml, communes_box, "Details", false}};
+      {"zone_communes", "Zone–commune pieces", ctx.vector_source("zone_communes"), false, links_qml,
+       zones_box, "Details", false},
+      {"communes", std::string("Incidents per ") + km2_unit(in.work_crs.planar()) + " by commune",
+       ctx.vector_source("communes"), false, communes_qml, communes_box, "Details", false}};
   r.layers = {
       {"communes", static_cast<std::int64_t>(in.communes.size())},
       {"commune_category_counts",

@@ -71,9 +71,10 @@ namespace hotspot {
 
 struct LoadedInputs;
 
-// A KDE grid of `cols` × `rows` cells (exact, once the grid is chosen).
+// A KDE grid of `cols` × `rows` cells (exact, once the grid is chosen); lengths are in data units
+// when `planar`.
 void require_kde_grid(std::int64_t cols, std::int64_t rows, double cell_m, bool masked,
-                      std::size_t points, double support_m, std::uint64_t budget);
+                      std::size_t points, double support_m, bool planar, std::uint64_t budget);
 void kde_preflight(const LoadedInputs& in, const KdeStepOptions& o);
 // Grid units, weights links and permutations of a local analysis on communes or a grid.
 void local_preflight(const LoadedInputs& in, const LocalOptions& o);

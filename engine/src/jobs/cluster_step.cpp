@@ -22,6 +22,7 @@
 #include "jobs/params_util.hpp"
 #include "jobs/steps.hpp"
 #include "util/parallel.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
 
@@ -104,6 +105,8 @@ void oversized_warnings(const LoadedInputs& in, const Clustering& cl, const std:
                         std::vector<std::string>& warnings) {
   const double n = static_cast<double>(in.incidents.size());
   if (cl.clusters() == 0 || n == 0) return;
+  const bool planar = in.work_crs.planar();
+  const char* length = length_unit(planar);
   double study_m2 = 0;
   std::string study = "the communes";
   if (!in.communes.geom.empty()) {
@@ -132,15 +135,18 @@ void oversized_warnings(const LoadedInputs& in, const Clustering& cl, const std:
           // No knee (fewer than 3 incidents, or all at one place): the advice goes without it.
         }
       }
-      advice = "eps " + fmt("%g", o.eps_m) + " m chains dense places together; try a smaller eps" +
-               (knee ? " (the knee of the k-distance curve for min_points " + std::to_string(o.min_points) +
-                           " is " + fmt("%.0f", knee->eps) + " m, \"eps\": \"auto\")"
+      advice = "eps " + fmt("%g", o.eps_m) + " " + length +
+               " chains dense places together; try a smaller eps" +
+               (knee ? " (the knee of the k-distance curve for min_points " +
+                           std::to_string(o.min_points) + " is " + fmt("%.0f", knee->eps) + " " +
+                           length + ", \"eps\": \"auto\")"
                      : std::string()) +
                " or method hdbscan";
     }
-    warnings.push_back("cluster " + std::to_string(c) + " covers " + fmt("%.0f", 100 * area_share) + " % of " +
-                       study + " (" + fmt("%.1f", fps[k].area / 1e6) + " of " + fmt("%.1f", study_m2 / 1e6) +
-                       " km²) and holds " + fmt("%.0f", 100 * incident_share) + " % of the incidents: " + advice);
+    warnings.push_back("cluster " + std::to_string(c) + " covers " + fmt("%.0f", 100 * area_share) +
+                       " % of " + study + " (" + fmt("%.1f", fps[k].area / 1e6) + " of " +
+                       fmt("%.1f", study_m2 / 1e6) + " " + km2_unit(planar) + ") and holds " +
+                       fmt("%.0f", 100 * incident_share) + " % of the incidents: " + advice);
   }
 }
 

@@ -11,6 +11,7 @@
 #include "jobs/load.hpp"
 #include "jobs/params_util.hpp"
 #include "jobs/steps.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "util/timer.hpp"
 
@@ -190,7 +191,9 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
     r.timings.push_back({"cube write", timer.lap()});
     r.layers.push_back({"emerging_cube", static_cast<std::int64_t>(ncell * steps)});
   }
-  r.project = {{"emerging", "Emerging hot spots (" + grid_words(opt.grid) + ", " + opt.time_step + " steps)",
+  r.project = {{"emerging",
+                "Emerging hot spots (" + grid_words(opt.grid, in.work_crs.planar()) + ", " +
+                    opt.time_step + " steps)",
                 ctx.vector_source("emerging"), false, qml, extent, "Hotspots", false}};
   r.parameters = {{"grid", opt.grid},
                   {"cell_size", spec.size_m},
@@ -215,10 +218,11 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
                          " incidents have no time and are not in the cube");
   char buf[200];
   std::snprintf(buf, sizeof buf,
-                "cube       %zu cells x %zu steps of %s (%zu without incidents); band %g m, "
+                "cube       %zu cells x %zu steps of %s (%zu without incidents); band %g %s, "
                 "neighbourhood time %d step%s",
                 ncell, steps, opt.time_step.c_str(), e.empty_steps, e.band_m,
-                opt.emerging.neighbourhood_time, opt.emerging.neighbourhood_time == 1 ? "" : "s");
+                length_unit(in.work_crs.planar()), opt.emerging.neighbourhood_time,
+                opt.emerging.neighbourhood_time == 1 ? "" : "s");
   r.details.emplace_back(buf);
   for (const auto& [name, n] : categories)
     if (n > 0) r.details.push_back("  " + name + ": " + std::to_string(n));

@@ -22,6 +22,7 @@
 #include "jobs/params_util.hpp"
 #include "jobs/steps.hpp"
 #include "util/parallel.hpp"
+#include "util/text.hpp"
 #include "util/timer.hpp"
 
 namespace hotspot {
@@ -75,7 +76,8 @@ struct Surface {
   DensityRaster raster;
   Kernel kernel = Kernel::kQuartic;
   double bandwidth_m = 0;
-  std::string unit;       // "incidents per km²"
+  const char* length = "m";  // the unit of lengths: "m", or "data units" on planar data
+  std::string unit;          // "incidents per km²"
   std::string renderer;   // the density's QGIS pseudocolour renderer
   double threshold = -1;  // -1: no zone rule
   std::vector<HotspotZone> zones;
@@ -89,6 +91,7 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   Timer timer;
   Surface out;
   out.kernel = o.kernel;
+  out.length = length_unit(in.work_crs.planar());
   refuse_degree_like(o.cell_m, "cell_size", in.work_crs);
   kde_preflight(in, o);
 
@@ -135,7 +138,7 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   for (std::size_t i = 0; i < f.x.size(); ++i) data_box.expand(XY{f.x[i], f.y[i]});
   const Box& around = masked ? mask_box : data_box;
   const BandwidthChoice bw =
-      choose_bandwidth(o.bandwidth, o.kernel, f.x, f.y, f.w, around, threads);
+      choose_bandwidth(o.bandwidth, o.kernel, f.x, f.y, f.w, around, threads, out.length);
   if (o.bandwidth.rule == BandwidthRule::kGiven)
     refuse_degree_like(bw.bandwidth_m, "bandwidth", in.work_crs);
   const double h = bw.bandwidth_m;
@@ -143,8 +146,8 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   r.timings.push_back({"bandwidth", timer.lap()});
 
   const Grid grid = choose_grid(o.extent, around, h, o.cell_m);
-  require_kde_grid(grid.cols, grid.rows, grid.cell, masked, f.x.size(), h * kernel_support(o.kernel),
-                   in.max_memory);
+  require_kde_grid(grid.cols, grid.rows, grid.cell, masked, f.x.size(),
+                   h * kernel_support(o.kernel), in.work_crs.planar(), in.max_memory);
   std::vector<std::uint8_t> mask;
   if (masked) mask = rasterize_mask(mask_geom, grid, threads);
   r.timings.push_back({"grid", timer.lap()});
@@ -178,13 +181,14 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   }
   r.timings.push_back({"zones", timer.lap()});
 
-  out.unit = std::string("incidents per ") + area_unit_label(o.area_unit);
+  out.unit = std::string("incidents per ") + area_unit_label(o.area_unit, in.work_crs.planar());
+  const std::string length = std::string(" ") + out.length;
   r.details.push_back("kde        " + std::string(kernel_name(o.kernel)) + " kernel, bandwidth " +
-                      fmt("%.2f", h) + " m [" + bw.detail + "], support radius " +
-                      fmt("%.2f", h * kernel_support(o.kernel)) + " m");
+                      fmt("%.2f", h) + length + " [" + bw.detail + "], support radius " +
+                      fmt("%.2f", h * kernel_support(o.kernel)) + length);
   r.details.push_back("grid       " + std::to_string(grid.cols) + " × " +
-                      std::to_string(grid.rows) + " cells of " + fmt("%g", grid.cell) +
-                      " m, top-left (" + fmt("%.2f", grid.xmin) + ", " + fmt("%.2f", grid.ymax) +
+                      std::to_string(grid.rows) + " cells of " + fmt("%g", grid.cell) + length +
+                      ", top-left (" + fmt("%.2f", grid.xmin) + ", " + fmt("%.2f", grid.ymax) +
                       ")" + (masked ? ", masked" : "") +
                       (o.edge_correction ? ", edge-corrected" : ""));
   r.details.push_back("density    " + std::to_string(f.x.size()) + " incidents used, peak " +
@@ -365,7 +369,7 @@ StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifact
       density, in.work_crs, {grid.xmin, grid.ymax, grid.cell, grid.cols, grid.rows},
       sf.raster.values, sf.raster.nodata,
       "Kernel density of incidents (" + sf.unit + "), " + kernel_name(sf.kernel) +
-          " kernel, bandwidth " + fmt("%.1f", sf.bandwidth_m) + " m",
+          " kernel, bandwidth " + fmt("%.1f", sf.bandwidth_m) + " " + sf.length,
       ctx.threads);
   r.layers.push_back({density, static_cast<std::int64_t>(grid.size())});
 

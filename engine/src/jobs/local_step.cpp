@@ -458,9 +458,10 @@ StepResult local_step(const StepContext& ctx, const LocalOptions& o, const std::
     // The project: significant Gi* cells of a grid on by default, the rest under Details.
     const bool gi = o.stats.stat != LocalStat::kLisa;
     const bool grid = o.units_source == UnitsSource::kGrid;
-    const std::string where = grid ? grid_words(r.parameters.value("grid", std::string()))
-                              : o.units_source == UnitsSource::kCommunes ? "communes"
-                                                                        : "units";
+    const std::string where =
+        grid ? grid_words(r.parameters.value("grid", std::string()), ctx.in.work_crs.planar())
+        : o.units_source == UnitsSource::kCommunes ? "communes"
+                                                   : "units";
     ProjectLayer& p = r.project.front();
     p.name = (gi ? "Hot and cold spots (Gi*, " : "Clusters and outliers (Local Moran, ") + where + ")" +
              (o.name.empty() ? "" : " — " + o.name);

@@ -9,6 +9,7 @@
 #include "jobs/budget.hpp"
 #include "jobs/load.hpp"
 #include "util/parallel.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 
 namespace hotspot {
@@ -36,22 +37,24 @@ Box study_box(const LoadedInputs& in) {
   return b.empty() ? incidents_box(in.incidents) : b;
 }
 
-std::string extent_text(const Box& b) {
+std::string extent_text(const Box& b, bool planar) {
+  if (planar) return num(b.xmax - b.xmin) + " × " + num(b.ymax - b.ymin) + " data units";
   return num((b.xmax - b.xmin) / 1000) + " × " + num((b.ymax - b.ymin) / 1000) + " km";
 }
 
 // Bytes per generated grid cell: the polygon (7 vertices), its centroid, id and counts.
 constexpr double kGridCellBytes = 400;
 
-void require_grid(const Box& area, const GridSpec& spec, std::uint64_t budget) {
+void require_grid(const Box& area, const GridSpec& spec, bool planar, std::uint64_t budget) {
   const double cells = grid_cells(area, spec.size_m, spec.shape == CellShape::kHex);
+  const std::string unit = std::string(" ") + length_unit(planar);
   require_memory("grid", cells * kGridCellBytes, budget,
-                 "a grid of about " + count_text(cells) + " cells of " + num(spec.size_m) +
-                     " m over " + extent_text(area),
+                 "a grid of about " + count_text(cells) + " cells of " + num(spec.size_m) + unit +
+                     " over " + extent_text(area, planar),
                  "Use a larger cell size (at least " +
                      num(std::ceil(spec.size_m * std::sqrt(cells * kGridCellBytes /
                                                            static_cast<double>(budget)))) +
-                     " m fits) or raise --max-memory.");
+                     unit + " fits) or raise --max-memory.");
 }
 
 // Links of `spec` on n units spread evenly over `area` (the preflight's guess before the units
@@ -82,21 +85,22 @@ void require_links(double links, double n, const std::string& spec, int permutat
 }  // namespace
 
 void require_kde_grid(std::int64_t cols, std::int64_t rows, double cell_m, bool masked,
-                      std::size_t points, double support_m, std::uint64_t budget) {
+                      std::size_t points, double support_m, bool planar, std::uint64_t budget) {
   const double cells = static_cast<double>(cols) * static_cast<double>(rows);
   const double need = kde_bytes(cells, masked);
+  const std::string unit = std::string(" ") + length_unit(planar);
   const std::string what = "a density grid of " + count_text(static_cast<double>(cols)) + " × " +
                            count_text(static_cast<double>(rows)) + " cells of " + num(cell_m) +
-                           " m (" + count_text(cells) + " cells)";
-  require_memory("cell_size", need, budget, what,
-                 "Use a larger --cell-size (at least " +
-                     num(std::ceil(cell_m * std::sqrt(need / static_cast<double>(budget)) * 10) /
-                         10) +
-                     " m fits) or raise --max-memory.");
+                           unit + " (" + count_text(cells) + " cells)";
+  require_memory(
+      "cell_size", need, budget, what,
+      "Use a larger --cell-size (at least " +
+          num(std::ceil(cell_m * std::sqrt(need / static_cast<double>(budget)) * 10) / 10) + unit +
+          " fits) or raise --max-memory.");
   // Each point adds its kernel to the cells of its support disc.
   const double disc = M_PI * (support_m / cell_m) * (support_m / cell_m);
   require_work("cell_size", static_cast<double>(points) * std::min(disc, cells), kMaxWork,
-               what + " with a support radius of " + num(support_m) + " m over " +
+               what + " with a support radius of " + num(support_m) + unit + " over " +
                    count_text(static_cast<double>(points)) + " incidents",
                "Use a larger --cell-size or a smaller --bandwidth.");
 }
@@ -119,7 +123,7 @@ void kde_preflight(const LoadedInputs& in, const KdeStepOptions& o) {
                              : 0;
   require_kde_grid(static_cast<std::int64_t>(cols), static_cast<std::int64_t>(rows), o.cell_m,
                    o.mask.kind != KdeMask::Kind::kNone, in.incidents.size(), support,
-                   in.max_memory);
+                   in.work_crs.planar(), in.max_memory);
 }
 
 void require_local_weights(const std::vector<XY>& xy, const WeightsSpec& spec, int permutations,
@@ -141,7 +145,7 @@ void local_preflight(const LoadedInputs& in, const LocalOptions& o) {
   Box area = study_box(in);
   if (o.units_source == UnitsSource::kGrid) {
     if (o.grid_auto || !(o.grid.size_m > 0)) return;  // sized from the data: a few per incident
-    require_grid(area, o.grid, in.max_memory);
+    require_grid(area, o.grid, in.work_crs.planar(), in.max_memory);
     n = grid_cells(area, o.grid.size_m, o.grid.shape == CellShape::kHex);
   } else if (o.units_source == UnitsSource::kCommunes) {
     n = static_cast<double>(in.communes.size());
@@ -158,7 +162,7 @@ void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
   if (!(o.cell_size_m > 0) || in.incidents.size() == 0) return;
   const Box area = study_box(in);
   const GridSpec spec{o.square_cells ? CellShape::kSquare : CellShape::kHex, o.cell_size_m};
-  require_grid(area, spec, in.max_memory);
+  require_grid(area, spec, in.work_crs.planar(), in.max_memory);
   const double cells = grid_cells(area, o.cell_size_m, !o.square_cells);
 
   const auto& t = in.incidents.time_utc;
@@ -175,7 +179,7 @@ void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
   const int offset = o.emerging.utc_offset_minutes;
   auto date = [&](std::int64_t v) { return format_utc(v + std::int64_t{offset} * 60).substr(0, 10); };
   const std::string what = "the space-time cube of " + count_text(cells) + " cells of " +
-                           num(o.cell_size_m) + " m × " +
+                           num(o.cell_size_m) + " " + length_unit(in.work_crs.planar()) + " × " +
                            count_text(steps) + " time steps of " + o.time_step + " (" +
                            date(first) + " .. " + date(last) + ")";
   const std::string outliers = time_outliers(t, offset);
@@ -225,17 +229,18 @@ double knox_preflight(const LoadedInputs& in, const KnoxOptions& o) {
   const double pairs = band_links(xy, o.space_bands.back()) / 2;
   const double nt = static_cast<double>(o.time_bands_days.size() - 1);
   const double work = pairs * lanes * nt;
+  const std::string reach = num(o.space_bands.back()) + " " + length_unit(in.work_crs.planar());
   require_work("permutations", work, kMaxKnoxWork,
                "near-repeat's " + count_text(o.permutations) + " permutations over about " +
-                   count_text(pairs) + " pairs of incidents within " + num(o.space_bands.back()) +
-                   " m, in " + count_text(nt) + " time bands,",
+                   count_text(pairs) + " pairs of incidents within " + reach + ", in " +
+                   count_text(nt) + " time bands,",
                "Use fewer --permutations (99 or 999), a smaller largest space band, or fewer "
                "incidents (categories, from, to).");
   if (o.note && work > kLongKnoxWork)
     o.note("near-repeat: a long count, about " + count_text(work) + " comparisons (about " +
-           count_text(pairs) + " pairs within " + num(o.space_bands.back()) + " m, in " +
-           count_text(nt) + " time bands, for the observed times and " +
-           count_text(o.permutations) + " permutations); the limit is " + count_text(kMaxKnoxWork));
+           count_text(pairs) + " pairs within " + reach + ", in " + count_text(nt) +
+           " time bands, for the observed times and " + count_text(o.permutations) +
+           " permutations); the limit is " + count_text(kMaxKnoxWork));
   return work;
 }
 

@@ -5,14 +5,18 @@
 #include "hotspot/error.hpp"
 #include "jobs/outputs.hpp"
 #include "util/parallel.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
-std::string grid_words(const std::string& spec) {
+std::string grid_words(const std::string& spec, bool planar) {
   const auto colon = spec.find(':');
   if (colon == std::string::npos) return spec;
   const std::string shape = spec.substr(0, colon), size = spec.substr(colon + 1);
-  return size + " m " + (shape == "hex" ? "hex" : shape == "square" ? "squares" : shape);
+  return size + " " + length_unit(planar) + " " +
+         (shape == "hex"      ? "hex"
+          : shape == "square" ? "squares"
+                              : shape);
 }
 
 std::string hotspot_id_prefix(const std::string& layer) { return layer == "clusters" ? "C" : "Z"; }
@@ -96,7 +100,8 @@ void finish_job(GpkgWriter& w, const LoadedInputs& in, const RunSummary& s,
   }
   if (!meta.project_title.empty() && !project.empty())
     w.add_qgis_project("hotspot", qgis_project_xml(meta.project_title, in.work_crs.authority,
-                                                   in.work_crs.wkt, project));
+                                                   in.work_crs.wkt, project,
+                                                   /*basemap=*/!in.work_crs.planar()));
   std::vector<std::pair<std::string, nlohmann::json>> rows = {
       {"parameters", meta.parameters}, {"inputs", meta.inputs},
       {"versions", versions()},        {"seed", meta.seed},

@@ -31,8 +31,9 @@ struct HotspotIdentity {
   std::int64_t days_active = 1;  // as-of date − first_seen + 1
 };
 
-// A grid spec in words for a layer name: "hex:500" -> "500 m hex", "square:250" -> "250 m squares".
-std::string grid_words(const std::string& spec);
+// A grid spec in words for a layer name: "hex:500" -> "500 m hex", "square:250" -> "250 m squares";
+// "500 data units hex" when `planar`.
+std::string grid_words(const std::string& spec, bool planar);
 
 // "C" for clusters, "Z" for hotspot zones: the letter before a hotspot_id's number.
 std::string hotspot_id_prefix(const std::string& layer);

@@ -143,12 +143,14 @@ void draw_hotspots(cairo_t* cr, const QuickLookLayout& L, const std::vector<Mult
   }
 }
 
-void scale_bar(cairo_t* cr, const QuickLookLayout& L) {
+void scale_bar(cairo_t* cr, const QuickLookLayout& L, bool planar) {
   const double u = L.unit;
   const double length_m = scale_bar_length_m(0.25 * L.map_w / L.px_per_m);
   const double bar = length_m * L.px_per_m, x = L.map_x + 16 * u, y = L.map_y + L.map_h - 22 * u;
   char label[32];
-  if (length_m >= 1000)
+  if (planar)
+    std::snprintf(label, sizeof label, "%g data units", length_m);
+  else if (length_m >= 1000)
     std::snprintf(label, sizeof label, "%g km", length_m / 1000);
   else
     std::snprintf(label, sizeof label, "%g m", length_m);
@@ -351,7 +353,7 @@ void draw_page(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in) 
   cairo_set_dash(cr, nullptr, 0, 0);
   draw_hotspots(cr, L, in.hotspot_zones);
   const std::vector<KeyEntry> key = draw_labels(cr, L, in, /*draw=*/true);
-  scale_bar(cr, L);
+  scale_bar(cr, L, in.planar);
   north_arrow(cr, L);
   cairo_restore(cr);
 

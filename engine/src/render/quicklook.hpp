@@ -19,6 +19,7 @@ struct QuickLookInput {
   std::string title;                       // e.g. "Hotspots — An Dương"
   std::string subtitle;                    // e.g. "2025-01-01 – 2025-12-31 · 50,003 incidents"
   std::string crs_label;                   // e.g. "EPSG:9210", printed small under the map
+  bool planar = false;                     // no CRS: the scale bar is in data units, not m/km
   const DensityRaster* density = nullptr;  // may be null; nodata and zero cells stay transparent
   std::string density_unit;                // e.g. "incidents per km²"
   std::vector<MultiPolygon> hotspot_zones;

@@ -493,6 +493,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
     q.subtitle = quicklook_subtitle(primary, dates, static_cast<std::int64_t>(in.incidents.size()),
                                     kde_art.used);
     q.crs_label = in.work_crs.authority.empty() ? in.work_crs.name : in.work_crs.authority;
+    q.planar = in.work_crs.planar();
     if (kde_done) {
       q.density = &kde_art.raster;
       q.density_unit = kde_art.unit;

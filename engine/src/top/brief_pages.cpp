@@ -5,6 +5,7 @@
 
 #include "render/draw.hpp"
 #include "top/brief.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
@@ -18,18 +19,19 @@ constexpr RGB kInk{30, 30, 30}, kMuted{100, 100, 100}, kCommune{130, 130, 130}, 
 
 struct Words {
   const char *briefing, *page, *rank, *id, *where, *incidents, *pai, *trend, *peak, *communes, *zones,
-      *centre, *area, *status, *by_hour, *by_weekday, *categories, *none, *share_of_window;
+      *centre, *area, *status, *by_hour, *by_weekday, *categories, *none, *share_of_window,
+      *planar_km2;  // the unit of area_km2 on planar data (no CRS)
   std::array<const char*, 7> days;
 };
 const Words kVi{"Bản tin tuần tra điểm nóng", "Trang", "Hạng", "Mã", "Xã / khu công nghiệp", "Số vụ", "PAI",
                 "Xu hướng", "Giờ cao điểm", "Xã, phường", "Khu công nghiệp", "Tâm (vĩ độ, kinh độ)", "Diện tích",
                 "Trạng thái", "Vụ việc theo giờ", "Vụ việc theo ngày trong tuần", "Loại vụ việc nhiều nhất",
-                "không có", "của khung giờ",
+                "không có", "của khung giờ", "(1000 đơn vị dữ liệu)²",
                 {"T2", "T3", "T4", "T5", "T6", "T7", "CN"}};
 const Words kEn{"Hotspot patrol briefing", "Page", "Rank", "Id", "Communes / zone", "Incidents", "PAI", "Trend",
                 "Peak hours", "Communes", "Industrial zones", "Centre (lat, lon)", "Area", "Status",
                 "Incidents by hour", "Incidents by weekday", "Top categories", "none", "of the window",
-                {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}};
+                km2_unit(/*planar=*/true), {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"}};
 
 std::string fmt(const char* f, double v) {
   char buf[64];
@@ -242,7 +244,7 @@ void hotspot_page(cairo_t* cr, const BriefData& d, const Words& w, const BriefHo
   fact(w.communes, h.top.communes.empty() ? w.none : join(h.top.communes));
   fact(w.zones, h.top.industrial_zones.empty() ? w.none : join(h.top.industrial_zones));
   fact(w.centre, std::isfinite(h.top.lat) ? fmt("%.5f", h.top.lat) + ", " + fmt("%.5f", h.top.lon) : "–");
-  fact(w.area, fmt("%.2f km²", h.top.area_km2));
+  fact(w.area, fmt("%.2f ", h.top.area_km2) + (d.in->crs.planar() ? w.planar_km2 : "km²"));
   fact(w.pai, std::isfinite(h.top.pai) ? fmt("%.1f", h.top.pai) : "–");
   fact(w.peak, h.top.peak_hours.empty() ? "–" : h.top.peak_hours);
   fact(w.trend, trend_words(h.trend, d.vi));

@@ -185,8 +185,8 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
                              (r.hours.empty() ? "not in peak hours" : "left out of the hours") +
                              ")"
                        : ""));
-  lines.push_back("study area " + printf_str("%.2f", r.study_area_km2) + " km² (" +
-                  r.study_area_from + ")");
+  lines.push_back("study area " + printf_str("%.2f", r.study_area_km2) + " " + km2_unit(r.planar) +
+                  " (" + r.study_area_from + ")");
   std::vector<std::string> layers;
   for (const auto& l : r.layers) layers.push_back(l.name + " " + std::to_string(l.hotspots));
   lines.push_back("hotspots   " + std::to_string(r.hotspots) + " (" + join(layers, ", ") + ")");

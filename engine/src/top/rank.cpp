@@ -242,6 +242,7 @@ TopResult rank_top(const TopInputs& in, const TopOptions& o) {
     return (in.crs.geographic() ? geodesic_area_m2(mp, in.crs) : geos.area(geos.from(mp).get())) /
            1e6;
   };
+  r.planar = in.crs.planar();
   if (!in.communes.geom.empty()) {
     for (const auto& mp : in.communes.geom) r.study_area_km2 += area_km2(mp);
     r.study_area_from = "communes";

@@ -20,6 +20,8 @@ std::string with_unit(double v, std::string_view unit);
 inline std::string metres_text(double m) { return with_unit(m, "m"); }
 // The unit of a length in messages: "m", or "data units" for planar data (no CRS).
 inline const char* length_unit(bool planar) { return planar ? "data units" : "m"; }
+// The unit of an area given in millions of square length units: "km²", or "(1000 data units)²".
+inline const char* km2_unit(bool planar) { return planar ? "(1000 data units)²" : "km²"; }
 // "1 day", "7 days", "0.5 days".
 std::string days_text(double d);
 

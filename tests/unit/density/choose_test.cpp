@@ -50,25 +50,33 @@ TEST(ChooseBandwidth, CarriesEachRuleToTheKernelAtEqualVariance) {
   const Box window{0, 0, 100, 100};
   for (Kernel k : {Kernel::kQuartic, Kernel::kGaussian, Kernel::kUniform}) {
     // auto is a quartic radius: the same spread in the kernel asked for.
-    const BandwidthChoice a = choose_bandwidth({}, k, x, y, {}, window, 1);
+    const BandwidthChoice a = choose_bandwidth({}, k, x, y, {}, window, 1, "m");
     EXPECT_NEAR(a.bandwidth_m,
                 bandwidth_arcgis(x, y, {}) * kernel_sigma(Kernel::kQuartic) / kernel_sigma(k),
                 1e-9);
     EXPECT_EQ(a.detail.rfind("auto (ArcGIS spatial Silverman: quartic radius ", 0), 0u) << a.detail;
     // scott and cv are a Gaussian σ.
-    const BandwidthChoice s = choose_bandwidth(parse_bandwidth("scott"), k, x, y, {}, window, 1);
+    const BandwidthChoice s =
+        choose_bandwidth(parse_bandwidth("scott"), k, x, y, {}, window, 1, "m");
     EXPECT_NEAR(s.bandwidth_m, bandwidth_scott(x, y) / kernel_sigma(k), 1e-9);
-    const BandwidthChoice c = choose_bandwidth(parse_bandwidth("cv"), k, x, y, {}, window, 1);
+    const BandwidthChoice c = choose_bandwidth(parse_bandwidth("cv"), k, x, y, {}, window, 1, "m");
     ASSERT_TRUE(c.cv.has_value());
     EXPECT_NEAR(c.bandwidth_m, bandwidth_cv(x, y, window, 1).sigma_m / kernel_sigma(k), 1e-9);
     // A given length is taken as it is, whatever the kernel.
-    const BandwidthChoice g = choose_bandwidth(parse_bandwidth("250m"), k, x, y, {}, window, 1);
+    const BandwidthChoice g =
+        choose_bandwidth(parse_bandwidth("250m"), k, x, y, {}, window, 1, "m");
     EXPECT_EQ(g.bandwidth_m, 250);
     EXPECT_EQ(g.detail, "given");
     EXPECT_FALSE(g.cv.has_value());
   }
+  // The lengths in the detail carry the caller's unit: data units on planar data.
+  const std::string planar = choose_bandwidth(parse_bandwidth("scott"), Kernel::kQuartic, x, y, {},
+                                              window, 1, "data units")
+                                 .detail;
+  EXPECT_EQ(planar.rfind("scott (Gaussian σ ", 0), 0u) << planar;
+  EXPECT_EQ(planar.substr(planar.size() - 12), " data units)") << planar;
   // With the Gaussian, scott's h is its σ exactly.
-  EXPECT_EQ(choose_bandwidth(parse_bandwidth("scott"), Kernel::kGaussian, x, y, {}, window, 1)
+  EXPECT_EQ(choose_bandwidth(parse_bandwidth("scott"), Kernel::kGaussian, x, y, {}, window, 1, "m")
                 .bandwidth_m,
             bandwidth_scott(x, y));
 }
@@ -98,6 +106,9 @@ TEST(AreaUnit, NamesAndScales) {
   EXPECT_EQ(area_scale(AreaUnit::kHa), 1e4);
   EXPECT_EQ(area_scale(AreaUnit::kM2), 1);
   EXPECT_STREQ(area_unit_label(AreaUnit::kKm2), "km²");
+  EXPECT_STREQ(area_unit_label(AreaUnit::kKm2, /*planar=*/true), "(1000 data units)²");
+  EXPECT_STREQ(area_unit_label(AreaUnit::kHa, /*planar=*/true), "(100 data units)²");
+  EXPECT_STREQ(area_unit_label(AreaUnit::kM2, /*planar=*/true), "data unit²");
   EXPECT_EQ(parameter_of([] { parse_area_unit("acre"); }), "area_unit");
   EXPECT_EQ(parameter_of([] { parse_kernel("biweight"); }), "kernel");
 }

@@ -55,12 +55,16 @@ TEST(Styles, ProjectHasAValidCrsGroupsAndAnOsmLayerOff) {
                  graduated_fill_qml("pai", {1, 2}, "hotspot_id"), Box{0, 0, 1, 1}, "Hotspots", true};
   ProjectLayer b{"incidents", "Incidents", "./x.gpkg|layername=incidents", false,
                  graduated_fill_qml("n", {1, 2}, ""), Box{0, 0, 1, 1}, "Details", false};
-  const std::string xml = qgis_project_xml("t", "EPSG:9210", "WKT", {b, a});
+  const std::string xml = qgis_project_xml("t", "EPSG:9210", "WKT", {b, a}, /*basemap=*/true);
   EXPECT_NE(xml.find("<ProjectionsEnabled type=\"int\">1</ProjectionsEnabled>"), std::string::npos);
   EXPECT_LT(xml.find("name=\"Hotspots\""), xml.find("name=\"Details\""));  // fixed group order
   EXPECT_NE(xml.find("name=\"Incidents\" checked=\"Qt::Unchecked\""), std::string::npos);
   EXPECT_NE(xml.find("tile.openstreetmap.org"), std::string::npos);
   EXPECT_NE(xml.find("name=\"OpenStreetMap (needs internet)\" checked=\"Qt::Unchecked\""), std::string::npos);
+  // Planar data cannot line up with web tiles: no basemap.
+  const std::string planar = qgis_project_xml("t", "", "", {b, a}, /*basemap=*/false);
+  EXPECT_EQ(planar.find("openstreetmap"), std::string::npos);
+  EXPECT_NE(planar.find("name=\"Incidents\""), std::string::npos);
 }
 
 }  // namespace hotspot
