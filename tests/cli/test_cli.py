@@ -17,7 +17,7 @@ import tempfile
 import unittest
 import zipfile
 
-from osgeo import gdal, ogr
+from osgeo import gdal, ogr, osr
 
 HOTSPOT, ROOT = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
 SAMPLE = os.path.join(ROOT, "data", "sample")
@@ -334,6 +334,34 @@ class ExitCodesAndSafety(unittest.TestCase):
         text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
         self.assertIn("(1000 data units)²", text)
         self.assertNotIn("km²", text)
+
+    def test_a_datum_shift_proj_does_not_apply_is_named(self):
+        # VN-2000 / UTM 48N with a TOWGS84 of its own: PROJ uses EPSG's shift instead, and says
+        # nothing. We say so, with the PROJ string that applies the file's shift.
+        srs = osr.SpatialReference()
+        srs.ImportFromEPSG(3405)
+        wkt = srs.ExportToWkt().replace('AUTHORITY["EPSG","7030"]]',
+                                        'AUTHORITY["EPSG","7030"]],TOWGS84[0,0,0,0,0,0,0]', 1)
+        self.assertIn("TOWGS84", wkt)
+        path = os.path.join(self.tmp, "vn2000.csv")
+        with open(path, "w") as f:
+            f.write("id,x,y\n")
+            for i in range(50):
+                f.write(f"{i},{600000 + 10 * i},{2300000 + 7 * i}\n")
+        common = ["--incidents", path, "--work-crs", "EPSG:32648", "--cell-size", "50", "--bandwidth", "200"]
+        rc, _, err = run("kde", *common, "--incidents-crs", wkt, "--out", os.path.join(self.tmp, "a.tif"))
+        self.assertEqual(rc, 0, err)
+        self.assertIn("incidents: its CRS EPSG:3405 (VN-2000 / UTM zone 48N) carries its own TOWGS84 "
+                      "(0, 0, 0, 0, 0, 0, 0), which is not applied: with the code, PROJ uses", err)
+        proj = re.search(r"give --incidents-crs '([^']+)'", err).group(1)
+        self.assertIn("+towgs84=0,0,0,0,0,0,0", proj)
+        self.assertRegex(err, r"put a point 2\d\d m apart")
+        # The suggested CRS applies the file's shift: no warning, and the surface moves (by ~220 m).
+        rc, _, err = run("kde", *common, "--incidents-crs", proj, "--out", os.path.join(self.tmp, "b.tif"))
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn("TOWGS84", err)
+        a, b = (gdal.Open(os.path.join(self.tmp, n)).GetGeoTransform() for n in ("a.tif", "b.tif"))
+        self.assertGreater(abs(a[0] - b[0]) + abs(a[3] - b[3]), 150)
 
     def test_temporal_profiles_cover_every_incident_with_a_time(self):
         out = os.path.join(self.tmp, "p.gpkg")

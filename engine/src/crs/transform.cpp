@@ -306,6 +306,52 @@ bool transform_multipolygon(const Transformer& t, MultiPolygon& mp) {
   return true;
 }
 
+std::optional<IgnoredShift> ignored_datum_shift(const Crs& from, const Crs& to) {
+  // Only a bound CRS with a code: a WKT 2 export of a bound CRS starts with BOUNDCRS.
+  if (from.planar() || to.planar() || from.wkt.rfind("BOUNDCRS", 0) != 0) return std::nullopt;
+  const auto file = to_ogr(from), target = to_ogr(to);
+  double p[7];
+  if (file->GetTOWGS84(p, 7) != OGRERR_NONE || !file->GetAuthorityCode(nullptr))
+    return std::nullopt;
+  if (file->IsSameGeogCS(target.get())) return std::nullopt;  // no datum change: no shift applies
+  char* proj = nullptr;
+  if (file->exportToProj4(&proj) != OGRERR_NONE || !proj) {
+    CPLFree(proj);
+    return std::nullopt;
+  }
+  IgnoredShift s;
+  s.proj = proj;
+  CPLFree(proj);
+  OGRSpatialReference own, wgs84, registered;
+  own.SetFromUserInput(s.proj.c_str());
+  wgs84.SetWellKnownGeogCS("WGS84");
+  // A bound CRS has no area of use of its own: its authority's.
+  double w, south, e, n;
+  if (registered.SetFromUserInput(from.authority.c_str()) != OGRERR_NONE ||
+      !registered.GetAreaOfUse(&w, &south, &e, &n, nullptr) || w < -1000 || w > e)
+    return std::nullopt;
+  for (auto* srs : {&own, &wgs84}) pin_axis_order(*srs);
+  // A point at the area's centre in the file's coordinates, then back to WGS 84 both ways.
+  double x = (w + e) / 2, y = (south + n) / 2;
+  std::unique_ptr<OGRCoordinateTransformation> into(
+      OGRCreateCoordinateTransformation(&wgs84, &own)),
+      by_file(OGRCreateCoordinateTransformation(&own, &wgs84)),
+      by_registry(OGRCreateCoordinateTransformation(file.get(), &wgs84));
+  if (!into || !by_file || !by_registry || !into->Transform(1, &x, &y)) return std::nullopt;
+  double x1 = x, y1 = y, x2 = x, y2 = y;
+  if (!by_file->Transform(1, &x1, &y1) || !by_registry->Transform(1, &x2, &y2)) return std::nullopt;
+  // Metres on the sphere, locally: ample for a difference of metres to kilometres.
+  constexpr double kMetresPerDegree = 6371008.8 * M_PI / 180;
+  s.metres = kMetresPerDegree * std::hypot((x1 - x2) * std::cos(y1 * M_PI / 180), y1 - y2);
+  if (!(s.metres > 1)) return std::nullopt;
+  for (int i = 0; i < 7; ++i) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.10g", p[i]);
+    s.towgs84 += (i ? ", " : "") + std::string(buf);
+  }
+  return s;
+}
+
 double geodesic_area_m2(const MultiPolygon& mp, const Crs& crs) {
   if (!crs.geographic()) throw InternalError("geodesic_area_m2 called on a projected CRS");
   const auto srs = to_ogr(crs);

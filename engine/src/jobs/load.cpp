@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <string>
+#include <tuple>
 
 #include "crs/transform.hpp"
 #include "geom/geos.hpp"
@@ -12,6 +14,7 @@
 #include "io/polygons.hpp"
 #include "jobs/budget.hpp"
 #include "util/parallel.hpp"
+#include "util/text.hpp"
 #include "util/timer.hpp"
 
 namespace hotspot {
@@ -376,6 +379,22 @@ LoadedInputs load_inputs(const InputOptions& opt) {
     throw InputError("communes '" + opt.communes.path + "' hold no usable polygons");
   project_polygons(out.zones, out.work_crs, "zone");
   out.timings.push_back({"project polygons", timer.lap()});
+  // A datum shift of an input's own that PROJ leaves out, said before any analysis uses the data.
+  const std::tuple<const Crs*, const char*, const char*> inputs[] = {
+      {&out.communes.source_crs, "communes", "--communes-crs"},
+      {&out.zones.source_crs, "zones", "--zones-crs"},
+      {&src, "incidents", "--incidents-crs"}};
+  for (const auto& [crs, what, option] : inputs)
+    if (auto shift = ignored_datum_shift(*crs, out.work_crs))
+      rep.warnings.push_back(
+          std::string(what) + ": its CRS " + crs->label() + " carries its own TOWGS84 (" +
+          shift->towgs84 +
+          "), which is not applied: with the code, PROJ uses the registered "
+          "transformation to WGS 84, as QGIS and ogr2ogr do. The two shifts put a point " +
+          metres_text(std::round(shift->metres)) +
+          " apart at the centre of the CRS's area of use. If the file's shift is the right one, "
+          "give " +
+          option + " '" + shift->proj + "'");
 
   // Before any analysis: a file most of whose rows cannot be used is a wrong option, not data.
   enforce_reject_gate(rep, opt.incidents.max_reject_share, opt.incidents.path);

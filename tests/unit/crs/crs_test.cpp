@@ -126,6 +126,36 @@ TEST(Crs, AFilesCopyOfARegisteredCrsIsBuiltFromItsCode) {
   EXPECT_GT(std::hypot(x3[0] - 106.59482, y3[0] - 20.896617), 1e-4);  // ~170 m, in degrees
 }
 
+// A file's TOWGS84 beside an EPSG code is not applied (PROJ prefers the registered operation); the
+// loader's warning says how far apart the two shifts put the data, and how to apply the file's.
+TEST(Crs, AnIgnoredTowgs84IsMeasured) {
+  const Crs utm84 = parse_crs("EPSG:32648", "x");
+  const Crs zero = crs_from_wkt1_of("EPSG:3405", "", ",TOWGS84[0,0,0,0,0,0,0]");
+  const auto s = ignored_datum_shift(zero, utm84);
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->towgs84, "0, 0, 0, 0, 0, 0, 0");
+  EXPECT_NE(s->proj.find("+towgs84=0,0,0,0,0,0,0"), std::string::npos) << s->proj;
+  // The measure is what the two transformations do to a point of Hai Phong.
+  double x1[] = {600000}, y1[] = {2300000}, x2[] = {600000}, y2[] = {2300000};
+  Transformer(zero, utm84).transform(1, x1, y1);
+  Transformer(parse_crs(s->proj, "x"), utm84).transform(1, x2, y2);
+  const double here = std::hypot(x1[0] - x2[0], y1[0] - y2[0]);
+  EXPECT_GT(here, 200);  // EPSG's VN-2000 -> WGS 84 shift is about 220 m in Hai Phong
+  EXPECT_NEAR(s->metres, here, 0.1 * here);  // measured at the area of use's centre instead
+  // No datum change (VN-2000 / UTM 48N -> VN-2000 / TM-3): no shift is applied either way.
+  EXPECT_FALSE(ignored_datum_shift(zero, parse_crs("EPSG:9210", "x")).has_value());
+  // The registry's own parameters, within a metre: nothing to say.
+  const Crs official = crs_from_wkt1_of(
+      "EPSG:3405", "",
+      ",TOWGS84[-191.90441429,-39.30318279,-111.45032835,-0.00928836,0.01975479,-0.00427372,"
+      "0.252906278]");
+  EXPECT_FALSE(ignored_datum_shift(official, utm84).has_value());
+  // No TOWGS84 in the file, or no code (PROJ then applies the file's shift): nothing is ignored.
+  EXPECT_FALSE(ignored_datum_shift(parse_crs("EPSG:3405", "x"), utm84).has_value());
+  EXPECT_FALSE(ignored_datum_shift(parse_crs(s->proj, "x"), utm84).has_value());
+  EXPECT_FALSE(ignored_datum_shift(parse_crs("planar", "x"), parse_crs("planar", "x")).has_value());
+}
+
 // Geodesic areas against closed forms. The octant (0,0)-(90°E,0)-(0,90°N) has geodesic edges
 // (the equator and two meridians), so its area is exactly an eighth of the ellipsoid's surface:
 // on a sphere pi R^2 / 2; on an ellipsoid 2 pi a^2 (1 + (1 - e^2) / e atanh e) / 8.
