@@ -123,7 +123,8 @@ struct TopResult {
 TopResult run_top(const TopOptions& options);
 
 // Renderings. The table fits `width` columns (UTF-8, measured in code points, combining marks
-// zero-width); csv is RFC 4180 with a header row (CRLF); json is {"header": {...}, "hotspots":
+// zero-width): header lines and the communes and zones of a hotspot wrap, every other line is
+// cut with "…"; csv is RFC 4180 with a header row (CRLF); json is {"header": {...}, "hotspots":
 // [...]}; geojson is a FeatureCollection in WGS 84 with the hotspot polygons.
 std::string format_top_table(const TopResult& r, std::size_t width = 80);
 std::string format_top_csv(const TopResult& r);

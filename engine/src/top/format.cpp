@@ -38,6 +38,29 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
 
 std::string percent(double share) { return printf_str("%.1f%%", 100 * share); }
 
+// `label` ("    communes:") and the names, broken after a comma into lines of at most `width`
+// columns, each further line indented under the first name: a name is never split across lines,
+// and every name is shown (one longer than a whole line is cut with "…"). "-" when there are none.
+std::vector<std::string> wrap_names(const std::string& label, const std::vector<std::string>& names,
+                                    std::size_t width) {
+  if (names.empty()) return {label + " -"};
+  const std::size_t indent = display_width(label) + 1;
+  std::vector<std::string> lines = {label};
+  std::size_t used = indent - 1;
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const std::string item = names[i] + (i + 1 < names.size() ? "," : "");
+    const std::size_t w = display_width(item);
+    if (used > indent - 1 && used + 1 + w > width) {
+      lines.push_back(std::string(indent - 1, ' '));
+      used = indent - 1;
+    }
+    lines.back() += " " + item;
+    used += 1 + w;
+  }
+  for (auto& line : lines) line = truncate_to_width(line, width);
+  return lines;
+}
+
 std::string categories_text(const TopHotspot& t) {
   std::vector<std::string> parts;
   for (const auto& c : t.categories) parts.push_back(c.category + " " + percent(c.share));
@@ -217,10 +240,13 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
         fit_to_width(percent(t.share), 6, true) + " " +
         fit_to_width(std::isnan(t.pai) ? "-" : printf_str("%.2f", t.pai), 7, true) + "  " +
         fit_to_width(t.peak_hours.empty() ? "-" : t.peak_hours, 11) + "  " + where);
-    lines.push_back("    communes: " +
-                    (t.communes.empty() ? std::string("-") : join(t.communes, ", ")));
+    // Every commune and zone: a hotspot on a commune line or a zone fence is the one that
+    // needs the neighbours' joint patrol, so no name may fall off the end of the line.
+    for (auto& line : wrap_names("    communes:", t.communes, width))
+      lines.push_back(std::move(line));
     if (!t.industrial_zones.empty())
-      lines.push_back("    zones: " + join(t.industrial_zones, ", "));
+      for (auto& line : wrap_names("    zones:", t.industrial_zones, width))
+        lines.push_back(std::move(line));
     lines.push_back("    categories: " +
                     (t.categories.empty() ? std::string("-") : categories_text(t)));
   }
