@@ -307,7 +307,7 @@ class ExitCodesAndSafety(unittest.TestCase):
                 self.assertIn(title, titles)
                 self.assertNotIn("openstreetmap", qgs)  # no basemap lines up with planar data
                 self.assertNotRegex(stdout + err + described + titles, r"\d m\b|km²|\d km\b")
-        # A run's planner's view: top's study area and the briefing's area are in (1000 data units)².
+        # A run's planner's view (top's study area, the briefing's area) and evaluate's grid.
         communes = os.path.join(self.tmp, "planar_communes.geojson")
         with open(communes, "w") as f:  # four 250 x 250 squares over the incidents' frame
             json.dump({"type": "FeatureCollection", "features": [
@@ -334,6 +334,10 @@ class ExitCodesAndSafety(unittest.TestCase):
         text = subprocess.run(["pdftotext", pdf, "-"], capture_output=True, text=True, check=True).stdout
         self.assertIn("(1000 data units)²", text)
         self.assertNotIn("km²", text)
+        rc, stdout, err = run("evaluate", "--config", config, "--cell", "50", "--train", "7d", "--test", "7d",
+                              "--folds", "2")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("grid       50 data units squares, 100 cells, study area 0.25 (1000 data units)²", stdout)
 
     def test_a_datum_shift_proj_does_not_apply_is_named(self):
         # VN-2000 / UTM 48N with a TOWGS84 of its own: PROJ uses EPSG's shift instead, and says

@@ -131,7 +131,8 @@ struct EvaluateResult {
   std::int64_t outside_window = 0;     // left out: not in the window (run_evaluate_job)
   std::int64_t used = 0;               // read − without_time − outside
   std::int64_t cells = 0;
-  double study_area_km2 = 0;
+  double study_area_km2 = 0;           // on planar data: (1000 data units)²
+  bool planar = false;                 // lengths in data units (no CRS); set by the caller
   std::string last_date;               // D
   std::vector<EvalFold> folds;
   std::vector<EvalRow> rows;           // method, coverage, fold order

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "hotspot/evaluate.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
@@ -44,8 +45,9 @@ std::string format_eval_table(const EvaluateResult& r) {
   std::string out;
   out += "hotspot evaluate: " + std::to_string(r.folds.size()) + " folds of " + std::to_string(o.test_days) +
          " test days after " + std::to_string(o.train_days) + " training days, up to " + r.last_date + "\n";
-  out += "grid       " + num("%g", o.cell_m) + " m squares, " + std::to_string(r.cells) + " cells, study area " +
-         num("%.2f", r.study_area_km2) + " km²\n";
+  out += "grid       " + num("%g", o.cell_m) + " " + length_unit(r.planar) + " squares, " +
+         std::to_string(r.cells) + " cells, study area " + num("%.2f", r.study_area_km2) + " " +
+         km2_unit(r.planar) + "\n";
   out += "incidents  " + std::to_string(r.used) + " used of " + std::to_string(r.incidents_read) + " (" +
          std::to_string(r.without_time) + " without a time, " + std::to_string(r.outside) +
          " outside the study area, " + std::to_string(r.outside_window) + " not in the window)\n\n";

@@ -150,6 +150,7 @@ EvaluateResult run_evaluate_job(const EvaluateJob& job_in) {
   EvaluateOptions o = job.options;
   o.threads = c.inputs.threads;
   EvaluateResult r = evaluate(x, y, t, offset, area, o);
+  r.planar = in.work_crs.planar();
   r.outside_window = outside_window;
   r.incidents_read += outside_window;
   if (in.communes.geom.empty())
