@@ -355,7 +355,7 @@ class ExitCodesAndSafety(unittest.TestCase):
         common = ["--incidents", path, "--work-crs", "EPSG:32648", "--cell-size", "50", "--bandwidth", "200"]
         rc, _, err = run("kde", *common, "--incidents-crs", wkt, "--out", os.path.join(self.tmp, "a.tif"))
         self.assertEqual(rc, 0, err)
-        self.assertIn("incidents: its CRS EPSG:3405 (VN-2000 / UTM zone 48N) carries its own TOWGS84 "
+        self.assertIn("EPSG:3405 (VN-2000 / UTM zone 48N), used by the incidents, carries its own TOWGS84 "
                       "(0, 0, 0, 0, 0, 0, 0), which is not applied: with the code, PROJ uses", err)
         proj = re.search(r"give --incidents-crs '([^']+)'", err).group(1)
         self.assertIn("+towgs84=0,0,0,0,0,0,0", proj)
@@ -366,6 +366,33 @@ class ExitCodesAndSafety(unittest.TestCase):
         self.assertNotIn("TOWGS84", err)
         a, b = (gdal.Open(os.path.join(self.tmp, n)).GetGeoTransform() for n in ("a.tif", "b.tif"))
         self.assertGreater(abs(a[0] - b[0]) + abs(a[3] - b[3]), 150)
+        # Communes in that CRS become the working CRS, and the WGS 84 incidents are transformed
+        # *into* it: the shift is ignored that way too, and both options must carry it.
+        shp = os.path.join(self.tmp, "communes.shp")
+        ds = ogr.GetDriverByName("ESRI Shapefile").CreateDataSource(shp)
+        layer = ds.CreateLayer("communes", None, ogr.wkbPolygon)
+        layer.CreateField(ogr.FieldDefn("name", ogr.OFTString))
+        f = ogr.Feature(layer.GetLayerDefn())
+        f.SetField("name", "Xa Mot")
+        f.SetGeometry(ogr.CreateGeometryFromWkt(
+            "POLYGON((599000 2299000,601000 2299000,601000 2301000,599000 2301000,599000 2299000))"))
+        layer.CreateFeature(f)
+        ds = None
+        with open(os.path.join(self.tmp, "communes.prj"), "w") as f:
+            f.write(wkt)  # an OGC WKT 1 .prj, TOWGS84 and codes kept
+        lonlat = os.path.join(self.tmp, "lonlat.csv")
+        with open(lonlat, "w") as f:
+            f.write("id,lon,lat\n1,105.96,20.796\n")
+        out = os.path.join(self.tmp, "agg.gpkg")
+        rc, _, err = run("aggregate", "--communes", shp, "--incidents", lonlat, "--out", out)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("EPSG:3405 (VN-2000 / UTM zone 48N), used by the communes and as the working CRS, "
+                      "carries its own TOWGS84", err)
+        self.assertIn("give --communes-crs and --work-crs '" + proj + "'", err)
+        rc, _, err = run("aggregate", "--communes", shp, "--incidents", lonlat, "--out", out, "--overwrite",
+                         "--communes-crs", proj, "--work-crs", proj)
+        self.assertEqual(rc, 0, err)
+        self.assertNotIn("TOWGS84", err)
 
     def test_temporal_profiles_cover_every_incident_with_a_time(self):
         out = os.path.join(self.tmp, "p.gpkg")

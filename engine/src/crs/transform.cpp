@@ -306,14 +306,13 @@ bool transform_multipolygon(const Transformer& t, MultiPolygon& mp) {
   return true;
 }
 
-std::optional<IgnoredShift> ignored_datum_shift(const Crs& from, const Crs& to) {
+std::optional<IgnoredShift> ignored_datum_shift(const Crs& crs) {
   // Only a bound CRS with a code: a WKT 2 export of a bound CRS starts with BOUNDCRS.
-  if (from.planar() || to.planar() || from.wkt.rfind("BOUNDCRS", 0) != 0) return std::nullopt;
-  const auto file = to_ogr(from), target = to_ogr(to);
+  if (crs.planar() || crs.wkt.rfind("BOUNDCRS", 0) != 0) return std::nullopt;
+  const auto file = to_ogr(crs);
   double p[7];
   if (file->GetTOWGS84(p, 7) != OGRERR_NONE || !file->GetAuthorityCode(nullptr))
     return std::nullopt;
-  if (file->IsSameGeogCS(target.get())) return std::nullopt;  // no datum change: no shift applies
   char* proj = nullptr;
   if (file->exportToProj4(&proj) != OGRERR_NONE || !proj) {
     CPLFree(proj);
@@ -327,7 +326,7 @@ std::optional<IgnoredShift> ignored_datum_shift(const Crs& from, const Crs& to) 
   wgs84.SetWellKnownGeogCS("WGS84");
   // A bound CRS has no area of use of its own: its authority's.
   double w, south, e, n;
-  if (registered.SetFromUserInput(from.authority.c_str()) != OGRERR_NONE ||
+  if (registered.SetFromUserInput(crs.authority.c_str()) != OGRERR_NONE ||
       !registered.GetAreaOfUse(&w, &south, &e, &n, nullptr) || w < -1000 || w > e)
     return std::nullopt;
   for (auto* srs : {&own, &wgs84}) pin_axis_order(*srs);
@@ -350,6 +349,11 @@ std::optional<IgnoredShift> ignored_datum_shift(const Crs& from, const Crs& to) 
     s.towgs84 += (i ? ", " : "") + std::string(buf);
   }
   return s;
+}
+
+bool changes_datum(const Crs& a, const Crs& b) {
+  if (a.planar() || b.planar()) return false;
+  return !to_ogr(a)->IsSameGeogCS(to_ogr(b).get());
 }
 
 double geodesic_area_m2(const MultiPolygon& mp, const Crs& crs) {

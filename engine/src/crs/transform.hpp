@@ -72,16 +72,18 @@ class PreparedTransformer {
 
 // A file's own datum shift that PROJ does not apply. A CRS that carries both an authority code and
 // a TOWGS84 of its own (a bound CRS, e.g. VN-2000 with a provincial 7-parameter shift) is
-// transformed with the authority's registered datum transformation, as QGIS and ogr2ogr do; the
-// file's shift is ignored.
+// transformed with the authority's registered datum transformation, as QGIS and ogr2ogr do, from
+// it and into it alike; the file's shift is ignored.
 struct IgnoredShift {
   std::string towgs84;  // the file's parameters: "0, 0, 0, 0, 0, 0, 0"
   std::string proj;     // a PROJ string of the file's CRS that keeps its shift (no code)
   double metres = 0;    // how far apart the two shifts put a point at the CRS's area of use
 };
-// Set when transforming from `from` to `to` changes datum, `from` is such a CRS, and the two
-// shifts place a point in its area of use more than 1 m apart; else nullopt.
-std::optional<IgnoredShift> ignored_datum_shift(const Crs& from, const Crs& to);
+// Set when `crs` is such a CRS and the two shifts place a point at the centre of its area of use
+// more than 1 m apart; else nullopt (at once for a CRS without a TOWGS84).
+std::optional<IgnoredShift> ignored_datum_shift(const Crs& crs);
+// Whether transforming between `a` and `b` changes datum (a shift is applied at all).
+bool changes_datum(const Crs& a, const Crs& b);
 
 // Projects every ring of `mp` in place. Returns false, leaving `mp` partly projected, when PROJ
 // cannot transform some vertex: the caller names the feature and refuses it (no NaN vertex may

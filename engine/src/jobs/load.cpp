@@ -251,6 +251,57 @@ void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& w
 
 namespace {
 
+// A datum shift of an input's own (a TOWGS84 beside an EPSG code) that PROJ leaves out, whether
+// data is transformed out of that CRS or into it (as the working CRS), said once per CRS before any
+// analysis uses the data, with every option that must then carry the shift.
+void warn_ignored_datum_shifts(const LoadedInputs& in, const Crs& incidents_crs,
+                               std::vector<std::string>& warnings) {
+  struct Use {
+    const Crs* crs;
+    const char* what;
+    const char* option;
+  };
+  const Use inputs[] = {{&in.communes.source_crs, "the communes", "--communes-crs"},
+                        {&in.zones.source_crs, "the zones", "--zones-crs"},
+                        {&incidents_crs, "the incidents", "--incidents-crs"}};
+  const Crs& work = in.work_crs;
+  auto joined = [](const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : " and ") + x;
+    return s;
+  };
+  std::vector<std::string> said;  // the WKT of the CRSs warned about
+  for (const Crs* c : {inputs[0].crs, inputs[1].crs, inputs[2].crs, &work}) {
+    if (std::find(said.begin(), said.end(), c->wkt) != said.end()) continue;
+    const auto shift = ignored_datum_shift(*c);  // nullopt at once without a TOWGS84
+    if (!shift) continue;
+    said.push_back(c->wkt);
+    // Applied at all: an input in this CRS, or any input when it is the working CRS, changes datum.
+    bool shifted = false;
+    std::vector<std::string> users, options;
+    for (const auto& u : inputs) {
+      if (u.crs->planar()) continue;  // planar, or not given
+      if ((u.crs->wkt == c->wkt || work.wkt == c->wkt) && changes_datum(*u.crs, work))
+        shifted = true;
+      if (u.crs->wkt == c->wkt) users.push_back(u.what), options.push_back(u.option);
+    }
+    if (!shifted) continue;
+    std::string used = users.empty() ? "used" : "used by " + joined(users);
+    if (work.wkt == c->wkt) {
+      used += users.empty() ? " as the working CRS" : " and as the working CRS";
+      options.push_back("--work-crs");
+    }
+    warnings.push_back(
+        c->label() + ", " + used + ", carries its own TOWGS84 (" + shift->towgs84 +
+        "), which is not applied: with the code, PROJ uses the registered transformation to WGS "
+        "84, as QGIS and ogr2ogr do. The two shifts put a point " +
+        metres_text(std::round(shift->metres)) +
+        " apart at the centre of the CRS's area of use. If the file's shift is the right one, "
+        "give " +
+        joined(options) + " '" + shift->proj + "'");
+  }
+}
+
 // The incidents' transformation into the working CRS, started before they are read when both
 // CRSs can be told already: a CSV's (or a given) CRS, and --work-crs or a polygon layer projected
 // in metres (choose_work_crs's order). A wrong guess costs nothing: take() builds the right one.
@@ -379,22 +430,7 @@ LoadedInputs load_inputs(const InputOptions& opt) {
     throw InputError("communes '" + opt.communes.path + "' hold no usable polygons");
   project_polygons(out.zones, out.work_crs, "zone");
   out.timings.push_back({"project polygons", timer.lap()});
-  // A datum shift of an input's own that PROJ leaves out, said before any analysis uses the data.
-  const std::tuple<const Crs*, const char*, const char*> inputs[] = {
-      {&out.communes.source_crs, "communes", "--communes-crs"},
-      {&out.zones.source_crs, "zones", "--zones-crs"},
-      {&src, "incidents", "--incidents-crs"}};
-  for (const auto& [crs, what, option] : inputs)
-    if (auto shift = ignored_datum_shift(*crs, out.work_crs))
-      rep.warnings.push_back(
-          std::string(what) + ": its CRS " + crs->label() + " carries its own TOWGS84 (" +
-          shift->towgs84 +
-          "), which is not applied: with the code, PROJ uses the registered "
-          "transformation to WGS 84, as QGIS and ogr2ogr do. The two shifts put a point " +
-          metres_text(std::round(shift->metres)) +
-          " apart at the centre of the CRS's area of use. If the file's shift is the right one, "
-          "give " +
-          option + " '" + shift->proj + "'");
+  warn_ignored_datum_shifts(out, src, rep.warnings);
 
   // Before any analysis: a file most of whose rows cannot be used is a wrong option, not data.
   enforce_reject_gate(rep, opt.incidents.max_reject_share, opt.incidents.path);

@@ -131,7 +131,7 @@ TEST(Crs, AFilesCopyOfARegisteredCrsIsBuiltFromItsCode) {
 TEST(Crs, AnIgnoredTowgs84IsMeasured) {
   const Crs utm84 = parse_crs("EPSG:32648", "x");
   const Crs zero = crs_from_wkt1_of("EPSG:3405", "", ",TOWGS84[0,0,0,0,0,0,0]");
-  const auto s = ignored_datum_shift(zero, utm84);
+  const auto s = ignored_datum_shift(zero);
   ASSERT_TRUE(s.has_value());
   EXPECT_EQ(s->towgs84, "0, 0, 0, 0, 0, 0, 0");
   EXPECT_NE(s->proj.find("+towgs84=0,0,0,0,0,0,0"), std::string::npos) << s->proj;
@@ -142,18 +142,27 @@ TEST(Crs, AnIgnoredTowgs84IsMeasured) {
   const double here = std::hypot(x1[0] - x2[0], y1[0] - y2[0]);
   EXPECT_GT(here, 200);  // EPSG's VN-2000 -> WGS 84 shift is about 220 m in Hai Phong
   EXPECT_NEAR(s->metres, here, 0.1 * here);  // measured at the area of use's centre instead
-  // No datum change (VN-2000 / UTM 48N -> VN-2000 / TM-3): no shift is applied either way.
-  EXPECT_FALSE(ignored_datum_shift(zero, parse_crs("EPSG:9210", "x")).has_value());
+  // Into that CRS PROJ ignores the shift too: WGS 84 -> the bound CRS is the registry's way.
+  double x3[] = {106.7}, y3[] = {20.8}, x4[] = {106.7}, y4[] = {20.8};
+  Transformer(parse_crs("EPSG:4326", "x"), zero).transform(1, x3, y3);
+  Transformer(parse_crs("EPSG:4326", "x"), parse_crs("EPSG:3405", "x")).transform(1, x4, y4);
+  EXPECT_NEAR(x3[0], x4[0], 1e-6);
+  EXPECT_NEAR(y3[0], y4[0], 1e-6);
+  // A datum change makes the shift matter; VN-2000 / UTM 48N -> VN-2000 / TM-3 is none.
+  EXPECT_TRUE(changes_datum(zero, utm84));
+  EXPECT_TRUE(changes_datum(parse_crs("EPSG:4326", "x"), zero));
+  EXPECT_FALSE(changes_datum(zero, parse_crs("EPSG:9210", "x")));
+  EXPECT_FALSE(changes_datum(parse_crs("planar", "x"), parse_crs("planar", "x")));
   // The registry's own parameters, within a metre: nothing to say.
   const Crs official = crs_from_wkt1_of(
       "EPSG:3405", "",
       ",TOWGS84[-191.90441429,-39.30318279,-111.45032835,-0.00928836,0.01975479,-0.00427372,"
       "0.252906278]");
-  EXPECT_FALSE(ignored_datum_shift(official, utm84).has_value());
+  EXPECT_FALSE(ignored_datum_shift(official).has_value());
   // No TOWGS84 in the file, or no code (PROJ then applies the file's shift): nothing is ignored.
-  EXPECT_FALSE(ignored_datum_shift(parse_crs("EPSG:3405", "x"), utm84).has_value());
-  EXPECT_FALSE(ignored_datum_shift(parse_crs(s->proj, "x"), utm84).has_value());
-  EXPECT_FALSE(ignored_datum_shift(parse_crs("planar", "x"), parse_crs("planar", "x")).has_value());
+  EXPECT_FALSE(ignored_datum_shift(parse_crs("EPSG:3405", "x")).has_value());
+  EXPECT_FALSE(ignored_datum_shift(parse_crs(s->proj, "x")).has_value());
+  EXPECT_FALSE(ignored_datum_shift(parse_crs("planar", "x")).has_value());
 }
 
 // Geodesic areas against closed forms. The octant (0,0)-(90°E,0)-(0,90°N) has geodesic edges
