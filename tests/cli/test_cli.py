@@ -393,6 +393,18 @@ class ExitCodesAndSafety(unittest.TestCase):
                          "--communes-crs", proj, "--work-crs", proj)
         self.assertEqual(rc, 0, err)
         self.assertNotIn("TOWGS84", err)
+        # A GeoPackage keeps the TOWGS84 in its srs row's definition, which GDAL does not read for
+        # a row with an EPSG code: hotspot reads it, and says the same.
+        gpkg = os.path.join(self.tmp, "communes.gpkg")
+        gdal.VectorTranslate(gpkg, shp, format="GPKG")
+        db = sqlite3.connect(gpkg)
+        self.assertIn("TOWGS84[0,0,0,0,0,0,0]", db.execute(
+            "SELECT definition FROM gpkg_spatial_ref_sys WHERE srs_id = 3405").fetchone()[0])
+        db.close()
+        rc, _, err = run("aggregate", "--communes", gpkg, "--incidents", lonlat, "--out", out, "--overwrite")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("EPSG:3405 (VN-2000 / UTM zone 48N), used by the communes and as the working CRS, "
+                      "carries its own TOWGS84 (0, 0, 0, 0, 0, 0, 0)", err)
 
     def test_temporal_profiles_cover_every_incident_with_a_time(self):
         out = os.path.join(self.tmp, "p.gpkg")

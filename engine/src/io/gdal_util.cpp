@@ -91,20 +91,32 @@ OGRLayer* pick_layer(GDALDataset& ds, const std::string& name, const std::string
 
 namespace {
 
-// srs_id of a GeoPackage layer, read from the file itself; nullopt for other formats.
-std::optional<std::int64_t> gpkg_srs_id(GDALDataset& ds, OGRLayer& layer) {
+// A GeoPackage layer's row of gpkg_spatial_ref_sys, read from the file itself.
+struct GpkgSrs {
+  std::int64_t id = 0;
+  std::string definition;  // "" when the row is missing
+};
+
+// nullopt for other formats.
+std::optional<GpkgSrs> gpkg_srs(GDALDataset& ds, OGRLayer& layer) {
   if (!EQUAL(ds.GetDriverName(), "GPKG")) return std::nullopt;
   std::string quoted;
   for (char c : std::string(layer.GetName()))
     quoted += c == '\'' ? std::string("''") : std::string(1, c);
-  OGRLayer* r = ds.ExecuteSQL(
-      ("SELECT srs_id FROM gpkg_geometry_columns WHERE table_name = '" + quoted + "'").c_str(),
-      nullptr, nullptr);
+  OGRLayer* r = ds.ExecuteSQL(("SELECT g.srs_id, s.definition FROM gpkg_geometry_columns g "
+                               "LEFT JOIN gpkg_spatial_ref_sys s ON s.srs_id = g.srs_id "
+                               "WHERE g.table_name = '" +
+                               quoted + "'")
+                                  .c_str(),
+                              nullptr, nullptr);
   if (!r) return std::nullopt;
-  std::optional<std::int64_t> id;
-  if (FeaturePtr f{r->GetNextFeature()}) id = f->GetFieldAsInteger64(0);
+  std::optional<GpkgSrs> srs;
+  if (FeaturePtr f{r->GetNextFeature()}) {
+    srs = GpkgSrs{f->GetFieldAsInteger64(0), ""};
+    if (f->IsFieldSetAndNotNull(1)) srs->definition = f->GetFieldAsString(1);
+  }
   ds.ReleaseResultSet(r);
-  return id;
+  return srs;
 }
 
 }  // namespace
@@ -112,10 +124,24 @@ std::optional<std::int64_t> gpkg_srs_id(GDALDataset& ds, OGRLayer& layer) {
 Crs layer_crs(GDALDataset& ds, OGRLayer& layer, const std::string& override,
               const std::string& what, const std::string& option) {
   if (!override.empty()) return parse_crs(override, option);
-  auto srs_id = gpkg_srs_id(ds, layer);
-  if (srs_id == -1) return Crs{};  // planar
+  const auto gpkg = gpkg_srs(ds, layer);
+  const std::int64_t srs_id = gpkg ? gpkg->id : 1;  // 1: any CRS but the two undefined ones
+  if (srs_id == -1) return Crs{};                   // planar
   const OGRSpatialReference* srs = layer.GetSpatialRef();
-  if (srs && srs_id != 0) return crs_from_ogr(srs);
+  if (srs && srs_id != 0) {
+    // GDAL reads a GeoPackage row with an EPSG code as the registry's CRS and drops a TOWGS84 its
+    // definition carries. The file's definition is used then, so that the loader can say that
+    // PROJ leaves the shift out (transformations are the same either way: PROJ prefers the code).
+    double p[7];
+    if (gpkg && gpkg->definition.find("TOWGS84") != std::string::npos &&
+        srs->GetTOWGS84(p, 7) != OGRERR_NONE) {
+      OGRSpatialReference file;
+      if (file.importFromWkt(gpkg->definition.c_str()) == OGRERR_NONE &&
+          file.GetTOWGS84(p, 7) == OGRERR_NONE)
+        return crs_from_ogr(&file);
+    }
+    return crs_from_ogr(srs);
+  }
   throw CrsError(what + " layer '" + std::string(layer.GetName()) + "' in '" + ds.GetDescription() +
                  "' has " + (srs_id == 0 ? "the undefined geographic SRS (srs_id 0)" : "no CRS") +
                  "; give its CRS with " + option + " (e.g. EPSG:9210, EPSG:4326, or planar)");
