@@ -389,6 +389,15 @@ class ExitCodesAndSafety(unittest.TestCase):
         self.assertIn("EPSG:3405 (VN-2000 / UTM zone 48N), used by the communes and as the working CRS, "
                       "carries its own TOWGS84", err)
         self.assertIn("give --communes-crs and --work-crs '" + proj + "'", err)
+        # run --check says it before the nightly job runs, in the configuration's words.
+        config = os.path.join(self.tmp, "datum.json")
+        with open(config, "w") as f:
+            json.dump({"inputs": {"communes": {"path": shp}, "incidents": {"path": lonlat}},
+                       "output": {"path": out}, "analyses": [{"type": "aggregate"}]}, f)
+        rc, _, err = run("run", "--config", config, "--check")
+        self.assertEqual(rc, 0, err)
+        self.assertIn("used by the communes and as the working CRS, carries its own TOWGS84", err)
+        self.assertIn("give inputs.communes.crs and work_crs '" + proj + "'", err)
         rc, _, err = run("aggregate", "--communes", shp, "--incidents", lonlat, "--out", out, "--overwrite",
                          "--communes-crs", proj, "--work-crs", proj)
         self.assertEqual(rc, 0, err)

@@ -249,22 +249,19 @@ void project_polygons(PolygonLayer& layer, const Crs& work, const std::string& w
   if (!layer.population.empty()) layer.population.resize(k);
 }
 
-namespace {
-
-// A datum shift of an input's own (a TOWGS84 beside an EPSG code) that PROJ leaves out, whether
-// data is transformed out of that CRS or into it (as the working CRS), said once per CRS before any
-// analysis uses the data, with every option that must then carry the shift.
-void warn_ignored_datum_shifts(const LoadedInputs& in, const Crs& incidents_crs,
-                               std::vector<std::string>& warnings) {
+// A shift is said once per CRS, whether data is transformed out of that CRS or into it (as the
+// working CRS).
+std::vector<std::string> ignored_datum_shift_warnings(const Crs& communes, const Crs& zones,
+                                                      const Crs& incidents, const Crs& work) {
   struct Use {
     const Crs* crs;
     const char* what;
     const char* option;
   };
-  const Use inputs[] = {{&in.communes.source_crs, "the communes", "--communes-crs"},
-                        {&in.zones.source_crs, "the zones", "--zones-crs"},
-                        {&incidents_crs, "the incidents", "--incidents-crs"}};
-  const Crs& work = in.work_crs;
+  const Use inputs[] = {{&communes, "the communes", "--communes-crs"},
+                        {&zones, "the zones", "--zones-crs"},
+                        {&incidents, "the incidents", "--incidents-crs"}};
+  std::vector<std::string> warnings;
   auto joined = [](const std::vector<std::string>& v) {
     std::string s;
     for (const auto& x : v) s += (s.empty() ? "" : " and ") + x;
@@ -300,7 +297,10 @@ void warn_ignored_datum_shifts(const LoadedInputs& in, const Crs& incidents_crs,
         "give " +
         joined(options) + " '" + shift->proj + "'");
   }
+  return warnings;
 }
+
+namespace {
 
 // The incidents' transformation into the working CRS, started before they are read when both
 // CRSs can be told already: a CSV's (or a given) CRS, and --work-crs or a polygon layer projected
@@ -430,7 +430,9 @@ LoadedInputs load_inputs(const InputOptions& opt) {
     throw InputError("communes '" + opt.communes.path + "' hold no usable polygons");
   project_polygons(out.zones, out.work_crs, "zone");
   out.timings.push_back({"project polygons", timer.lap()});
-  warn_ignored_datum_shifts(out, src, rep.warnings);
+  for (auto& w : ignored_datum_shift_warnings(out.communes.source_crs, out.zones.source_crs, src,
+                                              out.work_crs))
+    rep.warnings.push_back(std::move(w));
 
   // Before any analysis: a file most of whose rows cannot be used is a wrong option, not data.
   enforce_reject_gate(rep, opt.incidents.max_reject_share, opt.incidents.path);

@@ -44,6 +44,13 @@ struct CrsSource {
   const Crs* crs;
   std::string name;
 };
+// Warnings for the datum shifts of the inputs' own that PROJ leaves out (crs/transform.hpp's
+// ignored_datum_shift): one for each CRS among the communes', zones', incidents' and the working
+// CRS that some input crosses datums out of or into, naming every option that must then carry the
+// shift. An input not given is a planar Crs{}.
+std::vector<std::string> ignored_datum_shift_warnings(const Crs& communes, const Crs& zones,
+                                                      const Crs& incidents, const Crs& work);
+
 // The working CRS: `given` (work_crs) when set; else planar when the sources are (all or none);
 // else the first source already projected in metres; else the UTM zone of median_lon_lat() (of
 // the `median_of` positions, "incidents'"). The reason goes to *reason.

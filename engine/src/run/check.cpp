@@ -5,6 +5,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -21,6 +22,7 @@
 #include "io/dbf_text.hpp"
 #include "io/gdal_util.hpp"
 #include "io/incidents.hpp"
+#include "jobs/load.hpp"
 #include "run/plan.hpp"
 #include "run/spelling.hpp"
 
@@ -82,8 +84,9 @@ OpenLayer open_layer(const std::string& path, const std::string& layer, const st
 
 std::string crs_text(const Crs& c) { return c.label(); }
 
-void check_polygons(const PolygonOptions& p, const std::string& what, bool population,
-                    ConfigCheck& out) {
+// Returns the layer's CRS.
+Crs check_polygons(const PolygonOptions& p, const std::string& what, bool population,
+                   ConfigCheck& out) {
   const std::string at = "inputs." + what;
   register_gdal_once();
   PolygonSource src;
@@ -138,6 +141,7 @@ void check_polygons(const PolygonOptions& p, const std::string& what, bool popul
                        std::to_string(layer->GetFeatureCount(FALSE)) + " features, CRS " +
                        crs_text(crs) + ", text " + src.encoding +
                        (src.encoding_from.empty() ? "" : " (from " + src.encoding_from + ")"));
+  return crs;
 }
 
 // The analyses that need incident times, as "analyses[3] (emerging)".
@@ -223,8 +227,15 @@ std::string top_reason(const IngestReport& rep) {
   return "";
 }
 
-void check_incidents(const InputOptions& in, const std::vector<std::string>& needs_time,
-                     ConfigCheck& out) {
+// What the check saw of the incidents: their CRS, and the first rows' positions when those are
+// longitude/latitude (from which the run may choose its working CRS).
+struct IncidentsSeen {
+  Crs crs;
+  std::vector<double> lon, lat;
+};
+
+IncidentsSeen check_incidents(const InputOptions& in, const std::vector<std::string>& needs_time,
+                              ConfigCheck& out) {
   const IncidentOptions& opt = in.incidents;
   IncidentRead r;
   std::string source = "'" + fs::path(opt.path).filename().string() + "'";
@@ -258,7 +269,8 @@ void check_incidents(const InputOptions& in, const std::vector<std::string>& nee
       require_field(defn, name, std::string("inputs.incidents.") + key);
     // A large layer is not read whole here: its fields and CRS are what can go wrong up front.
     if (o.layer->GetFeatureCount(FALSE) > kHeadRows) {
-      layer_crs(*o.ds, *o.layer, opt.crs, "incidents", "inputs.incidents.crs");
+      IncidentsSeen seen{
+          layer_crs(*o.ds, *o.layer, opt.crs, "incidents", "inputs.incidents.crs"), {}, {}};
       bool has_time = !opt.time_field.empty();
       for (const char* c : {"time", "timestamp", "datetime", "date", "occurred_at"})
         has_time |= field_index(defn, c) >= 0;
@@ -268,7 +280,7 @@ void check_incidents(const InputOptions& in, const std::vector<std::string>& nee
                          "); name it with inputs.incidents.time_field");
       out.checks.push_back("inputs.incidents: layer '" + std::string(o.layer->GetName()) + "', " +
                            std::to_string(o.layer->GetFeatureCount(FALSE)) + " features");
-      return;
+      return seen;
     }
     r = read_incidents(opt);
   }
@@ -304,6 +316,37 @@ void check_incidents(const InputOptions& in, const std::vector<std::string>& nee
                        "; first " + std::to_string(rep.read) + " rows: " +
                        std::to_string(rep.accepted) + " accepted, " +
                        std::to_string(rep.rejected.size()) + " rejected");
+  IncidentsSeen seen{rep.source_crs, {}, {}};
+  if (rep.source_crs.geographic()) seen.lon = r.incidents.x, seen.lat = r.incidents.y;
+  return seen;
+}
+
+// The datum shifts that the run will say PROJ leaves out (ignored_datum_shift_warnings), said
+// now, in the working CRS the run will choose.
+void check_datum_shifts(const RunConfig& c, const Crs& communes, const Crs& zones,
+                        IncidentsSeen incidents, ConfigCheck& out) {
+  std::vector<CrsSource> sources = {{&communes, "communes"}};
+  if (!c.inputs.zones.path.empty()) sources.push_back({&zones, "zones"});
+  sources.push_back({&incidents.crs, "incidents"});
+  auto median = [](std::vector<double>& v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return v[v.size() / 2];
+  };
+  Crs work;
+  std::string reason;
+  try {
+    work = choose_work_crs(
+        c.inputs.work_crs, sources,
+        [&] {
+          if (incidents.lon.empty()) throw InputError("no longitude/latitude to choose from");
+          return XY{median(incidents.lon), median(incidents.lat)};
+        },
+        "incidents'", &reason);
+  } catch (const Error&) {
+    return;  // the run chooses (or refuses) the working CRS itself, and says why
+  }
+  for (auto& w : ignored_datum_shift_warnings(communes, zones, incidents.crs, work))
+    out.warnings.push_back(std::move(w));
 }
 
 void check_work_crs(const std::string& text, ConfigCheck& out) {
@@ -338,9 +381,11 @@ ConfigCheck check_config_inputs(const RunConfig& c, const Plan& /*plan*/) {
   out.inputs = c.inputs;
   try {
     check_work_crs(c.inputs.work_crs, out);
-    check_polygons(c.inputs.communes, "communes", true, out);
-    if (!c.inputs.zones.path.empty()) check_polygons(c.inputs.zones, "zones", false, out);
-    check_incidents(c.inputs, time_needs(c), out);
+    const Crs communes = check_polygons(c.inputs.communes, "communes", true, out);
+    const Crs zones =
+        c.inputs.zones.path.empty() ? Crs{} : check_polygons(c.inputs.zones, "zones", false, out);
+    IncidentsSeen incidents = check_incidents(c.inputs, time_needs(c), out);
+    check_datum_shifts(c, communes, zones, std::move(incidents), out);
   } catch (const Error& e) {
     rethrow_config_spelled(e);
   }
