@@ -5,7 +5,6 @@
 #include <limits>
 #include <memory>
 #include <string>
-#include <tuple>
 
 #include "crs/transform.hpp"
 #include "geom/geos.hpp"
