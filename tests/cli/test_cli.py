@@ -389,7 +389,12 @@ class ExitCodesAndSafety(unittest.TestCase):
         self.assertIn("EPSG:3405 (VN-2000 / UTM zone 48N), used by the communes and as the working CRS, "
                       "carries its own TOWGS84", err)
         self.assertIn("give --communes-crs and --work-crs '" + proj + "'", err)
-        # run --check says it before the nightly job runs, in the configuration's words.
+        # init notes it as it detects the communes' CRS ...
+        rc, _, err = run("init", "--communes", shp, "--incidents", lonlat)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("inputs.communes: the CRS carries its own TOWGS84 (0, 0, 0, 0, 0, 0, 0), which PROJ "
+                      "does not apply", err)
+        # ... and run --check says it before the nightly job runs, in the configuration's words.
         config = os.path.join(self.tmp, "datum.json")
         with open(config, "w") as f:
             json.dump({"inputs": {"communes": {"path": shp}, "incidents": {"path": lonlat}},

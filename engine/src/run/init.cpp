@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
-#include <optional>
 #include <filesystem>
 #include <limits>
 #include <nlohmann/json.hpp>
+#include <optional>
 
 #include "crs/transform.hpp"
 #include "hotspot/error.hpp"
@@ -22,12 +22,13 @@
 #include "hotspot/run.hpp"
 #include "io/csv_reader.hpp"
 #include "io/dbf_text.hpp"
-#include "io/incidents.hpp"
 #include "io/encoding.hpp"
 #include "io/gdal_util.hpp"
+#include "io/incidents.hpp"
 #include "run/init_detect.hpp"
 #include "run/plan.hpp"
 #include "run/run_config.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 
 namespace hotspot {
@@ -124,6 +125,11 @@ Polygons detect_polygons(const std::string& path, const std::string& role, InitR
     p.crs = layer_crs(*ds, *layer, "", role, at + ".crs");
     p.has_crs = true;
     out.notes.push_back(at + ": CRS " + p.crs.label() + " (from the source)");
+    if (auto shift = ignored_datum_shift(p.crs))
+      out.notes.push_back(at + ": the CRS carries its own TOWGS84 (" + shift->towgs84 +
+                          "), which PROJ does not apply beside the EPSG code (" +
+                          metres_text(std::round(shift->metres)) +
+                          " from its registered shift); run --check says whether the run needs it");
   } catch (const InputError&) {
     out.undetected.push_back(at + ".crs: the source has no CRS (no .prj?); " +
                              crs_hint(p.extent) + " Set it");
