@@ -28,13 +28,6 @@ bool in_area(const Box& area, double lon, double lat) {
   return lon >= area.xmin || lon <= area.xmax;  // the area crosses the antimeridian
 }
 
-double median(std::vector<double> v) {
-  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
-  auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  return *mid;
-}
-
 // Keeps the incidents whose flag is false, in order.
 void compact(Incidents& inc, const std::vector<char>& drop) {
   std::size_t k = 0;
@@ -125,6 +118,13 @@ std::string swapped_projected_hint(const Incidents& inc, const Crs& src) {
 }
 
 }  // namespace
+
+double median(std::vector<double> v) {
+  if (v.empty()) return std::numeric_limits<double>::quiet_NaN();
+  auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
+  std::nth_element(v.begin(), mid, v.end());
+  return *mid;
+}
 
 Crs choose_work_crs(const std::string& given, const std::vector<CrsSource>& sources,
                     const std::function<XY()>& median_lon_lat, const std::string& median_of,

@@ -54,6 +54,10 @@ std::vector<std::string> ignored_datum_shift_warnings(const Crs& communes, const
 // The working CRS: `given` (work_crs) when set; else planar when the sources are (all or none);
 // else the first source already projected in metres; else the UTM zone of median_lon_lat() (of
 // the `median_of` positions, "incidents'"). The reason goes to *reason.
+// The median of `v` (the upper one of an even count); NaN when `v` is empty. For the positions
+// median_lon_lat() gives.
+double median(std::vector<double> v);
+
 Crs choose_work_crs(const std::string& given, const std::vector<CrsSource>& sources,
                     const std::function<XY()>& median_lon_lat, const std::string& median_of,
                     std::string* reason);

@@ -40,12 +40,6 @@ UnitColumn column_of(UnitAttribute a) {
   return c;
 }
 
-double median(std::vector<double> v) {
-  auto mid = v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2);
-  std::nth_element(v.begin(), mid, v.end());
-  return *mid;
-}
-
 }  // namespace
 
 Units units_from_layer(const LocalOptions& o, LocalSummary& s) {

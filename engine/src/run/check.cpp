@@ -5,7 +5,6 @@
 
 #include <unistd.h>
 
-#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -324,14 +323,10 @@ IncidentsSeen check_incidents(const InputOptions& in, const std::vector<std::str
 // The datum shifts that the run will say PROJ leaves out (ignored_datum_shift_warnings), said
 // now, in the working CRS the run will choose.
 void check_datum_shifts(const RunConfig& c, const Crs& communes, const Crs& zones,
-                        IncidentsSeen incidents, ConfigCheck& out) {
+                        const IncidentsSeen& incidents, ConfigCheck& out) {
   std::vector<CrsSource> sources = {{&communes, "communes"}};
   if (!c.inputs.zones.path.empty()) sources.push_back({&zones, "zones"});
   sources.push_back({&incidents.crs, "incidents"});
-  auto median = [](std::vector<double>& v) {
-    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
-    return v[v.size() / 2];
-  };
   Crs work;
   std::string reason;
   try {
@@ -384,8 +379,8 @@ ConfigCheck check_config_inputs(const RunConfig& c, const Plan& /*plan*/) {
     const Crs communes = check_polygons(c.inputs.communes, "communes", true, out);
     const Crs zones =
         c.inputs.zones.path.empty() ? Crs{} : check_polygons(c.inputs.zones, "zones", false, out);
-    IncidentsSeen incidents = check_incidents(c.inputs, time_needs(c), out);
-    check_datum_shifts(c, communes, zones, std::move(incidents), out);
+    const IncidentsSeen incidents = check_incidents(c.inputs, time_needs(c), out);
+    check_datum_shifts(c, communes, zones, incidents, out);
   } catch (const Error& e) {
     rethrow_config_spelled(e);
   }
