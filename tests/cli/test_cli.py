@@ -328,6 +328,9 @@ class ExitCodesAndSafety(unittest.TestCase):
         rc, stdout, err = run("top", "--in", os.path.join(self.tmp, "planar_run.gpkg"))
         self.assertEqual(rc, 0, err)
         self.assertIn("study area 0.25 (1000 data units)² (communes)", stdout)
+        rc, stdout, err = run("top", "--in", os.path.join(self.tmp, "planar_run.gpkg"), "--format", "json")
+        self.assertEqual(rc, 0, err)
+        self.assertIs(json.loads(stdout)["header"]["planar"], True)  # the km2 fields' unit
         pdf = os.path.join(self.tmp, "planar_brief.pdf")
         rc, _, err = run("brief", "--in", os.path.join(self.tmp, "planar_run.gpkg"), "--out", pdf, "--lang", "en")
         self.assertEqual(rc, 0, err)

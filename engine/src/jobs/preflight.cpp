@@ -52,9 +52,10 @@ void require_grid(const Box& area, const GridSpec& spec, bool planar, std::uint6
                  "a grid of about " + count_text(cells) + " cells of " + num(spec.size_m) + unit +
                      " over " + extent_text(area, planar),
                  "Use a larger cell size (at least " +
-                     num(std::ceil(spec.size_m * std::sqrt(cells * kGridCellBytes /
-                                                           static_cast<double>(budget)))) +
-                     unit + " fits) or raise --max-memory.");
+                     with_unit(std::ceil(spec.size_m * std::sqrt(cells * kGridCellBytes /
+                                                                 static_cast<double>(budget))),
+                               length_unit(planar)) +
+                     " fits) or raise --max-memory.");
 }
 
 // Links of `spec` on n units spread evenly over `area` (the preflight's guess before the units
@@ -95,7 +96,8 @@ void require_kde_grid(std::int64_t cols, std::int64_t rows, double cell_m, bool 
   require_memory(
       "cell_size", need, budget, what,
       "Use a larger --cell-size (at least " +
-          num(std::ceil(cell_m * std::sqrt(need / static_cast<double>(budget)) * 10) / 10) + unit +
+          with_unit(std::ceil(cell_m * std::sqrt(need / static_cast<double>(budget)) * 10) / 10,
+                    length_unit(planar)) +
           " fits) or raise --max-memory.");
   // Each point adds its kernel to the cells of its support disc.
   const double disc = M_PI * (support_m / cell_m) * (support_m / cell_m);

@@ -100,6 +100,7 @@ json header_json(const TopResult& r) {
           {"incidents_without_hour", r.incidents_without_hour},
           {"study_area_km2", rounded(r.study_area_km2, 4)},
           {"study_area_from", r.study_area_from},
+          {"planar", r.planar},  // no CRS: lengths in data units, *_km2 in (1000 data units)²
           {"layers", layers},
           {"hotspots", r.hotspots},
           {"hotspots_with_incidents", r.hotspots_with_incidents},

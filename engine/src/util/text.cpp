@@ -190,6 +190,7 @@ std::string with_unit(double v, std::string_view unit) {
     while (t.back() == '0') t.pop_back();
     if (t.back() == '.') t.pop_back();
     if (t == "-0") t = "0";
+    if (t == "1" && unit == "data units") unit = "data unit";
     return t + " " + std::string(unit);
   }
   return std::string(buf) + " " + std::string(unit);

@@ -16,6 +16,7 @@ std::size_t display_width(std::string_view s);
 // A number and its unit, for messages: every number a message shows carries its unit (issue 17).
 // Up to two decimals, trailing zeros dropped ("500 m", "12.5 m", "0.75 m", "1000000 m"); below
 // 0.01 or from 1e15 on, %g ("0.0001 m", "1e+300 m"); NaN and infinities as "nan m", "inf m".
+// One of the planar unit reads "1 data unit".
 std::string with_unit(double v, std::string_view unit);
 inline std::string metres_text(double m) { return with_unit(m, "m"); }
 // The unit of a length in messages: "m", or "data units" for planar data (no CRS).

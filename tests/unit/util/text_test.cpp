@@ -220,6 +220,8 @@ TEST(WithUnit, DistancesAndDays) {
   EXPECT_EQ(days_text(7), "7 days");
   EXPECT_EQ(days_text(0.5), "0.5 days");
   EXPECT_EQ(with_unit(3.14159, "km²"), "3.14 km²");
+  EXPECT_EQ(with_unit(1, "data units"), "1 data unit");
+  EXPECT_EQ(with_unit(1.5, "data units"), "1.5 data units");
 }
 
 }  // namespace
