@@ -168,6 +168,21 @@ class ExitCodesAndSafety(unittest.TestCase):
             f.write(text)
         return path
 
+    def test_columns_named_like_the_writers_own_pass_through_renamed(self):
+        # An ArcGIS FID, a QGIS export's fid, a column called geom: the GeoPackage's own key and
+        # geometry columns have those names, so the incident columns become fid_2, geom_2, FID_3.
+        path = self.write("fid.csv", "id,lon,lat,time,category,fid,geom,FID\n"
+                                     "1,106.62,20.83,2024-01-01T10:00:00,x,99,a,b\n")
+        out = os.path.join(self.tmp, "fid.gpkg")
+        rc, _, err = run("aggregate", "--communes", f"{SAMPLE}/communes.gpkg", "--incidents", path,
+                         "--out", out)
+        self.assertEqual(rc, 0, err)
+        db = sqlite3.connect(out)
+        row = db.execute('SELECT fid, "fid_2", "geom_2", "FID_3" FROM incidents').fetchone()
+        db.close()
+        self.assertEqual(row, (1, "99", "a", "b"))
+        self.assertEqual(validate_gpkg(out)[0], 0)
+
     def test_usage_errors_exit_2(self):
         self.assertEqual(run("aggregate", "--communes", "x")[0], 2)                  # missing options
         self.assertEqual(run("frobnicate")[0], 2)                                     # unknown subcommand

@@ -183,14 +183,15 @@ std::pair<std::string, std::string> write_zones(GpkgWriter& w, const LoadedInput
 }
 
 // Pass-through column names: as in the source, with _2, _3 ... only where one collides (SQLite
-// compares names ignoring ASCII case) with ours or an earlier one.
+// compares names ignoring ASCII case) with ours, the writer's own fid and geom (an ArcGIS FID, a
+// QGIS export's fid), or an earlier one.
 std::vector<std::string> passthrough_names(const std::vector<std::string>& names,
                                            const std::vector<FieldDef>& ours) {
   auto key = [](std::string s) {
     for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return s;
   };
-  std::set<std::string> taken;
+  std::set<std::string> taken = {"fid", "geom"};
   for (const auto& f : ours) taken.insert(key(f.name));
   std::vector<std::string> out;
   for (std::size_t k = 0; k < names.size(); ++k) {
