@@ -182,6 +182,22 @@ class Local(unittest.TestCase):
         self.assertEqual(rc, 2, se)
         self.assertIn("no field 'nope'", se)
 
+    def test_grid_over_the_hull_counts_the_incidents_on_its_boundary(self):
+        # Without communes the study area is the incidents' convex hull, grown by half a cell: the
+        # incidents that make the hull's corners and edges are counted, not "outside" (13 of these
+        # 300 were, when cells were clipped to the bare hull).
+        path = self.out("first300.csv")
+        with open(f"{SAMPLE}/incidents.csv", encoding="utf-8") as src, open(path, "w", encoding="utf-8") as dst:
+            dst.writelines(line for _, line in zip(range(301), src))
+        for grid in ("hex:500", "square:500", "hex:173"):
+            with self.subTest(grid):
+                o = self.out("hull.gpkg")
+                rc, so, se = run("--grid", grid, "--weights", "queen", "--incidents", path,
+                                 "--permutations", "0", "--out", o)
+                self.assertEqual(rc, 0, se)
+                self.assertIn("counted 300, outside the study area 0", so)
+                self.assertEqual(sum(g["incidents"] for g in features(o)), 300)
+
     def test_grid_counts_styles_metadata_and_validator(self):
         o = self.out("grid.gpkg")
         rc, so, se = run("--grid", "hex:300", "--weights", "queen", "--incidents", f"{SAMPLE}/incidents.csv",

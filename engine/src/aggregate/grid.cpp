@@ -103,14 +103,16 @@ bool point_in(const MultiPolygon& mp, XY p) {
   return false;
 }
 
-MultiPolygon study_area(const std::vector<MultiPolygon>& polygons, const std::vector<XY>& points) {
+MultiPolygon study_area(const std::vector<MultiPolygon>& polygons, const std::vector<XY>& points,
+                        double hull_margin) {
   Geos geos;
   if (!polygons.empty()) return geos.to_multipolygon(geos.union_all(polygons).get());
-  MultiPolygon hull = geos.to_multipolygon(geos.convex_hull(points).get());
-  if (hull.empty())
+  Geom hull = geos.convex_hull(points);
+  if (geos.to_multipolygon(hull.get()).empty())
     throw InputError(
         "grid: the incidents span no area (fewer than 3 distinct positions); give communes");
-  return hull;
+  if (hull_margin > 0) hull = geos.buffer(hull.get(), hull_margin);
+  return geos.to_multipolygon(hull.get());
 }
 
 double auto_cell_size(double area_m2, std::size_t incidents, CellShape shape) {

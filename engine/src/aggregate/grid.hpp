@@ -22,8 +22,11 @@ struct CellGrid {
   double study_area_m2 = 0;
 };
 
-// The study area: the union of the polygons, or the convex hull of the points when there are none.
-MultiPolygon study_area(const std::vector<MultiPolygon>& polygons, const std::vector<XY>& points);
+// The study area: the union of the polygons, or, when there are none, the convex hull of the points
+// grown by `hull_margin` (half a cell: the points on the hull's boundary then lie inside a cell,
+// not on a clipped cell's edge or in a dropped sliver, where they would count as outside).
+MultiPolygon study_area(const std::vector<MultiPolygon>& polygons, const std::vector<XY>& points,
+                        double hull_margin);
 
 // The most lattice cells a grid may span over its study area: beyond it make_grid refuses
 // (ParameterError "grid", with the extent and the smallest size that fits) before making any.

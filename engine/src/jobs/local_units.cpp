@@ -115,11 +115,12 @@ Units units_from_grid(const LoadedInputs& in, const Incidents& counted, const Lo
   for (std::size_t i = 0; i < pts.size(); ++i) pts[i] = {in.incidents.x[i], in.incidents.y[i]};
   if (pts.size() < 3)
     throw InputError("grid: needs incidents (" + std::to_string(pts.size()) + " accepted)");
-  MultiPolygon area = study_area(in.communes.geom, pts);
-  if (o.grid_auto) {
+  if (o.grid_auto) {  // sized on the communes or the hull itself
     Geos geos;
-    spec.size_m = auto_cell_size(geos.area(geos.from(area).get()), pts.size(), spec.shape);
+    const MultiPolygon plain = study_area(in.communes.geom, pts, 0);
+    spec.size_m = auto_cell_size(geos.area(geos.from(plain).get()), pts.size(), spec.shape);
   }
+  const MultiPolygon area = study_area(in.communes.geom, pts, spec.size_m / 2);
   if (counted.size() == 0)
     throw InputError("grid: no incident is left after the window and categories; nothing to count");
   CellGrid g = make_grid(area, spec, counted.x, counted.y, counted.weight);

@@ -146,7 +146,7 @@ EvaluateResult run_evaluate_job(const EvaluateJob& job_in) {
   std::vector<XY> pts;
   if (in.communes.geom.empty())
     for (std::size_t i = 0; i < inc.size(); ++i) pts.push_back({inc.x[i], inc.y[i]});
-  const MultiPolygon area = study_area(in.communes.geom, pts);
+  const MultiPolygon area = study_area(in.communes.geom, pts, job.options.cell_m / 2);
   EvaluateOptions o = job.options;
   o.threads = c.inputs.threads;
   EvaluateResult r = evaluate(x, y, t, offset, area, o);
@@ -154,7 +154,9 @@ EvaluateResult run_evaluate_job(const EvaluateJob& job_in) {
   r.outside_window = outside_window;
   r.incidents_read += outside_window;
   if (in.communes.geom.empty())
-    r.warnings.push_back("no communes in the configuration: the study area is the incidents' convex hull");
+    r.warnings.push_back(
+        "no communes in the configuration: the study area is the incidents' convex hull, grown by "
+        "half a cell");
   if (!job.out.empty()) {
     std::error_code ec;
     if (fs::path(job.out).has_parent_path()) fs::create_directories(fs::path(job.out).parent_path(), ec);

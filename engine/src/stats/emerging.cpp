@@ -446,13 +446,7 @@ EmergingCells emerging_cells(const std::vector<MultiPolygon>& communes, const Gr
   for (std::size_t i = 0; i < x.size(); ++i) pts[i] = {x[i], y[i]};
   if (communes.empty() && pts.size() < 3)
     throw InputError("emerging: needs incidents (" + std::to_string(pts.size()) + " accepted)");
-  MultiPolygon area = study_area(communes, pts);
-  if (communes.empty()) {
-    // The incidents' convex hull has incidents on its very boundary; grown by half a cell, every
-    // incident lies inside it.
-    Geos geos;
-    area = geos.to_multipolygon(geos.buffer(geos.from(area).get(), spec.size_m / 2).get());
-  }
+  const MultiPolygon area = study_area(communes, pts, spec.size_m / 2);
   pts = {};
   CellGrid grid = make_grid(area, spec, x, y, {});
   return {std::move(grid.cells), std::move(grid.centroid), spec.size_m};
