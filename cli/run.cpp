@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <mutex>
@@ -34,12 +35,17 @@ struct RunFlags {
 // closing line with the outcome, so a cron job's history reads in one place.
 class LogFile {
  public:
+  // Its folder is made when missing, as the output's is. A file that cannot be opened is
+  // error(), thrown inside the run's try so that --json still prints its error document.
   explicit LogFile(const std::string& path) : path_(path) {
     if (path.empty()) return;
+    std::error_code ec;
+    if (std::filesystem::path(path).has_parent_path())
+      std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ec);
     f_ = std::fopen(path.c_str(), "a");
-    if (!f_)
-      throw IoError("--log-file '" + path + "': cannot open for appending: " + std::strerror(errno));
+    if (!f_) error_ = "--log-file '" + path + "': cannot open for appending: " + std::strerror(errno);
   }
+  const std::string& error() const { return error_; }
   ~LogFile() {
     if (f_) std::fclose(f_);
   }
@@ -58,7 +64,7 @@ class LogFile {
   }
 
  private:
-  std::string path_;
+  std::string path_, error_;
   std::FILE* f_ = nullptr;
   std::mutex mutex_;
 };
@@ -180,8 +186,7 @@ void add_run(CLI::App& app) {
                   "Memory budget, e.g. 4G (default: the config's max_memory, else half the "
                   "physical memory)");
   cmd->callback([f] {
-    const LogLevel file_level = parse_level(f->log_level);
-    const LogLevel level = f->quiet ? LogLevel::kError : file_level;
+    LogLevel file_level = LogLevel::kInfo, level = LogLevel::kError;  // set in the try below
     LogFile log_file(f->log_file);
     std::unique_ptr<ProgressLine> bar;
     if (!f->quiet && isatty(STDERR_FILENO)) bar = std::make_unique<ProgressLine>();
@@ -191,12 +196,15 @@ void add_run(CLI::App& app) {
       if (bar) bar->clear();
       std::fprintf(stderr, "hotspot: %s: %s\n", level_name(l), m.c_str());
     };
-    log_file.line("info", "start: " + command_line());
     if (bar)
       f->job.progress = [&](int index, int count, const std::string& step) {
         bar->step(index, count, step);
       };
     try {
+      file_level = parse_level(f->log_level);
+      level = f->quiet ? LogLevel::kError : file_level;
+      if (!log_file.error().empty()) throw IoError(log_file.error());
+      log_file.line("info", "start: " + command_line());
       if (!f->max_memory.empty()) {
         try {
           f->job.max_memory = parse_memory_size(f->max_memory);
@@ -237,12 +245,17 @@ void add_run(CLI::App& app) {
         log_file.line("info", "end: skipped (exit 0): " + r.skip_reason);
       else if (r.run.failed.empty())
         log_file.line("info", "end: ok (exit 0), wrote " + r.run.out);
-      for (const auto& failed : r.run.failed)
-        log_file.line("error", "analysis " + failed.name + " failed (" + failed.exit_class +
-                                   "): " + failed.error);
+      std::string failed_names;
+      for (const auto& failed : r.run.failed) {
+        // ("briefing night" names itself; an analysis is named by its step)
+        const bool briefing = failed.name.rfind("briefing ", 0) == 0;
+        log_file.line("error", (briefing ? "" : "analysis ") + failed.name + " failed (" +
+                                   failed.exit_class + "): " + failed.error);
+        failed_names += (failed_names.empty() ? "" : ", ") + failed.name;
+      }
       if (!r.run.failed.empty())
-        log_file.line("warning", "end: partial (exit 5), wrote " + r.run.out + " without " +
-                                     std::to_string(r.run.failed.size()) + " failed analyses");
+        log_file.line("warning", "end: partial (exit 5), wrote " + r.run.out + "; failed: " +
+                                     failed_names);
       if (f->json) {
         std::cout << r.summary_json << "\n";
       } else if (f->quiet) {

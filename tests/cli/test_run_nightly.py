@@ -2,8 +2,10 @@
 """hotspot run as a nightly job (issue 17): an analysis that fails on its own (exit 5, the other
 layers written and valid, the failure named in the summary, --json and run_metadata), --strict,
 the guards (emerging's 10 time steps, the incidents layer in every run, kde without a zone rule),
-an unwritable output directory refused before any work (exit 4), --log-file, and near_repeat's
-category and date filters.
+an unwritable output directory refused before any work (exit 4), --log-file, near_repeat's
+category and date filters, briefings that fail on their own (exit 5, the old PDF removed) or cannot
+work (exit 2), --if-changed's look at the quick-look and the PDFs, and a named previous output that
+must exist.
 
 Usage: test_run_nightly.py HOTSPOT_BINARY REPO_ROOT
 """
@@ -128,6 +130,115 @@ class Nightly(unittest.TestCase):
         # --if-changed redoes a partial output.
         p = hotspot("run", "--config", cfg, "--if-changed", "--quiet")
         self.assertEqual(p.returncode, 5, p.stdout)
+
+    def test_a_briefing_that_cannot_be_made_fails_on_its_own(self):
+        out = self.path("brief.gpkg")
+        c = config(out, [AGGREGATE, KDE])
+        c["output"]["quicklook"] = True
+        c["briefings"] = [{"name": "night", "hours": "22:00-06:00", "n": 3}]
+        cfg = write_json(self.path("brief.json"), c)
+        pdf, png = self.path("brief-night.pdf"), self.path("brief.png")
+        p = hotspot("run", "--config", cfg, "--json", "--quiet")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        s = json.loads(p.stdout)
+        jsonschema.validate(s, SUMMARY_SCHEMA)
+        self.assertEqual(s["output"]["briefings"]["night"]["status"], "ok")
+        self.assertEqual(s["output"]["briefings"]["night"]["pages"], 4)
+        self.assertTrue(os.path.exists(pdf))
+        # Unchanged: skipped. The PDF gone, or the quick-look older than the GeoPackage (a run
+        # stopped between them): made again.
+        self.assertEqual(json.loads(hotspot("run", "--config", cfg, "--if-changed", "--json").stdout)["status"],
+                         "skipped")
+        os.remove(pdf)
+        self.assertEqual(json.loads(hotspot("run", "--config", cfg, "--if-changed", "--json").stdout)["status"],
+                         "ok")
+        self.assertTrue(os.path.exists(pdf))
+        os.utime(png, (os.path.getmtime(out) - 60,) * 2)
+        self.assertEqual(json.loads(hotspot("run", "--config", cfg, "--if-changed", "--json").stdout)["status"],
+                         "ok")
+        # A window no incident falls in: exit 5, the failure named, and last night's PDF removed,
+        # not left to be printed as tonight's.
+        c["briefings"][0]["from"] = "2030-01-01"
+        write_json(cfg, c)
+        p = hotspot("run", "--config", cfg, "--json", "--log-file", self.path("brief.log"))
+        self.assertEqual(p.returncode, 5, p.stderr)
+        s = json.loads(p.stdout)
+        jsonschema.validate(s, SUMMARY_SCHEMA)
+        self.assertEqual(s["status"], "partial")
+        night = s["output"]["briefings"]["night"]
+        self.assertEqual(night["status"], "failed")
+        self.assertIn("nothing to brief", night["error"])
+        self.assertNotIn("briefing night", s["analyses"])
+        self.assertFalse(os.path.exists(pdf))
+        self.assertIn("hotspot_zones", layers(out))  # every analysis was written
+        with open(self.path("brief.log")) as f:
+            last = f.read().splitlines()[-1]
+        self.assertIn("end: partial (exit 5)", last)
+        self.assertIn("failed: briefing night", last)
+        p = hotspot("run", "--config", cfg)
+        self.assertEqual(p.returncode, 5)
+        self.assertIn("FAILED     briefing night (input error, exit 3)", p.stdout)
+        self.assertIn("partial: 1 briefing failed", p.stdout)
+
+    def test_briefings_that_cannot_work_are_config_errors(self):
+        out = self.path("bad_brief.gpkg")
+        twice = config(out, [AGGREGATE, KDE])
+        twice["briefings"] = [{"name": "night", "hours": "22:00-06:00"}, {"name": "night", "days": "sat,sun"}]
+        no_zones = config(out, [AGGREGATE, {k: v for k, v in KDE.items() if k != "top_percent"}])
+        no_zones["briefings"] = [{"name": "night"}]
+        named_only = config(out, [AGGREGATE, dict(KDE, name="night", hours="22:00-06:00")])
+        named_only["briefings"] = [{"name": "night"}]
+        for doc, message in ((twice, "briefings[1].name: 'night' is also briefings[0]'s name"),
+                             (no_zones, "briefings[0]: a briefing ranks the hotspot zones of a kde"),
+                             (named_only, "briefings[0]: a briefing ranks the hotspot zones of a kde")):
+            cfg = write_json(self.path("bad_brief.json"), doc)
+            for extra in (["--check"], []):
+                p = hotspot("run", "--config", cfg, *extra)
+                self.assertEqual(p.returncode, 2, p.stderr)
+                self.assertIn(message, p.stderr)
+        self.assertFalse(os.path.exists(out))
+
+    def test_a_named_previous_output_must_exist(self):
+        out = self.path("prev.gpkg")
+        c = config(out, [AGGREGATE, KDE])
+        c["previous"] = self.path("typo.gpkg")
+        cfg = write_json(self.path("prev.json"), c)
+        for extra in (["--check"], []):
+            p = hotspot("run", "--config", cfg, *extra)
+            self.assertEqual(p.returncode, 4, p.stderr)
+            self.assertIn("previous: '" + self.path("typo.gpkg") + "' does not exist", p.stderr)
+        del c["previous"]
+        write_json(cfg, c)
+        p = hotspot("run", "--config", cfg, "--previous", self.path("nope.gpkg"), "--json")
+        self.assertEqual(p.returncode, 4, p.stderr)
+        self.assertIn("--previous '", json.loads(p.stdout)["message"])
+        self.assertFalse(os.path.exists(out))
+
+    def test_check_finds_an_output_folder_it_could_not_make(self):
+        afile = self.path("afile")
+        with open(afile, "w") as f:
+            f.write("x")
+        for out, message in (("/proc/hotspot-check/out.gpkg", "output.path: output directory '/proc"),
+                             (os.path.join(afile, "sub", "out.gpkg"), "is a file")):
+            cfg = write_json(self.path("check_out.json"), config(out, [AGGREGATE]))
+            p = hotspot("run", "--config", cfg, "--check")
+            self.assertEqual(p.returncode, 4, p.stderr)
+            self.assertIn(message, p.stderr)
+        self.assertFalse(os.path.exists("/proc/hotspot-check"))
+
+    def test_the_log_files_folder_is_made_and_an_unopenable_log_still_gets_json(self):
+        out = self.path("logged.gpkg")
+        cfg = write_json(self.path("logged.json"), config(out, [AGGREGATE]))
+        log = self.path(os.path.join("logs", "deep", "h.log"))
+        p = hotspot("run", "--config", cfg, "--quiet", "--log-file", log)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        with open(log) as f:
+            self.assertIn("end: ok (exit 0)", f.read())
+        p = hotspot("run", "--config", cfg, "--json", "--log-file", "/proc/hotspot-logs/h.log")
+        self.assertEqual(p.returncode, 4, p.stderr)
+        doc = json.loads(p.stdout)
+        self.assertEqual((doc["status"], doc["exit_code"]), ("error", 4))
+        self.assertIn("--log-file '/proc/hotspot-logs/h.log'", doc["message"])
 
     def test_strict_is_all_or_nothing(self):
         out = self.path("strict.gpkg")

@@ -114,6 +114,7 @@ def _config(directory, method):
     """The sample with one clusters analysis (the layers of aggregate come with every run)."""
     def edit(c):
         c["analyses"] = [{"type": "aggregate", "zone_buffer_m": 1000}, METHODS[method]]
+        c.pop("briefings", None)  # (a briefing needs a kde analysis)
     os.makedirs(directory, exist_ok=True)
     return sample_config(directory, edit=edit)
 

@@ -113,6 +113,22 @@ void check_output_replaceable(const std::string& path, bool overwrite) {
         "--overwrite to replace it");
 }
 
+namespace {
+
+// Throws IoError when no file can be created in `dir`. access() says yes to root on a read-only
+// mount (or in /sys): a file is created and removed instead.
+void probe_writable(const fs::path& dir) {
+  const fs::path probe = dir / (".hotspot-probe-" + std::to_string(::getpid()));
+  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
+  if (fd < 0)
+    throw IoError("output directory '" + dir.string() + "' is not writable: " +
+                  std::strerror(errno));
+  ::close(fd);
+  ::unlink(probe.c_str());
+}
+
+}  // namespace
+
 void check_output_directory(const std::string& path) {
   const fs::path target(path);
   const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
@@ -121,14 +137,22 @@ void check_output_directory(const std::string& path) {
   if (!fs::is_directory(dir, ec))
     throw IoError("output directory '" + dir.string() + "' does not exist and cannot be created" +
                   (ec ? ": " + ec.message() : std::string()));
-  // access() says yes to root on a read-only mount: create a file instead.
-  const fs::path probe = dir / (".hotspot-probe-" + std::to_string(::getpid()));
-  const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0)
-    throw IoError("output directory '" + dir.string() + "' is not writable: " +
-                  std::strerror(errno));
-  ::close(fd);
-  ::unlink(probe.c_str());
+  probe_writable(dir);
+}
+
+void check_output_creatable(const std::string& path) {
+  const fs::path target(path);
+  const fs::path dir = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  std::error_code ec;
+  fs::path existing = dir;
+  while (!existing.empty() && !fs::exists(existing, ec) && existing.has_parent_path() &&
+         existing.parent_path() != existing)
+    existing = existing.parent_path();
+  if (existing.empty() || !fs::exists(existing, ec)) existing = ".";
+  if (!fs::is_directory(existing, ec))
+    throw IoError("output directory '" + dir.string() + "' cannot be created: '" +
+                  existing.string() + "' is a file");
+  probe_writable(existing);
 }
 
 GpkgWriter::GpkgWriter(const std::string& target_path, bool overwrite) : target_(target_path) {

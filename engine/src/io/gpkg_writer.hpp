@@ -96,6 +96,9 @@ void check_output_replaceable(const std::string& path, bool overwrite);
 // Creates the output's directory when missing and checks that a file can be created in it;
 // IoError (exit 4) naming the directory otherwise. A run calls it before any work.
 void check_output_directory(const std::string& path);
+// The same check without creating anything that stays (run --check): the output's directory, or
+// the nearest existing one above it, is a directory in which a file can be created.
+void check_output_creatable(const std::string& path);
 
 class GpkgWriter {
  public:

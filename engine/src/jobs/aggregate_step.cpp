@@ -510,12 +510,18 @@ std::string format_summary(const RunSummary& s) {
     std::string layers;
     for (const auto& [name, n] : s.layers)
       layers += (layers.empty() ? "" : ", ") + name + " " + std::to_string(n);
-    out += "wrote      " + s.out + " (" + layers + ")" +
-           (s.failed.empty() ? std::string()
-                             : "; partial: " + std::to_string(s.failed.size()) +
-                                   (s.failed.size() == 1 ? " analysis" : " analyses") +
-                                   " failed, every other layer is complete") +
-           "\n";
+    // hotspot run's failed briefings ("briefing night") come after the file is written.
+    std::size_t briefings = 0;
+    for (const auto& f : s.failed) briefings += f.name.rfind("briefing ", 0) == 0;
+    const std::size_t analyses = s.failed.size() - briefings;
+    std::string partial;
+    if (analyses)
+      partial += "; partial: " + std::to_string(analyses) +
+                 (analyses == 1 ? " analysis" : " analyses") + " failed, every other layer is complete";
+    if (briefings)
+      partial += (analyses ? ", and " : "; partial: ") + std::to_string(briefings) +
+                 (briefings == 1 ? " briefing" : " briefings") + " failed";
+    out += "wrote      " + s.out + " (" + layers + ")" + partial + "\n";
   }
   return out;
 }

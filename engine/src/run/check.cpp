@@ -3,8 +3,6 @@
 // incident rows go through the very reader the run uses; every problem names its JSON path.
 #include "run/check.hpp"
 
-#include <unistd.h>
-
 #include <cctype>
 #include <cstdio>
 #include <cstdlib>
@@ -20,6 +18,7 @@
 #include "io/csv_reader.hpp"
 #include "io/dbf_text.hpp"
 #include "io/gdal_util.hpp"
+#include "io/gpkg_writer.hpp"
 #include "io/incidents.hpp"
 #include "jobs/load.hpp"
 #include "run/plan.hpp"
@@ -385,10 +384,18 @@ ConfigCheck check_config_inputs(const RunConfig& c, const Plan& /*plan*/) {
     rethrow_config_spelled(e);
   }
   for (auto& w : out.warnings) w = config_spelled(w);
-  const fs::path dir = fs::path(c.out).parent_path();
+  // A previous output that was named but is not there: its hotspots would all be new, and its
+  // ids issued again (a typo, or an archive copy that did not happen).
   std::error_code ec;
-  if (!dir.empty() && fs::exists(dir, ec) && access(dir.c_str(), W_OK) != 0)
-    throw IoError("output.path: cannot write in '" + dir.string() + "'");
+  if (!c.previous.empty() && !fs::exists(c.previous, ec))
+    throw IoError("previous: '" + c.previous +
+                  "' does not exist; hotspot ids carry over from an earlier output (leave "
+                  "previous out on a first run: the output being replaced is the default)");
+  try {
+    check_output_creatable(c.out);
+  } catch (const IoError& e) {
+    throw IoError(std::string("output.path: ") + e.what());
+  }
   return out;
 }
 

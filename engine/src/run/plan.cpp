@@ -136,6 +136,24 @@ Plan make_plan(const RunConfig& c) {
     if (a.type == "emerging") p.emerging = emerging_options(a, c);
     if (a.type == "near_repeat") p.knox = knox_options(a, c);
   }
+  // A briefing ranks the zones of the kde without a name (hotspot_zones): without them it could
+  // only say "nothing to brief" every night.
+  const KdeStepOptions* zones = nullptr;
+  for (const auto& k : p.kdes)
+    if (k.name.empty() && k.zones.kind != ZoneRule::Kind::kNone) zones = &k;
+  std::map<std::string, std::size_t> briefing_names;
+  for (std::size_t k = 0; k < c.briefings.size(); ++k) {
+    const std::string where = "briefings[" + std::to_string(k) + "]";
+    const auto [it, fresh] = briefing_names.try_emplace(c.briefings[k].first, k);
+    if (!fresh)
+      throw UsageError(where + ".name: '" + c.briefings[k].first + "' is also briefings[" +
+                       std::to_string(it->second) + "]'s name; each briefing is written to " +
+                       c.briefings[k].second.out + ", so names must differ");
+    if (!zones)
+      throw UsageError(where + ": a briefing ranks the hotspot zones of a kde analysis without a "
+                       "name, with top_percent, threshold or percentile; this configuration has "
+                       "none");
+  }
   return p;
 }
 

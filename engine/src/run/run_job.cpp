@@ -64,6 +64,14 @@ DateRange local_date_range(const Incidents& inc, int utc_offset_minutes) {
   return {date(earliest), date(latest)};
 }
 
+// The quick-look and the briefings: written after the GeoPackage, from it.
+std::vector<std::string> side_outputs(const RunConfig& c) {
+  std::vector<std::string> out;
+  if (c.quicklook) out.push_back(fs::path(c.out).replace_extension(".png").string());
+  for (const auto& [name, brief] : c.briefings) out.push_back(brief.out);
+  return out;
+}
+
 // --if-changed: the reason to skip, or "" to run.
 std::string unchanged_reason(const RunConfig& c, const json& inputs) {
   const json meta = read_run_metadata(c.out);
@@ -80,6 +88,13 @@ std::string unchanged_reason(const RunConfig& c, const json& inputs) {
     const json b = before.is_object() ? before.value("sha256", json()) : json();
     if (a != b) return "";
   }
+  // A quick-look or briefing that is missing or older than the GeoPackage: the run that wrote it
+  // was stopped before them, or a briefing could not be made (and its old PDF was removed).
+  std::error_code ec;
+  const auto written = fs::last_write_time(c.out, ec);
+  if (ec) return "";
+  for (const auto& side : side_outputs(c))
+    if (const auto t = fs::last_write_time(side, ec); ec || t < written) return "";
   return "the configuration and every input are unchanged since " + c.out + " was written";
 }
 
@@ -110,7 +125,7 @@ json failed_json(const std::vector<FailedAnalysis>& failed) {
 
 // The quick-look's subtitle: the window the density used (its dates, else the data's; hours,
 // days, categories) and how many incidents it used.
-std::string quicklook_subtitle(const KdeStepOptions* kde, const DateRange& dates,
+std::string quicklook_subtitle(const KdeStepOptions* kde, bool kde_done, const DateRange& dates,
                                std::int64_t incidents, std::int64_t used) {
   std::string from = dates.first, to = dates.last;
   std::vector<std::string> parts;
@@ -132,8 +147,12 @@ std::string quicklook_subtitle(const KdeStepOptions* kde, const DateRange& dates
       for (const auto& name : kde->categories) c += (c.empty() ? "" : ", ") + name;
       parts.push_back(c);
     }
-    parts.push_back("density from " + grouped(used) + (used == incidents ? "" : " of " + grouped(incidents)) +
-                    " incidents");
+    if (kde_done)
+      parts.push_back("density from " + grouped(used) +
+                      (used == incidents ? "" : " of " + grouped(incidents)) + " incidents");
+    else
+      parts.push_back("no density: " + std::string(kde->name.empty() ? "kde" : "kde_" + kde->name) +
+                      " failed");
   }
   std::string out;
   for (const auto& p : parts) out += (out.empty() ? "" : " · ") + p;
@@ -162,7 +181,8 @@ json named_windows(const Plan& plan, const std::vector<StepResult>& steps) {
 }
 
 json summary_document(const RunConfig& c, const RunSummary& s, const std::vector<StepResult>& steps,
-                      const json& inputs, const std::string& quicklook, double total) {
+                      const json& inputs, const std::string& quicklook, const json& briefings,
+                      double total) {
   json by_reason = json::object();
   for (const auto& rej : s.ingest.rejected)
     by_reason[reason_code(rej.reason)] = by_reason.value(reason_code(rej.reason), 0) + 1;
@@ -187,7 +207,8 @@ json summary_document(const RunConfig& c, const RunSummary& s, const std::vector
       if (positive(key)) scales[st.name] = st.parameters[key];
   }
   const json failures = failed_json(s.failed);  // (named: items() does not keep a temporary)
-  for (const auto& [name, f] : failures.items()) analyses[name] = f;
+  for (const auto& [name, f] : failures.items())  // a failed briefing is under output.briefings
+    if (name.rfind("briefing ", 0) != 0) analyses[name] = f;
   json layers = json::array();
   for (const auto& [name, n] : s.layers) layers.push_back({{"name", name}, {"features", n}});
   return {
@@ -195,7 +216,9 @@ json summary_document(const RunConfig& c, const RunSummary& s, const std::vector
       {"exit_code", s.failed.empty() ? 0 : kExitPartial},
       {"config", {{"path", c.path}, {"sha256", c.sha256}}},
       {"output",
-       {{"gpkg", c.out}, {"quicklook", quicklook.empty() ? json(nullptr) : json(quicklook)}}},
+       {{"gpkg", c.out},
+        {"quicklook", quicklook.empty() ? json(nullptr) : json(quicklook)},
+        {"briefings", briefings}}},
       {"counts",
        {{"read", s.ingest.read},
         {"accepted", s.ingest.accepted},
@@ -260,6 +283,13 @@ RunJobResult run_job(const RunJobOptions& opt) {
   const Plan plan = make_plan(c);  // every option checked: nothing has been read yet
   check_output_replaceable(c.out, opt.overwrite);
   check_output_directory(c.out);
+  if (!opt.previous.empty()) {  // checked with the config's previous, which it replaces
+    std::error_code ec;
+    if (!fs::exists(opt.previous, ec))
+      throw IoError("--previous '" + opt.previous +
+                    "' does not exist; hotspot ids carry over from an earlier output");
+    c.previous = opt.previous;
+  }
   log(LogLevel::kDebug, "configuration " + c.path + " is valid (sha256 " + c.sha256 + ")");
 
   RunJobResult result;
@@ -490,8 +520,8 @@ RunJobResult run_job(const RunJobOptions& opt) {
   if (c.quicklook) {
     QuickLookInput q;
     q.title = c.title;
-    q.subtitle = quicklook_subtitle(primary, dates, static_cast<std::int64_t>(in.incidents.size()),
-                                    kde_art.used);
+    q.subtitle = quicklook_subtitle(primary, kde_done, dates,
+                                    static_cast<std::int64_t>(in.incidents.size()), kde_art.used);
     q.crs_label = in.work_crs.authority.empty() ? in.work_crs.name : in.work_crs.authority;
     q.planar = in.work_crs.planar();
     if (kde_done) {
@@ -510,21 +540,28 @@ RunJobResult run_job(const RunJobOptions& opt) {
     write_quicklook_png(result.quicklook, q);
     s.timings.push_back({"quick-look map", timer.lap()});
   }
+  // A briefing that cannot be made fails on its own, as an analysis does (exit 5), and its PDF
+  // of an earlier run is removed: a planner must not print last night's as tonight's.
+  json briefings = json::object();
   for (auto [name, brief] : c.briefings) {
     brief.utc_offset_minutes = offset;
     brief.road_lines = roads;
     try {
       const BriefResult b = write_brief(brief);
       s.details.push_back("briefing   " + name + ": " + brief.out + " (" + std::to_string(b.pages) + " pages)");
-    } catch (const InputError& e) {
-      // A window no hotspot holds an incident of: no briefing, and the run still succeeded.
-      s.warnings.push_back("briefing " + name + ": " + e.what());
+      briefings[name] = {{"pdf", brief.out}, {"status", "ok"}, {"pages", b.pages}};
+    } catch (const Error& e) {
+      std::error_code ec;
+      fs::remove(brief.out, ec);
+      s.failed.push_back({"briefing " + name, e.what(), error_class(e.kind()), exit_code_of(e.kind())});
+      log(LogLevel::kError, "briefing " + name + " failed: " + e.what());
+      briefings[name] = {{"pdf", brief.out}, {"status", "failed"}, {"error", e.what()}};
     }
   }
   if (!c.briefings.empty()) s.timings.push_back({"briefings", timer.lap()});
   if (opt.progress) opt.progress(steps_total + 1, steps_total, "done");
   result.summary_json =
-      summary_document(c, s, steps, inputs, result.quicklook, clock.lap()).dump(2);
+      summary_document(c, s, steps, inputs, result.quicklook, briefings, clock.lap()).dump(2);
   result.run = std::move(s);
   return result;
 }

@@ -153,8 +153,11 @@ TEST(RunConfig, NamedAnalysesAndTheirWindows) {
   doc["analyses"][9]["hours"] = "22:00-06:00";
   EXPECT_NO_THROW(make_plan(load_run_config(write_config(dir, doc))));
 
-  // Without an unnamed kde, the first one is primary.
+  // Without an unnamed kde, the first one is primary; the sample's briefing, which ranks the
+  // unnamed kde's zones, is then refused.
   doc["analyses"].erase(2);
+  EXPECT_THROW(make_plan(load_run_config(write_config(dir, doc))), UsageError);
+  doc.erase("briefings");
   EXPECT_EQ(make_plan(load_run_config(write_config(dir, doc))).primary_kde()->name, "night");
 }
 
