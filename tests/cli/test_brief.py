@@ -3,11 +3,17 @@
 in its text (pdftotext), Vietnamese labels and commune names keep their diacritics, page 1 is not
 blank (pdftoppm); bad input exits 2 or 3 with a message; `hotspot run` writes one briefing per
 named window. Pages 1 and 2 are kept as BUILD/artifacts/brief_page1.png and brief_page2.png.
+With 50 hotspots and a long title (ManyHotspots, read with pdftotext -bbox): the overview table
+lists every hotspot, continued on a second page; nothing reaches the footer's line, whose title is
+cut before the page number; long lists of communes wrap, in type no smaller than 7 pt; the window
+names its days as the weekday chart does.
 
 Usage: test_brief.py HOTSPOT_BINARY REPO_ROOT   (needs poppler-utils, python3-gdal)
 """
+import html
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -174,6 +180,151 @@ class Brief(unittest.TestCase):
         self.assertEqual(rc, 3, err)
         self.assertIn("hotspot", err)
         self.assertFalse(os.path.exists(pdf))
+
+
+LONG_TITLE = ("Báo cáo tuần tra an ninh trật tự khu công nghiệp Tràng Duệ và các xã phường lân cận, "
+              "huyện An Dương, thành phố Hải Phòng")
+MIN_TEXT_H = 8.0  # pdftotext's word height is about 1.16 x the font size: 7 pt is 8.14 high
+PAGE_W, MARGIN = 595.28, 40
+
+
+def bbox_pages(pdf):
+    """Every page's words as (xMin, yMin, xMax, yMax, text), in the PDF's reading order."""
+    out = subprocess.run(["pdftotext", "-bbox", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for chunk in out.split("<page ")[1:]:
+        pages.append([(float(a), float(b), float(c), float(d), html.unescape(t)) for a, b, c, d, t in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', chunk)])
+    return pages
+
+
+class ManyHotspots(unittest.TestCase):
+    """A KDE with bandwidth 120 and top_percent 60 gives hundreds of hotspot zones on the sample,
+    the first across 13 communes: a briefing of 50 of them under a long Vietnamese title."""
+    N = 50
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tmp = tempfile.mkdtemp(prefix="hotspot-brief-many-")
+        with open(os.path.join(SAMPLE, "run.json")) as f:
+            c = json.load(f)
+        for k in ("communes", "zones", "incidents"):
+            c["inputs"][k]["path"] = os.path.join(SAMPLE, c["inputs"][k]["path"])
+        c["inputs"].pop("roads", None)
+        cls.out = os.path.join(cls.tmp, "many.gpkg")
+        c["output"] = {"path": cls.out, "quicklook": False}
+        c["analyses"] = [a for a in c["analyses"] if a["type"] in ("aggregate", "kde")]
+        for a in c["analyses"]:
+            if a["type"] == "kde":
+                a.update(bandwidth=120, top_percent=60)
+        c.pop("briefings", None)
+        config = os.path.join(cls.tmp, "many.json")
+        with open(config, "w") as f:
+            json.dump(c, f)
+        p = subprocess.run([HOTSPOT, "run", "--config", config], capture_output=True, text=True)
+        assert p.returncode == 0, p.stderr
+        cls.pdfs, cls.tops = {}, {}
+        for lang, days in (("vi", "sat,sun"), ("en", "mon-fri")):
+            pdf = os.path.join(cls.tmp, f"many_{lang}.pdf")
+            rc, _, err = run("brief", "--in", cls.out, "--out", pdf, "--n", str(cls.N), "--lang", lang, "--days", days,
+                             "--title", LONG_TITLE)
+            assert rc == 0, err
+            rc, top, err = run("top", "--in", cls.out, "--n", str(cls.N), "--source", "zones", "--days", days,
+                               "--format", "json")
+            assert rc == 0, err
+            cls.pdfs[lang], cls.tops[lang] = pdf, json.loads(top)["hotspots"]
+            assert len(cls.tops[lang]) == cls.N
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp)
+
+    def overview_pages(self, pages):
+        return pages[:len(pages) - self.N]
+
+    def table_words(self, page, column_x):
+        """The words of the overview table's column starting at column_x, below its header."""
+        head = next(w for w in page if abs(w[0] - 70) < 0.5 and w[4] in ("Mã", "Id"))
+        footer = next(w for w in page if re.fullmatch(r"\d+/\d+", w[4]))
+        return [w for w in page if abs(w[0] - column_x) < 0.5 and head[3] < w[1] and w[3] <= footer[1]]
+
+    def test_the_overview_table_lists_every_hotspot(self):
+        for lang, pdf in self.pdfs.items():
+            pages = bbox_pages(pdf)
+            overview = self.overview_pages(pages)
+            self.assertGreater(len(overview), 1, f"{lang}: 50 rows do not fit under page 1's map")
+            ids, ranks = [], []
+            for page in overview:
+                ids += [w[4] for w in self.table_words(page, 70)]
+                ranks += [w[4] for w in self.table_words(page, MARGIN)]
+            self.assertEqual(ids, [h["hotspot"] for h in self.tops[lang]], lang)
+            self.assertEqual(ranks, [str(k) for k in range(1, self.N + 1)], lang)
+            # Each continued page repeats the table's header.
+            for page in overview:
+                self.assertTrue(any(w[4] in ("Mã", "Id") for w in page))
+
+    def test_nothing_reaches_the_footer_line(self):
+        for lang, pdf in self.pdfs.items():
+            pages = bbox_pages(pdf)
+            word = "Trang" if lang == "vi" else "Page"
+            for i, page in enumerate(pages, 1):
+                number = next(w for w in page if re.fullmatch(r"\d+/\d+", w[4]))
+                self.assertEqual(number[4], f"{i}/{len(pages)}", f"{lang} page {i}")
+                label = next(w for w in page if w[4] == word and abs(w[1] - number[1]) < 0.5)
+                on_line = [w for w in page if abs(w[1] - number[1]) < 0.5]
+                for w in page:
+                    if w in on_line:
+                        self.assertLessEqual(w[2], PAGE_W - MARGIN + 0.5, f"{lang} page {i}: {w}")
+                        if w[0] < label[0]:  # the title and window: clear of the page number
+                            self.assertLess(w[2], label[0] - 4, f"{lang} page {i}: {w}")
+                    else:
+                        self.assertLessEqual(w[3], number[1], f"{lang} page {i}: {w} over the footer")
+                self.assertIn("…", " ".join(w[4] for w in on_line), f"{lang} page {i}: the long title is not cut")
+
+    def test_long_text_wraps_legibly(self):
+        pages = bbox_pages(self.pdfs["vi"])
+        overview = self.overview_pages(pages)
+        # Page 1's title: whole, on two lines, not shrunk below 7 pt.
+        text = " ".join(w[4] for w in overview[0])
+        self.assertIn(LONG_TITLE, text)
+        title = [w for w in overview[0] if w[4] in LONG_TITLE.split()]
+        self.assertGreater(len({round(w[1]) for w in title}), 1)
+        for page in overview:
+            for column in (MARGIN, 70, MARGIN + 70):
+                for w in self.table_words(page, column):
+                    self.assertGreaterEqual(w[3] - w[1], MIN_TEXT_H, w)
+        # Row 1's communes and zones: every name, whole (a name may end a line, never split one).
+        first = self.tops["vi"][0]
+        self.assertGreaterEqual(len(first["communes"]), 8)
+        row1, row2 = self.table_words(overview[0], 70)[:2]  # the ids of rows 1 and 2
+        cell = [w for w in overview[0] if MARGIN + 70 - 0.5 < w[0] < MARGIN + 265 and row1[1] - 0.5 < w[1] < row2[1] - 0.5]
+        self.assertGreater(len({round(w[1]) for w in cell}), 1, "row 1's communes do not wrap")
+        cell_text = " ".join(w[4] for w in cell)
+        for name in first["communes"] + first.get("industrial_zones", []):
+            self.assertIn(name, cell_text)
+        # Hotspot 1's page: the heading and the communes fact hold every name, legibly.
+        page = pages[len(overview)]
+        window = next(w for w in page if w[4] == "toàn" and abs(w[0] - MARGIN) < 0.5)
+        heading = [w for w in page if w[3] <= window[1]]
+        self.assertGreater(len({round(w[1]) for w in heading}), 1, "the heading does not wrap")
+        for w in heading:
+            self.assertGreaterEqual(w[3] - w[1], 10 * 1.16, w)
+        self.assertIn(", ".join(first["communes"]), " ".join(w[4] for w in heading))
+        key = next(w for w in page if w[4] == "Xã," and abs(w[0] - MARGIN) < 0.5)
+        next_key = next(w for w in page if w[4] == "Khu" and abs(w[0] - MARGIN) < 0.5)
+        value = [w for w in page if w[0] >= MARGIN + 130 - 0.5 and key[1] - 0.5 < w[1] < next_key[1] - 0.5]
+        self.assertGreater(len({round(w[1]) for w in value}), 1, "the communes fact does not wrap")
+        self.assertEqual(" ".join(w[4] for w in value), ", ".join(first["communes"]))
+        for w in value:
+            self.assertGreaterEqual(w[3] - w[1], MIN_TEXT_H, w)
+
+    def test_the_window_is_named_in_the_briefing_language(self):
+        vi = subprocess.run(["pdftotext", self.pdfs["vi"], "-"], capture_output=True, text=True, check=True).stdout
+        self.assertIn("toàn bộ thời gian · T7, CN ·", vi)
+        self.assertNotIn("mọi ngày", vi)
+        self.assertNotIn("sat", vi)
+        en = subprocess.run(["pdftotext", self.pdfs["en"], "-"], capture_output=True, text=True, check=True).stdout
+        self.assertIn("all dates · Mon–Fri ·", en)
 
 
 if __name__ == "__main__":

@@ -154,7 +154,7 @@ struct BriefOptions {
 };
 
 struct BriefResult {
-  int pages = 0;                    // 1 + the hotspots listed
+  int pages = 0;                    // the overview page(s) + one per hotspot
   std::vector<std::string> ids;     // the hotspots, in rank order
   std::vector<std::string> warnings;
 };

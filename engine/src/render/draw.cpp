@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "io/incidents.hpp"
+#include "util/text.hpp"
 
 namespace hotspot::render {
 
@@ -47,6 +48,103 @@ void draw_text(cairo_t* cr, const std::string& s, double x, double y, double siz
 double fitted_size(cairo_t* cr, const std::string& s, double size, Face face, double max_w) {
   const double w = text_width(cr, s, size, face);
   return w > max_w ? size * max_w / w : size;
+}
+
+std::string truncated(cairo_t* cr, const std::string& s, double size, Face face, double max_w) {
+  if (text_width(cr, s, size, face) <= max_w) return s;
+  // truncate_to_width cuts between code points, after the combining marks of the last one kept.
+  for (std::size_t columns = display_width(s); columns > 1; --columns) {
+    std::string t = truncate_to_width(s, columns - 1);
+    if (text_width(cr, t, size, face) <= max_w) return t;
+  }
+  return "\xE2\x80\xA6";
+}
+
+std::vector<std::string> words(const std::string& s) {
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < s.size();) {
+    const std::size_t end = std::min(s.find(' ', i), s.size());
+    if (end > i) out.push_back(s.substr(i, end - i));
+    i = end + 1;
+  }
+  return out;
+}
+
+std::vector<std::string> list_pieces(const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  for (std::size_t k = 0; k < names.size(); ++k)
+    out.push_back(names[k] + (k + 1 < names.size() ? "," : ""));
+  return out;
+}
+
+namespace {
+
+std::string joined(const std::vector<std::string>& pieces) {
+  std::string out;
+  for (const auto& p : pieces) out += (out.empty() ? "" : " ") + p;
+  return out;
+}
+
+// Greedy lines of whole pieces; a piece wider than the box goes in as its words, and a word wider
+// than the box alone on its line.
+std::vector<std::vector<std::string>> wrap_pieces(cairo_t* cr,
+                                                  const std::vector<std::string>& pieces,
+                                                  double size, Face face, double max_w) {
+  std::vector<std::string> fine;
+  for (const auto& p : pieces) {
+    if (text_width(cr, p, size, face) <= max_w) {
+      fine.push_back(p);
+    } else {
+      for (auto& w : words(p)) fine.push_back(std::move(w));
+    }
+  }
+  std::vector<std::vector<std::string>> lines;
+  std::string line;
+  for (const auto& p : fine) {
+    if (!lines.empty() && !line.empty() && text_width(cr, line + " " + p, size, face) <= max_w) {
+      lines.back().push_back(p);
+      line += " " + p;
+    } else {
+      lines.push_back({p});
+      line = p;
+    }
+  }
+  return lines;
+}
+
+}  // namespace
+
+TextBlock fit_lines(cairo_t* cr, const std::vector<std::string>& pieces, double size,
+                    double min_size, Face face, double max_w, std::size_t max_lines) {
+  max_lines = std::max<std::size_t>(max_lines, 1);
+  min_size = std::min(min_size, size);
+  TextBlock b;
+  std::vector<std::vector<std::string>> lines;
+  for (b.size = size;; b.size = std::max(min_size, b.size - 0.5)) {
+    lines = wrap_pieces(cr, pieces, b.size, face, max_w);
+    bool fits = lines.size() <= max_lines;
+    for (const auto& l : lines) fits = fits && text_width(cr, joined(l), b.size, face) <= max_w;
+    if (fits || b.size <= min_size) break;
+  }
+  if (lines.size() > max_lines) {
+    lines.resize(max_lines);
+    b.cut = true;
+    std::vector<std::string>& last = lines.back();
+    const std::string whole = joined(last);
+    while (!last.empty() && text_width(cr, joined(last) + " \xE2\x80\xA6", b.size, face) > max_w)
+      last.pop_back();
+    if (last.empty()) {
+      last = {truncated(cr, whole, b.size, face, max_w)};
+    } else {
+      last.push_back("\xE2\x80\xA6");
+    }
+  }
+  for (const auto& l : lines) {
+    std::string text = joined(l);
+    if (text_width(cr, text, b.size, face) > max_w) b.cut = true;
+    b.lines.push_back(truncated(cr, text, b.size, face, max_w));
+  }
+  return b;
 }
 
 namespace {

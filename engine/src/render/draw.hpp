@@ -39,6 +39,27 @@ void draw_text(cairo_t* cr, const std::string& s, double x, double y, double siz
                Align align = Align::kLeft, bool halo = false);
 // The largest size (from `size` down) at which `s` fits in `max_w`.
 double fitted_size(cairo_t* cr, const std::string& s, double size, Face face, double max_w);
+// `s` when it fits in `max_w`; else its longest prefix (cut between characters) that fits with "…".
+std::string truncated(cairo_t* cr, const std::string& s, double size, Face face, double max_w);
+
+// Text broken into lines for a box of width `max_w` and at most `max_lines` lines. Pieces (a
+// commune's name with its comma, or a word) stay whole on a line and are joined by spaces; a piece
+// wider than the box is broken at its spaces. Wrapping comes first, at `size`; only when that
+// needs more than `max_lines` lines does the size step down, to `min_size` and no further (small
+// type on paper is unreadable); only then is the end cut, after the last whole piece that fits,
+// with "…". The box grows by the lines: a long list of names is shown whole where space allows.
+struct TextBlock {
+  double size = 0;
+  std::vector<std::string> lines;
+  bool cut = false;                           // something was left out
+  double step() const { return size * 1.2; }  // baseline to baseline
+};
+TextBlock fit_lines(cairo_t* cr, const std::vector<std::string>& pieces, double size,
+                    double min_size, Face face, double max_w, std::size_t max_lines);
+// The pieces of free text: its words.
+std::vector<std::string> words(const std::string& s);
+// The pieces of a list of names: each name whole, followed by "," but the last.
+std::vector<std::string> list_pieces(const std::vector<std::string>& names);
 
 double polygon_area(const Polygon& p);
 double multipolygon_area(const MultiPolygon& mp);

@@ -146,13 +146,11 @@ BriefResult write_brief(const BriefOptions& o) {
   d.roads = o.roads.empty() ? o.road_lines : read_lines(LineOptions{o.roads, "", ""}, in.crs, "--roads");
   d.vi = o.lang == "vi";
   d.title = o.title.empty() ? fs::path(o.in).filename().string() : o.title;
-  std::string when = r.from.empty() && r.to.empty() ? (d.vi ? "mọi ngày" : "all dates") : r.from + " – " + r.to;
+  // "toàn bộ thời gian", the whole period: "mọi ngày" (every day) misread before a days filter.
+  std::string when = r.from.empty() && r.to.empty() ? (d.vi ? "toàn bộ thời gian" : "all dates")
+                                                    : r.from + " – " + r.to;
   if (!r.hours.empty()) when += " · " + r.hours;
-  if (!r.days.empty()) {
-    std::string days;
-    for (const auto& day : r.days) days += (days.empty() ? "" : ",") + day;
-    when += " · " + days;
-  }
+  if (!r.days.empty()) when += " · " + window_days_text(r.days, d.vi);
   d.window_text = when + " · " + grouped(r.incidents_in_window) + (d.vi ? " vụ việc" : " incidents");
 
   const std::vector<char> cats = select_categories(in.incidents.categories, o.categories);
@@ -187,12 +185,13 @@ BriefResult write_brief(const BriefOptions& o) {
   }
 
   const std::string temp = temp_path_for(o.out);
+  int pages = 0;
   {
     render::SurfacePtr surface(cairo_pdf_surface_create(temp.c_str(), 595.28, 841.89));
     if (cairo_surface_status(surface.get()) != CAIRO_STATUS_SUCCESS)
       throw IoError("--out: cannot create '" + temp + "' next to " + o.out);
     render::ContextPtr cr(cairo_create(surface.get()));
-    draw_brief_pages(cr.get(), d);
+    pages = draw_brief_pages(cr.get(), d);
     const cairo_status_t st = cairo_status(cr.get());
     cr.reset();
     cairo_surface_finish(surface.get());
@@ -209,7 +208,7 @@ BriefResult write_brief(const BriefOptions& o) {
     throw IoError("--out: cannot move the finished briefing into place at '" + o.out + "': " + why);
   }
   BriefResult res;
-  res.pages = 1 + static_cast<int>(d.hotspots.size());
+  res.pages = pages;
   for (const auto& h : d.hotspots) res.ids.push_back(h.top.id);
   res.warnings = r.warnings;
   return res;

@@ -33,7 +33,13 @@ struct BriefData {
   bool vi = true;
 };
 
-// Draws every page on a PDF surface (A4 in points): 1 + hotspots.size() pages.
-void draw_brief_pages(cairo_t* cr, const BriefData& d);
+// Draws every page on a PDF surface (A4 in points) and returns how many: the overview (its table
+// continued on as many pages as its rows need), then one page per hotspot.
+int draw_brief_pages(cairo_t* cr, const BriefData& d);
+
+// The window's days as the briefing names them, the weekday chart's labels: runs of three days or
+// more as a range ("T2–T6", "Mon–Fri"), others listed ("T7, CN", "Sat, Sun"). `days` as
+// TopResult::days ("mon", "tue", ... in week order).
+std::string window_days_text(const std::vector<std::string>& days, bool vi);
 
 }  // namespace hotspot

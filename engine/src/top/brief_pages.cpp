@@ -14,6 +14,10 @@ namespace {
 using namespace render;
 
 constexpr double kPageW = 595.28, kPageH = 841.89, kMargin = 40;
+// The footer's baseline, and the lowest any page's body may reach: its 7 pt line stays clear.
+constexpr double kFooterY = kPageH - 22, kBodyBottom = kPageH - 34;
+// The smallest type of a table cell or a fact: long names wrap, then shrink to this, then are cut.
+constexpr double kMinText = 7;
 constexpr RGB kInk{30, 30, 30}, kMuted{100, 100, 100}, kCommune{130, 130, 130}, kZone{118, 42, 131},
     kHot{215, 0, 0}, kPoint{40, 40, 160}, kBar{200, 60, 40};
 
@@ -37,12 +41,6 @@ std::string fmt(const char* f, double v) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, v);
   return buf;
-}
-
-std::string join(const std::vector<std::string>& v) {
-  std::string out;
-  for (const auto& s : v) out += (out.empty() ? "" : ", ") + s;
-  return out;
 }
 
 // "–" when the zone has no emerging trend (it overlaps no cell of the emerging analysis).
@@ -146,9 +144,24 @@ void draw_map(cairo_t* cr, const MapFrame& f, const BriefData& d, const std::vec
 }
 
 void footer(cairo_t* cr, const BriefData& d, const Words& w, int page, int pages) {
-  draw_text(cr, d.title + " · " + d.window_text, kMargin, kPageH - 22, 7, Face::kRegular, kMuted);
-  draw_text(cr, std::string(w.page) + " " + std::to_string(page) + "/" + std::to_string(pages), kPageW - kMargin,
-            kPageH - 22, 7, Face::kRegular, kMuted, Align::kRight);
+  const std::string number =
+      std::string(w.page) + " " + std::to_string(page) + "/" + std::to_string(pages);
+  draw_text(cr, number, kPageW - kMargin, kFooterY, 7, Face::kRegular, kMuted, Align::kRight);
+  // A long title gives way, cut with "…", so that it never runs into the page number.
+  const double room = kPageW - 2 * kMargin - text_width(cr, number, 7, Face::kRegular) - 12;
+  const std::string tail = " · " + d.window_text;
+  const double title_room = room - text_width(cr, tail, 7, Face::kRegular);
+  const std::string left = title_room >= 60
+                               ? truncated(cr, d.title, 7, Face::kRegular, title_room) + tail
+                               : truncated(cr, d.title + tail, 7, Face::kRegular, room);
+  draw_text(cr, left, kMargin, kFooterY, 7, Face::kRegular, kMuted);
+}
+
+// The lines of a block, the first on baseline `y`; returns the last line's baseline.
+double draw_lines(cairo_t* cr, const TextBlock& b, double x, double y, Face face, RGB color) {
+  for (std::size_t k = 0; k < b.lines.size(); ++k)
+    draw_text(cr, b.lines[k], x, y + static_cast<double>(k) * b.step(), b.size, face, color);
+  return y + static_cast<double>(std::max<std::size_t>(b.lines.size(), 1) - 1) * b.step();
 }
 
 void bar_chart(cairo_t* cr, double x, double y, double w, double h, const std::string& title,
@@ -174,16 +187,100 @@ void bar_chart(cairo_t* cr, double x, double y, double w, double h, const std::s
   cairo_stroke(cr);
 }
 
-void overview_page(cairo_t* cr, const BriefData& d, const Words& w, int pages) {
+// The overview table: its columns' left edges (and the right margin), the baseline of its header
+// on page 1 (under the map) and on the pages that continue it, and a one-line row's height.
+constexpr std::array<double, 8> kCols{kMargin,       kMargin + 30,    kMargin + 70,
+                                      kMargin + 265, kMargin + 310,   kMargin + 350,
+                                      kMargin + 450, kPageW - kMargin};
+constexpr double kTableHead1 = 520, kTableHeadNext = 76, kRowH = 16;
+
+struct Row {
+  std::array<TextBlock, 7> cells;
+  double height = kRowH;  // grows by the lines of its tallest cell
+};
+
+// Every hotspot's row, laid out before anything is drawn: the rows decide how many pages the
+// table takes, and so every page's number.
+std::vector<Row> table_rows(cairo_t* cr, const BriefData& d) {
+  std::vector<Row> rows;
+  for (const auto& h : d.hotspots) {
+    std::vector<std::string> where = list_pieces(h.top.communes);
+    std::vector<std::string> zones = list_pieces(h.top.industrial_zones);
+    if (!zones.empty()) zones.front() = "/ " + zones.front();
+    where.insert(where.end(), zones.begin(), zones.end());
+    const std::vector<std::string> cells[] = {
+        {std::to_string(h.top.rank)},
+        {h.top.id},
+        where,
+        {std::to_string(h.top.incidents)},
+        {std::isfinite(h.top.pai) ? fmt("%.1f", h.top.pai) : "–"},
+        words(trend_words(h.trend, d.vi)),
+        words(h.top.peak_hours)};
+    Row row;
+    for (std::size_t c = 0; c < 7; ++c) {
+      // The communes and zones may take six lines: every name whole, where the names of a hotspot
+      // on a commune line tell which neighbours patrol it together.
+      row.cells[c] = fit_lines(cr, cells[c], 8.5, kMinText, c == 1 ? Face::kBold : Face::kRegular,
+                               kCols[c + 1] - kCols[c] - 4, c == 2 ? 6 : 3);
+      const std::size_t lines = std::max<std::size_t>(row.cells[c].lines.size(), 1);
+      row.height =
+          std::max(row.height, kRowH + static_cast<double>(lines - 1) * row.cells[c].step());
+    }
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+// The first row of each overview page: as many rows as end above the footer, the header repeated
+// on every page.
+std::vector<std::size_t> table_pages(const std::vector<Row>& rows) {
+  std::vector<std::size_t> first{0};
+  double top = kTableHead1 + 4;
+  for (std::size_t k = 0; k < rows.size(); ++k) {
+    if (k > first.back() && top + rows[k].height > kBodyBottom) {
+      first.push_back(k);
+      top = kTableHeadNext + 4;
+    }
+    top += rows[k].height;
+  }
+  return first;
+}
+
+void draw_table(cairo_t* cr, const Words& w, const std::vector<Row>& rows, std::size_t begin,
+                std::size_t end, double y) {
+  const char* heads[] = {w.rank, w.id, w.where, w.incidents, w.pai, w.trend, w.peak};
+  for (std::size_t c = 0; c < 7; ++c)  // one line each ("Incidents" ran into "PAI")
+    draw_lines(
+        cr,
+        fit_lines(cr, words(heads[c]), 8.5, kMinText, Face::kBold, kCols[c + 1] - kCols[c] - 4, 1),
+        kCols[c], y, Face::kBold, kInk);
+  cairo_move_to(cr, kMargin, y + 4);
+  cairo_line_to(cr, kPageW - kMargin, y + 4);
+  set_color(cr, kMuted);
+  cairo_set_line_width(cr, 0.5);
+  cairo_stroke(cr);
+  double top = y + 4;
+  for (std::size_t k = begin; k < end; ++k) {
+    for (std::size_t c = 0; c < 7; ++c)
+      draw_lines(cr, rows[k].cells[c], kCols[c], top + 12, c == 1 ? Face::kBold : Face::kRegular,
+                 c == 1 ? kHot : kInk);
+    top += rows[k].height;
+  }
+}
+
+void overview_map(cairo_t* cr, const BriefData& d, const Words& w) {
   draw_text(cr, w.briefing, kMargin, 52, 18, Face::kBold, kInk);
-  draw_text(cr, d.title, kMargin, 70, fitted_size(cr, d.title, 10, Face::kRegular, kPageW - 2 * kMargin),
-            Face::kRegular, kMuted);
-  draw_text(cr, d.window_text, kMargin, 84, fitted_size(cr, d.window_text, 10, Face::kRegular, kPageW - 2 * kMargin),
-            Face::kRegular, kInk);
+  const double text_w = kPageW - 2 * kMargin;
+  double y = draw_lines(cr, fit_lines(cr, words(d.title), 10, kMinText, Face::kRegular, text_w, 2),
+                        kMargin, 70, Face::kRegular, kMuted);
+  y = draw_lines(cr, fit_lines(cr, words(d.window_text), 10, kMinText, Face::kRegular, text_w, 2),
+                 kMargin, y + 14, Face::kRegular, kInk);
   Box world;
   for (const auto& g : d.in->communes.geom) world.expand(bounds(g));
   for (const auto& h : d.hotspots) world.expand(bounds(h.geom));
-  const MapFrame f = frame_for(world, kMargin, 96, kPageW - 2 * kMargin, 400);
+  // The map gives up the height the title's and window's extra lines take; the table stays put.
+  const double map_top = y + 12;
+  const MapFrame f = frame_for(world, kMargin, map_top, text_w, kTableHead1 - 24 - map_top);
   std::vector<const BriefHotspot*> hot;
   std::vector<std::string> labels;
   for (const auto& h : d.hotspots) {
@@ -191,64 +288,56 @@ void overview_page(cairo_t* cr, const BriefData& d, const Words& w, int pages) {
     labels.push_back(std::to_string(h.top.rank) + " " + h.top.id);
   }
   draw_map(cr, f, d, hot, labels, {}, 10);
-
-  const double cols[] = {kMargin, kMargin + 30, kMargin + 70, kMargin + 265, kMargin + 310, kMargin + 350,
-                         kMargin + 450};
-  const char* heads[] = {w.rank, w.id, w.where, w.incidents, w.pai, w.trend, w.peak};
-  double y = 520;
-  for (int c = 0; c < 7; ++c) draw_text(cr, heads[c], cols[c], y, 8.5, Face::kBold, kInk);
-  cairo_move_to(cr, kMargin, y + 4);
-  cairo_line_to(cr, kPageW - kMargin, y + 4);
-  set_color(cr, kMuted);
-  cairo_set_line_width(cr, 0.5);
-  cairo_stroke(cr);
-  for (const auto& h : d.hotspots) {
-    y += 16;
-    std::string where = join(h.top.communes);
-    if (!h.top.industrial_zones.empty()) where += " / " + join(h.top.industrial_zones);
-    const std::string cells[] = {std::to_string(h.top.rank),
-                                 h.top.id,
-                                 where,
-                                 std::to_string(h.top.incidents),
-                                 std::isfinite(h.top.pai) ? fmt("%.1f", h.top.pai) : "–",
-                                 trend_words(h.trend, d.vi),
-                                 h.top.peak_hours};
-    for (int c = 0; c < 7; ++c) {
-      const double room = (c < 6 ? cols[c + 1] : kPageW - kMargin) - cols[c] - 4;
-      draw_text(cr, cells[c], cols[c], y, fitted_size(cr, cells[c], 8.5, Face::kRegular, room),
-                c == 1 ? Face::kBold : Face::kRegular, c == 1 ? kHot : kInk);
-    }
-  }
-  footer(cr, d, w, 1, pages);
 }
 
 void hotspot_page(cairo_t* cr, const BriefData& d, const Words& w, const BriefHotspot& h, int page, int pages) {
-  const std::string head = std::to_string(h.top.rank) + ". " + h.top.id + " — " + join(h.top.communes);
-  draw_text(cr, head, kMargin, 52, fitted_size(cr, head, 16, Face::kBold, kPageW - 2 * kMargin), Face::kBold, kInk);
-  draw_text(cr, d.window_text, kMargin, 68, 9, Face::kRegular, kMuted);
-  Box world = bounds(h.geom);
-  const double pad = std::max({world.xmax - world.xmin, world.ymax - world.ymin, 400.0}) * 0.6;
-  world = {world.xmin - pad, world.ymin - pad, world.xmax + pad, world.ymax + pad};
-  const MapFrame f = frame_for(world, kMargin, 80, kPageW - 2 * kMargin, 330);
-  draw_map(cr, f, d, {&h}, {h.top.id}, d.window_points, 12);
+  const double text_w = kPageW - 2 * kMargin;
+  std::vector<std::string> head{std::to_string(h.top.rank) + ".", h.top.id};
+  if (!h.top.communes.empty()) head.push_back("—");
+  for (auto& piece : list_pieces(h.top.communes)) head.push_back(std::move(piece));
+  double y = draw_lines(cr, fit_lines(cr, head, 16, 10, Face::kBold, text_w, 3), kMargin, 52,
+                        Face::kBold, kInk);
+  y = draw_lines(cr, fit_lines(cr, words(d.window_text), 9, kMinText, Face::kRegular, text_w, 2),
+                 kMargin, y + 16, Face::kRegular, kMuted);
+  const double map_top = y + 12;
 
-  double y = 432;
-  auto fact = [&](const char* key, const std::string& value) {
-    draw_text(cr, key, kMargin, y, 9, Face::kBold, kInk);
-    draw_text(cr, value, kMargin + 130, y, fitted_size(cr, value, 9, Face::kRegular, kPageW - 2 * kMargin - 130),
-              Face::kRegular, kInk);
-    y += 14;
+  // The facts end where the charts begin; the map gives up the height their extra lines take.
+  constexpr double kKeyW = 130, kFactH = 14, kFactsEnd = 558;
+  std::vector<std::pair<const char*, TextBlock>> facts;
+  auto fact = [&](const char* key, const std::string& value, std::vector<std::string> pieces = {},
+                  std::size_t max_lines = 2) {
+    if (pieces.empty()) pieces = words(value);
+    facts.emplace_back(
+        key, fit_lines(cr, pieces, 9, kMinText, Face::kRegular, text_w - kKeyW, max_lines));
   };
   fact(w.incidents, std::to_string(h.top.incidents) + " (" + fmt("%.0f", 100 * h.top.share) + " % " +
                         w.share_of_window + ")");
-  fact(w.communes, h.top.communes.empty() ? w.none : join(h.top.communes));
-  fact(w.zones, h.top.industrial_zones.empty() ? w.none : join(h.top.industrial_zones));
+  fact(w.communes, w.none, list_pieces(h.top.communes), 5);
+  fact(w.zones, w.none, list_pieces(h.top.industrial_zones), 3);
   fact(w.centre, std::isfinite(h.top.lat) ? fmt("%.5f", h.top.lat) + ", " + fmt("%.5f", h.top.lon) : "–");
   fact(w.area, fmt("%.2f ", h.top.area_km2) + (d.in->crs.planar() ? w.planar_km2 : "km²"));
   fact(w.pai, std::isfinite(h.top.pai) ? fmt("%.1f", h.top.pai) : "–");
   fact(w.peak, h.top.peak_hours.empty() ? "–" : h.top.peak_hours);
   fact(w.trend, trend_words(h.trend, d.vi));
   fact(w.status, h.status.empty() ? "–" : status_words(h, d.vi));
+  auto fact_h = [&](const TextBlock& b) {
+    return kFactH + static_cast<double>(std::max<std::size_t>(b.lines.size(), 1) - 1) * b.step();
+  };
+  double facts_h = 0;
+  for (const auto& f : facts) facts_h += fact_h(f.second);
+  y = kFactsEnd - facts_h;
+
+  Box world = bounds(h.geom);
+  const double pad = std::max({world.xmax - world.xmin, world.ymax - world.ymin, 400.0}) * 0.6;
+  world = {world.xmin - pad, world.ymin - pad, world.xmax + pad, world.ymax + pad};
+  const MapFrame f = frame_for(world, kMargin, map_top, text_w, std::max(120.0, y - 22 - map_top));
+  draw_map(cr, f, d, {&h}, {h.top.id}, d.window_points, 12);
+
+  for (const auto& [key, value] : facts) {
+    draw_text(cr, key, kMargin, y, 9, Face::kBold, kInk);
+    draw_lines(cr, value, kMargin + kKeyW, y, Face::kRegular, kInk);
+    y += fact_h(value);
+  }
 
   std::vector<std::int64_t> hours(h.by_hour.begin(), h.by_hour.end()), days(h.by_weekday.begin(), h.by_weekday.end());
   std::vector<std::string> hour_labels, day_labels(w.days.begin(), w.days.end());
@@ -266,17 +355,59 @@ void hotspot_page(cairo_t* cr, const BriefData& d, const Words& w, const BriefHo
   footer(cr, d, w, page, pages);
 }
 
+// Runs of three days or more as a range, cyclically (fri-mon is "Fri–Mon"): "T2–T6", "T7, CN".
+std::string day_list(const std::vector<std::string>& days, const Words& w) {
+  static const char* const kKeys[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+  std::array<bool, 7> on{};
+  for (const auto& day : days)
+    for (std::size_t k = 0; k < 7; ++k)
+      if (day == kKeys[k]) on[k] = true;
+  const auto count = static_cast<std::size_t>(std::count(on.begin(), on.end(), true));
+  if (count == 7) return std::string(w.days[0]) + "–" + w.days[6];
+  std::string out;
+  for (std::size_t k = 0; k < 7; ++k) {
+    if (!on[k] || on[(k + 6) % 7]) continue;  // not the first day of a run
+    std::size_t n = 1;
+    while (on[(k + n) % 7]) ++n;
+    auto add = [&](const std::string& s) { out += (out.empty() ? "" : ", ") + s; };
+    if (n >= 3) {
+      add(std::string(w.days[k]) + "–" + w.days[(k + n - 1) % 7]);
+    } else {
+      for (std::size_t i = 0; i < n; ++i) add(w.days[(k + i) % 7]);
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
-void draw_brief_pages(cairo_t* cr, const BriefData& d) {
+std::string window_days_text(const std::vector<std::string>& days, bool vi) {
+  return day_list(days, vi ? kVi : kEn);
+}
+
+int draw_brief_pages(cairo_t* cr, const BriefData& d) {
   const Words& w = d.vi ? kVi : kEn;
-  const int pages = 1 + static_cast<int>(d.hotspots.size());
-  overview_page(cr, d, w, pages);
-  cairo_show_page(cr);
-  for (std::size_t k = 0; k < d.hotspots.size(); ++k) {
-    hotspot_page(cr, d, w, d.hotspots[k], static_cast<int>(k) + 2, pages);
+  const std::vector<Row> rows = table_rows(cr, d);
+  const std::vector<std::size_t> first = table_pages(rows);
+  const int overview = static_cast<int>(first.size());
+  const int pages = overview + static_cast<int>(d.hotspots.size());
+  for (std::size_t p = 0; p < first.size(); ++p) {
+    if (p == 0) {
+      overview_map(cr, d, w);
+    } else {
+      const std::string continued = std::string(w.briefing) + (d.vi ? " (tiếp)" : " (continued)");
+      draw_text(cr, continued, kMargin, 52, 14, Face::kBold, kInk);
+    }
+    const std::size_t end = p + 1 < first.size() ? first[p + 1] : rows.size();
+    draw_table(cr, w, rows, first[p], end, p == 0 ? kTableHead1 : kTableHeadNext);
+    footer(cr, d, w, static_cast<int>(p) + 1, pages);
     cairo_show_page(cr);
   }
+  for (std::size_t k = 0; k < d.hotspots.size(); ++k) {
+    hotspot_page(cr, d, w, d.hotspots[k], overview + static_cast<int>(k) + 1, pages);
+    cairo_show_page(cr);
+  }
+  return pages;
 }
 
 }  // namespace hotspot
