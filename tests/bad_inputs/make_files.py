@@ -92,6 +92,14 @@ def make(name, path):
     elif name == "latin1.csv":
         with open(path, "wb") as f:
             f.write(b"id,lon,lat,category\n1,106.61,20.81,tr\xe9s grave\n2,106.63,20.81,vol\n")
+    elif name == "noeol.csv":
+        with open(path, "wb") as f:  # a header line longer than the 1 MiB limit
+            f.write(b"a" * ((1 << 20) + 100))
+    elif name == "utf16.csv":
+        # Excel's "Unicode Text": UTF-16LE with its byte order mark, tab-separated, CRLF.
+        text = "id\tlon\tlat\tcategory\r\n1\t106.61\t20.81\tTr\u1ed9m c\u1eafp\r\n2\t106.63\t20.81\tx\r\n"
+        with open(path, "wb") as f:
+            f.write(b"\xff\xfe" + text.encode("utf-16-le"))
     elif name == "binary.csv":
         with open(path, "wb") as f:
             f.write(bytes(range(256)) * 64)

@@ -18,6 +18,9 @@ Writes, under OUT_DIR:
   incidents_cp1258.csv          the same text in Windows-1258 (tone marks as combining characters)
   incidents_surveyor.csv        VN-2000 coordinates in surveyors' order (X = northing)
   incidents_random.csv          random Unicode category names (never exit 1)
+  incidents_excel.csv           incidents.csv as Excel saves it: a "sep=;" first line, data rows
+                                ending in ";;", and rows of separators only (its "used range")
+  incidents_utf16.csv           incidents_excel.csv in UTF-16LE with its byte order mark
   cases.json                    each case: its config and the expected outcome
 
 Deterministic (seeded): the same corpus on every run.
@@ -193,6 +196,14 @@ def write_csv(path, rows, encoding="utf-8", bom=True):
         f.write(data)
 
 
+def write_excel_csv(path, rows, encoding="utf-8"):
+    lines = ["sep=;", ";".join(HEADER)] + [";".join(r) + ";;" for r in rows] + [";" * 9] * 5
+    text = "\r\n".join(lines) + "\r\n"
+    data = b"\xff\xfe" + text.encode("utf-16-le") if encoding == "utf-16" else text.encode("utf-8")
+    with open(path, "wb") as f:
+        f.write(data)
+
+
 def write_surveyor_csv(path, rng, n):
     t = osr.CoordinateTransformation(srs(4326), srs(3405))
     lines = ["id,X,Y,time"]
@@ -261,6 +272,8 @@ def main():
     rows = incident_rows(rng, 400)
     write_csv(os.path.join(out, "incidents.csv"), rows)
     write_csv(os.path.join(out, "incidents_cp1258.csv"), rows, encoding="cp1258")
+    write_excel_csv(os.path.join(out, "incidents_excel.csv"), rows)
+    write_excel_csv(os.path.join(out, "incidents_utf16.csv"), rows, "utf-16")
     write_surveyor_csv(os.path.join(out, "incidents_surveyor.csv"), rng, 200)
     write_random_csv(os.path.join(out, "incidents_random.csv"), rng, 300)
 
@@ -283,6 +296,15 @@ def main():
          "date_only": date_only, "time_missing": no_time,
          "config": config(out, "cp1258", "communes_cpg/communes.shp", "incidents_cp1258.csv",
                           dict(spreadsheet, encoding="cp1258"))},
+        {"name": "excel_sep_line_used_range", "expect_exit": 0, "rows": n, "rejected": 1,
+         "date_only": date_only, "time_missing": no_time, "categories": 3,
+         "config": config(out, "excel_sep_line_used_range", "communes_cpg/communes.shp",
+                          "incidents_excel.csv", spreadsheet)},
+        {"name": "excel_utf16", "expect_exit": 0, "rows": n, "rejected": 1,
+         "date_only": date_only, "time_missing": no_time, "categories": 3,
+         "init_expect": {"inputs.incidents.x_field": "Kinh độ"},
+         "config": config(out, "excel_utf16", "communes_cpg/communes.shp", "incidents_utf16.csv",
+                          dict(spreadsheet, encoding="utf-16"))},
         {"name": "cp1258_read_as_utf8", "expect_exit": 2, "fails_at": "check", "stderr_has": ["Kinh độ", "inputs.incidents.encoding"],
          "config": config(out, "cp1258_read_as_utf8", "communes_cpg/communes.shp",
                           "incidents_cp1258.csv", spreadsheet)},

@@ -135,12 +135,14 @@ class IdSet {
  public:
   // expected: about how many ids will be inserted (sizes the table once; 0 if unknown).
   explicit IdSet(const StringColumn& ids, std::size_t expected = 0) : ids_(ids), expected_(expected) {}
-  // Inserts ids_[last]; returns false when an equal id is present already.
+  // Inserts ids_[last]; returns false when an equal id is present already. An empty id is a
+  // missing id, never a duplicate: it is not inserted.
   bool insert_last() {
     auto index = static_cast<std::uint32_t>(ids_.size() - 1);
     std::string_view id = ids_[index];
+    if (id.empty()) return true;
     if (ascending_) {
-      if (index == 0 || shortlex_less(ids_[index - 1], id)) return true;
+      if (last_ == kEmpty || shortlex_less(ids_[last_], id)) return last_ = index, true;
       ascending_ = false;
       rehash(table_size(std::max<std::size_t>(expected_, index + 1)), index);
     }
@@ -182,8 +184,8 @@ class IdSet {
       slots_[k] = {index, static_cast<std::uint32_t>(h >> 32)};
     };
     if (old.empty() && count_ == 0) {
-      for (std::uint32_t i = 0; i < first; ++i) place(i, std::hash<std::string_view>{}(ids_[i]));
-      count_ = first;
+      for (std::uint32_t i = 0; i < first; ++i)
+        if (!ids_[i].empty()) place(i, std::hash<std::string_view>{}(ids_[i])), ++count_;
       return;
     }
     for (const Slot& s : old)
@@ -192,6 +194,7 @@ class IdSet {
   const StringColumn& ids_;
   std::size_t expected_;
   bool ascending_ = true;
+  std::uint32_t last_ = kEmpty;  // the last id inserted while they ascend
   std::vector<Slot> slots_;
   std::size_t count_ = 0;
 };
@@ -325,6 +328,9 @@ class RowChecker {
         inc.id.pop_back();
         return reject(RejectReason::kBadText, "id " + bad_text_);
       }
+      // A row without an id keeps it empty (NULL in the output): numbering it could collide
+      // with a real id, and source_line tells such rows apart.
+      if (inc.id[inc.id.size() - 1].empty() && id_missing_++ == 0) first_id_missing_line_ = line;
     } else {
       inc.id.push_back(std::to_string(line));  // no id column: the line (or fid) identifies the row
     }
@@ -402,6 +408,15 @@ class RowChecker {
     });
     if (ascii) return s;
     if (decoder_) {
+      // Text that is valid UTF-8 with multibyte characters, under a declared 8-bit encoding:
+      // counted, for the warning that the file is UTF-8 after all.
+      if (std::any_of(s.begin(), s.end(), [](char c) { return (c & 0x80) != 0; })) {
+        if (!valid_utf8(s)) {
+          ++not_utf8_values_;
+        } else if (utf8_values_++ == 0) {
+          utf8_sample_.assign(s.substr(0, 60));
+        }
+      }
       if (!decoder_->decode(s, decoded_)) {
         bad_text_ = "'" + sanitize_utf8(s, 60) + "' is not valid " + opt_.encoding;
         return {};
@@ -416,6 +431,10 @@ class RowChecker {
  public:
   Decoder* decoder_ = nullptr;  // CSV with a declared encoding other than UTF-8
   std::int64_t first_repaired_line_ = 0, current_line_ = 0;
+  std::int64_t id_missing_ = 0, first_id_missing_line_ = 0;  // rows whose id is empty
+  // With a decoder: non-ASCII values that are (not) valid UTF-8, and the first that is.
+  std::int64_t utf8_values_ = 0, not_utf8_values_ = 0;
+  std::string utf8_sample_;
   std::string bad_text_;
 
  private:

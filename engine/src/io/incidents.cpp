@@ -39,6 +39,13 @@ std::vector<std::string> decode_header(const std::vector<std::string>& raw, cons
     out.push_back(nfc(sanitize_utf8(text, text.size() * 3 + 3)));
   }
   g_header_hint.clear();
+  const bool utf8_multibyte = std::any_of(raw.begin(), raw.end(), [](const std::string& h) {
+    return valid_utf8(h) && std::any_of(h.begin(), h.end(), [](char c) { return (c & 0x80) != 0; });
+  });
+  if (decoder && !bad && utf8_multibyte &&
+      std::all_of(raw.begin(), raw.end(), [](const std::string& h) { return valid_utf8(h); }))
+    g_header_hint = "; the header of '" + opt.path + "' (line 1) is UTF-8, but --encoding says " +
+                    opt.encoding + ": leave --encoding out (or give utf-8)";
   if (bad)
     g_header_hint = "; the header of '" + opt.path + "' (line 1) is not valid " +
                     (decoder ? opt.encoding : std::string("UTF-8")) +
@@ -66,11 +73,48 @@ std::string coordinate_columns_hint(const std::vector<std::string>& header) {
   return hint;
 }
 
+// utf-16, UTF-16LE, ucs-2, utf-32, ...: encodings whose text holds NUL bytes, which cannot be
+// split into fields before decoding.
+bool is_wide_encoding_name(const std::string& e) {
+  std::string k;
+  for (char c : e)
+    if (c != '-' && c != '_') k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return k.rfind("utf16", 0) == 0 || k.rfind("utf32", 0) == 0 || k.rfind("ucs2", 0) == 0 ||
+         k.rfind("ucs4", 0) == 0;
+}
+
+// The reason of a record whose quoted field is never closed: where it opened, and how much it
+// would have taken in.
+std::string open_quote_message(const CsvRecord& rec, const CsvLimits& limits) {
+  const std::string where = "a quoted field opened on line " + std::to_string(rec.quote_open_line);
+  const std::string lines =
+      std::to_string(rec.quote_open_lines) + " line" + (rec.quote_open_lines == 1 ? "" : "s");
+  if (rec.quote_open_lines <= 1) return where + " is not closed before the end of the file";
+  return where + " is not closed " +
+         (rec.quote_open_at_limit ? "within " + byte_size_text(limits.record_bytes) +
+                                        ", the limit for one record (" + lines + ")"
+                                  : "before the end of the file (" + lines + " to the end)") +
+         "; only that line is rejected, and reading resumes on the next line";
+}
+
 void read_csv(const IncidentOptions& opt, IncidentRead& out) {
   CsvReader reader(opt.path);
   std::unique_ptr<Decoder> decoder;
-  if (!is_utf8_name(opt.encoding)) decoder = std::make_unique<Decoder>(opt.encoding, "--encoding");
-  out.report.encoding = decoder ? opt.encoding : "utf-8";
+  if (!reader.utf16().empty()) {
+    // The byte order mark says how the file is written; the reader has decoded it already.
+    if (!is_utf8_name(opt.encoding) && !is_wide_encoding_name(opt.encoding))
+      out.report.warnings.push_back("incidents '" + opt.path + "': the file starts with a " +
+                                    "UTF-16 byte order mark and is read as UTF-16; --encoding " +
+                                    opt.encoding + " is ignored");
+  } else if (is_wide_encoding_name(opt.encoding)) {
+    throw UsageError("--encoding " + opt.encoding + ": incidents '" + opt.path +
+                     "' does not start with a UTF-16 byte order mark (FF FE or FE FF), which " +
+                     "hotspot needs to read UTF-16; save the file as \"CSV UTF-8\" (or give " +
+                     "its 8-bit encoding, e.g. cp1258)");
+  } else if (!is_utf8_name(opt.encoding)) {
+    decoder = std::make_unique<Decoder>(opt.encoding, "--encoding");
+  }
+  out.report.encoding = decoder ? opt.encoding : !reader.utf16().empty() ? reader.utf16() : "utf-8";
   const std::vector<std::string> header = decode_header(reader.header(), opt, decoder.get());
   int xi = find_column(header, opt.x_field, {"lon", "longitude", "lng", "long", "x"}, "--x-field");
   int yi = find_column(header, opt.y_field, {"lat", "latitude", "y"}, "--y-field");
@@ -99,14 +143,19 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
   };
   while (reader.next(rec)) {
     auto raw = [&] { return sanitize_utf8(rec.raw); };
+    // Separators after the last column (rows ending ";;", as Excel writes its used range): empty
+    // fields beyond the header's are no data.
+    if (rec.fields.size() > nfields &&
+        std::all_of(rec.fields.begin() + static_cast<std::ptrdiff_t>(nfields), rec.fields.end(),
+                    [](std::string_view f) { return trim(f).empty(); }))
+      rec.fields.resize(nfields);
     if (rec.unterminated_quote || rec.fields.size() != nfields) {
       ++rep.read;
-      rep.rejected.push_back(
-          {rec.line, raw(), RejectReason::kBadRow,
-           rec.unterminated_quote
-               ? std::string("a quoted field is not closed before the end of the file")
-               : "expected " + std::to_string(nfields) + " fields, found " +
-                     std::to_string(rec.fields.size())});
+      rep.rejected.push_back({rec.line, raw(), RejectReason::kBadRow,
+                              rec.unterminated_quote
+                                  ? open_quote_message(rec, reader.limits())
+                                  : "expected " + std::to_string(nfields) + " fields, found " +
+                                        std::to_string(rec.fields.size())});
       continue;
     }
     if (std::memchr(rec.raw.data(), '\0', rec.raw.size())) {
@@ -128,6 +177,25 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
         std::to_string(checker.first_repaired_line_) +
         "); their bad bytes became U+FFFD. Give the file's encoding with --encoding (e.g. " +
         (decoder ? "utf-8" : "cp1258") + ")");
+  if (checker.id_missing_ > 0)
+    rep.warnings.push_back("incidents '" + opt.path + "': " + std::to_string(checker.id_missing_) +
+                           (checker.id_missing_ == 1 ? " row has" : " rows have") +
+                           " an empty id (the first on line " +
+                           std::to_string(checker.first_id_missing_line_) +
+                           "); kept with no id (a missing id is no duplicate): source_line tells "
+                           "them apart");
+  // The dbf reader's warning for a language byte over UTF-8 text, for a forced --encoding.
+  if (decoder && checker.utf8_values_ > 0 && checker.not_utf8_values_ == 0) {
+    std::string as_decoded;
+    decoder->decode(checker.utf8_sample_, as_decoded);
+    rep.warnings.push_back("incidents '" + opt.path + "': --encoding says " + opt.encoding +
+                           ", but its text is UTF-8 (" + std::to_string(checker.utf8_values_) +
+                           (checker.utf8_values_ == 1 ? " value" : " values") + ", e.g. '" +
+                           sanitize_utf8(checker.utf8_sample_, 40) + "', which " + opt.encoding +
+                           " reads as '" + sanitize_utf8(as_decoded, 60) + "'); read as " +
+                           opt.encoding +
+                           ", as asked: leave --encoding out (or give utf-8) to read it as UTF-8");
+  }
   out.csv_sha256 = reader.sha256();
   out.csv_bytes = reader.bytes_read();
 }

@@ -248,7 +248,11 @@ std::string write_incidents(GpkgWriter& w, const LoadedInputs& in, const Assignm
   UtcText local_text;
   for (std::size_t i = 0; i < inc.size(); ++i) {
     L.set_point({inc.x[i], inc.y[i]});
-    L.set(0, inc.id[i]);
+    if (inc.id[i].empty()) {
+      L.set_null(0);  // a row without an id
+    } else {
+      L.set(0, inc.id[i]);
+    }
     L.set_time(1, inc.time_utc[i]);
     if (inc.category[i] != Dictionary::kNone)
       L.set(2, std::string_view(inc.categories[inc.category[i]]));

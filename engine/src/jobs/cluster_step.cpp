@@ -395,7 +395,11 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   for (std::size_t i = 0; i < inc.size(); ++i) {
     if (members_only && cl.label[i] < 0) continue;
     P.set_point({inc.x[i], inc.y[i]});
-    P.set(0, inc.id[i]);
+    if (inc.id[i].empty()) {
+      P.set_null(0);  // a row without an id
+    } else {
+      P.set(0, inc.id[i]);
+    }
     P.set_time(1, inc.time_utc[i]);
     if (inc.category[i] != Dictionary::kNone)
       P.set(2, std::string_view(inc.categories[inc.category[i]]));

@@ -183,6 +183,10 @@ class CsvHead {
     if (fd < 0) throw IoError("cannot create a temporary file in " + fs::path(path_).parent_path().string());
     close(fd);
     std::ofstream out(path_, std::ios::binary);
+    // The copy is UTF-8 (the reader decodes UTF-16), and keeps Excel's "sep=" line, so its
+    // delimiter and line numbers are the file's.
+    utf16_ = !reader.utf16().empty();
+    if (reader.delimiter_declared()) out << "sep=" << reader.delimiter() << "\n";
     for (std::size_t i = 0; i < reader.header().size(); ++i)
       out << (i ? std::string(1, reader.delimiter()) : "")
           << csv_field(reader.header()[i], reader.delimiter());
@@ -199,9 +203,11 @@ class CsvHead {
   CsvHead(const CsvHead&) = delete;
   CsvHead& operator=(const CsvHead&) = delete;
   const std::string& path() const { return path_; }
+  bool utf16() const { return utf16_; }  // the file was UTF-16; the copy is UTF-8
 
  private:
   std::string path_;
+  bool utf16_ = false;
   std::int64_t rows_ = 0;
 };
 
@@ -246,6 +252,7 @@ IncidentsSeen check_incidents(const InputOptions& in, const std::vector<std::str
     }
     IncidentOptions first = opt;
     first.path = head->path();
+    if (head->utf16()) first.encoding.clear();
     try {
       r = read_incidents(first);
     } catch (const Error& e) {  // name the file the user gave, not the copy

@@ -164,5 +164,129 @@ TEST(Ingest, NoCoordinateColumnsIsAUsageError) {
   EXPECT_THROW(load_inputs(inputs(dir, dir.write("inc.csv", "id,a,b\n1,2,3\n"))), UsageError);
 }
 
+// Audit of hand-made CSVs: each case keeps read = accepted + rejected.
+void expect_balance(const IngestReport& r) {
+  EXPECT_EQ(r.read, r.accepted + static_cast<std::int64_t>(r.rejected.size()));
+}
+
+bool has_warning(const IngestReport& r, const std::string& text) {
+  for (const auto& w : r.warnings)
+    if (w.find(text) != std::string::npos) return true;
+  return false;
+}
+
+// One inch mark in an unquoted field is text; an unclosed quoted field rejects its own line only,
+// and the reason says how many lines it would have taken in.
+TEST(Ingest, StrayAndUnclosedQuotesLoseNoRows) {
+  test::TempDir dir;
+  std::string text = "id,lon,lat,category\n";
+  for (int i = 1; i <= 10; ++i)
+    text += std::to_string(i) + ",106.61,20.81," +
+            (i == 4   ? "tv 12\"A"
+             : i == 7 ? "\"open"
+                      : "x") +
+            "\n";
+  auto in = load_inputs(inputs(dir, dir.write("inc.csv", text)));
+  const auto& r = in.report;
+  expect_balance(r);
+  EXPECT_EQ(r.read, 10);
+  EXPECT_EQ(r.accepted, 9);
+  ASSERT_EQ(r.rejected.size(), 1u);
+  EXPECT_EQ(r.rejected[0].line, 8);
+  EXPECT_EQ(r.rejected[0].reason, RejectReason::kBadRow);
+  EXPECT_EQ(r.rejected[0].message,
+            "a quoted field opened on line 8 is not closed before the end of the file (4 lines to "
+            "the end); only that line is rejected, and reading resumes on the next line");
+  EXPECT_EQ(in.incidents.categories[in.incidents.category[3]], "tv 12\"A");
+}
+
+// An empty id is a missing id, not a duplicate of the other empty ones; duplicates of real ids
+// are still found around them.
+TEST(Ingest, EmptyIdsAreKeptAndAreNoDuplicates) {
+  test::TempDir dir;
+  auto in = load_inputs(inputs(
+      dir, dir.write("inc.csv",
+                     "id,lon,lat\n,106.61,20.81\nB,106.61,20.81\n  ,106.62,20.81\nB,106.61,20.81\n"
+                     ",106.63,20.81\nA,106.61,20.81\nC,106.61,20.81\nA,106.61,20.81\n")));
+  const auto& r = in.report;
+  expect_balance(r);
+  EXPECT_EQ(r.accepted, 6);
+  auto m = reasons_by_line(r);
+  EXPECT_EQ(m.size(), 2u);
+  EXPECT_EQ(m.at(5), RejectReason::kDuplicateId);  // B again, after an empty id
+  EXPECT_EQ(m.at(9), RejectReason::kDuplicateId);  // A again, after the ids left ascending order
+  EXPECT_EQ(in.incidents.id[0], "");
+  EXPECT_EQ(in.incidents.id[2], "");
+  EXPECT_TRUE(has_warning(r, "3 rows have an empty id (the first on line 2)")) << r.warnings.at(0);
+}
+
+// Excel's "CSV (semicolon)" export: a "sep=;" line, rows of separators only from its used range,
+// and data rows ending in separators beyond the header's columns.
+TEST(Ingest, ExcelUsedRangeRowsAndTrailingSeparators) {
+  test::TempDir dir;
+  auto in = load_inputs(inputs(
+      dir,
+      dir.write("inc.csv",
+                "sep=;\r\nid;lon;lat;time;category\r\n1;106,61;20,81;2024-01-01T10:00:00;x;;\r\n"
+                "2;106,62;20,81;2024-01-01T10:00:00;x;;\r\n;;;;;;\r\n;;;;;;\r\n;;;;;;\r\n"
+                "3;106,63;20,81;2024-01-01T10:00:00;x;y;\r\n")));
+  const auto& r = in.report;
+  expect_balance(r);
+  EXPECT_EQ(r.read, 3);
+  EXPECT_EQ(r.accepted, 2);
+  ASSERT_EQ(r.rejected.size(), 1u);  // a value beyond the header's columns is data: refused
+  EXPECT_EQ(r.rejected[0].line, 8);
+  EXPECT_EQ(r.rejected[0].message, "expected 5 fields, found 7");
+  EXPECT_DOUBLE_EQ(in.incidents.lon[1], 106.62);
+}
+
+// UTF-16 with its byte order mark is read, with or without --encoding utf-16; --encoding utf-16 on
+// a file without one is refused with what to do.
+TEST(Ingest, Utf16CsvIsDecoded) {
+  test::TempDir dir;
+  const std::u16string text = u"id\tlon\tlat\tcategory\r\n1\t106.61\t20.81\tTr\u1ED9m c\u1EAFp\r\n";
+  std::string bytes = "\xFF\xFE";
+  for (char16_t c : text)
+    bytes += std::string{static_cast<char>(c & 0xFF), static_cast<char>(c >> 8)};
+  auto o = inputs(dir, dir.write("inc.csv", bytes));
+  for (const char* enc : {"", "utf-16", "UTF-16LE"}) {
+    o.incidents.encoding = enc;
+    auto in = load_inputs(o);
+    EXPECT_EQ(in.report.accepted, 1) << enc;
+    EXPECT_EQ(in.incidents.categories[0], "Trộm cắp") << enc;
+    EXPECT_EQ(in.report.encoding, "utf-16le");
+  }
+  o.incidents.encoding = "cp1258";  // the byte order mark wins, with a warning
+  auto in = load_inputs(o);
+  EXPECT_EQ(in.incidents.categories[0], "Trộm cắp");
+  EXPECT_TRUE(has_warning(in.report, "--encoding cp1258 is ignored"));
+  auto plain = inputs(dir, dir.write("u8.csv", "id,lon,lat\n1,106.61,20.81\n"));
+  plain.incidents.encoding = "utf-16";
+  try {
+    load_inputs(plain);
+    ADD_FAILURE() << "utf-16 without a byte order mark was read";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("save the file as \"CSV UTF-8\""), std::string::npos);
+  }
+}
+
+// UTF-8 text read as Windows-1258 because --encoding says so: read as asked, with a warning (as
+// for a .dbf whose language byte says a code page over UTF-8 text).
+TEST(Ingest, Utf8TextUnderASingleByteEncodingWarns) {
+  test::TempDir dir;
+  auto o = inputs(dir, dir.write("inc.csv", "id,lon,lat,category\n1,106.61,20.81,Trộm cắp\n"));
+  o.incidents.encoding = "cp1258";
+  auto in = load_inputs(o);
+  EXPECT_EQ(in.report.accepted, 1);
+  EXPECT_TRUE(has_warning(in.report,
+                          "--encoding says cp1258, but its text is UTF-8 (1 value, e.g. 'Trộm "
+                          "cắp', which cp1258 reads as 'Trá»™m cáº¯p')"))
+      << (in.report.warnings.empty() ? "" : in.report.warnings[0]);
+  // Real Windows-1258 text: no such warning.
+  auto cp = inputs(dir, dir.write("cp.csv", "id,lon,lat,category\n1,106.61,20.81,Tr\xf4\xf2m\n"));
+  cp.incidents.encoding = "cp1258";
+  EXPECT_FALSE(has_warning(load_inputs(cp).report, "but its text is UTF-8"));
+}
+
 }  // namespace
 }  // namespace hotspot
