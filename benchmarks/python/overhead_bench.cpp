@@ -52,7 +52,7 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < n; ++i) box.expand(hotspot::XY{x[i], y[i]});
     const auto bw = hotspot::choose_bandwidth(
         hotspot::bandwidth_metres(h), hotspot::Kernel::kQuartic, x, y, {}, box, threads, "m");
-    const auto grid = hotspot::choose_grid(std::nullopt, box, bw.bandwidth_m, cell);
+    const auto grid = hotspot::choose_grid(std::nullopt, box, bw.bandwidth_m, cell, "m");
     hotspot::KdeOptions o;
     o.bandwidth_m = bw.bandwidth_m;
     o.threads = threads;

@@ -68,7 +68,7 @@ py::tuple kde_surface(const F64& px, const F64& py_, const std::optional<F64>& p
     for (std::size_t i = 0; i < x.size(); ++i) data_box.expand(XY{x[i], y[i]});
     const Box& around = masked ? mask_box : data_box;
     bw = choose_bandwidth(spec, kernel, x, y, w, around, threads, "m");
-    const Grid grid = choose_grid(box, around, bw.bandwidth_m, cell_size);
+    const Grid grid = choose_grid(box, around, bw.bandwidth_m, cell_size, "m");
     std::vector<std::uint8_t> mask;
     if (masked) mask = rasterize_mask(mask_geom, grid, threads);
     KdeOptions ko;

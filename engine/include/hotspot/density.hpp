@@ -62,8 +62,9 @@ struct Grid {
 };
 
 // The grid rule above; throws ParameterError naming cell_size or extent when the extent is empty
-// or the grid would exceed max_cells.
-Grid grid_for_extent(const Box& extent, double cell, std::int64_t max_cells = 2'000'000'000);
+// or the grid would exceed max_cells. `unit` names lengths in its messages ("m", "data units").
+Grid grid_for_extent(const Box& extent, double cell, std::int64_t max_cells = 2'000'000'000,
+                     const char* unit = "m");
 
 struct KdeOptions {
   Kernel kernel = Kernel::kQuartic;  // DEFAULT: quartic
@@ -209,9 +210,9 @@ BandwidthChoice choose_bandwidth(const BandwidthSpec& spec, Kernel kernel,
 
 // The grid of a surface: `extent` when given, else `around` (the mask's or the points' bounding
 // box) grown by one bandwidth on every side, so no kernel is cut at the raster's edge. Throws
-// ParameterError as grid_for_extent.
+// ParameterError as grid_for_extent, with lengths in `unit`.
 Grid choose_grid(const std::optional<Box>& extent, const Box& around, double bandwidth_m,
-                 double cell_m);
+                 double cell_m, const char* unit);
 
 // Which cells make hotspot zones.
 struct ZoneRule {

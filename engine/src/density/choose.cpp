@@ -155,10 +155,12 @@ BandwidthChoice choose_bandwidth(const BandwidthSpec& spec, Kernel kernel,
   return c;
 }
 
-Grid choose_grid(const std::optional<Box>& extent, const Box& around, double h, double cell_m) {
-  if (extent) return grid_for_extent(*extent, cell_m);
+Grid choose_grid(const std::optional<Box>& extent, const Box& around, double h, double cell_m,
+                 const char* unit) {
+  constexpr std::int64_t kMaxCells = 2'000'000'000;  // grid_for_extent's default
+  if (extent) return grid_for_extent(*extent, cell_m, kMaxCells, unit);
   return grid_for_extent({around.xmin - h, around.ymin - h, around.xmax + h, around.ymax + h},
-                         cell_m);
+                         cell_m, kMaxCells, unit);
 }
 
 ZoneRule zone_rule(ZoneRule::Kind kind, double value) {

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 
 #include "hotspot/density.hpp"
 #include "hotspot/error.hpp"
@@ -15,9 +16,9 @@ namespace hotspot {
 
 using std::int64_t;
 
-Grid grid_for_extent(const Box& e, double cell, int64_t max_cells) {
+Grid grid_for_extent(const Box& e, double cell, int64_t max_cells, const char* unit) {
   if (!(cell > 0) || !std::isfinite(cell))
-    throw ParameterError("cell_size", "must be a positive number of metres");
+    throw ParameterError("cell_size", "must be a positive length (got " + with_unit(cell, unit) + ")");
   if (e.empty() || !(e.xmax > e.xmin) || !(e.ymax > e.ymin))
     throw ParameterError("extent", "the extent is empty (xmin must be < xmax and ymin < ymax)");
   Grid g;
@@ -25,12 +26,14 @@ Grid grid_for_extent(const Box& e, double cell, int64_t max_cells) {
   g.ymax = e.ymax;
   g.cell = cell;
   double cols = std::ceil((e.xmax - e.xmin) / cell), rows = std::ceil((e.ymax - e.ymin) / cell);
-  if (cols * rows > static_cast<double>(max_cells))
-    throw ParameterError("cell_size",
-                         "a grid of " + std::to_string(static_cast<long long>(cols)) + " × " +
-                             std::to_string(static_cast<long long>(rows)) + " cells of " +
-                             metres_text(cell) +
-                             " is too large; use a larger cell_size or a smaller extent");
+  // (counts as doubles: an extent of 1e300 would overflow any integer)
+  if (!(cols * rows <= static_cast<double>(max_cells))) {
+    char counts[96];
+    std::snprintf(counts, sizeof counts, "%.4g × %.4g", cols, rows);
+    throw ParameterError("cell_size", std::string("a grid of ") + counts + " cells of " +
+                                          with_unit(cell, unit) +
+                                          " is too large; use a larger cell_size or a smaller extent");
+  }
   g.cols = static_cast<int64_t>(cols);
   g.rows = static_cast<int64_t>(rows);
   return g;

@@ -145,7 +145,7 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   out.bandwidth_m = h;
   r.timings.push_back({"bandwidth", timer.lap()});
 
-  const Grid grid = choose_grid(o.extent, around, h, o.cell_m);
+  const Grid grid = choose_grid(o.extent, around, h, o.cell_m, out.length);
   require_kde_grid(grid.cols, grid.rows, grid.cell, masked, f.x.size(),
                    h * kernel_support(o.kernel), in.work_crs.planar(), in.max_memory);
   std::vector<std::uint8_t> mask;

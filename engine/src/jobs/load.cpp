@@ -51,6 +51,41 @@ void compact(Incidents& inc, const std::vector<char>& drop) {
   inc.extra = std::move(extra);
 }
 
+// A coordinate for messages: six decimals as usual, %g for a corrupt one (1e300 would print 300
+// digits).
+std::string coordinate_text(double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, std::fabs(v) < 1e7 ? "%.6f" : "%.6g", v);
+  return buf;
+}
+
+// Planar data has no area of use; beyond ±1e15 data units a double holds no fraction of a unit
+// and squared distances overflow soon after (HDBSCAN failed at 1e160): such a value is a sentinel
+// or corrupt, and is rejected as out of area.
+constexpr double kMaxPlanarCoordinate = 1e15;
+
+void check_planar_range(Incidents& inc, IngestReport& rep, std::vector<std::int64_t>& reread_lines,
+                        std::vector<std::size_t>& reread_slots) {
+  std::vector<char> drop(inc.size(), 0);
+  bool any = false;
+  for (std::size_t i = 0; i < inc.size(); ++i) {
+    if (std::fabs(inc.x[i]) <= kMaxPlanarCoordinate && std::fabs(inc.y[i]) <= kMaxPlanarCoordinate)
+      continue;
+    rep.rejected.push_back({inc.line[i], "", RejectReason::kOutsideArea,
+                            "x " + coordinate_text(inc.x[i]) + ", y " + coordinate_text(inc.y[i]) +
+                                " lies beyond ±1e15 data units, where planar coordinates lose "
+                                "their precision (a sentinel or a corrupt value?)"});
+    reread_lines.push_back(inc.line[i]);
+    reread_slots.push_back(rep.rejected.size() - 1);
+    drop[i] = 1;
+    any = true;
+  }
+  if (any) {
+    compact(inc, drop);
+    rep.accepted = static_cast<std::int64_t>(inc.size());
+  }
+}
+
 // Area-of-use and swapped-axis checks against one CRS. A point outside `area` whose swapped
 // coordinates fall inside it is a swapped row; anything else outside is out of area.
 struct AreaCheck {
@@ -77,14 +112,14 @@ void check_areas(Incidents& inc, IngestReport& rep, const IncidentOptions& opt,
         continue;
       }
       std::snprintf(buf, sizeof buf,
-                    "lon %.6f, lat %.6f lies outside the %s CRS's area; swapped it lies inside "
+                    "lon %s, lat %s lies outside the %s CRS's area; swapped it lies inside "
                     "(--fix-swapped-axes repairs such rows)",
-                    lon, lat, check.role);
+                    coordinate_text(lon).c_str(), coordinate_text(lat).c_str(), check.role);
       rep.rejected.push_back({inc.line[i], "", RejectReason::kSwappedAxes, buf});
     } else {
-      std::snprintf(buf, sizeof buf,
-                    "lon %.6f, lat %.6f is outside the area of use of the %s CRS %s", lon, lat,
-                    check.role, check.crs.label().c_str());
+      std::snprintf(buf, sizeof buf, "lon %s, lat %s is outside the area of use of the %s CRS %s",
+                    coordinate_text(lon).c_str(), coordinate_text(lat).c_str(), check.role,
+                    check.crs.label().c_str());
       rep.rejected.push_back({inc.line[i], "", RejectReason::kOutsideArea, buf});
     }
     reread_lines.push_back(inc.line[i]);
@@ -362,6 +397,8 @@ LoadedInputs load_inputs(const InputOptions& opt) {
   std::vector<std::size_t> reread_slots;
   if (!src.planar())
     check_areas(inc, rep, opt.incidents, {src, "input"}, reread_lines, reread_slots);
+  else
+    check_planar_range(inc, rep, reread_lines, reread_slots);
 
   std::vector<CrsSource> sources;
   if (!opt.communes.path.empty()) sources.push_back({&out.communes.source_crs, "communes"});

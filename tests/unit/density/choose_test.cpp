@@ -82,22 +82,30 @@ TEST(ChooseBandwidth, CarriesEachRuleToTheKernelAtEqualVariance) {
 }
 
 TEST(ChooseGrid, GivenExtentOrTheAreaGrownByOneBandwidth) {
-  const Grid g = choose_grid(std::nullopt, {100, 200, 300, 250}, 50, 10);
+  const Grid g = choose_grid(std::nullopt, {100, 200, 300, 250}, 50, 10, "m");
   EXPECT_EQ(g.xmin, 50);
   EXPECT_EQ(g.ymax, 300);
   EXPECT_EQ(g.cols, 30);
   EXPECT_EQ(g.rows, 15);
-  const Grid e = choose_grid(Box{0, 0, 95, 40}, {100, 200, 300, 250}, 50, 10);
+  const Grid e = choose_grid(Box{0, 0, 95, 40}, {100, 200, 300, 250}, 50, 10, "m");
   EXPECT_EQ(e.xmin, 0);
   EXPECT_EQ(e.ymax, 40);
   EXPECT_EQ(e.cols, 10);  // ceil(9.5)
   EXPECT_EQ(e.rows, 4);
-  EXPECT_EQ(parameter_of([] { choose_grid(std::nullopt, {0, 0, 10, 10}, 1, 0); }), "cell_size");
+  EXPECT_EQ(parameter_of([] { choose_grid(std::nullopt, {0, 0, 10, 10}, 1, 0, "m"); }), "cell_size");
   EXPECT_EQ(parameter_of([] {
-              choose_grid(std::nullopt, {0, 0, 1e9, 1e9}, 1, 1e-3);
+              choose_grid(std::nullopt, {0, 0, 1e9, 1e9}, 1, 1e-3, "m");
             }),
             "cell_size");
   EXPECT_EQ(parameter_of([] { grid_for_extent({0, 0, 0, 10}, 1); }), "extent");
+  // A planar extent of 1e300 data units: counted as doubles (no integer overflow), in data units.
+  try {
+    grid_for_extent({0, 0, 1e300, 1e300}, 1, 2'000'000'000, "data units");
+    ADD_FAILURE() << "a grid of 1e300 cells per side was accepted";
+  } catch (const ParameterError& err) {
+    EXPECT_EQ(err.problem(), "a grid of 1e+300 × 1e+300 cells of 1 data unit is too large; use a "
+                           "larger cell_size or a smaller extent");
+  }
 }
 
 TEST(AreaUnit, NamesAndScales) {
