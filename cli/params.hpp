@@ -28,8 +28,9 @@ class CliParams {
         opt = cmd.add_option(flag, raw_[p.name], p.help);
         if (p.type == ParamType::kTextList || p.type == ParamType::kNumberList)
           opt->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-        else
-          opt->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+        else  // one value: `--cell-size 50 100` or a second --cell-size is refused (exit 2),
+              // not read as the last one
+          opt->expected(1)->multi_option_policy(CLI::MultiOptionPolicy::Throw);
         if (!p.default_text.empty()) opt->default_str(p.default_text);
       }
       opt->required(p.required);

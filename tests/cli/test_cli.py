@@ -195,6 +195,16 @@ class ExitCodesAndSafety(unittest.TestCase):
         rc, _, err = run(*sample_args(out), "--utc-offset", "7")
         self.assertEqual(rc, 2)
         self.assertFalse(os.path.exists(out))
+        # A one-value option given two values is refused, not read as its last value.
+        inc = f"{SAMPLE}/incidents.csv"
+        for args in (["kde", "--incidents", inc, "--cell-size", "50", "100"],
+                     ["kde", "--incidents", inc, "--cell-size", "50", "--cell-size", "100"],
+                     ["local", "--incidents", inc, "--grid", "hex:500", "--weights", "queen",
+                      "--permutations", "9", "99"]):
+            rc, _, err = run(*args, "--out", out)
+            self.assertEqual(rc, 2, args)
+            self.assertIn("At Most 1 required but received 2", err)
+        self.assertFalse(os.path.exists(out))
 
     def test_output_equal_to_input_is_refused(self):
         copy = os.path.join(self.tmp, "communes.gpkg")
