@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <limits>
+#include <map>
 #include <memory>
 #include <vector>
 
@@ -108,6 +109,7 @@ PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what,
   out.population_field = pop_i >= 0 ? field(pop_i) : "";
 
   Geos geos;
+  std::int64_t no_id = 0, first_no_id = 0;
   for_each_feature(*layer, what, opt.path, [&](OGRFeature& feature) {
     OGRFeature* f = &feature;
     ++out.read;
@@ -135,8 +137,13 @@ PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what,
     // Text decoded from the layer's encoding; a .dbf in TCVN3 (or other bytes not valid in it)
     // has its invalid sequences replaced by U+FFFD here rather than in the output.
     auto text = [&](int i) { return src.text(f->GetFieldAsString(i)); };
-    out.id.push_back(id_i >= 0 && f->IsFieldSetAndNotNull(id_i) ? text(id_i)
-                                                                : std::to_string(fid));
+    // An empty id is a missing one, as NULL is: "" is what an incident outside every commune has.
+    std::string id = id_i >= 0 && f->IsFieldSetAndNotNull(id_i) ? text(id_i) : "";
+    if (id_i >= 0 && id.find_first_not_of(" \t") == std::string::npos) {
+      if (++no_id == 1) first_no_id = fid;
+      id = std::to_string(fid);
+    }
+    out.id.push_back(id_i >= 0 ? id : std::to_string(fid));
     out.name.push_back(name_i >= 0 && f->IsFieldSetAndNotNull(name_i) ? text(name_i) : "");
     if (pop_i >= 0) {
       double pop = f->IsFieldSetAndNotNull(pop_i) ? f->GetFieldAsDouble(pop_i)
@@ -151,6 +158,30 @@ PolygonLayer read_polygons(const PolygonOptions& opt, const std::string& what,
   });
   if (std::string w = src.invalid_text_warning(what, opt.path, key); !w.empty())
     out.warnings.push_back(w);
+  if (no_id > 0)
+    out.warnings.push_back(what + " '" + opt.path + "': " + std::to_string(no_id) +
+                           (no_id == 1 ? " feature has" : " features have") + " an empty " +
+                           out.id_field + " (the first: fid " + std::to_string(first_no_id) +
+                           "); " + (no_id == 1 ? "its" : "their") + " fid is " +
+                           (no_id == 1 ? "its" : "their") + " id");
+  // Ids shared by several features: the incidents' commune_id cannot tell them apart.
+  std::map<std::string, std::size_t> first;
+  std::int64_t shared = 0;
+  std::string example;
+  for (std::size_t k = 0; k < out.id.size(); ++k) {
+    const auto [it, fresh] = first.try_emplace(out.id[k], k);
+    if (fresh) continue;
+    if (++shared == 1)
+      example = "'" + out.id[k] + "' on fids " + std::to_string(out.fid[it->second]) + " and " +
+                std::to_string(out.fid[k]);
+  }
+  if (shared > 0)
+    out.warnings.push_back(what + " '" + opt.path + "': " + std::to_string(shared) +
+                           (shared == 1 ? " feature repeats" : " features repeat") +
+                           " the id of another (" + example + "), so the incidents' " +
+                           (what == "zones" ? "zone_id" : "commune_id") +
+                           " cannot tell them apart: give --" + what +
+                           "-id-field a field whose values are unique");
   return out;
 }
 

@@ -56,6 +56,32 @@ TEST(Polygons, NullAndEmptyGeometriesAreReportedNotLost) {
   EXPECT_EQ(layer.id[0], "B");
 }
 
+// An empty id is a missing one (the fid stands in, as for NULL; "" is an incident outside every
+// commune), and ids shared by several features are named in a warning.
+TEST(Polygons, EmptyAndSharedIdsAreWarnedAbout) {
+  test::TempDir dir;
+  auto square = [](int x) {
+    return R"("geometry":{"type":"Polygon","coordinates":[[[)" + std::to_string(x) + ",0],[" +
+           std::to_string(x + 1) + ",0],[" + std::to_string(x + 1) + ",1],[" + std::to_string(x) +
+           ",1],[" + std::to_string(x) + ",0]]]}}";
+  };
+  auto path = dir.write("ids.geojson", R"({"type":"FeatureCollection","features":[
+{"type":"Feature","properties":{"commune_id":"A"},)" + square(0) + R"(,
+{"type":"Feature","properties":{"commune_id":"A"},)" + square(1) + R"(,
+{"type":"Feature","properties":{"commune_id":" "},)" + square(2) + R"(,
+{"type":"Feature","properties":{"commune_id":null},)" + square(3) + "]}");
+  const PolygonLayer layer = read(path, "planar");
+  ASSERT_EQ(layer.size(), 4u);
+  EXPECT_EQ(layer.id[2], std::to_string(layer.fid[2]));
+  EXPECT_EQ(layer.id[3], std::to_string(layer.fid[3]));
+  std::string all;
+  for (const auto& w : layer.warnings) all += w + "\n";
+  EXPECT_NE(all.find("2 features have an empty commune_id"), std::string::npos) << all;
+  EXPECT_NE(all.find("1 feature repeats the id of another ('A' on fids"), std::string::npos) << all;
+  EXPECT_NE(all.find("give --communes-id-field a field whose values are unique"), std::string::npos)
+      << all;
+}
+
 TEST(Polygons, VietnameseNamesAndPopulationAreRead) {
   test::TempDir dir;
   auto layer = read(test::two_communes(dir), "", "population");
