@@ -86,7 +86,7 @@ OGRLayer* pick_layer(GDALDataset& ds, const std::string& name, const std::string
   std::string names;
   for (int i = 0; i < ds.GetLayerCount(); ++i)
     names += (i ? ", " : "") + std::string(ds.GetLayer(i)->GetName());
-  throw InputError(what + ": no layer named '" + name + "' (layers: " + names + ")");
+  throw UsageError(what + ": no layer named '" + name + "' (layers: " + names + ")");  // the user named it
 }
 
 namespace {

@@ -39,7 +39,7 @@ int find_field(const PolygonSource& src, const std::string& wanted,
   if (!wanted.empty()) {
     int i = src.field_index(wanted);
     if (i >= 0) return i;
-    throw InputError(option + ": " + what + " '" + path + "' has no field '" + wanted +
+    throw UsageError(option + ": " + what + " '" + path + "' has no field '" + wanted +
                      "' (fields: " + src.field_list() +
                      (is_utf8_name(src.encoding) ? "" : "; read as " + src.encoding) + ")");
   }

@@ -74,7 +74,8 @@ OpenLayer open_layer(const std::string& path, const std::string& layer, const st
   }
   try {
     o.layer = pick_layer(*o.ds, layer, what);
-  } catch (const InputError& e) {
+  } catch (const Error& e) {  // a layer named but missing (usage), or none at all (input)
+    if (e.kind() != ErrorKind::kUsage && e.kind() != ErrorKind::kInput) throw;
     throw UsageError(at + ".layer: " + e.what());
   }
   return o;
@@ -92,7 +93,8 @@ Crs check_polygons(const PolygonOptions& p, const std::string& what, bool popula
     src = open_polygon_source(p, what, at + ".encoding");
   } catch (const IoError& e) {
     throw IoError(at + ".path: " + e.what());
-  } catch (const InputError& e) {
+  } catch (const Error& e) {  // a layer named but missing (usage), or none at all (input)
+    if (e.kind() != ErrorKind::kUsage && e.kind() != ErrorKind::kInput) throw;
     throw UsageError(at + ".layer: " + e.what());
   }
   auto require = [&](const std::string& name, const std::string& where) {

@@ -216,7 +216,7 @@ TEST(Polygons, MissingIdAndNameFieldsAreWarned) {
   try {
     read_polygons(o, "communes", "--communes-crs");
     FAIL() << "a configured field that is missing must be refused";
-  } catch (const InputError& e) {
+  } catch (const UsageError& e) {  // the user named it: exit 2
     EXPECT_NE(std::string(e.what()).find("commune_i, label"), std::string::npos) << e.what();
   }
 }
