@@ -211,6 +211,10 @@ bool is_csv_path(const std::string& path) {
 IncidentRead read_incidents(const IncidentOptions& options) {
   IncidentRead out;
   out.csv = is_csv_path(options.path);
+  if (out.csv && !options.layer.empty())  // not ignored: the user meant some other source
+    throw UsageError("--incidents-layer '" + options.layer + "': '" + options.path +
+                     "' is a CSV file, which has no layers; leave --incidents-layer out, or give "
+                     "the GeoPackage or other OGR source that has that layer");
   if (out.csv) {
     read_csv(options, out);
   } else {
