@@ -183,6 +183,19 @@ class ExitCodesAndSafety(unittest.TestCase):
         self.assertEqual(row, (1, "99", "a", "b"))
         self.assertEqual(validate_gpkg(out)[0], 0)
 
+    def test_incidents_all_outside_the_communes_are_named_as_such(self):
+        # 60 incidents 30 km east of the sample's district: the cause is said, with both extents.
+        rows = "".join(f"{i},{106.9 + i * 1e-4:.4f},{20.95 + i * 1e-4:.4f}\n" for i in range(60))
+        path = self.write("far.csv", "id,lon,lat\n" + rows)
+        rc, _, err = run("validate", "--communes", f"{SAMPLE}/communes.gpkg", "--incidents", path)
+        self.assertEqual(rc, 0, err)
+        self.assertIn("60 of 60 incidents (100 %) lie outside every commune", err)
+        self.assertIn("the communes span x 581.1–597.1, y 2301.7–2313.1 km, the incidents x 619", err)
+        rc, _, err = run("kde", "--communes", f"{SAMPLE}/communes.gpkg", "--incidents", path, "--mask",
+                         "communes", "--cell-size", "50", "--out", os.path.join(self.tmp, "far.tif"))
+        self.assertEqual(rc, 3, err)
+        self.assertIn("none of the 60 incidents lies inside the mask (the communes)", err)
+
     def test_usage_errors_exit_2(self):
         self.assertEqual(run("aggregate", "--communes", "x")[0], 2)                  # missing options
         self.assertEqual(run("frobnicate")[0], 2)                                     # unknown subcommand

@@ -336,6 +336,7 @@ Assigned load_and_assign(const InputOptions& options) {
   r.a = assign_incidents(r.in.incidents, r.in.communes, r.in.zones, options.threads);
   r.s = summarise(r.in);
   r.s.outside_communes = r.a.outside_communes;
+  warn_outside_communes(r.in, r.a.outside_communes, r.s.warnings);
   r.s.timings.push_back({"assign", timer.lap()});
   warn_overlaps(r.in.communes, "communes", r.in.work_crs.planar(), r.s.warnings);
   warn_overlaps(r.in.zones, "zones", r.in.work_crs.planar(), r.s.warnings);
@@ -344,6 +345,32 @@ Assigned load_and_assign(const InputOptions& options) {
 }
 
 }  // namespace
+
+// Most incidents outside every commune is a sign of a mix-up (a wrong CRS, swapped columns, the
+// communes of another district), not of crime beyond the boundary: the two extents say which.
+void warn_outside_communes(const LoadedInputs& in, std::int64_t outside, std::vector<std::string>& warnings) {
+  const auto n = static_cast<std::int64_t>(in.incidents.size());
+  if (n == 0 || in.communes.size() == 0 || outside * 2 < n) return;
+  Box communes, incidents;
+  for (const auto& g : in.communes.geom) communes.expand(bounds(g));
+  for (std::size_t i = 0; i < in.incidents.size(); ++i)
+    incidents.expand(XY{in.incidents.x[i], in.incidents.y[i]});
+  const bool planar = in.work_crs.planar();
+  const double k = planar ? 1 : 1000;  // km, or data units
+  const char* unit = planar ? " data units" : " km";
+  auto extent = [&](const Box& b) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "x %.1f–%.1f, y %.1f–%.1f%s", b.xmin / k, b.xmax / k,
+                  b.ymin / k, b.ymax / k, unit);
+    return std::string(buf);
+  };
+  char share[32];
+  std::snprintf(share, sizeof share, "%.0f %%", 100.0 * static_cast<double>(outside) / static_cast<double>(n));
+  warnings.push_back(std::to_string(outside) + " of " + std::to_string(n) + " incidents (" + share +
+                     ") lie outside every commune: are the incidents' CRS and columns right, and "
+                     "the communes those of the same area? In the working CRS the communes span " +
+                     extent(communes) + ", the incidents " + extent(incidents));
+}
 
 RunSummary run_validate(const InputOptions& options) { return load_and_assign(options).s; }
 
@@ -376,6 +403,7 @@ RunSummary run_aggregate(const AggregateOptions& opt) {
          StepResult both;
          both.name = "aggregate";
          both.timings.push_back({"assign", timer.lap()});
+         warn_outside_communes(ctx.in, a.outside_communes, both.warnings);
          warn_overlaps(ctx.in.communes, "communes", ctx.in.work_crs.planar(), both.warnings);
          warn_overlaps(ctx.in.zones, "zones", ctx.in.work_crs.planar(), both.warnings);
          both.timings.push_back({"check overlaps", timer.lap()});

@@ -11,6 +11,10 @@ StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zo
 // The incidents layer alone (as aggregate_step writes it): a run without aggregate still has it,
 // so `hotspot top` can read the output.
 StepResult incidents_step(const StepContext& ctx, const Assignment& a);
+// A warning when at least half the incidents lie outside every commune (a CRS or column mix-up,
+// or the communes of another area), with both extents in the working CRS.
+void warn_outside_communes(const LoadedInputs& in, std::int64_t outside,
+                           std::vector<std::string>& warnings);
 // Temporal profiles (24 × 7, and peak hours) of every commune and industrial zone.
 StepResult profiles_step(const StepContext& ctx, const Assignment& a);
 

@@ -129,7 +129,14 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
       o.mask.kind == KdeMask::Kind::kCommunes ? in.communes.geom : mask_file.geom;
   Box mask_box;
   for (const auto& g : mask_geom) mask_box.expand(bounds(g));
+  const std::size_t before_mask = f.x.size();
   if (masked) drop_outside(f, mask_geom, threads);
+  if (f.x.empty() && before_mask > 0)
+    throw InputError("kde: none of the " + std::to_string(before_mask) + " incidents" +
+                     (before_mask == in.incidents.size() ? "" : " left after the filters") +
+                     " lies inside the mask (" +
+                     (o.mask.kind == KdeMask::Kind::kCommunes ? "the communes" : "the mask file") +
+                     "); nothing to estimate. Are the incidents and the mask of the same area?");
   if (f.x.empty())
     throw InputError("kde: no incident is left after the filters; nothing to estimate");
   r.timings.push_back({"filter", timer.lap()});

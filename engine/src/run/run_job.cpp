@@ -359,6 +359,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
   if (assignment.commune.size() != in.incidents.size() || assignment.zone.size() != in.incidents.size())
     throw InternalError("assign: the communes computed elsewhere are not one per incident");
   s.outside_communes = assignment.outside_communes;
+  warn_outside_communes(in, assignment.outside_communes, s.warnings);
   s.timings.push_back({"assign", timer.lap()});
 
   const std::string previous = !opt.previous.empty() ? opt.previous
