@@ -55,7 +55,7 @@ class CheckTest(unittest.TestCase):
     def setUpClass(cls):
         cls.tmp = tempfile.mkdtemp(prefix="hotspot-check-")
         # Every 16th sample incident (about 3,100): quick runs, the same columns, and the sample's
-        # whole four months, so the default weekly emerging analysis has its 10 time steps.
+        # whole two years, so the default weekly emerging analysis has its 10 time steps.
         cls.incidents = os.path.join(cls.tmp, "incidents.csv")
         with open(os.path.join(SAMPLE, "incidents.csv"), newline="") as src, \
                 open(cls.incidents, "w", newline="") as dst:
@@ -340,6 +340,59 @@ class CheckTest(unittest.TestCase):
         types = [a["type"] for a in config["analyses"]]
         for t in ("aggregate", "profiles", "kde", "clusters", "local", "emerging", "near_repeat"):
             self.assertIn(t, types)
+        # Two years: the default weekly steps are kept (105 of them).
+        self.assertEqual(next(a for a in config["analyses"] if a["type"] == "emerging")["time_step"], "1w")
+
+    def sample_span(self, name, last_day):
+        """The sample's incidents from 2024-01-01 up to (not including) `last_day`."""
+        path = os.path.join(self.tmp, name + ".csv")
+        with open(os.path.join(SAMPLE, "incidents.csv"), newline="") as src, \
+                open(path, "w", newline="") as dst:
+            rows = csv.DictReader(src)
+            w = csv.DictWriter(dst, fieldnames=rows.fieldnames, lineterminator="\n")
+            w.writeheader()
+            for row in rows:
+                if row["time"][:4] == "2024" and row["time"][:10] < last_day:
+                    w.writerow(row)
+        return path
+
+    def test_init_starter_runs_to_the_end_on_seven_weeks(self):
+        # About 3,400 incidents over 7 weeks: the kde makes zones (top and brief have hotspots to
+        # rank) and emerging's time_step fits the span (1w gives 7 steps: the run failed, exit 5).
+        incidents = self.sample_span("seven_weeks", "2024-02-19")
+        communes = os.path.join(self.tmp, "xa_phuong_9210.shp")
+        gdal.VectorTranslate(communes, os.path.join(SAMPLE, "communes.gpkg"), format="ESRI Shapefile",
+                             dstSRS="EPSG:9210", layerCreationOptions=["ENCODING=UTF-8"])
+        config, p, init_stderr = self.init_check_run("init_7w", communes, incidents)
+        kde = next(a for a in config["analyses"] if a["type"] == "kde")
+        self.assertEqual(kde["top_percent"], 20)
+        emerging = next(a for a in config["analyses"] if a["type"] == "emerging")
+        self.assertEqual(emerging["time_step"], "3d")
+        self.assertIn("emerging time_step 3d: the incidents span 2024-01-01 .. 2024-02-18 (49 days), "
+                      "17 steps", init_stderr)
+        knox = next(a for a in config["analyses"] if a["type"] == "near_repeat")
+        self.assertEqual((knox["space_bands"], knox["time_bands"]), ([0, 100, 200, 400], [0, 7, 14, 28]))
+        doc = json.loads(p.stdout)
+        self.assertEqual((doc["status"], doc["exit_code"]), ("ok", 0))
+        layers = {l["name"]: l["features"] for l in doc["layers"]}
+        self.assertGreater(layers["hotspot_zones"], 0)
+        self.assertGreater(layers["emerging"], 0)
+        self.assertNotIn("no hotspot zones", p.stderr)
+        top = hotspot("top", "--in", os.path.join(self.tmp, "init_7w.gpkg"), "--format", "json", check=True)
+        self.assertTrue(any("zones" in h["source"] for h in json.loads(top.stdout)["hotspots"]), top.stdout)
+
+    def test_init_starter_on_a_few_days_leaves_emerging_out(self):
+        incidents = self.sample_span("five_days", "2024-01-06")
+        config, p, init_stderr = self.init_check_run("init_5d", os.path.join(SAMPLE, "communes.gpkg"),
+                                                     incidents)
+        types = [a["type"] for a in config["analyses"]]
+        self.assertNotIn("emerging", types)
+        for t in ("profiles", "kde", "near_repeat"):
+            self.assertIn(t, types)
+        self.assertIn("emerging is left out: the incidents span 2024-01-01 .. 2024-01-05 (5 days), fewer "
+                      "than the 10 daily time steps", init_stderr)
+        self.assertIn("near_repeat's time bands reach 28 days", init_stderr)
+        self.assertEqual(json.loads(p.stdout)["status"], "ok")
 
     def test_init_on_a_messy_vietnamese_csv(self):
         # Vietnamese headers, ';' with decimal commas, a BOM, CRLF, VN-2000 metres in surveyors' order

@@ -28,6 +28,7 @@
 #include "run/init_detect.hpp"
 #include "run/plan.hpp"
 #include "run/run_config.hpp"
+#include "stats/emerging.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
 
@@ -294,6 +295,25 @@ json incidents_config(const std::string& path, const Polygons& communes, bool* h
   return inc;
 }
 
+// "0,7,14,28" -> [0, 7, 14, 28]; nullopt unless every item is a number.
+std::optional<json> number_list(const std::string& text) {
+  json v = json::array();
+  std::size_t at = 0;
+  while (at <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', at), text.size());
+    const std::string item = text.substr(at, comma - at);
+    char* end = nullptr;
+    const double x = std::strtod(item.c_str(), &end);
+    if (item.empty() || !end || *end != '\0' || !std::isfinite(x)) return std::nullopt;
+    if (x == std::floor(x) && std::abs(x) < 1e15)
+      v.push_back(static_cast<std::int64_t>(x));
+    else
+      v.push_back(x);
+    at = comma + 1;
+  }
+  return v;
+}
+
 // Every analysis with the defaults of its parameter table written out, so that the file shows
 // what can be tuned. A default the table spells as prose ("all cores") is left out.
 template <class Options>
@@ -310,19 +330,84 @@ void add_defaults(json& a, const ParamTable<Options>& table) {
       a[p.name] = v;
     else if (p.type == ParamType::kBoolean && (d == "true" || d == "false"))
       a[p.name] = d == "true";
+    else if (p.type == ParamType::kNumberList && number_list(d))
+      a[p.name] = *number_list(d);  // whole numbers written as such: [0, 7, 14, 28]
     else if ((p.type == ParamType::kText || p.type == ParamType::kNumberOrText) &&
              d.find_first_of(" ()") == std::string::npos)
       a[p.name] = d;
   }
 }
 
-json analyses(bool has_time, bool has_population, InitResult& out) {
+// The incidents' times as the run will read them: every row (not only the sample), by the run's
+// own reader with the options just detected.
+struct TimeSpan {
+  std::vector<std::int64_t> time_utc;  // kNoTime where a row has none
+  std::int64_t first = 0, last = 0;    // the earliest and latest time
+  int utc_offset_minutes = 0;
+  std::string text;  // "the incidents span 2024-01-01 .. 2024-02-18 (49 days)"
+};
+
+// nullopt, with a note, when the times cannot be read or none parses (the run's check says why).
+std::optional<TimeSpan> read_time_span(const json& inc, InitResult& out) {
+  TimeSpan s;
+  try {
+    IncidentOptions opt = incident_options(inc, "");
+    opt.max_reject_share = 1;  // the run's gate speaks for itself; init only needs the span
+    s.utc_offset_minutes = opt.utc_offset_minutes;
+    s.time_utc = std::move(read_incidents(opt).incidents.time_utc);
+  } catch (const Error& e) {
+    out.notes.push_back(std::string("analyses: the incidents' times could not be read, so emerging "
+                                    "keeps its default time_step (") +
+                        e.what() + ")");
+    return std::nullopt;
+  }
+  s.first = std::numeric_limits<std::int64_t>::max();
+  s.last = std::numeric_limits<std::int64_t>::min();
+  for (const std::int64_t t : s.time_utc)
+    if (t != kNoTime) s.first = std::min(s.first, t), s.last = std::max(s.last, t);
+  if (s.first > s.last) return std::nullopt;
+  const std::int64_t offset = std::int64_t{s.utc_offset_minutes} * 60;
+  auto date = [&](std::int64_t t) { return format_utc(t + offset).substr(0, 10); };
+  const std::int64_t days = (s.last + offset) / 86400 - (s.first + offset) / 86400 + 1;
+  s.text = "the incidents span " + date(s.first) + " .. " + date(s.last) + " (" +
+           std::to_string(days) + (days == 1 ? " day)" : " days)");
+  return s;
+}
+
+// The emerging analysis' time_step: the default (1w) when it cuts the span into the steps the
+// trend test needs, else the step a refused time_step suggests (the longest that does). False,
+// with a note, when even one day is too long a step: emerging is then left out.
+bool fit_time_step(json& emerging, const TimeSpan& span, InitResult& out) {
+  std::optional<ChosenTimeStep> chosen;
+  if (emerging.contains("time_step")) {
+    const std::string given = emerging["time_step"].get<std::string>();
+    const std::size_t steps =
+        bin_times(span.time_utc, parse_time_step(given), span.utc_offset_minutes).steps();
+    if (steps >= kMinEmergingSteps) chosen = ChosenTimeStep{given, steps};
+  }
+  if (!chosen) chosen = longest_time_step(span.time_utc, span.utc_offset_minutes);
+  if (!chosen) {
+    out.notes.push_back("analyses: emerging is left out: " + span.text + ", fewer than the " +
+                        std::to_string(kMinEmergingSteps) +
+                        " daily time steps its Mann-Kendall trend needs");
+    return false;
+  }
+  emerging["time_step"] = chosen->time_step;
+  out.notes.push_back("analyses: emerging time_step " + chosen->time_step + ": " + span.text +
+                      ", " + std::to_string(chosen->steps) + " steps (the trend needs at least " +
+                      std::to_string(kMinEmergingSteps) + ")");
+  return true;
+}
+
+json analyses(bool has_time, bool has_population, const json& inc, InitResult& out) {
   json list = json::array();
   json aggregate = {{"type", "aggregate"}};
   add_defaults(aggregate, aggregate_params());
   list.push_back(aggregate);
   if (has_time) list.push_back(json{{"type", "profiles"}});
-  json kde = {{"type", "kde"}, {"cell_size", 50}, {"mask", "communes"}};
+  // Zones around the densest cells that hold a fifth of the incidents (the sample's rule): without
+  // a zone rule kde writes the surface alone, and top and brief have no hotspot to rank.
+  json kde = {{"type", "kde"}, {"cell_size", 50}, {"mask", "communes"}, {"top_percent", 20}};
   add_defaults(kde, kde_params());
   list.push_back(kde);
   json clusters = {{"type", "clusters"}, {"method", "dbscan"}, {"eps", 100}};
@@ -333,11 +418,17 @@ json analyses(bool has_time, bool has_population, InitResult& out) {
   add_defaults(local, local_params());
   list.push_back(local);
   if (has_time) {
+    const std::optional<TimeSpan> span = read_time_span(inc, out);
     json emerging = {{"type", "emerging"}, {"grid", "hex:500"}};
     add_defaults(emerging, emerging_params());
-    list.push_back(emerging);
+    if (!span || fit_time_step(emerging, *span, out)) list.push_back(emerging);
     json knox = {{"type", "near_repeat"}};
     add_defaults(knox, near_repeat_params());
+    const double longest_band = knox["time_bands"].back().get<double>();
+    if (span && static_cast<double>(span->last - span->first) < longest_band * 86400)
+      out.notes.push_back("analyses: near_repeat's time bands reach " + days_text(longest_band) +
+                          ", but " + span->text +
+                          ": the bands beyond it stay empty (near repeats need weeks of data)");
     list.push_back(knox);
   } else {
     out.notes.push_back("analyses: profiles, emerging and near_repeat need incident times and "
@@ -360,7 +451,8 @@ InitResult init_run_config(const InitOptions& o) {
   bool has_time = false;
   doc["inputs"]["incidents"] = incidents_config(o.incidents, communes, &has_time, out);
   doc["output"] = {{"path", o.out}, {"quicklook", true}};
-  doc["analyses"] = analyses(has_time, communes.config.contains("population_field"), out);
+  doc["analyses"] = analyses(has_time, communes.config.contains("population_field"),
+                             doc["inputs"]["incidents"], out);
   // What was written must be a configuration the run accepts: the schema and every option value.
   // A default that does not survive (a table's default text that is not a value) is dropped.
   for (int attempt = 0; attempt < 64; ++attempt) {

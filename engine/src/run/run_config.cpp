@@ -283,6 +283,37 @@ void validate_against_schema(const json& document) {
   throw UsageError(message);
 }
 
+IncidentOptions incident_options(const json& inc, const std::string& config_path) {
+  IncidentOptions io;
+  const fs::path dir = fs::path(config_path).parent_path();
+  io.path = resolve_path(dir, inc.value("path", ""));
+  io.layer = inc.value("layer", "");
+  io.crs = inc.value("crs", "");
+  io.x_field = inc.value("x_field", "");
+  io.y_field = inc.value("y_field", "");
+  io.id_field = inc.value("id_field", io.id_field);
+  io.time_field = inc.value("time_field", "");
+  io.category_field = inc.value("category_field", "");
+  io.weight_field = inc.value("weight_field", "");
+  io.fix_swapped_axes = inc.value("fix_swapped_axes", false);
+  io.allow_negative_weights = inc.value("allow_negative_weights", false);
+  io.date_field = inc.value("date_field", "");
+  io.time_format = inc.value("time_format", "");
+  io.encoding = inc.value("encoding", "");
+  io.max_reject_share = inc.value("max_reject_share", 0.5);
+  io.category_case = parse_category_case(inc.value("category_case", "fold"));
+  if (inc.contains("categories"))
+    io.category_aliases = inc["categories"].get<std::map<std::string, std::vector<std::string>>>();
+  try {
+    check_time_format(io.time_format);
+  } catch (const ParameterError& e) {
+    throw UsageError("inputs.incidents.time_format: " + e.problem());
+  }
+  io.utc_offset_minutes =
+      parse_utc_offset(inc.value("utc_offset", "+07:00"), "inputs.incidents.utc_offset");
+  return io;
+}
+
 RunConfig load_run_config(const std::string& path) {
   std::ifstream f(path, std::ios::binary);
   if (!f) throw IoError("--config '" + path + "': cannot read the file");
@@ -329,33 +360,8 @@ RunConfig parse_run_config(const std::string& text, const std::string& path) {
   if (in.contains("roads"))
     c.roads = {resolve_path(dir, in["roads"].value("path", "")), in["roads"].value("layer", ""),
                in["roads"].value("crs", "")};
-  const json& inc = in["incidents"];
-  IncidentOptions& io = c.inputs.incidents;
-  io.path = resolve_path(dir, inc.value("path", ""));
-  io.layer = inc.value("layer", "");
-  io.crs = inc.value("crs", "");
-  io.x_field = inc.value("x_field", "");
-  io.y_field = inc.value("y_field", "");
-  io.id_field = inc.value("id_field", io.id_field);
-  io.time_field = inc.value("time_field", "");
-  io.category_field = inc.value("category_field", "");
-  io.weight_field = inc.value("weight_field", "");
-  io.fix_swapped_axes = inc.value("fix_swapped_axes", false);
-  io.allow_negative_weights = inc.value("allow_negative_weights", false);
-  io.date_field = inc.value("date_field", "");
-  io.time_format = inc.value("time_format", "");
-  io.encoding = inc.value("encoding", "");
-  io.max_reject_share = inc.value("max_reject_share", 0.5);
-  io.category_case = parse_category_case(inc.value("category_case", "fold"));
-  if (inc.contains("categories"))
-    io.category_aliases = inc["categories"].get<std::map<std::string, std::vector<std::string>>>();
-  try {
-    check_time_format(io.time_format);
-  } catch (const ParameterError& e) {
-    throw UsageError("inputs.incidents.time_format: " + e.problem());
-  }
-  io.utc_offset_minutes =
-      parse_utc_offset(inc.value("utc_offset", "+07:00"), "inputs.incidents.utc_offset");
+  c.inputs.incidents = incident_options(in["incidents"], path);
+  const IncidentOptions& io = c.inputs.incidents;
   c.inputs.work_crs = d.value("work_crs", "");
   c.inputs.threads = d.value("threads", 0);
   if (d.contains("max_memory")) {

@@ -58,6 +58,10 @@ RunConfig load_run_config(const std::string& path);
 // The same for a configuration's text; relative paths are resolved against `path`'s directory.
 RunConfig parse_run_config(const std::string& text, const std::string& path);
 
+// The options of a configuration's inputs.incidents (already checked against the schema), paths
+// resolved against `config_path`'s directory; throws UsageError naming the key of a bad value.
+IncidentOptions incident_options(const nlohmann::json& incidents, const std::string& config_path);
+
 // Checks a parsed document against the schema; throws UsageError naming the first problems' paths.
 void validate_against_schema(const nlohmann::json& document);
 

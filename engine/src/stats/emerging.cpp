@@ -45,12 +45,19 @@ void count_empty_steps(const std::vector<double>& cube, std::size_t nc, std::siz
 
 }  // namespace
 
-std::string suggest_time_step(const std::vector<std::int64_t>& time_utc, int utc_offset_minutes) {
+std::optional<ChosenTimeStep> longest_time_step(const std::vector<std::int64_t>& time_utc,
+                                                int utc_offset_minutes) {
   for (const char* candidate : {"1mo", "2w", "1w", "3d", "1d"}) {
     const std::size_t n = bin_times(time_utc, parse_time_step(candidate), utc_offset_minutes).steps();
-    if (n >= kMinEmergingSteps)
-      return std::string("Try time_step \"") + candidate + "\" (" + std::to_string(n) + " steps).";
+    if (n >= kMinEmergingSteps) return ChosenTimeStep{candidate, n};
   }
+  return std::nullopt;
+}
+
+std::string suggest_time_step(const std::vector<std::int64_t>& time_utc, int utc_offset_minutes) {
+  if (const auto chosen = longest_time_step(time_utc, utc_offset_minutes))
+    return "Try time_step \"" + chosen->time_step + "\" (" + std::to_string(chosen->steps) +
+           " steps).";
   return "Even time_step \"1d\" gives fewer: the incidents span fewer than " +
          std::to_string(kMinEmergingSteps) + " days.";
 }

@@ -2,6 +2,7 @@
 // The pieces of emerging hot spot analysis (hotspot/emerging.hpp): time steps, the space-time Gi*,
 // the classification of every cell. Private: the tests hold them against their oracles.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,7 +23,15 @@ struct StepBinning {
 StepBinning bin_times(const std::vector<std::int64_t>& time_utc, const TimeStep& step,
                       int utc_offset_minutes);
 // The longest of 1mo, 2w, 1w, 3d, 1d that cuts the times into at least kMinEmergingSteps steps,
-// as a sentence for an error message ("Try time_step "1w" (17 steps).").
+// with its number of steps; nullopt when even 1d gives fewer. hotspot init writes it as the
+// starter configuration's time_step; a refused time_step names it (suggest_time_step).
+struct ChosenTimeStep {
+  std::string time_step;  // "1w"
+  std::size_t steps = 0;
+};
+std::optional<ChosenTimeStep> longest_time_step(const std::vector<std::int64_t>& time_utc,
+                                                int utc_offset_minutes);
+// longest_time_step as a sentence for an error message ("Try time_step "1w" (17 steps).").
 std::string suggest_time_step(const std::vector<std::int64_t>& time_utc, int utc_offset_minutes);
 
 // Gi* of every bin of a cube x[t * cells + c], with binary weights: bin (c, t) neighbours every
