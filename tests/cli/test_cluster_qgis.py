@@ -56,6 +56,20 @@ class ClusterStyles(unittest.TestCase):
         self.assertIn(0, coloured)
         self.assertIn(1, coloured)
 
+    def test_legend_names_clusters_by_their_ids_and_noise_as_noise(self):
+        # The legend read 0, 1, ... beside footprints labelled C1, C2, ...: cluster 0 is C1.
+        id_of = {f["CLUSTER_ID"]: f["hotspot_id"] for f in self.layers["clusters"].getFeatures()}
+        self.assertEqual(id_of[0], "C1")
+        for name, layer in self.layers.items():
+            labels = {c.value(): c.label() for c in layer.renderer().categories()}
+            for k, hotspot_id in id_of.items():
+                self.assertEqual(labels[str(k)], hotspot_id, name)
+            self.assertEqual(labels.get("-1"), "noise" if name == "incidents" else None, name)
+            self.assertNotIn("(other)", labels.values(), name)
+        footprints = self.layers["clusters"]
+        self.assertTrue(footprints.labelsEnabled())
+        self.assertEqual(footprints.labeling().settings().fieldName, "hotspot_id")
+
 
 if __name__ == "__main__":
     unittest.main(argv=[sys.argv[0]], verbosity=2)

@@ -148,6 +148,16 @@ class QgisRun(unittest.TestCase):
         self.assertEqual(clusters.renderer().type(), "graduatedSymbol")
         self.assertLessEqual(len(clusters.renderer().ranges()), 4)
         self.assertTrue(all(r.label().endswith("incidents") for r in clusters.renderer().ranges()))
+        # Cluster members are listed under their footprints' ids (member 0 read "0" beside the
+        # footprint labelled C1): each member's legend entry is its footprint's hotspot_id.
+        id_of = {f["CLUSTER_ID"]: f["hotspot_id"] for f in clusters.getFeatures()}
+        members = layers["Cluster members"]
+        self.assertEqual([c.label() for c in members.renderer().categories()],
+                         [id_of[k] for k in sorted(id_of)])
+        r = members.renderer()
+        for f in members.getFeatures():
+            self.assertEqual(r.categories()[r.categoryIndexForValue(str(f["CLUSTER_ID"]))].label(),
+                             id_of[f["CLUSTER_ID"]])
         communes = layers["Incidents per km² by commune"].renderer()
         self.assertTrue(all(r.label().endswith("per km²") for r in communes.ranges()))
 

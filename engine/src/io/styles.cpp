@@ -213,23 +213,60 @@ std::string outline_qml(RGB c, double width_mm, const std::string& label_field, 
          " <layerGeometryType>2</layerGeometryType>\n</qgis>\n";
 }
 
-std::string categorized_qml(const std::string& field, const std::vector<std::string>& values, bool points,
-                            const std::string& label_field, bool outline_only) {
+namespace {
+
+// categorized_qml with a legend text per value (labels[i], else the value itself), then grey
+// categories, each a (value, legend text): value "" takes every value not listed.
+std::string categorized_labelled_qml(
+    const std::string& field, const std::vector<std::string>& values,
+    const std::vector<std::string>& labels, bool points, const std::string& label_field,
+    bool outline_only, const std::vector<std::pair<std::string, std::string>>& greys) {
   std::string cats, symbols;
   for (std::size_t i = 0; i < values.size(); ++i) {
     RGB c = kQualitative[i % kQualitative.size()];
-    cats += "   <category value=\"" + xml_escape(values[i]) + "\" symbol=\"" + std::to_string(i) + "\" label=\"" +
-            xml_escape(values[i]) + "\" render=\"true\" type=\"string\"/>\n";
+    cats += "   <category value=\"" + xml_escape(values[i]) + "\" symbol=\"" + std::to_string(i) +
+            "\" label=\"" + xml_escape(i < labels.size() ? labels[i] : values[i]) +
+            "\" render=\"true\" type=\"string\"/>\n";
     symbols += points ? marker_symbol(static_cast<int>(i), c) : fill_symbol(static_cast<int>(i), c, outline_only);
   }
-  // Anything not listed (e.g. empty category) is drawn grey.
-  const int other = static_cast<int>(values.size());
-  cats += "   <category value=\"\" symbol=\"" + std::to_string(other) + "\" label=\"(other)\" render=\"true\"/>\n";
-  symbols += points ? marker_symbol(other, {150, 150, 150}) : fill_symbol(other, {150, 150, 150}, outline_only);
+  for (std::size_t g = 0; g < greys.size(); ++g) {
+    const auto& [value, label] = greys[g];
+    const int k = static_cast<int>(values.size() + g);
+    cats += "   <category value=\"" + xml_escape(value) + "\" symbol=\"" + std::to_string(k) +
+            "\" label=\"" + xml_escape(label) + "\" render=\"true\"" +
+            (value.empty() ? "" : " type=\"string\"") + "/>\n";
+    symbols +=
+        points ? marker_symbol(k, {150, 150, 150}) : fill_symbol(k, {150, 150, 150}, outline_only);
+  }
   return header(!label_field.empty()) + " <renderer-v2 symbollevels=\"0\" attr=\"" + xml_escape(field) +
          "\" forceraster=\"0\" referencescale=\"-1\" type=\"categorizedSymbol\" enableorderby=\"0\">\n"
          "  <categories>\n" + cats + "  </categories>\n  <symbols>\n" + symbols + "  </symbols>\n </renderer-v2>\n" +
          labeling(label_field, /*all: context outlines*/ outline_only) + " <layerGeometryType>" + (points ? "0" : "2") + "</layerGeometryType>\n</qgis>\n";
+}
+
+}  // namespace
+
+std::string categorized_qml(const std::string& field, const std::vector<std::string>& values,
+                            bool points, const std::string& label_field, bool outline_only) {
+  // Anything not listed (e.g. empty category) is drawn grey.
+  return categorized_labelled_qml(field, values, {}, points, label_field, outline_only,
+                                  {{"", "(other)"}});
+}
+
+std::string cluster_qml(const std::vector<std::string>& hotspot_ids, bool points, bool noise) {
+  // Colours for the first 48 clusters: more cannot be told apart; the rest share a grey class.
+  constexpr std::size_t kStyled = 48;
+  std::vector<std::string> values, labels;
+  for (std::size_t c = 0; c < std::min(hotspot_ids.size(), kStyled); ++c) {
+    values.push_back(std::to_string(c));
+    labels.push_back(hotspot_ids[c]);
+  }
+  std::vector<std::pair<std::string, std::string>> greys;
+  if (hotspot_ids.size() > kStyled)
+    greys.push_back({"", std::to_string(hotspot_ids.size() - kStyled) + " smaller clusters"});
+  if (noise) greys.push_back({"-1", "noise"});
+  return categorized_labelled_qml("CLUSTER_ID", values, labels, points, points ? "" : "hotspot_id",
+                                  false, greys);
 }
 
 std::string categorized_colors_qml(const std::string& field, const std::vector<std::string>& values,

@@ -27,6 +27,11 @@ std::string outline_qml(RGB c, double width_mm, const std::string& label_field, 
 std::string categorized_qml(const std::string& field, const std::vector<std::string>& values,
                             bool points, const std::string& label_field, bool outline_only = false);
 
+// Clusters (points or footprints) by CLUSTER_ID 0, 1, …, each under its hotspot_id ("C1", "C7":
+// hotspot_ids[CLUSTER_ID]) in the legend, as the footprints are labelled; footprints are labelled
+// by hotspot_id. With `noise`, CLUSTER_ID -1 is drawn grey as "noise".
+std::string cluster_qml(const std::vector<std::string>& hotspot_ids, bool points, bool noise);
+
 // Up to `classes` quantile breaks of the finite values (first = min, last = max); fewer when
 // values repeat.
 // One explicit colour and label per value of `field`; polygons of values[no_fill] (if >= 0) are

@@ -234,14 +234,6 @@ std::vector<ClusterFacts> cluster_facts(const LoadedInputs& in, const Clustering
   return facts;
 }
 
-std::vector<std::string> id_values(std::int32_t clusters) {
-  // Colours for the largest clusters; the rest and noise fall into the grey "other" class.
-  constexpr std::int32_t kStyled = 48;
-  std::vector<std::string> v;
-  for (std::int32_t c = 0; c < std::min(clusters, kStyled); ++c) v.push_back(std::to_string(c));
-  return v;
-}
-
 }  // namespace
 
 const ParamTable<ClusterOptions>& cluster_params() {
@@ -414,8 +406,6 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
     ++points;
     points_box.expand(XY{inc.x[i], inc.y[i]});
   }
-  const std::string points_qml = categorized_qml("CLUSTER_ID", id_values(cl.clusters()), true, "");
-  ctx.w.add_style(points_layer, "cluster", points_qml);
   if (overlap) {
     // The points layer's spatial index and its pages go to the file while the footprints are
     // computed, instead of after them.
@@ -466,9 +456,13 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
     L.insert();
     clusters_box.expand(bounds(fps[c].geom));
   }
-  const std::string clusters_qml =
-      categorized_qml("CLUSTER_ID", id_values(cl.clusters()), false, "CLUSTER_ID");
-  ctx.w.add_style("clusters", "cluster", clusters_qml);
+  // Members and footprints are listed under the footprints' hotspot ids (known only now: a run
+  // matches them to the previous run's), so member 0 reads as cluster C1, not "0".
+  std::vector<std::string> hotspot_ids;
+  for (const auto& id : ids) hotspot_ids.push_back(id.hotspot_id);
+  const std::string points_qml = cluster_qml(hotspot_ids, true, /*noise=*/!members_only);
+  ctx.w.add_style(points_layer, "cluster", points_qml);
+  ctx.w.add_style("clusters", "cluster", cluster_qml(hotspot_ids, false, false));
   r.timings.push_back({"write clusters", timer.lap()});
 
   // Points on top of the footprints they make.

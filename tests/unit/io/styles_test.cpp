@@ -42,6 +42,29 @@ TEST(Styles, GraduatedLegendCarriesUnitsAndRoundedBounds) {
   EXPECT_NE(qml.find(",102\""), std::string::npos);
 }
 
+TEST(Styles, ClusterLegendUsesHotspotIdsAndNamesNoise) {
+  // CLUSTER_ID 0 and 1 are the footprints C7 and C2 (ids matched to a previous run).
+  const std::string points = cluster_qml({"C7", "C2"}, true, /*noise=*/true);
+  EXPECT_NE(points.find("value=\"0\" symbol=\"0\" label=\"C7\""), std::string::npos) << points;
+  EXPECT_NE(points.find("value=\"1\" symbol=\"1\" label=\"C2\""), std::string::npos) << points;
+  EXPECT_NE(points.find("value=\"-1\" symbol=\"2\" label=\"noise\""), std::string::npos) << points;
+  EXPECT_EQ(points.find("(other)"), std::string::npos) << points;
+  // Members only (a run's cluster_members): no noise entry; footprints labelled by hotspot_id.
+  const std::string footprints = cluster_qml({"C1"}, false, false);
+  EXPECT_EQ(footprints.find("noise"), std::string::npos) << footprints;
+  EXPECT_NE(footprints.find("fieldName=\"hotspot_id\""), std::string::npos) << footprints;
+  // Past 48 clusters the rest share one grey entry, which says what it holds.
+  std::vector<std::string> many;
+  for (int c = 1; c <= 50; ++c) many.push_back("C" + std::to_string(c));
+  const std::string crowded = cluster_qml(many, true, true);
+  EXPECT_NE(crowded.find("label=\"C48\""), std::string::npos);
+  EXPECT_EQ(crowded.find("label=\"C49\""), std::string::npos);
+  EXPECT_NE(crowded.find("value=\"\" symbol=\"48\" label=\"2 smaller clusters\""),
+            std::string::npos)
+      << crowded;
+  EXPECT_NE(crowded.find("value=\"-1\" symbol=\"49\" label=\"noise\""), std::string::npos);
+}
+
 TEST(Styles, DensityClassesAreDiscreteAndRounded) {
   const std::string xml = density_renderer_xml({2.85e-07, 210.4, 488.2, 731.9, 1035.594482});
   EXPECT_NE(xml.find("colorRampType=\"DISCRETE\""), std::string::npos);
