@@ -285,5 +285,32 @@ class Shifts(unittest.TestCase):
             self.assertFalse(os.path.exists(os.path.join(self.d, "bad.gpkg")))
 
 
+    def test_summary_names_each_filter_and_the_config_key(self):
+        # A weekday filter's rows were reported as "dates"; the work CRS as "given with --work-crs".
+        out = os.path.join(self.d, "wording.gpkg")
+        cfg = write_config(self.d, "wording.json", config(out, [
+            kde("weekend", days="sat,sun"), kde("attempts", categories=["theft, attempted"], **NIGHT)]))
+        p = run(["run", "--config", cfg])
+        self.assertIn("(given as work_crs)", p.stdout)
+        self.assertNotIn("--work-crs", p.stdout)
+        filtered = [l for l in p.stdout.splitlines() if l.startswith("filtered")]
+        self.assertEqual(len(filtered), 2, p.stdout)
+        self.assertRegex(filtered[0], r"^filtered   days [1-9]\d*(, no time \d+)?$")
+        self.assertRegex(filtered[1], r"^filtered   categories [1-9]\d*, hours [1-9]\d*(, no time \d+)?$")
+        counts = metadata(out)["counts"]["analyses"]
+        self.assertGreater(counts["kde_weekend"]["filtered_days"], 0)
+        self.assertEqual(counts["kde_weekend"]["filtered_dates"], 0)
+        self.assertEqual(metadata(out)["parameters"]["work_crs_reason"], "given as work_crs")
+
+    def test_category_lists_quote_names_with_commas(self):
+        # "categories present: theft, ..., drugs, theft, attempted" read as two categories.
+        cfg = write_config(self.d, "unknown.json", config(os.path.join(self.d, "unknown.gpkg"),
+                                                          [kde("x", categories=["vandalism"])]))
+        p = run(["run", "--config", cfg], check=False)
+        self.assertNotEqual(p.returncode, 0)
+        self.assertRegex(p.stdout + p.stderr, r"categories present: [^\n]*, 'theft, attempted'")
+        self.assertNotRegex(p.stdout + p.stderr, r"categories present: [^\n]*, theft, attempted")
+
+
 if __name__ == "__main__":
     unittest.main(argv=sys.argv[:1], verbosity=2)

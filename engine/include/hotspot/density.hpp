@@ -244,7 +244,9 @@ ZoneThreshold zone_threshold(const ZoneRule& rule, const DensityRaster& r,
 struct KdePoints {
   std::vector<double> x, y, w;     // w empty when the incidents have no weights
   std::vector<std::size_t> index;  // of each kept incident among the given ones
-  std::int64_t by_category = 0, by_date = 0, by_hour = 0, no_time = 0, outside_mask = 0;
+  // Left out by categories, dates (from/to), hours, days (weekdays), no time, the mask.
+  std::int64_t by_category = 0, by_date = 0, by_hour = 0, by_weekday = 0, no_time = 0,
+               outside_mask = 0;
 };
 
 // The incidents in the window and the categories. `time_utc` holds UTC seconds or kNoTime (an

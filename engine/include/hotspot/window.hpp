@@ -79,7 +79,8 @@ WindowMiss window_miss(const TimeWindow& w, const std::vector<char>& category_ok
 // and evaluate all call this), with the others counted by reason.
 struct WindowSelection {
   std::vector<std::size_t> index;  // selected, in input order
-  std::int64_t by_category = 0, by_date = 0, by_hour = 0, no_time = 0;  // by_date: dates or weekday
+  // Left out by each filter: categories, dates (from/to), hours, days (weekdays), no time.
+  std::int64_t by_category = 0, by_date = 0, by_hour = 0, by_weekday = 0, no_time = 0;
   std::int64_t date_only = 0;  // of no_time: date-only incidents outside an hour window
 };
 WindowSelection select_window(const Incidents& incidents, const TimeWindow& w,

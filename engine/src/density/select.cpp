@@ -26,7 +26,11 @@ KdePoints select_points(const std::vector<double>& x, const std::vector<double>&
       case WindowMiss::kUntimed: ++p.no_time; continue;
       case WindowMiss::kHour: ++p.by_hour; continue;
       case WindowMiss::kDate:
-      case WindowMiss::kWeekday: ++p.by_date; continue;  // a day filter either way
+        ++p.by_date;
+        continue;
+      case WindowMiss::kWeekday:
+        ++p.by_weekday;
+        continue;
     }
     p.x.push_back(x[i]);
     p.y.push_back(y[i]);

@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "io/incidents.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
@@ -125,9 +126,7 @@ int PolygonSource::field_index(const std::string& name) const {
 }
 
 std::string PolygonSource::field_list() const {
-  std::string names;
-  for (const auto& f : fields) names += (names.empty() ? "" : ", ") + f;
-  return names.empty() ? "none" : names;
+  return fields.empty() ? "none" : name_list(fields);
 }
 
 std::string PolygonSource::invalid_text_warning(const std::string& what, const std::string& path,

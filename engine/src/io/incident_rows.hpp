@@ -16,6 +16,7 @@
 #include "io/decimal.hpp"
 #include "io/encoding.hpp"
 #include "io/incidents.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 #include "util/time_format.hpp"
 
@@ -48,7 +49,8 @@ inline int find_column(const std::vector<std::string>& header, const std::string
     for (std::size_t i = 0; i < header.size(); ++i)
       if (case_fold(header[i]) == case_fold(wanted)) return static_cast<int>(i);
     std::string names;
-    for (const auto& h : header) names += (names.empty() ? "" : ", ") + sanitize_utf8(h, 80);
+    for (const auto& h : header)
+      names += (names.empty() ? "" : ", ") + list_item(sanitize_utf8(h, 80));
     throw UsageError(std::string(option) + ": no column named '" + sanitize_utf8(wanted, 80) +
                      "' (columns: " + names + ")" + g_header_hint);
   }

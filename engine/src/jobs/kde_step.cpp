@@ -103,6 +103,7 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   const std::int64_t date_only = sel.date_only;
   KdePoints f;
   f.by_category = sel.by_category, f.by_date = sel.by_date, f.by_hour = sel.by_hour;
+  f.by_weekday = sel.by_weekday;
   f.no_time = sel.no_time;
   f.index = sel.index;
   f.x.reserve(sel.index.size()), f.y.reserve(sel.index.size());
@@ -200,11 +201,20 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
                       (o.edge_correction ? ", edge-corrected" : ""));
   r.details.push_back("density    " + std::to_string(f.x.size()) + " incidents used, peak " +
                       fmt("%.6g", peak) + " " + out.unit);
-  if (f.by_category + f.by_date + f.by_hour + f.no_time + f.outside_mask)
-    r.details.push_back("filtered   category " + std::to_string(f.by_category) + ", dates " +
-                        std::to_string(f.by_date) + ", hours " + std::to_string(f.by_hour) +
-                        ", no time " + std::to_string(f.no_time) + ", outside mask " +
-                        std::to_string(f.outside_mask));
+  // Each filter under the name it is given by (a weekday filter's rows are not "dates"): those
+  // set, with what they left out, then the incidents without a time and outside the mask.
+  std::string filtered;
+  auto add = [&](const char* name, bool set, std::int64_t n) {
+    if (set || n > 0)
+      filtered += (filtered.empty() ? "" : ", ") + std::string(name) + " " + std::to_string(n);
+  };
+  add("categories", !o.categories.empty(), f.by_category);
+  add("dates", !o.window.from.empty() || !o.window.to.empty(), f.by_date);
+  add("days", o.window.weekdays != 0x7F, f.by_weekday);
+  add("hours", o.window.by_hours, f.by_hour);
+  add("no time", false, f.no_time);
+  add("outside mask", false, f.outside_mask);
+  if (!filtered.empty()) r.details.push_back("filtered   " + filtered);
   if (date_only > 0)
     r.details.push_back("note: " + std::to_string(date_only) +
                         " date-only incidents left out of hour-of-day work (counted as no time)");
@@ -255,6 +265,7 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
               {"filtered_category", f.by_category},
               {"filtered_dates", f.by_date},
               {"filtered_hours", f.by_hour},
+              {"filtered_days", f.by_weekday},
               {"filtered_no_time", f.no_time},
               {"outside_mask", f.outside_mask},
               {"valid_cells", valid},

@@ -23,6 +23,7 @@
 #include "jobs/load.hpp"
 #include "run/plan.hpp"
 #include "run/spelling.hpp"
+#include "util/text.hpp"
 
 namespace hotspot {
 
@@ -40,10 +41,10 @@ std::string time_format_hint(const std::vector<std::string>& samples) {
 constexpr std::int64_t kHeadRows = 1000;
 
 std::string field_list(OGRFeatureDefn* defn) {
-  std::string names;
+  std::vector<std::string> names;
   for (int k = 0; k < defn->GetFieldCount(); ++k)
-    names += (k ? ", " : "") + std::string(defn->GetFieldDefn(k)->GetNameRef());
-  return names.empty() ? "none" : names;
+    names.emplace_back(defn->GetFieldDefn(k)->GetNameRef());
+  return names.empty() ? "none" : name_list(names);
 }
 
 // The field `name` of the layer (as the readers find it: exact, then GDAL's case-insensitive

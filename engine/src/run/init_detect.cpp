@@ -9,6 +9,8 @@
 #include <initializer_list>
 #include <limits>
 
+#include "util/text.hpp"
+
 namespace hotspot {
 
 namespace {
@@ -47,11 +49,7 @@ const char* kVn2000Hint =
 
 }  // namespace
 
-std::string join_names(const std::vector<std::string>& names) {
-  std::string s;
-  for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
-  return s;
-}
+std::string join_names(const std::vector<std::string>& names) { return name_list(names); }
 
 Ranges value_ranges(const std::vector<std::string>& xs, const std::vector<std::string>& ys) {
   const double inf = std::numeric_limits<double>::infinity();

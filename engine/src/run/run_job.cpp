@@ -336,6 +336,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
   if (!opt.if_changed) inputs = input_hashes(c.inputs, in.incidents_sha256);
   record_parsed_incidents(inputs, in);
   for (auto& r : in.report.rejected) r.message = config_spelled(r.message);
+  in.work_crs_reason = config_spelled(in.work_crs_reason);  // "given as work_crs"
   // No incident at all is the data's failure, not one analysis's: nothing is written (exit 3).
   if (in.incidents.size() == 0)
     throw InputError("incidents '" + c.inputs.incidents.path + "': no incident was accepted (" +

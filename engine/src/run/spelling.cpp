@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <string_view>
 
 #include "hotspot/jobs/aggregate.hpp"
 #include "hotspot/jobs/cluster.hpp"
@@ -94,6 +95,11 @@ std::string config_spelled(const std::string& text, const FlagPaths& paths) {
       i = end;
       continue;
     }
+    // A value "given with --work-crs" on the command line is "given as work_crs" in a file.
+    constexpr std::string_view kGivenWith = "given with ";
+    if (out.size() >= kGivenWith.size() &&
+        out.compare(out.size() - kGivenWith.size(), kGivenWith.size(), kGivenWith) == 0)
+      out.replace(out.size() - 5, 5, "as ");
     out += *path;
     i = end;
     // "--permutations 399" -> "analyses[4].permutations = 399"

@@ -22,7 +22,7 @@ const FlagPaths& input_flag_paths();
 FlagPaths analysis_flag_paths(const AnalysisConfig& a);
 
 // `text` with every flag of `paths` (then of input_flag_paths) replaced by its JSON path; a flag
-// followed by a number becomes "path = number".
+// followed by a number becomes "path = number", and "given with --flag" becomes "given as path".
 std::string config_spelled(const std::string& text, const FlagPaths& paths = {});
 // Throws an error of the same kind as `e` whose message is config_spelled.
 [[noreturn]] void rethrow_config_spelled(const Error& e, const FlagPaths& paths = {});

@@ -63,7 +63,8 @@ std::vector<std::string> wrap_names(const std::string& label, const std::vector<
 
 std::string categories_text(const TopHotspot& t) {
   std::vector<std::string> parts;
-  for (const auto& c : t.categories) parts.push_back(c.category + " " + percent(c.share));
+  for (const auto& c : t.categories)
+    parts.push_back(list_item(c.category) + " " + percent(c.share));
   return join(parts, ", ");
 }
 
@@ -191,7 +192,7 @@ std::string format_top_table(const TopResult& r, std::size_t width) {
                                                     : std::string("all dates"));
   window.push_back(r.hours.empty() ? "all day" : r.hours);
   window.push_back(r.days.empty() ? "every day" : join(r.days, ","));
-  window.push_back(r.categories.empty() ? "all categories" : join(r.categories, ", "));
+  window.push_back(r.categories.empty() ? "all categories" : name_list(r.categories));
   lines.push_back("hotspot top  " + r.in);
   // A named window is the one its analyses used, as the run recorded it.
   lines.push_back("window     " + (r.window_name.empty() ? "" : r.window_name + ": ") +

@@ -44,6 +44,24 @@ std::size_t display_width(std::string_view s) {
   return w;
 }
 
+std::string list_item(std::string_view name, std::string_view sep) {
+  const bool ambiguous = name.find(',') != std::string_view::npos ||
+                         (!sep.empty() && name.find(sep) != std::string_view::npos) ||
+                         (!name.empty() && (name.front() == ' ' || name.back() == ' '));
+  if (!ambiguous) return std::string(name);
+  const char q = name.find('\'') == std::string_view::npos ? '\'' : '"';
+  return q + std::string(name) + q;
+}
+
+std::string name_list(const std::vector<std::string>& names, std::string_view sep) {
+  std::string s;
+  for (std::size_t k = 0; k < names.size(); ++k) {
+    if (k) s += sep;
+    s += list_item(names[k], sep);
+  }
+  return s;
+}
+
 std::string truncate_to_width(std::string_view s, std::size_t width) {
   if (display_width(s) <= width) return std::string(s);
   if (width == 0) return {};

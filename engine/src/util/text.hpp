@@ -26,6 +26,13 @@ inline const char* km2_unit(bool planar) { return planar ? "(1000 data units)²"
 // "1 day", "7 days", "0.5 days".
 std::string days_text(double d);
 
+// A name as an item of a list joined by `sep` (", "): quoted ('theft, attempted', or "…" when it
+// holds a single quote) when it holds a comma or `sep`, or starts or ends with a space, so the
+// list never reads as more names than it has.
+std::string list_item(std::string_view name, std::string_view sep = ", ");
+// `names` as list_items joined by `sep`: "theft, 'theft, attempted', drugs".
+std::string name_list(const std::vector<std::string>& names, std::string_view sep = ", ");
+
 // `s` when it fits in `width` columns; else its longest prefix that fits with "…" appended. The
 // cut falls between code points, after any combining marks of the last character kept.
 std::string truncate_to_width(std::string_view s, std::size_t width);

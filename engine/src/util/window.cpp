@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "hotspot/error.hpp"
+#include "util/text.hpp"
 #include "util/time.hpp"
 
 namespace hotspot {
@@ -188,9 +189,10 @@ std::vector<char> select_categories(const Dictionary& categories, const std::vec
     for (std::size_t k = 0; k < categories.size(); ++k)
       if (categories[static_cast<std::uint32_t>(k)] == want) ok[k] = 1, found = true;
     if (!found) {
-      std::string known;
-      for (const auto& l : categories.labels()) known += (known.empty() ? "" : ", ") + l;
-      throw ParameterError("categories", "'" + want + "' matches no incident; categories present: " + known);
+      // Quoted where a category holds a comma ('theft, attempted'): the list reads unambiguously.
+      throw ParameterError("categories", "'" + want +
+                                             "' matches no incident; categories present: " +
+                                             name_list(categories.labels()));
     }
   }
   return ok;
@@ -228,7 +230,11 @@ WindowSelection select_window(const Incidents& inc, const TimeWindow& w,
         break;
       case WindowMiss::kHour: ++s.by_hour; break;
       case WindowMiss::kDate:
-      case WindowMiss::kWeekday: ++s.by_date; break;
+        ++s.by_date;
+        break;
+      case WindowMiss::kWeekday:
+        ++s.by_weekday;
+        break;
     }
   }
   return s;

@@ -188,7 +188,8 @@ TEST(SelectPoints, DaysPickTheDayAShiftBegins) {
   const std::vector<std::uint32_t> cat(5, 0);
   const KdePoints p = select_points(x, y, {}, t, cat, {}, o.window, 7 * 60);
   EXPECT_EQ(p.index, std::vector<std::size_t>({0, 1}));
-  EXPECT_EQ(p.by_date, 3);  // weekdays are day filters
+  EXPECT_EQ(p.by_weekday, 3);  // counted under days, not dates
+  EXPECT_EQ(p.by_date, 0);
   KdeStepOptions bad;
   try {
     apply_params(kde_params(), {{"cell_size", 50}, {"days", "fri-funday"}}, ParamScope::kConfigOnly,

@@ -58,6 +58,9 @@ TEST(ConfigSpelling, FlagsBecomeJsonPaths) {
             "analyses[4].fdr with 99 permutations: use analyses[4].permutations = 399 or more");
   EXPECT_EQ(config_spelled("a--b and --unknown-flag stay"), "a--b and --unknown-flag stay");
   EXPECT_EQ(config_spelled("--zones 'z.kml'"), "inputs.zones.path 'z.kml'");
+  // The run summary's work CRS came from the file, not from a flag.
+  EXPECT_EQ(config_spelled("EPSG:9210 (given with --work-crs)"), "EPSG:9210 (given as work_crs)");
+  EXPECT_EQ(config_spelled("given with --unknown-flag"), "given with --unknown-flag");
 }
 
 }  // namespace

@@ -91,6 +91,17 @@ TEST(WrapToWidth, BreaksAtSpacesByColumnsAndIndentsWhatFollows) {
   EXPECT_EQ(joined, words);
 }
 
+TEST(NameList, QuotesNamesThatHoldTheSeparator) {
+  // "theft, attempted" is one category; unquoted, the list read as if it were two.
+  EXPECT_EQ(name_list({"theft", "drugs", "theft, attempted"}), "theft, drugs, 'theft, attempted'");
+  EXPECT_EQ(name_list({"Trộm cắp", "Gây rối"}), "Trộm cắp, Gây rối");  // nothing to quote
+  EXPECT_EQ(name_list({"a,b", "c"}, "; "), "'a,b'; c");  // a comma, whatever the separator
+  EXPECT_EQ(name_list({"a; b", "c"}, "; "), "'a; b'; c");
+  EXPECT_EQ(list_item("O'Brien, Jr."), "\"O'Brien, Jr.\"");
+  EXPECT_EQ(list_item(" padded"), "' padded'");
+  EXPECT_EQ(name_list({}), "");
+}
+
 TEST(FitToWidth, PadsByColumnsNotBytes) {
   EXPECT_EQ(fit_to_width(kNfd, 12), kNfd + "  ");
   EXPECT_EQ(fit_to_width("42", 5, /*align_right=*/true), "   42");
