@@ -93,7 +93,8 @@ inline AttributeColumns find_attribute_columns(const std::vector<std::string>& h
 
 enum class NumberStatus { kOk, kEmpty, kBad };
 
-// Parses a decimal number. With decimal_comma, "106,5" reads as 106.5 (for ';'-separated files).
+// Parses a decimal number. With decimal_comma, "106,5" reads as 106.5 (for ';'- and tab-separated
+// files).
 inline NumberStatus parse_number(std::string_view s, bool decimal_comma, double* out, std::string* why) {
   s = trim(s);
   if (s.empty()) return NumberStatus::kEmpty;

@@ -133,7 +133,9 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
   for (int k : extra_cols) out.incidents.extra_names.push_back(header[static_cast<std::size_t>(k)]);
   std::vector<std::string_view> extra(extra_cols.size());
 
-  RowChecker checker(opt, out, id >= 0, cols, reader.delimiter() == ';', extra_cols.size(),
+  // Decimal commas wherever the comma is not the delimiter: `;` and tab (Excel's "Unicode Text"
+  // in a Vietnamese locale writes 106,62 between tabs).
+  RowChecker checker(opt, out, id >= 0, cols, reader.delimiter() != ',', extra_cols.size(),
                      reader.estimated_records());
   checker.decoder_ = decoder.get();
   CsvRecord rec;

@@ -46,7 +46,7 @@ std::string hint_for(RejectReason r, const IngestReport& rep) {
              "--fix-swapped-axes";
     case RejectReason::kBadNumber:
       return "are --x-field/--y-field the coordinate columns? decimal commas need a ';' "
-             "delimiter";
+             "or tab delimiter";
     case RejectReason::kMissingCoordinate:
       return "are --x-field/--y-field the coordinate columns?";
     case RejectReason::kBadRow:
