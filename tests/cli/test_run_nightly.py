@@ -278,6 +278,54 @@ class Nightly(unittest.TestCase):
         self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
         self.assertIn("Z1", p.stdout)
 
+    def test_every_run_writes_the_boundaries_and_the_briefing_names_them(self):
+        # Without aggregate the communes (a required input) and zones are still written, as
+        # boundaries with ids and names and no counts; top and the briefing name each hotspot's
+        # communes and zones from them (they said "không có", none).
+        out = self.path("context.gpkg")
+        cfg = write_json(self.path("context.json"), config(out, [KDE]))
+        p = hotspot("run", "--config", cfg)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        got = layers(out)
+        self.assertEqual((got["communes"], got["zones"]), (20, 3))
+        for absent in ("commune_category_counts", "zone_communes"):
+            self.assertNotIn(absent, got)
+        ds = ogr.Open(out)
+        for name, id_field in (("communes", "commune_id"), ("zones", "zone_id")):
+            defn = ds.GetLayerByName(name).GetLayerDefn()
+            self.assertEqual([defn.GetFieldDefn(i).GetName() for i in range(defn.GetFieldCount())],
+                             [id_field, "name"])
+        ds = None
+        self.assertEqual(metadata(out)["counts"]["analyses"]["context"], {"communes": 20, "zones": 3})
+        p = hotspot("top", "--in", out, "--n", "3", "--format", "json")
+        self.assertEqual(p.returncode, 0, p.stdout + p.stderr)
+        hotspots = json.loads(p.stdout)["hotspots"]
+        self.assertTrue(all(h["communes"] for h in hotspots), hotspots)
+        self.assertTrue(any(h["industrial_zones"] for h in hotspots), hotspots)
+        pdf = self.path("context.pdf")
+        p = hotspot("brief", "--in", out, "--out", pdf, "--n", "3")
+        self.assertEqual(p.returncode, 0, p.stderr)
+        text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+        self.assertNotIn("Xã, phường: không có", text)
+        first = hotspots[0]["communes"]
+        first = first[0] if isinstance(first, list) else first.split(", ")[0]
+        self.assertIn(first, text)
+        # A run of near_repeat alone has them too.
+        out = self.path("context_nr.gpkg")
+        cfg = write_json(self.path("context_nr.json"), config(out, [NEAR_REPEAT]))
+        p = hotspot("run", "--config", cfg)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        got = layers(out)
+        self.assertEqual((got["communes"], got["zones"]), (20, 3))
+        # Zones are optional: without them, only the communes.
+        c = config(self.path("context_nz.gpkg"), [NEAR_REPEAT])
+        c["inputs"].pop("zones")
+        p = hotspot("run", "--config", write_json(self.path("context_nz.json"), c))
+        self.assertEqual(p.returncode, 0, p.stderr)
+        got = layers(self.path("context_nz.gpkg"))
+        self.assertEqual(got["communes"], 20)
+        self.assertNotIn("zones", got)
+
     def test_kde_without_a_zone_rule_says_so(self):
         out = self.path("no_zones.gpkg")
         kde = {k: v for k, v in KDE.items() if k != "top_percent"}

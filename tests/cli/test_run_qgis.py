@@ -196,6 +196,58 @@ class QgisRun(unittest.TestCase):
         self.assertEqual(overlaps, [])
         project.clear()
 
+    def test_a_run_without_aggregate_opens_on_the_boundaries(self):
+        # Communes are a required input: a run of near_repeat alone still writes their outlines and
+        # the zones', and its project opens on them (it opened blank: Incidents and OSM, both off).
+        out = os.path.join(self.tmp, "near_repeat.gpkg")
+        with open(os.path.join(self.tmp, "run.json")) as f:
+            c = json.load(f)
+        c["output"] = {"path": out, "quicklook": False}
+        c.pop("briefings", None)
+        c["analyses"] = [{"type": "near_repeat", "permutations": 9}]
+        config = os.path.join(self.tmp, "near_repeat.json")
+        with open(config, "w") as f:
+            json.dump(c, f)
+        subprocess.run([HOTSPOT, "run", "--config", config, "--quiet"], check=True, capture_output=True)
+        project = QgsProject.instance()
+        self.assertTrue(project.read(f"geopackage:{out}?projectName=hotspot"))
+        root = project.layerTreeRoot()
+        nodes = {n.name(): n for n in root.findLayers()}
+        group = {name: n.parent().name() if n.parent() is not root else None for name, n in nodes.items()}
+        self.assertEqual({name: (group[name], n.isVisible()) for name, n in nodes.items()},
+                         {"Communes": ("Context", True), "Industrial zones": ("Context", True),
+                          "Incidents": ("Details", False), "OpenStreetMap (needs internet)": (None, False)})
+        communes, zones = nodes["Communes"].layer(), nodes["Industrial zones"].layer()
+        self.assertEqual(communes.featureCount(), 20)
+        self.assertEqual(zones.featureCount(), 3)
+        self.assertEqual([f.name() for f in communes.fields()], ["fid", "commune_id", "name"])
+        self.assertEqual([f.name() for f in zones.fields()], ["fid", "zone_id", "name"])
+        for layer in (communes, zones):
+            self.assertTrue(layer.labelsEnabled(), layer.name())
+            for sym in layer.renderer().symbols(QgsRenderContext()):
+                self.assertEqual(sym.symbolLayers()[0].brushStyle(), 0, layer.name())  # outlines only
+        visible = [l for l in root.layerOrder() if root.findLayer(l.id()).isVisible()]
+        settings = QgsMapSettings()
+        settings.setLayers(visible)
+        settings.setDestinationCrs(project.crs())
+        settings.setExtent(communes.extent().buffered(300))
+        settings.setOutputSize(QSize(600, 500))
+        settings.setBackgroundColor(QColor(255, 255, 255))
+        job = QgsMapRendererParallelJob(settings)
+        job.start()
+        job.waitForFinished()
+        img = job.renderedImage()
+        drawn = sum(img.pixel(x, y) != QColor(255, 255, 255).rgb() for x in range(0, 600, 3) for y in range(0, 500, 3))
+        self.assertGreater(drawn, 500)  # the outlines and their names, not a blank page
+        texts = {lab.labelText for lab in job.takeLabelingResults().allLabels()}
+        self.assertTrue({f["name"] for f in communes.getFeatures()} <= texts)
+        project.clear()
+        # The layers open styled on their own too.
+        for name in ("communes", "zones"):
+            layer = QgsVectorLayer(f"{out}|layername={name}", name, "ogr")
+            self.assertTrue(layer.isValid(), name)
+            self.assertTrue(layer.labelsEnabled(), name)
+
     def test_every_vector_layer_opens_styled_on_its_own(self):
         for name in MAP_LAYERS - {"density"} | {"vanished_hotspots"}:
             layer = QgsVectorLayer(f"{self.out}|layername={name}", name, "ogr")

@@ -429,9 +429,11 @@ RunJobResult run_job(const RunJobOptions& opt) {
     if (run_step("aggregate",
                  [&] { return aggregate_step(ctx, assignment, plan.aggregate->zone_buffer_m); }))
       s.zone_commune_links = steps.back().counts["zone_commune_links"].get<std::int64_t>();
-  }
-  else
+  } else {
     run_step("incidents", [&] { return incidents_step(ctx, assignment); });
+    // Communes are a required input: their outlines (and the zones') give every run its context.
+    run_step("context", [&] { return context_step(ctx); });
+  }
   if (plan.profiles) run_step("profiles", [&] { return profiles_step(ctx, assignment); });
   // Several kde analyses (one per named window); the quick-look draws the primary one's surface.
   bool kde_done = false;
