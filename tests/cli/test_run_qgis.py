@@ -130,16 +130,37 @@ class QgisRun(unittest.TestCase):
         self.assertEqual(labels["3"].label(), "Hot spot, 99% confidence")
         self.assertEqual(labels["0"].symbol().symbolLayers()[0].brushStyle(), 0)
 
-        # Density: about 60 % opaque, classes rounded ("2,000 – 4,000"), unit in the name.
+        # Density: about 60 % opaque, classes rounded ("2,000 – 4,000"), unit in the name; the
+        # hotspot zones' threshold (exact, "5,614") is a class break: light neutral classes below
+        # it, strong red ones above it, "(hotspot)" in their labels.
         density = layers["Density (incidents per km²)"]
         self.assertIsInstance(density.renderer(), QgsSingleBandPseudoColorRenderer)
         self.assertAlmostEqual(density.renderer().opacity(), 0.6)
         items = density.renderer().shader().rasterShaderFunction().colorRampItemList()
         self.assertGreaterEqual(len(items), 4)
         self.assertEqual(items[0].color.alpha(), 0)
+        threshold = next(zones.getFeatures())["threshold"]
+        shown = f"{threshold:,.0f}"
+        hot = [k for k, it in enumerate(items) if it.label.endswith(" (hotspot)")]
+        self.assertEqual(len(hot), 2, [it.label for it in items])
+        self.assertEqual(hot, list(range(hot[0], len(items))))  # the top classes
+        self.assertTrue(items[hot[0]].label.startswith(shown + " – "), items[hot[0]].label)
+        self.assertTrue(items[hot[0] - 1].label.endswith(" – " + shown), items[hot[0] - 1].label)
+        self.assertLess(items[hot[0] - 1].value, threshold)
+        self.assertGreaterEqual(items[hot[0] - 1].value, threshold * (1 - 1e-6))
+        for k, it in enumerate(items[1:], 1):
+            c = it.color
+            if k < hot[0]:  # light and neutral
+                self.assertGreaterEqual(min(c.red(), c.green(), c.blue()), 160, it.label)
+                self.assertLessEqual(max(c.red(), c.green(), c.blue()) - min(c.red(), c.green(), c.blue()), 30)
+            else:  # strong red
+                self.assertGreaterEqual(c.red(), 150, it.label)
+                self.assertLessEqual(c.green(), 80, it.label)
         for it in items[2:]:
-            self.assertRegex(it.label, r"^[\d,.]+ – [\d,.]+$")
-            for number in it.label.split(" – "):
+            self.assertRegex(it.label, r"^[\d,.]+ – [\d,.]+( \(hotspot\))?$")
+            for number in it.label.removesuffix(" (hotspot)").split(" – "):
+                if number == shown:
+                    continue
                 digits = number.replace(",", "").replace(".", "").strip("0")
                 self.assertLessEqual(len(digits), 2, it.label)  # two significant digits
 

@@ -304,14 +304,77 @@ std::string cotype_qml(bool points) {
                                 /*no_fill=*/4);
 }
 
-std::vector<RGB> density_stop_colors(std::size_t n) {
+namespace {
+
+// Below the hotspot threshold: light, neutral (warm greys), so roads and busy streets read as
+// background; above it: strong reds. Three tones below and two above at most.
+const std::vector<RGB> kBelowThreshold = {{242, 238, 232}, {222, 214, 204}, {196, 185, 172}};
+const std::vector<RGB> kAboveThreshold = {{232, 72, 42}, {165, 0, 0}};
+
+// `n` colours spread over `ramp`, first to last (its last alone when n is 1).
+std::vector<RGB> spread(const std::vector<RGB>& ramp, std::size_t n) {
   std::vector<RGB> colors;
   for (std::size_t i = 0; i < n; ++i)
-    colors.push_back(kReds[n == 1 ? kReds.size() - 1 : i * (kReds.size() - 1) / (n - 1)]);
+    colors.push_back(ramp[n == 1 ? ramp.size() - 1 : i * (ramp.size() - 1) / (n - 1)]);
   return colors;
 }
 
-std::vector<double> density_stops(const std::vector<float>& values, float nodata, int classes) {
+std::string class_label(const DensityClasses& c, std::size_t k) {
+  auto bound = [&](std::size_t i) {
+    return fmt_label(i == c.hot && c.threshold > 0 ? c.threshold : c.bounds[i]);
+  };
+  std::string label = k == 0 ? "up to " + bound(1) : bound(k) + " – " + bound(k + 1);
+  return k >= c.hot ? label + " (hotspot)" : label;
+}
+
+}  // namespace
+
+DensityClasses density_classes_of(std::vector<double> v, double threshold) {
+  DensityClasses c;
+  v.erase(
+      std::remove_if(v.begin(), v.end(), [](double x) { return !(x > 0) || !std::isfinite(x); }),
+      v.end());
+  if (v.empty()) return c;
+  std::sort(v.begin(), v.end());
+  const bool split =
+      threshold > 0 && std::isfinite(threshold) && v.front() < threshold && v.back() >= threshold;
+  if (!split) {
+    c.bounds = nice_breaks(quantile_breaks(v, 5));
+    c.colors = spread(kReds, c.bounds.size() - 1);
+    c.hot = c.colors.size();
+  } else {
+    const auto at = std::lower_bound(v.begin(), v.end(), threshold);
+    const std::vector<double> below(v.begin(), at), above(at, v.end());
+    // Below: quantile breaks rounded to two digits, each strictly between its neighbours.
+    c.bounds = {round_2sig(v.front(), -1)};
+    const std::vector<double> qb = quantile_breaks(below, 3);
+    for (std::size_t i = 1; i + 1 < qb.size(); ++i) {
+      const double b = round_2sig(qb[i], 0);
+      if (b > c.bounds.back() && b < threshold) c.bounds.push_back(b);
+    }
+    float below_threshold = static_cast<float>(threshold);
+    if (static_cast<double>(below_threshold) >= threshold)
+      below_threshold = std::nextafter(below_threshold, -HUGE_VALF);
+    while (c.bounds.size() > 1 && c.bounds.back() >= below_threshold) c.bounds.pop_back();
+    if (c.bounds.back() >= below_threshold) c.bounds.back() = 0;  // v.front() rounds to it
+    c.bounds.push_back(below_threshold);
+    c.hot = c.bounds.size() - 1;
+    c.threshold = threshold;
+    const double top = round_2sig(v.back(), 1);
+    const std::vector<double> qa = quantile_breaks(above, 2);
+    if (qa.size() == 3) {
+      const double median = round_2sig(qa[1], 0);
+      if (median > threshold && median < top) c.bounds.push_back(median);
+    }
+    c.bounds.push_back(std::max(top, threshold));
+    c.colors = spread(kBelowThreshold, c.hot);
+    for (const RGB& k : spread(kAboveThreshold, c.bounds.size() - 1 - c.hot)) c.colors.push_back(k);
+  }
+  for (std::size_t k = 0; k < c.colors.size(); ++k) c.labels.push_back(class_label(c, k));
+  return c;
+}
+
+DensityClasses density_classes(const std::vector<float>& values, float nodata, double threshold) {
   std::int64_t n_positive = 0;
   for (float v : values) n_positive += v != nodata && v > 0;
   const std::int64_t step = std::max<std::int64_t>(1, n_positive / 100000);
@@ -319,35 +382,24 @@ std::vector<double> density_stops(const std::vector<float>& values, float nodata
   std::int64_t k = 0;
   for (float v : values)
     if (v != nodata && v > 0 && k++ % step == 0) sample.push_back(v);
-  return quantile_breaks(std::move(sample), classes);
+  return density_classes_of(std::move(sample), threshold);
 }
 
-std::vector<double> density_class_bounds(const std::vector<double>& stops) {
-  std::vector<double> nb;
-  for (double v : stops)
-    if (v > 0) nb.push_back(v);
-  return nb.empty() ? nb : nice_breaks(nb);
-}
-
-std::string density_renderer_xml(const std::vector<double>& stops) {
+std::string density_renderer_xml(const DensityClasses& c) {
   char buf[32];
-  auto hexcol = [&](RGB c) {
-    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", c.r, c.g, c.b);
+  auto hexcol = [&](RGB col) {
+    std::snprintf(buf, sizeof buf, "#%02x%02x%02x", col.r, col.g, col.b);
     return std::string(buf);
   };
   // Classes between rounded stops ("2,000 – 4,000"), each drawn in one colour: a legend of
   // classes reads at a glance, a continuous ramp of 0.000285 … 1,035.59 does not. In QGIS's
   // discrete mode an item's value is its class's upper bound.
-  const std::vector<double> nb = density_class_bounds(stops);
-  const double lo = 0, hi = nb.empty() ? 1 : nb.back();
-  const std::vector<RGB> colors = density_stop_colors(nb.size() > 1 ? nb.size() - 1 : 1);
+  const double lo = 0, hi = c.bounds.empty() ? 1 : c.bounds.back();
   std::string items = "        <item label=\"0\" value=\"0\" color=\"#ffffff\" alpha=\"0\"/>\n";
-  for (std::size_t i = 1; i < nb.size(); ++i) {
-    const std::string label =
-        i == 1 ? "up to " + fmt_label(nb[i]) : fmt_label(nb[i - 1]) + " – " + fmt_label(nb[i]);
-    items += "        <item label=\"" + xml_escape(label) + "\" value=\"" + fmt_number(nb[i]) + "\" color=\"" +
-             hexcol(colors[i - 1]) + "\" alpha=\"" + (i == 1 ? "160" : "230") + "\"/>\n";
-  }
+  for (std::size_t k = 0; k < c.size(); ++k)
+    items += "        <item label=\"" + xml_escape(c.labels[k]) + "\" value=\"" +
+             fmt_number(c.bounds[k + 1]) + "\" color=\"" + hexcol(c.colors[k]) + "\" alpha=\"" +
+             (k == 0 ? "160" : "230") + "\"/>\n";
   return "    <rasterrenderer alphaBand=\"-1\" classificationMin=\"" + fmt_number(lo) + "\" type=\"singlebandpseudocolor\" "
          "classificationMax=\"" + fmt_number(hi) + "\" opacity=\"1\" nodataColor=\"\" band=\"1\">\n"
          "     <minMaxOrigin>\n      <limits>None</limits>\n      <extent>WholeRaster</extent>\n"

@@ -57,18 +57,37 @@ std::string legend_number(double v);
 
 std::string xml_escape(const std::string& s);
 
-// A single-band pseudocolour <rasterrenderer> for a density surface: transparent at 0, then the
-// red ramp through `stops` (increasing, e.g. density_stops()).
-std::string density_renderer_xml(const std::vector<double>& stops);
-// The colour density_renderer_xml gives each of `n` stops, light to dark (the quick-look PNG
-// draws the same ramp).
-std::vector<RGB> density_stop_colors(std::size_t n);
-// Colour stops for a density surface: quantile_breaks(…, classes) of an even sample of at most
-// ~100,000 positive valid cells (quantiles need no more, and memory stays at the raster).
-std::vector<double> density_stops(const std::vector<float>& values, float nodata, int classes = 5);
-// The density's legend classes: the positive stops rounded by nice_breaks (class k is
-// (bounds[k-1], bounds[k]], the first from 0, the last open above).
-std::vector<double> density_class_bounds(const std::vector<double>& stops);
+// The density surface's legend classes: one computation for the QGIS style (density_renderer_xml)
+// and the quick-look PNG, so both draw the same classes in the same colours.
+struct DensityClasses {
+  // Class k (0-based) is (bounds[k], bounds[k + 1]]; the first reaches down to 0, the last is
+  // open above. Rounded to two significant digits, except at the hotspot threshold: there the
+  // largest float below it, so a cell belongs to a hot class exactly when it is in a hotspot zone
+  // (density >= threshold; the raster holds floats).
+  std::vector<double> bounds;
+  double threshold = -1;    // the hotspot threshold the labels show; -1 without one
+  std::vector<RGB> colors;  // one per class
+  // One per class: "up to 210", "210 – 490", "5,614 – 9,800 (hotspot)".
+  std::vector<std::string> labels;
+  // The first class at or above the hotspot threshold (bounds[hot] is just below it); the number
+  // of classes when there is none.
+  std::size_t hot = 0;
+  std::size_t size() const { return colors.size(); }
+};
+// Classes of a density surface's positive cells (an even sample of at most ~100,000: quantiles
+// need no more). With a hotspot `threshold` (the zone rule's density, > 0) inside the positive
+// range, the threshold is a class break: up to three quantile classes below it in light neutral
+// tones, up to two above it (split at their median) in strong reds, so what the hotspot zones
+// hold stands out from the rest of the surface. Without one (threshold < 0, or none of the cells
+// or all of them above it): five quantile classes on a light-to-dark red ramp. Empty without a
+// positive cell.
+DensityClasses density_classes(const std::vector<float>& values, float nodata,
+                               double threshold = -1);
+// The same from values already sampled (finite, positive, any order); for tests.
+DensityClasses density_classes_of(std::vector<double> sample, double threshold = -1);
+// A single-band pseudocolour <rasterrenderer> for a density surface: transparent at 0, then each
+// class in its colour (QGIS's discrete mode, an item's value its class's upper bound).
+std::string density_renderer_xml(const DensityClasses& classes);
 // A raster .qml holding that renderer (QGIS reads OUT.qml beside OUT.tif as the default style).
 std::string raster_qml(const std::string& renderer_xml);
 

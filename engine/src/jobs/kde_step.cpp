@@ -176,10 +176,10 @@ Surface estimate_surface(const LoadedInputs& in, const KdeStepOptions& o, int th
   std::int64_t valid = 0;
   for (float v : ras.values)
     if (v != ras.nodata) ++valid, peak = std::max(peak, static_cast<double>(v));
-  out.renderer = density_renderer_xml(density_stops(ras.values, ras.nodata));
-
   const ZoneThreshold zt = zone_threshold(o.zones, ras, f.x, f.y);
   out.threshold = zt.value;
+  // The threshold is a class break: the hotspots stand out from the rest of the surface.
+  out.renderer = density_renderer_xml(density_classes(ras.values, ras.nodata, out.threshold));
   if (o.zones.kind != ZoneRule::Kind::kNone) {
     std::vector<std::int32_t> zone_of_kept;
     out.zones =
@@ -452,8 +452,13 @@ StepResult kde_step(const StepContext& ctx, const KdeStepOptions& o, KdeArtifact
                        0.6});
   r.timings.push_back({"write", timer.lap()});
   if (artifacts)
-    *artifacts = {std::move(sf.raster), std::move(outlines), std::move(zone_ids),
-                  r.counts.value("used", std::int64_t{0}), sf.unit, sf.bandwidth_m};
+    *artifacts = {std::move(sf.raster),
+                  std::move(outlines),
+                  std::move(zone_ids),
+                  r.counts.value("used", std::int64_t{0}),
+                  sf.unit,
+                  sf.bandwidth_m,
+                  sf.threshold};
   return r;
 }
 

@@ -24,6 +24,7 @@ struct KdeArtifacts {
   std::int64_t used = 0;              // incidents the surface was estimated from (the window's)
   std::string unit;                 // "incidents per km²"
   double bandwidth_m = 0;
+  double threshold = -1;  // the zones' density threshold (a class break of the density); -1: none
 };
 
 // filter -> bandwidth -> grid/mask -> density -> hotspot zones. Adds the layer `density` (a

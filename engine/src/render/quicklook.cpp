@@ -69,11 +69,11 @@ int legend_swatches(const QuickLookInput& in) {
 
 // The class colour of `v`, as QGIS's discrete density style draws it: the first class whose
 // upper bound (bounds[1..]) is >= v, the last above them all.
-RGB class_color(double v, const std::vector<double>& bounds, const std::vector<RGB>& colors) {
-  auto it = std::lower_bound(bounds.begin() + 1, bounds.end(), v);
-  const auto k = static_cast<std::size_t>(std::min<std::ptrdiff_t>(it - bounds.begin() - 1,
-                                                                   static_cast<std::ptrdiff_t>(colors.size()) - 1));
-  return colors[k];
+RGB class_color(double v, const DensityClasses& c) {
+  auto it = std::lower_bound(c.bounds.begin() + 1, c.bounds.end(), v);
+  const auto k = static_cast<std::size_t>(std::min<std::ptrdiff_t>(
+      it - c.bounds.begin() - 1, static_cast<std::ptrdiff_t>(c.size()) - 1));
+  return c.colors[k];
 }
 
 MapFrame frame_of(const QuickLookLayout& L) { return {L.map_x, L.map_y, L.map_w, L.map_h, L.world, L.px_per_m}; }
@@ -81,7 +81,7 @@ MapFrame frame_of(const QuickLookLayout& L) { return {L.map_x, L.map_y, L.map_w,
 // One image the size of the frame, each pixel the cell under its centre: cost and memory follow
 // the page, not the raster, which may be far larger than cairo's 32767-pixel limit.
 void draw_density(cairo_t* cr, const QuickLookLayout& L, const DensityRaster& r,
-                  const std::vector<double>& bounds) {
+                  const DensityClasses& classes) {
   const int w = static_cast<int>(L.map_w), h = static_cast<int>(L.map_h);
   SurfacePtr img(cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h));
   if (cairo_surface_status(img.get()) != CAIRO_STATUS_SUCCESS)
@@ -91,7 +91,6 @@ void draw_density(cairo_t* cr, const QuickLookLayout& L, const DensityRaster& r,
   unsigned char* data = cairo_image_surface_get_data(img.get());
   const int stride = cairo_image_surface_get_stride(img.get());
   std::fill(data, data + static_cast<std::ptrdiff_t>(stride) * h, 0);
-  const std::vector<RGB> colors = density_stop_colors(bounds.size() - 1);
   const Grid& g = r.grid;
   for (int py = 0; py < h; ++py) {
     const double y = L.world.ymax - (py + 0.5) / L.px_per_m;
@@ -105,7 +104,7 @@ void draw_density(cairo_t* cr, const QuickLookLayout& L, const DensityRaster& r,
       const float v = r.values[static_cast<std::size_t>(row) * static_cast<std::size_t>(g.cols) +
                                static_cast<std::size_t>(col)];
       if (v == r.nodata || !(v > 0)) continue;
-      const RGB c = class_color(v, bounds, colors);
+      const RGB c = class_color(v, classes);
       auto premultiplied = [](int channel) {
         return static_cast<std::uint32_t>(std::lround(channel * kDensityAlpha));
       };
@@ -188,16 +187,16 @@ void north_arrow(cairo_t* cr, const QuickLookLayout& L) {
 
 // ---- Legend --------------------------------------------------------------------------------
 
-// The density's classes: bounds[0] .. bounds[n], rounded as the QGIS style rounds them; empty
-// without a surface with positive cells.
-std::vector<double> density_bounds(const DensityRaster* r) {
-  if (!positive_range(r)) return {};
-  return density_class_bounds(density_stops(r->values, r->nodata));
+// The density's classes, the QGIS style's (density_classes, with the same hotspot threshold);
+// none without a surface with positive cells.
+DensityClasses density_legend(const QuickLookInput& in) {
+  if (!positive_range(in.density)) return {};
+  return density_classes(in.density->values, in.density->nodata, in.density_threshold);
 }
 
 void draw_legend(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in,
-                 const std::vector<double>& bounds) {
-  if (bounds.empty() && legend_swatches(in) == 0) return;
+                 const DensityClasses& classes) {
+  if (classes.size() == 0 && legend_swatches(in) == 0) return;
   const double u = L.unit, x = L.legend_x + kLegendPad * u, w = L.legend_w - 2 * kLegendPad * u;
   cairo_rectangle(cr, L.legend_x + 0.5, L.legend_y + 0.5, L.legend_w - 1, L.legend_h - 1);
   cairo_set_source_rgb(cr, 1, 1, 1);
@@ -211,18 +210,18 @@ void draw_legend(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in
   y += kLegendHeading * u;
 
   const double sw = 36 * u, sh = 20 * u;
-  if (!bounds.empty()) {
+  if (classes.size() > 0) {
     const std::string head = "Density (" + in.density_unit + ")";
     draw_text(cr, head, x, y + 16 * u, fitted_size(cr, head, 16 * u, Face::kBold, w), Face::kBold, kInk);
     y += kLegendDensityHead * u;
-    const std::vector<RGB> colors = density_stop_colors(bounds.size() - 1);
-    for (std::size_t k = 1; k < bounds.size(); ++k) {
+    for (std::size_t k = 0; k < classes.size(); ++k) {
       cairo_rectangle(cr, x, y + 3 * u, sw, sh);
-      set_color(cr, colors[k - 1], kDensityAlpha);
+      set_color(cr, classes.colors[k], kDensityAlpha);
       cairo_fill(cr);
-      const std::string label = k == 1 ? "up to " + legend_number(bounds[1])
-                                       : legend_number(bounds[k - 1]) + " – " + legend_number(bounds[k]);
-      draw_text(cr, label, x + sw + 12 * u, y + 19 * u, 15 * u, Face::kRegular, kInk);
+      const std::string& label = classes.labels[k];
+      draw_text(cr, label, x + sw + 12 * u, y + 19 * u,
+                fitted_size(cr, label, 15 * u, Face::kRegular, w - sw - 12 * u), Face::kRegular,
+                kInk);
       y += kLegendClass * u;
     }
     y += 8 * u;
@@ -334,12 +333,12 @@ void draw_page(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in) 
   draw_text(cr, in.subtitle, margin, margin + 78 * u,
             fitted_size(cr, in.subtitle, 22 * u, Face::kRegular, text_w), Face::kRegular, kMuted);
 
-  const std::vector<double> bounds = density_bounds(in.density);
+  const DensityClasses classes = density_legend(in);
 
   cairo_save(cr);
   cairo_rectangle(cr, L.map_x, L.map_y, L.map_w, L.map_h);
   cairo_clip(cr);
-  if (!bounds.empty()) draw_density(cr, L, *in.density, bounds);
+  if (classes.size() > 0) draw_density(cr, L, *in.density, classes);
   draw_roads(cr, L, in.roads);
   cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
   set_color(cr, kCommuneLine);
@@ -361,7 +360,7 @@ void draw_page(cairo_t* cr, const QuickLookLayout& L, const QuickLookInput& in) 
   set_color(cr, kMuted);
   cairo_set_line_width(cr, 1);
   cairo_stroke(cr);
-  draw_legend(cr, L, in, bounds);
+  draw_legend(cr, L, in, classes);
   draw_text(cr, in.crs_label, L.map_x, L.map_y + L.map_h + 24 * u, 13 * u, Face::kRegular, kMuted);
   draw_key(cr, L, key);
 }
@@ -398,10 +397,7 @@ QuickLookLayout quicklook_layout(const QuickLookInput& in) {
 
   const double margin = std::round(32 * u), gap = std::round(28 * u);
   L.legend_w = std::round(340 * u);
-  const std::size_t classes = [&] {
-    const std::vector<double> bounds = density_bounds(in.density);
-    return bounds.empty() ? std::size_t{0} : bounds.size() - 1;
-  }();
+  const std::size_t classes = density_legend(in).size();
   L.legend_h = std::round(u * (2 * kLegendPad + kLegendHeading +
                                (classes > 0 ? kLegendDensityHead + 8 + kLegendClass * static_cast<double>(classes) : 0) +
                                kLegendSwatch * legend_swatches(in)));

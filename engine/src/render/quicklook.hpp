@@ -22,6 +22,7 @@ struct QuickLookInput {
   bool planar = false;                     // no CRS: the scale bar is in data units, not m/km
   const DensityRaster* density = nullptr;  // may be null; nodata and zero cells stay transparent
   std::string density_unit;                // e.g. "incidents per km²"
+  double density_threshold = -1;  // the hotspot zones' density threshold, a class break; -1: none
   std::vector<MultiPolygon> hotspot_zones;
   std::vector<std::string> hotspot_ids;  // empty, or one per zone ("Z3", as hotspot top prints)
   std::vector<MultiPolygon> communes;

@@ -531,6 +531,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
     if (kde_done) {
       q.density = &kde_art.raster;
       q.density_unit = kde_art.unit;
+      q.density_threshold = kde_art.threshold;
       q.hotspot_zones = kde_art.zones;
       q.hotspot_ids = kde_art.zone_ids;
     }

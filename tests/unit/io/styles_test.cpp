@@ -1,6 +1,9 @@
 // Legend numbers and class breaks for the QGIS styles and the quick-look: rounded, with units.
 #include "io/styles.hpp"
 
+#include <algorithm>
+#include <cmath>
+
 #include <gtest/gtest.h>
 
 namespace hotspot {
@@ -66,11 +69,80 @@ TEST(Styles, ClusterLegendUsesHotspotIdsAndNamesNoise) {
 }
 
 TEST(Styles, DensityClassesAreDiscreteAndRounded) {
-  const std::string xml = density_renderer_xml({2.85e-07, 210.4, 488.2, 731.9, 1035.594482});
+  // Without a hotspot threshold: quantile classes, rounded, light to dark red.
+  const DensityClasses c = density_classes_of({2.85e-07, 100, 210.4, 300, 488.2, 600, 731.9, 900, 1035.594482, 1000});
+  EXPECT_EQ(c.hot, c.size());
+  const std::string xml = density_renderer_xml(c);
   EXPECT_NE(xml.find("colorRampType=\"DISCRETE\""), std::string::npos);
-  EXPECT_NE(xml.find("label=\"up to 210\""), std::string::npos) << xml;
-  EXPECT_NE(xml.find("label=\"730 – 1,100\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("label=\"up to 100\""), std::string::npos) << xml;
+  EXPECT_NE(xml.find("label=\"900 – 1,100\""), std::string::npos) << xml;
   EXPECT_EQ(xml.find("e-07"), std::string::npos);
+  EXPECT_EQ(xml.find("hotspot"), std::string::npos);
+}
+
+namespace {
+// The class of `v` as both renderers find it: the first whose upper bound is >= v.
+std::size_t class_of(const DensityClasses& c, double v) {
+  auto it = std::lower_bound(c.bounds.begin() + 1, c.bounds.end(), v);
+  return std::min<std::size_t>(static_cast<std::size_t>(it - c.bounds.begin() - 1), c.size() - 1);
+}
+}  // namespace
+
+TEST(Styles, DensityClassesBreakAtTheHotspotThreshold) {
+  // Like the sample's surface: a long tail of cells up to 12,000, the zones at >= 5,614.21; the
+  // old quantile classes put 400 – 12,000 in one dark class, road corridors and hotspots alike.
+  std::vector<double> v;
+  for (int i = 0; i < 10000; ++i) v.push_back(static_cast<float>(10 * std::pow(1200.0, i / 9999.0)));
+  const double threshold = 5614.21;
+  const DensityClasses c = density_classes_of(v, threshold);
+  ASSERT_LT(c.hot, c.size());
+  EXPECT_LE(c.size(), 5u);
+  EXPECT_EQ(c.hot, 3u);  // three classes below, two above
+  EXPECT_EQ(c.threshold, threshold);
+  for (std::size_t k = 1; k < c.bounds.size(); ++k) EXPECT_LT(c.bounds[k - 1], c.bounds[k]);
+  // A cell is in a hot class exactly when it is in a hotspot zone (>= threshold), floats too.
+  const float at = static_cast<float>(threshold);
+  for (float f : {at, std::nextafter(at, 0.0f), std::nextafter(at, 1e9f), 5000.0f, 6000.0f, 11000.0f, 20.0f})
+    EXPECT_EQ(class_of(c, f) >= c.hot, f >= threshold) << f;
+  for (double x : v) EXPECT_EQ(class_of(c, x) >= c.hot, x >= threshold) << x;
+  // Below: light and neutral; above: strong red.
+  for (std::size_t k = 0; k < c.hot; ++k) {
+    EXPECT_GE(std::min({c.colors[k].r, c.colors[k].g, c.colors[k].b}), 160) << k;
+    EXPECT_LE(std::max({c.colors[k].r, c.colors[k].g, c.colors[k].b}) -
+                  std::min({c.colors[k].r, c.colors[k].g, c.colors[k].b}), 30) << k;
+  }
+  for (std::size_t k = c.hot; k < c.size(); ++k) {
+    EXPECT_GE(c.colors[k].r, 150) << k;
+    EXPECT_LE(c.colors[k].g, 80) << k;
+  }
+  EXPECT_EQ(c.labels.front().rfind("up to ", 0), 0u) << c.labels.front();
+  EXPECT_EQ(c.labels[c.hot - 1].substr(c.labels[c.hot - 1].size() - 5), "5,614") << c.labels[c.hot - 1];
+  EXPECT_EQ(c.labels[c.hot].rfind("5,614 – ", 0), 0u) << c.labels[c.hot];
+  EXPECT_NE(c.labels.back().find("12,000 (hotspot)"), std::string::npos) << c.labels.back();
+  const std::string xml = density_renderer_xml(c);
+  EXPECT_NE(xml.find("label=\"" + c.labels[c.hot] + "\""), std::string::npos) << xml;
+}
+
+TEST(Styles, DensityClassesWithoutAUsableThresholdFallBackToQuantiles) {
+  std::vector<double> v;
+  for (int i = 1; i <= 1000; ++i) v.push_back(i);
+  for (double t : {-1.0, 0.0, 5000.0, 0.5, std::nan("")}) {
+    const DensityClasses c = density_classes_of(v, t);
+    EXPECT_EQ(c.hot, c.size()) << t;
+    EXPECT_EQ(c.size(), 5u) << t;
+    EXPECT_EQ(c.labels.back(), "800 – 1,000") << t;
+  }
+  EXPECT_EQ(density_classes_of({}, 3).size(), 0u);
+  EXPECT_EQ(density_classes_of({0, 0, -1}, 3).size(), 0u);
+  // Small densities (per m²): the threshold label has two significant digits, never an exponent.
+  std::vector<double> small;
+  for (int i = 1; i <= 1000; ++i) small.push_back(i * 5e-5);
+  const DensityClasses s = density_classes_of(small, 0.0123);
+  ASSERT_LT(s.hot, s.size());
+  EXPECT_EQ(s.labels[s.hot].rfind("0.012 – ", 0), 0u) << s.labels[s.hot];
+  // One value above the threshold: one hot class.
+  const DensityClasses one = density_classes_of({1, 2, 3, 4, 5, 6, 100}, 50);
+  EXPECT_EQ(one.size() - one.hot, 1u);
 }
 
 TEST(Styles, ProjectHasAValidCrsGroupsAndAnOsmLayerOff) {
