@@ -20,7 +20,12 @@ void add_aggregate(CLI::App& app) {
     params->apply(opt->step);
     opt->inputs = o->inputs;
     opt->command_line = command_line();
-    const RunSummary s = run_aggregate(*opt);
+    // A value found wrong against the data (a band wider than the study area) names its
+    // parameter; spell it as the flag, as the table's own checks are.
+    RunSummary s;
+    with_param_spelling(aggregate_params().info(), nullptr,
+                        CliParams<AggregateStepOptions>::spelling(),
+                        [&] { s = run_aggregate(*opt); });
     std::cout << format_summary(s);
     print_warnings(s.warnings);
   });

@@ -24,7 +24,11 @@ void add_cluster(CLI::App& app) {
     params->apply(opt->cluster);
     opt->inputs = o->inputs;
     opt->command_line = command_line();
-    const RunSummary s = run_cluster(*opt);
+    // A value found wrong against the data (a band wider than the study area) names its
+    // parameter; spell it as the flag, as the table's own checks are.
+    RunSummary s;
+    with_param_spelling(cluster_params().info(), nullptr, CliParams<ClusterOptions>::spelling(),
+                        [&] { s = run_cluster(*opt); });
     std::cout << format_summary(s);
     print_warnings(s.warnings);
   });

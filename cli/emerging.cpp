@@ -23,7 +23,12 @@ void add_emerging(CLI::App& app) {
     opt->inputs = o->inputs;
     opt->step.emerging.utc_offset_minutes = o->inputs.incidents.utc_offset_minutes;
     opt->command_line = command_line();
-    const EmergingSummary s = run_emerging(*opt);
+    // A value found wrong against the data (a band wider than the study area) names its
+    // parameter; spell it as the flag, as the table's own checks are.
+    EmergingSummary s;
+    with_param_spelling(emerging_params().info(), nullptr,
+                        CliParams<EmergingStepOptions>::spelling(),
+                        [&] { s = run_emerging(*opt); });
     std::cout << format_summary(s.run);
     for (const auto& line : s.details) std::cout << line << "\n";
     print_warnings(s.run.warnings);

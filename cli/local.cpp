@@ -35,7 +35,11 @@ void add_local(CLI::App& app) {
     opt->x_field = o->inputs.incidents.x_field;
     opt->y_field = o->inputs.incidents.y_field;
     opt->command_line = command_line();
-    LocalSummary s = run_local(*opt);
+    // A value found wrong against the data (a band wider than the study area) names its
+    // parameter; spell it as the flag, as the table's own checks are.
+    LocalSummary s;
+    with_param_spelling(local_params().info(), nullptr, CliParams<LocalOptions>::spelling(),
+                        [&] { s = run_local(*opt); });
     std::cout << format_local_summary(s);
     print_warnings(s.warnings);
   });

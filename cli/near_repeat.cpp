@@ -24,7 +24,11 @@ void add_near_repeat(CLI::App& app) {
     opt->command_line = command_line();
     // The time estimate before a long count.
     opt->knox.note = [](const std::string& m) { std::cerr << "note: " << m << "\n"; };
-    NearRepeatSummary s = run_near_repeat(*opt);
+    // A value found wrong against the data (a band wider than the study area) names its
+    // parameter; spell it as the flag, as the table's own checks are.
+    NearRepeatSummary s;
+    with_param_spelling(near_repeat_params().info(), nullptr, CliParams<KnoxOptions>::spelling(),
+                        [&] { s = run_near_repeat(*opt); });
     std::cout << format_summary(s.run) << format_knox_table(s.knox, opt->knox, s.planar);
     print_warnings(s.run.warnings);
   });

@@ -50,7 +50,9 @@ class CliParams {
         v[p.name] = flags_.at(p.name);
         continue;
       }
-      with_param_spelling(infos, &infos[k], spelling(), [&] { v[p.name] = param_value_from_text(p.type, raw_.at(p.name)); });
+      with_param_spelling(infos, &infos[k], spelling(), [&] {
+        v[p.name] = param_value_from_text(p.type, raw_.at(p.name), param_is_length(infos[k]));
+      });
     }
     return v;
   }

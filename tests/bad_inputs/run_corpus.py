@@ -78,6 +78,7 @@ def run_case(case):
     try:
         make_files.make("communes.gpkg", os.path.join(d, "communes.gpkg"))
         for name, text in case.get("files", {}).items():
+            os.makedirs(os.path.dirname(os.path.join(d, name)), exist_ok=True)  # "dir/a.csv"
             with open(os.path.join(d, name), "w", encoding="utf-8", newline="") as f:
                 f.write(text)
         for name in case.get("make", []):

@@ -517,7 +517,7 @@ class ResourceBounds(Base):
         write_incidents(ten, n=3000, start=datetime.datetime(2014, 1, 1), days=3650)
         err = self.refused(2, ["emerging", "--grid", "hex:100", "--time-step", "1d", "--max-memory", "1G",
                                *inc_args(ten), "--out", self.p("e.gpkg")],
-                           "time_step:", "space-time cube", "time steps of 1d", "(2014-01-0")
+                           "--time-step:", "space-time cube", "time steps of 1d", "(2014-01-0")
         self.assertTrue("the limit is 1.0 GiB" in err or "operations; the limit is" in err, err)
         # One row dated year 0024 stretches the cube 2,000 years: named, exit 3, weekly, monthly, daily.
         odd = self.p("year24.csv")

@@ -320,7 +320,7 @@ class ExitCodesAndSafety(unittest.TestCase):
                     "Density (incidents per (1000 data units)²)"),
             # eps 40 chains the frame into one cluster: the oversized-cluster advice
             "cluster": (["--method", "dbscan", "--eps", "40", "--min-points", "3"],
-                        ["(1000 data units)²) and holds", "eps 40 data units chains"], "Clusters"),
+                        ["data units²) and holds", "eps 40 data units chains"], "Clusters"),
             "emerging": (["--grid", "square:100", "--time-step", "1d"], ["band 150 data units"],
                          "Emerging hot spots (100 data units squares, 1d steps)"),
             "local": (["--grid", "hex:100", "--weights", "queen", "--permutations", "99"],

@@ -97,6 +97,10 @@ struct ClusterOptions {
 // The checks of ClusterOptions that need no data, including what each method requires (eps for
 // dbscan and st-dbscan, eps_time for st-dbscan). Throws ParameterError naming the parameter.
 void check_cluster_options(const ClusterOptions& options);
+// The counts against the `points` clustered: min_points (dbscan, st-dbscan), min_cluster_size and
+// min_samples (hdbscan) above them are refused, ParameterError naming the one given. cluster()
+// calls it.
+void check_cluster_counts(const ClusterOptions& options, std::size_t points);
 
 // eps from the knee of the sorted k-distance curve. Each point's k-distance is the distance to
 // its k-th nearest point, itself counted (k = min_points, so a point whose k-distance is <= eps is

@@ -30,6 +30,13 @@ enum class IslandPolicy { kKeep, kNearest };
 
 // The snap value that asks for default_snap.
 constexpr double kDefaultSnap = -1;
+// The largest inverse-distance power: d^-P beyond it underflows or overflows doubles for ordinary
+// distances (1e308 is refused, not turned into zero weights); 1 and 2 are usual.
+constexpr double kMaxInverseDistancePower = 10;
+// A snapping tolerance closes slivers and gaps between neighbours; one above this share of the
+// units' extent (its diagonal) links units that do not touch, and at the diagonal every unit
+// neighbours all the others. Refused (exit 2).
+constexpr double kMaxSnapShareOfExtent = 0.05;
 
 struct WeightsSpec {
   WeightsKind kind = WeightsKind::kQueen;  // DEFAULT: queen

@@ -24,7 +24,7 @@ void check_cluster_options(const ClusterOptions& o) {
   }
   if (o.method == ClusterMethod::kStDbscan) {
     if (o.eps_time_s == 0) throw ParameterError("eps_time", "required by method st-dbscan");
-    if (o.eps_time_s < 0 || o.eps_time_s > (std::int64_t{1} << 50))
+    if (o.eps_time_s <= 0 || o.eps_time_s > (std::int64_t{1} << 50))
       throw ParameterError("eps_time", "must be a duration > 0 of at most 2^50 seconds (got " +
                                            std::to_string(o.eps_time_s) + " s)");
   }
@@ -42,6 +42,27 @@ void check_cluster_options(const ClusterOptions& o) {
                          "must be in 0..1 (got " + std::to_string(o.concave_ratio) + ")");
 }
 
+void check_cluster_counts(const ClusterOptions& o, std::size_t n) {
+  // More than the points: no cluster can ever form (and hdbscan's k-th neighbour is undefined).
+  auto refuse = [n](const char* parameter, std::int64_t v, const std::string& what,
+                    const std::string& usual) {
+    throw ParameterError(parameter, std::to_string(v) + " incidents " + what +
+                                        " is more than the " + std::to_string(n) +
+                                        " incidents clustered: no cluster can form. Use at most " +
+                                        std::to_string(n) + " (" + usual + ")");
+  };
+  if (o.method != ClusterMethod::kHdbscan && n > 0 && static_cast<std::size_t>(o.min_points) > n)
+    refuse("min_points", o.min_points, "for a core point", "default 5");
+  if (o.method == ClusterMethod::kHdbscan && n >= 2) {
+    if (static_cast<std::size_t>(o.hdbscan.min_cluster_size) > n)
+      refuse("min_cluster_size", o.hdbscan.min_cluster_size, "for the smallest cluster",
+             "default 5");
+    if (static_cast<std::size_t>(o.hdbscan.min_samples) > n)
+      refuse("min_samples", o.hdbscan.min_samples, "for the core distance",
+             "default: min_cluster_size");
+  }
+}
+
 Clustering cluster(const std::vector<double>& x, const std::vector<double>& y,
                    const std::vector<std::int64_t>& t, const ClusterOptions& options) {
   return cluster(x, y, t, options, nullptr);
@@ -51,6 +72,7 @@ Clustering cluster(const std::vector<double>& x, const std::vector<double>& y,
                    const std::vector<std::int64_t>& t, const ClusterOptions& options,
                    const RunDistribution* hooks) {
   check_cluster_options(options);
+  check_cluster_counts(options, x.size());
   ClusterOptions o = options;
   if (o.method != ClusterMethod::kHdbscan && o.eps_auto && o.eps_m == 0)
     o.eps_m = k_distance_knee(x, y, o.min_points, o.threads).eps;

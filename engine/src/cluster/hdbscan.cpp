@@ -191,9 +191,10 @@ Clustering hdbscan(std::span<const double> x, std::span<const double> y,
   out.outlier_score.assign(n, 0.0);
   if (n < 2) return out;
   if (static_cast<std::size_t>(min_samples) > n)
-    throw ParameterError(
-        "min_samples",
-        std::to_string(min_samples) + " exceeds the number of points (" + std::to_string(n) + ")");
+    throw ParameterError(opt.min_samples > 0 ? "min_samples" : "min_cluster_size",
+                         std::to_string(min_samples) + " exceeds the number of points (" +
+                             std::to_string(n) + ")" +
+                             (opt.min_samples > 0 ? "" : " (min_samples defaults to it)"));
   const int threads = resolve_threads(opt.threads);
   const KdTree tree(x, y);
 

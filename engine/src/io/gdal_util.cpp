@@ -2,6 +2,7 @@
 
 #include <gdal_frmts.h>
 
+#include <filesystem>
 #include <mutex>
 #include <optional>
 
@@ -71,9 +72,26 @@ DatasetPtr open_vector(const std::string& path, const std::string& what,
   opts.push_back(nullptr);
   DatasetPtr ds(static_cast<GDALDataset*>(
       GDALOpenEx(path.c_str(), GDAL_OF_VECTOR | GDAL_OF_READONLY, nullptr, opts.data(), nullptr)));
+  std::error_code ec;
+  const bool directory = std::filesystem::is_directory(path, ec);
   if (!ds) {
     std::string why = errors.last().empty() ? "not a readable vector dataset" : errors.last();
+    if (directory)
+      why = "it is a directory, and not one GDAL reads as a dataset; give the file itself";
     throw IoError("cannot open " + what + " '" + path + "': " + why);
+  }
+  // A folder of shapefiles (or a .gdb) is one dataset; a plain folder holding CSV files is what
+  // GDAL's CSV driver makes of a directory given by mistake (its first CSV becomes the layer).
+  if (directory && EQUAL(ds->GetDriverName(), "CSV")) {
+    std::string first =
+        ds->GetLayerCount() > 0 ? std::string(ds->GetLayer(0)->GetName()) + ".csv" : "";
+    throw IoError("cannot open " + what + " '" + path +
+                  "': it is a directory, not a dataset (GDAL would read its CSV files as layers); "
+                  "give the file "
+                  "itself" +
+                  (first.empty()
+                       ? std::string()
+                       : ", e.g. '" + (std::filesystem::path(path) / first).string() + "'"));
   }
   return ds;
 }

@@ -120,9 +120,16 @@ namespace {
 void probe_writable(const fs::path& dir) {
   const fs::path probe = dir / (".hotspot-probe-" + std::to_string(::getpid()));
   const int fd = ::open(probe.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0600);
-  if (fd < 0)
+  if (fd < 0) {
+    const int err = errno;
+    // A directory that exists but where open(O_CREAT) says ENOENT is a virtual file system (/proc,
+    // /sys) that makes no files: strerror alone ("No such file or directory") reads as a typo.
     throw IoError("output directory '" + dir.string() + "' is not writable: " +
-                  std::strerror(errno));
+                  (err == ENOENT
+                       ? std::string("no file can be created in it (a virtual file system such as "
+                                     "/proc or /sys?); choose a directory on a disk")
+                       : std::string(std::strerror(err))));
+  }
   ::close(fd);
   ::unlink(probe.c_str());
 }
@@ -204,8 +211,14 @@ GpkgWriter::~GpkgWriter() {
 
 void GpkgWriter::check(int rc, const char* what) {
   if (rc == SQLITE_OK || rc == SQLITE_DONE || rc == SQLITE_ROW) return;
-  std::string msg = std::string("writing '") + target_ + "': " + what + ": " + sqlite3_errmsg(db_);
-  if (rc == SQLITE_FULL || rc == SQLITE_IOERR || rc == SQLITE_CANTOPEN || rc == SQLITE_READONLY)
+  // Some calls return an error without recording it on the connection (sqlite3_db_cacheflush
+  // leaves sqlite3_errmsg at "not an error"): then the code's own text ("database or disk is
+  // full") is the message.
+  const int primary = rc & 0xff;  // SQLITE_IOERR_WRITE -> SQLITE_IOERR
+  const char* detail = sqlite3_errcode(db_) == SQLITE_OK ? sqlite3_errstr(rc) : sqlite3_errmsg(db_);
+  std::string msg = std::string("writing '") + target_ + "': " + what + ": " + detail;
+  if (primary == SQLITE_FULL || primary == SQLITE_IOERR || primary == SQLITE_CANTOPEN ||
+      primary == SQLITE_READONLY)
     throw IoError(msg);
   throw InternalError(msg);
 }

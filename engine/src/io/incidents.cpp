@@ -97,6 +97,43 @@ std::string open_quote_message(const CsvRecord& rec, const CsvLimits& limits) {
          "; only that line is rejected, and reading resumes on the next line";
 }
 
+struct ChosenColumn {
+  int index;         // -1: not used
+  const char* role;  // "y coordinate"
+  const char* flag;  // "--y-field"
+};
+
+// A column chosen for a role whose name the header repeats (id,lon,lat,lat: an export that
+// joined two tables) is warned about, not refused: the names are the same, so no --y-field can
+// pick the other, and refusing would leave only editing the file. The first is used (the others
+// pass through as lat_2, ...); the warning says so and how to use another. Names compare as
+// SQLite compares them (ASCII case ignored), as the pass-through columns are renamed.
+void warn_duplicated_columns(const std::vector<std::string>& header,
+                             std::initializer_list<ChosenColumn> chosen, const std::string& path,
+                             IngestReport& rep) {
+  auto same = [](const std::string& a, const std::string& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char p, char q) {
+             return std::tolower(static_cast<unsigned char>(p)) ==
+                    std::tolower(static_cast<unsigned char>(q));
+           });
+  };
+  for (const ChosenColumn& c : chosen) {
+    if (c.index < 0) continue;
+    const std::string& name = header[static_cast<std::size_t>(c.index)];
+    std::string others;
+    for (std::size_t k = 0; k < header.size(); ++k)
+      if (static_cast<int>(k) != c.index && same(header[k], name))
+        others += (others.empty() ? "" : ", ") + std::to_string(k + 1);
+    if (others.empty()) continue;
+    rep.warnings.push_back("incidents '" + path + "': the header names more than one column '" +
+                           name + "' (columns " + std::to_string(c.index + 1) + " and " + others +
+                           "); column " + std::to_string(c.index + 1) + " is the " + c.role +
+                           ", the others pass through under new names. If another holds it, rename "
+                           "the columns in the header and name the right one with " +
+                           c.flag);
+  }
+}
+
 void read_csv(const IncidentOptions& opt, IncidentRead& out) {
   CsvReader reader(opt.path);
   std::unique_ptr<Decoder> decoder;
@@ -128,6 +165,15 @@ void read_csv(const IncidentOptions& opt, IncidentRead& out) {
   const int id = cols.id, ti = cols.time, ci = cols.category, wi = cols.weight, di = cols.date;
   rep.x_field = header[static_cast<std::size_t>(xi)],
   rep.y_field = header[static_cast<std::size_t>(yi)];
+  warn_duplicated_columns(header,
+                          {{xi, "x coordinate", "--x-field"},
+                           {yi, "y coordinate", "--y-field"},
+                           {id, "incident id", "--id-field"},
+                           {ti, "time", "--time-field"},
+                           {di, "date", "--date-field"},
+                           {ci, "category", "--category-field"},
+                           {wi, "weight", "--weight-field"}},
+                          opt.path, rep);
   rep.source_crs = parse_crs(opt.crs.empty() ? "EPSG:4326" : opt.crs, "--incidents-crs");
   const std::vector<int> extra_cols = extra_columns(header, {xi, yi, id, ti, ci, wi, di});
   for (int k : extra_cols) out.incidents.extra_names.push_back(header[static_cast<std::size_t>(k)]);

@@ -18,6 +18,7 @@
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
 #include "jobs/aggregate_steps.hpp"
+#include "jobs/budget.hpp"
 #include "jobs/load.hpp"
 #include "jobs/outputs.hpp"
 #include "jobs/params_util.hpp"
@@ -380,6 +381,7 @@ const ParamTable<AggregateStepOptions>& aggregate_params() {
       {{"zone_buffer_m", ParamType::kNumber, "Buffer ring around each zone, metres", "1000", false,
         [](AggregateStepOptions& o, const json& v) {
           o.zone_buffer_m = length_value(v, /*positive=*/true);
+          o.zone_buffer_given = true;
         },
         "zone-buffer"}},
       {}};
@@ -407,7 +409,7 @@ RunSummary run_aggregate(const AggregateOptions& opt) {
          warn_overlaps(ctx.in.communes, "communes", ctx.in.work_crs.planar(), both.warnings);
          warn_overlaps(ctx.in.zones, "zones", ctx.in.work_crs.planar(), both.warnings);
          both.timings.push_back({"check overlaps", timer.lap()});
-         merge_step(both, aggregate_step(ctx, a, opt.step.zone_buffer_m));
+         merge_step(both, aggregate_step(ctx, a, opt.step));
          merge_step(both, profiles_step(ctx, a));
          return both;
        }},
@@ -430,8 +432,36 @@ StepResult incidents_step(const StepContext& ctx, const Assignment& a) {
   return r;
 }
 
-StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zone_buffer_m) {
+// A buffer ring is a neighbourhood of a zone: one as wide as the whole study area (the communes
+// and zones) holds every commune and incident in every ring. Refused, as 0.005 ("degrees") is.
+void check_zone_buffer(const LoadedInputs& in, double buffer) {
+  refuse_degree_like(buffer, "zone_buffer_m", in.work_crs);
+  Box area;
+  for (const auto* layer : {&in.communes.geom, &in.zones.geom})
+    for (const auto& g : *layer) {
+      const Box b = bounds(g);
+      area.expand(XY{b.xmin, b.ymin}), area.expand(XY{b.xmax, b.ymax});
+    }
+  if (area.empty()) return;
+  const double diagonal = std::hypot(area.xmax - area.xmin, area.ymax - area.ymin);
+  const char* unit = length_unit(in.work_crs.planar());
+  if (diagonal > 0 && buffer >= diagonal)
+    throw ParameterError("zone_buffer_m",
+                         with_unit(buffer, unit) +
+                             " is wider than the whole study area (the communes and zones span " +
+                             with_unit(area.xmax - area.xmin, unit) + " × " +
+                             with_unit(area.ymax - area.ymin, unit) + ", diagonal " +
+                             with_unit(diagonal, unit) +
+                             "): every zone's ring would hold every commune. Use a ring below " +
+                             with_unit(diagonal, unit) +
+                             ", usually a few hundred metres to a few km (default 1000 m)");
+}
+
+StepResult aggregate_step(const StepContext& ctx, const Assignment& a,
+                          const AggregateStepOptions& o) {
   const LoadedInputs& in = ctx.in;
+  const double zone_buffer_m = o.zone_buffer_m;
+  if (o.zone_buffer_given) check_zone_buffer(in, zone_buffer_m);
   StepResult r;
   r.name = "aggregate";
   Timer timer;

@@ -1,13 +1,16 @@
 #pragma once
 // The aggregate job's parts as steps of a full run (jobs/step.hpp).
 #include "hotspot/aggregate.hpp"
+#include "hotspot/jobs/aggregate.hpp"
 #include "jobs/step.hpp"
 
 namespace hotspot {
 
 // communes (counts, rates, per-category columns), commune_category_counts, zones, zone_communes
 // and the incidents layer with each incident's commune and zone.
-StepResult aggregate_step(const StepContext& ctx, const Assignment& a, double zone_buffer_m);
+// A given zone_buffer_m wider than the study area, or one that looks like degrees, is refused.
+StepResult aggregate_step(const StepContext& ctx, const Assignment& a,
+                          const AggregateStepOptions& o);
 // The incidents layer alone (as aggregate_step writes it): a run without aggregate still has it,
 // so `hotspot top` can read the output.
 StepResult incidents_step(const StepContext& ctx, const Assignment& a);

@@ -70,6 +70,17 @@ std::string time_outliers(const std::vector<std::int64_t>& times, int utc_offset
 namespace hotspot {
 
 struct LoadedInputs;
+struct Crs;
+
+// A length option's value that is a plausible angle but an absurd length in a metre CRS (0.005
+// for "about 500 m in degrees") is refused (exit 2, naming `parameter`), as is a working CRS in
+// degrees; lengths of planar data (data units) are not checked. Every length option where degrees
+// are a likely mistake calls it: kde cell_size and bandwidth, cluster eps, local and emerging
+// grid sizes and bands, emerging band, aggregate zone_buffer, near-repeat space bands.
+constexpr double kMinLengthM = 0.01;  // 1 cm
+void refuse_degree_like(double length, const char* parameter, const Crs& work);
+// The study area's box: the communes' when loaded, else the incidents'.
+Box study_extent(const LoadedInputs& in);
 
 // A KDE grid of `cols` × `rows` cells (exact, once the grid is chosen); lengths are in data units
 // when `planar`.

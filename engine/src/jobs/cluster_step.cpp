@@ -18,6 +18,7 @@
 #include "hotspot/jobs/cluster.hpp"
 #include "io/gpkg_writer.hpp"
 #include "io/styles.hpp"
+#include "jobs/budget.hpp"
 #include "jobs/load.hpp"
 #include "jobs/params_util.hpp"
 #include "jobs/steps.hpp"
@@ -138,15 +139,23 @@ void oversized_warnings(const LoadedInputs& in, const Clustering& cl, const std:
       advice = "eps " + fmt("%g", o.eps_m) + " " + length +
                " chains dense places together; try a smaller eps" +
                (knee ? " (the knee of the k-distance curve for min_points " +
-                           std::to_string(o.min_points) + " is " + fmt("%.0f", knee->eps) + " " +
-                           length + ", \"eps\": \"auto\")"
+                           std::to_string(o.min_points) + " is " +
+                           fmt(knee->eps >= 10 ? "%.0f" : "%.3g", knee->eps) + " " + length +
+                           ", \"eps\": \"auto\")"
                      : std::string()) +
                " or method hdbscan";
     }
+    // km² (or (1000 data units)²) for a city; below 1 km² the plain square unit, whole (three
+    // significant digits under 100), so small (planar) data does not read "0.0 of 0.0".
+    const bool km2 = study_m2 >= 1e6;
+    auto area = [&](double a) {
+      return km2 ? fmt("%.1f", a / 1e6) : study_m2 >= 100 ? fmt("%.0f", a) : fmt("%.3g", a);
+    };
+    const std::string area_unit = km2 ? km2_unit(planar) : planar ? "data units²" : "m²";
     warnings.push_back("cluster " + std::to_string(c) + " covers " + fmt("%.0f", 100 * area_share) +
-                       " % of " + study + " (" + fmt("%.1f", fps[k].area / 1e6) + " of " +
-                       fmt("%.1f", study_m2 / 1e6) + " " + km2_unit(planar) + ") and holds " +
-                       fmt("%.0f", 100 * incident_share) + " % of the incidents: " + advice);
+                       " % of " + study + " (" + area(fps[k].area) + " of " + area(study_m2) + " " +
+                       area_unit + ") and holds " + fmt("%.0f", 100 * incident_share) +
+                       " % of the incidents: " + advice);
   }
 }
 
@@ -250,7 +259,12 @@ const ParamTable<ClusterOptions>& cluster_params() {
           o.eps_m = o.eps_auto ? 0 : length_value(v, /*positive=*/true);
         }},
        {"eps_time", ParamType::kText, "st-dbscan: time radius, e.g. 3600, 90min, 2h, 7d", "", false,
-        [](ClusterOptions& o, const json& v) { o.eps_time_s = duration_seconds(v); }},
+        [](ClusterOptions& o, const json& v) {
+          o.eps_time_s = duration_seconds(v);
+          if (o.eps_time_s == 0)
+            throw UsageError("must be > 0 (got " + param_text(v) +
+                             "): a time radius such as 3600, 90min, 2h or 7d");
+        }},
        {"min_points", ParamType::kInteger,
         "dbscan, st-dbscan: neighbours for a core point, itself included", "5", false,
         [](ClusterOptions& o, const json& v) {
@@ -325,9 +339,10 @@ StepResult cluster_step(const StepContext& ctx, const ClusterOptions& opt,
   StepResult r;
   r.name = "clusters";
   Timer timer;
-  if (opt.method == ClusterMethod::kStDbscan && in.report.time_field.empty() &&
-      in.report.accepted > 0)
+  if (opt.method == ClusterMethod::kStDbscan && in.report.time_field.empty())
     throw UsageError("st-dbscan needs incident times; name the time column with --time-field");
+  if (opt.method != ClusterMethod::kHdbscan && !opt.eps_auto)
+    refuse_degree_like(opt.eps_m, "eps", in.work_crs);
   ClusterOptions options = opt;
   options.threads = ctx.threads;
   std::optional<KDistanceKnee> knee;  // eps auto, or the suggestion of an oversized-cluster warning

@@ -57,7 +57,9 @@ const ParamTable<EmergingStepOptions>& emerging_params() {
        {"neighbourhood_time", ParamType::kInteger,
         "Previous time steps in each bin's neighbourhood", "1", false,
         [](EmergingStepOptions& o, const json& v) {
-          o.emerging.neighbourhood_time = static_cast<int>(int_in_range(v, 0, INT32_MAX));
+          // At most the steps emerging takes (its preflight's limit); the data's span is checked
+          // once the steps are known.
+          o.emerging.neighbourhood_time = static_cast<int>(int_in_range(v, 0, 100000));
         }},
        {"alpha", ParamType::kNumber, "Significance level of bins and trends", "0.05", false,
         [](EmergingStepOptions& o, const json& v) {
@@ -98,7 +100,8 @@ StepResult emerging_step(const StepContext& ctx, const EmergingStepOptions& opt,
   // Cells over the study area (the communes' union, else the incidents' convex hull).
   const GridSpec spec{opt.square_cells ? CellShape::kSquare : CellShape::kHex, opt.cell_size_m};
   if (inc.size() < 3)
-    throw InputError("emerging: needs incidents (" + std::to_string(inc.size()) + " accepted)");
+    throw InputError("emerging: needs at least 3 incidents (" + std::to_string(inc.size()) +
+                     " accepted)");
   EmergingCells cells = emerging_cells(in.communes.geom, spec, inc.x, inc.y);
   r.timings.push_back({"grid", timer.lap()});
   EmergingOptions eo = opt.emerging;

@@ -58,19 +58,6 @@ void set_zone_rule(KdeStepOptions& o, ZoneRule::Kind kind, const char* name, con
   o.zones = zone_rule(kind, v.get<double>());
 }
 
-// A value that is a plausible angle but an absurd length in a metre CRS (0.005 for "about 500 m
-// in degrees") is refused rather than silently producing a blank surface.
-void refuse_degree_like(double metres, const char* parameter, const Crs& work) {
-  if (work.geographic())
-    throw CrsError("kde: the working CRS " + work.label() +
-                   " is in degrees; choose a projected --work-crs");
-  if (work.metres && metres < 0.01)
-    throw ParameterError(parameter,
-                         fmt("%g", metres) +
-                             " m looks like degrees; lengths are in metres of the working CRS " +
-                             work.label());
-}
-
 // The surface and its zones, before anything is written.
 struct Surface {
   DensityRaster raster;

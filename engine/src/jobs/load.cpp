@@ -416,6 +416,13 @@ LoadedInputs load_inputs(const InputOptions& opt) {
           // Communes are in a geographic CRS here (else one of them would be projected in metres).
           lon = (b.xmin + b.xmax) / 2, lat = (b.ymin + b.ymax) / 2;
         }
+        // Nothing to place the working CRS by: no incident, no commune. The missing incidents
+        // are the problem to tell first (a header-only CSV, every row rejected).
+        if (!std::isfinite(lon) && inc.size() == 0)
+          throw InputError("no incident was accepted from '" + opt.incidents.path + "' (" +
+                           (rep.read == 0 ? std::string("it holds no data rows")
+                                          : std::to_string(rep.read) + " rows read, all rejected") +
+                           "): nothing to analyse");
         if (!std::isfinite(lon))
           throw InputError("no data to choose a working CRS from; give --work-crs");
         return XY{lon, lat};

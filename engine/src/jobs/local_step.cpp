@@ -386,6 +386,9 @@ const ParamTable<LocalOptions>& local_params() {
          false,
          [](LocalOptions& o, const json& v) {
            o.weights.inverse_distance = length_value(v, false);
+           if (o.weights.inverse_distance > kMaxInverseDistancePower)
+             throw UsageError("must be a power in 0.." + fmt(kMaxInverseDistancePower) + " (got " +
+                              param_text(v) + "); 1 or 2 are usual, 0 is binary weights");
          }},
        P{"islands", ParamType::kText, "Units without neighbours: keep (null statistics) or nearest",
          "keep", false,

@@ -114,7 +114,8 @@ Units units_from_grid(const LoadedInputs& in, const Incidents& counted, const Lo
   std::vector<XY> pts(in.incidents.size());
   for (std::size_t i = 0; i < pts.size(); ++i) pts[i] = {in.incidents.x[i], in.incidents.y[i]};
   if (pts.size() < 3)
-    throw InputError("grid: needs incidents (" + std::to_string(pts.size()) + " accepted)");
+    throw InputError("grid: needs at least 3 incidents to place a grid (" +
+                     std::to_string(pts.size()) + " accepted)");
   if (o.grid_auto) {  // sized on the communes or the hull itself
     Geos geos;
     const MultiPolygon plain = study_area(in.communes.geom, pts, 0);

@@ -28,7 +28,9 @@ namespace {
 KnoxResult knox_on(const LoadedInputs& in, const KnoxOptions& opt, int threads, StepResult& r,
                    const std::function<void(const std::string&)>& log = {},
                    const KnoxLanesFn& count_lanes = {}) {
-  if (in.report.time_field.empty() && in.report.accepted > 0)
+  // Required whether or not any row was read: a header without a time column is refused as the
+  // same file with rows would be.
+  if (in.report.time_field.empty())
     throw UsageError("near-repeat needs incident times; name the time column with --time-field");
   KnoxOptions knox = opt;
   knox.threads = threads;

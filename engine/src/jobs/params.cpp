@@ -36,19 +36,34 @@ bool whole_number(const std::string& text, double* v) {
   return true;
 }
 
-double number(const std::string& text) {
+// Says what was wrong with `text` as a number: a unit written after it (lengths are plain
+// metres), a magnitude a double cannot hold, or no number at all.
+double number(const std::string& text, bool length) {
   double v = 0;
-  if (!whole_number(text, &v)) throw UsageError("expected a finite number, got '" + text + "'");
-  return v;
+  if (whole_number(text, &v)) return v;
+  const char* what = length ? "a number of metres (data units for planar data), e.g. 50"
+                            : "a finite number, e.g. 0.5";
+  errno = 0;
+  char* end = nullptr;
+  const double d = std::strtod(text.c_str(), &end);
+  const bool parsed =
+      !text.empty() && !std::isspace(static_cast<unsigned char>(text[0])) && end != text.c_str();
+  if (parsed && end == text.c_str() + text.size() && errno == ERANGE && std::fabs(d) < 1)
+    throw UsageError("'" + text + "' is too close to 0 for a number (below 1e-300); expected " +
+                     what);
+  if (parsed && end != text.c_str() + text.size() && std::isalpha(static_cast<unsigned char>(*end)))
+    throw UsageError("expected " + std::string(what) + ", without a unit; got '" + text + "'");
+  throw UsageError("expected " + std::string(what) + ", got '" + text + "'");
 }
 
 }  // namespace
 
-json param_value_from_text(ParamType type, const std::vector<std::string>& texts) {
+json param_value_from_text(ParamType type, const std::vector<std::string>& texts, bool length) {
   if (texts.empty()) return nullptr;
   const std::string& text = texts.back();  // the last of a repeated single-valued option wins
   switch (type) {
-    case ParamType::kNumber: return number(text);
+    case ParamType::kNumber:
+      return number(text, length);
     case ParamType::kInteger: {
       errno = 0;
       char* end = nullptr;
@@ -71,7 +86,7 @@ json param_value_from_text(ParamType type, const std::vector<std::string>& texts
         while (start <= t.size()) {
           std::size_t comma = t.find(',', start);
           if (comma == std::string::npos) comma = t.size();
-          out.push_back(number(t.substr(start, comma - start)));
+          out.push_back(number(t.substr(start, comma - start), length));
           start = comma + 1;
         }
       }

@@ -8,6 +8,7 @@
 #include "hotspot/window.hpp"
 #include "jobs/budget.hpp"
 #include "jobs/load.hpp"
+#include "stats/emerging.hpp"
 #include "util/parallel.hpp"
 #include "util/text.hpp"
 #include "util/time.hpp"
@@ -85,6 +86,19 @@ void require_links(double links, double n, const std::string& spec, int permutat
 
 }  // namespace
 
+void refuse_degree_like(double length, const char* parameter, const Crs& work) {
+  if (work.geographic())
+    throw CrsError("the working CRS " + work.label() +
+                   " is in degrees; choose a projected --work-crs");
+  if (work.metres && length > 0 && length < kMinLengthM)
+    throw ParameterError(parameter,
+                         num(length) +
+                             " m looks like degrees; lengths are in metres of the working CRS " +
+                             work.label() + " (at least " + num(kMinLengthM) + " m)");
+}
+
+Box study_extent(const LoadedInputs& in) { return study_box(in); }
+
 void require_kde_grid(std::int64_t cols, std::int64_t rows, double cell_m, bool masked,
                       std::size_t points, double support_m, bool planar, std::uint64_t budget) {
   const double cells = static_cast<double>(cols) * static_cast<double>(rows);
@@ -143,6 +157,10 @@ void require_local_weights(const std::vector<XY>& xy, const WeightsSpec& spec, i
 }
 
 void local_preflight(const LoadedInputs& in, const LocalOptions& o) {
+  if (o.units_source == UnitsSource::kGrid && !o.grid_auto)
+    refuse_degree_like(o.grid.size_m, "grid", in.work_crs);
+  if (o.weights_given && o.weights.kind == WeightsKind::kBand)
+    refuse_degree_like(o.weights.band_m, "weights", in.work_crs);
   double n = 0;
   Box area = study_box(in);
   if (o.units_source == UnitsSource::kGrid) {
@@ -161,8 +179,20 @@ void local_preflight(const LoadedInputs& in, const LocalOptions& o) {
 }
 
 void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
+  refuse_degree_like(o.cell_size_m, "grid", in.work_crs);
+  refuse_degree_like(o.emerging.band_m, "band", in.work_crs);
   if (!(o.cell_size_m > 0) || in.incidents.size() == 0) return;
   const Box area = study_box(in);
+  const bool planar = in.work_crs.planar();
+  const double diagonal = std::hypot(area.xmax - area.xmin, area.ymax - area.ymin);
+  if (o.emerging.band_m > 0 && diagonal > 0 && o.emerging.band_m >= diagonal)
+    throw ParameterError(
+        "band", with_unit(o.emerging.band_m, length_unit(planar)) +
+                    " reaches across the whole study area (" + extent_text(area, planar) +
+                    ", diagonal " + with_unit(diagonal, length_unit(planar)) +
+                    "): every cell would be a neighbour of all the others. Use a band of a "
+                    "few cells (default 1.5 × the cell size, " +
+                    with_unit(1.5 * o.cell_size_m, length_unit(planar)) + ")");
   const GridSpec spec{o.square_cells ? CellShape::kSquare : CellShape::kHex, o.cell_size_m};
   require_grid(area, spec, in.work_crs.planar(), in.max_memory);
   const double cells = grid_cells(area, o.cell_size_m, !o.square_cells);
@@ -189,6 +219,12 @@ void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
   const std::string advice =
       data ? outliers + " stretches it: correct or remove it."
            : "Use a longer --time-step or a larger cell size, or raise --max-memory.";
+  // stats/emerging.cpp checks the exact count of steps too; this estimate (a month of 30.4
+  // days) may be one off, so only a neighbourhood clearly beyond the steps is refused here.
+  if (static_cast<double>(o.emerging.neighbourhood_time) > steps)
+    throw ParameterError("neighbourhood_time",
+                         neighbourhood_time_problem(o.emerging.neighbourhood_time,
+                                                    static_cast<std::int64_t>(steps), o.time_step));
   constexpr double kMaxSteps = 100000;  // stats/emerging.cpp refuses more
   if (steps > kMaxSteps) {
     const std::string m = what + " exceeds the limit of " + count_text(kMaxSteps) + " steps. " + advice;
@@ -202,6 +238,7 @@ void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
 
 double knox_preflight(const LoadedInputs& in, const KnoxOptions& o) {
   if (o.space_bands.size() < 2 || o.time_bands_days.size() < 2) return 0;  // check_knox_options
+  refuse_degree_like(o.space_bands.back(), "space_bands", in.work_crs);
   // The incidents knox_test counts: with a time, of the categories and dates asked for.
   const Incidents& inc = in.incidents;
   const std::vector<char> wanted = select_categories(inc.categories, o.categories);

@@ -315,6 +315,11 @@ IncidentOptions incident_options(const json& inc, const std::string& config_path
 }
 
 RunConfig load_run_config(const std::string& path) {
+  std::error_code ec;
+  // An ifstream opens a directory and reads nothing: it would be "not valid JSON".
+  if (std::filesystem::is_directory(path, ec))
+    throw IoError("--config '" + path +
+                  "': is a directory; give the run configuration's JSON file");
   std::ifstream f(path, std::ios::binary);
   if (!f) throw IoError("--config '" + path + "': cannot read the file");
   std::stringstream text;

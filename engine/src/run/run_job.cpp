@@ -426,8 +426,7 @@ RunJobResult run_job(const RunJobOptions& opt) {
     return true;
   };
   if (plan.aggregate) {
-    if (run_step("aggregate",
-                 [&] { return aggregate_step(ctx, assignment, plan.aggregate->zone_buffer_m); }))
+    if (run_step("aggregate", [&] { return aggregate_step(ctx, assignment, *plan.aggregate); }))
       s.zone_commune_links = steps.back().counts["zone_commune_links"].get<std::int64_t>();
   } else {
     run_step("incidents", [&] { return incidents_step(ctx, assignment); });

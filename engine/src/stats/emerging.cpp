@@ -296,6 +296,14 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
   return emerging(x, y, time_utc, weight, cells, opt, {});
 }
 
+std::string neighbourhood_time_problem(std::int64_t k, std::int64_t steps,
+                                       const std::string& step_text) {
+  return std::to_string(k) + " time step" + (k == 1 ? "" : "s") + " back reaches beyond the " +
+         std::to_string(steps) + " time steps of " + step_text +
+         " the incidents span: every bin's neighbourhood would hold the whole past. Use 0.." +
+         std::to_string(std::max<std::int64_t>(steps - 1, 0)) + " steps (default 1, as ArcGIS)";
+}
+
 EmergingResult emerging(const std::vector<double>& x, const std::vector<double>& y,
                         const std::vector<std::int64_t>& time_utc,
                         const std::vector<double>& weight, const EmergingCells& cells,
@@ -326,6 +334,11 @@ EmergingResult emerging(const std::vector<double>& x, const std::vector<double>&
                      "; the Mann-Kendall trend needs at least " +
                      std::to_string(kMinEmergingSteps) + " (as ArcGIS requires). " +
                      suggest_time_step(time_utc, opt.utc_offset_minutes));
+  if (static_cast<std::size_t>(opt.neighbourhood_time) >= steps)
+    throw ParameterError(
+        "neighbourhood_time",
+        neighbourhood_time_problem(opt.neighbourhood_time, static_cast<std::int64_t>(steps),
+                                   time_step_text(opt.time_step)));
   r.cells = nc;
   r.steps = steps;
   r.step_start_utc = bins.start_utc;
@@ -452,7 +465,8 @@ EmergingCells emerging_cells(const std::vector<MultiPolygon>& communes, const Gr
   std::vector<XY> pts(x.size());
   for (std::size_t i = 0; i < x.size(); ++i) pts[i] = {x[i], y[i]};
   if (communes.empty() && pts.size() < 3)
-    throw InputError("emerging: needs incidents (" + std::to_string(pts.size()) + " accepted)");
+    throw InputError("emerging: needs at least 3 incidents (" + std::to_string(pts.size()) +
+                     " accepted)");
   const MultiPolygon area = study_area(communes, pts, spec.size_m / 2);
   pts = {};
   CellGrid grid = make_grid(area, spec, x, y, {});

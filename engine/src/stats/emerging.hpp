@@ -34,6 +34,11 @@ std::optional<ChosenTimeStep> longest_time_step(const std::vector<std::int64_t>&
 // longest_time_step as a sentence for an error message ("Try time_step "1w" (17 steps).").
 std::string suggest_time_step(const std::vector<std::int64_t>& time_utc, int utc_offset_minutes);
 
+// Why neighbourhood_time k is refused when the incidents span `steps` time steps of `step_text`
+// ("1w"): a neighbourhood reaching back past the first step. k must be below steps.
+std::string neighbourhood_time_problem(std::int64_t k, std::int64_t steps,
+                                       const std::string& step_text);
+
 // Gi* of every bin of a cube x[t * cells + c], with binary weights: bin (c, t) neighbours every
 // (c', s) with c' in row c of `w_self` (which must include c itself) and t - window <= s <= t.
 // The mean and variance are over all bins, as spdep::localG over the cube's bins would. Equal to

@@ -91,9 +91,12 @@ std::string weights_spec_text(const WeightsSpec& w) {
 
 BuiltWeights build_weights(const WeightsSpec& spec, const WeightUnits& u) {
   const bool contiguity = spec.kind == WeightsKind::kQueen || spec.kind == WeightsKind::kRook;
-  if (spec.inverse_distance < 0 || !std::isfinite(spec.inverse_distance))
-    throw ParameterError("inverse_distance",
-                         "must be > 0 (got " + fmt(spec.inverse_distance) + ")");
+  if (spec.inverse_distance < 0 || !std::isfinite(spec.inverse_distance) ||
+      spec.inverse_distance > kMaxInverseDistancePower)
+    throw ParameterError("inverse_distance", "must be a power in 0.." +
+                                                 fmt(kMaxInverseDistancePower) + " (got " +
+                                                 fmt(spec.inverse_distance) +
+                                                 "); 1 or 2 are usual, 0 is binary weights");
   if (spec.inverse_distance > 0 && contiguity)
     throw ParameterError("inverse_distance", "applies to knn:K and band:D weights");
   if (!(spec.snap >= 0) && spec.snap != kDefaultSnap)
@@ -109,6 +112,17 @@ BuiltWeights build_weights(const WeightsSpec& spec, const WeightUnits& u) {
       Box extent;
       for (const auto& p : u.polygons) extent.expand(bounds(p));
       b.snap = spec.snap == kDefaultSnap ? default_snap(extent, u.planar) : spec.snap;
+      const double diagonal = std::hypot(extent.xmax - extent.xmin, extent.ymax - extent.ymin);
+      if (spec.snap != kDefaultSnap && diagonal > 0 && b.snap > kMaxSnapShareOfExtent * diagonal)
+        throw ParameterError(
+            "snap", fmt(b.snap) + unit_word + " is more than " + fmt(100 * kMaxSnapShareOfExtent) +
+                        " % of the units' extent (" + fmt(extent.xmax - extent.xmin) + " × " +
+                        fmt(extent.ymax - extent.ymin) + unit_word + ", diagonal " + fmt(diagonal) +
+                        unit_word + "): contiguity would link units that do not touch" +
+                        (b.snap >= diagonal ? ", every unit to all the others" : "") +
+                        ". Use a tolerance for the gaps between neighbours, at most " +
+                        fmt(kMaxSnapShareOfExtent * diagonal) + unit_word + " (default " +
+                        fmt(default_snap(extent, u.planar)) + unit_word + ")");
       const bool queen = spec.kind == WeightsKind::kQueen;
       b.w = contiguity_weights(u.polygons, queen ? Contiguity::kQueen : Contiguity::kRook, b.snap);
       b.description = std::string(queen ? "queen" : "rook") + " contiguity (snap " + fmt(b.snap) +

@@ -10,6 +10,9 @@ namespace hotspot {
 
 struct AggregateStepOptions {
   double zone_buffer_m = 1000;  // width of the ring around each zone. DEFAULT: 1000. REQUIRES: > 0
+  // Given (not the default): held against the study area, which a ring as wide as it makes
+  // meaningless. The default is not (on small planar data 1000 data units may cover it all).
+  bool zone_buffer_given = false;
 };
 
 // zone_buffer_m (CLI: --zone-buffer).

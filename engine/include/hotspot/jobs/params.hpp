@@ -81,8 +81,15 @@ struct ParamTable {
 using ParamSpelling = std::function<std::string(const ParamInfo*)>;
 
 // The value of a CLI option's text as the parameter's JSON type; throws UsageError with the
-// problem ("expected a number, got 'abc'"). Numbers must be finite and use the whole text.
-nlohmann::json param_value_from_text(ParamType type, const std::vector<std::string>& texts);
+// problem ("expected a number, got 'abc'"). Numbers must be finite and use the whole text; a
+// `length` (param_is_length) is told to be plain metres ("1mm": "expected a number of metres").
+nlohmann::json param_value_from_text(ParamType type, const std::vector<std::string>& texts,
+                                     bool length = false);
+// A number or number list whose help gives metres: a length, whose CLI text takes no unit.
+inline bool param_is_length(const ParamInfo& p) {
+  return (p.type == ParamType::kNumber || p.type == ParamType::kNumberList) &&
+         (p.help.find("metres") != std::string::npos || p.help.find(" m;") != std::string::npos);
+}
 
 // Runs f; a ParameterError or UsageError it throws is rethrown as a UsageError spelled
 // `spelling: problem`, for `at` (null: the analysis). A ParameterError naming a parameter of the
