@@ -60,7 +60,7 @@ double number(const std::string& text, bool length) {
 
 json param_value_from_text(ParamType type, const std::vector<std::string>& texts, bool length) {
   if (texts.empty()) return nullptr;
-  const std::string& text = texts.back();  // the last of a repeated single-valued option wins
+  const std::string& text = texts.back();  // (the CLI refuses a second value for one-value options)
   switch (type) {
     case ParamType::kNumber:
       return number(text, length);
