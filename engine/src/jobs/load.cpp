@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -59,24 +60,28 @@ std::string coordinate_text(double v) {
   return buf;
 }
 
-// Planar data has no area of use; beyond ±1e15 data units a double holds no fraction of a unit
-// and squared distances overflow soon after (HDBSCAN failed at 1e160): such a value is a sentinel
-// or corrupt, and is rejected as out of area.
-constexpr double kMaxPlanarCoordinate = 1e15;
+// Rows rejected after the read (outside an area of use, swapped, not transformable): each is
+// recorded with its line, for the second read that fetches its raw text, and dropped.
+struct LateRejects {
+  std::vector<std::int64_t> lines;  // the source line of each
+  std::vector<std::size_t> slots;   // its index in IngestReport::rejected
+};
+struct Rejection {
+  RejectReason reason;
+  std::string why;
+};
 
-void check_planar_range(Incidents& inc, IngestReport& rep, std::vector<std::int64_t>& reread_lines,
-                        std::vector<std::size_t>& reread_slots) {
+// Drops every incident for which `check(i)` gives a Rejection (std::nullopt keeps it).
+template <class Check>
+void drop_rejected(Incidents& inc, IngestReport& rep, LateRejects& late, Check check) {
   std::vector<char> drop(inc.size(), 0);
   bool any = false;
   for (std::size_t i = 0; i < inc.size(); ++i) {
-    if (std::fabs(inc.x[i]) <= kMaxPlanarCoordinate && std::fabs(inc.y[i]) <= kMaxPlanarCoordinate)
-      continue;
-    rep.rejected.push_back({inc.line[i], "", RejectReason::kOutsideArea,
-                            "x " + coordinate_text(inc.x[i]) + ", y " + coordinate_text(inc.y[i]) +
-                                " lies beyond ±1e15 data units, where planar coordinates lose "
-                                "their precision (a sentinel or a corrupt value?)"});
-    reread_lines.push_back(inc.line[i]);
-    reread_slots.push_back(rep.rejected.size() - 1);
+    std::optional<Rejection> r = check(i);
+    if (!r) continue;
+    rep.rejected.push_back({inc.line[i], "", r->reason, std::move(r->why)});
+    late.lines.push_back(inc.line[i]);
+    late.slots.push_back(rep.rejected.size() - 1);
     drop[i] = 1;
     any = true;
   }
@@ -84,6 +89,22 @@ void check_planar_range(Incidents& inc, IngestReport& rep, std::vector<std::int6
     compact(inc, drop);
     rep.accepted = static_cast<std::int64_t>(inc.size());
   }
+}
+
+// Planar data has no area of use; beyond ±1e15 data units a double holds no fraction of a unit
+// and squared distances overflow soon after (HDBSCAN failed at 1e160): such a value is a sentinel
+// or corrupt, and is rejected as out of area.
+constexpr double kMaxPlanarCoordinate = 1e15;
+
+void check_planar_range(Incidents& inc, IngestReport& rep, LateRejects& late) {
+  drop_rejected(inc, rep, late, [&](std::size_t i) -> std::optional<Rejection> {
+    if (std::fabs(inc.x[i]) <= kMaxPlanarCoordinate && std::fabs(inc.y[i]) <= kMaxPlanarCoordinate)
+      return std::nullopt;
+    return Rejection{RejectReason::kOutsideArea,
+                     "x " + coordinate_text(inc.x[i]) + ", y " + coordinate_text(inc.y[i]) +
+                         " lies beyond ±1e15 data units, where planar coordinates lose their "
+                         "precision (a sentinel or a corrupt value?)"};
+  });
 }
 
 // Area-of-use and swapped-axis checks against one CRS. A point outside `area` whose swapped
@@ -94,43 +115,31 @@ struct AreaCheck {
 };
 
 void check_areas(Incidents& inc, IngestReport& rep, const IncidentOptions& opt,
-                 const AreaCheck& check, std::vector<std::int64_t>& reread_lines,
-                 std::vector<std::size_t>& reread_slots) {
+                 const AreaCheck& check, LateRejects& late) {
   const Box& area = check.crs.area_of_use_lonlat;
   const bool geographic_source = rep.source_crs.geographic();
-  std::vector<char> drop(inc.size(), 0);
-  bool any = false;
-  for (std::size_t i = 0; i < inc.size(); ++i) {
-    double lon = inc.lon[i], lat = inc.lat[i];
-    if (in_area(area, lon, lat)) continue;
+  drop_rejected(inc, rep, late, [&](std::size_t i) -> std::optional<Rejection> {
+    const double lon = inc.lon[i], lat = inc.lat[i];
+    if (in_area(area, lon, lat)) return std::nullopt;
     char buf[512];
     if (geographic_source && in_area(area, lat, lon)) {
       if (opt.fix_swapped_axes) {
         std::swap(inc.x[i], inc.y[i]);
         std::swap(inc.lon[i], inc.lat[i]);
         ++rep.swapped_fixed;
-        continue;
+        return std::nullopt;
       }
       std::snprintf(buf, sizeof buf,
                     "lon %s, lat %s lies outside the %s CRS's area; swapped it lies inside "
                     "(--fix-swapped-axes repairs such rows)",
                     coordinate_text(lon).c_str(), coordinate_text(lat).c_str(), check.role);
-      rep.rejected.push_back({inc.line[i], "", RejectReason::kSwappedAxes, buf});
-    } else {
-      std::snprintf(buf, sizeof buf, "lon %s, lat %s is outside the area of use of the %s CRS %s",
-                    coordinate_text(lon).c_str(), coordinate_text(lat).c_str(), check.role,
-                    check.crs.label().c_str());
-      rep.rejected.push_back({inc.line[i], "", RejectReason::kOutsideArea, buf});
+      return Rejection{RejectReason::kSwappedAxes, buf};
     }
-    reread_lines.push_back(inc.line[i]);
-    reread_slots.push_back(rep.rejected.size() - 1);
-    drop[i] = 1;
-    any = true;
-  }
-  if (any) {
-    compact(inc, drop);
-    rep.accepted = static_cast<std::int64_t>(inc.size());
-  }
+    std::snprintf(buf, sizeof buf, "lon %s, lat %s is outside the area of use of the %s CRS %s",
+                  coordinate_text(lon).c_str(), coordinate_text(lat).c_str(), check.role,
+                  check.crs.label().c_str());
+    return Rejection{RejectReason::kOutsideArea, buf};
+  });
 }
 
 // Projected input whose every row lies outside the CRS's area of use, while all of them fit with
@@ -393,12 +402,11 @@ LoadedInputs load_inputs(const InputOptions& opt) {
 
   rep.swapped_hint = swapped_projected_hint(inc, src);
   if (!rep.swapped_hint.empty()) rep.warnings.push_back(rep.swapped_hint);
-  std::vector<std::int64_t> reread_lines;
-  std::vector<std::size_t> reread_slots;
+  LateRejects late;
   if (!src.planar())
-    check_areas(inc, rep, opt.incidents, {src, "input"}, reread_lines, reread_slots);
+    check_areas(inc, rep, opt.incidents, {src, "input"}, late);
   else
-    check_planar_range(inc, rep, reread_lines, reread_slots);
+    check_planar_range(inc, rep, late);
 
   std::vector<CrsSource> sources;
   if (!opt.communes.path.empty()) sources.push_back({&out.communes.source_crs, "communes"});
@@ -429,40 +437,33 @@ LoadedInputs load_inputs(const InputOptions& opt) {
       },
       "incidents'", &out.work_crs_reason);
   if (!src.planar() && !out.work_crs.planar())
-    check_areas(inc, rep, opt.incidents, {out.work_crs, "working"}, reread_lines, reread_slots);
+    check_areas(inc, rep, opt.incidents, {out.work_crs, "working"}, late);
 
   // Into the working CRS. A point PROJ cannot transform although it passed the area checks is
   // rejected like one outside the area, never a failure of the run.
   Transformer to_work = prepared.take(src, out.work_crs);
-  if (to_work.transform(inc.size(), inc.x.data(), inc.y.data(), resolve_threads(opt.threads)) > 0) {
-    std::vector<char> drop(inc.size(), 0);
-    for (std::size_t i = 0; i < inc.size(); ++i) {
-      if (!std::isnan(inc.x[i])) continue;
-      drop[i] = 1;
-      rep.rejected.push_back(
-          {inc.line[i], "", RejectReason::kOutsideArea,
-           "PROJ cannot transform this point to the working CRS " + out.work_crs.label()});
-      reread_lines.push_back(inc.line[i]);
-      reread_slots.push_back(rep.rejected.size() - 1);
-    }
-    compact(inc, drop);
-    rep.accepted = static_cast<std::int64_t>(inc.size());
-  }
+  if (to_work.transform(inc.size(), inc.x.data(), inc.y.data(), resolve_threads(opt.threads)) > 0)
+    drop_rejected(inc, rep, late, [&](std::size_t i) -> std::optional<Rejection> {
+      if (!std::isnan(inc.x[i])) return std::nullopt;
+      return Rejection{RejectReason::kOutsideArea,
+                       "PROJ cannot transform this point to the working CRS " +
+                           out.work_crs.label()};
+    });
 
   // Rejected rows found here get their raw text from a second read of the file.
   if (read.csv) {
-    std::vector<std::size_t> order(reread_lines.size());
+    std::vector<std::size_t> order(late.lines.size());
     for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
     std::sort(order.begin(), order.end(),
-              [&](auto a, auto b) { return reread_lines[a] < reread_lines[b]; });
+              [&](auto a, auto b) { return late.lines[a] < late.lines[b]; });
     std::vector<std::int64_t> sorted;
-    for (auto i : order) sorted.push_back(reread_lines[i]);
+    for (auto i : order) sorted.push_back(late.lines[i]);
     auto raws = reread_csv_records(opt.incidents.path, sorted);
     for (std::size_t k = 0; k < order.size(); ++k)
-      rep.rejected[reread_slots[order[k]]].raw = raws[k];
+      rep.rejected[late.slots[order[k]]].raw = raws[k];
   } else {
-    for (std::size_t k = 0; k < reread_slots.size(); ++k)
-      rep.rejected[reread_slots[k]].raw = "fid=" + std::to_string(reread_lines[k]);
+    for (std::size_t k = 0; k < late.slots.size(); ++k)
+      rep.rejected[late.slots[k]].raw = "fid=" + std::to_string(late.lines[k]);
   }
   std::stable_sort(rep.rejected.begin(), rep.rejected.end(),
                    [](const RejectedRow& a, const RejectedRow& b) { return a.line < b.line; });
