@@ -49,6 +49,20 @@ PROJECT = {
 ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(HOTSPOT)), "artifacts")
 
 
+def render(project, layers, extent, width, height):
+    """The layers drawn as QGIS draws the project, on white: the image and the labels placed."""
+    settings = QgsMapSettings()
+    settings.setLayers(layers)
+    settings.setDestinationCrs(project.crs())
+    settings.setExtent(extent)
+    settings.setOutputSize(QSize(width, height))
+    settings.setBackgroundColor(QColor(255, 255, 255))
+    job = QgsMapRendererParallelJob(settings)
+    job.start()
+    job.waitForFinished()
+    return job.renderedImage(), job.takeLabelingResults().allLabels()
+
+
 class QgisRun(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -190,23 +204,13 @@ class QgisRun(unittest.TestCase):
         # The default view, as a planner first sees it.
         visible = [l for l in root.layerOrder() if root.findLayer(l.id()).isVisible()]
         self.assertEqual(len(visible), sum(v for _, v in PROJECT.values()))
-        settings = QgsMapSettings()
-        settings.setLayers(visible)
-        settings.setDestinationCrs(project.crs())
-        settings.setExtent(layers["Communes"].extent().buffered(300))
-        settings.setOutputSize(QSize(1200, 1000))
-        settings.setBackgroundColor(QColor(255, 255, 255))
-        job = QgsMapRendererParallelJob(settings)
-        job.start()
-        job.waitForFinished()
-        img = job.renderedImage()
+        img, drawn = render(project, visible, layers["Communes"].extent().buffered(300), 1200, 1000)
         os.makedirs(ARTIFACTS, exist_ok=True)
         self.assertTrue(img.save(os.path.join(ARTIFACTS, "qgis_default_view.png")))
         colours = {img.pixel(x, y) for x in range(0, 1200, 5) for y in range(0, 1000, 5)}
         self.assertGreater(len(colours), 20)
         # Every commune and zone name and hotspot id is drawn, and no label covers another (with
         # the communes as label obstacles, QGIS put Z6 on the name of the commune Hồng Thái).
-        drawn = job.takeLabelingResults().allLabels()
         texts = [lab.labelText for lab in drawn]
         for name, field in (("Communes", "name"), ("Industrial zones", "name"),
                             ("Hotspot zones (KDE top 20 %)", "hotspot_id")):
@@ -248,19 +252,10 @@ class QgisRun(unittest.TestCase):
             for sym in layer.renderer().symbols(QgsRenderContext()):
                 self.assertEqual(sym.symbolLayers()[0].brushStyle(), 0, layer.name())  # outlines only
         visible = [l for l in root.layerOrder() if root.findLayer(l.id()).isVisible()]
-        settings = QgsMapSettings()
-        settings.setLayers(visible)
-        settings.setDestinationCrs(project.crs())
-        settings.setExtent(communes.extent().buffered(300))
-        settings.setOutputSize(QSize(600, 500))
-        settings.setBackgroundColor(QColor(255, 255, 255))
-        job = QgsMapRendererParallelJob(settings)
-        job.start()
-        job.waitForFinished()
-        img = job.renderedImage()
+        img, labels = render(project, visible, communes.extent().buffered(300), 600, 500)
         drawn = sum(img.pixel(x, y) != QColor(255, 255, 255).rgb() for x in range(0, 600, 3) for y in range(0, 500, 3))
         self.assertGreater(drawn, 500)  # the outlines and their names, not a blank page
-        texts = {lab.labelText for lab in job.takeLabelingResults().allLabels()}
+        texts = {lab.labelText for lab in labels}
         self.assertTrue({f["name"] for f in communes.getFeatures()} <= texts)
         project.clear()
         # The layers open styled on their own too.
