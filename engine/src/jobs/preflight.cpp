@@ -29,14 +29,6 @@ Box incidents_box(const Incidents& inc) {
   return b;
 }
 
-Box study_box(const LoadedInputs& in) {
-  Box b;
-  for (const auto& g : in.communes.geom) {
-    const Box c = bounds(g);
-    b.expand(XY{c.xmin, c.ymin}), b.expand(XY{c.xmax, c.ymax});
-  }
-  return b.empty() ? incidents_box(in.incidents) : b;
-}
 
 std::string extent_text(const Box& b, bool planar) {
   if (planar) return num(b.xmax - b.xmin) + " × " + num(b.ymax - b.ymin) + " data units";
@@ -97,7 +89,14 @@ void refuse_degree_like(double length, const char* parameter, const Crs& work) {
                              work.label() + " (at least " + num(kMinLengthM) + " m)");
 }
 
-Box study_extent(const LoadedInputs& in) { return study_box(in); }
+Box study_extent(const LoadedInputs& in) {
+  Box b;
+  for (const auto& g : in.communes.geom) {
+    const Box c = bounds(g);
+    b.expand(XY{c.xmin, c.ymin}), b.expand(XY{c.xmax, c.ymax});
+  }
+  return b.empty() ? incidents_box(in.incidents) : b;
+}
 
 void require_kde_grid(std::int64_t cols, std::int64_t rows, double cell_m, bool masked,
                       std::size_t points, double support_m, bool planar, std::uint64_t budget) {
@@ -125,7 +124,7 @@ void kde_preflight(const LoadedInputs& in, const KdeStepOptions& o) {
   if (!(o.cell_m > 0) || in.incidents.size() == 0) return;
   Box b = o.extent ? *o.extent
           : o.mask.kind == KdeMask::Kind::kCommunes && in.communes.size() > 0
-              ? study_box(in)
+              ? study_extent(in)
               : incidents_box(in.incidents);
   if (!o.extent && o.bandwidth.rule == BandwidthRule::kGiven) {
     const double h = o.bandwidth.metres;
@@ -162,7 +161,7 @@ void local_preflight(const LoadedInputs& in, const LocalOptions& o) {
   if (o.weights_given && o.weights.kind == WeightsKind::kBand)
     refuse_degree_like(o.weights.band_m, "weights", in.work_crs);
   double n = 0;
-  Box area = study_box(in);
+  Box area = study_extent(in);
   if (o.units_source == UnitsSource::kGrid) {
     if (o.grid_auto || !(o.grid.size_m > 0)) return;  // sized from the data: a few per incident
     require_grid(area, o.grid, in.work_crs.planar(), in.max_memory);
@@ -182,7 +181,7 @@ void emerging_preflight(const LoadedInputs& in, const EmergingStepOptions& o) {
   refuse_degree_like(o.cell_size_m, "grid", in.work_crs);
   refuse_degree_like(o.emerging.band_m, "band", in.work_crs);
   if (!(o.cell_size_m > 0) || in.incidents.size() == 0) return;
-  const Box area = study_box(in);
+  const Box area = study_extent(in);
   const bool planar = in.work_crs.planar();
   const double diagonal = std::hypot(area.xmax - area.xmin, area.ymax - area.ymin);
   if (o.emerging.band_m > 0 && diagonal > 0 && o.emerging.band_m >= diagonal)
